@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using Upstart.JobFiles.Events;
+
+namespace Upstart.JobFiles.Model;
+
+/// <summary>
+/// One parsed job file (plus its override), immutable. Field defaults are Upstart 1.13's
+/// (init(5), UPSTART.md "Quick reference: defaults"). The engine, the daemon's show-config and the
+/// PowerShell module all read this one shape.
+/// </summary>
+public sealed record JobClassConfig
+{
+    /// <summary>Job name: the path relative to its directory without ".conf" (a/b.conf → a/b).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Path of the .conf file, or null for a job built in memory.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>Path of the .override applied on top, if any.</summary>
+    public string? OverridePath { get; init; }
+
+    public string? Description { get; init; }
+    public string? Author { get; init; }
+    public string? Version { get; init; }
+    public string? Usage { get; init; }
+
+    /// <summary>Instance name pattern, unexpanded; "" means a single-instance job.</summary>
+    public string Instance { get; init; } = "";
+
+    /// <summary>Raw env stanza arguments in order: "KEY=VALUE" or just "KEY" (copy from init's environment).</summary>
+    public ImmutableArray<string> Env { get; init; } = [];
+
+    public ImmutableArray<string> Export { get; init; } = [];
+    public ImmutableArray<string> Emits { get; init; } = [];
+
+    public EventExpression? StartOn { get; init; }
+    public EventExpression? StopOn { get; init; }
+
+    public bool Task { get; init; }
+    public bool Respawn { get; init; }
+    public RespawnLimit RespawnLimit { get; init; } = RespawnLimit.Default;
+
+    /// <summary>normal exit items in order, accumulated across stanzas.</summary>
+    public ImmutableArray<ExitStatus> NormalExit { get; init; } = [];
+
+    /// <summary>Processes defined by exec/script stanzas (and the apparmor load "security" process).</summary>
+    public ImmutableDictionary<ProcessKind, ProcessDefinition> Processes { get; init; } =
+        ImmutableDictionary<ProcessKind, ProcessDefinition>.Empty;
+
+    public ExpectMode Expect { get; init; } = ExpectMode.None;
+
+    /// <summary>kill timeout in seconds.</summary>
+    public int KillTimeout { get; init; } = 5;
+
+    /// <summary>kill signal number (Linux x86-64 numbering); not range checked, as in Upstart.</summary>
+    public int KillSignal { get; init; } = 15;
+
+    /// <summary>reload signal number.</summary>
+    public int ReloadSignal { get; init; } = 1;
+
+    public ConsoleMode Console { get; init; } = ConsoleMode.Log;
+
+    /// <summary>File creation mask, 0..0777.</summary>
+    public int Umask { get; init; } = 0x12; // 0022 octal
+
+    /// <summary>nice value -20..19, or null for unchanged.</summary>
+    public int? Nice { get; init; }
+
+    /// <summary>Final oom_score_adj (-1000..1000); `never` and the legacy `oom N` form are converted.</summary>
+    public int OomScore { get; init; }
+
+    public ImmutableDictionary<ResourceKind, ResourceLimit> Limits { get; init; } =
+        ImmutableDictionary<ResourceKind, ResourceLimit>.Empty;
+
+    public string? Chroot { get; init; }
+    public string? Chdir { get; init; }
+    public string? Setuid { get; init; }
+    public string? Setgid { get; init; }
+
+    /// <summary>Profile path from `apparmor load` (also present as the Security process).</summary>
+    public string? AppArmorLoad { get; init; }
+    public string? AppArmorSwitch { get; init; }
+
+    /// <summary>cgroup settings merged by (controller, name, key).</summary>
+    public ImmutableArray<CgroupSetting> Cgroups { get; init; } = [];
+
+    public bool Debug { get; init; }
+
+    /// <summary>True when the main process is defined (a job without one models a state).</summary>
+    public bool HasMain => Processes.ContainsKey(ProcessKind.Main);
+
+    public ProcessDefinition? GetProcess(ProcessKind kind) =>
+        Processes.TryGetValue(kind, out var p) ? p : null;
+}

@@ -1,0 +1,88 @@
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// What the control server, the hosting layer and tests ask of the engine. Every call is posted to the
+/// engine thread as a message (DESIGN.md decision 3) and completes when the engine has answered; with
+/// Wait, when the job or event has got where `initctl` would return (decision 6).
+/// CONTRACT shared by the engine work and the daemon work: keep these members.
+/// </summary>
+public interface IEngineControl
+{
+    /// <summary>Every job class with its instances (a class with none shows as stop/waiting).</summary>
+    Task<IReadOnlyList<JobSnapshot>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Start an instance. Throws <see cref="EngineException"/> (UnknownJob, AlreadyRunning, JobFailedToStart, BadEnvironment, UnknownParameter).</summary>
+    Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Stop an instance (UnknownJob, UnknownInstance, AlreadyStopped, JobFailedWhileStopping).</summary>
+    Task<JobSnapshot> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Stop then start an existing instance, keeping its environment.</summary>
+    Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Send the reload signal to the main process (JobNotRunning).</summary>
+    Task<JobSnapshot> ReloadAsync(string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default);
+
+    /// <summary>Emit an event; with wait, completes when it has finished (EventFailed when a job it touched failed).</summary>
+    Task EmitAsync(string name, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Replace the loaded job classes (reload-configuration, inotify). A changed class takes effect when its instances have stopped.</summary>
+    Task ApplyCatalogAsync(Upstart.JobFiles.Loading.JobCatalog catalog, CancellationToken cancellationToken = default);
+
+    /// <summary>Stop every instance honouring pre-stop and kill timeout; completes when all are gone.</summary>
+    Task StopAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Raised on the engine thread for every event emitted and every goal/state change; handlers must not block.</summary>
+    event Action<EngineNotification>? Notification;
+}
+
+/// <summary>One instance (or a class with no instance: Goal "stop", State "waiting").</summary>
+public sealed record JobSnapshot(
+    string Name,
+    string Instance,
+    string Goal,
+    string State,
+    IReadOnlyList<ProcessSnapshot> Processes,
+    string? Description,
+    string? StartOn,
+    string? StopOn,
+    bool IsTask,
+    int RespawnCount,
+    string? LastFailure,
+    string? ConfigPath,
+    bool HasInstance);
+
+/// <summary>A live process of an instance: kind is Upstart's name (main, pre-start, …).</summary>
+public sealed record ProcessSnapshot(string Kind, int Pid);
+
+/// <summary>An event emitted, or a state change, for watch streams and the recent-event history.</summary>
+public sealed record EngineNotification(
+    DateTimeOffset Time,
+    string Kind,
+    string Name,
+    IReadOnlyList<string> Environment,
+    string? Job,
+    string? Instance,
+    string? Goal,
+    string? State);
+
+public enum EngineError
+{
+    UnknownJob,
+    UnknownInstance,
+    AlreadyRunning,
+    AlreadyStopped,
+    JobFailedToStart,
+    JobFailedWhileStopping,
+    JobNotRunning,
+    EventFailed,
+    BadEnvironment,
+    UnknownParameter,
+    ShuttingDown,
+}
+
+/// <summary>A refused or failed request; Message is initctl's text (`Unknown job: foo`).</summary>
+public sealed class EngineException(EngineError error, string message) : Exception(message)
+{
+    public EngineError Error { get; } = error;
+}

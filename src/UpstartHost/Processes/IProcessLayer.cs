@@ -1,0 +1,71 @@
+using Upstart.JobFiles.Model;
+
+namespace UpstartHost.Processes;
+
+/// <summary>
+/// The seam between the engine (one thread, pure state) and real processes. The engine calls it on its
+/// own thread; outcomes that come later (exit, expect readiness) are posted back as
+/// <see cref="ProcessNotice"/> messages. Engine tests use a fake; the real one spawns through the exec
+/// helper (DESIGN.md decision 4).
+/// CONTRACT shared by the engine work and the process work: keep these members.
+/// </summary>
+public interface IProcessLayer
+{
+    /// <summary>
+    /// Spawns one process of a job. Synchronous, like Upstart's job_process_spawn: returns once the exec
+    /// helper has exec'd the target (or failed to), well under a millisecond. Never throws for a bad
+    /// job (missing binary, unknown user): that is a <see cref="SpawnResult"/> with an error.
+    /// </summary>
+    SpawnResult Spawn(SpawnRequest request);
+
+    /// <summary>Sends a signal to the process group led by <paramref name="pid"/> (kill(-pid, sig)); falls back to the pid.</summary>
+    void SignalGroup(int pid, int signal);
+
+    /// <summary>Sends a signal to one process (reload signal goes to the main PID only).</summary>
+    void Signal(int pid, int signal);
+}
+
+/// <summary>
+/// Everything needed to start one process. <see cref="Environment"/> is complete (job env, UPSTART_JOB,
+/// UPSTART_INSTANCE, and for pre-/post-stop the stop environment) as KEY=VALUE strings.
+/// </summary>
+public sealed record SpawnRequest(
+    string JobName,
+    string Instance,
+    ProcessKind Kind,
+    ProcessDefinition Process,
+    JobClassConfig Config,
+    IReadOnlyList<string> Environment,
+    string? LogPath);
+
+/// <summary>Pid &gt; 0 on success; otherwise Error says why (logged, and the job fails in that process).</summary>
+public readonly record struct SpawnResult(int Pid, string? Error)
+{
+    public bool Succeeded => Pid > 0;
+
+    public static SpawnResult Ok(int pid) => new(pid, null);
+
+    public static SpawnResult Failed(string error) => new(0, error);
+}
+
+/// <summary>What the process layer reports to the engine after a spawn.</summary>
+public abstract record ProcessNotice(int Pid);
+
+/// <summary>
+/// A reaped child. <see cref="Status"/> uses Upstart's convention: the exit code, or signo&lt;&lt;8 when
+/// <see cref="Signaled"/>.
+/// </summary>
+public sealed record ProcessExited(int Pid, int Status, bool Signaled) : ProcessNotice(Pid);
+
+/// <summary>
+/// `expect stop|fork|daemon` is satisfied for the main process spawned as <see cref="ProcessNotice.Pid"/>:
+/// the job may leave `spawned`; <see cref="MainPid"/> is the PID to supervise from now on (for `expect
+/// stop` the same PID, already sent SIGCONT). For `expect none` no notice is sent.
+/// </summary>
+public sealed record ProcessReady(int Pid, int MainPid) : ProcessNotice(Pid);
+
+/// <summary>Where the process layer posts notices (the engine's inbox).</summary>
+public interface IProcessNoticeSink
+{
+    void Post(ProcessNotice notice);
+}

@@ -1,0 +1,1 @@
+namespace Upstart.JobFiles.Tests;
