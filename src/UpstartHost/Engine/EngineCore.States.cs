@@ -177,8 +177,8 @@ internal sealed partial class EngineCore
 
             case JobState.Waiting:
                 EmitJobEvent(instance, JobEvents.Stopped, blocking: false);
-                Finished(instance, failed: false);
                 Destroy(instance);
+                Finished(instance, failed: false);
                 return JobState.Waiting;
 
             default:
