@@ -20,6 +20,9 @@ internal sealed class FakeControlHandler : IControlHandler
     /// <summary>Completes when a "slow" request has been cancelled by the server.</summary>
     public TaskCompletionSource SlowCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completes when a follow has sent its tail and waits for new lines.</summary>
+    public TaskCompletionSource FollowWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completes when a follow or watch stream has ended because it was cancelled.</summary>
     public TaskCompletionSource StreamCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -136,6 +139,7 @@ internal sealed class FakeControlHandler : IControlHandler
             yield break;
         }
 
+        FollowWaiting.TrySetResult();
         while (true)
         {
             string line;
