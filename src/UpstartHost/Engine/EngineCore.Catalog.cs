@@ -77,7 +77,7 @@ internal sealed partial class EngineCore
     private void Register(JobClass jobClass)
     {
         _classes[jobClass.Name] = jobClass;
-        _subscriptions.Add(jobClass);
+        _subscriptions.AddNames(jobClass, jobClass.EventNames());
     }
 
     /// <summary>job_class_reconsider: with no instances left, a pending definition or deletion takes effect.</summary>

@@ -1,4 +1,5 @@
 using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Events.Matching;
 
 namespace UpstartHost.Engine;
 
@@ -67,7 +68,7 @@ internal sealed partial class EngineCore
         _history.Add(notification);
         Notify(notification);
 
-        var classes = _subscriptions.For(e.Name);
+        var classes = _subscriptions.SubscribersOf(e.Name);
         if (classes.Count == 0)
         {
             return;

@@ -1,4 +1,5 @@
 using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Events.Matching;
 
 namespace UpstartHost.Engine;
 
@@ -225,7 +226,7 @@ internal sealed partial class EngineCore
             env.SetEntry(e);
         }
 
-        if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out name, out var error))
+        if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out var expanded, out var error))
         {
             if (jobClass.Config.Usage is { } usage)
             {
@@ -236,6 +237,7 @@ internal sealed partial class EngineCore
             return false;
         }
 
+        name = expanded;
         return true;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Model;
 using UpstartHost.Processes;
 
@@ -19,7 +20,7 @@ internal sealed partial class EngineCore
     private readonly ILogger _logger;
     private readonly Action<Action> _post;
     private readonly Dictionary<string, JobClass> _classes = new(StringComparer.Ordinal);
-    private readonly EventSubscriptions _subscriptions = new();
+    private readonly EventSubscriptionIndex<JobClass> _subscriptions = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<int, (JobInstance Instance, ProcessKind Kind)> _pids = [];
     private readonly EventHistory _history;
 
