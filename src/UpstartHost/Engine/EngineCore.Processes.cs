@@ -131,6 +131,12 @@ internal sealed partial class EngineCore
         var failed = false;
         var stop = false;
         var moveState = true;
+        if (kind != ProcessKind.Main && instance.State != StateOf(kind))
+        {
+            // Upstart asserts here; a late or stray notice must not move the job.
+            instance.Pids[(int)kind] = 0;
+            return;
+        }
 
         switch (kind)
         {
@@ -177,6 +183,17 @@ internal sealed partial class EngineCore
             ChangeState(instance, NextState(instance));
         }
     }
+
+    /// <summary>The state in which a process other than main runs, and waits for it to end.</summary>
+    private static JobState StateOf(ProcessKind kind) => kind switch
+    {
+        ProcessKind.Security => JobState.Security,
+        ProcessKind.PreStart => JobState.PreStart,
+        ProcessKind.PostStart => JobState.PostStart,
+        ProcessKind.PreStop => JobState.PreStop,
+        ProcessKind.PostStop => JobState.PostStop,
+        _ => JobState.Running,
+    };
 
     private (bool Failed, bool Stop, bool MoveState) MainTerminated(JobInstance instance, int status)
     {

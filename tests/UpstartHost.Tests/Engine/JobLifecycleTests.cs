@@ -234,4 +234,29 @@ public sealed class JobLifecycleTests
         Assert.Equal("start/running", h.Status());
         Assert.Equal(4242, h.Pid(ProcessKind.Main));
     }
+
+    [Fact]
+    public void A_stray_exit_of_a_process_outside_its_state_changes_nothing()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStart));
+        var instance = h.Core.Seed("test", "", JobGoal.Start, JobState.Running, [(ProcessKind.Main, 50), (ProcessKind.PreStart, 51)]);
+
+        h.Notice(new UpstartHost.Processes.ProcessExited(51, 1, false));
+
+        Assert.Equal("start/running", h.Status());
+        Assert.Null(instance.Failure);
+        Assert.Equal(0, instance.Pid(ProcessKind.PreStart));
+    }
+
+    [Fact]
+    public void An_exit_notice_for_an_unknown_pid_is_ignored()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service());
+        _ = h.Start();
+
+        h.Notice(new UpstartHost.Processes.ProcessExited(99999, 1, false));
+
+        Assert.Equal("start/running", h.Status());
+        Assert.Empty(h.Log.Warnings);
+    }
 }
