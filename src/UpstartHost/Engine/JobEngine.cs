@@ -23,12 +23,23 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     private Thread? _thread;
 
     public JobEngine(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger<JobEngine> logger)
+        : this(options, _ => processes, clock, logger)
+    {
+        ArgumentNullException.ThrowIfNull(processes);
+    }
+
+    /// <summary>
+    /// For a process layer that needs its notice sink when it is built (the engine is that sink):
+    /// <paramref name="createProcessLayer"/> is called once, here, with this engine.
+    /// </summary>
+    public JobEngine(EngineOptions options, Func<IProcessNoticeSink, IProcessLayer> createProcessLayer, IEngineClock clock, ILogger<JobEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(processes);
+        ArgumentNullException.ThrowIfNull(createProcessLayer);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
+        var processes = createProcessLayer(this) ?? throw new ArgumentException("no process layer", nameof(createProcessLayer));
         _core = new EngineCore(options, processes, clock, logger, work => Post(work));
         _core.Notification += n => Notification?.Invoke(n);
     }

@@ -137,4 +137,21 @@ public sealed class JobEngineTests : IAsyncLifetime
         var list = await _engine.ListAsync().WaitAsync(Bound);
         return list.Single(s => s.Name == job).Processes.Single(p => p.Kind == ProcessKind.Main.ToUpstartName()).Pid;
     }
+
+    [Fact]
+    public async Task A_process_layer_can_be_built_with_the_engine_as_its_notice_sink()
+    {
+        IProcessNoticeSink? sink = null;
+        await using var engine = new JobEngine(
+            new EngineOptions { AppArmorAvailable = false },
+            s =>
+            {
+                sink = s;
+                return _processes;
+            },
+            _clock,
+            _log);
+
+        Assert.Same(engine, sink);
+    }
 }
