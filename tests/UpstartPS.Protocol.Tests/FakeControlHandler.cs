@@ -23,6 +23,9 @@ internal sealed class FakeControlHandler : IControlHandler
     /// <summary>Completes when a follow has sent its tail and waits for new lines.</summary>
     public TaskCompletionSource FollowWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completes when a log stream has been closed by the server, however it ended.</summary>
+    public TaskCompletionSource LogStreamClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completes when a follow or watch stream has ended because it was cancelled.</summary>
     public TaskCompletionSource StreamCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -120,6 +123,22 @@ internal sealed class FakeControlHandler : IControlHandler
     }
 
     public async IAsyncEnumerable<LogLineInfo> ReadLogAsync(
+        ClientIdentity client, string job, string? instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var line in Log(client, job, instance, tail, follow, cancellationToken))
+            {
+                yield return line;
+            }
+        }
+        finally
+        {
+            LogStreamClosed.TrySetResult();
+        }
+    }
+
+    private async IAsyncEnumerable<LogLineInfo> Log(
         ClientIdentity client, string job, string? instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         LastClient = client;
