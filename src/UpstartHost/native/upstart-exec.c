@@ -21,6 +21,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -134,6 +136,21 @@ static int parse_limit(char *text, struct limit *out)
     return 0;
 }
 
+/*
+ * posix_spawn's POSIX_SPAWN_SETSIGDEF resets every signal the daemon ignores except glibc's internal
+ * ones (32 and 33), which glibc's sigaction refuses to touch; the runtime ignores them, and an ignored
+ * disposition survives exec. The kernel call has no such filter: a zeroed kernel sigaction is SIG_DFL
+ * with no flags and an empty mask on every architecture.
+ */
+static void default_all_signals(void)
+{
+    unsigned long zero[8] = { 0 };
+    for (int sig = 1; sig <= 64; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, zero, NULL, 8);
+    }
+}
+
 static void write_oom_score(long score)
 {
     char text[16];
@@ -213,6 +230,8 @@ int main(int argc, char **argv)
         for (int fd = 3; fd < 1024; fd++)
             fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
+
+    default_all_signals();
 
     /* init(5): each process is made a session and process-group leader. */
     if (setsid() < 0)
