@@ -11,12 +11,18 @@ internal interface IChildOwner
 
     /// <summary>The child stopped (SIGSTOP and friends); it is still alive and still ours.</summary>
     void OnStopped(int pid, int signal);
+
+    /// <summary>
+    /// True while the owner needs this child's exit handled before any orphan is reaped: following
+    /// `expect fork|daemon` looks at the orphans (zombies included) that the exit left behind.
+    /// </summary>
+    bool ReapBeforeOrphans { get; }
 }
 
 /// <summary>
 /// The one reaper of the process (children belong to the process, not to an object, so there is exactly
 /// one). The process becomes a child subreaper, so orphaned grandchildren come back to us instead of
-/// pid 1; a dedicated thread blocks in waitid(P_ALL, WEXITED|WSTOPPED) — no SIGCHLD handler, no thread
+/// pid 1; a dedicated thread blocks in waitid(P_ALL, WEXITED|WSTOPPED|WNOWAIT) — no SIGCHLD handler, no thread
 /// pool hop, and .NET's own SIGCHLD handling only reaps children of System.Diagnostics.Process, which the
 /// daemon never uses (DESIGN.md decision 4). Every child is reaped; children nobody claimed (orphans) are
 /// reaped silently.
@@ -113,6 +119,7 @@ internal sealed class ChildReaper
 
     private unsafe void Run()
     {
+        var first = new List<int>();
         while (true)
         {
             // Reset before waiting: a spawn that lands after this point is either seen by waitid or flagged.
@@ -121,8 +128,9 @@ internal sealed class ChildReaper
                 spawnedSinceCheck = false;
             }
 
+            // Peek first (WNOWAIT): the child stays a zombie until we decide the order it is reaped in.
             SigInfo info = default;
-            if (Libc.waitid(Libc.P_ALL, 0, &info, Libc.WEXITED | Libc.WSTOPPED) != 0)
+            if (Libc.waitid(Libc.P_ALL, 0, &info, Libc.WEXITED | Libc.WSTOPPED | Libc.WNOWAIT) != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno == Libc.ECHILD)
@@ -144,6 +152,31 @@ internal sealed class ChildReaper
                 continue;
             }
 
+            // An orphan's exit can be seen before the exit of the process that orphaned it (children are
+            // listed per thread). Owners following a fork chain go first, while the orphan is still visible.
+            first.Clear();
+            lock (gate)
+            {
+                if (!owners.ContainsKey(info.Pid))
+                {
+                    first.AddRange(owners.Where(o => o.Value.ReapBeforeOrphans).Select(o => o.Key));
+                }
+            }
+
+            foreach (var pid in first)
+            {
+                ReapAndDeliver(pid);
+            }
+
+            ReapAndDeliver(info.Pid);
+        }
+    }
+
+    private unsafe void ReapAndDeliver(int pid)
+    {
+        SigInfo info = default;
+        if (Libc.waitid(Libc.P_PID, pid, &info, Libc.WEXITED | Libc.WSTOPPED | Libc.WNOHANG) == 0 && info.Pid > 0)
+        {
             Deliver(info);
         }
     }

@@ -4,8 +4,9 @@ namespace UpstartHost.Processes;
 /// `expect fork` and `expect daemon` without ptrace (UPSTART.md §a.2). The daemon is a child subreaper,
 /// so when the followed process exits 0 after forking, its children are reparented to us at that
 /// instant (the kernel reparents before it reports the exit). The new main process is chosen among our
-/// children that nobody owns yet, forked no earlier than the spawned process, and that are in the job's
-/// session, a session met along the chain, or a session of their own (a daemon's setsid). Forks seen
+/// children that nobody owns yet, forked no earlier than the spawned process, and whose session or
+/// process group was started by a process of the chain (the spawned process, or an intermediate that
+/// called setsid after we saw it), or that lead a session of their own (a daemon's setsid). Forks seen
 /// are counted by the generations visible: a parent's exit reveals one generation, or two when the
 /// intermediate has already exited too (it is then a zombie whose child was reparented as well).
 /// </summary>
@@ -45,8 +46,7 @@ internal static class ForkFollower
     }
 
     private static bool BelongsToJob(ProcStat candidate, TrackedProcess tracked) =>
-        candidate.Session == tracked.Pid
-        || candidate.ProcessGroup == tracked.Pid
-        || tracked.Sessions.Contains(candidate.Session)
+        tracked.Lineage.Contains(candidate.Session)
+        || tracked.Lineage.Contains(candidate.ProcessGroup)
         || candidate.Session == candidate.Pid;
 }

@@ -105,42 +105,33 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
 
         var tracked = new TrackedProcess(this, request.Kind == ProcessKind.Main ? request.Config.Expect : ExpectMode.None);
-        var pid = SpawnHelper(argv, envp, fds, tracked);
-        Libc.close(errorWrite);
-        CloseIfOpen(scriptFd);
-        if (pid <= 0)
+        string? failure;
+        lock (tracked.SpawnLock)
         {
-            Libc.close(errorRead);
-            return SpawnResult.Failed("unable to execute " + HelperPath + ": " + Libc.ErrorText(-pid));
-        }
-
-        if (tracked.FollowsFork && ProcStat.Read(pid) is { } stat)
-        {
-            tracked.StartTime = stat.StartTime;
-        }
-
-        var failure = ReadHelperFailure(errorRead, limitNames);
-        Libc.close(errorRead);
-        lock (gate)
-        {
-            tracked.Pid = tracked.Current = pid;
-            tracked.Sessions.Add(pid);
-            tracked.SpawnPending = false;
-            if (failure is not null)
+            var pid = SpawnHelper(argv, envp, fds, tracked);
+            Libc.close(errorWrite);
+            CloseIfOpen(scriptFd);
+            if (pid <= 0)
             {
-                tracked.SpawnFailed = true;
+                Libc.close(errorRead);
+                return SpawnResult.Failed("unable to execute " + HelperPath + ": " + Libc.ErrorText(-pid));
             }
-            else
-            {
-                byNoticePid[pid] = tracked;
-                if (tracked.EarlyStop)
-                {
-                    ReleaseStop(tracked);
-                }
 
-                if (tracked.EarlyExit is { } exit)
+            if (tracked.FollowsFork && ProcStat.Read(pid) is { } stat)
+            {
+                tracked.StartTime = stat.StartTime;
+            }
+
+            failure = ReadHelperFailure(errorRead, limitNames);
+            Libc.close(errorRead);
+            lock (gate)
+            {
+                tracked.Pid = tracked.Current = pid;
+                tracked.Lineage.Add(pid);
+                tracked.SpawnFailed = failure is not null;
+                if (failure is null)
                 {
-                    HandleExit(tracked, pid, exit.Status, exit.Signaled);
+                    byNoticePid[pid] = tracked;
                 }
             }
         }
@@ -157,7 +148,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             pump.Add(console.TakeLogMaster(), request.LogPath!);
         }
 
-        return SpawnResult.Ok(pid);
+        return SpawnResult.Ok(tracked.Pid);
     }
 
     public void SignalGroup(int pid, int signal)
@@ -209,20 +200,15 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
     internal void OnChildExited(TrackedProcess tracked, int pid, int status, bool signaled)
     {
-        lock (gate)
+        lock (tracked.SpawnLock)
         {
-            if (tracked.SpawnPending)
+            lock (gate)
             {
-                tracked.EarlyExit = (status, signaled);
-                return;
+                if (!tracked.SpawnFailed && !disposed)
+                {
+                    HandleExit(tracked, pid, status, signaled);
+                }
             }
-
-            if (tracked.SpawnFailed || disposed)
-            {
-                return;
-            }
-
-            HandleExit(tracked, pid, status, signaled);
         }
     }
 
@@ -234,22 +220,14 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             return;
         }
 
-        lock (gate)
+        lock (tracked.SpawnLock)
         {
-            if (tracked.Expect != ExpectMode.Stop || tracked.Ready || tracked.SpawnFailed || disposed)
+            lock (gate)
             {
-                return;
-            }
-
-            if (tracked.SpawnPending)
-            {
-                tracked.EarlyStop = true;
-                return;
-            }
-
-            if (pid == tracked.Pid)
-            {
-                ReleaseStop(tracked);
+                if (tracked.Expect == ExpectMode.Stop && !tracked.Ready && !tracked.SpawnFailed && !disposed && pid == tracked.Pid)
+                {
+                    ReleaseStop(tracked);
+                }
             }
         }
     }
@@ -285,7 +263,8 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
                 case ForkFollower.Follow follow:
                     tracked.Current = follow.Next.Pid;
                     tracked.ForksLeft--;
-                    tracked.Sessions.Add(follow.Next.Session);
+                    tracked.Lineage.Add(follow.Next.Pid);
+                    tracked.Lineage.Add(follow.Next.Session);
                     reaper.Adopt(follow.Next.Pid, tracked);
                     break;
                 default:

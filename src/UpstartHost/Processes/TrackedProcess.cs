@@ -4,8 +4,8 @@ namespace UpstartHost.Processes;
 
 /// <summary>
 /// One spawned process as the process layer follows it: the pid the engine knows, the process followed
-/// right now (differs while `expect fork|daemon` walks from the spawned parent to the daemon), and what
-/// happened while Spawn was still waiting for the helper's exec. Mutated only under the layer's lock.
+/// right now (differs while `expect fork|daemon` walks from the spawned parent to the daemon). Mutated
+/// only under the layer's lock.
 /// </summary>
 internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IChildOwner
 {
@@ -33,21 +33,28 @@ internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IC
     /// <summary>Kernel start time of the spawned process (clock ticks): its descendants cannot be older.</summary>
     public ulong StartTime { get; set; }
 
-    /// <summary>Sessions seen along the fork chain: a daemon's session is the job's or one its ancestors created.</summary>
-    public HashSet<int> Sessions { get; } = [];
+    /// <summary>
+    /// Pids of the fork chain followed so far and the sessions they were in: a daemon's session or
+    /// process group is one of these (a session or group id is the pid of the process that created it).
+    /// </summary>
+    public HashSet<int> Lineage { get; } = [];
 
-    public bool SpawnPending { get; set; } = true;
+    /// <summary>
+    /// Held by Spawn from before posix_spawn until it has read the helper's outcome; the reaper takes it
+    /// before reporting anything about this process, so an exit or a stop that comes at once is handled
+    /// after Spawn knows the pid, and no orphan can be reaped before the exit that left it is followed.
+    /// </summary>
+    public Lock SpawnLock { get; } = new();
 
     public bool SpawnFailed { get; set; }
-
-    public (int Status, bool Signaled)? EarlyExit { get; set; }
-
-    public bool EarlyStop { get; set; }
 
     /// <summary>The pid notices name: the spawned pid until ready, then the main pid announced in ProcessReady.</summary>
     public int NoticePid => Ready ? Current : Pid;
 
     public bool FollowsFork => Expect is ExpectMode.Fork or ExpectMode.Daemon;
+
+    /// <summary>Read by the reaper without the layer's lock: a stale answer only changes reaping order once.</summary>
+    public bool ReapBeforeOrphans => FollowsFork && !Ready;
 
     public void OnExited(int pid, int status, bool signaled) => Layer.OnChildExited(this, pid, status, signaled);
 

@@ -39,8 +39,11 @@ internal static unsafe partial class Libc
     public const int SIGSTOP = 19;
 
     public const int P_ALL = 0;
+    public const int P_PID = 1;
+    public const int WNOHANG = 1;
     public const int WSTOPPED = 2;
     public const int WEXITED = 4;
+    public const int WNOWAIT = 0x01000000;
 
     public const int CLD_EXITED = 1;
     public const int CLD_KILLED = 2;
