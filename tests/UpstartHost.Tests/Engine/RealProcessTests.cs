@@ -10,7 +10,7 @@ namespace UpstartHost.Tests.Engine;
 /// The engine with the real process layer and the real clock: the path the daemon takes. Each test
 /// bounds its waits and proves no process is left behind.
 /// </summary>
-[Collection(RealProcessCollection.Name)]
+[Collection(RealProcessTestGroup.Name)]
 #pragma warning disable CA1001 // xunit disposes both through IAsyncLifetime.DisposeAsync.
 public sealed class RealProcessTests : IAsyncLifetime
 #pragma warning restore CA1001
@@ -129,7 +129,7 @@ public sealed class RealProcessTests : IAsyncLifetime
 /// layer's "only fds 0 to 2" check in another class (a rare flake seen when both ran in parallel).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RealProcessCollection
+public sealed class RealProcessTestGroup
 {
     public const string Name = "engine with real processes";
 }
