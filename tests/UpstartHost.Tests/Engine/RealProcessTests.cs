@@ -68,16 +68,18 @@ public sealed class RealProcessTests : IAsyncLifetime
     public async Task A_killed_service_is_respawned_with_a_new_pid()
     {
         await Load(("sleeper", "respawn\nexec sleep 60\n"));
-        var first = (await _engine.StartAsync("sleeper", [], wait: true).WaitAsync(Bound)).Processes.Single().Pid;
         var respawned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var starts = 0;
+
+        // Subscribed before the first start: `started` is handled just after a waiting start returns.
         _engine.Notification += n =>
         {
-            if (n is { Kind: "event", Name: "started" } && ++starts == 1)
+            if (n is { Kind: "event", Name: "started" } && ++starts == 2)
             {
                 respawned.TrySetResult();
             }
         };
+        var first = (await _engine.StartAsync("sleeper", [], wait: true).WaitAsync(Bound)).Processes.Single().Pid;
 
         _layer!.SignalGroup(first, 9);
 
