@@ -10,7 +10,7 @@ public sealed class UpstartEvent
 {
     internal UpstartEvent(EventInfo info)
     {
-        Time = info.Time;
+        Time = info.Time.LocalDateTime;
         Kind = info.Kind;
         Name = info.Name;
         Environment = info.Environment.ToArray();
@@ -22,13 +22,14 @@ public sealed class UpstartEvent
 
     internal UpstartEvent(DateTimeOffset time, string name, IReadOnlyList<string> environment)
     {
-        Time = time;
+        Time = time.LocalDateTime;
         Kind = "event";
         Name = name;
         Environment = environment.ToArray();
     }
 
-    public DateTimeOffset Time { get; }
+    /// <summary>Local time; a DateTime (not DateTimeOffset) because remoting keeps DateTime as a typed value.</summary>
+    public DateTime Time { get; }
 
     /// <summary>"event" or "state".</summary>
     public string Kind { get; }

@@ -7,13 +7,14 @@ public sealed class UpstartLogLine
 {
     internal UpstartLogLine(LogLineInfo info)
     {
-        Time = info.Time;
+        Time = info.Time.LocalDateTime;
         Job = info.Job;
         Instance = info.Instance;
         Line = info.Line;
     }
 
-    public DateTimeOffset Time { get; }
+    /// <summary>Local time; a DateTime (not DateTimeOffset) because remoting keeps DateTime as a typed value.</summary>
+    public DateTime Time { get; }
     public string Job { get; }
     public string Instance { get; }
     public string Line { get; }
