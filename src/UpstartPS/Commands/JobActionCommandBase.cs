@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using UpstartPS.Environment;
+using UpstartPS.Arguments;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using UpstartPS.Environment;
+using UpstartPS.Arguments;
 
 namespace UpstartPS.Commands;
 

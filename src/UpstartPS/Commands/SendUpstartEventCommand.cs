@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using UpstartPS.Completion;
-using UpstartPS.Environment;
+using UpstartPS.Arguments;
 
 namespace UpstartPS.Commands;
 

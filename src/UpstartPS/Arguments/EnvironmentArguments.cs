@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 
-namespace UpstartPS.Environment;
+namespace UpstartPS.Arguments;
 
 /// <summary>
 /// Turns what a user typed for -Environment into the KEY=VALUE list an event or job carries:

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace UpstartPS.Environment;
+namespace UpstartPS.Arguments;
 
 /// <summary>
 /// Upstart finds an instance by expanding the job's `instance` stanza with the environment of the
