@@ -13,7 +13,7 @@ public static class FailureMapping
 {
     /// <summary>How to reach a daemon; appended to every "cannot reach" message.</summary>
     public const string HowToReach =
-        "Start a session daemon with 'upstart-host --session' (or './build.ps1 -Task Run'), start the system daemon with 'sudo systemctl start upstart-host', " +
+        "Start a session daemon with 'upstart-host --session' (or './build.ps1 -Task Run'), start the system daemon with 'sudo systemctl start upstartps', " +
         "or point -SocketPath or $env:UPSTARTPS_SOCKET at its control socket.";
 
     /// <summary>How to get permission; sudo does not work inside a remote session, so it names the group instead.</summary>
