@@ -44,7 +44,7 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command exited with code $LASTEXITCODE" }
 }
 
-function Invoke-Build {
+function Invoke-SolutionBuild {
     Invoke-Native dotnet @('build', (Join-Path $Root 'UpstartPS.sln'), '-c', $Configuration, '-warnaserror')
 }
 
@@ -113,7 +113,7 @@ function Invoke-Run {
 foreach ($step in $Task) {
     Write-Host "== $step" -ForegroundColor Cyan
     switch ($step) {
-        'Build' { Invoke-Build }
+        'Build' { Invoke-SolutionBuild }
         'Test' { Invoke-Tests }
         'Pester' { Invoke-PesterSuites }
         'Package' { Invoke-Package }

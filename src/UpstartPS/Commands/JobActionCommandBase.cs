@@ -86,6 +86,23 @@ public abstract class JobActionCommandBase : JobCommandBase
                 $"Cannot tell which environment selects instance '{target.Instance}' of '{target.Name}' (instance stanza '{template}'): pass it with -Environment.");
     }
 
+    /// <summary>
+    /// Parses -Environment once, before any record: it is not bound from the pipeline, so a bad entry
+    /// would fail every job alike and terminates (ErrorId InvalidEnvironment).
+    /// </summary>
+    internal IReadOnlyList<string> ParseEnvironment(object[] environment)
+    {
+        try
+        {
+            return EnvironmentArguments.Parse(environment.Select(e => e is PSObject o ? o.BaseObject : e));
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidEnvironment", ErrorCategory.InvalidArgument, environment));
+            throw; // Unreachable: ThrowTerminatingError throws.
+        }
+    }
+
     private void ActOn(JobTarget target)
     {
         JobInfo? info;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using UpstartPS.Arguments;
 
 namespace UpstartPS.Commands;
 
@@ -31,17 +30,7 @@ public abstract class JobLifecycleCommandBase : JobActionCommandBase
 
     internal TimeSpan? TimeLimit => Timeout > 0 ? TimeSpan.FromSeconds(Timeout) : null;
 
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            ParsedEnvironment = EnvironmentArguments.Parse(Environment.Select(e => e is PSObject o ? o.BaseObject : e));
-        }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "InvalidEnvironment", ErrorCategory.InvalidArgument, Environment));
-        }
-    }
+    protected override void BeginProcessing() => ParsedEnvironment = ParseEnvironment(Environment);
 
     internal Action Heartbeat(JobTarget target) => () => WriteWarning($"Waiting for job '{target}' to {WaitingFor}...");
 

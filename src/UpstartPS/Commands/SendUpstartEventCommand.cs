@@ -46,7 +46,8 @@ public sealed class SendUpstartEventCommand : UpstartCommandBase
         }
         catch (ArgumentException ex)
         {
-            ReportException(ex, Name);
+            // Per record: the environment may come from the pipeline with the name.
+            WriteError(new ErrorRecord(ex, "InvalidEnvironment", ErrorCategory.InvalidArgument, Environment));
             return;
         }
 

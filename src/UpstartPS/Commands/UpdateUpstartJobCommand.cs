@@ -9,6 +9,8 @@ namespace UpstartPS.Commands;
 [OutputType(typeof(UpstartJob))]
 public sealed class UpdateUpstartJobCommand : JobActionCommandBase
 {
+    private IReadOnlyList<string> _environment = [];
+
     /// <summary>KEY=VALUE strings or a hashtable naming the instance.</summary>
     [Parameter(Position = 1)]
     [Alias("Env")]
@@ -17,9 +19,8 @@ public sealed class UpdateUpstartJobCommand : JobActionCommandBase
     protected override string ActionText => "Reload job (send its reload signal)";
     protected override string ProgressActivity => "Reloading Upstart jobs";
 
-    internal override JobInfo? Act(JobTarget target)
-    {
-        var given = EnvironmentArguments.Parse(Environment.Select(e => e is PSObject o ? o.BaseObject : e));
-        return Call(ct => Client.ReloadAsync(target.Name, EnvironmentFor(target, given), ct));
-    }
+    protected override void BeginProcessing() => _environment = ParseEnvironment(Environment);
+
+    internal override JobInfo? Act(JobTarget target) =>
+        Call(ct => Client.ReloadAsync(target.Name, EnvironmentFor(target, _environment), ct));
 }
