@@ -7,6 +7,7 @@ namespace UpstartPS.Commands;
 /// init-checkconf, offline: checks job files (or directories of them) with the daemon's parser and
 /// writes one UpstartJobFileDiagnostic per problem, nothing for a good file; -Quiet writes one bool
 /// per path instead. Takes Get-ChildItem output (PSPath/FullName bind to -LiteralPath by property name).
+/// For a directory, conditions no job there can satisfy are written as warnings (check-config).
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "UpstartJobFile", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(UpstartJobFileDiagnostic), typeof(bool))]
@@ -27,6 +28,11 @@ public sealed class TestUpstartJobFileCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
+    /// <summary>Events a directory's jobs may wait for without any job emitting them (as initctl check-config --ignore-events).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? IgnoreEvent { get; set; }
+
     /// <summary>Write $true or $false per path instead of diagnostics.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -38,7 +44,7 @@ public sealed class TestUpstartJobFileCommand : PSCmdlet
             IReadOnlyList<Upstart.JobFiles.Diagnostics.Diagnostic> diagnostics;
             try
             {
-                diagnostics = JobFileCheck.Check(file);
+                diagnostics = JobFileCheck.Check(file, IgnoreEvent);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -20,6 +20,7 @@ public static class Streams
         }
 
         var enumerator = open(limit.Token).GetAsyncEnumerator(limit.Token);
+        Task<bool>? pending = null;
         try
         {
             while (true)
@@ -27,7 +28,8 @@ public static class Streams
                 bool more;
                 try
                 {
-                    more = Blocking.Run(_ => enumerator.MoveNextAsync().AsTask(), stopping);
+                    pending = enumerator.MoveNextAsync().AsTask();
+                    more = Blocking.Run(_ => pending, stopping);
                 }
                 catch (OperationCanceledException) when (!stopping.IsCancellationRequested && limit.IsCancellationRequested)
                 {
@@ -44,14 +46,29 @@ public static class Streams
         }
         finally
         {
+            // An async iterator refuses to be disposed while a MoveNextAsync is in flight: cancel it, let it
+            // finish, then dispose. Failures here are the stream's end, which is all that was wanted.
             limit.Cancel();
             try
             {
-                enumerator.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(1));
+                pending?.Wait(TimeSpan.FromSeconds(2));
             }
             catch (AggregateException)
             {
-                // The stream was cancelled; its end is all we wanted.
+            }
+
+            if (pending is null || pending.IsCompleted)
+            {
+                try
+                {
+                    enumerator.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(2));
+                }
+                catch (AggregateException)
+                {
+                }
+                catch (NotSupportedException)
+                {
+                }
             }
         }
     }

@@ -53,6 +53,8 @@ public static class FailureMapping
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
         {
+            // The client wraps connect failures; the socket error inside says which of them it was.
+            UpstartException { Code: UpstartErrorCode.NotConnected, InnerException: SocketException socket } => FromSocket(socket, socketPath),
             UpstartException upstart => FromCode(upstart.Code, upstart.Message, target),
             SocketException socket => FromSocket(socket, socketPath),
             UnauthorizedAccessException => AccessDenied(socketPath),

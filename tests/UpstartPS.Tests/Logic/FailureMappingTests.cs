@@ -60,6 +60,17 @@ public sealed class FailureMappingTests
     }
 
     [Fact]
+    public void The_client_s_connect_failure_is_told_apart_by_its_socket_error()
+    {
+        var missing = new UpstartException(UpstartErrorCode.NotConnected, "Unable to connect", new SocketException((int)SocketError.AddressNotAvailable));
+        Assert.Equal("DaemonNotRunning", FailureMapping.FromException(missing, "/s").ErrorId);
+        var denied = new UpstartException(UpstartErrorCode.NotConnected, "Unable to connect", new SocketException((int)SocketError.AccessDenied));
+        Assert.Equal("AccessDenied", FailureMapping.FromException(denied, "/s").ErrorId);
+        var lost = new UpstartException(UpstartErrorCode.NotConnected, "connection lost");
+        Assert.Equal(("DaemonNotReachable", true), (FailureMapping.FromException(lost, "/s").ErrorId, FailureMapping.FromException(lost, "/s").Terminating));
+    }
+
+    [Fact]
     public void A_refused_connection_terminates_as_a_connection_error()
     {
         var failure = FailureMapping.FromException(new SocketException((int)SocketError.ConnectionRefused), "/s");
