@@ -18,6 +18,20 @@ public sealed class PackageLayoutTests
     }
 
     [Fact]
+    public void Every_runtime_dependency_of_the_module_is_in_the_folder()
+    {
+        var deps = Path.Combine(ModuleLayout.ModuleDir, "..", "..", "UpstartPS.deps.json");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(deps));
+        var libraries = json.RootElement.GetProperty("targets").EnumerateObject().First().Value;
+        var assemblies = libraries.EnumerateObject()
+            .Where(l => l.Value.TryGetProperty("runtime", out _))
+            .SelectMany(l => l.Value.GetProperty("runtime").EnumerateObject().Select(r => Path.GetFileName(r.Name)))
+            .ToList();
+        Assert.Contains("Sprache.dll", assemblies);
+        Assert.All(assemblies, a => Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDir, a)), $"{a} is missing from the module folder"));
+    }
+
+    [Fact]
     public void PowerShell_s_own_engine_is_never_shipped_beside_the_module() =>
         Assert.False(File.Exists(Path.Combine(ModuleLayout.ModuleDir, "System.Management.Automation.dll")));
 
