@@ -259,4 +259,13 @@ public class EventMatchingConditionTests
 
         Assert.Equal(["b", "a"], state.EventNames);
     }
+
+    [Fact]
+    public void Event_entries_without_an_equals_sign_never_reach_the_job_environment()
+    {
+        var state = new EventConditionState(On("a"));
+        state.Handle(Emit("a", "X=1", "BARE", "X=2", "=nokey"), null);
+
+        Assert.Equal(["X=2", "UPSTART_EVENTS=a"], StartEnvironment(state));
+    }
 }

@@ -14,6 +14,10 @@ public static class VariableExpansion
 {
     private const string NameTerminators = "}:-+";
     private const string BraceTerminator = "}";
+    private const int MaxPooledCapacity = 1024;
+
+    [ThreadStatic]
+    private static StringBuilder? t_buffer;
 
     /// <summary>
     /// Expands <paramref name="text"/> against <paramref name="environment"/> (null: no variables at
@@ -33,16 +37,19 @@ public static class VariableExpansion
             return true;
         }
 
-        var output = new StringBuilder(text.Length + 16);
+        // Reuse one buffer per thread: expansion runs on the engine's hot path for `stop on`.
+        var output = t_buffer ?? new StringBuilder(64);
+        t_buffer = null;
+        output.Clear();
         var pos = 0;
-        if (!ExpandUntil(text, ref pos, environment, "", output, out error))
+        var ok = ExpandUntil(text, ref pos, environment, "", output, out error);
+        result = ok ? output.ToString() : null;
+        if (output.Capacity <= MaxPooledCapacity)
         {
-            result = null;
-            return false;
+            t_buffer = output;
         }
 
-        result = output.ToString();
-        return true;
+        return ok;
     }
 
     /// <summary>True when <paramref name="name"/> is a valid variable name: [A-Za-z_][A-Za-z0-9_]*.</summary>
@@ -139,13 +146,16 @@ public static class VariableExpansion
         StringBuilder output,
         [NotNullWhen(false)] out string? error)
     {
-        var nameBuilder = new StringBuilder();
-        if (!ExpandUntil(text, ref pos, environment, NameTerminators, nameBuilder, out error))
+        // Like Upstart's in-place expansion, the name and the operator's argument are expanded into
+        // the output itself; the name is then cut back out, the argument kept or cut as the operator says.
+        var nameStart = output.Length;
+        if (!ExpandUntil(text, ref pos, environment, NameTerminators, output, out error))
         {
             return false;
         }
 
-        var name = nameBuilder.ToString();
+        var name = output.ToString(nameStart, output.Length - nameStart);
+        output.Length = nameStart;
         if (!IsValidName(name))
         {
             error = "Illegal parameter: " + name;
@@ -174,8 +184,9 @@ public static class VariableExpansion
             return false;
         }
 
-        var argument = new StringBuilder();
-        if (!ExpandUntil(text, ref pos, environment, BraceTerminator, argument, out error))
+        // The argument is expanded even when it ends up unused, so an unknown variable there is an error.
+        var argumentStart = output.Length;
+        if (!ExpandUntil(text, ref pos, environment, BraceTerminator, output, out error))
         {
             return false;
         }
@@ -189,22 +200,16 @@ public static class VariableExpansion
         pos++;
         var isSet = TryLookup(environment, name, out var value);
         var isUsable = isSet && !(ignoreEmpty && value.Length == 0);
-        if (isDefault)
+        if (isDefault || isAlternate)
         {
-            if (isUsable)
+            // ${N:-x} keeps x when N is unusable; ${N:+x} keeps x when N is usable.
+            if (isUsable == isDefault)
             {
-                output.Append(value);
-            }
-            else
-            {
-                output.Append(argument);
-            }
-        }
-        else if (isAlternate)
-        {
-            if (isUsable)
-            {
-                output.Append(argument);
+                output.Length = argumentStart;
+                if (isDefault)
+                {
+                    output.Append(value);
+                }
             }
         }
         else if (isSet)
