@@ -29,13 +29,20 @@ function New-UpstartTestJob {
 
 function Start-UpstartTestDaemon {
     <#
-        Starts `upstart-host --session` on JobDirectory with every XDG directory private to the test,
-        the runtime directory short (sun_path holds about 108 bytes), waits for its socket, and points
-        $env:UPSTARTPS_SOCKET at it so every cmdlet finds it. Returns an object for Stop-UpstartTestDaemon.
+        Starts `upstart-host --session` on JobDirectory with every directory private to the test: XDG
+        directories, logs and state under StateDirectory, and the socket under a short runtime directory
+        (sun_path holds about 108 bytes) at the place session discovery looks ($XDG_RUNTIME_DIR/upstartps/
+        control.sock). Waits until the daemon answers, points $env:UPSTARTPS_SOCKET at it, and returns an
+        object for Stop-UpstartTestDaemon. -ReloadDebounceMilliseconds stretches the daemon's inotify
+        quiet period so a test, not the watcher, decides when the configuration is re-read.
     #>
-    param([Parameter(Mandatory)] [string] $JobDirectory, [string] $StateDirectory = (Join-Path $TestDrive 'state'))
+    param(
+        [Parameter(Mandatory)] [string] $JobDirectory,
+        [string] $StateDirectory = (Join-Path $TestDrive 'daemon'),
+        [int] $ReloadDebounceMilliseconds = 100
+    )
 
-    $runtime = Join-Path ([IO.Path]::GetTempPath()) ('ups-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $runtime = Join-Path '/tmp' ('ups-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
     $null = New-Item -ItemType Directory -Path $runtime -Force
     if ($IsLinux) { chmod 700 $runtime }
     $saved = @{}
@@ -53,25 +60,37 @@ function Start-UpstartTestDaemon {
     }
     [Environment]::SetEnvironmentVariable('UPSTARTPS_SOCKET', $null)
 
+    if (-not (Get-Module UpstartPS)) { Import-Module (Get-UpstartTestModulePath) -Force -Global }
     $hostPath = Get-UpstartTestHostPath
     if (-not (Test-Path $hostPath)) { throw "The daemon is not built: $hostPath (run ./build.ps1 -Task Build)." }
+    $socket = Join-Path $runtime 'upstartps/control.sock'
+    $logs = Join-Path $StateDirectory 'log'
+    $state = Join-Path $StateDirectory 'admin-state'
+    $settings = Join-Path $StateDirectory 'host.json'
+    $null = New-Item -ItemType Directory -Path $logs, $state -Force
+    @{ reloadDebounceMilliseconds = $ReloadDebounceMilliseconds } | ConvertTo-Json | Set-Content -LiteralPath $settings
     $stdout = Join-Path $StateDirectory 'daemon.out'
     $stderr = Join-Path $StateDirectory 'daemon.err'
-    $process = Start-Process -FilePath $hostPath -ArgumentList @('--session', '--confdir', $JobDirectory) `
-        -RedirectStandardOutput $stdout -RedirectStandardError $stderr -PassThru
+    $arguments = @('--session', '--confdir', $JobDirectory, '--socket', $socket, '--logdir', $logs, '--state-dir', $state, '--config', $settings)
+    $process = Start-Process -FilePath $hostPath -ArgumentList $arguments -RedirectStandardOutput $stdout -RedirectStandardError $stderr -PassThru
 
+    # Ready means it answers, not merely that the socket file exists.
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
-    $socket = $null
-    while (-not $socket) {
+    while ($true) {
         if ($process.HasExited) {
             throw "The daemon exited with code $($process.ExitCode): $(Get-Content $stderr -Raw -ErrorAction SilentlyContinue)"
         }
         if ([DateTime]::UtcNow -gt $deadline) {
-            throw "The daemon did not create its socket under $runtime within 30 s: $(Get-Content $stderr -Raw -ErrorAction SilentlyContinue)"
+            throw "The daemon did not answer on $socket within 30 s: $(Get-Content $stderr -Raw -ErrorAction SilentlyContinue)"
         }
-        Start-Sleep -Milliseconds 100
-        $socket = Get-ChildItem -LiteralPath $runtime -Recurse -Force -ErrorAction SilentlyContinue |
-            Where-Object { $_.Name -like '*.sock' } | Select-Object -First 1 -ExpandProperty FullName
+        if (Test-Path -LiteralPath $socket) {
+            try {
+                $null = Get-UpstartJob -SocketPath $socket -ErrorAction Stop
+                break
+            }
+            catch { Start-Sleep -Milliseconds 100 }
+        }
+        else { Start-Sleep -Milliseconds 100 }
     }
     $env:UPSTARTPS_SOCKET = $socket
 
@@ -79,6 +98,7 @@ function Start-UpstartTestDaemon {
         Process      = $process
         Socket       = $socket
         Runtime      = $runtime
+        LogDirectory = $logs
         JobDirectory = $JobDirectory
         Saved        = $saved
     }

@@ -6,8 +6,9 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
         $jobs = Join-Path $TestDrive 'init'
         New-UpstartTestJob $jobs web "description `"web server`"`nstart on deploy`nrespawn`nenv PORT=8080`nexec sleep 3600" -Override "manual`nenv PORT=9090" | Out-Null
         New-UpstartTestJob $jobs plain "task`nexec true" | Out-Null
-        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
         Import-Module (Get-UpstartTestModulePath) -Force
+        # A long inotify quiet period: the tests, not the watcher, decide when the directory is re-read.
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs -ReloadDebounceMilliseconds 60000
     }
 
     AfterAll {

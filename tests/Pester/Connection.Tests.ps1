@@ -46,8 +46,8 @@ Describe 'Completion and formats' -Tag 'CI' {
         $jobs = Join-Path $TestDrive 'init'
         New-UpstartTestJob $jobs sleeper "description `"sleeps`"`nemits sleepy-event`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs slumber "exec sleep 3600" | Out-Null
-        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
         Import-Module (Get-UpstartTestModulePath) -Force
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
         Start-UpstartJob -Name sleeper
     }
 

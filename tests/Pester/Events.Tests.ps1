@@ -8,9 +8,9 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs talker "exec sh -c 'echo hello from talker; sleep 3600'" | Out-Null
         New-UpstartTestJob $jobs chatter "exec sh -c 'echo first; sleep 1; echo second; sleep 3600'" | Out-Null
         New-UpstartTestJob $jobs doomed "start on doom`ntask`nexec false" | Out-Null
-        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
         $modulePath = Get-UpstartTestModulePath
         Import-Module $modulePath -Force
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
     }
 
     AfterAll {

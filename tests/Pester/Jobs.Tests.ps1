@@ -11,8 +11,8 @@ Describe 'Job cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs tty "instance `$TTY`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
         New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; while true; do sleep 1; done'" | Out-Null
-        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
         Import-Module (Get-UpstartTestModulePath) -Force
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
 
         function Reset-Jobs {
             Get-UpstartJob | Where-Object Disabled | Enable-UpstartJob
