@@ -125,3 +125,19 @@ function Wait-UpstartTestCondition {
         Start-Sleep -Milliseconds 100
     }
 }
+
+function Register-UpstartShouldOperator {
+    # `Get-UpstartJob web | Should -BeInState running`: every job piped in must be in that state.
+    $test = {
+        param($ActualValue, [switch] $Negate, $ExpectedValue)
+        $jobs = @($ActualValue)
+        $inState = $jobs.Count -gt 0 -and @($jobs | Where-Object { $_.State -ne $ExpectedValue }).Count -eq 0
+        $succeeded = if ($Negate) { -not $inState } else { $inState }
+        $states = ($jobs | ForEach-Object { "$($_.Name)=$($_.State)" }) -join ', '
+        [pscustomobject]@{
+            Succeeded      = $succeeded
+            FailureMessage = if ($Negate) { "Expected no job in state '$ExpectedValue', got: $states" } else { "Expected every job in state '$ExpectedValue', got: $states" }
+        }
+    }
+    try { Add-ShouldOperator -Name BeInState -Test $test -ErrorAction Stop } catch { Write-Verbose "BeInState already registered: $_" }
+}

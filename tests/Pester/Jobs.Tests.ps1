@@ -12,6 +12,7 @@ Describe 'Job cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
         New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; while true; do sleep 1; done'" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
+        Register-UpstartShouldOperator
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
 
         function Reset-Jobs {
@@ -81,6 +82,7 @@ Describe 'Job cmdlets' -Tag 'CI' {
             $job.Goal | Should -Be 'start'
             $job.MainPid | Should -BeGreaterThan 0
             Test-UpstartJob web -State running | Should -BeTrue
+            Get-UpstartJob web | Should -BeInState running
         }
 
         It 'writes nothing without -PassThru' {
@@ -113,7 +115,8 @@ Describe 'Job cmdlets' -Tag 'CI' {
 
         It 'acts on every job a wildcard selects' {
             Start-UpstartJob -Name 'web*'
-            (Get-UpstartJob -Name web* -State running) | Should -HaveCount 2
+            Get-UpstartJob -Name web* | Should -HaveCount 2
+            Get-UpstartJob -Name web* | Should -BeInState running
         }
 
         It 'takes objects with a Name property, as Import-Csv writes them' {

@@ -80,7 +80,15 @@ public sealed class TestUpstartJobFileCommand : PSCmdlet
                 }
                 else
                 {
-                    files.AddRange(GetResolvedProviderPathFromPSPath(path, out _));
+                    var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+                    if (provider.Name != "FileSystem")
+                    {
+                        WriteError(new ErrorRecord(
+                            new ArgumentException($"'{path}' is not a file system path."), "NotAFileSystemPath", ErrorCategory.InvalidArgument, path));
+                        continue;
+                    }
+
+                    files.AddRange(resolved);
                 }
             }
             catch (ItemNotFoundException ex)
