@@ -111,6 +111,7 @@ public sealed class ConcurrencyTests
         var server = TestServer.Start();
         await using var client = await server.ConnectAsync();
         var slow = client.StartAsync("slow", cancellationToken: TestServer.Deadline());
+        await server.Handler.SlowStarted.Task.WaitAsync(TestServer.Deadline());
 
         await server.DisposeAsync();
 

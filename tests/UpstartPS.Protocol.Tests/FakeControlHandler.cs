@@ -17,6 +17,9 @@ internal sealed class FakeControlHandler : IControlHandler
 
     public List<JobInfo> Jobs { get; } = [Job("ssh", goal: "start", state: "running", pid: 1141), Job("cron"), Job("tty", instance: "tty1")];
 
+    /// <summary>Completes when a "slow" request has reached the handler.</summary>
+    public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completes when a "slow" request has been cancelled by the server.</summary>
     public TaskCompletionSource SlowCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -213,6 +216,7 @@ internal sealed class FakeControlHandler : IControlHandler
             case "crash":
                 throw new InvalidOperationException("engine exploded");
             case "slow":
+                SlowStarted.TrySetResult();
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -131,9 +131,10 @@ public static class JobFileChecker
             files.Add((path, byFile.Remove(path, out var list) ? list : []));
         }
 
-        foreach (var (path, list) in byFile.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        // Files that defined no job: failed confs, refused names, symbolic links.
+        foreach (var (_, list) in byFile.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            files.Add((path.EndsWith(".conf", StringComparison.Ordinal) && list.TrueForAll(d => d.Severity != DiagnosticSeverity.Error) ? path : null, list));
+            files.Add((null, list));
         }
 
         return new CheckResult(files, catalog.Jobs);

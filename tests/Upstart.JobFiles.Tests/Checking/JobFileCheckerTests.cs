@@ -61,6 +61,20 @@ public sealed class JobFileCheckerTests
     }
 
     [Fact]
+    public void A_symbolic_link_in_a_directory_is_a_warning_not_a_job()
+    {
+        using var dir = new TempDirectory();
+        var real = dir.Write("real.conf", "exec a\n");
+        var link = Path.Combine(dir.Path, "link.conf");
+        File.CreateSymbolicLink(link, real);
+
+        var (code, lines) = Run([dir.Path]);
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"File {real}: syntax ok", $"{link}:0:0: symlink-not-supported: Symbolic links are not supported"], lines);
+    }
+
+    [Fact]
     public void Conditions_on_unknown_events_and_jobs_are_listed_under_the_job()
     {
         using var dir = new TempDirectory();
