@@ -38,14 +38,24 @@ public sealed class WaitUpstartJobCommand : JobCommandBase
                 continue;
             }
 
-            var reached = TryCall(
-                target.Name,
-                ct => StateWaiter.WaitForStateAsync(Client.ListAsync, target.Name, target.Instance, State, ct),
-                remaining,
-                () => WriteVerbose($"Waiting for job '{target}' to be {State}..."));
-            if (reached is not null && PassThru)
+            try
             {
-                WriteObject(new UpstartJob(reached));
+                var reached = Call(
+                    ct => StateWaiter.WaitForStateAsync(Client.ListAsync, target.Name, target.Instance, State, ct),
+                    remaining,
+                    () => WriteVerbose($"Waiting for job '{target}' to be {State}..."));
+                if (PassThru)
+                {
+                    WriteObject(new UpstartJob(reached));
+                }
+            }
+            catch (TimeoutException ex)
+            {
+                Report(FailureMapping.WaitTimedOut(target.ToString(), State, limit!.Value), target.ToString(), target.Name, ex);
+            }
+            catch (Exception ex) when (IsFailure(ex))
+            {
+                ReportException(ex, target.Name, target.ToString());
             }
         }
     }
