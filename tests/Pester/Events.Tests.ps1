@@ -10,6 +10,7 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs doomed "start on doom`ntask`nexec false" | Out-Null
         $modulePath = Get-UpstartTestModulePath
         Import-Module $modulePath -Force
+        Register-UpstartShouldOperator
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
     }
 
@@ -22,7 +23,8 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
     Context 'Send-UpstartEvent' {
         It 'emits an event with a hashtable environment and waits for the job it starts' {
             Send-UpstartEvent -Name deploy -Environment @{ VERSION = '1.4.2'; SLOT = 'blue' }
-            (Get-UpstartLog -Name on-deploy -Tail 5).Line | Should -Contain 'deployed 1.4.2 to blue'
+            Wait-UpstartTestCondition { (Get-UpstartLog -Name on-deploy -Tail 5).Line -contains 'deployed 1.4.2 to blue' }
+            Get-UpstartJob on-deploy | Should -BeInState waiting
         }
 
         It 'takes KEY=VALUE strings and writes the event with -PassThru' {
