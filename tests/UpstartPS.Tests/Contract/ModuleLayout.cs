@@ -20,7 +20,7 @@ internal static class ModuleLayout
 
     public static string AboutFile => Path.Combine(ModuleDir, "en-US", "about_UpstartPS.help.txt");
 
-    private static string Configuration =>
+    public static string Configuration =>
         typeof(ModuleLayout).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     private static string FindRepoRoot()
