@@ -22,8 +22,8 @@ public static class JobInfoMapping
             Description = s.Description ?? onDisk?.Description,
 
             // The engine may hold the job with `start on` masked by admin state: report the file's.
-            StartOn = onDisk?.StartOn?.ToString() ?? s.StartOn,
-            StopOn = s.StopOn ?? onDisk?.StopOn?.ToString(),
+            StartOn = onDisk?.StartOn is { } startOn ? ConditionText.Format(startOn) : s.StartOn,
+            StopOn = onDisk?.StopOn is { } stopOn ? ConditionText.Format(stopOn) : s.StopOn,
             IsTask = s.IsTask,
             RespawnCount = s.RespawnCount,
             LastFailure = s.LastFailure,
@@ -47,8 +47,8 @@ public static class JobInfoMapping
             Version = c.Version,
             Usage = c.Usage,
             Instance = c.Instance,
-            StartOn = c.StartOn?.ToString(),
-            StopOn = c.StopOn?.ToString(),
+            StartOn = c.StartOn is null ? null : ConditionText.Format(c.StartOn),
+            StopOn = c.StopOn is null ? null : ConditionText.Format(c.StopOn),
             Emits = [.. c.Emits],
             Env = [.. c.Env],
             Export = [.. c.Export],
