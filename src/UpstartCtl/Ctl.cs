@@ -65,6 +65,19 @@ public sealed class Ctl
 
     private async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            Validate();
+        }
+        catch (CtlUsageException e)
+        {
+            return Usage(args.Program, e.Message, error);
+        }
+        catch (UpstartException e)
+        {
+            return Fail(e.Message);
+        }
+
         var socket = args.SocketPath ?? UpstartClient.ResolveSocketPath(args.System);
         try
         {
@@ -90,6 +103,26 @@ public sealed class Ctl
         catch (IOException e)
         {
             return Fail($"Connection to the UpstartPS daemon at {socket} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Mistakes in the words are reported before any connection is made.</summary>
+    private void Validate()
+    {
+        switch (args.Command)
+        {
+            case "start" or "stop" or "restart" or "reload" or "status" or "usage" or "enable" or "disable" or "log":
+                _ = JobAndEnvironment();
+                break;
+            case "emit" when args.Words.Count == 0:
+                throw new CtlUsageException("missing event name");
+            case "emit":
+                _ = CheckEnvironment(args.Words.Skip(1));
+                break;
+            case "list" or "reload-configuration" or "check-config" or "show-config" or "log-priority" or "version" or "diagnostics":
+                break;
+            default:
+                throw new CtlUsageException($"invalid command: {args.Command}");
         }
     }
 

@@ -21,10 +21,11 @@ public sealed class JobLogReader(string logDirectory)
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(instance);
         var path = PathFor(job, instance);
-        long position = 0;
-        foreach (var (line, end) in LastLines(path, Math.Max(0, tail)))
+        // Follow resumes right after the tail (or at the end seen now), never skipping what the tail's reader missed.
+        var lastLines = LastLines(path, Math.Max(0, tail));
+        var position = lastLines.Count > 0 ? lastLines[^1].End : SafeLength(path);
+        foreach (var (line, _) in lastLines)
         {
-            position = end;
             yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance, line);
         }
 
@@ -33,7 +34,6 @@ public sealed class JobLogReader(string logDirectory)
             yield break;
         }
 
-        position = Math.Max(position, SafeLength(path));
         var pending = new StringBuilder();
         while (!cancellationToken.IsCancellationRequested)
         {
