@@ -13,6 +13,9 @@ public sealed record Diagnostic(
     string Message,
     DiagnosticSeverity Severity = DiagnosticSeverity.Error)
 {
+    /// <summary>0-based byte offset of Upstart's parse cursor when it gave up; -1 when not from the parser.</summary>
+    public int Offset { get; init; } = -1;
+
     /// <summary>PATH:LINE:COL: KIND: MESSAGE, the form `check` prints.</summary>
     public override string ToString() => $"{Path}:{Line}:{Column}: {Kind}: {Message}";
 }

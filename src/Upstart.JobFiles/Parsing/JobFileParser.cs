@@ -11,20 +11,60 @@ namespace Upstart.JobFiles.Parsing;
 public static class JobFileParser
 {
     /// <summary>Parses one .conf text. On error: Config is null and Diagnostics holds the first error.</summary>
-    public static JobParseResult Parse(string jobName, string path, string text) =>
-        throw new NotImplementedException("parser: see issue 2");
+    public static JobParseResult Parse(string jobName, string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(jobName);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(text);
+
+        var job = new JobClassBuilder();
+        var error = JobFileReader.Read(path, text, job);
+        return error is null
+            ? new JobParseResult(job.Build(jobName, path, overridePath: null), [])
+            : new JobParseResult(null, [error]);
+    }
 
     /// <summary>
     /// Applies an .override text on top of a parsed job, with the same stanza table (lists append,
     /// scalars replace, `manual` clears start on). On a parse error the stanzas before the bad line stay
     /// applied (1.13.2 behaviour) and the error is reported.
     /// </summary>
-    public static JobParseResult ApplyOverride(JobClassConfig config, string overridePath, string text) =>
-        throw new NotImplementedException("parser: see issue 2");
+    public static JobParseResult ApplyOverride(JobClassConfig config, string overridePath, string text)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(overridePath);
+        ArgumentNullException.ThrowIfNull(text);
+
+        var job = JobClassBuilder.From(config);
+        var error = JobFileReader.Read(overridePath, text, job);
+
+        // A file too large to read applies nothing; any other error leaves what came before it applied.
+        var applied = error?.Kind == JobFileReader.TooLargeKind
+            ? config
+            : job.Build(config.Name, config.SourcePath, overridePath);
+        return new JobParseResult(applied, error is null ? [] : [error]);
+    }
 
     /// <summary>Parses the text that follows `start on` / `stop on` (for tests, tools and the CLI).</summary>
-    public static EventExpressionParseResult ParseEventExpression(string text) =>
-        throw new NotImplementedException("parser: see issue 2");
+    public static EventExpressionParseResult ParseEventExpression(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+
+        // Exactly what the job-file parser does with `start on TEXT`, so the error kinds agree.
+        var job = new JobClassBuilder();
+        var error = JobFileReader.Read("", "start on " + text, job);
+        if (error is not null)
+        {
+            return new EventExpressionParseResult(null, error.Kind, error.Message);
+        }
+
+        return job.StartOn is null
+            ? new EventExpressionParseResult(null, ParseErrors.ExpectedEvent, ParseErrors.MessageFor(ParseErrors.ExpectedEvent))
+            : new EventExpressionParseResult(job.StartOn, null, null);
+    }
+
+    /// <summary>The stanza keywords Upstart 1.13 knows, in init(5) order.</summary>
+    public static IEnumerable<string> StanzaKeywords => Stanzas.StanzaTable.Keywords;
 }
 
 /// <summary>Config is null when the file was rejected.</summary>

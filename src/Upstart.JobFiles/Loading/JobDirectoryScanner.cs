@@ -1,0 +1,107 @@
+using Upstart.JobFiles.Diagnostics;
+
+namespace Upstart.JobFiles.Loading;
+
+/// <summary>
+/// Lists the `.conf` and `.override` files below one job directory, by job name. Symbolic links are
+/// not followed ("not supported", as in Upstart), hostile names are refused, and the walk is bounded
+/// in depth and in entries so a hostile tree cannot stall the daemon.
+/// </summary>
+internal static class JobDirectoryScanner
+{
+    public const int MaxDepth = 16;
+    public const int MaxEntries = 50_000;
+
+    internal sealed class Listing
+    {
+        public SortedDictionary<string, string> Confs { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> Overrides { get; } = new(StringComparer.Ordinal);
+    }
+
+    public static Listing Scan(string directory, List<Diagnostic> diagnostics)
+    {
+        var listing = new Listing();
+        var root = new DirectoryInfo(directory);
+        if (!root.Exists)
+        {
+            return listing;
+        }
+
+        var entries = 0;
+        var pending = new Stack<(DirectoryInfo Dir, string Prefix, int Depth)>();
+        pending.Push((root, "", 0));
+        while (pending.Count > 0)
+        {
+            var (dir, prefix, depth) = pending.Pop();
+            IEnumerable<FileSystemInfo> children;
+            try
+            {
+                children = dir.EnumerateFileSystemInfos("*", new EnumerationOptions
+                {
+                    RecurseSubdirectories = false,
+                    IgnoreInaccessible = true,
+                    AttributesToSkip = 0,
+                    ReturnSpecialDirectories = false,
+                }).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                diagnostics.Add(new Diagnostic(dir.FullName, 0, 0, LoaderDiagnostics.ReadError, e.Message));
+                continue;
+            }
+
+            foreach (var child in children)
+            {
+                if (++entries > MaxEntries)
+                {
+                    diagnostics.Add(new Diagnostic(directory, 0, 0, LoaderDiagnostics.TooManyFiles,
+                        $"More than {MaxEntries} entries; the rest are ignored"));
+                    return listing;
+                }
+
+                var relative = prefix + child.Name;
+                var isConf = child.Name.EndsWith(".conf", StringComparison.Ordinal);
+                var isOverride = child.Name.EndsWith(".override", StringComparison.Ordinal);
+                var isDirectory = (child.Attributes & FileAttributes.Directory) != 0;
+                if (child.LinkTarget is not null)
+                {
+                    if (isConf || isOverride || isDirectory)
+                    {
+                        diagnostics.Add(new Diagnostic(child.FullName, 0, 0, LoaderDiagnostics.SymlinkNotSupported,
+                            "Symbolic links are not supported", DiagnosticSeverity.Warning));
+                    }
+
+                    continue;
+                }
+
+                if (isDirectory)
+                {
+                    if (depth + 1 < MaxDepth)
+                    {
+                        pending.Push(((DirectoryInfo)child, relative + "/", depth + 1));
+                    }
+
+                    continue;
+                }
+
+                if (!isConf && !isOverride)
+                {
+                    continue;
+                }
+
+                var name = isConf ? JobName.FromRelativePath(relative) : JobName.FromRelativePath(relative, ".override");
+                var problem = name is null ? "no name" : JobName.Validate(name);
+                if (problem is not null)
+                {
+                    diagnostics.Add(new Diagnostic(Path.Combine(dir.FullName, JobName.Sanitize(child.Name)), 0, 0,
+                        LoaderDiagnostics.BadJobName, $"Invalid job name ({problem}): {JobName.Sanitize(name ?? relative)}"));
+                    continue;
+                }
+
+                (isConf ? (IDictionary<string, string>)listing.Confs : listing.Overrides)[name!] = child.FullName;
+            }
+        }
+
+        return listing;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+
+namespace Upstart.JobFiles.Loading;
+
+/// <summary>
+/// Job names come from file paths (`net/apache.conf` → `net/apache`) and end up in log file names,
+/// events (`JOB=`), status lines and socket messages, so a hostile file name must never become a job:
+/// no `.`/`..` or empty segments, no control, format or other non-printable characters, no blanks,
+/// no leading `-` (it would read as an option), and a bounded length.
+/// </summary>
+public static class JobName
+{
+    /// <summary>Longest accepted name in characters (a Linux file name is at most 255 bytes).</summary>
+    public const int MaxLength = 200;
+
+    /// <summary>The job name for a path relative to its directory, or null when the file defines no job.</summary>
+    public static string? FromRelativePath(string relativePath, string suffix = ".conf")
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        if (!relativePath.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return relativePath[..^suffix.Length].Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    /// <summary>Null when the name is acceptable, otherwise why not.</summary>
+    public static string? Validate(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0)
+        {
+            return "empty name";
+        }
+
+        if (name.Length > MaxLength)
+        {
+            return $"longer than {MaxLength} characters";
+        }
+
+        foreach (var segment in name.Split('/'))
+        {
+            if (segment.Length == 0 || segment is "." or "..")
+            {
+                return "empty, '.' or '..' path segment";
+            }
+
+            if (segment[0] == '-')
+            {
+                return "segment starts with '-'";
+            }
+        }
+
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (!IsPrintable(rune))
+            {
+                return "control, blank or non-printable character";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The name made safe to print in a diagnostic: anything unprintable as \u escapes, cut short.</summary>
+    public static string Sanitize(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var sb = new StringBuilder();
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (sb.Length >= 80)
+            {
+                sb.Append('…');
+                break;
+            }
+
+            if (IsPrintable(rune) && rune.Value != '\\')
+            {
+                sb.Append(rune.ToString());
+            }
+            else
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsPrintable(Rune rune) => Rune.GetUnicodeCategory(rune) switch
+    {
+        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+            or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            or UnicodeCategory.SpaceSeparator => false,
+        _ => true,
+    };
+}

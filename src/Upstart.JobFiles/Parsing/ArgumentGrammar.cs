@@ -1,0 +1,67 @@
+using Sprache;
+using Upstart.JobFiles.Model;
+
+namespace Upstart.JobFiles.Parsing;
+
+/// <summary>
+/// The shapes of single stanza arguments, as Sprache combinators. Numbers are not here: Upstart reads
+/// them with C's strtol/strtoul and even keeps the value of a half-read number when an override fails
+/// (UPSTART.md §a.3), so <see cref="CNumber"/> reproduces that exactly.
+/// </summary>
+internal static class ArgumentGrammar
+{
+    /// <summary>nih_signal_from_name: `TERM` or `SIGTERM`, case-sensitive.</summary>
+    public static readonly Parser<int> SignalName =
+        (from prefix in Parse.String("SIG").Optional()
+         from name in Parse.LetterOrDigit.AtLeastOnce().Text()
+         select Signals.FromShortName(name))
+        .Where(signal => signal > 0)
+        .End()
+        .Named("signal name");
+
+    /// <summary>The resources of `limit RES SOFT HARD` (setrlimit(2) names; `as` although init(5) omits it).</summary>
+    public static readonly Parser<ResourceKind> Resource =
+        Keyword("as", ResourceKind.As)
+            .Or(Keyword("core", ResourceKind.Core))
+            .Or(Keyword("cpu", ResourceKind.Cpu))
+            .Or(Keyword("data", ResourceKind.Data))
+            .Or(Keyword("fsize", ResourceKind.Fsize))
+            .Or(Keyword("memlock", ResourceKind.Memlock))
+            .Or(Keyword("msgqueue", ResourceKind.Msgqueue))
+            .Or(Keyword("nice", ResourceKind.Nice))
+            .Or(Keyword("nofile", ResourceKind.Nofile))
+            .Or(Keyword("nproc", ResourceKind.Nproc))
+            .Or(Keyword("rss", ResourceKind.Rss))
+            .Or(Keyword("rtprio", ResourceKind.Rtprio))
+            .Or(Keyword("sigpending", ResourceKind.Sigpending))
+            .Or(Keyword("stack", ResourceKind.Stack))
+            .End()
+            .Named("resource name");
+
+    /// <summary>`expect stop|daemon|fork|none`.</summary>
+    public static readonly Parser<ExpectMode> Expect =
+        Keyword("stop", ExpectMode.Stop)
+            .Or(Keyword("daemon", ExpectMode.Daemon))
+            .Or(Keyword("fork", ExpectMode.Fork))
+            .Or(Keyword("none", ExpectMode.None))
+            .End()
+            .Named("expect mode");
+
+    /// <summary>`console none|output|owner|log` (job_class_console_type).</summary>
+    public static readonly Parser<ConsoleMode> Console =
+        Keyword("none", ConsoleMode.None)
+            .Or(Keyword("output", ConsoleMode.Output))
+            .Or(Keyword("owner", ConsoleMode.Owner))
+            .Or(Keyword("log", ConsoleMode.Log))
+            .End()
+            .Named("console mode");
+
+    public static bool TryParse<T>(this Parser<T> parser, string text, out T value)
+    {
+        var result = parser.TryParse(text);
+        value = result.WasSuccessful ? result.Value : default!;
+        return result.WasSuccessful;
+    }
+
+    private static Parser<T> Keyword<T>(string word, T value) => Parse.String(word).Return(value);
+}

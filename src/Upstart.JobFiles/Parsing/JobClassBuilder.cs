@@ -1,0 +1,145 @@
+using System.Collections.Immutable;
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Model;
+
+namespace Upstart.JobFiles.Parsing;
+
+/// <summary>
+/// The mutable job class the stanza handlers fill, like Upstart's JobClass while parse_job runs. An
+/// override is parsed into a builder seeded from the finished conf (<see cref="From"/>), so lists append
+/// and scalars replace exactly as they do in Upstart.
+/// </summary>
+internal sealed class JobClassBuilder
+{
+    public string? Description;
+    public string? Author;
+    public string? Version;
+    public string? Usage;
+    public string Instance = "";
+    public readonly List<string> Env = [];
+    public readonly List<string> Export = [];
+    public readonly List<string> Emits = [];
+    public EventExpression? StartOn;
+    public EventExpression? StopOn;
+    public bool Task;
+    public bool Respawn;
+    public int RespawnCount = RespawnLimit.Default.Count;
+    public long RespawnInterval = RespawnLimit.Default.IntervalSeconds;
+    public readonly List<ExitStatus> NormalExit = [];
+    public readonly Dictionary<ProcessKind, ProcessDefinition> Processes = [];
+    public ExpectMode Expect;
+    public long KillTimeout = 5;
+    public int KillSignal = 15;
+    public int ReloadSignal = 1;
+    public ConsoleMode Console;
+    public uint Umask = 0x12;
+    public int? Nice;
+    public int OomScore;
+    public readonly Dictionary<ResourceKind, ResourceLimit> Limits = [];
+    public string? Chroot;
+    public string? Chdir;
+    public string? Setuid;
+    public string? Setgid;
+    public string? AppArmorSwitch;
+
+    /// <summary>The apparmor load profile; also stored as the security process (`apparmor_parser -r -W PATH`).</summary>
+    public string? AppArmorLoad;
+    public readonly CgroupTable Cgroups = new();
+    public bool Debug;
+
+    public static JobClassBuilder From(JobClassConfig config)
+    {
+        var b = new JobClassBuilder
+        {
+            Description = config.Description,
+            Author = config.Author,
+            Version = config.Version,
+            Usage = config.Usage,
+            Instance = config.Instance,
+            StartOn = config.StartOn,
+            StopOn = config.StopOn,
+            Task = config.Task,
+            Respawn = config.Respawn,
+            RespawnCount = config.RespawnLimit.Count,
+            RespawnInterval = config.RespawnLimit.IntervalSeconds,
+            Expect = config.Expect,
+            KillTimeout = config.KillTimeout,
+            KillSignal = config.KillSignal,
+            ReloadSignal = config.ReloadSignal,
+            Console = config.Console,
+            Umask = (uint)config.Umask,
+            Nice = config.Nice,
+            OomScore = config.OomScore,
+            Chroot = config.Chroot,
+            Chdir = config.Chdir,
+            Setuid = config.Setuid,
+            Setgid = config.Setgid,
+            AppArmorSwitch = config.AppArmorSwitch,
+            AppArmorLoad = config.AppArmorLoad,
+            Debug = config.Debug,
+        };
+        b.Env.AddRange(config.Env);
+        b.Export.AddRange(config.Export);
+        b.Emits.AddRange(config.Emits);
+        b.NormalExit.AddRange(config.NormalExit);
+        foreach (var (kind, process) in config.Processes)
+        {
+            b.Processes[kind] = process;
+        }
+
+        foreach (var (kind, limit) in config.Limits)
+        {
+            b.Limits[kind] = limit;
+        }
+
+        foreach (var setting in config.Cgroups)
+        {
+            b.Cgroups.Add(setting.Controller, setting.Name, setting.Key, setting.Value);
+        }
+
+        return b;
+    }
+
+    public JobClassConfig Build(string name, string? sourcePath, string? overridePath) => new()
+    {
+        Name = name,
+        SourcePath = sourcePath,
+        OverridePath = overridePath,
+        Description = Description,
+        Author = Author,
+        Version = Version,
+        Usage = Usage,
+        Instance = Instance,
+        Env = [.. Env],
+        Export = [.. Export],
+        Emits = [.. Emits],
+        StartOn = StartOn,
+        StopOn = StopOn,
+        Task = Task,
+        Respawn = Respawn,
+        RespawnLimit = new RespawnLimit(RespawnCount, Saturate(RespawnInterval)),
+        NormalExit = [.. NormalExit],
+        Processes = Processes.ToImmutableDictionary(),
+        Expect = Expect,
+        KillTimeout = Saturate(KillTimeout),
+        KillSignal = KillSignal,
+        ReloadSignal = ReloadSignal,
+        Console = Console,
+        Umask = (int)Umask,
+        Nice = Nice,
+        OomScore = OomScore,
+        Limits = Limits.ToImmutableDictionary(),
+        Chroot = Chroot,
+        Chdir = Chdir,
+        Setuid = Setuid,
+        Setgid = Setgid,
+        AppArmorLoad = AppArmorLoad,
+        AppArmorSwitch = AppArmorSwitch,
+        Cgroups = Cgroups.ToImmutable(),
+        Debug = Debug,
+    };
+
+    // Upstart keeps seconds in a time_t; anything beyond int range is "forever" for a timer, so the
+    // model saturates instead of wrapping.
+    private static int Saturate(long seconds) => (int)Math.Clamp(seconds, int.MinValue, int.MaxValue);
+}

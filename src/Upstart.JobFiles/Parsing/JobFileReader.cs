@@ -1,0 +1,81 @@
+using Upstart.JobFiles.Diagnostics;
+using Upstart.JobFiles.Parsing.Stanzas;
+
+namespace Upstart.JobFiles.Parsing;
+
+/// <summary>
+/// nih_config_parse_file with Upstart's stanza table: skips blank lines and comments, hands each stanza
+/// to its handler, and stops at the first error (UPSTART.md §0).
+/// </summary>
+internal static class JobFileReader
+{
+    /// <summary>Beyond Upstart: files larger than this are refused before parsing (1 MiB).</summary>
+    public const int MaxLength = 1 << 20;
+
+    public const string TooLargeKind = "file-too-large";
+    public const string TooLargeMessage = "File too large";
+
+    /// <summary>Applies every stanza of <paramref name="text"/> to <paramref name="job"/>; null or the first error.</summary>
+    public static Diagnostic? Read(string path, string text, JobClassBuilder job)
+    {
+        if (text.Length > MaxLength)
+        {
+            return new Diagnostic(path, 1, 1, TooLargeKind, TooLargeMessage);
+        }
+
+        var t = new ConfigTokenizer(text);
+        var c = new Cursor(0, 1);
+        while (c.Pos < text.Length)
+        {
+            while (c.Pos < text.Length && ConfigTokenizer.IsBlank(text[c.Pos]))
+            {
+                c.Pos++;
+            }
+
+            if (!t.HasToken(c))
+            {
+                t.NextLine(ref c);
+                continue;
+            }
+
+            if (!ReadStanza(t, job, ref c))
+            {
+                return ToDiagnostic(path, text, c, t.ErrorKind!, t.ErrorMessage!);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>nih_config_parse_stanza: the keyword (quotes kept), then its handler.</summary>
+    private static bool ReadStanza(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
+        {
+            at = a;
+            return false;
+        }
+
+        var handler = StanzaTable.Find(t.Token);
+        if (handler is null)
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        var ok = handler(t, job, ref a);
+        at = a;
+        return ok;
+    }
+
+    /// <summary>Upstart reports LINE; the column is where its cursor stood on the text.</summary>
+    internal static Diagnostic ToDiagnostic(string path, string text, Cursor at, string kind, string message)
+    {
+        var pos = Math.Clamp(at.Pos, 0, text.Length);
+        var lineStart = pos == 0 ? 0 : text.LastIndexOf('\n', pos - 1) + 1;
+        return new Diagnostic(path, at.Line, pos - lineStart + 1, kind, message)
+        {
+            Offset = System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, pos)),
+        };
+    }
+}

@@ -1,0 +1,266 @@
+using Upstart.JobFiles.Model;
+
+namespace Upstart.JobFiles.Parsing.Stanzas;
+
+/// <summary>
+/// The environment a process runs in: console, umask, nice, oom score, limit, apparmor, cgroup and
+/// debug (init(5) "Process environment").
+/// </summary>
+internal static class ExecutionStanzas
+{
+    private const string AppArmorParser = "/sbin/apparmor_parser -r -W";
+    private const string ImplicitCgroupName = "$UPSTART_CGROUP";
+
+    /// <summary>`console none|output|owner|log`.</summary>
+    public static bool Console(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextArgument(ref a, out var argument))
+        {
+            at = a;
+            return false;
+        }
+
+        if (!ArgumentGrammar.Console.TryParse(argument, out var mode))
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        job.Console = mode;
+        return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`umask OCTAL`: base 8 even without a leading 0; at most 0777.</summary>
+    public static bool Umask(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextArgument(ref a, out var argument))
+        {
+            at = a;
+            return false;
+        }
+
+        // mode_t is 32 bits: strtoul's result is truncated before the range check, as in Upstart.
+        var mask = CNumber.Strtoul(argument, 8);
+        job.Umask = unchecked((uint)mask.Value);
+        if (!mask.IsValid || (job.Umask & ~0x1FFu) != 0)
+        {
+            return t.Raise(ParseErrors.IllegalUmask);
+        }
+
+        return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`nice N`, -20..19.</summary>
+    public static bool Nice(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextArgument(ref a, out var argument))
+        {
+            at = a;
+            return false;
+        }
+
+        var value = CNumber.Strtol(argument, 10);
+        var nice = unchecked((int)value.Value);
+        job.Nice = nice;
+        if (!value.IsValid || nice < -20 || nice > 19)
+        {
+            return t.Raise(ParseErrors.IllegalNice);
+        }
+
+        return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>
+    /// `oom score N|never` (-1000..1000), or the legacy `oom N|never` (-17..15) converted to a score by
+    /// N*1000/17 or N*1000/15 with C's truncating division.
+    /// </summary>
+    public static bool Oom(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextArgument(ref a, out var argument))
+        {
+            at = a;
+            return false;
+        }
+
+        if (argument == "score")
+        {
+            at = a;
+            if (!t.NextArgument(ref a, out var score))
+            {
+                at = a;
+                return false;
+            }
+
+            if (score == "never")
+            {
+                job.OomScore = -1000;
+            }
+            else
+            {
+                var value = CNumber.Strtol(score, 10);
+                job.OomScore = unchecked((int)value.Value);
+                if (!value.IsValid || job.OomScore < -1000 || job.OomScore > 1000)
+                {
+                    return t.Raise(ParseErrors.IllegalOom, ParseErrors.OomScoreMessage);
+                }
+            }
+        }
+        else if (argument == "never")
+        {
+            job.OomScore = -1000;
+        }
+        else
+        {
+            var value = CNumber.Strtol(argument, 10);
+            var adj = unchecked((int)value.Value);
+            job.OomScore = unchecked(adj * 1000) / (adj < 0 ? 17 : 15);
+            if (!value.IsValid || adj < -17 || adj > 15)
+            {
+                return t.Raise(ParseErrors.IllegalOom);
+            }
+        }
+
+        return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`limit RES SOFT HARD`: both values, each unsigned decimal or `unlimited`.</summary>
+    public static bool Limit(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextArgument(ref a, out var name))
+        {
+            at = a;
+            return false;
+        }
+
+        if (!ArgumentGrammar.Resource.TryParse(name, out var resource))
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        if (!LimitValue(t, ref a, ref at, out var soft) || !LimitValue(t, ref a, ref at, out var hard))
+        {
+            return false;
+        }
+
+        job.Limits[resource] = new ResourceLimit(soft, hard);
+        return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`apparmor load PATH` (run as the security process) or `apparmor switch NAME`.</summary>
+    public static bool AppArmor(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
+        {
+            at = a;
+            return false;
+        }
+
+        if (t.Token.SequenceEqual("load"))
+        {
+            at = a;
+            if (!t.NextArgument(ref a, out var profile))
+            {
+                at = a;
+                return false;
+            }
+
+            job.AppArmorLoad = profile;
+            job.Processes[ProcessKind.Security] =
+                new ProcessDefinition(IsScript: false, $"{AppArmorParser} {profile}", at.Line);
+        }
+        else if (t.Token.SequenceEqual("switch"))
+        {
+            at = a;
+            if (!t.NextArgument(ref a, out var profile))
+            {
+                job.AppArmorSwitch = null;
+                at = a;
+                return false;
+            }
+
+            job.AppArmorSwitch = profile;
+        }
+        else
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>
+    /// `cgroup CONTROLLER [NAME] [KEY VALUE]`: the argument count decides the meaning; three arguments
+    /// mean a setting under the implicit name `$UPSTART_CGROUP`.
+    /// </summary>
+    public static bool Cgroup(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var args = new string?[4];
+        var count = 0;
+        do
+        {
+            if (!t.NextArgument(ref at, out var argument))
+            {
+                return false;
+            }
+
+            args[count++] = argument;
+        }
+        while (count < args.Length && t.HasToken(at));
+
+        if (!t.SkipComment(ref at))
+        {
+            return false;
+        }
+
+        switch (count)
+        {
+            case 1:
+                job.Cgroups.Add(args[0]!, ImplicitCgroupName, null, null);
+                break;
+            case 2:
+                job.Cgroups.Add(args[0]!, args[1]!, null, null);
+                break;
+            case 3:
+                job.Cgroups.Add(args[0]!, ImplicitCgroupName, args[1], args[2]);
+                break;
+            default:
+                job.Cgroups.Add(args[0]!, args[1]!, args[2], args[3]);
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>`debug`: recorded; the daemon decides whether to honour it.</summary>
+    public static bool Debug(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        job.Debug = true;
+        return t.SkipComment(ref at);
+    }
+
+    private static bool LimitValue(ConfigTokenizer t, ref Cursor a, ref Cursor at, out ulong value)
+    {
+        at = a;
+        if (!t.NextArgument(ref a, out var argument))
+        {
+            at = a;
+            value = 0;
+            return false;
+        }
+
+        if (argument == "unlimited")
+        {
+            value = ResourceLimit.Infinity;
+            return true;
+        }
+
+        var number = CNumber.Strtoul(argument, 10);
+        value = number.Value;
+        return number.IsValid || t.Raise(ParseErrors.IllegalLimit);
+    }
+}

@@ -1,0 +1,63 @@
+namespace Upstart.JobFiles.Parsing.Stanzas;
+
+/// <summary>
+/// Every stanza of an Upstart 1.13 job file and the handler that parses it, in init(5)'s order. Keywords
+/// are case-sensitive and read with their quotes, so `"exec"` is an unknown stanza.
+/// </summary>
+internal static class StanzaTable
+{
+    private static readonly (string Keyword, StanzaHandler Handler)[] Stanzas =
+    [
+        ("instance", DocumentationStanzas.Instance),
+        ("description", DocumentationStanzas.Description),
+        ("author", DocumentationStanzas.Author),
+        ("version", DocumentationStanzas.Version),
+        ("usage", DocumentationStanzas.Usage),
+        ("env", EnvironmentStanzas.Env),
+        ("export", EnvironmentStanzas.Export),
+        ("start", EventStanzas.Start),
+        ("stop", EventStanzas.Stop),
+        ("manual", EventStanzas.Manual),
+        ("emits", EnvironmentStanzas.Emits),
+        ("exec", ProcessStanzas.Exec),
+        ("script", ProcessStanzas.Script),
+        ("pre-start", ProcessStanzas.PreStart),
+        ("post-start", ProcessStanzas.PostStart),
+        ("pre-stop", ProcessStanzas.PreStop),
+        ("post-stop", ProcessStanzas.PostStop),
+        ("expect", SupervisionStanzas.Expect),
+        ("task", SupervisionStanzas.Task),
+        ("kill", SupervisionStanzas.Kill),
+        ("reload", SupervisionStanzas.Reload),
+        ("respawn", SupervisionStanzas.Respawn),
+        ("normal", SupervisionStanzas.Normal),
+        ("console", ExecutionStanzas.Console),
+        ("umask", ExecutionStanzas.Umask),
+        ("nice", ExecutionStanzas.Nice),
+        ("oom", ExecutionStanzas.Oom),
+        ("limit", ExecutionStanzas.Limit),
+        ("chroot", DocumentationStanzas.Chroot),
+        ("chdir", DocumentationStanzas.Chdir),
+        ("setuid", DocumentationStanzas.Setuid),
+        ("setgid", DocumentationStanzas.Setgid),
+        ("apparmor", ExecutionStanzas.AppArmor),
+        ("cgroup", ExecutionStanzas.Cgroup),
+        ("debug", ExecutionStanzas.Debug),
+    ];
+
+    /// <summary>The stanza keywords, for tools (completion, documentation).</summary>
+    public static IEnumerable<string> Keywords => Stanzas.Select(s => s.Keyword);
+
+    public static StanzaHandler? Find(ReadOnlySpan<char> keyword)
+    {
+        foreach (var (name, handler) in Stanzas)
+        {
+            if (keyword.SequenceEqual(name))
+            {
+                return handler;
+            }
+        }
+
+        return null;
+    }
+}

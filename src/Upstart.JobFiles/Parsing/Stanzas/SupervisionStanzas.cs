@@ -1,0 +1,241 @@
+using Upstart.JobFiles.Model;
+
+namespace Upstart.JobFiles.Parsing.Stanzas;
+
+/// <summary>
+/// How the job is supervised: expect, task, respawn, respawn limit, normal exit, kill timeout, kill
+/// signal, reload signal. Numbers are read with C's strtol/strtoul and, as in Upstart, the value is
+/// stored before it is checked.
+/// </summary>
+internal static class SupervisionStanzas
+{
+    /// <summary>`expect stop|daemon|fork|none`.</summary>
+    public static bool Expect(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextArgument(ref a, out var argument))
+        {
+            at = a;
+            return false;
+        }
+
+        if (!ArgumentGrammar.Expect.TryParse(argument, out var mode))
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        job.Expect = mode;
+        return Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`task`, no arguments.</summary>
+    public static bool Task(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        job.Task = true;
+        return t.SkipComment(ref at);
+    }
+
+    /// <summary>`respawn`, or `respawn limit COUNT INTERVAL|unlimited` (which does not turn respawn on).</summary>
+    public static bool Respawn(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        if (!t.HasToken(at))
+        {
+            job.Respawn = true;
+            return t.SkipComment(ref at);
+        }
+
+        var a = at;
+        if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
+        {
+            at = a;
+            return false;
+        }
+
+        if (!t.Token.SequenceEqual("limit"))
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        at = a;
+        if (!t.NextArgument(ref a, out var limit))
+        {
+            at = a;
+            return false;
+        }
+
+        if (limit == "unlimited")
+        {
+            job.RespawnCount = 0;
+            job.RespawnInterval = 0;
+            return Finish(t, ref a, ref at);
+        }
+
+        // JobClass.respawn_limit is an int: the long from strtol is truncated before the sign check.
+        var count = CNumber.Strtol(limit, 10);
+        job.RespawnCount = unchecked((int)count.Value);
+        if (!count.IsValid || job.RespawnCount < 0)
+        {
+            return t.Raise(ParseErrors.IllegalLimit);
+        }
+
+        at = a;
+        if (!t.NextArgument(ref a, out var interval))
+        {
+            at = a;
+            return false;
+        }
+
+        var seconds = CNumber.Strtol(interval, 10);
+        job.RespawnInterval = seconds.Value;
+        if (!seconds.IsValid || seconds.Value < 0)
+        {
+            return t.Raise(ParseErrors.IllegalInterval);
+        }
+
+        return Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`normal exit ITEM...`: decimal statuses 0..INT_MAX or signal names (stored as signo&lt;&lt;8).</summary>
+    public static bool Normal(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
+        {
+            at = a;
+            return false;
+        }
+
+        if (!t.Token.SequenceEqual("exit"))
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        do
+        {
+            at = a;
+            if (!t.NextArgument(ref a, out var item))
+            {
+                at = a;
+                return false;
+            }
+
+            if (ArgumentGrammar.SignalName.TryParse(item, out var signal))
+            {
+                job.NormalExit.Add(ExitStatus.FromSignal(signal));
+                continue;
+            }
+
+            var status = CNumber.Strtoul(item, 10);
+            if (!status.IsValid || status.Value > int.MaxValue)
+            {
+                return t.Raise(ParseErrors.IllegalExit);
+            }
+
+            job.NormalExit.Add(ExitStatus.FromStatus((int)status.Value));
+        }
+        while (t.HasToken(a));
+
+        return Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`kill timeout N` or `kill signal SIG`.</summary>
+    public static bool Kill(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
+        {
+            at = a;
+            return false;
+        }
+
+        if (t.Token.SequenceEqual("timeout"))
+        {
+            at = a;
+            if (!t.NextArgument(ref a, out var argument))
+            {
+                at = a;
+                return false;
+            }
+
+            var seconds = CNumber.Strtol(argument, 10);
+            job.KillTimeout = seconds.Value;
+            if (!seconds.IsValid || seconds.Value < 0)
+            {
+                return t.Raise(ParseErrors.IllegalInterval);
+            }
+        }
+        else if (t.Token.SequenceEqual("signal"))
+        {
+            if (!Signal(t, ref a, ref at, out var signal))
+            {
+                return false;
+            }
+
+            job.KillSignal = signal;
+        }
+        else
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        return Finish(t, ref a, ref at);
+    }
+
+    /// <summary>`reload signal SIG`.</summary>
+    public static bool Reload(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    {
+        var a = at;
+        if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
+        {
+            at = a;
+            return false;
+        }
+
+        if (!t.Token.SequenceEqual("signal"))
+        {
+            return t.Raise(ParseErrors.UnknownStanza);
+        }
+
+        if (!Signal(t, ref a, ref at, out var signal))
+        {
+            return false;
+        }
+
+        job.ReloadSignal = signal;
+        return Finish(t, ref a, ref at);
+    }
+
+    /// <summary>A signal name, or any decimal 0..INT_MAX (numbers are not range checked).</summary>
+    private static bool Signal(ConfigTokenizer t, ref Cursor a, ref Cursor at, out int signal)
+    {
+        at = a;
+        if (!t.NextArgument(ref a, out var argument))
+        {
+            at = a;
+            signal = 0;
+            return false;
+        }
+
+        if (ArgumentGrammar.SignalName.TryParse(argument, out signal))
+        {
+            return true;
+        }
+
+        var number = CNumber.Strtoul(argument, 10);
+        if (!number.IsValid || number.Value > int.MaxValue)
+        {
+            return t.Raise(ParseErrors.IllegalSignal);
+        }
+
+        signal = (int)number.Value;
+        return true;
+    }
+
+    /// <summary>The common tail: only a comment may follow, and the cursor moves on.</summary>
+    internal static bool Finish(ConfigTokenizer t, ref Cursor a, ref Cursor at)
+    {
+        var ok = t.SkipComment(ref a);
+        at = a;
+        return ok;
+    }
+}

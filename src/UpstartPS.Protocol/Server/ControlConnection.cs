@@ -1,0 +1,393 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text.Json;
+using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol.Wire;
+
+namespace UpstartPS.Protocol.Server;
+
+/// <summary>
+/// One client connection: credentials, handshake, then a read loop that starts each request on its own
+/// and lets responses go out in whatever order they finish. Nothing a client sends can throw out of here.
+/// </summary>
+internal sealed class ControlConnection : IDisposable
+{
+    private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
+
+    private readonly Socket _socket;
+    private readonly IControlHandler _handler;
+    private readonly ControlServerOptions _options;
+    private readonly ControlAuthorization _authorization;
+    private readonly FrameReader _reader;
+    private readonly FrameSender _sender;
+    private readonly CancellationTokenSource _closing;
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _inFlight = new();
+    private ClientIdentity? _client;
+    private int _badRequests;
+
+    public ControlConnection(Socket socket, IControlHandler handler, ControlServerOptions options, ControlAuthorization authorization, CancellationToken serverStopping)
+    {
+        _socket = socket;
+        _handler = handler;
+        _options = options;
+        _authorization = authorization;
+        _reader = new FrameReader(socket, options.MaxRequestBytes);
+        _sender = new FrameSender(socket, options.MaxResponseBytes, options.WriteTimeout);
+        _closing = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+    }
+
+    /// <summary>Serves the connection until the client leaves, breaks the protocol, or the server stops; never throws.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            _client = PeerCredentials.Read(_socket);
+            if (await HandshakeAsync(_client).ConfigureAwait(false))
+            {
+                await ReadRequestsAsync(_client).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            // Server stopping.
+        }
+        catch (FrameException ex)
+        {
+            // The stream cannot be resynchronised: say why (best effort) and hang up.
+            await TrySendAsync(ResponseFrame.Failure(0, UpstartErrorCode.BadRequest, ex.Message)).ConfigureAwait(false);
+            Log($"Closing connection from {_client}: {ex.Message}", null);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException or IOException)
+        {
+            Log($"Connection from {_client} failed: {ex.Message}", null);
+        }
+        catch (Exception ex)
+        {
+            Log($"Unexpected failure serving {_client}", ex);
+        }
+        finally
+        {
+            await _closing.CancelAsync().ConfigureAwait(false);
+            Close();
+        }
+    }
+
+    /// <summary>Asks the connection to finish; RunAsync returns soon after.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+    }
+
+    private async Task<bool> HandshakeAsync(ClientIdentity client)
+    {
+        ClientHello? hello;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token))
+        {
+            timeout.CancelAfter(_options.HandshakeTimeout);
+            try
+            {
+                if (!await _reader.ReadAsync(timeout.Token).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+            catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
+            {
+                Log($"Connection from {client} sent no handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s", null);
+                return false;
+            }
+
+            try
+            {
+                hello = JsonSerializer.Deserialize(_reader.Current.Span, Json.ClientHello);
+            }
+            catch (JsonException)
+            {
+                hello = null;
+            }
+        }
+
+        if (hello is null || hello.Type != ResponseTypes.Hello)
+        {
+            return await RefuseAsync(UpstartErrorCode.BadRequest, "Expected a hello frame first").ConfigureAwait(false);
+        }
+
+        if (hello.Protocol != FrameFormat.ProtocolVersion)
+        {
+            return await RefuseAsync(
+                UpstartErrorCode.ProtocolMismatch,
+                $"Protocol mismatch: the daemon speaks version {FrameFormat.ProtocolVersion}, the client speaks version {hello.Protocol}").ConfigureAwait(false);
+        }
+
+        client.ClientName = hello.Client is { Length: <= 256 } name ? name : null;
+        if (_authorization.RefuseConnection(client) is { } refusal)
+        {
+            return await RefuseAsync(UpstartErrorCode.AccessDenied, refusal).ConfigureAwait(false);
+        }
+
+        if (_authorization.UsesGroups)
+        {
+            // Read now, while the peer certainly still exists: a pid read later might belong to another process.
+            _ = client.SupplementaryGroups;
+        }
+
+        var answer = new ServerHello
+        {
+            Type = ResponseTypes.Hello,
+            Protocol = FrameFormat.ProtocolVersion,
+            Daemon = _options.DaemonVersion,
+            Mode = _options.Mode,
+        };
+        await _sender.SendAsync(answer, Json.ServerHello, _closing.Token).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> RefuseAsync(UpstartErrorCode code, string message)
+    {
+        var answer = new ServerHello
+        {
+            Type = ResponseTypes.Error,
+            Protocol = FrameFormat.ProtocolVersion,
+            Daemon = _options.DaemonVersion,
+            Mode = _options.Mode,
+            Error = new ErrorBody { Code = code, Message = message },
+        };
+        await _sender.SendAsync(answer, Json.ServerHello, _closing.Token).ConfigureAwait(false);
+        Log($"Refused connection from {_client}: {message}", null);
+        return false;
+    }
+
+    private async Task ReadRequestsAsync(ClientIdentity client)
+    {
+        while (await _reader.ReadAsync(_closing.Token).ConfigureAwait(false))
+        {
+            if (!Accept(client))
+            {
+                Log($"Closing connection from {client}: {_options.MaxConsecutiveBadRequests} malformed requests in a row", null);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Handles one frame on the read loop; false when the client has sent too much garbage to keep.</summary>
+    private bool Accept(ClientIdentity client)
+    {
+        RequestFrame? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(_reader.Current.Span, Json.RequestFrame);
+        }
+        catch (JsonException ex)
+        {
+            return Reject(FindId(_reader.Current.Span), UpstartErrorCode.BadRequest, "Malformed request: " + ex.Message);
+        }
+
+        if (request is null || request.Id <= 0)
+        {
+            return Reject(0, UpstartErrorCode.BadRequest, "Malformed request: a positive id is required");
+        }
+
+        if (request.Op == Operations.Cancel)
+        {
+            if (_inFlight.TryGetValue(request.Id, out var running))
+            {
+                CancelQuietly(running);
+            }
+
+            _badRequests = 0;
+            return true;
+        }
+
+        if (!ControlOperations.TryParse(request, out var operation))
+        {
+            return Reject(request.Id, UpstartErrorCode.BadRequest, $"Unknown operation: {Truncate(request.Op)}");
+        }
+
+        try
+        {
+            RequestDispatcher.Validate(request, operation);
+        }
+        catch (UpstartException ex)
+        {
+            return Reject(request.Id, ex.Code, ex.Message);
+        }
+
+        _badRequests = 0;
+        if (_authorization.Refuse(client, operation) is { } refusal)
+        {
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.AccessDenied, refusal));
+            return true;
+        }
+
+        if (_inFlight.Count >= _options.MaxRequestsInFlight)
+        {
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.BadRequest, $"Too many requests in flight (limit {_options.MaxRequestsInFlight})"));
+            return true;
+        }
+
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        if (!_inFlight.TryAdd(request.Id, cancellation))
+        {
+            cancellation.Dispose();
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.BadRequest, $"Request id {request.Id} is already in flight"));
+            return true;
+        }
+
+        // Runs synchronously up to the handler's first await, then continues on its own: a slow request
+        // does not hold up the next one on this connection.
+        _ = ServeAsync(client, request, operation, cancellation);
+        return true;
+    }
+
+    private async Task ServeAsync(ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationTokenSource cancellation)
+    {
+        var id = request.Id;
+        try
+        {
+            if (ControlOperations.IsStream(operation))
+            {
+                await foreach (var item in RequestDispatcher.Stream(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false))
+                {
+                    item.Id = id;
+                    await _sender.SendAsync(item, Json.ResponseFrame, cancellation.Token).ConfigureAwait(false);
+                }
+
+                await SendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.End }).ConfigureAwait(false);
+            }
+            else
+            {
+                var response = await RequestDispatcher.InvokeAsync(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false);
+                response.Id = id;
+                response.Type = ResponseTypes.Result;
+                await SendAsync(response).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Cancelled by the client (which has stopped waiting) or by shutdown (which the client should hear of).
+            var answer = _closing.IsCancellationRequested
+                ? ResponseFrame.Failure(id, UpstartErrorCode.ShuttingDown, "The daemon is shutting down")
+                : new ResponseFrame { Id = id, Type = ResponseTypes.End };
+            await TrySendAsync(answer).ConfigureAwait(false);
+        }
+        catch (UpstartException ex)
+        {
+            await TrySendAsync(ResponseFrame.Failure(id, ex.Code, ex.Message)).ConfigureAwait(false);
+        }
+        catch (FrameException ex)
+        {
+            await TrySendAsync(ResponseFrame.Failure(id, UpstartErrorCode.Unknown, "The answer is too large to send: " + ex.Message)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException)
+        {
+            // The client stopped reading or went away; the sender has already shut the socket.
+            Abort();
+        }
+        catch (Exception ex)
+        {
+            Log($"{request.Op} from {client} failed", ex);
+            await TrySendAsync(ResponseFrame.Failure(id, UpstartErrorCode.Unknown, $"Internal error in {request.Op}: {ex.Message}")).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+            cancellation.Dispose();
+        }
+    }
+
+    private bool Reject(long id, UpstartErrorCode code, string message)
+    {
+        Respond(ResponseFrame.Failure(id, code, message));
+        return ++_badRequests < _options.MaxConsecutiveBadRequests;
+    }
+
+    private void Respond(ResponseFrame response) => _ = TrySendAsync(response);
+
+    private ValueTask SendAsync(ResponseFrame response) => _sender.SendAsync(response, Json.ResponseFrame, _closing.Token);
+
+    /// <summary>Sends if the connection still can; a failure here only means the client is gone.</summary>
+    private async Task TrySendAsync(ResponseFrame response)
+    {
+        try
+        {
+            await SendAsync(response).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException or OperationCanceledException or FrameException)
+        {
+            Abort();
+        }
+    }
+
+    /// <summary>Recovers the id from a request that failed to bind, so the error reaches the right waiter.</summary>
+    private static long FindId(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return 0;
+            }
+
+            while (reader.Read() && reader.CurrentDepth == 1)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("id"u8))
+                {
+                    return reader.Read() && reader.TryGetInt64(out var id) && id > 0 ? id : 0;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Broken before the id: answer with id 0.
+        }
+
+        return 0;
+    }
+
+    private static string Truncate(string? text) =>
+        text is null ? "(none)" : text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request finished meanwhile.
+        }
+    }
+
+    private void Log(string message, Exception? exception) => _options.Log?.Invoke(message, exception);
+
+    private void Close()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Closed by the peer already.
+        }
+
+        _socket.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _sender.Dispose();
+        _closing.Dispose();
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+
+namespace UpstartPS.Protocol.Server;
+
+/// <summary>
+/// The daemon's end of the control socket: listens, accepts, checks peer credentials and serves each
+/// connection on its own task, handing requests to an <see cref="IControlHandler"/>. A slow or hostile
+/// client only ever costs its own connection.
+/// </summary>
+public sealed class ControlServer : IAsyncDisposable
+{
+    private readonly IControlHandler _handler;
+    private readonly ControlServerOptions _options;
+    private readonly ControlAuthorization _authorization;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<ControlConnection, Task> _connections = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private int _stopped;
+
+    public ControlServer(IControlHandler handler, ControlServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(options);
+        _handler = handler;
+        _options = options;
+        _authorization = options.Authorization ?? (options.Mode == DaemonMode.Session
+            ? ControlAuthorization.ForSession(ControlSocketPaths.CurrentUid())
+            : ControlAuthorization.ForSystem());
+    }
+
+    public string SocketPath => _options.SocketPath;
+
+    /// <summary>Connections currently being served.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>
+    /// Creates the socket and starts accepting. When this returns the socket exists and clients can connect.
+    /// Throws <see cref="InvalidOperationException"/> if another daemon is already listening on the path.
+    /// </summary>
+    public void Start()
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The control server has already been started");
+        }
+
+        _listener = SocketFile.Listen(_options);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>Stops accepting, ends every connection (their requests are cancelled) and removes the socket.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0 || _listener is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
+        }
+
+        var everything = _connections.Values.Append(_acceptLoop ?? Task.CompletedTask);
+        await Task.WhenAll(everything).WaitAsync(cancellationToken).ConfigureAwait(false);
+        SocketFile.Remove(_options.SocketPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var listener = _listener!;
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (_stopping.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Out of descriptors or memory: keep serving the connections we have and try again shortly.
+                _options.Log?.Invoke($"Accepting a control connection failed: {ex.Message}", null);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            if (_connections.Count >= _options.MaxConnections)
+            {
+                _options.Log?.Invoke($"Refusing a control connection: {_options.MaxConnections} already open", null);
+                socket.Dispose();
+                continue;
+            }
+
+            Serve(socket);
+        }
+    }
+
+    private void Serve(Socket socket)
+    {
+        var connection = new ControlConnection(socket, _handler, _options, _authorization, _stopping.Token);
+        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connections[connection] = served.Task;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await connection.RunAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _connections.TryRemove(connection, out _);
+                connection.Dispose();
+                served.SetResult();
+            }
+        });
+    }
+}

@@ -1,0 +1,46 @@
+using UpstartPS.Protocol.Wire;
+
+namespace UpstartPS.Protocol.Server;
+
+/// <summary>Where and how <see cref="ControlServer"/> listens, and the limits that keep one client from hurting the others.</summary>
+public sealed class ControlServerOptions
+{
+    /// <summary>The socket to create; a stale one left by a dead daemon is replaced, a live one is an error.</summary>
+    public required string SocketPath { get; init; }
+
+    public DaemonMode Mode { get; init; } = DaemonMode.System;
+
+    /// <summary>Announced in the handshake.</summary>
+    public string DaemonVersion { get; init; } = typeof(ControlServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Null: system mode lets root change things, session mode serves only this process's uid.</summary>
+    public ControlAuthorization? Authorization { get; init; }
+
+    /// <summary>Mode of the socket's directory when it has to be created. Null: 0755 in system mode, 0700 in session mode.</summary>
+    public UnixFileMode? DirectoryMode { get; init; }
+
+    /// <summary>Mode of the socket file. Null: 0666 in system mode (authorisation is by peer credentials), 0600 in session mode.</summary>
+    public UnixFileMode? SocketMode { get; init; }
+
+    /// <summary>Connections beyond this are closed as soon as they are accepted.</summary>
+    public int MaxConnections { get; init; } = 1024;
+
+    /// <summary>Requests one connection may have in flight; more are refused with BadRequest.</summary>
+    public int MaxRequestsInFlight { get; init; } = 64;
+
+    /// <summary>A client must complete the handshake within this time or it is disconnected.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a frame may wait for a client that does not read before the connection is dropped.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int MaxRequestBytes { get; init; } = FrameFormat.MaxRequestBytes;
+
+    public int MaxResponseBytes { get; init; } = FrameFormat.MaxResponseBytes;
+
+    /// <summary>Malformed requests in a row after which the connection is closed (each one gets an error reply).</summary>
+    public int MaxConsecutiveBadRequests { get; init; } = 16;
+
+    /// <summary>Receives what went wrong with clients and handler faults (message, exception); the daemon routes it to its log.</summary>
+    public Action<string, Exception?>? Log { get; init; }
+}

@@ -1,0 +1,58 @@
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartPS.Protocol.Server;
+
+/// <summary>
+/// What the daemon does for each request; <see cref="ControlServer"/> calls it only after the handshake and
+/// the authorisation check have passed, so an implementation only does the work.
+/// </summary>
+/// <remarks>
+/// Refuse or fail with <see cref="Client.UpstartException"/> carrying the code and initctl's text
+/// (<c>Unknown job: foo</c>); the client receives exactly that. Any other exception reaches the client as
+/// an internal error and is reported through <see cref="ControlServerOptions.Log"/>. The cancellation token
+/// fires when the client cancels the request, disconnects, or the server stops. Methods are called on the
+/// connection's read loop until their first await: they must not block.
+/// </remarks>
+public interface IControlHandler
+{
+    /// <summary>initctl version: <c>init (upstart 1.13.2)</c> or the daemon's own text.</summary>
+    Task<string> GetVersionAsync(ClientIdentity client, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken);
+
+    /// <summary>Instances of jobs whose name matches the pattern (see <see cref="JobNamePattern"/>); instance null = all.</summary>
+    Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken);
+
+    Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken);
+
+    Task<JobInfo> StopAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken);
+
+    Task<JobInfo> RestartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken);
+
+    Task<JobInfo> ReloadAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken);
+
+    Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken);
+
+    Task<ConfigurationChange> ReloadConfigurationAsync(ClientIdentity client, bool dryRun, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, CancellationToken cancellationToken);
+
+    Task<JobConfigInfo> ShowConfigAsync(ClientIdentity client, string job, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken);
+
+    Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken);
+
+    /// <summary>Returns the log priority in force; sets it first when <paramref name="priority"/> is not null.</summary>
+    Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The last <paramref name="tail"/> lines, then with <paramref name="follow"/> new lines until cancelled.
+    /// The server writes items as fast as the client reads them; a producer that must never wait (the engine)
+    /// should feed this from a bounded buffer of its own.
+    /// </summary>
+    IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken);
+
+    /// <summary>Events and state changes until cancelled; with history, recent ones first. Same back-pressure note as logs.</summary>
+    IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken);
+}

@@ -1,0 +1,138 @@
+using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Wire;
+
+namespace UpstartPS.Protocol.Server;
+
+/// <summary>Turns a checked request into the matching <see cref="IControlHandler"/> call and its result into a frame.</summary>
+internal static class RequestDispatcher
+{
+    /// <summary>Longest tail a client may ask for: enough for any screen, small enough for one frame per line.</summary>
+    public const int MaxTail = 100_000;
+
+    public static async Task<ResponseFrame> InvokeAsync(
+        IControlHandler handler, ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationToken cancellationToken)
+    {
+        var env = request.Env ?? [];
+        var wait = request.Wait ?? true;
+        return operation switch
+        {
+            ControlOperation.Version => Text(await handler.GetVersionAsync(client, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.List => Jobs(await handler.ListAsync(client, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.Status => Jobs(await handler.StatusAsync(client, JobName(request), request.Instance, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.Start => Job(await handler.StartAsync(client, JobName(request), env, wait, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.Stop => Job(await handler.StopAsync(client, JobName(request), env, wait, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.Restart => Job(await handler.RestartAsync(client, JobName(request), env, wait, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.Reload => Job(await handler.ReloadAsync(client, JobName(request), env, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.Emit => await Done(handler.EmitAsync(client, EventName(request), env, wait, cancellationToken)).ConfigureAwait(false),
+            ControlOperation.ReloadConfiguration or ControlOperation.PreviewConfiguration => new ResponseFrame
+            {
+                Change = await handler.ReloadConfigurationAsync(client, operation == ControlOperation.PreviewConfiguration, cancellationToken).ConfigureAwait(false),
+            },
+            ControlOperation.CheckConfig => new ResponseFrame
+            {
+                Problems = await handler.CheckConfigAsync(client, request.IgnoredEvents ?? [], cancellationToken).ConfigureAwait(false),
+            },
+            ControlOperation.ShowConfig => new ResponseFrame
+            {
+                Config = await handler.ShowConfigAsync(client, JobName(request), cancellationToken).ConfigureAwait(false),
+            },
+            ControlOperation.Diagnostics => new ResponseFrame
+            {
+                Diagnostics = await handler.GetDiagnosticsAsync(client, cancellationToken).ConfigureAwait(false),
+            },
+            ControlOperation.SetEnabled => await Done(handler.SetEnabledAsync(client, JobName(request), Enabled(request), cancellationToken)).ConfigureAwait(false),
+            ControlOperation.GetLogPriority or ControlOperation.SetLogPriority =>
+                Text(await handler.LogPriorityAsync(client, request.Priority, cancellationToken).ConfigureAwait(false)),
+            _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is a stream"),
+        };
+    }
+
+    /// <summary>Starts the stream for a log or watch request, as item frames.</summary>
+    public static IAsyncEnumerable<ResponseFrame> Stream(
+        IControlHandler handler, ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationToken cancellationToken) =>
+        operation switch
+        {
+            ControlOperation.ReadLog => Items(
+                handler.ReadLogAsync(client, JobName(request), request.Instance, Tail(request), request.Follow ?? false, cancellationToken),
+                static line => new ResponseFrame { Type = ResponseTypes.Item, Line = line },
+                cancellationToken),
+            ControlOperation.Watch => Items(
+                handler.WatchAsync(client, request.History ?? false, cancellationToken),
+                static item => new ResponseFrame { Type = ResponseTypes.Item, Event = item },
+                cancellationToken),
+            _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is not a stream"),
+        };
+
+    /// <summary>Checks the arguments every operation needs before the handler sees them; throws BadRequest with initctl's words.</summary>
+    public static void Validate(RequestFrame request, ControlOperation operation)
+    {
+        switch (operation)
+        {
+            case ControlOperation.Status or ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart
+                or ControlOperation.Reload or ControlOperation.ShowConfig or ControlOperation.SetEnabled or ControlOperation.ReadLog:
+                JobName(request);
+                break;
+            case ControlOperation.Emit:
+                EventName(request);
+                break;
+        }
+
+        if (operation == ControlOperation.SetEnabled)
+        {
+            Enabled(request);
+        }
+
+        if (operation == ControlOperation.ReadLog)
+        {
+            Tail(request);
+        }
+
+        if (request.Env is { } env && env.Any(static e => e is null))
+        {
+            throw new UpstartException(UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs");
+        }
+
+        if (request.IgnoredEvents is { } ignored && ignored.Any(static e => e is null))
+        {
+            throw new UpstartException(UpstartErrorCode.BadRequest, "ignored events must be names");
+        }
+    }
+
+    private static string JobName(RequestFrame request) =>
+        string.IsNullOrEmpty(request.Job) ? throw new UpstartException(UpstartErrorCode.BadRequest, "missing job name") : request.Job;
+
+    private static string EventName(RequestFrame request) =>
+        string.IsNullOrEmpty(request.Event) ? throw new UpstartException(UpstartErrorCode.BadRequest, "missing event name") : request.Event;
+
+    private static bool Enabled(RequestFrame request) =>
+        request.Enabled ?? throw new UpstartException(UpstartErrorCode.BadRequest, "set-enabled needs enabled: true or false");
+
+    private static int Tail(RequestFrame request) => request.Tail switch
+    {
+        null => 10,
+        < 0 or > MaxTail => throw new UpstartException(UpstartErrorCode.BadRequest, $"tail must be between 0 and {MaxTail}"),
+        { } tail => tail,
+    };
+
+    private static ResponseFrame Text(string text) => new() { Text = text };
+
+    private static ResponseFrame Jobs(IReadOnlyList<JobInfo> jobs) => new() { Jobs = jobs };
+
+    private static ResponseFrame Job(JobInfo job) => new() { Job = job };
+
+    private static async Task<ResponseFrame> Done(Task work)
+    {
+        await work.ConfigureAwait(false);
+        return new ResponseFrame();
+    }
+
+    private static async IAsyncEnumerable<ResponseFrame> Items<T>(
+        IAsyncEnumerable<T> source, Func<T, ResponseFrame> toFrame, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return toFrame(item);
+        }
+    }
+}

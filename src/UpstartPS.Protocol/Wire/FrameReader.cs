@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+
+namespace UpstartPS.Protocol.Wire;
+
+/// <summary>
+/// Reads length-prefixed frames from a socket into one reusable buffer; several frames that arrive in one
+/// read are handed out one by one without further system calls. Not thread-safe: one reader loop per socket.
+/// </summary>
+internal sealed class FrameReader
+{
+    private const int InitialBufferBytes = 16 * 1024;
+
+    private readonly Socket _socket;
+    private readonly int _maxFrameBytes;
+    private byte[] _buffer = new byte[InitialBufferBytes];
+    private int _start;
+    private int _end;
+
+    public FrameReader(Socket socket, int maxFrameBytes)
+    {
+        _socket = socket;
+        _maxFrameBytes = maxFrameBytes;
+    }
+
+    /// <summary>The payload of the last frame read; valid until the next call to <see cref="ReadAsync"/>.</summary>
+    public ReadOnlyMemory<byte> Current { get; private set; }
+
+    /// <summary>Reads the next frame. False on a clean end of stream between frames; <see cref="FrameException"/> on a broken one.</summary>
+    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        Current = default;
+        if (!await FillAsync(FrameFormat.HeaderBytes, cancellationToken).ConfigureAwait(false))
+        {
+            if (_end == _start)
+            {
+                return false;
+            }
+
+            throw new FrameException("Truncated frame header");
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start, FrameFormat.HeaderBytes));
+        if (length < 0 || length > _maxFrameBytes)
+        {
+            throw new FrameException($"Frame of {(uint)length} bytes exceeds the limit of {_maxFrameBytes} bytes");
+        }
+
+        if (!await FillAsync(FrameFormat.HeaderBytes + length, cancellationToken).ConfigureAwait(false))
+        {
+            throw new FrameException("Truncated frame");
+        }
+
+        Current = _buffer.AsMemory(_start + FrameFormat.HeaderBytes, length);
+        _start += FrameFormat.HeaderBytes + length;
+        return true;
+    }
+
+    private async ValueTask<bool> FillAsync(int needed, CancellationToken cancellationToken)
+    {
+        while (_end - _start < needed)
+        {
+            MakeRoom(needed);
+            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            _end += read;
+        }
+
+        return true;
+    }
+
+    private void MakeRoom(int needed)
+    {
+        var buffered = _end - _start;
+        if (buffered == 0)
+        {
+            _start = _end = 0;
+        }
+
+        if (_buffer.Length - _start >= needed)
+        {
+            return;
+        }
+
+        // Shift what is left to the front, growing for a big frame and shrinking back after one.
+        var size = Math.Max(InitialBufferBytes, needed);
+        var target = _buffer.Length < needed || _buffer.Length > size * 4
+            ? new byte[_buffer.Length < needed ? Math.Max(needed, Math.Min(_buffer.Length * 2, _maxFrameBytes + FrameFormat.HeaderBytes)) : size]
+            : _buffer;
+        Buffer.BlockCopy(_buffer, _start, target, 0, buffered);
+        _buffer = target;
+        _start = 0;
+        _end = buffered;
+    }
+}

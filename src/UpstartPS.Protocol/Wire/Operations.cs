@@ -1,0 +1,25 @@
+namespace UpstartPS.Protocol.Wire;
+
+/// <summary>The operation names carried in <see cref="RequestFrame.Op"/>.</summary>
+internal static class Operations
+{
+    public const string Version = "version";
+    public const string List = "list";
+    public const string Status = "status";
+    public const string Start = "start";
+    public const string Stop = "stop";
+    public const string Restart = "restart";
+    public const string Reload = "reload";
+    public const string Emit = "emit";
+    public const string ReloadConfiguration = "reload-configuration";
+    public const string CheckConfig = "check-config";
+    public const string ShowConfig = "show-config";
+    public const string Diagnostics = "diagnostics";
+    public const string SetEnabled = "set-enabled";
+    public const string LogPriority = "log-priority";
+    public const string Log = "log";
+    public const string Watch = "watch";
+
+    /// <summary>Not an operation of its own: asks the daemon to abandon the request in flight with the same id.</summary>
+    public const string Cancel = "cancel";
+}

@@ -1,0 +1,117 @@
+using UpstartPS.Protocol.Client;
+
+namespace UpstartPS.Protocol.Tests;
+
+/// <summary>Error replies reach the caller as UpstartException with the handler's code and initctl's text.</summary>
+public sealed class ErrorReplyTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+    private UpstartClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = TestServer.Start();
+        _client = await _server.ConnectAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Unknown_job_keeps_its_code_and_initctl_text()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.StartAsync("missing", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal(UpstartErrorCode.UnknownJob, error.Code);
+        Assert.Equal("Unknown job: missing", error.Message);
+    }
+
+    [Fact]
+    public async Task Already_running_is_its_own_code()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.StartAsync("ssh", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal((UpstartErrorCode.AlreadyRunning, "Job is already running: ssh"), (error.Code, error.Message));
+    }
+
+    [Fact]
+    public async Task Reload_of_a_stopped_job_is_JobNotRunning()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.ReloadAsync("cron", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal(UpstartErrorCode.JobNotRunning, error.Code);
+    }
+
+    [Fact]
+    public async Task A_failed_event_is_EventFailed()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.EmitAsync("doomed", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal((UpstartErrorCode.EventFailed, "Event failed"), (error.Code, error.Message));
+    }
+
+    [Fact]
+    public async Task Status_of_an_unknown_exact_name_is_UnknownJob()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.StatusAsync("nosuch", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal("Unknown job: nosuch", error.Message);
+    }
+
+    [Fact]
+    public async Task A_handler_crash_is_an_internal_error_that_is_logged_and_leaves_the_connection_usable()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.StopAsync("crash", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal(UpstartErrorCode.Unknown, error.Code);
+        Assert.Contains("engine exploded", error.Message);
+        lock (_server.Log)
+        {
+            Assert.Contains(_server.Log, line => line.Contains("engine exploded", StringComparison.Ordinal));
+        }
+
+        Assert.Equal("init (upstart 1.13.2)", await _client.GetVersionAsync(TestServer.Deadline()));
+    }
+
+    [Fact]
+    public async Task An_empty_job_name_is_refused_before_the_handler_with_initctls_words()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.StartAsync("", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal((UpstartErrorCode.BadRequest, "missing job name"), (error.Code, error.Message));
+        Assert.Empty(_server.Handler.Calls);
+    }
+
+    [Fact]
+    public async Task An_empty_event_name_is_refused_with_initctls_words()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.EmitAsync("", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal("missing event name", error.Message);
+    }
+
+    [Fact]
+    public async Task A_request_over_the_size_limit_is_refused_by_the_client_without_breaking_the_connection()
+    {
+        var huge = new string('x', 2 * 1024 * 1024);
+
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.StartAsync("web", ["BIG=" + huge], cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal(UpstartErrorCode.BadRequest, error.Code);
+        Assert.Equal("init (upstart 1.13.2)", await _client.GetVersionAsync(TestServer.Deadline()));
+    }
+
+    [Fact]
+    public async Task Requests_after_the_daemon_went_away_are_NotConnected()
+    {
+        await _server.Server.StopAsync(TestServer.Deadline());
+
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.ListAsync(TestServer.Deadline()));
+
+        Assert.Equal(UpstartErrorCode.NotConnected, error.Code);
+        Assert.False(_client.IsConnected);
+    }
+}

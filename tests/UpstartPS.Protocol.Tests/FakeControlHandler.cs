@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Server;
+
+namespace UpstartPS.Protocol.Tests;
+
+/// <summary>
+/// A daemon without an engine: canned answers, every call recorded, and a few jobs with special behaviour:
+/// "missing" is unknown, "slow" waits until cancelled, "crash" throws a non-Upstart exception.
+/// </summary>
+internal sealed class FakeControlHandler : IControlHandler
+{
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public List<JobInfo> Jobs { get; } = [Job("ssh", goal: "start", state: "running", pid: 1141), Job("cron"), Job("tty", instance: "tty1")];
+
+    /// <summary>Completes when a "slow" request has been cancelled by the server.</summary>
+    public TaskCompletionSource SlowCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a follow has sent its tail and waits for new lines.</summary>
+    public TaskCompletionSource FollowWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a follow or watch stream has ended because it was cancelled.</summary>
+    public TaskCompletionSource StreamCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lines written here reach followers of any job's log.</summary>
+    public Channel<string> FollowedLines { get; } = Channel.CreateUnbounded<string>();
+
+    public Channel<EventInfo> LiveEvents { get; } = Channel.CreateUnbounded<EventInfo>();
+
+    public string LogPriority { get; private set; } = "message";
+
+    public ClientIdentity? LastClient { get; private set; }
+
+    public static JobInfo Job(string name, string goal = "stop", string state = "waiting", int pid = 0, string instance = "") => new()
+    {
+        Name = name,
+        Instance = instance,
+        Goal = goal,
+        State = state,
+        HasInstance = goal != "stop" || instance.Length > 0,
+        Processes = pid > 0 ? [new ProcessInfo("main", pid)] : [],
+        Description = name + " service",
+    };
+
+    public Task<string> GetVersionAsync(ClientIdentity client, CancellationToken cancellationToken) =>
+        Record(client, "version", "init (upstart 1.13.2)");
+
+    public Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken) =>
+        Record<IReadOnlyList<JobInfo>>(client, "list", Jobs);
+
+    public Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken)
+    {
+        var pattern = new JobNamePattern(namePattern);
+        var found = Jobs.Where(j => pattern.IsMatch(j.Name) && (instance is null || j.Instance == instance)).ToList();
+        if (found.Count == 0 && !pattern.HasWildcards)
+        {
+            throw new UpstartException(UpstartErrorCode.UnknownJob, "Unknown job: " + namePattern);
+        }
+
+        return Record<IReadOnlyList<JobInfo>>(client, $"status {namePattern} {instance}", found);
+    }
+
+    public Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken) =>
+        JobCommand(client, "start", job, environment, wait, "start", "running", cancellationToken);
+
+    public Task<JobInfo> StopAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken) =>
+        JobCommand(client, "stop", job, environment, wait, "stop", "waiting", cancellationToken);
+
+    public Task<JobInfo> RestartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken) =>
+        JobCommand(client, "restart", job, environment, wait, "start", "running", cancellationToken);
+
+    public Task<JobInfo> ReloadAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
+        job == "cron"
+            ? throw new UpstartException(UpstartErrorCode.JobNotRunning, "Job is not running: cron")
+            : JobCommand(client, "reload", job, environment, true, "start", "running", cancellationToken);
+
+    public Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
+    {
+        if (eventName == "doomed")
+        {
+            throw new UpstartException(UpstartErrorCode.EventFailed, "Event failed");
+        }
+
+        return Record(client, string.Join(' ', ["emit", eventName, .. environment, $"wait={wait}"]), 0);
+    }
+
+    public Task<ConfigurationChange> ReloadConfigurationAsync(ClientIdentity client, bool dryRun, CancellationToken cancellationToken) =>
+        Record(client, $"reload-configuration dryRun={dryRun}", new ConfigurationChange(
+            ["new"], ["changed"], ["gone"], [new DiagnosticInfo("/etc/init/bad.conf", 3, 1, "UnknownStanza", "Unknown stanza")]));
+
+    public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, CancellationToken cancellationToken) =>
+        Record<IReadOnlyList<CheckConfigItem>>(client, "check-config " + string.Join(',', ignoredEvents), [new CheckConfigItem("ssh", "start on", "event", "peach")]);
+
+    public Task<JobConfigInfo> ShowConfigAsync(ClientIdentity client, string job, CancellationToken cancellationToken) =>
+        Record(client, "show-config " + job, new JobConfigInfo
+        {
+            Name = job,
+            ConfigPath = $"/etc/init/{job}.conf",
+            OverridePath = $"/etc/init/{job}.override",
+            StartOn = "runlevel [2345]",
+            Emits = ["ssh-ready"],
+            Processes = new Dictionary<string, string> { ["main"] = "exec /usr/sbin/sshd -D" },
+            Provenance = new Dictionary<string, string> { ["exec"] = "conf", ["start on"] = "override" },
+        });
+
+    public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
+        Record<IReadOnlyList<DiagnosticInfo>>(client, "diagnostics", [new DiagnosticInfo("/etc/init/bad.conf", 3, 1, "UnknownStanza", "Unknown stanza")]);
+
+    public Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken) =>
+        Record(client, $"set-enabled {job} {enabled}", 0);
+
+    public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken)
+    {
+        LogPriority = priority ?? LogPriority;
+        return Record(client, "log-priority " + priority, LogPriority);
+    }
+
+    public async IAsyncEnumerable<LogLineInfo> ReadLogAsync(
+        ClientIdentity client, string job, string? instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        LastClient = client;
+        Calls.Enqueue($"log {job} {instance} tail={tail} follow={follow}");
+        if (job == "missing")
+        {
+            throw new UpstartException(UpstartErrorCode.UnknownJob, "Unknown job: missing");
+        }
+
+        for (var i = 1; i <= tail; i++)
+        {
+            yield return new LogLineInfo(DateTimeOffset.UnixEpoch.AddSeconds(i), job, instance ?? "", "line " + i);
+        }
+
+        if (!follow)
+        {
+            yield break;
+        }
+
+        FollowWaiting.TrySetResult();
+        while (true)
+        {
+            string line;
+            try
+            {
+                line = await FollowedLines.Reader.ReadAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                StreamCancelled.TrySetResult();
+                throw;
+            }
+
+            yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance ?? "", line);
+        }
+    }
+
+    public async IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        LastClient = client;
+        Calls.Enqueue($"watch history={includeHistory}");
+        if (includeHistory)
+        {
+            yield return new EventInfo { Name = "startup", Time = DateTimeOffset.UnixEpoch };
+            yield return new EventInfo { Kind = "state", Name = "ssh", Job = "ssh", Goal = "start", State = "running", Time = DateTimeOffset.UnixEpoch };
+        }
+
+        while (true)
+        {
+            EventInfo item;
+            try
+            {
+                item = await LiveEvents.Reader.ReadAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                StreamCancelled.TrySetResult();
+                throw;
+            }
+
+            yield return item;
+        }
+    }
+
+    private async Task<JobInfo> JobCommand(
+        ClientIdentity client, string verb, string job, IReadOnlyList<string> environment, bool wait, string goal, string state, CancellationToken cancellationToken)
+    {
+        switch (job)
+        {
+            case "missing":
+                throw new UpstartException(UpstartErrorCode.UnknownJob, "Unknown job: missing");
+            case "crash":
+                throw new InvalidOperationException("engine exploded");
+            case "slow":
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    SlowCancelled.TrySetResult();
+                    throw;
+                }
+
+                break;
+        }
+
+        if (verb == "start" && job == "ssh")
+        {
+            throw new UpstartException(UpstartErrorCode.AlreadyRunning, "Job is already running: ssh");
+        }
+
+        return await Record(client, string.Join(' ', [verb, job, .. environment, $"wait={wait}"]), Job(job, goal, state, goal == "start" ? 4242 : 0));
+    }
+
+    private Task<T> Record<T>(ClientIdentity client, string call, T result)
+    {
+        LastClient = client;
+        Calls.Enqueue(call.TrimEnd());
+        return Task.FromResult(result);
+    }
+}
