@@ -6,6 +6,7 @@ using UpstartHost.Hosting;
 using UpstartHost.State;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Server;
 
 namespace UpstartHost.Control;
 
@@ -57,8 +58,9 @@ public sealed class DaemonControl
     {
         ArgumentNullException.ThrowIfNull(namePattern);
         var all = await ListAsync(cancellationToken).ConfigureAwait(false);
-        var wildcard = JobNamePattern.HasWildcard(namePattern);
-        var matching = all.Where(j => wildcard ? JobNamePattern.Matches(namePattern, j.Name) : j.Name == namePattern).ToList();
+        var pattern = new JobNamePattern(namePattern);
+        var wildcard = pattern.HasWildcards;
+        var matching = all.Where(j => wildcard ? pattern.IsMatch(j.Name) : j.Name == namePattern).ToList();
         if (!wildcard && matching.Count == 0)
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {namePattern}");

@@ -30,12 +30,7 @@ public sealed record DaemonPaths(
             getEnv(variable) is { Length: > 0 } value && Path.IsPathRooted(value) ? value : Path.Combine(home, fallback);
 
         var configHome = Xdg("XDG_CONFIG_HOME", ".config");
-        var confDirs = new List<string> { Path.Combine(configHome, "upstart"), Path.Combine(home, ".init") };
-        var configDirs = getEnv("XDG_CONFIG_DIRS") is { Length: > 0 } dirs ? dirs : "/etc/xdg";
-        confDirs.AddRange(configDirs.Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Where(Path.IsPathRooted)
-            .Select(d => Path.Combine(d, "upstart")));
-        confDirs.Add("/usr/share/upstart/sessions");
+        var confDirs = Upstart.JobFiles.Loading.JobDirectories.Session(v => v == "HOME" ? home : getEnv(v));
 
         var runtimeDir = getEnv("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Path.IsPathRooted(runtime)
             ? Path.Combine(runtime, "upstartps")

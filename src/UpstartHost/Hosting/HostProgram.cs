@@ -34,7 +34,6 @@ public static partial class HostProgram
             settings = ResolveSettings(commandLine);
             DaemonDirectories.PrepareSocketDirectory(settings);
             DaemonDirectories.PrepareDataDirectories(settings);
-            SocketGuard.ClaimPath(settings.SocketPath);
         }
         catch (Exception e) when (e is HostUsageException or IOException or UnauthorizedAccessException)
         {
@@ -81,10 +80,6 @@ public static partial class HostProgram
     internal static Func<IServiceProvider, IEngineControl> EngineFactory { get; set; } =
         _ => throw new InvalidOperationException("no engine is wired in this build");
 
-    /// <summary>How the control socket is served (the protocol's ControlServer over <see cref="DaemonControl"/>).</summary>
-    internal static Func<IServiceProvider, IControlEndpoint> EndpointFactory { get; set; } =
-        _ => throw new InvalidOperationException("no control server is wired in this build");
-
     public static IHost Build(DaemonSettings settings, SystemdNotifier notifier)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -126,7 +121,6 @@ public static partial class HostProgram
         services.AddSingleton(notifier);
         services.AddSingleton(priority);
         services.AddSingleton(sp => new AdminStateStore(settings.StateDir, sp.GetRequiredService<ILogger<AdminStateStore>>()));
-        services.AddSingleton(EngineFactory);
         services.AddSingleton(sp => EngineFactory(sp));
         services.AddSingleton(sp => new JobConfiguration(
             settings.ConfDirs,
@@ -136,7 +130,8 @@ public static partial class HostProgram
         services.AddSingleton(new JobLogReader(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
         services.AddSingleton<DaemonControl>();
-        services.AddSingleton(sp => EndpointFactory(sp));
+        services.AddSingleton<ControlHandler>();
+        services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();
     }
