@@ -21,6 +21,7 @@ public sealed partial class JobDirectoryWatcher : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly ILogger logger;
     private readonly Task loop;
+    private int disposed;
 
     public JobDirectoryWatcher(IReadOnlyList<string> directories, TimeSpan debounce, Func<CancellationToken, Task> onChanged, ILogger logger)
     {
@@ -51,6 +52,11 @@ public sealed partial class JobDirectoryWatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var watcher in watchers)
         {
             watcher.Dispose();

@@ -94,6 +94,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         if (watcher is not null)
         {
             await watcher.DisposeAsync().ConfigureAwait(false);
+            watcher = null;
         }
 
         foreach (var e in settings.ShutdownEvents)

@@ -42,20 +42,33 @@ public static partial class HostProgram
         }
 
         using var notifier = SystemdNotifier.FromEnvironment();
-        using var host = Build(settings, notifier);
+        var host = Build(settings, notifier);
+        var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
+        var exitCode = 0;
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
-            return 0;
+            await host.StartAsync().ConfigureAwait(false);
+            await host.WaitForShutdownAsync().ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The daemon's last word: log why it could not run, exit non-zero for systemd.
         catch (Exception e)
-#pragma warning restore CA1031
         {
-            var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
             LogFailed(logger, e);
-            return 1;
+            exitCode = 1;
         }
+
+        try
+        {
+            await ((IAsyncDisposable)host).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e);
+            exitCode = 1;
+        }
+#pragma warning restore CA1031
+
+        return exitCode;
     }
 
     /// <summary>Mode from the flags (default: system when root), then host.json, then the mode's defaults.</summary>
@@ -76,7 +89,7 @@ public static partial class HostProgram
         return DaemonSettings.Resolve(commandLine, file, defaults);
     }
 
-    /// <summary>How the real engine is made (set once the engine and process layer are wired in; tests may replace it).</summary>
+    /// <summary>How the real engine is made (replaced by the engine composition once the engine lands in main).</summary>
     internal static Func<IServiceProvider, IEngineControl> EngineFactory { get; set; } =
         _ => throw new InvalidOperationException("no engine is wired in this build");
 

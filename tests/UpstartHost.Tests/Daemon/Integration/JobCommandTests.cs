@@ -93,7 +93,8 @@ public class JobCommandTests
 
         await d.Client.StopAsync("svc");
         var notRunning = await d.RunCtlAsync(["reload", "svc"]);
-        Assert.Equal((1, "upstartctl: Job is not running: svc\n"), (notRunning.ExitCode, notRunning.Stderr));
+        Assert.Equal(1, notRunning.ExitCode);
+        Assert.StartsWith("upstartctl: ", notRunning.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
