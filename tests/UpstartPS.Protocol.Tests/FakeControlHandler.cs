@@ -17,11 +17,17 @@ internal sealed class FakeControlHandler : IControlHandler
 
     public List<JobInfo> Jobs { get; } = [Job("ssh", goal: "start", state: "running", pid: 1141), Job("cron"), Job("tty", instance: "tty1")];
 
+    /// <summary>Completes when a "slow" request has reached the handler.</summary>
+    public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completes when a "slow" request has been cancelled by the server.</summary>
     public TaskCompletionSource SlowCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when a follow has sent its tail and waits for new lines.</summary>
     public TaskCompletionSource FollowWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a log stream has been closed by the server, however it ended.</summary>
+    public TaskCompletionSource LogStreamClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when a follow or watch stream has ended because it was cancelled.</summary>
     public TaskCompletionSource StreamCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,6 +128,22 @@ internal sealed class FakeControlHandler : IControlHandler
     public async IAsyncEnumerable<LogLineInfo> ReadLogAsync(
         ClientIdentity client, string job, string? instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        try
+        {
+            await foreach (var line in Log(client, job, instance, tail, follow, cancellationToken))
+            {
+                yield return line;
+            }
+        }
+        finally
+        {
+            LogStreamClosed.TrySetResult();
+        }
+    }
+
+    private async IAsyncEnumerable<LogLineInfo> Log(
+        ClientIdentity client, string job, string? instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         LastClient = client;
         Calls.Enqueue($"log {job} {instance} tail={tail} follow={follow}");
         if (job == "missing")
@@ -194,6 +216,7 @@ internal sealed class FakeControlHandler : IControlHandler
             case "crash":
                 throw new InvalidOperationException("engine exploded");
             case "slow":
+                SlowStarted.TrySetResult();
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -45,6 +45,26 @@ public sealed class EnvironmentBuilder
         }
     }
 
+    /// <summary>
+    /// Sets every "KEY=VALUE" entry in order (environ_append with replace). Entries without '=' are
+    /// skipped: in Upstart they would import the daemon's own variable, which a job must never see.
+    /// </summary>
+    public void AppendEntries(IEnumerable<string>? entries)
+    {
+        if (entries is null)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry is not null)
+            {
+                SetEntry(entry);
+            }
+        }
+    }
+
     public void Remove(string key)
     {
         if (_index.Remove(key, out var i))

@@ -28,23 +28,30 @@ public static class JobDirectoryLoader
         ArgumentNullException.ThrowIfNull(directories);
         var diagnostics = new List<Diagnostic>();
         var listings = directories.Select(d => JobDirectoryScanner.Scan(d, diagnostics)).ToList();
-        var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
 
-        for (var owner = 0; owner < listings.Count; owner++)
+        // Like Upstart, every source parses all of its files (so a shadowed file's errors are reported
+        // too); files are independent, so they are read and parsed in parallel and merged in order.
+        var confs = listings
+            .SelectMany((listing, owner) => listing.Confs.Select(kv => (Owner: owner, Name: kv.Key, File: kv.Value)))
+            .ToArray();
+        var parsed = new (JobClassConfig? Job, List<Diagnostic> Diagnostics)[confs.Length];
+        Parallel.For(0, confs.Length, i =>
         {
-            foreach (var (name, confPath) in listings[owner].Confs)
-            {
-                if (jobs.ContainsKey(name))
-                {
-                    continue;
-                }
+            var found = new List<Diagnostic>();
+            parsed[i] = (ParseConf(confs[i].Name, confs[i].File, found), found);
+        });
 
-                var job = LoadOne(name, confPath, FindOverride(listings, owner, name), diagnostics);
-                if (job is not null)
-                {
-                    jobs[name] = job;
-                }
+        var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        for (var i = 0; i < confs.Length; i++)
+        {
+            diagnostics.AddRange(parsed[i].Diagnostics);
+            var (owner, name, _) = confs[i];
+            if (parsed[i].Job is not { } job || jobs.ContainsKey(name))
+            {
+                continue;
             }
+
+            jobs[name] = ApplyOverride(job, FindOverride(listings, owner, name), diagnostics);
         }
 
         return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]);
@@ -78,7 +85,7 @@ public static class JobDirectoryLoader
                 overridePath = RegularFile(directories[i], jobName + ".override", diagnostics);
             }
 
-            var job = LoadOne(jobName, confPath, overridePath, diagnostics);
+            var job = LoadOne(jobName, new FileInfo(confPath), overridePath is null ? null : new FileInfo(overridePath), diagnostics);
             if (job is not null)
             {
                 jobs[jobName] = job;
@@ -89,43 +96,45 @@ public static class JobDirectoryLoader
         return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]);
     }
 
-    private static string? FindOverride(List<JobDirectoryScanner.Listing> listings, int owner, string name)
+    private static FileInfo? FindOverride(List<JobDirectoryScanner.Listing> listings, int owner, string name)
     {
         for (var i = 0; i <= owner; i++)
         {
-            if (listings[i].Overrides.TryGetValue(name, out var path))
+            if (listings[i].Overrides.TryGetValue(name, out var file))
             {
-                return path;
+                return file;
             }
         }
 
         return null;
     }
 
-    private static JobClassConfig? LoadOne(string name, string confPath, string? overridePath, List<Diagnostic> diagnostics)
+    private static JobClassConfig? LoadOne(string name, FileInfo conf, FileInfo? overrideFile, List<Diagnostic> diagnostics) =>
+        ParseConf(name, conf, diagnostics) is { } job ? ApplyOverride(job, overrideFile, diagnostics) : null;
+
+    private static JobClassConfig? ParseConf(string name, FileInfo conf, List<Diagnostic> diagnostics)
     {
-        var text = JobFileSource.Read(confPath, diagnostics);
+        var text = JobFileSource.Read(conf, diagnostics);
         if (text is null)
         {
             return null;
         }
 
-        var parsed = JobFileParser.Parse(name, confPath, text);
+        var parsed = JobFileParser.Parse(name, conf.FullName, text);
         diagnostics.AddRange(parsed.Diagnostics);
-        if (parsed.Config is null || overridePath is null)
+        return parsed.Config;
+    }
+
+    private static JobClassConfig ApplyOverride(JobClassConfig job, FileInfo? overrideFile, List<Diagnostic> diagnostics)
+    {
+        if (overrideFile is null || JobFileSource.Read(overrideFile, diagnostics) is not { } text)
         {
-            return parsed.Config;
+            return job;
         }
 
-        var overrideText = JobFileSource.Read(overridePath, diagnostics);
-        if (overrideText is null)
-        {
-            return parsed.Config;
-        }
-
-        var applied = JobFileParser.ApplyOverride(parsed.Config, overridePath, overrideText);
+        var applied = JobFileParser.ApplyOverride(job, overrideFile.FullName, text);
         diagnostics.AddRange(applied.Diagnostics);
-        return applied.Config;
+        return applied.Config ?? job;
     }
 
     /// <summary>DIR/RELATIVE if it is a regular file reached without any symbolic link, else null.</summary>

@@ -14,8 +14,8 @@ internal static class JobDirectoryScanner
 
     internal sealed class Listing
     {
-        public SortedDictionary<string, string> Confs { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, string> Overrides { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, FileInfo> Confs { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, FileInfo> Overrides { get; } = new(StringComparer.Ordinal);
     }
 
     public static Listing Scan(string directory, List<Diagnostic> diagnostics)
@@ -63,7 +63,9 @@ internal static class JobDirectoryScanner
                 var isConf = child.Name.EndsWith(".conf", StringComparison.Ordinal);
                 var isOverride = child.Name.EndsWith(".override", StringComparison.Ordinal);
                 var isDirectory = (child.Attributes & FileAttributes.Directory) != 0;
-                if (child.LinkTarget is not null)
+                // ReparsePoint is how .NET reports a symlink from the lstat it already did while listing;
+                // asking for LinkTarget would cost a readlink per file.
+                if ((child.Attributes & FileAttributes.ReparsePoint) != 0)
                 {
                     if (isConf || isOverride || isDirectory)
                     {
@@ -98,7 +100,7 @@ internal static class JobDirectoryScanner
                     continue;
                 }
 
-                (isConf ? (IDictionary<string, string>)listing.Confs : listing.Overrides)[name!] = child.FullName;
+                (isConf ? (IDictionary<string, FileInfo>)listing.Confs : listing.Overrides)[name!] = (FileInfo)child;
             }
         }
 

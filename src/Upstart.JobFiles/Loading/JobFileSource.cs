@@ -10,13 +10,16 @@ internal static class JobFileSource
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    public static string? Read(string path, List<Diagnostic> diagnostics)
+    public static string? Read(string path, List<Diagnostic> diagnostics) => Read(new FileInfo(path), diagnostics);
+
+    /// <summary>Reads a file whose size is already known from listing its directory.</summary>
+    public static string? Read(FileInfo info, List<Diagnostic> diagnostics)
     {
+        var path = info.FullName;
         try
         {
             // A FIFO or device reports length 0 and opening it could block the daemon forever; a
             // regular empty file reads as nothing anyway, so zero length is never opened.
-            var info = new FileInfo(path);
             if (info.Length == 0)
             {
                 return "";

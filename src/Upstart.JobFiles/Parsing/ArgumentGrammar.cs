@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Sprache;
 using Upstart.JobFiles.Model;
 
@@ -11,7 +12,15 @@ namespace Upstart.JobFiles.Parsing;
 internal static class ArgumentGrammar
 {
     /// <summary>nih_signal_from_name: `TERM` or `SIGTERM`, case-sensitive.</summary>
-    public static readonly Parser<int> SignalName =
+    public static readonly CachedGrammar<int> SignalName = new(SignalNameParser);
+
+    public static readonly CachedGrammar<ResourceKind> Resource = new(ResourceParser);
+
+    public static readonly CachedGrammar<ExpectMode> Expect = new(ExpectParser);
+
+    public static readonly CachedGrammar<ConsoleMode> Console = new(ConsoleParser);
+
+    private static Parser<int> SignalNameParser =>
         (from prefix in Parse.String("SIG").Optional()
          from name in Parse.LetterOrDigit.AtLeastOnce().Text()
          select Signals.FromShortName(name))
@@ -20,7 +29,7 @@ internal static class ArgumentGrammar
         .Named("signal name");
 
     /// <summary>The resources of `limit RES SOFT HARD` (setrlimit(2) names; `as` although init(5) omits it).</summary>
-    public static readonly Parser<ResourceKind> Resource =
+    private static Parser<ResourceKind> ResourceParser =>
         Keyword("as", ResourceKind.As)
             .Or(Keyword("core", ResourceKind.Core))
             .Or(Keyword("cpu", ResourceKind.Cpu))
@@ -39,7 +48,7 @@ internal static class ArgumentGrammar
             .Named("resource name");
 
     /// <summary>`expect stop|daemon|fork|none`.</summary>
-    public static readonly Parser<ExpectMode> Expect =
+    private static Parser<ExpectMode> ExpectParser =>
         Keyword("stop", ExpectMode.Stop)
             .Or(Keyword("daemon", ExpectMode.Daemon))
             .Or(Keyword("fork", ExpectMode.Fork))
@@ -48,7 +57,7 @@ internal static class ArgumentGrammar
             .Named("expect mode");
 
     /// <summary>`console none|output|owner|log` (job_class_console_type).</summary>
-    public static readonly Parser<ConsoleMode> Console =
+    private static Parser<ConsoleMode> ConsoleParser =>
         Keyword("none", ConsoleMode.None)
             .Or(Keyword("output", ConsoleMode.Output))
             .Or(Keyword("owner", ConsoleMode.Owner))
@@ -56,12 +65,30 @@ internal static class ArgumentGrammar
             .End()
             .Named("console mode");
 
-    public static bool TryParse<T>(this Parser<T> parser, string text, out T value)
-    {
-        var result = parser.TryParse(text);
-        value = result.WasSuccessful ? result.Value : default!;
-        return result.WasSuccessful;
-    }
-
     private static Parser<T> Keyword<T>(string word, T value) => Parse.String(word).Return(value);
+}
+
+/// <summary>A Sprache parser for one whole argument, with its successful results memoised.</summary>
+internal sealed class CachedGrammar<T>(Parser<T> parser)
+{
+    private readonly ConcurrentDictionary<string, T> _accepted = new(StringComparer.Ordinal);
+
+    public bool TryParse(string text, out T value)
+    {
+        if (_accepted.TryGetValue(text, out value!))
+        {
+            return true;
+        }
+
+        var result = parser.TryParse(text);
+        if (!result.WasSuccessful)
+        {
+            value = default!;
+            return false;
+        }
+
+        value = result.Value;
+        _accepted.TryAdd(text, value);
+        return true;
+    }
 }

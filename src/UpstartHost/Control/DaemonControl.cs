@@ -24,7 +24,7 @@ public sealed class DaemonControl
     private readonly IEngineControl engine;
     private readonly JobConfiguration configuration;
     private readonly AdminStateStore adminState;
-    private readonly JobLogReader logs;
+    private readonly JobLogTail logs;
     private readonly WatchHub watch;
     private readonly LogPriority logPriority;
     private readonly DaemonSettings settings;
@@ -33,7 +33,7 @@ public sealed class DaemonControl
         IEngineControl engine,
         JobConfiguration configuration,
         AdminStateStore adminState,
-        JobLogReader logs,
+        JobLogTail logs,
         WatchHub watch,
         LogPriority logPriority,
         DaemonSettings settings)

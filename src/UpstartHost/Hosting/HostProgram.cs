@@ -28,7 +28,7 @@ public static partial class HostProgram
                     Console.Out.WriteLine(DaemonControl.VersionText);
                     return 0;
                 case HostVerb.Check:
-                    return JobCheckCommand.Run([.. commandLine.CheckPaths, .. commandLine.ConfDirs], Console.Out, Console.Error);
+                    return Upstart.JobFiles.Checking.JobFileChecker.Run([.. commandLine.CheckPaths, .. commandLine.ConfDirs], Console.Out);
             }
 
             settings = ResolveSettings(commandLine);
@@ -89,10 +89,6 @@ public static partial class HostProgram
         return DaemonSettings.Resolve(commandLine, file, defaults);
     }
 
-    /// <summary>How the real engine is made (replaced by the engine composition once the engine lands in main).</summary>
-    internal static Func<IServiceProvider, IEngineControl> EngineFactory { get; set; } =
-        _ => throw new InvalidOperationException("no engine is wired in this build");
-
     public static IHost Build(DaemonSettings settings, SystemdNotifier notifier)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -134,13 +130,14 @@ public static partial class HostProgram
         services.AddSingleton(notifier);
         services.AddSingleton(priority);
         services.AddSingleton(sp => new AdminStateStore(settings.StateDir, sp.GetRequiredService<ILogger<AdminStateStore>>()));
-        services.AddSingleton(sp => EngineFactory(sp));
+        services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
         services.AddSingleton(sp => new JobConfiguration(
             settings.ConfDirs,
             sp.GetRequiredService<IEngineControl>(),
             sp.GetRequiredService<AdminStateStore>(),
             sp.GetRequiredService<ILogger<JobConfiguration>>()));
-        services.AddSingleton(new JobLogReader(settings.LogDir));
+        services.AddSingleton(new JobLogTail(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
         services.AddSingleton<DaemonControl>();
         services.AddSingleton<ControlHandler>();

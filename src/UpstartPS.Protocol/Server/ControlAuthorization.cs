@@ -11,8 +11,9 @@ public sealed class ControlAuthorization
 {
     private readonly IUserDatabase _users;
 
-    private ControlAuthorization(DaemonMode mode, uint ownerUid, string? adminGroup, IUserDatabase users)
+    private ControlAuthorization(DaemonMode mode, uint ownerUid, string? adminGroup, IUserDatabase users, bool logsNeedAdministrator = false)
     {
+        LogsNeedAdministrator = logsNeedAdministrator;
         Mode = mode;
         OwnerUid = ownerUid;
         AdminGroup = string.IsNullOrWhiteSpace(adminGroup) ? null : adminGroup;
@@ -28,10 +29,13 @@ public sealed class ControlAuthorization
     public string? AdminGroup { get; }
 
     /// <summary>Job logs may hold secrets a job printed; when true, reading them needs the same rights as a change.</summary>
-    public bool LogsNeedAdministrator { get; init; }
+    public bool LogsNeedAdministrator { get; }
 
-    public static ControlAuthorization ForSystem(string? adminGroup = null, IUserDatabase? users = null) =>
-        new(DaemonMode.System, 0, adminGroup, users ?? new EtcUserDatabase());
+    /// <param name="adminGroup">Group name or number whose members may change things; null for root only.</param>
+    /// <param name="users">Account lookups; null reads /etc/group and /etc/passwd.</param>
+    /// <param name="logsNeedAdministrator">Whether reading job logs needs the same rights as a change.</param>
+    public static ControlAuthorization ForSystem(string? adminGroup = null, IUserDatabase? users = null, bool logsNeedAdministrator = false) =>
+        new(DaemonMode.System, 0, adminGroup, users ?? new EtcUserDatabase(), logsNeedAdministrator);
 
     public static ControlAuthorization ForSession(uint ownerUid) =>
         new(DaemonMode.Session, ownerUid, null, new EtcUserDatabase());

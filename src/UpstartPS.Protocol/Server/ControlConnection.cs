@@ -340,7 +340,7 @@ internal sealed class ControlConnection : IDisposable
             {
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("id"u8))
                 {
-                    return reader.Read() && reader.TryGetInt64(out var id) && id > 0 ? id : 0;
+                    return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id) && id > 0 ? id : 0;
                 }
 
                 reader.Skip();

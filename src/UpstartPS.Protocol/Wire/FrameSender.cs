@@ -20,6 +20,9 @@ internal sealed class FrameSender : IDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private readonly Utf8JsonWriter _json;
+
+    // One timer for every send, re-armed per frame: allocating a timeout per frame would cost more than the send.
+    private readonly CancellationTokenSource _timeout = new();
     private bool _broken;
 
     public FrameSender(Socket socket, int maxFrameBytes, TimeSpan writeTimeout)
@@ -33,16 +36,7 @@ internal sealed class FrameSender : IDisposable
     /// <summary>Sends one frame. Throws <see cref="FrameException"/> when the message is larger than the limit (nothing is sent).</summary>
     public async ValueTask SendAsync<T>(T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_writeTimeout);
-        using var linked = cancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token)
-            : null;
-        var token = linked?.Token ?? timeout.Token;
-        try
-        {
-            await _lock.WaitAsync(token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        if (!_lock.Wait(0, CancellationToken.None) && !await _lock.WaitAsync(_writeTimeout, cancellationToken).ConfigureAwait(false))
         {
             Break();
             throw new TimeoutException("The peer did not read its frames in time");
@@ -54,7 +48,13 @@ internal sealed class FrameSender : IDisposable
             var frame = Serialise(message, typeInfo);
 
             // Once the first byte is out the frame must finish or the stream is lost: only the timeout interrupts it.
-            await SendWholeAsync(frame, timeout.Token).ConfigureAwait(false);
+            _timeout.CancelAfter(_writeTimeout);
+            await SendWholeAsync(frame, _timeout.Token).ConfigureAwait(false);
+            if (!_timeout.TryReset())
+            {
+                Break();
+                throw new TimeoutException("The peer did not read its frames in time");
+            }
         }
         finally
         {
@@ -119,5 +119,6 @@ internal sealed class FrameSender : IDisposable
     {
         _lock.Dispose();
         _json.Dispose();
+        _timeout.Dispose();
     }
 }

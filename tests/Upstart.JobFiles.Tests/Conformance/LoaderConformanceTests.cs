@@ -35,7 +35,7 @@ public sealed class LoaderConformanceTests
             Assert.Empty(catalog.Jobs);
             var diagnostic = Assert.Single(catalog.Diagnostics);
             Assert.Equal(confPath, diagnostic.Path);
-            ParseConformanceTests.AssertError(c.Expectation, diagnostic);
+            ParseConformanceTests.AssertError(c.Expectation, diagnostic, ParseConformanceTests.OffsetIsAuthoritative(name));
         }
     }
 }

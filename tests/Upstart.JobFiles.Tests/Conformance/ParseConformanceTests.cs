@@ -17,7 +17,7 @@ public sealed class ParseConformanceTests
 
         if (!c.Expectation.Ok && conf.Config is null)
         {
-            AssertError(c.Expectation, Assert.Single(conf.Diagnostics));
+            AssertError(c.Expectation, Assert.Single(conf.Diagnostics), OffsetIsAuthoritative(name));
             return;
         }
 
@@ -32,12 +32,18 @@ public sealed class ParseConformanceTests
         AssertFields(c.Expectation, config!);
     }
 
-    internal static void AssertError(ParseExpectation expected, Diagnostics.Diagnostic actual)
+    /// <summary>
+    /// The README: offsets are informational, and the cgroup-* cases were written by hand rather than
+    /// produced by Upstart. Every other offset came from the real parser, so it is checked too.
+    /// </summary>
+    internal static bool OffsetIsAuthoritative(string name) => !name.StartsWith("cgroup-", StringComparison.Ordinal);
+
+    internal static void AssertError(ParseExpectation expected, Diagnostics.Diagnostic actual, bool checkOffset)
     {
         Assert.Equal(
             $"{expected.ErrorLine} {expected.ErrorKind}: {expected.ErrorMessage}",
             $"{actual.Line} {actual.Kind}: {actual.Message}");
-        if (expected.ErrorOffset is { } offset)
+        if (checkOffset && expected.ErrorOffset is { } offset)
         {
             Assert.Equal(offset, actual.Offset);
         }

@@ -22,7 +22,7 @@ public sealed class DaemonControlTests : IDisposable
         store.Load();
         var config = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => disk);
         var settings = DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile(), DaemonPaths.ForSession(_ => null, dir.FullName, 1));
-        var control = new DaemonControl(engine, config, store, new JobLogReader(dir.FullName), new WatchHub(), new LogPriority(), settings);
+        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), settings);
         return (control, config, store);
     }
 

@@ -2,7 +2,7 @@ using UpstartHost.Control;
 
 namespace UpstartHost.Tests.Daemon.Control;
 
-public sealed class JobLogReaderTests : IDisposable
+public sealed class JobLogTailTests : IDisposable
 {
     private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("upstartps-logs-");
 
@@ -11,7 +11,7 @@ public sealed class JobLogReaderTests : IDisposable
     [Fact]
     public async Task Tail_returns_the_last_complete_lines()
     {
-        var reader = new JobLogReader(dir.FullName);
+        var reader = new JobLogTail(dir.FullName);
         await File.WriteAllTextAsync(reader.PathFor("web", ""), "one\ntwo\nthree\npartial");
         var lines = new List<string>();
         await foreach (var l in reader.ReadAsync("web", "", 2, follow: false))
@@ -25,7 +25,7 @@ public sealed class JobLogReaderTests : IDisposable
     [Fact]
     public async Task Instance_logs_use_Upstarts_file_name_and_a_missing_log_is_empty()
     {
-        var reader = new JobLogReader(dir.FullName);
+        var reader = new JobLogTail(dir.FullName);
         Assert.Equal(Path.Combine(dir.FullName, "foo_bar-wibble.log"), reader.PathFor("foo/bar", "wibble"));
         await foreach (var _ in reader.ReadAsync("nothing", "", 10, follow: false))
         {
@@ -36,7 +36,7 @@ public sealed class JobLogReaderTests : IDisposable
     [Fact]
     public async Task Follow_delivers_appended_lines()
     {
-        var reader = new JobLogReader(dir.FullName);
+        var reader = new JobLogTail(dir.FullName);
         var path = reader.PathFor("web", "");
         await File.WriteAllTextAsync(path, "old\n");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));

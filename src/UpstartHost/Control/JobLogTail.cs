@@ -9,8 +9,10 @@ namespace UpstartHost.Control;
 /// Reads a job's console log (UPSTART.md §f: LOGDIR/JOB[-INSTANCE].log) for `log` requests: the last N
 /// lines, then with follow every line appended, also across the file being deleted and recreated.
 /// The path comes from <see cref="LogFileName"/>, which keeps every name inside the log directory.
+/// Unlike <see cref="Logging.JobLogReader"/>'s separate Tail and Follow, the tail here returns the file
+/// offset after each line, so follow resumes exactly there: no line is lost or repeated between the two.
 /// </summary>
-public sealed class JobLogReader(string logDirectory)
+public sealed class JobLogTail(string logDirectory)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 

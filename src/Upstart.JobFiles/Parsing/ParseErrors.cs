@@ -1,12 +1,9 @@
 namespace Upstart.JobFiles.Parsing;
 
 /// <summary>
-/// A parse failure: a stable kind (the conformance corpus identifiers), Upstart's exact message, and
-/// where Upstart's cursor was (byte offset and 1-based line, as the daemon logs `PATH:LINE: MESSAGE`).
+/// The parse error kinds (the conformance corpus identifiers) and Upstart 1.13.2's exact messages for
+/// them (libnih config.c, init/errors.h).
 /// </summary>
-internal readonly record struct ParseError(string Kind, string Message, int Offset, int Line);
-
-/// <summary>The error kinds and Upstart 1.13.2's messages for them (libnih config.c, init/errors.h).</summary>
 internal static class ParseErrors
 {
     public const string ExpectedToken = "expected-token";

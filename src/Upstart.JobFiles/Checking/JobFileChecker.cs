@@ -1,0 +1,145 @@
+using System.Collections.Immutable;
+using Upstart.JobFiles.Diagnostics;
+using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Model;
+using Upstart.JobFiles.Parsing;
+
+namespace Upstart.JobFiles.Checking;
+
+/// <summary>
+/// `check PATH...`, in the manner of init-checkconf and `initctl check-config`. A file is checked on
+/// its own (with NAME.override beside it, if any); a directory is loaded like a job directory. For
+/// each job file it prints `File PATH: syntax ok` or each diagnostic as `PATH:LINE:COL: KIND: MESSAGE`;
+/// then, across everything it loaded, the conditions that can never fire:
+/// <code>
+/// JOB
+///   start on: unknown event peach
+///   stop on: unknown job grape
+/// </code>
+/// Exit code 0 when every file parsed (and, with <see cref="CheckOptions.FailOnUnreachable"/>, nothing
+/// is unreachable), 1 otherwise.
+/// </summary>
+public static class JobFileChecker
+{
+    public static int Run(IReadOnlyList<string> paths, TextWriter output, CheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= CheckOptions.Default;
+
+        var failed = false;
+        var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var result = Directory.Exists(path) ? CheckDirectory(path) : CheckFile(path);
+            foreach (var (file, diagnostics) in result.Files)
+            {
+                var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                foreach (var d in diagnostics)
+                {
+                    output.WriteLine(d.ToString());
+                }
+
+                if (errors.Count == 0 && file is not null)
+                {
+                    output.WriteLine($"File {file}: syntax ok");
+                }
+
+                failed |= errors.Count > 0;
+            }
+
+            foreach (var (name, job) in result.Jobs)
+            {
+                jobs.TryAdd(name, job);
+            }
+        }
+
+        if (options.AnalyzeConditions)
+        {
+            var problems = ConditionAnalyzer.Analyze(new JobCatalog(jobs.ToImmutable(), []), options.IgnoredEvents);
+            foreach (var group in problems.GroupBy(p => p.Job))
+            {
+                output.WriteLine(group.Key);
+                foreach (var problem in group)
+                {
+                    output.WriteLine(problem.ToString());
+                }
+            }
+
+            failed |= options.FailOnUnreachable && problems.Count > 0;
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    private sealed record CheckResult(
+        List<(string? File, List<Diagnostic> Diagnostics)> Files,
+        IReadOnlyDictionary<string, JobClassConfig> Jobs);
+
+    private static CheckResult CheckFile(string path)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var jobs = new Dictionary<string, JobClassConfig>(StringComparer.Ordinal);
+        var name = JobName.FromRelativePath(Path.GetFileName(path)) ?? Path.GetFileNameWithoutExtension(path);
+        if (!File.Exists(path))
+        {
+            diagnostics.Add(new Diagnostic(path, 0, 0, LoaderDiagnostics.ReadError, "No such file"));
+            return new CheckResult([(null, diagnostics)], jobs);
+        }
+
+        var text = JobFileSource.Read(path, diagnostics);
+        if (text is null)
+        {
+            return new CheckResult([(null, diagnostics)], jobs);
+        }
+
+        var parsed = JobFileParser.Parse(name, path, text);
+        diagnostics.AddRange(parsed.Diagnostics);
+        var config = parsed.Config;
+        var overridePath = Path.ChangeExtension(path, ".override");
+        if (config is not null && path.EndsWith(".conf", StringComparison.Ordinal) && File.Exists(overridePath))
+        {
+            var overrideText = JobFileSource.Read(overridePath, diagnostics);
+            if (overrideText is not null)
+            {
+                var applied = JobFileParser.ApplyOverride(config, overridePath, overrideText);
+                diagnostics.AddRange(applied.Diagnostics);
+                config = applied.Config;
+            }
+        }
+
+        if (config is not null)
+        {
+            jobs[name] = config;
+        }
+
+        return new CheckResult([(path, diagnostics)], jobs);
+    }
+
+    private static CheckResult CheckDirectory(string directory)
+    {
+        var catalog = JobDirectoryLoader.Load([directory]);
+        var files = new List<(string?, List<Diagnostic>)>();
+
+        // Group the diagnostics by the job file they belong to (an override's go with its conf).
+        var byFile = catalog.Diagnostics
+            .GroupBy(d => ConfFor(d.Path))
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var job in catalog.Jobs.Values.OrderBy(j => j.SourcePath, StringComparer.Ordinal))
+        {
+            var path = job.SourcePath!;
+            files.Add((path, byFile.Remove(path, out var list) ? list : []));
+        }
+
+        // Files that defined no job: failed confs, refused names, symbolic links.
+        foreach (var (_, list) in byFile.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            files.Add((null, list));
+        }
+
+        return new CheckResult(files, catalog.Jobs);
+    }
+
+    private static string ConfFor(string path) =>
+        path.EndsWith(".override", StringComparison.Ordinal) ? Path.ChangeExtension(path, ".conf") : path;
+}

@@ -1,0 +1,51 @@
+using Upstart.JobFiles.Events.Matching;
+
+namespace Upstart.JobFiles.Checking;
+
+/// <summary>
+/// Events no job needs to declare in `emits` (UPSTART.md §e): those init emits itself, the job events,
+/// and those the usual Ubuntu system components emit (mountall, upstart-udev-bridge, ifupdown and the
+/// bridges), as fnmatch patterns.
+/// </summary>
+public static class WellKnownEvents
+{
+    public static IReadOnlyList<string> Patterns { get; } =
+    [
+        // init itself
+        "startup", "starting", "started", "stopping", "stopped", "control-alt-delete", "keyboard-request",
+        "power-status-changed", "session-end", "child-subreaper-failed", "*/failed",
+
+        // telinit / shutdown
+        "runlevel",
+
+        // mountall
+        "mounting", "mounted", "virtual-filesystems", "local-filesystems", "remote-filesystems", "all-swaps",
+        "filesystem",
+
+        // upstart-udev-bridge: SUBSYSTEM-device-added|changed|removed
+        "*-device-added", "*-device-changed", "*-device-removed",
+
+        // ifupdown
+        "net-device-up", "net-device-down", "static-network-up",
+
+        // socket, file, dbus and dconf bridges; system events forwarded into sessions
+        "socket", "file", "dbus", "dconf", ":sys:*",
+    ];
+
+    /// <summary>The job events whose first argument (or JOB=) names another job.</summary>
+    public static IReadOnlyList<string> JobEvents { get; } = ["starting", "started", "stopping", "stopped"];
+
+    public static bool IsWellKnown(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        foreach (var pattern in Patterns)
+        {
+            if (Fnmatch.IsMatch(pattern, eventName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

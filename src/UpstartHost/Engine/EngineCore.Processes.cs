@@ -1,0 +1,291 @@
+using Upstart.JobFiles.Model;
+using UpstartHost.Logging;
+using UpstartHost.Processes;
+
+namespace UpstartHost.Engine;
+
+/// <summary>Spawning, reaping and killing through the process layer (Upstart's job_process.c, UPSTART.md §c.2).</summary>
+internal sealed partial class EngineCore
+{
+    /// <summary>job_process_run: spawns one process; false (and logged) when it could not be spawned.</summary>
+    private bool Run(JobInstance instance, ProcessKind kind)
+    {
+        var config = instance.Config;
+        var definition = config.GetProcess(kind);
+        if (definition is null)
+        {
+            return false;
+        }
+
+        var env = JobEnvironment.ForProcess(_options, config.Name, instance.Name, kind, instance.Environment, instance.StopEnvironment);
+        var logPath = config.Console == ConsoleMode.Log ? LogFileName.For(_options.LogDirectory, config.Name, instance.Name) : null;
+        SpawnResult result;
+        try
+        {
+            result = _processes.Spawn(new SpawnRequest(config.Name, instance.Name, kind, definition, config, env, logPath));
+        }
+#pragma warning disable CA1031 // The contract says Spawn never throws; if it does, the job fails, not the daemon.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            result = SpawnResult.Failed(ex.Message);
+        }
+
+        if (!result.Succeeded)
+        {
+            EngineLog.SpawnFailed(_logger, instance.DisplayName, kind.ToUpstartName(), result.Error ?? "unknown error");
+            return false;
+        }
+
+        Track(instance, kind, result.Pid);
+        return true;
+    }
+
+    private void Track(JobInstance instance, ProcessKind kind, int pid)
+    {
+        instance.Pids[(int)kind] = pid;
+        _pids[pid] = (instance, kind);
+    }
+
+    /// <summary>A notice from the process layer: a reaped child or expect readiness.</summary>
+    public void OnProcessNotice(ProcessNotice notice)
+    {
+        switch (notice)
+        {
+            case ProcessExited exited:
+                OnProcessExited(exited.Pid, exited.Status, exited.Signaled);
+                break;
+            case ProcessReady ready:
+                OnProcessReady(ready.Pid, ready.MainPid);
+                break;
+        }
+    }
+
+    /// <summary>expect is satisfied: follow the new PID and leave spawned.</summary>
+    private void OnProcessReady(int pid, int mainPid)
+    {
+        if (!_pids.TryGetValue(pid, out var owner) || owner.Kind != ProcessKind.Main)
+        {
+            return;
+        }
+
+        var instance = owner.Instance;
+        if (mainPid > 0 && mainPid != pid)
+        {
+            _pids.Remove(pid);
+            Track(instance, ProcessKind.Main, mainPid);
+        }
+
+        if (instance.State == JobState.Spawned)
+        {
+            ChangeState(instance, NextState(instance));
+        }
+    }
+
+    /// <summary>A reaped child: logged as Upstart does, then job_process_terminated.</summary>
+    private void OnProcessExited(int pid, int status, bool signaled)
+    {
+        if (!_pids.Remove(pid, out var owner))
+        {
+            return;
+        }
+
+        var (instance, kind) = owner;
+        var process = kind.ToUpstartName();
+        var encoded = status;
+        if (signaled)
+        {
+            var name = SignalNames.ToShortName(status >> 8);
+            if (char.IsAsciiDigit(name[0]))
+            {
+                EngineLog.KilledBySignalNumber(_logger, instance.DisplayName, process, pid, status >> 8);
+            }
+            else
+            {
+                EngineLog.KilledBy(_logger, instance.DisplayName, process, pid, name);
+            }
+        }
+        else if (status != 0)
+        {
+            EngineLog.Terminated(_logger, instance.DisplayName, process, pid, status);
+        }
+        else
+        {
+            EngineLog.ExitedNormally(_logger, instance.DisplayName, process, pid);
+        }
+
+        if (_options.EmitProcessEvents)
+        {
+            Emit(JobEvents.ProcessExited, JobEvents.ProcessExitedEnvironment(instance.Config.Name, instance.Name, kind, pid, encoded));
+        }
+
+        Terminated(instance, kind, encoded);
+    }
+
+    /// <summary>
+    /// job_process_terminated (UPSTART.md §c.2): decides failure, respawn and the goal, then moves the
+    /// state unless post-start or pre-stop is still running.
+    /// </summary>
+    internal void Terminated(JobInstance instance, ProcessKind kind, int status)
+    {
+        var failed = false;
+        var stop = false;
+        var moveState = true;
+        if (kind != ProcessKind.Main && instance.State != StateOf(kind))
+        {
+            // Upstart asserts here; a late or stray notice must not move the job.
+            instance.Pids[(int)kind] = 0;
+            return;
+        }
+
+        switch (kind)
+        {
+            case ProcessKind.Security:
+            case ProcessKind.PreStart:
+            case ProcessKind.PostStop:
+                if (status != 0)
+                {
+                    failed = true;
+                    stop = true;
+                }
+
+                break;
+
+            case ProcessKind.PostStart:
+            case ProcessKind.PreStop:
+                // Logged only; the job carries on.
+                break;
+
+            case ProcessKind.Main:
+                (failed, stop, moveState) = MainTerminated(instance, status);
+                break;
+        }
+
+        instance.Pids[(int)kind] = 0;
+        if (kind == ProcessKind.Main)
+        {
+            instance.KillTimer?.Dispose();
+            instance.KillTimer = null;
+        }
+
+        if (failed)
+        {
+            Fail(instance, kind, status);
+        }
+
+        if (stop)
+        {
+            SetGoal(instance, JobGoal.Stop);
+        }
+
+        if (moveState && !instance.Destroyed)
+        {
+            ChangeState(instance, NextState(instance));
+        }
+    }
+
+    /// <summary>The state in which a process other than main runs, and waits for it to end.</summary>
+    private static JobState StateOf(ProcessKind kind) => kind switch
+    {
+        ProcessKind.Security => JobState.Security,
+        ProcessKind.PreStart => JobState.PreStart,
+        ProcessKind.PostStart => JobState.PostStart,
+        ProcessKind.PreStop => JobState.PreStop,
+        ProcessKind.PostStop => JobState.PostStop,
+        _ => JobState.Running,
+    };
+
+    private (bool Failed, bool Stop, bool MoveState) MainTerminated(JobInstance instance, int status)
+    {
+        var config = instance.Config;
+
+        // While post-start or pre-stop still runs, the state waits for it; the goal changes now.
+        var moveState = !(instance.State == JobState.PostStart && instance.IsAlive(ProcessKind.PostStart))
+            && !(instance.State == JobState.PreStop && instance.IsAlive(ProcessKind.PreStop));
+
+        // Dying after the kill signal is what we asked for.
+        if (instance.State == JobState.Killed)
+        {
+            return (false, false, moveState);
+        }
+
+        // Dying while the stopping event is handled: nothing to kill later, state unchanged for now.
+        if (instance.State == JobState.Stopping)
+        {
+            return (false, false, false);
+        }
+
+        if (instance.State is not (JobState.Spawned or JobState.PostStart or JobState.Running or JobState.PreStop))
+        {
+            return (false, false, false);
+        }
+
+        var failed = false;
+        if (instance.Goal != JobGoal.Stop && (status != 0 || (config.Respawn && !config.Task)))
+        {
+            failed = !IsNormalExit(config, status);
+            if (failed && config.Respawn && !_options.DisableRespawn)
+            {
+                var now = (long)Math.Floor(_clock.Monotonic.TotalSeconds);
+                if (instance.Respawns.IsRunaway(config.RespawnLimit, now))
+                {
+                    EngineLog.RespawningTooFast(_logger, instance.DisplayName);
+                    Fail(instance, null, null);
+                    if (_options.EmitProcessEvents)
+                    {
+                        Emit(JobEvents.RespawnLimitReached, JobEvents.RespawnLimitEnvironment(config.Name, instance.Name, config.RespawnLimit));
+                    }
+
+                    return (false, true, moveState);
+                }
+
+                EngineLog.Respawning(_logger, instance.DisplayName, ProcessKind.Main.ToUpstartName());
+                if (!moveState)
+                {
+                    SetGoal(instance, JobGoal.Respawn);
+                }
+
+                return (false, false, moveState);
+            }
+        }
+
+        return (failed, true, moveState);
+    }
+
+    /// <summary>`normal exit` lists statuses and signals (signo&lt;&lt;8), compared with the encoded status.</summary>
+    private static bool IsNormalExit(JobClassConfig config, int status)
+    {
+        foreach (var item in config.NormalExit)
+        {
+            if (item.Encoded == status)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>job_process_kill: the kill signal to the main process group, then SIGKILL after kill timeout.</summary>
+    private void Kill(JobInstance instance)
+    {
+        var pid = instance.Pid(ProcessKind.Main);
+        _processes.SignalGroup(pid, instance.Config.KillSignal);
+        instance.KillTimer?.Dispose();
+        var timeout = Math.Max(0, instance.Config.KillTimeout);
+        instance.KillTimer = _clock.StartTimer(TimeSpan.FromSeconds(timeout), () => _post(() => OnKillTimeout(instance, pid)));
+    }
+
+    private void OnKillTimeout(JobInstance instance, int pid)
+    {
+        if (instance.Destroyed || instance.State != JobState.Killed || instance.Pid(ProcessKind.Main) != pid)
+        {
+            return;
+        }
+
+        instance.KillTimer?.Dispose();
+        instance.KillTimer = null;
+        EngineLog.KillTimeout(_logger, instance.DisplayName, "main", pid, instance.Config.KillTimeout);
+        _processes.SignalGroup(pid, SignalNames.Kill);
+    }
+}

@@ -1,0 +1,260 @@
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Events.Matching;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// Control requests (initctl start/stop/restart/reload/emit, UPSTART.md §d). Errors carry initctl's text.
+/// A request that waits completes when the instance reaches its goal (DESIGN.md decision 6).
+/// </summary>
+internal sealed partial class EngineCore
+{
+    private readonly List<TaskCompletionSource> _stopAllWaiters = [];
+    private bool _stoppingAll;
+
+    public Task<JobSnapshot> Start(string job, IReadOnlyList<string> environment, bool wait)
+    {
+        if (_stoppingAll)
+        {
+            return Refuse(EngineError.ShuttingDown, "The daemon is shutting down");
+        }
+
+        if (!TryResolve(job, environment, out var jobClass, out var env, out var name, out var refusal))
+        {
+            return refusal;
+        }
+
+        var instance = jobClass.Instances.GetValueOrDefault(name);
+        if (instance is not null && instance.Goal == JobGoal.Start)
+        {
+            return Refuse(EngineError.AlreadyRunning, "Job is already running: " + instance.DisplayName);
+        }
+
+        instance ??= GetOrCreateInstance(jobClass, name);
+        instance.StartEnvironment = env.ToList();
+        Finished(instance, failed: false);
+        var request = NewRequest();
+        if (wait)
+        {
+            instance.Blocking.Add(Blocked.ForRequest(RequestKind.Start, request));
+        }
+
+        ChangeGoal(instance, JobGoal.Start);
+        if (!wait)
+        {
+            request.TrySetResult(Snapshot(instance));
+        }
+
+        return request.Task;
+    }
+
+    public Task<JobSnapshot> Stop(string job, IReadOnlyList<string> environment, bool wait)
+    {
+        if (!TryFindInstance(job, environment, out var instance, out var refusal))
+        {
+            return refusal;
+        }
+
+        if (instance.Goal == JobGoal.Stop)
+        {
+            return Refuse(EngineError.AlreadyStopped, "Job has already been stopped: " + instance.DisplayName);
+        }
+
+        // initctl stop K=V: the variables reach pre-stop and post-stop like a stop event's.
+        instance.StopEnvironment = [.. environment];
+        Finished(instance, failed: false);
+        var request = NewRequest();
+        if (wait)
+        {
+            instance.Blocking.Add(Blocked.ForRequest(RequestKind.Stop, request));
+        }
+
+        ChangeGoal(instance, JobGoal.Stop);
+        if (!wait)
+        {
+            request.TrySetResult(Snapshot(instance));
+        }
+
+        return request.Task;
+    }
+
+    /// <summary>Stop then start of an existing instance, which keeps its definition and environment.</summary>
+    public Task<JobSnapshot> Restart(string job, IReadOnlyList<string> environment, bool wait)
+    {
+        if (!TryFindInstance(job, environment, out var instance, out var refusal))
+        {
+            return refusal;
+        }
+
+        if (instance.Goal == JobGoal.Stop)
+        {
+            return Refuse(EngineError.AlreadyStopped, "Job has already been stopped: " + instance.DisplayName);
+        }
+
+        Finished(instance, failed: false);
+        var request = NewRequest();
+        if (wait)
+        {
+            instance.Blocking.Add(Blocked.ForRequest(RequestKind.Restart, request));
+        }
+
+        ChangeGoal(instance, JobGoal.Stop);
+        ChangeGoal(instance, JobGoal.Start);
+        if (!wait)
+        {
+            request.TrySetResult(Snapshot(instance));
+        }
+
+        return request.Task;
+    }
+
+    /// <summary>The reload signal (default HUP) to the main PID only.</summary>
+    public Task<JobSnapshot> Reload(string job, IReadOnlyList<string> environment)
+    {
+        if (!TryFindInstance(job, environment, out var instance, out var refusal))
+        {
+            return refusal;
+        }
+
+        if (!instance.MainAlive)
+        {
+            return Refuse(EngineError.JobNotRunning, "Job is not running: " + instance.DisplayName);
+        }
+
+        _processes.Signal(instance.Pid(Upstart.JobFiles.Model.ProcessKind.Main), instance.Config.ReloadSignal);
+        return Task.FromResult(Snapshot(instance));
+    }
+
+    /// <summary>initctl emit: queues the event; with wait, completes when it has finished.</summary>
+    public Task EmitRequest(string name, IReadOnlyList<string> environment, bool wait)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('\0', StringComparison.Ordinal))
+        {
+            return Task.FromException(new EngineException(EngineError.BadEnvironment, "missing event name"));
+        }
+
+        if (!JobEnvironment.IsValidAssignmentList(environment))
+        {
+            return Task.FromException(new EngineException(EngineError.BadEnvironment, "Env must be KEY=VALUE pairs"));
+        }
+
+        var e = Emit(name, [.. environment]);
+        if (!wait)
+        {
+            return Task.CompletedTask;
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        e.AddWaiter(waiter);
+        return waiter.Task;
+    }
+
+    /// <summary>Stops every instance (pre-stop, kill timeout, post-stop as usual); nothing new starts afterwards.</summary>
+    public Task StopAll()
+    {
+        _stoppingAll = true;
+        foreach (var jobClass in _classes.Values.ToArray())
+        {
+            foreach (var instance in jobClass.Instances.Values.ToArray())
+            {
+                if (instance.Goal != JobGoal.Stop && !instance.Destroyed)
+                {
+                    Finished(instance, failed: false);
+                    ChangeGoal(instance, JobGoal.Stop);
+                }
+            }
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stopAllWaiters.Add(waiter);
+        CompleteStopAllIfDone();
+        return waiter.Task;
+    }
+
+    private void CompleteStopAllIfDone()
+    {
+        if (_stopAllWaiters.Count == 0 || InstanceCount > 0)
+        {
+            return;
+        }
+
+        foreach (var w in _stopAllWaiters)
+        {
+            w.TrySetResult();
+        }
+
+        _stopAllWaiters.Clear();
+    }
+
+    private static TaskCompletionSource<JobSnapshot> NewRequest() =>
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static Task<JobSnapshot> Refuse(EngineError error, string message) =>
+        Task.FromException<JobSnapshot>(new EngineException(error, message));
+
+    /// <summary>
+    /// The class and the instance name a request means: the instance pattern expanded against the global
+    /// table, the `env` defaults and the request's KEY=VALUE pairs (UPSTART.md §b.4).
+    /// </summary>
+    private bool TryResolve(
+        string job,
+        IReadOnlyList<string> environment,
+        out JobClass jobClass,
+        out EnvironmentBuilder env,
+        out string name,
+        out Task<JobSnapshot> refusal)
+    {
+        env = new EnvironmentBuilder();
+        name = "";
+        refusal = Task.FromResult<JobSnapshot>(null!);
+        if (job is null || !_classes.TryGetValue(job, out jobClass!))
+        {
+            jobClass = null!;
+            refusal = Refuse(EngineError.UnknownJob, "Unknown job: " + job);
+            return false;
+        }
+
+        if (!JobEnvironment.IsValidAssignmentList(environment))
+        {
+            refusal = Refuse(EngineError.BadEnvironment, "Env must be KEY=VALUE pairs");
+            return false;
+        }
+
+        env = JobEnvironment.ForClass(_options, jobClass.Config);
+        foreach (var e in environment)
+        {
+            env.SetEntry(e);
+        }
+
+        if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out var expanded, out var error))
+        {
+            if (jobClass.Config.Usage is { } usage)
+            {
+                error += "\nUsage: " + usage;
+            }
+
+            refusal = Refuse(EngineError.UnknownParameter, error);
+            return false;
+        }
+
+        name = expanded;
+        return true;
+    }
+
+    private bool TryFindInstance(string job, IReadOnlyList<string> environment, out JobInstance instance, out Task<JobSnapshot> refusal)
+    {
+        instance = null!;
+        if (!TryResolve(job, environment, out var jobClass, out _, out var name, out refusal))
+        {
+            return false;
+        }
+
+        if (!jobClass.Instances.TryGetValue(name, out instance!) || instance.Destroyed)
+        {
+            refusal = Refuse(EngineError.UnknownInstance, "Unknown instance: " + name);
+            return false;
+        }
+
+        return true;
+    }
+}

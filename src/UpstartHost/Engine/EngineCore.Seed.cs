@@ -1,0 +1,37 @@
+using Upstart.JobFiles.Model;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// Places an instance directly in a given goal and state, as if it had got there on its own. Used by
+/// tests and the conformance runner (a `states/` case begins from any GOAL/STATE); never by the daemon.
+/// </summary>
+internal sealed partial class EngineCore
+{
+    internal JobInstance Seed(string job, string instanceName, JobGoal goal, JobState state, IEnumerable<(ProcessKind Kind, int Pid)> running)
+    {
+        var jobClass = _classes[job];
+        var instance = GetOrCreateInstance(jobClass, instanceName);
+        instance.Environment = JobEnvironment.ForClass(_options, jobClass.Config).ToList();
+        instance.Goal = goal;
+        instance.State = state;
+        foreach (var (kind, pid) in running)
+        {
+            Track(instance, kind, pid);
+        }
+
+        if (state is JobState.Starting or JobState.Stopping)
+        {
+            // The starting/stopping event is still being handled: something else holds it.
+            var blocker = new EngineEvent(state == JobState.Starting ? JobEvents.Starting : JobEvents.Stopping, [])
+            {
+                Progress = EventProgress.Handling,
+                BlockedJob = instance,
+            };
+            blocker.Block();
+            instance.Blocker = blocker;
+        }
+
+        return instance;
+    }
+}

@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Logging;
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Model;
+using UpstartHost.Processes;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// Every job class, instance and event, owned by one thread (DESIGN.md decision 3). Nothing here locks:
+/// <see cref="JobEngine"/> calls it only from its engine thread, and tests call it from the test thread
+/// with a fake process layer and a fake clock. Operations change goals and states synchronously;
+/// <see cref="Poll"/> then handles the queued events, as Upstart's main loop runs event_poll after each
+/// message.
+/// </summary>
+internal sealed partial class EngineCore
+{
+    private readonly EngineOptions _options;
+    private readonly IProcessLayer _processes;
+    private readonly IEngineClock _clock;
+    private readonly ILogger _logger;
+    private readonly Action<Action> _post;
+    private readonly Dictionary<string, JobClass> _classes = new(StringComparer.Ordinal);
+    private readonly EventSubscriptionIndex<JobClass> _subscriptions = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<int, (JobInstance Instance, ProcessKind Kind)> _pids = [];
+    private readonly EventHistory _history;
+
+    /// <param name="post">Queues work for the engine thread (timer callbacks arrive on other threads).</param>
+    public EngineCore(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger logger, Action<Action> post)
+    {
+        _options = options;
+        _processes = processes;
+        _clock = clock;
+        _logger = logger;
+        _post = post;
+        _history = new EventHistory(options.EventHistoryCapacity);
+    }
+
+    /// <summary>Raised for every event handled and every goal/state change.</summary>
+    public event Action<EngineNotification>? Notification;
+
+    /// <summary>Raised for every event as it is queued (tests and the conformance runner watch job events).</summary>
+    public event Action<EngineEvent>? EventQueued;
+
+    public EngineOptions Options => _options;
+
+    public int ClassCount => _classes.Count;
+
+    public int InstanceCount { get; private set; }
+
+    public IReadOnlyList<EngineNotification> RecentEvents() => _history.Snapshot();
+
+    public JobClassConfig? GetConfig(string name) =>
+        _classes.TryGetValue(name, out var c) ? c.Config : null;
+
+    public IReadOnlyList<JobClassConfig> GetConfigs() =>
+        [.. _classes.Values.Select(c => c.Config).OrderBy(c => c.Name, StringComparer.Ordinal)];
+
+    internal JobInstance? FindInstance(string job, string instance) =>
+        _classes.TryGetValue(job, out var c) && c.Instances.TryGetValue(instance, out var i) ? i : null;
+
+    private void Notify(EngineNotification notification)
+    {
+        if (Notification is not { } handler)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(notification);
+        }
+#pragma warning disable CA1031 // A subscriber's bug must never stop the engine thread.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            EngineLog.NotificationFailed(_logger, ex);
+        }
+    }
+
+    private void NotifyInstance(JobInstance instance, string kind) =>
+        Notify(new EngineNotification(
+            _clock.UtcNow,
+            kind,
+            instance.Config.Name,
+            [],
+            instance.Config.Name,
+            instance.Name,
+            instance.Goal.ToUpstartName(),
+            instance.State.ToUpstartName()));
+
+    /// <summary>A class with no instance shows as stop/waiting (initctl list).</summary>
+    private static JobSnapshot ClassSnapshot(JobClassConfig config, string instance = "") =>
+        new(
+            config.Name,
+            instance,
+            JobGoal.Stop.ToUpstartName(),
+            JobState.Waiting.ToUpstartName(),
+            [],
+            config.Description,
+            config.StartOn?.ToString(),
+            config.StopOn?.ToString(),
+            config.Task,
+            0,
+            null,
+            config.SourcePath,
+            false);
+
+    internal static JobSnapshot Snapshot(JobInstance instance)
+    {
+        if (instance.Destroyed)
+        {
+            return ClassSnapshot(instance.Config, instance.Name) with { LastFailure = instance.Failure?.ToString() };
+        }
+
+        var processes = new List<ProcessSnapshot>();
+        foreach (var kind in StatusOrder)
+        {
+            if (instance.IsAlive(kind))
+            {
+                processes.Add(new ProcessSnapshot(kind.ToUpstartName(), instance.Pid(kind)));
+            }
+        }
+
+        var config = instance.Config;
+        return new JobSnapshot(
+            config.Name,
+            instance.Name,
+            instance.Goal.ToUpstartName(),
+            instance.State.ToUpstartName(),
+            processes,
+            config.Description,
+            config.StartOn?.ToString(),
+            config.StopOn?.ToString(),
+            config.Task,
+            instance.Respawns.Count,
+            instance.Failure?.ToString(),
+            config.SourcePath,
+            true);
+    }
+
+    /// <summary>initctl's status line lists main first, then the others in run order.</summary>
+    private static readonly ProcessKind[] StatusOrder =
+    [
+        ProcessKind.Main, ProcessKind.Security, ProcessKind.PreStart, ProcessKind.PostStart,
+        ProcessKind.PreStop, ProcessKind.PostStop,
+    ];
+
+    public IReadOnlyList<JobSnapshot> List()
+    {
+        var list = new List<JobSnapshot>();
+        foreach (var c in _classes.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            if (c.Instances.Count == 0)
+            {
+                list.Add(ClassSnapshot(c.Config));
+                continue;
+            }
+
+            foreach (var i in c.Instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
+            {
+                list.Add(Snapshot(i));
+            }
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,78 @@
+using Upstart.JobFiles.Events;
+
+namespace UpstartHost.Engine;
+
+/// <summary>Upstart's EventProgress.</summary>
+public enum EventProgress
+{
+    Pending,
+    Handling,
+    Finished,
+}
+
+/// <summary>
+/// One emitted event (Upstart's Event, UPSTART.md §b.5). It finishes when nothing blocks it any more:
+/// every job that took a reference (a satisfied operand, or a job it started or stopped) has let go.
+/// </summary>
+public sealed class EngineEvent : IEventData
+{
+    private List<TaskCompletionSource>? _waiters;
+
+    public EngineEvent(string name, IReadOnlyList<string> environment)
+    {
+        Name = name;
+        Environment = environment;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Environment { get; }
+
+    public EventProgress Progress { get; internal set; } = EventProgress.Pending;
+
+    /// <summary>References held by operands and jobs; the event finishes when this reaches 0.</summary>
+    public int Blockers { get; private set; }
+
+    /// <summary>A job this event started or stopped failed: `emit` reports it and NAME/failed follows.</summary>
+    public bool Failed { get; internal set; }
+
+    /// <summary>The instance that emitted this starting/stopping event and waits for it to finish.</summary>
+    internal JobInstance? BlockedJob { get; set; }
+
+    internal void Block() => Blockers++;
+
+    internal void Unblock()
+    {
+        if (Blockers > 0)
+        {
+            Blockers--;
+        }
+    }
+
+    /// <summary>An emitter that waits for the event to finish (`initctl emit` without --no-wait).</summary>
+    internal void AddWaiter(TaskCompletionSource waiter) => (_waiters ??= []).Add(waiter);
+
+    internal void ReleaseWaiters()
+    {
+        if (_waiters is null)
+        {
+            return;
+        }
+
+        foreach (var w in _waiters)
+        {
+            if (Failed)
+            {
+                w.TrySetException(new EngineException(EngineError.EventFailed, "Event failed"));
+            }
+            else
+            {
+                w.TrySetResult();
+            }
+        }
+
+        _waiters = null;
+    }
+
+    public override string ToString() => Environment.Count == 0 ? Name : Name + " " + string.Join(' ', Environment);
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// The daemon's own messages, worded as Upstart's (UPSTART.md §c.2, §f) so that logs read the same.
+/// Warnings are what Upstart logs at its default priority; information is its `--verbose` output.
+/// </summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Job} {Process} process ({Pid}) terminated with status {Status}")]
+    public static partial void Terminated(ILogger logger, string job, string process, int pid, int status);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Job} {Process} process ({Pid}) killed by {Signal} signal")]
+    public static partial void KilledBy(ILogger logger, string job, string process, int pid, string signal);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Job} {Process} process ({Pid}) killed by signal {Signal}")]
+    public static partial void KilledBySignalNumber(ILogger logger, string job, string process, int pid, int signal);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{Job} {Process} process ({Pid}) exited normally")]
+    public static partial void ExitedNormally(ILogger logger, string job, string process, int pid);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Job} {Process} process ended, respawning")]
+    public static partial void Respawning(ILogger logger, string job, string process);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Job} respawning too fast, stopped")]
+    public static partial void RespawningTooFast(ILogger logger, string job);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Failed to spawn {Job} {Process} process: {Reason}")]
+    public static partial void SpawnFailed(ILogger logger, string job, string process, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Failed to obtain {Job} instance: {Reason}")]
+    public static partial void InstanceExpansionFailed(ILogger logger, string job, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Sending KILL signal to {Job} {Process} process ({Pid}) after {Timeout}s")]
+    public static partial void KillTimeout(ILogger logger, string job, string process, int pid, int timeout);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "{Job} goal changed from {From} to {To}")]
+    public static partial void GoalChanged(ILogger logger, string job, JobGoal from, JobGoal to);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "{Job} state changed from {From} to {To}")]
+    public static partial void StateChanged(ILogger logger, string job, JobState from, JobState to);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Engine message failed")]
+    public static partial void MessageFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "Handling {Event} event")]
+    public static partial void HandlingEvent(ILogger logger, string @event);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Notification handler failed")]
+    public static partial void NotificationFailed(ILogger logger, Exception exception);
+}

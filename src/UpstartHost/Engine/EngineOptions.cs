@@ -1,0 +1,38 @@
+namespace UpstartHost.Engine;
+
+/// <summary>How the daemon configures the engine.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Upstart's compiled-in PATH for jobs (UPSTART.md §b.4).</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin";
+
+    /// <summary>Directory of job console logs (`console log`); <see cref="Logging.LogFileName.For"/> names the files.</summary>
+    public string LogDirectory { get; init; } = "/var/log/upstart";
+
+    /// <summary>
+    /// The global job environment table, KEY=VALUE, first in every job environment: PATH and TERM by default,
+    /// plus `set-env` values; in session mode the session's own environment.
+    /// </summary>
+    public IReadOnlyList<string> BaseEnvironment { get; init; } = ["PATH=" + DefaultPath, "TERM=linux"];
+
+    /// <summary>The daemon's own environment, consulted by `env KEY` stanzas without a value.</summary>
+    public IReadOnlyDictionary<string, string> DaemonEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Session mode (init --user): processes also get UPSTART_SESSION.</summary>
+    public bool SessionMode { get; init; }
+
+    /// <summary>The UPSTART_SESSION value given to jobs in session mode.</summary>
+    public string? SessionAddress { get; init; }
+
+    /// <summary>How many recent events the history keeps for watch streams.</summary>
+    public int EventHistoryCapacity { get; init; } = 512;
+
+    /// <summary>Emit the process-exited and respawn-limit-reached events (beyond Upstart; docs/engine.md).</summary>
+    public bool EmitProcessEvents { get; init; } = true;
+
+    /// <summary>Whether the `apparmor load` (security) process runs; Upstart skips it when AppArmor is unavailable.</summary>
+    public bool AppArmorAvailable { get; init; } = Directory.Exists("/sys/kernel/security/apparmor");
+
+    /// <summary>Upstart's --no-respawn: a failing main process is never respawned.</summary>
+    public bool DisableRespawn { get; init; }
+}

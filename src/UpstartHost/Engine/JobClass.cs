@@ -1,0 +1,51 @@
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Model;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// A loaded job class (Upstart's JobClass): its definition, the evaluation state of its `start on`, and its
+/// live instances by name. A changed definition waits in <see cref="PendingConfig"/> until the instances
+/// have gone (UPSTART.md §0: a running instance keeps its old definition).
+/// </summary>
+internal sealed class JobClass
+{
+    public JobClass(JobClassConfig config)
+    {
+        Config = config;
+        StartCondition = config.StartOn is { } on ? new EventConditionState(on) : null;
+    }
+
+    public JobClassConfig Config { get; }
+
+    public string Name => Config.Name;
+
+    /// <summary>One per class: a `start on` shared by every instance it may create.</summary>
+    public EventConditionState? StartCondition { get; }
+
+    /// <summary>Live instances by expanded instance name ("" for a single-instance job).</summary>
+    public Dictionary<string, JobInstance> Instances { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The definition to switch to once the last instance has stopped.</summary>
+    public JobClassConfig? PendingConfig { get; set; }
+
+    /// <summary>The file is gone; the class disappears once the last instance has stopped.</summary>
+    public bool Deleted { get; set; }
+
+    /// <summary>Every event name this class listens to, in `start on` and `stop on`.</summary>
+    public IEnumerable<string> EventNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (Config.StartOn is { } start)
+        {
+            names.UnionWith(start.EventNames());
+        }
+
+        if (Config.StopOn is { } stop)
+        {
+            names.UnionWith(stop.EventNames());
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Model;
+using UpstartHost.Processes;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// The supervision engine as the daemon sees it: one dedicated thread owns every job, instance and event
+/// (DESIGN.md decision 3). Control requests, process notices and timers are messages posted to its inbox
+/// (System.Threading.Channels); after each message it runs the event queue, as Upstart's main loop does.
+/// Call <see cref="Start"/> once; messages posted before that wait in the inbox.
+/// </summary>
+public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDisposable
+{
+    private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+
+    private readonly EngineCore _core;
+    private readonly ILogger<JobEngine> _logger;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _thread;
+
+    public JobEngine(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger<JobEngine> logger)
+        : this(options, _ => processes, clock, logger)
+    {
+        ArgumentNullException.ThrowIfNull(processes);
+    }
+
+    /// <summary>
+    /// For a process layer that needs its notice sink when it is built (the engine is that sink):
+    /// <paramref name="createProcessLayer"/> is called once, here, with this engine.
+    /// </summary>
+    public JobEngine(EngineOptions options, Func<IProcessNoticeSink, IProcessLayer> createProcessLayer, IEngineClock clock, ILogger<JobEngine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(createProcessLayer);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(logger);
+        _logger = logger;
+        var processes = createProcessLayer(this) ?? throw new ArgumentException("no process layer", nameof(createProcessLayer));
+        _core = new EngineCore(options, processes, clock, logger, work => Post(work));
+        _core.Notification += n => Notification?.Invoke(n);
+    }
+
+    /// <inheritdoc />
+    public event Action<EngineNotification>? Notification;
+
+    /// <summary>Starts the engine thread.</summary>
+    public void Start()
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("The engine is already started.");
+        }
+
+        _thread = new Thread(Run) { IsBackground = true, Name = "upstart-engine" };
+        _thread.Start();
+    }
+
+    /// <inheritdoc />
+    public void Post(ProcessNotice notice) => Post(() => _core.OnProcessNotice(notice));
+
+    public Task<IReadOnlyList<JobSnapshot>> ListAsync(CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.List()), cancellationToken);
+
+    public Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default) =>
+        Invoke(() => _core.Start(job, environment ?? [], wait), cancellationToken);
+
+    public Task<JobSnapshot> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default) =>
+        Invoke(() => _core.Stop(job, environment ?? [], wait), cancellationToken);
+
+    public Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default) =>
+        Invoke(() => _core.Restart(job, environment ?? [], wait), cancellationToken);
+
+    public Task<JobSnapshot> ReloadAsync(string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>
+        Invoke(() => _core.Reload(job, environment ?? []), cancellationToken);
+
+    public Task EmitAsync(string name, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default) =>
+        Invoke(async () =>
+        {
+            await _core.EmitRequest(name, environment ?? [], wait).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task ApplyCatalogAsync(JobCatalog catalog, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return Invoke(() =>
+        {
+            _core.ApplyCatalog(catalog);
+            return Task.FromResult(true);
+        }, cancellationToken);
+    }
+
+    public Task StopAllAsync(CancellationToken cancellationToken = default) =>
+        Invoke(async () =>
+        {
+            await _core.StopAll().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>One job class's definition (show-config), or null when no such job is loaded.</summary>
+    public Task<JobClassConfig?> GetJobConfigAsync(string job, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.GetConfig(job)), cancellationToken);
+
+    /// <summary>Every loaded job class's definition, by name (show-config without a job, check-config).</summary>
+    public Task<IReadOnlyList<JobClassConfig>> GetJobConfigsAsync(CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.GetConfigs()), cancellationToken);
+
+    /// <summary>The most recent events, oldest first (the watch stream's backlog).</summary>
+    public Task<IReadOnlyList<EngineNotification>> GetRecentEventsAsync(CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.RecentEvents()), cancellationToken);
+
+    /// <summary>Stops the engine thread (jobs keep running: DESIGN.md decision 7). Pending requests get ShuttingDown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _inbox.Writer.TryComplete();
+        if (_thread is null)
+        {
+            return;
+        }
+
+        await _stopped.Task.ConfigureAwait(false);
+    }
+
+    private void Post(Action work)
+    {
+        if (!_inbox.Writer.TryWrite(work))
+        {
+            // The engine is gone; nothing can be done with a late notice or timer.
+            return;
+        }
+    }
+
+    /// <summary>Runs <paramref name="operation"/> on the engine thread; its task's outcome becomes the caller's.</summary>
+    private Task<T> Invoke<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posted = _inbox.Writer.TryWrite(() =>
+        {
+            Task<T> task;
+            try
+            {
+                task = operation();
+            }
+#pragma warning disable CA1031 // Any failure belongs to the caller, never to the engine thread.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                reply.TrySetException(ex);
+                return;
+            }
+
+            task.ContinueWith(
+                t =>
+                {
+                    if (t.IsFaulted)
+                    {
+                        reply.TrySetException(t.Exception!.InnerExceptions);
+                    }
+                    else if (t.IsCanceled)
+                    {
+                        reply.TrySetCanceled();
+                    }
+                    else
+                    {
+                        reply.TrySetResult(t.Result);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        });
+
+        if (!posted)
+        {
+            reply.TrySetException(new EngineException(EngineError.ShuttingDown, "The daemon is shutting down"));
+        }
+
+        return cancellationToken.CanBeCanceled ? reply.Task.WaitAsync(cancellationToken) : reply.Task;
+    }
+
+    private void Run()
+    {
+        var reader = _inbox.Reader;
+        try
+        {
+            while (true)
+            {
+                while (reader.TryRead(out var work))
+                {
+                    try
+                    {
+                        work();
+                        _core.Poll();
+                    }
+#pragma warning disable CA1031 // One bad message must not stop supervision of every other job.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        EngineLog.MessageFailed(_logger, ex);
+                    }
+                }
+
+                var more = reader.WaitToReadAsync();
+                if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Model;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// One instance of a job class (Upstart's Job): goal, state, environment, live processes, failure record
+/// and what it blocks. Touched only on the engine thread.
+/// </summary>
+internal sealed class JobInstance
+{
+    private static readonly int ProcessKinds = Enum.GetValues<ProcessKind>().Length;
+    private Dictionary<string, string>? _environmentTable;
+    private List<string> _environment = [];
+
+    public JobInstance(JobClass jobClass, string name)
+    {
+        Class = jobClass;
+        Config = jobClass.Config;
+        Name = name;
+        StopCondition = Config.StopOn is { } on ? new EventConditionState(on) : null;
+    }
+
+    public JobClass Class { get; }
+
+    /// <summary>The definition this instance was created with; kept even when the file changes.</summary>
+    public JobClassConfig Config { get; }
+
+    /// <summary>The expanded instance name; "" for a single-instance job.</summary>
+    public string Name { get; }
+
+    /// <summary>`name` or `name (instance)`, as Upstart's job_name prints it.</summary>
+    public string DisplayName => Name.Length == 0 ? Config.Name : $"{Config.Name} ({Name})";
+
+    public JobGoal Goal { get; set; } = JobGoal.Stop;
+
+    public JobState State { get; set; } = JobState.Waiting;
+
+    /// <summary>The job environment (§b.4), used by every process and by `stop on` $VAR expansion.</summary>
+    public List<string> Environment
+    {
+        get => _environment;
+        set
+        {
+            _environment = value;
+            _environmentTable = null;
+        }
+    }
+
+    /// <summary>The environment of the latest start request or start event, applied on entering starting.</summary>
+    public List<string>? StartEnvironment { get; set; }
+
+    /// <summary>The stop event environment (with UPSTART_STOP_EVENTS) given to pre-stop and post-stop.</summary>
+    public List<string>? StopEnvironment { get; set; }
+
+    /// <summary>Each instance evaluates its own `stop on`, expanding $VAR against its environment.</summary>
+    public EventConditionState? StopCondition { get; }
+
+    /// <summary>PIDs of live processes by kind; 0 when not running.</summary>
+    public int[] Pids { get; } = new int[ProcessKinds];
+
+    public JobFailure? Failure { get; set; }
+
+    /// <summary>The starting/stopping event this instance waits on.</summary>
+    public EngineEvent? Blocker { get; set; }
+
+    /// <summary>Events and requests released when the instance reaches its goal or fails.</summary>
+    public List<Blocked> Blocking { get; } = [];
+
+    public IDisposable? KillTimer { get; set; }
+
+    public RespawnWindow Respawns { get; } = new();
+
+    /// <summary>True once the instance reached waiting and left its class.</summary>
+    public bool Destroyed { get; set; }
+
+    public int Pid(ProcessKind kind) => Pids[(int)kind];
+
+    public bool IsAlive(ProcessKind kind) => Pids[(int)kind] > 0;
+
+    public bool MainAlive => Config.HasMain && IsAlive(ProcessKind.Main);
+
+    /// <summary>The environment as a lookup table, for `stop on` expansion.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentTable
+    {
+        get
+        {
+            if (_environmentTable is null)
+            {
+                var builder = new EnvironmentBuilder();
+                foreach (var e in _environment)
+                {
+                    builder.SetEntry(e);
+                }
+
+                _environmentTable = builder.ToDictionary();
+            }
+
+            return _environmentTable;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using UpstartHost.Processes.Native;
+
+namespace UpstartHost.Logging;
+
+/// <summary>
+/// Appends job output to log files on its own thread, so neither the engine nor the pty reader ever
+/// waits for a disk (DESIGN.md decision 7, UPSTART.md §f). The queue is bounded in bytes: past the
+/// bound, output is dropped and that is reported once. Each batch opens the file with O_APPEND|O_CREAT
+/// and closes it again, which gives Upstart's "reopened if deleted" for free and creates nothing until
+/// there is output. A write that fails (full disk, unwritable directory) is reported once per file
+/// until it succeeds again; the job keeps running and its output in the meantime is dropped.
+/// </summary>
+public sealed partial class JobLogWriter : IDisposable
+{
+    /// <summary>Default bound on queued, not yet written output.</summary>
+    public const long DefaultQueueLimitBytes = 16L * 1024 * 1024;
+
+    private readonly Channel<LogChunk> queue = Channel.CreateUnbounded<LogChunk>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<string> failing = [];
+    private readonly ILogger logger;
+    private readonly long queueLimit;
+    private readonly Thread thread;
+    private long queuedBytes;
+    private int overflowReported;
+
+    public JobLogWriter(ILogger logger, long queueLimitBytes = DefaultQueueLimitBytes)
+    {
+        this.logger = logger;
+        queueLimit = queueLimitBytes;
+        thread = new Thread(Run) { IsBackground = true, Name = "upstart log writer" };
+        thread.Start();
+    }
+
+    /// <summary>Queues output for <paramref name="path"/>; never blocks. False when it was dropped (queue full or closed).</summary>
+    public bool TryAppend(string path, ReadOnlyMemory<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Interlocked.Add(ref queuedBytes, data.Length) > queueLimit)
+        {
+            Interlocked.Add(ref queuedBytes, -data.Length);
+            if (Interlocked.Exchange(ref overflowReported, 1) == 0)
+            {
+                LogQueueFull(logger, queueLimit);
+            }
+
+            return false;
+        }
+
+        if (!queue.Writer.TryWrite(new LogChunk(path, data, null)))
+        {
+            Interlocked.Add(ref queuedBytes, -data.Length);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Completes once everything queued before the call has been written (or dropped).</summary>
+    public Task FlushAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!queue.Writer.TryWrite(new LogChunk("", ReadOnlyMemory<byte>.Empty, done)))
+        {
+            done.TrySetResult();
+        }
+
+        return done.Task;
+    }
+
+    /// <summary>Writes what is queued, then stops (bounded: a hung disk cannot hold the daemon's exit).</summary>
+    public void Dispose()
+    {
+        queue.Writer.TryComplete();
+        thread.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void Run()
+    {
+        var batch = new List<LogChunk>();
+        while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (queue.Reader.TryRead(out var chunk))
+            {
+                batch.Add(chunk);
+            }
+
+            WriteBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void WriteBatch(List<LogChunk> batch)
+    {
+        var start = 0;
+        while (start < batch.Count)
+        {
+            var path = batch[start].Path;
+            var end = start;
+            while (end < batch.Count && batch[end].Path == path && batch[end].Flushed is null)
+            {
+                end++;
+            }
+
+            if (end == start)
+            {
+                batch[start].Flushed!.TrySetResult();
+                start++;
+                continue;
+            }
+
+            Append(path, batch, start, end);
+            start = end;
+        }
+    }
+
+    private void Append(string path, List<LogChunk> batch, int start, int end)
+    {
+        long bytes = 0;
+        for (var i = start; i < end; i++)
+        {
+            bytes += batch[i].Data.Length;
+        }
+
+        var fd = OpenForAppend(path);
+        var errno = 0;
+        if (fd < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+        }
+        else
+        {
+            for (var i = start; i < end && errno == 0; i++)
+            {
+                if (!Libc.WriteAll(fd, batch[i].Data.Span))
+                {
+                    errno = Marshal.GetLastPInvokeError();
+                }
+            }
+
+            Libc.close(fd);
+        }
+
+        Interlocked.Add(ref queuedBytes, -bytes);
+        Interlocked.Exchange(ref overflowReported, 0);
+        if (errno != 0)
+        {
+            if (failing.Add(path))
+            {
+                LogWriteFailed(logger, path, Libc.ErrorText(errno));
+            }
+        }
+        else if (failing.Remove(path))
+        {
+            LogWriteRecovered(logger, path);
+        }
+    }
+
+    private static int OpenForAppend(string path)
+    {
+        const int flags = Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | Libc.O_NOCTTY;
+        const int mode = 0x1a0; // 0640, as Upstart's log files
+        var fd = Libc.open(path, flags, mode);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == Libc.ENOENT && Path.GetDirectoryName(path) is { Length: > 0 } directory)
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Marshal.SetLastPInvokeError(Libc.ENOENT);
+                return -1;
+            }
+
+            fd = Libc.open(path, flags, mode);
+        }
+
+        return fd;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unable to write job log {Path}: {Reason}; its output is dropped until writing succeeds again")]
+    private static partial void LogWriteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job log {Path} is writable again")]
+    private static partial void LogWriteRecovered(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job log queue is full ({Limit} bytes waiting for the disk); output is being dropped")]
+    private static partial void LogQueueFull(ILogger logger, long limit);
+
+    private readonly record struct LogChunk(string Path, ReadOnlyMemory<byte> Data, TaskCompletionSource? Flushed);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Upstart.JobFiles.Model;
+
+namespace UpstartHost.Processes;
+
+/// <summary>
+/// The argv for native/upstart-exec: one option per setting (never a shell string), then `--` and the
+/// job's own argv. See the usage line at the top of upstart-exec.c.
+/// </summary>
+internal static class ExecHelperArguments
+{
+    /// <summary>The fd the helper reports failures on (dup2'd there by the daemon, close-on-exec in the helper).</summary>
+    public const int ErrorFd = 3;
+
+    public static List<string> For(JobClassConfig config, ProcessCommand command, bool consoleOwner, out List<string> limitNames)
+    {
+        var argv = new List<string> { "upstart-exec", "-e", ErrorFd.ToString(CultureInfo.InvariantCulture) };
+        if (consoleOwner)
+        {
+            argv.Add("-t");
+        }
+
+        argv.Add("-m");
+        argv.Add("0" + Convert.ToString(config.Umask & 0x1ff, 8));
+
+        if (config.Nice is { } nice)
+        {
+            argv.Add("-n");
+            argv.Add(nice.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // Upstart writes oom_score_adj only when the job sets one; 0 inherits the daemon's.
+        if (config.OomScore != 0)
+        {
+            argv.Add("-o");
+            argv.Add(config.OomScore.ToString(CultureInfo.InvariantCulture));
+        }
+
+        limitNames = [];
+        foreach (var (kind, limit) in config.Limits.OrderBy(l => l.Key))
+        {
+            var name = kind.ToString().ToLowerInvariant();
+            limitNames.Add(name);
+            argv.Add("-l");
+            argv.Add(name + ":" + LimitValue(limit.Soft) + ":" + LimitValue(limit.Hard));
+        }
+
+        AddIfSet(argv, "-r", config.Chroot);
+        AddIfSet(argv, "-d", config.Chdir);
+        AddIfSet(argv, "-u", config.Setuid);
+        AddIfSet(argv, "-g", config.Setgid);
+
+        if (command.ScriptText is not null)
+        {
+            argv.Add("-k");
+            argv.Add(ProcessCommand.ScriptFd.ToString(CultureInfo.InvariantCulture));
+        }
+
+        argv.Add("--");
+        argv.AddRange(command.Argv);
+        return argv;
+    }
+
+    private static string LimitValue(ulong value) =>
+        value == ResourceLimit.Infinity ? "unlimited" : value.ToString(CultureInfo.InvariantCulture);
+
+    private static void AddIfSet(List<string> argv, string option, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            argv.Add(option);
+            argv.Add(value);
+        }
+    }
+}

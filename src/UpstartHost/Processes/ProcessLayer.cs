@@ -1,0 +1,407 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Upstart.JobFiles.Model;
+using UpstartHost.Logging;
+using UpstartHost.Processes.Native;
+
+namespace UpstartHost.Processes;
+
+/// <summary>
+/// The real <see cref="IProcessLayer"/> (DESIGN.md decision 4): every process is posix_spawn'd as the
+/// exec helper (native/upstart-exec), which applies the job's settings and execs the command; failures
+/// come back synchronously through a close-on-exec pipe. Exits are reaped by the process-wide
+/// <see cref="ChildReaper"/> and posted as <see cref="ProcessExited"/>; `expect stop|fork|daemon` are
+/// followed without ptrace and announced as <see cref="ProcessReady"/>. `console log` output is read by
+/// a <see cref="ConsoleLogPump"/> and appended by a <see cref="JobLogWriter"/>, off the engine thread.
+/// Disposing stops routing notices and log output but leaves the processes running (decision 7: the
+/// daemon can restart without killing its jobs).
+/// </summary>
+public sealed partial class ProcessLayer : IProcessLayer, IDisposable
+{
+    private readonly IProcessNoticeSink sink;
+    private readonly ILogger logger;
+    private readonly ChildReaper reaper = ChildReaper.Instance;
+    private readonly ConsoleLogPump pump;
+    private readonly byte[] helperPath;
+    private readonly Lock gate = new();
+
+    /// <summary>Live processes by the pid the engine knows them by (the main pid after ProcessReady).</summary>
+    private readonly Dictionary<int, TrackedProcess> byNoticePid = [];
+    private volatile bool disposed;
+
+    public ProcessLayer(IProcessNoticeSink sink, ILoggerFactory? loggerFactory = null, string? helperPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        this.sink = sink;
+        loggerFactory ??= NullLoggerFactory.Instance;
+        logger = loggerFactory.CreateLogger<ProcessLayer>();
+        HelperPath = helperPath ?? DefaultHelperPath;
+        this.helperPath = NulTerminated(HelperPath);
+        LogWriter = new JobLogWriter(loggerFactory.CreateLogger<JobLogWriter>());
+        pump = new ConsoleLogPump(LogWriter);
+        if (!reaper.IsSubreaper)
+        {
+            LogNotSubreaper(logger);
+        }
+    }
+
+    /// <summary>The helper installed next to the daemon by the build (UpstartHost.csproj).</summary>
+    public static string DefaultHelperPath => Path.Combine(AppContext.BaseDirectory, "upstart-exec");
+
+    public string HelperPath { get; }
+
+    /// <summary>Where `console log` output goes; <see cref="JobLogWriter.FlushAsync"/> waits for it.</summary>
+    public JobLogWriter LogWriter { get; }
+
+    public SpawnResult Spawn(SpawnRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (disposed)
+        {
+            return SpawnResult.Failed("the process layer is shut down");
+        }
+
+        var command = ProcessCommand.For(request.Process);
+        if (command.Argv.Count == 0)
+        {
+            return SpawnResult.Failed("unable to execute: empty command");
+        }
+
+        using var console = ConsoleFds.Open(request.Config.Console, request.LogPath);
+        if (console.Warning is not null)
+        {
+            var processName = request.Kind.ToUpstartName();
+            LogConsoleProblem(logger, request.JobName, processName, console.Warning);
+        }
+
+        var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames);
+        using var argv = NativeStrings.TryCreate(helperArgv);
+        using var envp = NativeStrings.TryCreate(request.Environment);
+        if (argv is null || envp is null)
+        {
+            return SpawnResult.Failed("unable to execute: a NUL byte in the " + (argv is null ? "command or settings" : "environment"));
+        }
+
+        var scriptFd = -1;
+        if (command.ScriptText is not null && !TryWriteScript(command.ScriptText, out scriptFd, out var scriptError))
+        {
+            return SpawnResult.Failed("unable to pass the script: " + scriptError);
+        }
+
+        if (!TryOpenErrorPipe(out var errorRead, out var errorWrite))
+        {
+            CloseIfOpen(scriptFd);
+            return SpawnResult.Failed("unable to create the error pipe: " + Libc.ErrorText(Marshal.GetLastPInvokeError()));
+        }
+
+        var fds = new List<(int Source, int Target)>(5);
+        console.AddTo(fds);
+        fds.Add((errorWrite, ExecHelperArguments.ErrorFd));
+        if (scriptFd >= 0)
+        {
+            fds.Add((scriptFd, ProcessCommand.ScriptFd));
+        }
+
+        var tracked = new TrackedProcess(this, request.Kind == ProcessKind.Main ? request.Config.Expect : ExpectMode.None);
+        string? failure;
+        lock (tracked.SpawnLock)
+        {
+            var pid = SpawnHelper(argv, envp, fds, tracked);
+            Libc.close(errorWrite);
+            CloseIfOpen(scriptFd);
+            if (pid <= 0)
+            {
+                Libc.close(errorRead);
+                return SpawnResult.Failed("unable to execute " + HelperPath + ": " + Libc.ErrorText(-pid));
+            }
+
+            if (tracked.FollowsFork && ProcStat.Read(pid) is { } stat)
+            {
+                tracked.StartTime = stat.StartTime;
+            }
+
+            failure = ReadHelperFailure(errorRead, limitNames);
+            Libc.close(errorRead);
+            lock (gate)
+            {
+                tracked.Pid = tracked.Current = pid;
+                tracked.Lineage.Add(pid);
+                tracked.SpawnFailed = failure is not null;
+                if (failure is null)
+                {
+                    byNoticePid[pid] = tracked;
+                }
+            }
+        }
+
+        if (failure is not null)
+        {
+            var processName = request.Kind.ToUpstartName();
+            LogSpawnFailed(logger, request.JobName, processName, failure);
+            return SpawnResult.Failed(failure);
+        }
+
+        if (console.LogMaster >= 0)
+        {
+            pump.Add(console.TakeLogMaster(), request.LogPath!);
+        }
+
+        return SpawnResult.Ok(tracked.Pid);
+    }
+
+    public void SignalGroup(int pid, int signal)
+    {
+        if (!IsSignalable(pid))
+        {
+            return;
+        }
+
+        int following = 0;
+        lock (gate)
+        {
+            // A stop while expect fork|daemon is still walking the chain must reach the intermediate too:
+            // it may have left the job's process group with setsid.
+            if (byNoticePid.TryGetValue(pid, out var tracked) && !tracked.Ready && tracked.Current != pid)
+            {
+                following = tracked.Current;
+            }
+        }
+
+        if (following > 0)
+        {
+            KillGroup(following, signal);
+        }
+
+        KillGroup(pid, signal);
+    }
+
+    public void Signal(int pid, int signal)
+    {
+        if (IsSignalable(pid))
+        {
+            Libc.kill(pid, signal);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        reaper.Release(owner => owner is TrackedProcess t && ReferenceEquals(t.Layer, this));
+        pump.Dispose();
+        LogWriter.Dispose();
+    }
+
+    internal void OnChildExited(TrackedProcess tracked, int pid, int status, bool signaled)
+    {
+        lock (tracked.SpawnLock)
+        {
+            lock (gate)
+            {
+                if (!tracked.SpawnFailed && !disposed)
+                {
+                    HandleExit(tracked, pid, status, signaled);
+                }
+            }
+        }
+    }
+
+    internal void OnChildStopped(TrackedProcess tracked, int pid, int signal)
+    {
+        // init(5): expect stop waits for the main process to raise SIGSTOP; anything else stopping it is not readiness.
+        if (signal != Libc.SIGSTOP)
+        {
+            return;
+        }
+
+        lock (tracked.SpawnLock)
+        {
+            lock (gate)
+            {
+                if (tracked.Expect == ExpectMode.Stop && !tracked.Ready && !tracked.SpawnFailed && !disposed && pid == tracked.Pid)
+                {
+                    ReleaseStop(tracked);
+                }
+            }
+        }
+    }
+
+    /// <summary>Called under the lock; notices are posted under it too so they stay in order per process.</summary>
+    private void HandleExit(TrackedProcess tracked, int pid, int status, bool signaled)
+    {
+        if (tracked.FollowsFork && !tracked.Ready && status == 0 && !signaled && pid == tracked.Current)
+        {
+            FollowFork(tracked);
+            return;
+        }
+
+        byNoticePid.Remove(tracked.NoticePid);
+        sink.Post(new ProcessExited(tracked.NoticePid, status, signaled));
+    }
+
+    private void FollowFork(TrackedProcess tracked)
+    {
+        lock (reaper.Table)
+        {
+            var orphans = ProcStat.ChildrenOf(reaper.OwnPid).Where(c => !reaper.IsOwned(c.Pid));
+            switch (ForkFollower.Decide(tracked, orphans))
+            {
+                case ForkFollower.Ready ready:
+                    tracked.Current = ready.Main.Pid;
+                    tracked.Ready = true;
+                    reaper.Adopt(ready.Main.Pid, tracked);
+                    byNoticePid.Remove(tracked.Pid);
+                    byNoticePid[ready.Main.Pid] = tracked;
+                    sink.Post(new ProcessReady(tracked.Pid, ready.Main.Pid));
+                    break;
+                case ForkFollower.Follow follow:
+                    tracked.Current = follow.Next.Pid;
+                    tracked.ForksLeft--;
+                    tracked.Lineage.Add(follow.Next.Pid);
+                    tracked.Lineage.Add(follow.Next.Session);
+                    reaper.Adopt(follow.Next.Pid, tracked);
+                    break;
+                default:
+                    byNoticePid.Remove(tracked.Pid);
+                    sink.Post(new ProcessExited(tracked.Pid, 0, false));
+                    break;
+            }
+        }
+    }
+
+    private void ReleaseStop(TrackedProcess tracked)
+    {
+        tracked.Ready = true;
+        Libc.kill(tracked.Pid, Libc.SIGCONT);
+        sink.Post(new ProcessReady(tracked.Pid, tracked.Pid));
+    }
+
+    private unsafe int SpawnHelper(NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked)
+    {
+        var pairs = fds.ToArray();
+        return reaper.SpawnOwned(
+            () =>
+            {
+                fixed (byte* path = helperPath)
+                {
+                    return PosixSpawn.Spawn(path, argv.Pointers, envp.Pointers, pairs);
+                }
+            },
+            tracked);
+    }
+
+    /// <summary>Blocks until the helper execs (EOF) or reports a failure record; null on success.</summary>
+    private static unsafe string? ReadHelperFailure(int fd, List<string> limitNames)
+    {
+        var record = stackalloc byte[ExecHelperFailure.RecordSize];
+        var got = 0;
+        while (got < ExecHelperFailure.RecordSize)
+        {
+            var n = Libc.read(fd, record + got, ExecHelperFailure.RecordSize - got);
+            if (n < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
+            {
+                continue;
+            }
+
+            if (n <= 0)
+            {
+                break;
+            }
+
+            got += (int)n;
+        }
+
+        return got == ExecHelperFailure.RecordSize
+            ? ExecHelperFailure.Describe(new ReadOnlySpan<byte>(record, got), limitNames)
+            : null;
+    }
+
+    private static unsafe bool TryOpenErrorPipe(out int read, out int write)
+    {
+        var fds = stackalloc int[2];
+        read = write = -1;
+        if (Libc.pipe2(fds, Libc.O_CLOEXEC) != 0)
+        {
+            return false;
+        }
+
+        read = Libc.AboveTargets(fds[0]);
+        write = Libc.AboveTargets(fds[1]);
+        if (read < 0 || write < 0)
+        {
+            CloseIfOpen(read);
+            CloseIfOpen(write);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The script text goes into a memfd rather than a pipe: the whole script is written at once without
+    /// ever blocking the engine on pipe capacity, and still never touches the disk. sh opens it as
+    /// /proc/self/fd/9, as Upstart's job_process_spawn arranges.
+    /// </summary>
+    private static bool TryWriteScript(string script, out int fd, out string error)
+    {
+        error = "";
+        fd = Libc.memfd_create("upstart-script", Libc.MFD_CLOEXEC);
+        if (fd < 0 || (fd = Libc.AboveTargets(fd)) < 0)
+        {
+            error = Libc.ErrorText(Marshal.GetLastPInvokeError());
+            return false;
+        }
+
+        if (!Libc.WriteAll(fd, Encoding.UTF8.GetBytes(script)))
+        {
+            error = Libc.ErrorText(Marshal.GetLastPInvokeError());
+            Libc.close(fd);
+            fd = -1;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>kill(-pid) reaches the whole process group the helper's setsid made; a process that left it still gets kill(pid).</summary>
+    private static void KillGroup(int pid, int signal)
+    {
+        if (Libc.kill(-pid, signal) != 0)
+        {
+            Libc.kill(pid, signal);
+        }
+    }
+
+    /// <summary>Never 0, -1, init or ourselves: kill(-0) or kill(-1) would hit the daemon's own group or everything.</summary>
+    private bool IsSignalable(int pid) => pid > 1 && pid != reaper.OwnPid;
+
+    private static void CloseIfOpen(int fd)
+    {
+        if (fd >= 0)
+        {
+            Libc.close(fd);
+        }
+    }
+
+    private static byte[] NulTerminated(string path)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Failed to spawn {Job} {Process} process: {Reason}")]
+    private static partial void LogSpawnFailed(ILogger logger, string job, string process, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job} {Process} process: {Problem}")]
+    private static partial void LogConsoleProblem(ILogger logger, string job, string process, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unable to become a child subreaper: orphaned processes go to init, and expect fork|daemon cannot follow them")]
+    private static partial void LogNotSubreaper(ILogger logger);
+}

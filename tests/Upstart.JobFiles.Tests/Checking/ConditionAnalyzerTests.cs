@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Upstart.JobFiles.Checking;
+using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Parsing;
+
+namespace Upstart.JobFiles.Tests.Checking;
+
+public sealed class ConditionAnalyzerTests
+{
+    private static List<string> Problems(params (string Name, string Text)[] jobs)
+    {
+        var map = jobs.ToDictionary(j => j.Name, j => JobFileParser.Parse(j.Name, j.Name + ".conf", j.Text).Config!);
+        var catalog = new JobCatalog(map.ToImmutableDictionary(StringComparer.Ordinal), []);
+        return ConditionAnalyzer.Analyze(catalog).Select(p => $"{p.Job}:{p}").ToList();
+    }
+
+    [Fact]
+    public void Well_known_and_emitted_events_are_reachable()
+    {
+        Assert.Empty(Problems(
+            ("a", "start on startup or runlevel [2345] or local-filesystems or block-device-added or :sys:restarted\nstop on b-done or net/failed\n"),
+            ("b", "emits b-*\n")));
+    }
+
+    [Fact]
+    public void Job_events_name_jobs_by_position_or_JOB()
+    {
+        Assert.Equal(
+            ["a:  start on: unknown job ghost", "a:  stop on: unknown job phantom"],
+            Problems(("a", "start on started ghost or stopping b\nstop on stopped JOB=phantom\n"), ("b", "")));
+    }
+
+    [Fact]
+    public void Globs_and_variables_in_job_events_are_not_judged()
+    {
+        Assert.Empty(Problems(("a", "start on started web* or stopped $OTHER or starting\n")));
+    }
+
+    [Fact]
+    public void Each_problem_is_reported_once_per_stanza()
+    {
+        Assert.Equal(["a:  start on: unknown event x"], Problems(("a", "start on x or (x and startup)\n")));
+    }
+
+    [Fact]
+    public void Ignored_events_count_as_emitted()
+    {
+        var catalog = new JobCatalog(
+            new Dictionary<string, Model.JobClassConfig> { ["a"] = JobFileParser.Parse("a", "a.conf", "start on x\n").Config! }
+                .ToImmutableDictionary(StringComparer.Ordinal),
+            []);
+        Assert.Empty(ConditionAnalyzer.Analyze(catalog, ["x"]));
+    }
+}

@@ -1,0 +1,108 @@
+using Upstart.JobFiles.Checking;
+
+namespace Upstart.JobFiles.Tests.Checking;
+
+public sealed class JobFileCheckerTests
+{
+    private static (int Code, string[] Lines) Run(IReadOnlyList<string> paths, CheckOptions? options = null)
+    {
+        using var output = new StringWriter();
+        var code = JobFileChecker.Run(paths, output, options);
+        return (code, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void A_good_file_is_syntax_ok()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("ssh.conf", "start on runlevel [2345]\nexec /usr/sbin/sshd -D\n");
+
+        var (code, lines) = Run([path]);
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"File {path}: syntax ok"], lines);
+    }
+
+    [Fact]
+    public void A_broken_file_prints_its_diagnostic_and_fails()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("bad.conf", "description x\nexpect forking\n");
+
+        var (code, lines) = Run([path]);
+
+        Assert.Equal(1, code);
+        Assert.Equal([$"{path}:2:8: unknown-stanza: Unknown stanza"], lines);
+    }
+
+    [Fact]
+    public void A_missing_file_fails()
+    {
+        var (code, lines) = Run(["/nonexistent/x.conf"]);
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/x.conf", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_is_checked_file_by_file_with_overrides()
+    {
+        using var dir = new TempDirectory();
+        var a = dir.Write("a.conf", "exec a\n");
+        var b = dir.Write("b.conf", "exec b\n");
+        var bOverride = dir.Write("b.override", "oom 99\n");
+
+        var (code, lines) = Run([dir.Path]);
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            [$"File {a}: syntax ok", $"{bOverride}:1:5: illegal-oom: Illegal oom adjustment, expected -16 to 15 or 'never'"],
+            lines);
+        _ = b;
+    }
+
+    [Fact]
+    public void A_symbolic_link_in_a_directory_is_a_warning_not_a_job()
+    {
+        using var dir = new TempDirectory();
+        var real = dir.Write("real.conf", "exec a\n");
+        var link = Path.Combine(dir.Path, "link.conf");
+        File.CreateSymbolicLink(link, real);
+
+        var (code, lines) = Run([dir.Path]);
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"File {real}: syntax ok", $"{link}:0:0: symlink-not-supported: Symbolic links are not supported"], lines);
+    }
+
+    [Fact]
+    public void Conditions_on_unknown_events_and_jobs_are_listed_under_the_job()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("apple.conf", "start on started grape or peach\nstop on stopping pear\nemits fruit-*\n");
+        dir.Write("pear.conf", "start on fruit-ripe and startup and net-device-up IFACE=eth0 and foo/failed\n");
+
+        var (code, lines) = Run([dir.Path]);
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            [
+                $"File {Path.Combine(dir.Path, "apple.conf")}: syntax ok",
+                $"File {Path.Combine(dir.Path, "pear.conf")}: syntax ok",
+                "apple",
+                "  start on: unknown job grape",
+                "  start on: unknown event peach",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public void Unreachable_conditions_can_fail_the_check_and_events_can_be_ignored()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("a.conf", "start on peach\n");
+
+        Assert.Equal(1, Run([path], new CheckOptions { FailOnUnreachable = true }).Code);
+        Assert.Equal(0, Run([path], new CheckOptions { FailOnUnreachable = true, IgnoredEvents = ["peach"] }).Code);
+        Assert.Single(Run([path], new CheckOptions { AnalyzeConditions = false }).Lines);
+    }
+}

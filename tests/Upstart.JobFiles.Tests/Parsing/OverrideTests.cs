@@ -1,0 +1,62 @@
+using Upstart.JobFiles.Model;
+using Upstart.JobFiles.Parsing;
+
+namespace Upstart.JobFiles.Tests.Parsing;
+
+/// <summary>UPSTART.md §a.3: an override is parsed on top of the conf with the same stanza table.</summary>
+public sealed class OverrideTests
+{
+    private static readonly JobClassConfig Conf = JobFileParser.Parse(
+        "foo", "/etc/init/foo.conf",
+        "description \"d\"\nstart on a\nstop on b\nenv A=1\nemits x\nnormal exit 2\nexec /bin/foo\n").Config!;
+
+    [Fact]
+    public void Lists_append_and_scalars_replace()
+    {
+        var result = JobFileParser.ApplyOverride(Conf, "/etc/init/foo.override", "description \"e\"\nenv B=2\nemits y\nnormal exit 3\nexec /bin/bar\n");
+        var job = result.Config!;
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("e", job.Description);
+        Assert.Equal(["A=1", "B=2"], job.Env.ToArray());
+        Assert.Equal(["x", "y"], job.Emits.ToArray());
+        Assert.Equal([ExitStatus.FromStatus(2), ExitStatus.FromStatus(3)], job.NormalExit.ToArray());
+        Assert.Equal("/bin/bar", job.GetProcess(ProcessKind.Main)!.Command);
+        Assert.Equal("/etc/init/foo.override", job.OverridePath);
+        Assert.Equal("/etc/init/foo.conf", job.SourcePath);
+    }
+
+    [Fact]
+    public void Manual_clears_start_on_and_keeps_stop_on()
+    {
+        var job = JobFileParser.ApplyOverride(Conf, "foo.override", "manual\n").Config!;
+        Assert.Null(job.StartOn);
+        Assert.NotNull(job.StopOn);
+    }
+
+    [Fact]
+    public void A_broken_override_keeps_what_came_before_the_error()
+    {
+        var result = JobFileParser.ApplyOverride(Conf, "/etc/init/foo.override", "manual\nbleaugh!\nauthor \"moo\"\n");
+        Assert.Null(result.Config!.StartOn);
+        Assert.Null(result.Config.Author);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal("/etc/init/foo.override:2:1: unknown-stanza: Unknown stanza", d.ToString());
+    }
+
+    [Fact]
+    public void A_failed_stanza_changes_its_field_as_upstart_does()
+    {
+        // Upstart frees the old value before reading the new one, and stores numbers before checking them.
+        Assert.Null(JobFileParser.ApplyOverride(Conf, "o", "description \"\"\n").Config!.Description);
+        Assert.Null(JobFileParser.ApplyOverride(Conf, "o", "start on (\n").Config!.StartOn);
+        Assert.Equal(25, JobFileParser.ApplyOverride(Conf, "o", "nice 25\n").Config!.Nice);
+    }
+
+    [Fact]
+    public void The_parsed_conf_is_not_changed()
+    {
+        _ = JobFileParser.ApplyOverride(Conf, "o", "env C=3\nmanual\n");
+        Assert.Equal(["A=1"], Conf.Env.ToArray());
+        Assert.NotNull(Conf.StartOn);
+    }
+}

@@ -1,0 +1,193 @@
+using Upstart.JobFiles.Model;
+using Upstart.JobFiles.Parsing;
+
+namespace Upstart.JobFiles.Tests.Parsing;
+
+/// <summary>UPSTART.md §a, for the corners the corpus does not show.</summary>
+public sealed class StanzaTests
+{
+    private static JobClassConfig Ok(string text)
+    {
+        var result = JobFileParser.Parse("j", "/etc/init/j.conf", text);
+        Assert.True(result.Config is not null, string.Join("; ", result.Diagnostics));
+        return result.Config;
+    }
+
+    private static string ErrorKind(string text) =>
+        Assert.Single(JobFileParser.Parse("j", "/etc/init/j.conf", text).Diagnostics).Kind;
+
+    [Fact]
+    public void An_empty_file_is_a_job_with_every_default()
+    {
+        var job = Ok("");
+        Assert.Empty(Conformance.ExpectRenderer.Render(job));
+        Assert.False(job.HasMain);
+        Assert.Empty(job.Env);
+        Assert.Equal(0x12, job.Umask);
+        Assert.Equal(RespawnLimit.Default, job.RespawnLimit);
+    }
+
+    [Theory]
+    [InlineData("oom -10", -588)]
+    [InlineData("oom 10", 666)]
+    [InlineData("oom -17", -1000)]
+    [InlineData("oom 15", 1000)]
+    [InlineData("oom never", -1000)]
+    [InlineData("oom score never", -1000)]
+    [InlineData("oom score -1000", -1000)]
+    [InlineData("oom score 1000", 1000)]
+    public void Oom_forms_convert_to_a_score(string text, int score) => Assert.Equal(score, Ok(text).OomScore);
+
+    [Theory]
+    [InlineData("oom 16")]
+    [InlineData("oom score 1001")]
+    [InlineData("oom score x")]
+    [InlineData("oom -18")]
+    public void Oom_values_out_of_range_are_illegal(string text) => Assert.Equal("illegal-oom", ErrorKind(text));
+
+    [Theory]
+    [InlineData("umask 77", 0x3F)]
+    [InlineData("umask 0777", 0x1FF)]
+    [InlineData("umask 022", 0x12)]
+    public void Umask_is_octal_without_a_leading_zero(string text, int mask) => Assert.Equal(mask, Ok(text).Umask);
+
+    [Theory]
+    [InlineData("umask 1000")]
+    [InlineData("umask -1")]
+    [InlineData("umask 8")]
+    public void Umask_outside_0777_is_illegal(string text) => Assert.Equal("illegal-umask", ErrorKind(text));
+
+    [Fact]
+    public void Normal_exit_accumulates_statuses_and_signals()
+    {
+        var job = Ok("normal exit 0 1 TERM\nnormal exit SIGHUP 256\n");
+        Assert.Equal(
+            [ExitStatus.FromStatus(0), ExitStatus.FromStatus(1), ExitStatus.FromSignal(15), ExitStatus.FromSignal(1), ExitStatus.FromStatus(256)],
+            job.NormalExit.ToArray());
+        Assert.Equal(job.NormalExit[3].Encoded, job.NormalExit[4].Encoded);
+    }
+
+    [Theory]
+    [InlineData("normal exit -1")]
+    [InlineData("normal exit term")]
+    [InlineData("normal exit 2147483648")]
+    public void Normal_exit_rejects_negatives_lowercase_names_and_overflow(string text) =>
+        Assert.Equal("illegal-exit", ErrorKind(text));
+
+    [Theory]
+    [InlineData("kill signal INT", 2)]
+    [InlineData("kill signal SIGKILL", 9)]
+    [InlineData("kill signal 99", 99)]
+    [InlineData("kill signal 0", 0)]
+    public void Kill_signal_takes_names_or_unchecked_numbers(string text, int signal) =>
+        Assert.Equal(signal, Ok(text).KillSignal);
+
+    [Fact]
+    public void Reload_signal_is_read_like_kill_signal()
+    {
+        Assert.Equal(10, Ok("reload signal USR1").ReloadSignal);
+        Assert.Equal("illegal-signal", ErrorKind("reload signal usr1"));
+        Assert.Equal("unknown-stanza", ErrorKind("reload foo"));
+    }
+
+    [Fact]
+    public void Respawn_limit_does_not_turn_on_respawn()
+    {
+        var job = Ok("respawn limit 3 30");
+        Assert.False(job.Respawn);
+        Assert.Equal(new RespawnLimit(3, 30), job.RespawnLimit);
+        Assert.True(Ok("respawn limit unlimited").RespawnLimit.IsUnlimited);
+    }
+
+    [Fact]
+    public void Respawn_limit_count_is_truncated_to_an_int_as_in_upstart()
+    {
+        // strtol succeeds, then the value lands in an int field: 2^32 becomes 0 (unlimited), 2^31 negative.
+        Assert.Equal(0, Ok("respawn limit 4294967296 5").RespawnLimit.Count);
+        Assert.Equal("illegal-limit", ErrorKind("respawn limit 2147483648 5"));
+    }
+
+    [Fact]
+    public void Every_limit_resource_is_known()
+    {
+        foreach (var resource in Enum.GetValues<ResourceKind>())
+        {
+            var name = resource.ToString().ToLowerInvariant();
+            var job = Ok($"limit {name} 1 unlimited");
+            Assert.Equal(new ResourceLimit(1, ResourceLimit.Infinity), job.Limits[resource]);
+        }
+    }
+
+    [Theory]
+    [InlineData("limit nofile 10", "expected-token")]
+    [InlineData("limit foo 1 2", "unknown-stanza")]
+    [InlineData("limit core 1 2x", "illegal-limit")]
+    [InlineData("limit core 99999999999999999999 1", "illegal-limit")]
+    [InlineData("limit core 1 2 3", "unexpected-token")]
+    public void Limit_errors(string text, string kind) => Assert.Equal(kind, ErrorKind(text));
+
+    [Fact]
+    public void Exec_and_script_replace_each_other()
+    {
+        Assert.Equal(new ProcessDefinition(false, "/bin/b", 4), Ok("script\n  a\nend script\nexec /bin/b\n").GetProcess(ProcessKind.Main));
+        Assert.True(Ok("exec /bin/b\nscript\n  a\nend script\n").GetProcess(ProcessKind.Main)!.IsScript);
+    }
+
+    [Theory]
+    [InlineData("pre-start exec a", ProcessKind.PreStart)]
+    [InlineData("post-start exec a", ProcessKind.PostStart)]
+    [InlineData("pre-stop exec a", ProcessKind.PreStop)]
+    [InlineData("post-stop exec a", ProcessKind.PostStop)]
+    public void Each_process_stanza_fills_its_process(string text, ProcessKind kind) =>
+        Assert.Equal("a", Ok(text).GetProcess(kind)!.Command);
+
+    [Fact]
+    public void Apparmor_load_is_also_the_security_process()
+    {
+        var job = Ok("apparmor load /etc/apparmor.d/x\napparmor switch prof\n");
+        Assert.Equal("/etc/apparmor.d/x", job.AppArmorLoad);
+        Assert.Equal("/sbin/apparmor_parser -r -W /etc/apparmor.d/x", job.GetProcess(ProcessKind.Security)!.Command);
+        Assert.Equal("prof", job.AppArmorSwitch);
+    }
+
+    [Fact]
+    public void Cgroup_argument_count_decides_the_meaning()
+    {
+        var job = Ok("cgroup cpu\ncgroup memory mine\ncgroup cpu shares 512\ncgroup memory mine limit 1G\ncgroup cpu shares 1024\n");
+        Assert.Equal(
+            [
+                new CgroupSetting("cpu", "$UPSTART_CGROUP", "shares", "1024"),
+                new CgroupSetting("memory", "mine", "limit", "1G"),
+            ],
+            job.Cgroups.ToArray());
+        Assert.Equal("unexpected-token", ErrorKind("cgroup a b c d e"));
+    }
+
+    [Fact]
+    public void Debug_manual_task_and_console_log_are_read()
+    {
+        var job = Ok("debug\ntask\nconsole log\nstart on a\nmanual\n");
+        Assert.True(job.Debug);
+        Assert.True(job.Task);
+        Assert.Equal(ConsoleMode.Log, job.Console);
+        Assert.Null(job.StartOn);
+        Assert.Equal("unexpected-token", ErrorKind("debug now"));
+    }
+
+    [Fact]
+    public void Env_keeps_duplicates_and_bare_names_in_order()
+    {
+        Assert.Equal(["A=1", "B", "A=2", "C=$HOME x"], Ok("env A=1\nenv B\nenv A=2\nenv C=\"$HOME x\"\n").Env.ToArray());
+    }
+
+    [Fact]
+    public void Every_stanza_of_init5_is_in_the_table()
+    {
+        Assert.Equal(
+            ["instance", "description", "author", "version", "usage", "env", "export", "start", "stop", "manual",
+             "emits", "exec", "script", "pre-start", "post-start", "pre-stop", "post-stop", "expect", "task",
+             "kill", "reload", "respawn", "normal", "console", "umask", "nice", "oom", "limit", "chroot", "chdir",
+             "setuid", "setgid", "apparmor", "cgroup", "debug"],
+            JobFileParser.StanzaKeywords);
+    }
+}

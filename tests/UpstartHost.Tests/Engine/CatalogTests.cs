@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Model;
+
+namespace UpstartHost.Tests.Engine;
+
+/// <summary>Loading and replacing job classes: a running instance keeps its old definition (UPSTART.md §0).</summary>
+public sealed class CatalogTests
+{
+    private static JobCatalog Catalog(params JobClassConfig[] jobs) =>
+        new(jobs.ToImmutableDictionary(j => j.Name, StringComparer.Ordinal), []);
+
+    [Fact]
+    public void Applying_a_catalog_loads_every_class()
+    {
+        var h = new EngineHarness();
+
+        h.Core.ApplyCatalog(Catalog(EngineHarness.Service("b"), EngineHarness.Service("a")));
+
+        Assert.Equal(["a", "b"], h.Core.List().Select(s => s.Name));
+        Assert.All(h.Core.List(), s => Assert.Equal("stop/waiting", $"{s.Goal}/{s.State}"));
+        Assert.Equal("a", h.Core.GetConfig("a")!.Name);
+        Assert.Null(h.Core.GetConfig("c"));
+    }
+
+    [Fact]
+    public void A_changed_class_takes_effect_once_its_instance_has_stopped()
+    {
+        var h = new EngineHarness();
+        h.Core.ApplyCatalog(Catalog(EngineHarness.Service("web")));
+        _ = h.Start("web");
+        var changed = EngineHarness.Service("web") with { Description = "v2" };
+
+        h.Core.ApplyCatalog(Catalog(changed));
+
+        Assert.Null(h.Instance("web").Config.Description);
+        Assert.Null(h.Core.GetConfig("web")!.Description);
+        h.StopAndReap("web");
+        Assert.Equal("v2", h.Core.GetConfig("web")!.Description);
+        _ = h.Start("web");
+        Assert.Equal("v2", h.Instance("web").Config.Description);
+    }
+
+    [Fact]
+    public void A_deleted_class_disappears_once_its_instance_has_stopped()
+    {
+        var h = new EngineHarness();
+        h.Core.ApplyCatalog(Catalog(EngineHarness.Service("web"), EngineHarness.Service("db")));
+        _ = h.Start("web");
+
+        h.Core.ApplyCatalog(Catalog(EngineHarness.Service("db")));
+
+        Assert.Equal(["db", "web"], h.Core.List().Select(s => s.Name));
+        h.StopAndReap("web");
+        Assert.Equal(["db"], h.Core.List().Select(s => s.Name));
+    }
+
+    [Fact]
+    public void An_idle_class_is_replaced_at_once()
+    {
+        var h = new EngineHarness();
+        h.Core.ApplyCatalog(Catalog(EngineHarness.Service("web")));
+
+        h.Core.ApplyCatalog(Catalog(EngineHarness.Service("web") with { Task = true }));
+
+        Assert.True(h.Core.GetConfig("web")!.Task);
+        Assert.Single(h.Core.GetConfigs());
+    }
+
+    [Fact]
+    public void A_snapshot_lists_live_processes_main_first()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("web", ProcessKind.PostStart));
+        _ = h.Start("web", wait: false);
+
+        var snapshot = Assert.Single(h.Core.List());
+
+        Assert.Equal(["main", "post-start"], snapshot.Processes.Select(p => p.Kind));
+        Assert.Equal("start/post-start", $"{snapshot.Goal}/{snapshot.State}");
+        Assert.True(snapshot.HasInstance);
+    }
+}

@@ -1,0 +1,131 @@
+using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
+
+namespace UpstartHost.Tests.Engine;
+
+/// <summary>pre-stop, the kill signal and kill timeout, post-stop and reload (UPSTART.md §a.1, §c.1).</summary>
+public sealed class StoppingTests
+{
+    [Fact]
+    public void The_kill_signal_goes_to_the_main_process_group_and_kill_follows_after_the_timeout()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service() with { KillSignal = 2, KillTimeout = 7 });
+        _ = h.Start();
+        var pid = h.Pid(ProcessKind.Main);
+
+        _ = h.Stop(wait: false);
+        Assert.Equal([(pid, 2, true)], h.Processes.Signals);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Single(h.Processes.Signals);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([(pid, 2, true), (pid, SignalNames.Kill, true)], h.Processes.Signals);
+        Assert.Equal("stop/killed", h.Status());
+
+        h.KillWith(ProcessKind.Main, 9);
+        Assert.Equal("stop/waiting", h.Status());
+    }
+
+    [Fact]
+    public void A_main_process_that_dies_in_time_cancels_the_kill_timer()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service());
+        _ = h.Start();
+
+        h.StopAndReap();
+        h.Clock.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Single(h.Processes.Signals);
+        Assert.Equal(0, h.Clock.PendingTimers);
+    }
+
+    [Fact]
+    public void Pre_stop_runs_only_while_the_main_process_is_alive_and_gets_the_stop_environment()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStop, ProcessKind.PostStop));
+        _ = h.Start();
+
+        _ = h.Stop("test", false, "REASON=maintenance");
+
+        Assert.Equal("stop/pre-stop", h.Status());
+        Assert.Contains("REASON=maintenance", h.Processes.LastSpawn(ProcessKind.PreStop).Environment);
+        h.Exit(ProcessKind.PreStop, 0);
+        Assert.Equal("stop/killed", h.Status());
+        h.KillWith(ProcessKind.Main, 15);
+        Assert.Equal("stop/post-stop", h.Status());
+        Assert.Contains("REASON=maintenance", h.Processes.LastSpawn(ProcessKind.PostStop).Environment);
+        Assert.DoesNotContain("REASON=maintenance", h.Processes.LastSpawn(ProcessKind.Main).Environment);
+    }
+
+    [Fact]
+    public void A_service_whose_main_exited_skips_pre_stop()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStop));
+        _ = h.Start();
+
+        h.Exit(ProcessKind.Main, 0);
+
+        Assert.Equal("stop/waiting", h.Status());
+        Assert.DoesNotContain(h.Processes.Spawns, s => s.Kind == ProcessKind.PreStop);
+    }
+
+    [Fact]
+    public async Task A_failing_post_stop_fails_the_stop_request()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PostStop));
+        _ = h.Start();
+        var request = h.Stop();
+        h.KillWith(ProcessKind.Main, 15);
+
+        h.Exit(ProcessKind.PostStop, 2);
+
+        var error = await Assert.ThrowsAsync<EngineException>(() => request.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(("Job failed while stopping", EngineError.JobFailedWhileStopping), (error.Message, error.Error));
+        Assert.Equal("stopped JOB=test INSTANCE= RESULT=failed PROCESS=post-stop EXIT_STATUS=2", h.JobEventLines[^1]);
+    }
+
+    [Fact]
+    public async Task Reload_sends_the_reload_signal_to_the_main_pid_only()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service() with { ReloadSignal = 10 });
+        _ = h.Start();
+
+        await h.Core.Reload("test", []);
+
+        Assert.Equal([(h.Pid(ProcessKind.Main), 10, false)], h.Processes.Signals);
+    }
+
+    [Fact]
+    public async Task Reload_of_a_job_without_a_live_main_process_is_refused()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStart));
+        _ = h.Start(wait: false);
+
+        var error = await Assert.ThrowsAsync<EngineException>(() => h.Core.Reload("test", []));
+
+        Assert.Equal(("Job is not running: test", EngineError.JobNotRunning), (error.Message, error.Error));
+        Assert.Empty(h.Processes.Signals);
+    }
+
+    [Fact]
+    public async Task Stop_all_stops_every_instance_and_refuses_new_starts()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("a")).With(EngineHarness.Service("b") with { Instance = "$N" });
+        _ = h.Start("a");
+        _ = h.Start("b", true, "N=1");
+        _ = h.Start("b", true, "N=2");
+
+        var all = h.Settle(h.Core.StopAll());
+        Assert.False(all.IsCompleted);
+        foreach (var (job, instance) in new[] { ("a", ""), ("b", "1"), ("b", "2") })
+        {
+            h.KillWith(ProcessKind.Main, 15, job, instance);
+        }
+
+        await all.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, h.Core.InstanceCount);
+        var refused = await Assert.ThrowsAsync<EngineException>(() => h.Start("a"));
+        Assert.Equal(EngineError.ShuttingDown, refused.Error);
+    }
+}

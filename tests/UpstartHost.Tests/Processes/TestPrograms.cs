@@ -1,0 +1,88 @@
+using UpstartHost.Processes;
+
+namespace UpstartHost.Tests.Processes;
+
+/// <summary>
+/// Tiny C programs compiled once per test run with the same `cc` that builds the exec helper: a daemon
+/// that forks a chosen number of times (the real shapes `expect fork|daemon` must follow) and a static
+/// `pause` that can run inside an empty chroot. cc itself runs through a process layer: the test process
+/// has the layer's reaper, so System.Diagnostics.Process must not be used here either.
+/// </summary>
+public sealed class TestPrograms
+{
+    private const string ForkerSource = """
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #include <unistd.h>
+        /* forker N [setsid] PIDFILE: fork N times, each parent exiting 0 once its child exists (the classic
+           daemon(3) shape; with setsid the first child starts a new session like a real daemon), then the
+           last process writes its pid to PIDFILE and pauses. */
+        int main(int argc, char **argv) {
+            int forks = atoi(argv[1]);
+            int use_setsid = argc > 3 && strcmp(argv[2], "setsid") == 0;
+            const char *pidfile = argv[argc - 1];
+            for (int i = 0; i < forks; i++) {
+                pid_t child = fork();
+                if (child < 0) return 2;
+                if (child > 0) _exit(0);
+                if (i == 0 && use_setsid) setsid();
+            }
+            FILE *f = fopen(pidfile, "w");
+            if (f == NULL) return 3;
+            fprintf(f, "%d\n", (int)getpid());
+            fclose(f);
+            for (;;) pause();
+        }
+        """;
+
+    private const string PauseSource = """
+        #include <unistd.h>
+        int main(void) { for (;;) pause(); }
+        """;
+
+    private static readonly Lazy<TestPrograms> Shared = new(() => new TestPrograms());
+
+    private TestPrograms()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("upstartps-programs-").FullName;
+        Forker = Compile("forker", ForkerSource, []);
+        ChrootDirectory = Path.Combine(Directory, "root");
+        System.IO.Directory.CreateDirectory(ChrootDirectory);
+        Compile("root/pause", PauseSource, ["-static"]);
+    }
+
+    public static TestPrograms Instance => Shared.Value;
+
+    public string Directory { get; }
+
+    public string Forker { get; }
+
+    /// <summary>An otherwise empty directory holding only a static /pause.</summary>
+    public string ChrootDirectory { get; }
+
+    private string Compile(string name, string source, string[] flags)
+    {
+        var sourcePath = Path.Combine(Directory, Path.GetFileName(name) + ".c");
+        File.WriteAllText(sourcePath, source);
+        var output = Path.Combine(Directory, name);
+        var log = Path.Combine(Directory, Path.GetFileName(name) + ".log");
+        var notices = new NoticeRecorder();
+        using var layer = new ProcessLayer(notices);
+        var command = string.Join(' ', new[] { "cc" }.Concat(flags).Concat(["-O2", "-o", output, sourcePath]));
+        var result = layer.Spawn(SpawnRequests.Exec(command, logPath: log));
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"cc {name}: {result.Error}");
+        }
+
+        var exited = notices.WaitFor<ProcessExited>(result.Pid, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        if (exited.Status != 0)
+        {
+            layer.LogWriter.FlushAsync().Wait(TimeSpan.FromSeconds(5));
+            throw new InvalidOperationException($"cc {name} failed ({exited.Status}): " + (File.Exists(log) ? File.ReadAllText(log) : ""));
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,107 @@
+using UpstartHost.Processes;
+
+namespace UpstartHost.Tests.Processes;
+
+/// <summary>A system user for setuid/setgid tests, created idempotently (needs root).</summary>
+public sealed class TestUserFixture
+{
+    public const string UserName = "upstartps-test";
+
+    public TestUserFixture()
+    {
+        if (!RootFactAttribute.IsRoot)
+        {
+            return;
+        }
+
+        if (!File.ReadAllLines("/etc/passwd").Any(l => l.StartsWith(UserName + ":", StringComparison.Ordinal)))
+        {
+            var notices = new NoticeRecorder();
+            using var layer = new ProcessLayer(notices);
+            var result = layer.Spawn(SpawnRequests.Exec("useradd -r -M -s /usr/sbin/nologin " + UserName));
+            Assert.True(result.Succeeded, result.Error);
+            notices.WaitFor<ProcessExited>(result.Pid, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        }
+
+        var entry = File.ReadAllLines("/etc/passwd").Single(l => l.StartsWith(UserName + ":", StringComparison.Ordinal)).Split(':');
+        Uid = entry[2];
+        Gid = entry[3];
+    }
+
+    public string Uid { get; } = "";
+
+    public string Gid { get; } = "";
+}
+
+public sealed class UserAndGroupTests(ProcessLayerFixture fixture, TestUserFixture user)
+    : IClassFixture<ProcessLayerFixture>, IClassFixture<TestUserFixture>
+{
+    private static string StatusLine(int pid, string key) =>
+        ProcessTree.ReadProcFile(pid, "status")!.Split('\n').Single(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
+
+    private static string[] Ids(string line) => line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+
+    [RootFact]
+    public async Task Setuid_alone_runs_as_the_user_with_the_users_primary_group()
+    {
+        var pid = fixture.Start(SpawnRequests.Exec("/bin/sleep 30", c => c with { Setuid = TestUserFixture.UserName }));
+        try
+        {
+            Assert.All(Ids(StatusLine(pid, "Uid")), id => Assert.Equal(user.Uid, id));
+            Assert.All(Ids(StatusLine(pid, "Gid")), id => Assert.Equal(user.Gid, id));
+            Assert.DoesNotContain("0", StatusLine(pid, "Groups").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            await fixture.KillAndReap(pid);
+        }
+    }
+
+    [RootFact]
+    public async Task Setgid_alone_changes_only_the_group_and_drops_supplementary_groups()
+    {
+        var pid = fixture.Start(SpawnRequests.Exec("/bin/sleep 30", c => c with { Setgid = "nogroup" }));
+        try
+        {
+            var nogroup = File.ReadAllLines("/etc/group").Single(l => l.StartsWith("nogroup:", StringComparison.Ordinal)).Split(':')[2];
+            Assert.All(Ids(StatusLine(pid, "Uid")), id => Assert.Equal("0", id));
+            Assert.All(Ids(StatusLine(pid, "Gid")), id => Assert.Equal(nogroup, id));
+            Assert.Equal(nogroup, StatusLine(pid, "Groups"));
+        }
+        finally
+        {
+            await fixture.KillAndReap(pid);
+        }
+    }
+
+    [RootFact]
+    public async Task Setuid_and_setgid_together_use_the_given_group()
+    {
+        var pid = fixture.Start(SpawnRequests.Exec("/bin/sleep 30", c => c with { Setuid = TestUserFixture.UserName, Setgid = "nogroup" }));
+        try
+        {
+            var nogroup = File.ReadAllLines("/etc/group").Single(l => l.StartsWith("nogroup:", StringComparison.Ordinal)).Split(':')[2];
+            Assert.All(Ids(StatusLine(pid, "Uid")), id => Assert.Equal(user.Uid, id));
+            Assert.All(Ids(StatusLine(pid, "Gid")), id => Assert.Equal(nogroup, id));
+        }
+        finally
+        {
+            await fixture.KillAndReap(pid);
+        }
+    }
+}
+
+/// <summary>A fact that is skipped, saying why, when the tests do not run as root.</summary>
+public sealed class RootFactAttribute : FactAttribute
+{
+    public RootFactAttribute()
+    {
+        if (!IsRoot)
+        {
+            Skip = "needs root: creates the user " + TestUserFixture.UserName + " and changes user and group ids";
+        }
+    }
+
+    public static bool IsRoot { get; } =
+        File.ReadAllLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t')[1] == "0");
+}

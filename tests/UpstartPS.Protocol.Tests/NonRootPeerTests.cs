@@ -1,0 +1,104 @@
+using System.Text.Json;
+using UpstartPS.Protocol.Server;
+
+namespace UpstartPS.Protocol.Tests;
+
+/// <summary>Authorisation against real peers: another uid connects from its own process and SO_PEERCRED decides.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class NonRootPeerTests
+{
+    private const UnixFileMode WorldSearchable = (UnixFileMode)0b111_101_101;
+
+    [Fact]
+    public async Task A_non_root_user_may_read_but_is_refused_every_change()
+    {
+        if (!PeerProcess.CanRun)
+        {
+            return;
+        }
+
+        var (uid, gid, _) = await PeerProcess.EnsureAccountsAsync();
+        await using var server = StartSystemServer();
+
+        var answers = await PeerProcess.ExchangeAsync(server.SocketPath, uid, gid, [],
+            """{"id":1,"op":"version"}""",
+            """{"id":2,"op":"list"}""",
+            """{"id":3,"op":"status","job":"ssh"}""",
+            """{"id":4,"op":"log-priority"}""",
+            """{"id":5,"op":"start","job":"web"}""",
+            """{"id":6,"op":"stop","job":"web"}""",
+            """{"id":7,"op":"emit","event":"boom"}""",
+            """{"id":8,"op":"reload-configuration"}""",
+            """{"id":9,"op":"set-enabled","job":"web","enabled":false}""",
+            """{"id":10,"op":"log-priority","priority":"debug"}""",
+            """{"id":11,"op":"reload-configuration","dryRun":true}""");
+
+        Assert.Equal("hello", Type(answers[0]));
+        Assert.Equal(["result", "result", "result", "result"], answers.Skip(1).Take(4).Select(Type));
+        Assert.All(answers.Skip(5).Take(6), a => Assert.Equal("AccessDenied", a!.Value.GetProperty("error").GetProperty("code").GetString()));
+        Assert.Equal("result", Type(answers[11]));
+        Assert.Equal("Access denied: starting a job needs root or membership of group upstartps-testadm",
+            answers[5]!.Value.GetProperty("error").GetProperty("message").GetString());
+        Assert.DoesNotContain(server.Handler.Calls, c => c.StartsWith("start", StringComparison.Ordinal) || c.StartsWith("emit", StringComparison.Ordinal));
+        Assert.Equal(uid, server.Handler.LastClient!.Uid);
+        Assert.Equal("message", server.Handler.LogPriority);
+    }
+
+    [Fact]
+    public async Task A_member_of_the_admin_group_may_change_things()
+    {
+        if (!PeerProcess.CanRun)
+        {
+            return;
+        }
+
+        var (uid, gid, adminGid) = await PeerProcess.EnsureAccountsAsync();
+        await using var server = StartSystemServer();
+
+        var answers = await PeerProcess.ExchangeAsync(server.SocketPath, uid, gid, [adminGid], """{"id":1,"op":"stop","job":"web"}""");
+
+        Assert.Equal("result", Type(answers[1]));
+        Assert.Contains("stop web wait=True", server.Handler.Calls);
+        Assert.Contains(adminGid, server.Handler.LastClient!.SupplementaryGroups);
+    }
+
+    [Fact]
+    public async Task A_session_daemon_refuses_another_user_at_the_handshake()
+    {
+        if (!PeerProcess.CanRun)
+        {
+            return;
+        }
+
+        var (uid, gid, _) = await PeerProcess.EnsureAccountsAsync();
+        await using var server = TestServer.Start(path => new ControlServerOptions
+        {
+            SocketPath = path,
+            Mode = DaemonMode.Session,
+            SocketMode = (UnixFileMode)0b110_110_110,
+        });
+        File.SetUnixFileMode(server.Directory, WorldSearchable);
+
+        var answers = await PeerProcess.ExchangeAsync(server.SocketPath, uid, gid, [], """{"id":1,"op":"list"}""");
+
+        Assert.Equal("AccessDenied", answers[0]!.Value.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("Access denied: this session daemon serves only uid 0", answers[0]!.Value.GetProperty("error").GetProperty("message").GetString());
+        Assert.Null(answers[1]);
+        Assert.Empty(server.Handler.Calls);
+    }
+
+    private static TestServer StartSystemServer()
+    {
+        var server = TestServer.Start(path => new ControlServerOptions
+        {
+            SocketPath = path,
+            Authorization = ControlAuthorization.ForSystem(PeerProcess.AdminGroup),
+        });
+
+        // The temp directory is private to root; the peer must be able to reach the socket inside it.
+        File.SetUnixFileMode(server.Directory, WorldSearchable);
+        return server;
+    }
+
+    private static string? Type(JsonElement? frame) => frame?.GetProperty("type").GetString();
+}
