@@ -1,4 +1,5 @@
 using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Events.Matching;
 using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 
@@ -44,7 +45,7 @@ public static class ConditionAnalyzer
                     problem = new ConditionProblem(job.Name, stanza, IsJob: true, other);
                 }
             }
-            else if (!WellKnownEvents.IsWellKnown(match.Name) && !emitted.Any(p => Glob.Match(p, match.Name)))
+            else if (!WellKnownEvents.IsWellKnown(match.Name) && !emitted.Any(p => Fnmatch.IsMatch(p, match.Name)))
             {
                 problem = new ConditionProblem(job.Name, stanza, IsJob: false, match.Name);
             }
@@ -73,8 +74,10 @@ public static class ConditionAnalyzer
             }
         }
 
-        return name is null || name.Length == 0 || Glob.IsPattern(name) || name.Contains('$', StringComparison.Ordinal) ? null : name;
+        return name is null || name.Length == 0 || IsPattern(name) || name.Contains('$', StringComparison.Ordinal) ? null : name;
     }
+
+    private static bool IsPattern(string s) => s.AsSpan().IndexOfAny("*?[\\") >= 0;
 
     private static IEnumerable<EventMatch> Operands(EventExpression expression)
     {

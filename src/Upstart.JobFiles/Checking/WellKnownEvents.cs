@@ -1,3 +1,5 @@
+using Upstart.JobFiles.Events.Matching;
+
 namespace Upstart.JobFiles.Checking;
 
 /// <summary>
@@ -38,7 +40,7 @@ public static class WellKnownEvents
         ArgumentNullException.ThrowIfNull(eventName);
         foreach (var pattern in Patterns)
         {
-            if (Glob.Match(pattern, eventName))
+            if (Fnmatch.IsMatch(pattern, eventName))
             {
                 return true;
             }
