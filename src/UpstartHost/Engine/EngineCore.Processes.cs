@@ -38,6 +38,10 @@ internal sealed partial class EngineCore
         }
 
         Track(instance, kind, result.Pid);
+
+        // The process layer confirms the exec later (ProcessSpawned or ProcessSpawnFailed); until then the
+        // instance waits in this state, as Upstart 1.13 waits in its "-ing" states.
+        _spawning.Add(result.Pid);
         return true;
     }
 
@@ -47,18 +51,77 @@ internal sealed partial class EngineCore
         _pids[pid] = (instance, kind);
     }
 
-    /// <summary>A notice from the process layer: a reaped child or expect readiness.</summary>
+    /// <summary>A notice from the process layer: a spawn's outcome, a reaped child or expect readiness.</summary>
     public void OnProcessNotice(ProcessNotice notice)
     {
         switch (notice)
         {
+            case ProcessSpawned spawned:
+                OnProcessSpawned(spawned.Pid);
+                break;
+            case ProcessSpawnFailed failed:
+                OnProcessSpawnFailed(failed.Pid, failed.Error);
+                break;
+            case ProcessExited exited when _spawning.Contains(exited.Pid):
+                // Upstart records an exit that comes while the spawn is unconfirmed and acts on it after.
+                _earlyExits[exited.Pid] = exited;
+                break;
             case ProcessExited exited:
                 OnProcessExited(exited.Pid, exited.Status, exited.Signaled);
                 break;
             case ProcessReady ready:
+                // Readiness implies the exec happened, even if the layer did not say so first.
+                OnProcessSpawned(ready.Pid);
                 OnProcessReady(ready.Pid, ready.MainPid);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The exec is confirmed: main with `expect none` leaves spawned now (the others wait for
+    /// ProcessReady or for their process to end); an exit that came first is handled after.
+    /// </summary>
+    private void OnProcessSpawned(int pid)
+    {
+        if (!_spawning.Remove(pid))
+        {
+            return;
+        }
+
+        if (_pids.TryGetValue(pid, out var owner)
+            && owner.Kind == ProcessKind.Main
+            && owner.Instance.State == JobState.Spawned
+            && owner.Instance.Config.Expect == ExpectMode.None
+            && !owner.Instance.Destroyed)
+        {
+            ChangeState(owner.Instance, NextState(owner.Instance));
+        }
+
+        if (_earlyExits.Remove(pid, out var exited))
+        {
+            OnProcessExited(exited.Pid, exited.Status, exited.Signaled);
+        }
+    }
+
+    /// <summary>UPSTART.md §c.2: the process could not be spawned; it never ran, so no exit is reported for it.</summary>
+    private void OnProcessSpawnFailed(int pid, string error)
+    {
+        _earlyExits.Remove(pid);
+        if (!_spawning.Remove(pid) || !_pids.Remove(pid, out var owner))
+        {
+            return;
+        }
+
+        var (instance, kind) = owner;
+        EngineLog.SpawnFailed(_logger, instance.DisplayName, kind.ToUpstartName(), error);
+        var waitsIn = kind == ProcessKind.Main ? JobState.Spawned : StateOf(kind);
+        if (instance.Destroyed || instance.State != waitsIn)
+        {
+            instance.Pids[(int)kind] = 0;
+            return;
+        }
+
+        OnSpawnFailed(instance, kind);
     }
 
     /// <summary>expect is satisfied: follow the new PID and leave spawned.</summary>

@@ -120,8 +120,8 @@ internal sealed partial class EngineCore
                         return FailSpawn(instance, ProcessKind.Main);
                     }
 
-                    // expect stop|fork|daemon: wait here for ProcessReady.
-                    return instance.Config.Expect == ExpectMode.None ? NextState(instance) : instance.State;
+                    // Wait here for ProcessSpawned (expect none) or ProcessReady (expect stop|fork|daemon).
+                    return instance.State;
                 }
 
                 return NextState(instance);
@@ -211,6 +211,10 @@ internal sealed partial class EngineCore
     /// </summary>
     internal void OnSpawnFailed(JobInstance instance, ProcessKind kind)
     {
+        var pid = instance.Pids[(int)kind];
+        _pids.Remove(pid);
+        _spawning.Remove(pid);
+        _earlyExits.Remove(pid);
         instance.Pids[(int)kind] = 0;
         if (kind is ProcessKind.PostStart or ProcessKind.PreStop)
         {
@@ -304,6 +308,8 @@ internal sealed partial class EngineCore
             if (instance.Pids[k] > 0)
             {
                 _pids.Remove(instance.Pids[k]);
+                _spawning.Remove(instance.Pids[k]);
+                _earlyExits.Remove(instance.Pids[k]);
                 instance.Pids[k] = 0;
             }
         }

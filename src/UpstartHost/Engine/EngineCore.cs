@@ -24,6 +24,12 @@ internal sealed partial class EngineCore
     private readonly Dictionary<int, (JobInstance Instance, ProcessKind Kind)> _pids = [];
     private readonly EventHistory _history;
 
+    /// <summary>Pids spawned whose exec the process layer has not confirmed yet.</summary>
+    private readonly HashSet<int> _spawning = [];
+
+    /// <summary>Exits reported before their spawn was confirmed, handled once it is.</summary>
+    private readonly Dictionary<int, ProcessExited> _earlyExits = [];
+
     /// <param name="post">Queues work for the engine thread (timer callbacks arrive on other threads).</param>
     public EngineCore(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger logger, Action<Action> post)
     {

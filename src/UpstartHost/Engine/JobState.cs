@@ -2,9 +2,10 @@ namespace UpstartHost.Engine;
 
 /// <summary>
 /// Where an instance is in its life (UPSTART.md §c), in the order a start walks through them. Upstart
-/// 1.13's transient "-ing" states (pre-starting, spawning…) exist because its spawns are asynchronous;
-/// <see cref="Processes.IProcessLayer.Spawn"/> is synchronous, so an instance never rests in them and
-/// they are not modelled.
+/// 1.13's transient "-ing" states (pre-starting, spawning…) are where a job waits for a child's exec to
+/// be confirmed; here that wait is a per-pid "spawn pending" mark in the engine (the pid is known and
+/// shown, the state is the process's own), cleared by ProcessSpawned or ProcessSpawnFailed, so the
+/// states `initctl status` prints are unchanged.
 /// </summary>
 public enum JobState
 {

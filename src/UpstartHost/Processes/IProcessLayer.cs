@@ -12,9 +12,12 @@ namespace UpstartHost.Processes;
 public interface IProcessLayer
 {
     /// <summary>
-    /// Spawns one process of a job. Synchronous, like Upstart's job_process_spawn: returns once the exec
-    /// helper has exec'd the target (or failed to), well under a millisecond. Never throws for a bad
-    /// job (missing binary, unknown user): that is a <see cref="SpawnResult"/> with an error.
+    /// Spawns one process of a job. Asynchronous, like Upstart 1.13's job_process_spawn with its
+    /// "-ing" states: returns the pid as soon as the exec helper is running. Whether the helper then
+    /// exec'd the target is posted later, exactly once per returned pid: <see cref="ProcessSpawned"/>
+    /// or <see cref="ProcessSpawnFailed"/>, before any other notice about that pid. Never throws for a
+    /// bad job: what fails before the helper runs (NUL bytes, no helper) is a <see cref="SpawnResult"/>
+    /// with an error; what fails in the helper (missing binary, unknown user) is ProcessSpawnFailed.
     /// </summary>
     SpawnResult Spawn(SpawnRequest request);
 
@@ -63,6 +66,20 @@ public sealed record ProcessExited(int Pid, int Status, bool Signaled) : Process
 /// stop` the same PID, already sent SIGCONT). For `expect none` no notice is sent.
 /// </summary>
 public sealed record ProcessReady(int Pid, int MainPid) : ProcessNotice(Pid);
+
+/// <summary>
+/// The helper exec'd the job's program (its close-on-exec error pipe reached EOF): the spawn returned
+/// as <see cref="ProcessNotice.Pid"/> succeeded. Posted before any other notice about that pid.
+/// ADDITIVE to the contract (asynchronous spawn).
+/// </summary>
+public sealed record ProcessSpawned(int Pid) : ProcessNotice(Pid);
+
+/// <summary>
+/// The helper could not run the job's program (<see cref="Error"/> is Upstart's reason, e.g. "unable to
+/// execute: No such file or directory") and has exited. This is the last notice about that pid: its
+/// exit is never reported as a <see cref="ProcessExited"/>. ADDITIVE to the contract (asynchronous spawn).
+/// </summary>
+public sealed record ProcessSpawnFailed(int Pid, string Error) : ProcessNotice(Pid);
 
 /// <summary>Where the process layer posts notices (the engine's inbox).</summary>
 public interface IProcessNoticeSink

@@ -10,8 +10,10 @@ namespace UpstartHost.Processes;
 
 /// <summary>
 /// The real <see cref="IProcessLayer"/> (DESIGN.md decision 4): every process is posix_spawn'd as the
-/// exec helper (native/upstart-exec), which applies the job's settings and execs the command; failures
-/// come back synchronously through a close-on-exec pipe. Exits are reaped by the process-wide
+/// exec helper (native/upstart-exec), which applies the job's settings and execs the command. Spawn
+/// returns once posix_spawn has; the helper's close-on-exec error pipe is watched off the engine thread
+/// (<see cref="ExecWatcher"/>) and its outcome posted as <see cref="ProcessSpawned"/> or
+/// <see cref="ProcessSpawnFailed"/>. Exits are reaped by the process-wide
 /// <see cref="ChildReaper"/> and posted as <see cref="ProcessExited"/>; `expect stop|fork|daemon` are
 /// followed without ptrace and announced as <see cref="ProcessReady"/>. `console log` output is read by
 /// a <see cref="ConsoleLogPump"/> and appended by a <see cref="JobLogWriter"/>, off the engine thread.
@@ -24,6 +26,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private readonly ILogger logger;
     private readonly ChildReaper reaper = ChildReaper.Instance;
     private readonly ConsoleLogPump pump;
+    private readonly ExecWatcher watcher;
     private readonly byte[] helperPath;
     private readonly Lock gate = new();
 
@@ -42,6 +45,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         this.helperPath = NulTerminated(HelperPath);
         LogWriter = new JobLogWriter(loggerFactory.CreateLogger<JobLogWriter>());
         pump = new ConsoleLogPump(LogWriter);
+        watcher = new ExecWatcher(Resolve);
         if (!reaper.IsSubreaper)
         {
             LogNotSubreaper(logger);
@@ -105,8 +109,12 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             fds.Add((scriptFd, ProcessCommand.ScriptFd));
         }
 
-        var tracked = new TrackedProcess(this, request.Kind == ProcessKind.Main ? request.Config.Expect : ExpectMode.None);
-        string? failure;
+        var tracked = new TrackedProcess(this, request.Kind == ProcessKind.Main ? request.Config.Expect : ExpectMode.None)
+        {
+            LimitNames = limitNames,
+            JobName = request.JobName,
+            ProcessName = request.Kind.ToUpstartName(),
+        };
         lock (tracked.SpawnLock)
         {
             var pid = SpawnHelper(argv, envp, fds, tracked);
@@ -123,27 +131,20 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
                 tracked.StartTime = stat.StartTime;
             }
 
-            failure = ReadHelperFailure(errorRead, limitNames);
-            Libc.close(errorRead);
+            // The outcome (exec'd or failed) is the exec watcher's or the reaper's to post, after this
+            // returns: the engine thread never waits for the child's setup.
+            tracked.ErrorFd = errorRead;
             lock (gate)
             {
                 tracked.Pid = tracked.Current = pid;
                 tracked.Lineage.Add(pid);
-                tracked.SpawnFailed = failure is not null;
-                if (failure is null)
-                {
-                    byNoticePid[pid] = tracked;
-                }
+                byNoticePid[pid] = tracked;
             }
         }
 
-        if (failure is not null)
-        {
-            var processName = request.Kind.ToUpstartName();
-            LogSpawnFailed(logger, request.JobName, processName, failure);
-            return SpawnResult.Failed(failure);
-        }
+        watcher.Add(tracked);
 
+        // A helper that fails closes its end of the pty at exit: the pump sees EOF and writes nothing.
         if (console.LogMaster >= 0)
         {
             pump.Add(console.TakeLogMaster(), request.LogPath!);
@@ -195,14 +196,83 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
         disposed = true;
         reaper.Release(owner => owner is TrackedProcess t && ReferenceEquals(t.Layer, this));
+        watcher.Dispose();
+        List<TrackedProcess> unresolved;
+        lock (gate)
+        {
+            unresolved = [.. byNoticePid.Values.Where(t => t.ErrorFd >= 0)];
+        }
+
+        foreach (var tracked in unresolved)
+        {
+            lock (tracked.SpawnLock)
+            {
+                CloseIfOpen(tracked.ErrorFd);
+                tracked.ErrorFd = -1;
+            }
+        }
+
         pump.Dispose();
         LogWriter.Dispose();
+    }
+
+    /// <summary>
+    /// Reads the helper's outcome and posts <see cref="ProcessSpawned"/> or <see cref="ProcessSpawnFailed"/>,
+    /// once: called by the exec watcher when the pipe is readable, and by the reaper before it reports an
+    /// exit or a stop (the child has exec'd or died by then, so the read does not wait).
+    /// </summary>
+    internal void Resolve(TrackedProcess tracked)
+    {
+        lock (tracked.SpawnLock)
+        {
+            ResolveLocked(tracked, wait: true);
+        }
+    }
+
+    /// <summary>
+    /// Called with <see cref="TrackedProcess.SpawnLock"/> held. Without <paramref name="wait"/> a pipe
+    /// with nothing to read yet (the helper has not exec'd) is left unresolved.
+    /// </summary>
+    private void ResolveLocked(TrackedProcess tracked, bool wait)
+    {
+        var fd = tracked.ErrorFd;
+        if (fd < 0 || (!wait && !IsReadable(fd)))
+        {
+            return;
+        }
+
+        var failure = ReadHelperFailure(fd, tracked.LimitNames);
+        Libc.close(fd);
+        tracked.ErrorFd = -1;
+        lock (gate)
+        {
+            if (failure is null)
+            {
+                if (!disposed)
+                {
+                    sink.Post(new ProcessSpawned(tracked.Pid));
+                }
+
+                return;
+            }
+
+            // init(5): the job fails in this process; the helper's own exit is not the job's exit.
+            tracked.SpawnFailed = true;
+            byNoticePid.Remove(tracked.Pid);
+            if (!disposed)
+            {
+                LogSpawnFailed(logger, tracked.JobName, tracked.ProcessName, failure);
+                sink.Post(new ProcessSpawnFailed(tracked.Pid, failure));
+            }
+        }
     }
 
     internal void OnChildExited(TrackedProcess tracked, int pid, int status, bool signaled)
     {
         lock (tracked.SpawnLock)
         {
+            // The child is gone, so its end of the pipe is closed: the read does not wait.
+            ResolveLocked(tracked, wait: true);
             lock (gate)
             {
                 if (!tracked.SpawnFailed && !disposed)
@@ -223,9 +293,11 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
         lock (tracked.SpawnLock)
         {
+            // A helper stopped before its exec is not the job's program raising SIGSTOP.
+            ResolveLocked(tracked, wait: false);
             lock (gate)
             {
-                if (tracked.Expect == ExpectMode.Stop && !tracked.Ready && !tracked.SpawnFailed && !disposed && pid == tracked.Pid)
+                if (tracked.Expect == ExpectMode.Stop && !tracked.Ready && !tracked.SpawnFailed && tracked.ErrorFd < 0 && !disposed && pid == tracked.Pid)
                 {
                     ReleaseStop(tracked);
                 }
@@ -297,7 +369,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             tracked);
     }
 
-    /// <summary>Blocks until the helper execs (EOF) or reports a failure record; null on success.</summary>
+    /// <summary>Reads the helper's failure record, or EOF once it exec'd (or died without one); null on success.</summary>
     private static unsafe string? ReadHelperFailure(int fd, List<string> limitNames)
     {
         var record = stackalloc byte[ExecHelperFailure.RecordSize];
@@ -321,6 +393,12 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         return got == ExecHelperFailure.RecordSize
             ? ExecHelperFailure.Describe(new ReadOnlySpan<byte>(record, got), limitNames)
             : null;
+    }
+
+    private static unsafe bool IsReadable(int fd)
+    {
+        var poll = new PollFd { Fd = fd, Events = Libc.POLLIN };
+        return Libc.poll(&poll, 1, 0) > 0 && poll.Revents != 0;
     }
 
     private static unsafe bool TryOpenErrorPipe(out int read, out int write)

@@ -9,6 +9,8 @@ namespace UpstartHost.Processes;
 /// </summary>
 internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IChildOwner
 {
+    private int errorFd = -1;
+
     public ProcessLayer Layer { get; } = layer;
 
     public ExpectMode Expect { get; } = expect;
@@ -40,11 +42,30 @@ internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IC
     public HashSet<int> Lineage { get; } = [];
 
     /// <summary>
-    /// Held by Spawn from before posix_spawn until it has read the helper's outcome; the reaper takes it
-    /// before reporting anything about this process, so an exit or a stop that comes at once is handled
-    /// after Spawn knows the pid, and no orphan can be reaped before the exit that left it is followed.
+    /// Held by Spawn from before posix_spawn until it has recorded the pid, and by whoever resolves the
+    /// helper's outcome; the reaper takes it before reporting anything about this process, so an exit or a
+    /// stop that comes at once is handled after Spawn knows the pid and after ProcessSpawned, and no orphan
+    /// can be reaped before the exit that left it is followed.
     /// </summary>
     public Lock SpawnLock { get; } = new();
+
+    /// <summary>
+    /// The read end of the helper's close-on-exec error pipe until the outcome is resolved; then -1.
+    /// Read without the lock by the exec watcher, only to drop resolved pipes from its poll set.
+    /// </summary>
+    public int ErrorFd
+    {
+        get => Volatile.Read(ref errorFd);
+        set => Volatile.Write(ref errorFd, value);
+    }
+
+    /// <summary>Limit names in the order the helper numbers them, to describe a failure record.</summary>
+    public List<string> LimitNames { get; set; } = [];
+
+    /// <summary>For the failure log line: the job and Upstart's process name.</summary>
+    public string JobName { get; set; } = "";
+
+    public string ProcessName { get; set; } = "";
 
     public bool SpawnFailed { get; set; }
 

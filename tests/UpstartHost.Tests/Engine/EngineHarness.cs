@@ -7,7 +7,8 @@ namespace UpstartHost.Tests.Engine;
 
 /// <summary>
 /// An <see cref="EngineCore"/> driven from the test thread with a fake process layer and a fake clock.
-/// Every helper runs the event queue afterwards, as the engine thread does after each message.
+/// Every helper runs the event queue afterwards, as the engine thread does after each message, and then
+/// delivers the fake layer's spawn outcomes (ProcessSpawned/ProcessSpawnFailed) as the inbox would.
 /// </summary>
 internal sealed class EngineHarness
 {
@@ -21,7 +22,7 @@ internal sealed class EngineHarness
             work =>
             {
                 work();
-                Core!.Poll();
+                Pump();
             });
         Core.EventQueued += e => Events.Add(e);
     }
@@ -70,8 +71,32 @@ internal sealed class EngineHarness
 
     public T Settle<T>(T result)
     {
-        Core.Poll();
+        Pump();
         return result;
+    }
+
+    /// <summary>Runs the event queue and delivers spawn outcomes until neither has anything left.</summary>
+    public void Pump()
+    {
+        while (true)
+        {
+            Core.Poll();
+            if (!Processes.TryTakeOutcome(out var outcome))
+            {
+                return;
+            }
+
+            Core.OnProcessNotice(outcome);
+        }
+    }
+
+    /// <summary>Delivers spawn outcomes without running the event queue (the conformance runner's view).</summary>
+    public void DeliverOutcomes()
+    {
+        while (Processes.TryTakeOutcome(out var outcome))
+        {
+            Core.OnProcessNotice(outcome);
+        }
     }
 
     public JobInstance Instance(string job = "test", string instance = "") =>
@@ -92,7 +117,7 @@ internal sealed class EngineHarness
     public void Notice(ProcessNotice notice)
     {
         Core.OnProcessNotice(notice);
-        Core.Poll();
+        Pump();
     }
 
     /// <summary>Brings a started service through a full stop: the stop request, then main dying of the kill signal.</summary>
@@ -100,7 +125,7 @@ internal sealed class EngineHarness
     {
         var pid = Pid(ProcessKind.Main, job, instance);
         _ = Core.Stop(job, env, wait: false);
-        Core.Poll();
+        Pump();
         Notice(new ProcessExited(pid, 15 << 8, true));
     }
 }

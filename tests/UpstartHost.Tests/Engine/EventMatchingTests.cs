@@ -244,7 +244,7 @@ public sealed class EventMatchingTests
         var a = h.Emit("a");
 
         h.Core.ApplyCatalog(new Upstart.JobFiles.Loading.JobCatalog(System.Collections.Immutable.ImmutableDictionary<string, JobClassConfig>.Empty, []));
-        h.Core.Poll();
+        h.Pump();
 
         await a.WaitAsync(Bound);
     }

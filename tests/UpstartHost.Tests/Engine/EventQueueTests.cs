@@ -37,7 +37,7 @@ public sealed class EventQueueTests
         Assert.Equal("start/starting", h.Status());
 
         starting!.Unblock();
-        h.Core.Poll();
+        h.Pump();
 
         Assert.Equal("start/running", h.Status());
     }
@@ -62,7 +62,7 @@ public sealed class EventQueueTests
         Assert.Empty(h.Processes.Signals);
 
         stopping!.Unblock();
-        h.Core.Poll();
+        h.Pump();
 
         Assert.Equal("stop/killed", h.Status());
     }
@@ -75,11 +75,11 @@ public sealed class EventQueueTests
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         e.AddWaiter(waiter);
         e.Block();
-        h.Core.Poll();
+        h.Pump();
 
         e.Failed = true;
         e.Unblock();
-        h.Core.Poll();
+        h.Pump();
 
         var error = await Assert.ThrowsAsync<EngineException>(() => waiter.Task.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(("Event failed", EngineError.EventFailed), (error.Message, error.Error));
@@ -93,11 +93,11 @@ public sealed class EventQueueTests
         var h = new EngineHarness();
         var e = h.Core.Emit("boom/failed", []);
         e.Block();
-        h.Core.Poll();
+        h.Pump();
 
         e.Failed = true;
         e.Unblock();
-        h.Core.Poll();
+        h.Pump();
 
         Assert.Single(h.Events);
     }

@@ -20,6 +20,7 @@ public sealed class JobEngineTests : IAsyncLifetime
     public JobEngineTests()
     {
         _engine = new JobEngine(new EngineOptions { AppArmorAvailable = false }, _processes, _clock, _log);
+        _processes.Sink = _engine;
     }
 
     public async Task InitializeAsync()

@@ -98,7 +98,7 @@ public sealed class ExpectTests(ProcessLayerFixture fixture) : IClassFixture<Pro
 
         // Like Upstart the job stays in spawned; unlike Upstart nothing is traced, so nothing hangs.
         await Task.Delay(300);
-        Assert.Empty(fixture.Notices.About(pid));
+        Assert.Equal([new ProcessSpawned(pid)], fixture.Notices.About(pid));
         fixture.Layer.SignalGroup(pid, 15);
 
         Assert.Equal(new ProcessExited(pid, 15 << 8, true), await fixture.Notices.WaitFor<ProcessExited>(pid));

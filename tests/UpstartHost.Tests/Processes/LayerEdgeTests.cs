@@ -3,7 +3,7 @@ using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Tests.Processes;
 
-/// <summary>Bad input and a broken installation give a SpawnResult error, never an exception.</summary>
+/// <summary>Bad input and a broken installation give a spawn error (at once or as ProcessSpawnFailed), never an exception.</summary>
 public sealed class LayerEdgeTests
 {
     [Fact]
@@ -27,11 +27,12 @@ public sealed class LayerEdgeTests
     }
 
     [Fact]
-    public void Hostile_settings_stay_single_arguments()
+    public async Task Hostile_settings_stay_single_arguments()
     {
-        using var layer = new ProcessLayer(new NoticeRecorder());
+        var notices = new NoticeRecorder();
+        using var layer = new ProcessLayer(notices);
 
-        var result = layer.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Setuid = "x; rm -rf /", Chdir = "-d" }));
+        var result = await SpawnOutcome.Of(layer, notices, SpawnRequests.Exec("/bin/true", c => c with { Setuid = "x; rm -rf /", Chdir = "-d" }));
 
         Assert.Equal("unable to find setuid user", result.Error);
     }
@@ -54,6 +55,7 @@ public sealed class LayerEdgeTests
         var pid = layer.Spawn(SpawnRequests.Script("echo before\nsleep 30\n", logPath: log)).Pid;
         try
         {
+            await notices.WaitFor<ProcessSpawned>(pid);
             await LogText.Eventually(() => File.Exists(log), "the first output");
             layer.Dispose();
 
@@ -67,7 +69,7 @@ public sealed class LayerEdgeTests
             File.Delete(log);
         }
 
-        Assert.Empty(notices.About(pid));
+        Assert.Equal([new ProcessSpawned(pid)], notices.About(pid));
     }
 
     [Fact]
@@ -84,6 +86,9 @@ public sealed class LayerEdgeTests
         }
 
         await ProcessTree.AssertGone([.. pids]);
-        Assert.All(pids, pid => Assert.Single(notices.About(pid)));
+        for (var i = 0; i < pids.Count; i++)
+        {
+            Assert.Equal([new ProcessSpawned(pids[i]), new ProcessExited(pids[i], i % 3, false)], notices.About(pids[i]));
+        }
     }
 }

@@ -33,7 +33,14 @@ public sealed class NoticeRecorder : IProcessNoticeSink
     }
 
     /// <summary>The first notice of type <typeparamref name="T"/> about <paramref name="pid"/>, waited for up to <see cref="Timeout"/>.</summary>
-    public async Task<T> WaitFor<T>(int pid, TimeSpan? timeout = null)
+    public Task<T> WaitFor<T>(int pid, TimeSpan? timeout = null)
+        where T : ProcessNotice => WaitFor<T>(pid, _ => true, timeout);
+
+    /// <summary>How the spawn of <paramref name="pid"/> ended: ProcessSpawned or ProcessSpawnFailed.</summary>
+    public Task<ProcessNotice> WaitForOutcome(int pid, TimeSpan? timeout = null) =>
+        WaitFor<ProcessNotice>(pid, n => n is ProcessSpawned or ProcessSpawnFailed, timeout);
+
+    private async Task<T> WaitFor<T>(int pid, Func<T, bool> match, TimeSpan? timeout)
         where T : ProcessNotice
     {
         var deadline = DateTime.UtcNow + (timeout ?? Timeout);
@@ -42,7 +49,7 @@ public sealed class NoticeRecorder : IProcessNoticeSink
             Task next;
             lock (gate)
             {
-                if (notices.OfType<T>().FirstOrDefault(n => n.Pid == pid) is { } found)
+                if (notices.OfType<T>().FirstOrDefault(n => n.Pid == pid && match(n)) is { } found)
                 {
                     return found;
                 }

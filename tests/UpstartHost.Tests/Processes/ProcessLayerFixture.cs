@@ -24,11 +24,13 @@ public sealed class ProcessLayerFixture : IDisposable
 
     public string LogDirectory { get; }
 
-    /// <summary>Spawns and insists it worked.</summary>
+    /// <summary>Spawns, waits for the exec to be confirmed and insists it worked.</summary>
     public int Start(SpawnRequest request)
     {
         var result = Layer.Spawn(request);
         Assert.True(result.Succeeded, "spawn failed: " + result.Error);
+        var outcome = Notices.WaitForOutcome(result.Pid).GetAwaiter().GetResult();
+        Assert.True(outcome is ProcessSpawned, "spawn failed: " + outcome);
         lock (started)
         {
             started.Add((result.Pid, ProcStat.Read(result.Pid)?.StartTime ?? 0));
@@ -36,6 +38,9 @@ public sealed class ProcessLayerFixture : IDisposable
 
         return result.Pid;
     }
+
+    /// <summary>Spawns and follows the spawn to its outcome (ProcessSpawned or ProcessSpawnFailed).</summary>
+    public Task<SpawnOutcome> Spawn(SpawnRequest request) => SpawnOutcome.Of(Layer, Notices, request);
 
     /// <summary>Kills a test's process group and waits for the exit notice, then for nothing to be left.</summary>
     public async Task<ProcessExited> KillAndReap(int pid)

@@ -66,9 +66,9 @@ public sealed class ProcessSettingsTests(ProcessLayerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public void A_limit_that_cannot_be_set_fails_the_spawn_naming_it()
+    public async Task A_limit_that_cannot_be_set_fails_the_spawn_naming_it()
     {
-        var result = fixture.Layer.Spawn(SpawnRequests.Exec("/bin/true", c => c with
+        var result = await fixture.Spawn(SpawnRequests.Exec("/bin/true", c => c with
         {
             Limits = ImmutableDictionary<ResourceKind, ResourceLimit>.Empty.Add(ResourceKind.Nofile, new ResourceLimit(10, 5)),
         }));

@@ -33,43 +33,43 @@ public sealed class SpawnTests(ProcessLayerFixture fixture) : IClassFixture<Proc
     }
 
     [Fact]
-    public void A_missing_binary_fails_the_spawn_with_Upstarts_message()
+    public async Task A_missing_binary_fails_the_spawn_with_Upstarts_message()
     {
-        var result = fixture.Layer.Spawn(SpawnRequests.Exec("/nonexistent/program --flag"));
+        var result = await fixture.Spawn(SpawnRequests.Exec("/nonexistent/program --flag"));
 
         Assert.False(result.Succeeded);
         Assert.Equal("unable to execute: No such file or directory", result.Error);
     }
 
     [Fact]
-    public void A_program_not_on_PATH_fails_the_spawn()
+    public async Task A_program_not_on_PATH_fails_the_spawn()
     {
-        var result = fixture.Layer.Spawn(SpawnRequests.Exec("no-such-program-upstartps"));
+        var result = await fixture.Spawn(SpawnRequests.Exec("no-such-program-upstartps"));
 
         Assert.Equal("unable to execute: No such file or directory", result.Error);
     }
 
     [Fact]
-    public void An_unknown_user_fails_the_spawn_and_the_layer_keeps_working()
+    public async Task An_unknown_user_fails_the_spawn_and_the_layer_keeps_working()
     {
-        var result = fixture.Layer.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Setuid = "no-such-user-upstartps" }));
+        var result = await fixture.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Setuid = "no-such-user-upstartps" }));
 
         Assert.Equal("unable to find setuid user", result.Error);
         fixture.Start(SpawnRequests.Exec("/bin/true"));
     }
 
     [Fact]
-    public void An_unknown_group_fails_the_spawn()
+    public async Task An_unknown_group_fails_the_spawn()
     {
-        var result = fixture.Layer.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Setgid = "no-such-group-upstartps" }));
+        var result = await fixture.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Setgid = "no-such-group-upstartps" }));
 
         Assert.Equal("unable to find setgid group", result.Error);
     }
 
     [Fact]
-    public void A_missing_chdir_fails_the_spawn()
+    public async Task A_missing_chdir_fails_the_spawn()
     {
-        var result = fixture.Layer.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Chdir = "/nonexistent-upstartps" }));
+        var result = await fixture.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Chdir = "/nonexistent-upstartps" }));
 
         Assert.Equal("unable to change working directory: No such file or directory", result.Error);
     }
@@ -77,12 +77,13 @@ public sealed class SpawnTests(ProcessLayerFixture fixture) : IClassFixture<Proc
     [Fact]
     public async Task A_failed_spawn_posts_no_exit_notice()
     {
-        var failed = fixture.Layer.Spawn(SpawnRequests.Exec("/nonexistent/program"));
+        var failed = await fixture.Spawn(SpawnRequests.Exec("/nonexistent/program"));
         var marker = fixture.Start(SpawnRequests.Exec("/bin/true"));
         await fixture.Notices.WaitFor<ProcessExited>(marker);
 
         Assert.False(failed.Succeeded);
-        Assert.Empty(fixture.Notices.About(failed.Pid));
+        Assert.Equal([new ProcessSpawnFailed(failed.Pid, failed.Error!)], fixture.Notices.About(failed.Pid));
+        await ProcessTree.AssertGone(failed.Pid);
     }
 
     [Fact]

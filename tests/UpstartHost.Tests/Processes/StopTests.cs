@@ -37,7 +37,7 @@ public sealed class StopTests(ProcessLayerFixture fixture) : IClassFixture<Proce
 
         Assert.Equal(new ProcessExited(pid, 0, false), await fixture.Notices.WaitFor<ProcessExited>(pid));
         await ProcessTree.AssertGone(pid);
-        Assert.Single(fixture.Notices.About(pid));
+        Assert.Equal([new ProcessSpawned(pid), new ProcessExited(pid, 0, false)], fixture.Notices.About(pid));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class StopTests(ProcessLayerFixture fixture) : IClassFixture<Proce
         fixture.Layer.SignalGroup(pid, 15);
         await Task.Delay(200);
         Assert.True(ProcessTree.Exists(pid), "TERM is ignored");
-        Assert.Empty(fixture.Notices.About(pid));
+        Assert.Equal([new ProcessSpawned(pid)], fixture.Notices.About(pid));
 
         Assert.Equal(new ProcessExited(pid, 9 << 8, true), await fixture.KillAndReap(pid));
     }

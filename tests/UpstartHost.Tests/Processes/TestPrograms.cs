@@ -70,7 +70,7 @@ public sealed class TestPrograms
         var notices = new NoticeRecorder();
         using var layer = new ProcessLayer(notices);
         var command = string.Join(' ', new[] { "cc" }.Concat(flags).Concat(["-O2", "-o", output, sourcePath]));
-        var result = layer.Spawn(SpawnRequests.Exec(command, logPath: log));
+        var result = SpawnOutcome.Of(layer, notices, SpawnRequests.Exec(command, logPath: log)).GetAwaiter().GetResult();
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"cc {name}: {result.Error}");

@@ -85,6 +85,9 @@ internal static partial class StateCaseRunner
         foreach (var action in actions)
         {
             Apply(h, action, instanceName, ref instance);
+
+            // The fake confirms every exec at once, as a real exec confirmation arrives before any exit.
+            h.DeliverOutcomes();
         }
 
         var current = h.Core.FindInstance(Job, instanceName);
