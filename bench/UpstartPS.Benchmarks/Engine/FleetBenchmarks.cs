@@ -54,6 +54,14 @@ public class FleetBenchmarks
     {
         _core.Emit("up", []);
         _core.Poll();
+
+        // Every exec confirmed at once (ProcessSpawned), as the real layer posts it after Spawn returns.
+        foreach (var pid in _processes.TakeSpawned())
+        {
+            _core.OnProcessNotice(new ProcessSpawned(pid));
+        }
+
+        _core.Poll();
         _core.Emit("down", []);
         _core.Poll();
         foreach (var pid in _processes.TakeSignalled())
@@ -68,9 +76,21 @@ public class FleetBenchmarks
     private sealed class InstantProcessLayer : IProcessLayer
     {
         private readonly List<int> _signalled = [];
+        private readonly List<int> _spawned = [];
         private int _pid = 1000;
 
-        public SpawnResult Spawn(SpawnRequest request) => SpawnResult.Ok(++_pid);
+        public SpawnResult Spawn(SpawnRequest request)
+        {
+            _spawned.Add(++_pid);
+            return SpawnResult.Ok(_pid);
+        }
+
+        public List<int> TakeSpawned()
+        {
+            var taken = _spawned.ToList();
+            _spawned.Clear();
+            return taken;
+        }
 
         public void SignalGroup(int pid, int signal) => _signalled.Add(pid);
 
