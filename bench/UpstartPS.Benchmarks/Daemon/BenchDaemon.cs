@@ -46,7 +46,7 @@ internal sealed class BenchDaemon : IAsyncDisposable
                 // A mix like a real /etc/init: services, tasks, chained jobs; none starts at boot.
                 var text = (i % 3) switch
                 {
-                    0 => $"description \"service {i}\"\nstart on bench-start-{i}\nrespawn\nexec /bin/sleep 1000\n",
+                    0 => $"description \"service {i}\"\nstart on bench-start-{i}\nstop on bench-stop-{i}\nrespawn\nexec /bin/sleep 1000\n",
                     1 => $"description \"task {i}\"\nstart on started job{i - 1:D4}\ntask\nexec /bin/true\n",
                     _ => $"description \"instance {i}\"\ninstance $N\nenv N=x\npre-start exec /bin/true\nexec /bin/sleep 1000\n",
                 };
