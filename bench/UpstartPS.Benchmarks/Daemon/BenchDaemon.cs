@@ -59,7 +59,11 @@ internal sealed class BenchDaemon : IAsyncDisposable
         var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
 
-        var info = new ProcessStartInfo(Path.Combine(BinDirectory, "upstart-host"))
+        // UPSTARTPS_BENCH_DAEMON: measure another build, e.g. the ReadyToRun publish output.
+        var daemonPath = Environment.GetEnvironmentVariable("UPSTARTPS_BENCH_DAEMON") is { Length: > 0 } custom
+            ? custom
+            : Path.Combine(BinDirectory, "upstart-host");
+        var info = new ProcessStartInfo(daemonPath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
