@@ -88,6 +88,27 @@ public sealed class ExpectTests
         Assert.Null(ProcScan.Read(child));
     }
 
+    [Fact]
+    public async Task A_respawning_daemon_killed_with_SIGKILL_is_followed_again_to_its_new_pid()
+    {
+        await using var sv = await Supervisor.StartAsync();
+        var pidFile = Path.Combine(sv.WorkDirectory, "daemon.pid");
+        await sv.LoadAsync(("phoenix", $"respawn\nexpect daemon\nexec {Programs.Forker} 2 setsid {pidFile}\n"));
+        await sv.StartJob("phoenix");
+        var first = await PidIn(sv, pidFile);
+        Assert.Equal(first, await sv.MainPid("phoenix"));
+        File.Delete(pidFile);
+        var mark = sv.Notifications.Count;
+
+        Assert.Equal(0, UpstartHost.Processes.Native.Libc.kill(first, 9));
+        await sv.WaitForEvent("started", mark, "JOB=phoenix");
+
+        var second = await PidIn(sv, pidFile);
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, await sv.MainPid("phoenix"));
+        Assert.Empty(sv.Notifications.Events("stopped", mark, "JOB=phoenix"));
+    }
+
     private static async Task<int> PidIn(Supervisor sv, string path) =>
         int.Parse((await Supervisor.FileWritten(path)).Trim(), CultureInfo.InvariantCulture);
 }

@@ -26,6 +26,34 @@ public sealed class StoppingTests
     }
 
     [Fact]
+    public async Task Reload_sends_the_reload_signal_to_the_main_process_only()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("reloadable", "reload signal USR1\nscript\n  trap 'echo reloaded' USR1\n  echo ready > {work}/ready\n  while :; do sleep 1; done\nend script\n"));
+        await sv.StartJob("reloadable");
+        await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "ready"));
+        var main = await sv.MainPid("reloadable");
+
+        await sv.Engine.ReloadAsync("reloadable", []).WaitAsync(Supervisor.Bound);
+
+        await sv.LogContaining("reloadable", "", "reloaded");
+        Assert.Equal(main, await sv.MainPid("reloadable"));
+    }
+
+    [Fact]
+    public async Task A_failing_post_stop_fails_the_stop_with_its_exit_status()
+    {
+        await using var sv = await Supervisor.StartAsync(("svc", "post-stop exec /bin/sh -c \"exit 2\"\nexec sleep 1000\n"));
+        await sv.StartJob("svc");
+        var mark = sv.Notifications.Count;
+
+        await Assert.ThrowsAsync<UpstartHost.Engine.EngineException>(() => sv.StopJob("svc"));
+
+        var stopped = await sv.WaitForEvent("stopped", mark, "JOB=svc");
+        Assert.Equal(("failed", "post-stop", "2"), (NotificationLog.Value(stopped, "RESULT"), NotificationLog.Value(stopped, "PROCESS"), NotificationLog.Value(stopped, "EXIT_STATUS")));
+    }
+
+    [Fact]
     public async Task Stopping_a_service_kills_its_whole_process_group_leaving_no_grandchild()
     {
         await using var sv = await Supervisor.StartAsync(
