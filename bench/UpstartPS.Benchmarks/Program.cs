@@ -1,5 +1,9 @@
 using System.Reflection;
+using System.Runtime.Versioning;
 using BenchmarkDotNet.Running;
+
+// The daemon is Linux-only (signals, /proc, posix_spawn); so are the harnesses that drive it.
+[assembly: SupportedOSPlatform("linux")]
 
 namespace UpstartPS.Benchmarks;
 

@@ -1,1 +1,3 @@
-return 0;
+using UpstartCtl;
+
+return await Ctl.RunAsync(ProgramName.Current(), args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,1 +1,6 @@
-return 0;
+using System.Runtime.Versioning;
+using UpstartHost.Hosting;
+
+[assembly: SupportedOSPlatform("linux")]
+
+return await HostProgram.RunAsync(args).ConfigureAwait(false);

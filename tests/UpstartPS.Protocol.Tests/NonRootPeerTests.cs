@@ -87,12 +87,31 @@ public sealed class NonRootPeerTests
         Assert.Empty(server.Handler.Calls);
     }
 
-    private static TestServer StartSystemServer()
+    [Fact]
+    public async Task One_user_cannot_hold_more_than_their_share_of_connections()
+    {
+        if (!PeerProcess.CanRun)
+        {
+            return;
+        }
+
+        var (uid, gid, _) = await PeerProcess.EnsureAccountsAsync();
+        await using var server = StartSystemServer(maxPerUser: 2);
+
+        var answers = await PeerProcess.ExchangeAsync(server.SocketPath, uid, gid, [], "--connections", "3");
+
+        Assert.Equal(["hello", "hello", null], answers.Select(Type));
+        await using var root = await server.ConnectAsync();
+        Assert.Equal(3, (await root.ListAsync(TestServer.Deadline())).Count);
+    }
+
+    private static TestServer StartSystemServer(int maxPerUser = 64)
     {
         var server = TestServer.Start(path => new ControlServerOptions
         {
             SocketPath = path,
             Authorization = ControlAuthorization.ForSystem(PeerProcess.AdminGroup),
+            MaxConnectionsPerUser = maxPerUser,
         });
 
         // The temp directory is private to root; the peer must be able to reach the socket inside it.

@@ -37,9 +37,19 @@ internal static class PeerProcess
             payload = header and recv_exact(struct.unpack('>I', header)[0])
             print(payload.decode() if payload is not None else 'null', flush=True)
             return payload is not None
-        for text in ['{"type":"hello","protocol":1,"client":"python"}'] + sys.argv[2:]:
-            if not exchange(text):
-                break
+        if sys.argv[2:3] == ['--connections']:
+            # Hold N connections open at once and report, for each, whether the handshake was answered.
+            sockets = []
+            for i in range(int(sys.argv[3])):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.settimeout(10)
+                s.connect(sys.argv[1])
+                sockets.append(s)
+                exchange('{"type":"hello","protocol":1,"client":"python"}')
+        else:
+            for text in ['{"type":"hello","protocol":1,"client":"python"}'] + sys.argv[2:]:
+                if not exchange(text):
+                    break
         """;
 
     private static readonly SemaphoreSlim AccountsLock = new(1, 1);

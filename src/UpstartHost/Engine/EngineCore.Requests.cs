@@ -206,7 +206,7 @@ internal sealed partial class EngineCore
     {
         env = new EnvironmentBuilder();
         name = "";
-        refusal = Task.FromResult<JobSnapshot>(null!);
+        refusal = null!; // set on every false return
         if (job is null || !_classes.TryGetValue(job, out jobClass!))
         {
             jobClass = null!;

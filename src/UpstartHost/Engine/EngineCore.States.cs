@@ -296,6 +296,13 @@ internal sealed partial class EngineCore
     private void Destroy(JobInstance instance)
     {
         instance.Destroyed = true;
+
+        // event_operator_destroy: a partly matched `stop on` lets go of its events with the instance.
+        if (instance.StopCondition is { } stopOn)
+        {
+            ResetCondition(stopOn);
+        }
+
         instance.KillTimer?.Dispose();
         instance.KillTimer = null;
         for (var k = 0; k < instance.Pids.Length; k++)

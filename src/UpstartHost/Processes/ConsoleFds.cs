@@ -47,9 +47,9 @@ internal sealed class ConsoleFds : IDisposable
                     return new ConsoleFds(console, -1, -1, -1, mode == ConsoleMode.Owner);
                 }
 
-                var fallback = new ConsoleFds(DevNull(), Libc.AboveTargets(Libc.fcntl(1, Libc.F_DUPFD_CLOEXEC, 10)),
-                    Libc.AboveTargets(Libc.fcntl(2, Libc.F_DUPFD_CLOEXEC, 10)), -1, false);
-                fallback.Warning = "unable to open /dev/console, using the daemon's output: " + Libc.ErrorText(Marshal.GetLastPInvokeError());
+                var reason = Libc.ErrorText(Marshal.GetLastPInvokeError());
+                var fallback = new ConsoleFds(DevNull(), Libc.fcntl(1, Libc.F_DUPFD_CLOEXEC, 10), Libc.fcntl(2, Libc.F_DUPFD_CLOEXEC, 10), -1, false);
+                fallback.Warning = "unable to open /dev/console, using the daemon's output: " + reason;
                 return fallback;
 
             case ConsoleMode.Log when logPath is not null:

@@ -29,6 +29,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
     /// <summary>Live processes by the pid the engine knows them by (the main pid after ProcessReady).</summary>
     private readonly Dictionary<int, TrackedProcess> byNoticePid = [];
+    private readonly HashSet<string> reported = [];
     private volatile bool disposed;
 
     public ProcessLayer(IProcessNoticeSink sink, ILoggerFactory? loggerFactory = null, string? helperPath = null)
@@ -70,7 +71,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
 
         using var console = ConsoleFds.Open(request.Config.Console, request.LogPath);
-        if (console.Warning is not null)
+        if (console.Warning is not null && ReportOnce(console.Warning))
         {
             var processName = request.Kind.ToUpstartName();
             LogConsoleProblem(logger, request.JobName, processName, console.Warning);
@@ -380,6 +381,15 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
     /// <summary>Never 0, -1, init or ourselves: kill(-0) or kill(-1) would hit the daemon's own group or everything.</summary>
     private bool IsSignalable(int pid) => pid > 1 && pid != reaper.OwnPid;
+
+    /// <summary>Console problems repeat on every spawn (no /dev/console in a container): say each once.</summary>
+    private bool ReportOnce(string problem)
+    {
+        lock (reported)
+        {
+            return reported.Add(problem);
+        }
+    }
 
     private static void CloseIfOpen(int fd)
     {

@@ -22,12 +22,14 @@ internal sealed class ControlConnection : IDisposable
     private readonly FrameSender _sender;
     private readonly CancellationTokenSource _closing;
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _inFlight = new();
-    private ClientIdentity? _client;
+    private readonly ClientIdentity _client;
     private int _badRequests;
 
-    public ControlConnection(Socket socket, IControlHandler handler, ControlServerOptions options, ControlAuthorization authorization, CancellationToken serverStopping)
+    public ControlConnection(
+        Socket socket, ClientIdentity client, IControlHandler handler, ControlServerOptions options, ControlAuthorization authorization, CancellationToken serverStopping)
     {
         _socket = socket;
+        _client = client;
         _handler = handler;
         _options = options;
         _authorization = authorization;
@@ -41,7 +43,6 @@ internal sealed class ControlConnection : IDisposable
     {
         try
         {
-            _client = PeerCredentials.Read(_socket);
             if (await HandshakeAsync(_client).ConfigureAwait(false))
             {
                 await ReadRequestsAsync(_client).ConfigureAwait(false);

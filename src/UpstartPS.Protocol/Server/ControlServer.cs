@@ -15,6 +15,7 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly ControlAuthorization _authorization;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ControlConnection, Task> _connections = new();
+    private readonly Dictionary<uint, int> _connectionsPerUser = [];
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _stopped;
@@ -109,9 +110,55 @@ public sealed class ControlServer : IAsyncDisposable
         }
     }
 
+    /// <summary>One user cannot take every connection slot (root is not limited: the daemon's own tools run as root).</summary>
+    private bool TryCountConnection(uint uid)
+    {
+        lock (_connectionsPerUser)
+        {
+            var open = _connectionsPerUser.GetValueOrDefault(uid);
+            if (uid != 0 && open >= _options.MaxConnectionsPerUser)
+            {
+                return false;
+            }
+
+            _connectionsPerUser[uid] = open + 1;
+            return true;
+        }
+    }
+
+    private void ForgetConnection(uint uid)
+    {
+        lock (_connectionsPerUser)
+        {
+            if (--_connectionsPerUser[uid] == 0)
+            {
+                _connectionsPerUser.Remove(uid);
+            }
+        }
+    }
+
     private void Serve(Socket socket)
     {
-        var connection = new ControlConnection(socket, _handler, _options, _authorization, _stopping.Token);
+        ClientIdentity client;
+        try
+        {
+            client = PeerCredentials.Read(socket);
+        }
+        catch (SocketException ex)
+        {
+            _options.Log?.Invoke($"Dropping a control connection without peer credentials: {ex.Message}", null);
+            socket.Dispose();
+            return;
+        }
+
+        if (!TryCountConnection(client.Uid))
+        {
+            _options.Log?.Invoke($"Refusing a control connection from {client}: {_options.MaxConnectionsPerUser} already open for uid {client.Uid}", null);
+            socket.Dispose();
+            return;
+        }
+
+        var connection = new ControlConnection(socket, client, _handler, _options, _authorization, _stopping.Token);
         var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections[connection] = served.Task;
         _ = Task.Run(async () =>
@@ -123,6 +170,7 @@ public sealed class ControlServer : IAsyncDisposable
             finally
             {
                 _connections.TryRemove(connection, out _);
+                ForgetConnection(client.Uid);
                 connection.Dispose();
                 served.SetResult();
             }

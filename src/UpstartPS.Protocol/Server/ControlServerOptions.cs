@@ -25,6 +25,9 @@ public sealed class ControlServerOptions
     /// <summary>Connections beyond this are closed as soon as they are accepted.</summary>
     public int MaxConnections { get; init; } = 1024;
 
+    /// <summary>Connections one non-root uid may hold at once, so one user cannot lock everyone else out.</summary>
+    public int MaxConnectionsPerUser { get; init; } = 64;
+
     /// <summary>Requests one connection may have in flight; more are refused with BadRequest.</summary>
     public int MaxRequestsInFlight { get; init; } = 64;
 
@@ -41,6 +44,9 @@ public sealed class ControlServerOptions
     /// <summary>Malformed requests in a row after which the connection is closed (each one gets an error reply).</summary>
     public int MaxConsecutiveBadRequests { get; init; } = 16;
 
-    /// <summary>Receives what went wrong with clients and handler faults (message, exception); the daemon routes it to its log.</summary>
+    /// <summary>
+    /// Receives what went wrong with clients and handler faults (message, exception); the daemon routes it to its log.
+    /// Called from any thread, possibly concurrently.
+    /// </summary>
     public Action<string, Exception?>? Log { get; init; }
 }

@@ -79,6 +79,11 @@ internal sealed class FrameReader
         if (buffered == 0)
         {
             _start = _end = 0;
+            if (_buffer.Length > InitialBufferBytes * 4 && needed <= InitialBufferBytes)
+            {
+                // Idle after one big frame: give the memory back (a daemon holds one reader per client).
+                _buffer = new byte[InitialBufferBytes];
+            }
         }
 
         if (_buffer.Length - _start >= needed)

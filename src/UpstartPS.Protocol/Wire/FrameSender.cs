@@ -18,7 +18,9 @@ internal sealed class FrameSender : IDisposable
     private readonly int _maxFrameBytes;
     private readonly TimeSpan _writeTimeout;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private const int InitialBufferBytes = 16 * 1024;
+
+    private ArrayBufferWriter<byte> _buffer = new(InitialBufferBytes);
     private readonly Utf8JsonWriter _json;
 
     // One timer for every send, re-armed per frame: allocating a timeout per frame would cost more than the send.
@@ -54,6 +56,13 @@ internal sealed class FrameSender : IDisposable
             {
                 Break();
                 throw new TimeoutException("The peer did not read its frames in time");
+            }
+
+            if (_buffer.Capacity > InitialBufferBytes * 16)
+            {
+                // One big answer (a list of thousands of jobs) should not pin its buffer for the connection's life.
+                _buffer = new ArrayBufferWriter<byte>(InitialBufferBytes);
+                _json.Reset(_buffer);
             }
         }
         finally

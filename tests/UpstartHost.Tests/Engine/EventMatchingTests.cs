@@ -222,4 +222,30 @@ public sealed class EventMatchingTests
         Assert.Contains("EXIT_STATUS=3", h.Processes.Spawns.Single(s => s.JobName == "counter").Environment);
         Assert.Equal("start/running", h.Status("web"));
     }
+
+    [Fact]
+    public async Task An_event_held_by_a_partly_matched_stop_on_is_released_when_the_instance_goes()
+    {
+        var h = new EngineHarness().Load("web", "stop on a and b\nexec /usr/sbin/web\n");
+        _ = h.Start("web");
+        var a = h.Emit("a");
+        Assert.False(a.IsCompleted);
+
+        h.StopAndReap("web");
+
+        await a.WaitAsync(Bound);
+        Assert.Equal(0, h.Core.LiveEventCount);
+    }
+
+    [Fact]
+    public async Task An_event_held_by_a_removed_class_is_released()
+    {
+        var h = new EngineHarness().Load("web", "start on a and b\nexec /usr/sbin/web\n");
+        var a = h.Emit("a");
+
+        h.Core.ApplyCatalog(new Upstart.JobFiles.Loading.JobCatalog(System.Collections.Immutable.ImmutableDictionary<string, JobClassConfig>.Empty, []));
+        h.Core.Poll();
+
+        await a.WaitAsync(Bound);
+    }
 }

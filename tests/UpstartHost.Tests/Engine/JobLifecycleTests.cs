@@ -259,4 +259,30 @@ public sealed class JobLifecycleTests
         Assert.Equal("start/running", h.Status());
         Assert.Empty(h.Log.Warnings);
     }
+
+    [Fact]
+    public void With_apparmor_the_security_process_runs_before_pre_start_and_its_failure_fails_the_job()
+    {
+        var h = new EngineHarness(new EngineOptions { AppArmorAvailable = true })
+            .With(EngineHarness.Service("test", ProcessKind.Security, ProcessKind.PreStart));
+
+        _ = h.Start(wait: false);
+        Assert.Equal("start/security", h.Status());
+        h.Exit(ProcessKind.Security, 1);
+
+        Assert.Equal("stop/waiting", h.Status());
+        Assert.Equal("stopped JOB=test INSTANCE= RESULT=failed PROCESS=security EXIT_STATUS=1", h.JobEventLines[^1]);
+        Assert.DoesNotContain(h.Processes.Spawns, s => s.Kind == ProcessKind.PreStart);
+    }
+
+    [Fact]
+    public void Without_apparmor_the_security_process_is_skipped()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.Security));
+
+        _ = h.Start(wait: false);
+
+        Assert.Equal("start/running", h.Status());
+        Assert.DoesNotContain(h.Processes.Spawns, s => s.Kind == ProcessKind.Security);
+    }
 }

@@ -112,6 +112,7 @@ public sealed class ExpectTests(ProcessLayerFixture fixture) : IClassFixture<Pro
 
         Assert.Equal(new ProcessExited(pid, 0, false), await fixture.Notices.WaitFor<ProcessExited>(pid));
         Assert.Empty(fixture.Notices.About(pid).OfType<ProcessReady>());
+        await ProcessTree.AssertGone(pid);
     }
 
     [Fact]
@@ -131,5 +132,6 @@ public sealed class ExpectTests(ProcessLayerFixture fixture) : IClassFixture<Pro
         var pid = fixture.Start(request);
 
         Assert.Equal(new ProcessExited(pid, 0, false), await fixture.Notices.WaitFor<ProcessExited>(pid));
+        await ProcessTree.AssertGone(pid);
     }
 }

@@ -2,7 +2,11 @@ using UpstartHost.Processes;
 
 namespace UpstartHost.Tests.Processes;
 
-/// <summary>One real process layer per test class (the reaper under it is process-wide), disposed at the end.</summary>
+/// <summary>
+/// One real process layer per test class (the reaper under it is process-wide), disposed at the end.
+/// Every process started through <see cref="Start"/> is remembered: at the end of the class nothing may
+/// be left in any of their sessions (zombies included), or the class fails after killing the leftovers.
+/// </summary>
 public sealed class ProcessLayerFixture : IDisposable
 {
     public ProcessLayerFixture()
@@ -16,6 +20,8 @@ public sealed class ProcessLayerFixture : IDisposable
 
     public ProcessLayer Layer { get; }
 
+    private readonly List<(int Pid, ulong StartTime)> started = [];
+
     public string LogDirectory { get; }
 
     /// <summary>Spawns and insists it worked.</summary>
@@ -23,6 +29,11 @@ public sealed class ProcessLayerFixture : IDisposable
     {
         var result = Layer.Spawn(request);
         Assert.True(result.Succeeded, "spawn failed: " + result.Error);
+        lock (started)
+        {
+            started.Add((result.Pid, ProcStat.Read(result.Pid)?.StartTime ?? 0));
+        }
+
         return result.Pid;
     }
 
@@ -37,7 +48,31 @@ public sealed class ProcessLayerFixture : IDisposable
 
     public void Dispose()
     {
-        Layer.Dispose();
+        // Pids wrap on a busy machine: a pid alive with another start time was reused, and the kernel
+        // never reuses a pid still naming a session, so that session is empty.
+        int[] sessions;
+        lock (started)
+        {
+            sessions = started
+                .Where(s => ProcStat.Read(s.Pid) is not { } now || now.StartTime == s.StartTime)
+                .Select(s => s.Pid)
+                .ToArray();
+        }
+
+        try
+        {
+            ProcessTree.AssertGone(sessions).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            ProcessTree.KillSessions(sessions);
+            Layer.Dispose();
+            DeleteLogs();
+        }
+    }
+
+    private void DeleteLogs()
+    {
         try
         {
             Directory.Delete(LogDirectory, recursive: true);

@@ -52,6 +52,7 @@ internal static unsafe partial class Libc
 
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public const short POSIX_SPAWN_SETSID = 0x80;
 
     public const int PR_SET_CHILD_SUBREAPER = 36;
 

@@ -9,8 +9,23 @@ namespace UpstartHost.Processes.Native;
 /// </summary>
 internal static unsafe class PosixSpawn
 {
+    /// <summary>
+    /// posix_spawn of <paramref name="path"/> with no fd changes, optionally in a new session
+    /// (POSIX_SPAWN_SETSID); for comparisons only (the helper-less baseline of the benchmark).
+    /// </summary>
+    public static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> envp, bool newSession)
+    {
+        using var nativeArgv = NativeStrings.TryCreate(argv) ?? throw new ArgumentException("NUL in argv", nameof(argv));
+        using var nativeEnvp = NativeStrings.TryCreate(envp) ?? throw new ArgumentException("NUL in envp", nameof(envp));
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            return Spawn(p, nativeArgv.Pointers, nativeEnvp.Pointers, [], newSession ? Libc.POSIX_SPAWN_SETSID : (short)0);
+        }
+    }
+
     /// <summary>Returns the pid, or minus the errno posix_spawn reported.</summary>
-    public static int Spawn(byte* path, byte** argv, byte** envp, ReadOnlySpan<(int Source, int Target)> fds)
+    public static int Spawn(byte* path, byte** argv, byte** envp, ReadOnlySpan<(int Source, int Target)> fds, short extraFlags = 0)
     {
         var actions = NativeMemory.AllocZeroed(Libc.OpaqueSize);
         var attr = NativeMemory.AllocZeroed(Libc.OpaqueSize);
@@ -37,7 +52,7 @@ internal static unsafe class PosixSpawn
                 || Libc.sigfillset(all) != 0
                 || Libc.posix_spawnattr_setsigmask(attr, empty) != 0
                 || Libc.posix_spawnattr_setsigdefault(attr, all) != 0
-                || Libc.posix_spawnattr_setflags(attr, Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF) != 0)
+                || Libc.posix_spawnattr_setflags(attr, (short)(Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF | extraFlags)) != 0)
             {
                 return -22; // EINVAL: libc refused the attributes
             }

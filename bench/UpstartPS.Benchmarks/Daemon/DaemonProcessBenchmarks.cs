@@ -1,0 +1,122 @@
+using System.Diagnostics;
+
+namespace UpstartPS.Benchmarks.Daemon;
+
+/// <summary>`e2e upstartctl-status [N]`: `upstartctl status X` as a whole process (target &lt; 20 ms).</summary>
+public sealed class CtlStatusProcess : IEndToEndBenchmark
+{
+    public string Name => "upstartctl-status";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var iterations = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
+        var ctl = FindCtl();
+        if (ctl is null)
+        {
+            Console.Error.WriteLine("upstartctl not found: run `dotnet build -c Release src/UpstartCtl` first");
+            return 2;
+        }
+
+        var daemon = await BenchDaemon.StartAsync(1000);
+        try
+        {
+            var samples = new List<double>(iterations);
+            for (var i = 0; i < iterations + 3; i++)
+            {
+                var info = new ProcessStartInfo(ctl) { RedirectStandardOutput = true, UseShellExecute = false };
+                info.ArgumentList.Add("--socket");
+                info.ArgumentList.Add(daemon.SocketPath);
+                info.ArgumentList.Add("status");
+                info.ArgumentList.Add("job0500");
+                var t = Stopwatch.GetTimestamp();
+                using var p = Process.Start(info)!;
+                var output = await p.StandardOutput.ReadToEndAsync();
+                await p.WaitForExitAsync();
+                var elapsed = Percentiles.Micro(Stopwatch.GetTimestamp() - t);
+                if (p.ExitCode != 0 || !output.StartsWith("job0500 ", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"upstartctl failed: {p.ExitCode} {output}");
+                }
+
+                if (i >= 3)
+                {
+                    samples.Add(elapsed);
+                }
+            }
+
+            Console.WriteLine(Percentiles.Format("upstartctl status (whole process)", samples));
+        }
+        finally
+        {
+            await daemon.DisposeAsync();
+            daemon.DeleteFiles();
+        }
+
+        return 0;
+    }
+
+    /// <summary>Next to the benchmarks, else the CLI project's own Release (then Debug) output in this checkout.</summary>
+    private static string? FindCtl()
+    {
+        var candidates = new List<string> { Path.Combine(BenchDaemon.BinDirectory, "upstartctl") };
+        for (var dir = new DirectoryInfo(BenchDaemon.BinDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "UpstartPS.sln")))
+            {
+                candidates.Add(Path.Combine(dir.FullName, "src/UpstartCtl/bin/Release/net10.0/upstartctl"));
+                candidates.Add(Path.Combine(dir.FullName, "src/UpstartCtl/bin/Debug/net10.0/upstartctl"));
+                break;
+            }
+        }
+
+        return candidates.FirstOrDefault(File.Exists);
+    }
+}
+
+/// <summary>`e2e daemon-cold-start [N]`: process start to READY=1 with 1,000 job files (target &lt; 150 ms), and idle RSS (target &lt; 25 MiB).</summary>
+public sealed class DaemonColdStart : IEndToEndBenchmark
+{
+    public string Name => "daemon-cold-start";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        var root = Path.Combine("/tmp", "upsb-" + Guid.NewGuid().ToString("N")[..8]);
+        var samples = new List<double>(runs);
+        long rss = 0;
+        try
+        {
+            for (var i = 0; i < runs + 1; i++)
+            {
+                var daemon = await BenchDaemon.StartAsync(1000, root);
+                try
+                {
+                    if (i > 0)
+                    {
+                        samples.Add(daemon.StartToReady.TotalMicroseconds);
+                    }
+
+                    if (i == runs)
+                    {
+                        // Idle: let start-up garbage be collected and the status loop settle.
+                        await Task.Delay(TimeSpan.FromSeconds(3));
+                        rss = daemon.RssKiB();
+                    }
+                }
+                finally
+                {
+                    await daemon.DisposeAsync();
+                }
+            }
+
+            Console.WriteLine(Percentiles.Format("cold start to READY=1 (1,000 job files)", samples));
+            Console.WriteLine($"idle RSS with 1,000 jobs: {rss / 1024.0:F1} MiB");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        return 0;
+    }
+}

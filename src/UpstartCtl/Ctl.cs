@@ -1,0 +1,351 @@
+using System.Net.Sockets;
+using UpstartCtl.Formatting;
+using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartCtl;
+
+/// <summary>
+/// upstartctl / initctl: runs one command against the daemon and prints what initctl(8) prints.
+/// Exit 0 on success; 1 with `PROG: MESSAGE` on stderr for any error (UPSTART.md §d).
+/// </summary>
+public sealed class Ctl
+{
+    private readonly CtlArguments args;
+    private readonly TextWriter output;
+    private readonly TextWriter error;
+
+    private Ctl(CtlArguments args, TextWriter output, TextWriter error)
+    {
+        this.args = args;
+        this.output = output;
+        this.error = error;
+    }
+
+    public static async Task<int> RunAsync(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        CtlArguments args;
+        try
+        {
+            args = CtlArguments.Parse(program, argv);
+        }
+        catch (CtlUsageException e)
+        {
+            return Usage(program, e.Message, error);
+        }
+
+        if (args.Help)
+        {
+            output.WriteLine(HelpText.For(program));
+            return 0;
+        }
+
+        if (args.Version && args.Command is null)
+        {
+            output.WriteLine(HelpText.ClientVersion);
+            return 0;
+        }
+
+        if (args.Command is null)
+        {
+            return Usage(program, "missing command", error);
+        }
+
+        return await new Ctl(args, output, error).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static int Usage(string program, string message, TextWriter error)
+    {
+        error.WriteLine($"{program}: {message}");
+        error.WriteLine($"Try `{program} --help' for more information.");
+        return 1;
+    }
+
+    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Validate();
+        }
+        catch (CtlUsageException e)
+        {
+            return Usage(args.Program, e.Message, error);
+        }
+        catch (UpstartException e)
+        {
+            return Fail(e.Message);
+        }
+
+        var socket = args.SocketPath ?? UpstartClient.ResolveSocketPath(args.System);
+        try
+        {
+            await using var client = await UpstartClient.ConnectAsync(socket, cancellationToken).ConfigureAwait(false);
+            return await DispatchAsync(client, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CtlUsageException e)
+        {
+            return Usage(args.Program, e.Message, error);
+        }
+        catch (UpstartException e) when (e.Code == UpstartErrorCode.NotConnected)
+        {
+            return Fail($"Unable to connect to the UpstartPS daemon at {socket}: {e.Message}");
+        }
+        catch (UpstartException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (SocketException e)
+        {
+            return Fail($"Unable to connect to the UpstartPS daemon at {socket}: {e.Message}");
+        }
+        catch (IOException e)
+        {
+            return Fail($"Connection to the UpstartPS daemon at {socket} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Mistakes in the words are reported before any connection is made.</summary>
+    private void Validate()
+    {
+        switch (args.Command)
+        {
+            case "start" or "stop" or "restart" or "reload" or "status" or "usage" or "enable" or "disable" or "log":
+                _ = JobAndEnvironment();
+                break;
+            case "emit" when args.Words.Count == 0:
+                throw new CtlUsageException("missing event name");
+            case "emit":
+                _ = CheckEnvironment(args.Words.Skip(1));
+                break;
+            case "list" or "reload-configuration" or "check-config" or "show-config" or "log-priority" or "version" or "diagnostics":
+                break;
+            default:
+                throw new CtlUsageException($"invalid command: {args.Command}");
+        }
+    }
+
+    private Task<int> DispatchAsync(UpstartClient client, CancellationToken ct) => args.Command switch
+    {
+        "start" => JobCommandAsync(client, (c, j, e, w) => c.StartAsync(j, e, w, ct), printStatus: true),
+        "stop" => JobCommandAsync(client, (c, j, e, w) => c.StopAsync(j, e, w, ct), printStatus: true),
+        "restart" => JobCommandAsync(client, (c, j, e, w) => c.RestartAsync(j, e, w, ct), printStatus: true),
+        "reload" => JobCommandAsync(client, (c, j, e, _) => c.ReloadAsync(j, e, ct), printStatus: false),
+        "status" => StatusAsync(client, ct),
+        "list" => ListAsync(client, ct),
+        "emit" => EmitAsync(client, ct),
+        "reload-configuration" => ReloadConfigurationAsync(client, ct),
+        "check-config" => CheckConfigAsync(client, ct),
+        "show-config" => ShowConfigAsync(client, ct),
+        "log-priority" => LogPriorityAsync(client, ct),
+        "version" => VersionAsync(client, ct),
+        "usage" => UsageAsync(client, ct),
+        "enable" => SetEnabledAsync(client, true, ct),
+        "disable" => SetEnabledAsync(client, false, ct),
+        "log" => LogAsync(client, ct),
+        "diagnostics" => DiagnosticsAsync(client, ct),
+        _ => throw new CtlUsageException($"invalid command: {args.Command}"),
+    };
+
+    private async Task<int> JobCommandAsync(UpstartClient client, Func<UpstartClient, string, IReadOnlyList<string>, bool, Task<JobInfo>> call, bool printStatus)
+    {
+        var (job, env, wait) = JobAndEnvironment();
+        var info = await call(client, job, env, wait).ConfigureAwait(false);
+        if (printStatus)
+        {
+            Print(StatusLine.Format(info));
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// initctl: with no JOB inside a job process, act on $UPSTART_JOB/$UPSTART_INSTANCE and do not wait
+    /// (a job waiting for itself would deadlock); otherwise `missing job name`.
+    /// </summary>
+    private (string Job, IReadOnlyList<string> Env, bool Wait) JobAndEnvironment()
+    {
+        var words = args.Words;
+        if (words.Count > 0 && !words[0].Contains('=', StringComparison.Ordinal))
+        {
+            return (words[0], CheckEnvironment(words.Skip(1)), !args.NoWait);
+        }
+
+        if (Environment.GetEnvironmentVariable("UPSTART_JOB") is { Length: > 0 } self)
+        {
+            var env = CheckEnvironment(words).ToList();
+            if (Environment.GetEnvironmentVariable("UPSTART_INSTANCE") is { Length: > 0 } instance)
+            {
+                env.Add("UPSTART_INSTANCE=" + instance);
+            }
+
+            return (self, env, false);
+        }
+
+        throw new CtlUsageException("missing job name");
+    }
+
+    private static List<string> CheckEnvironment(IEnumerable<string> words)
+    {
+        var env = words.ToList();
+        if (env.Any(w => w.IndexOf('=', StringComparison.Ordinal) <= 0))
+        {
+            throw new UpstartException(UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs");
+        }
+
+        return env;
+    }
+
+    /// <summary>status JOB [K=V]...: the instance named by expanding the job's `instance` stanza with the given variables.</summary>
+    private async Task<int> StatusAsync(UpstartClient client, CancellationToken ct)
+    {
+        var (job, env, _) = JobAndEnvironment();
+        string? instance = null;
+        var envWithoutSelf = env.Where(e => !e.StartsWith("UPSTART_INSTANCE=", StringComparison.Ordinal)).ToList();
+        if (env.FirstOrDefault(e => e.StartsWith("UPSTART_INSTANCE=", StringComparison.Ordinal)) is { } self && args.Words.Count == 0)
+        {
+            instance = self["UPSTART_INSTANCE=".Length..];
+        }
+        else if (envWithoutSelf.Count > 0)
+        {
+            var config = await client.ShowConfigAsync(job, ct).ConfigureAwait(false);
+            instance = InstanceName.Expand(config.Instance, config.Env, envWithoutSelf);
+        }
+
+        var jobs = await client.StatusAsync(job, instance, ct).ConfigureAwait(false);
+        foreach (var info in jobs)
+        {
+            Print(StatusLine.Format(info));
+        }
+
+        return 0;
+    }
+
+    private async Task<int> ListAsync(UpstartClient client, CancellationToken ct)
+    {
+        var jobs = await client.ListAsync(ct).ConfigureAwait(false);
+        foreach (var info in jobs.OrderBy(j => j.Name, StringComparer.Ordinal).ThenBy(j => j.Instance, StringComparer.Ordinal))
+        {
+            Print(StatusLine.Format(info));
+        }
+
+        return 0;
+    }
+
+    private async Task<int> EmitAsync(UpstartClient client, CancellationToken ct)
+    {
+        if (args.Words.Count == 0)
+        {
+            throw new CtlUsageException("missing event name");
+        }
+
+        await client.EmitAsync(args.Words[0], CheckEnvironment(args.Words.Skip(1)), !args.NoWait, ct).ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> ReloadConfigurationAsync(UpstartClient client, CancellationToken ct)
+    {
+        var change = await client.ReloadConfigurationAsync(args.DryRun, ct).ConfigureAwait(false);
+        if (args.DryRun)
+        {
+            Print(ConfigText.ConfigurationChange(change));
+        }
+
+        return 0;
+    }
+
+    private async Task<int> CheckConfigAsync(UpstartClient client, CancellationToken ct)
+    {
+        var items = await client.CheckConfigAsync(args.IgnoredEvents, ct).ConfigureAwait(false);
+        if (args.Words.Count > 0)
+        {
+            items = [.. items.Where(i => i.Job == args.Words[0])];
+        }
+
+        Print(ConfigText.CheckConfig(items));
+        return items.Count > 0 ? 1 : 0;
+    }
+
+    private async Task<int> ShowConfigAsync(UpstartClient client, CancellationToken ct)
+    {
+        IEnumerable<string> names = args.Words.Count > 0
+            ? [args.Words[0]]
+            : (await client.ListAsync(ct).ConfigureAwait(false)).Select(j => j.Name).Distinct().Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            Print(ConfigText.ShowConfig(await client.ShowConfigAsync(name, ct).ConfigureAwait(false)));
+        }
+
+        return 0;
+    }
+
+    private async Task<int> LogPriorityAsync(UpstartClient client, CancellationToken ct)
+    {
+        var priority = await client.LogPriorityAsync(args.Words.Count > 0 ? args.Words[0] : null, ct).ConfigureAwait(false);
+        if (args.Words.Count == 0)
+        {
+            Print(priority);
+        }
+
+        return 0;
+    }
+
+    private async Task<int> VersionAsync(UpstartClient client, CancellationToken ct)
+    {
+        Print(await client.GetVersionAsync(ct).ConfigureAwait(false));
+        return 0;
+    }
+
+    private async Task<int> UsageAsync(UpstartClient client, CancellationToken ct)
+    {
+        var (job, _, _) = JobAndEnvironment();
+        var config = await client.ShowConfigAsync(job, ct).ConfigureAwait(false);
+        Print("Usage: " + (config.Usage ?? ""));
+        return 0;
+    }
+
+    private async Task<int> SetEnabledAsync(UpstartClient client, bool enabled, CancellationToken ct)
+    {
+        var (job, _, _) = JobAndEnvironment();
+        await client.SetEnabledAsync(job, enabled, ct).ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> LogAsync(UpstartClient client, CancellationToken ct)
+    {
+        var (job, env, _) = JobAndEnvironment();
+        var instance = env.Count > 0 ? InstanceName.Expand("", [], env) : null;
+        await foreach (var line in client.ReadLogAsync(job, instance, args.Lines, args.Follow, ct).ConfigureAwait(false))
+        {
+            output.WriteLine(line.Line);
+        }
+
+        return 0;
+    }
+
+    private async Task<int> DiagnosticsAsync(UpstartClient client, CancellationToken ct)
+    {
+        var diagnostics = await client.GetDiagnosticsAsync(ct).ConfigureAwait(false);
+        foreach (var d in diagnostics)
+        {
+            Print($"{d.Path}:{d.Line}:{d.Column}: {d.Kind}: {d.Message}");
+        }
+
+        return diagnostics.Any(d => d.Severity == "error") ? 1 : 0;
+    }
+
+    private void Print(string text)
+    {
+        if (!args.Quiet && text.Length > 0)
+        {
+            output.WriteLine(text);
+        }
+    }
+
+    private int Fail(string message)
+    {
+        error.WriteLine($"{args.Program}: {message}");
+        return 1;
+    }
+}

@@ -1,0 +1,43 @@
+namespace UpstartCtl;
+
+/// <summary>--help and --version texts.</summary>
+public static class HelpText
+{
+    public static readonly string ClientVersion = "upstartctl (upstartps " +
+        (typeof(HelpText).Assembly.GetName().Version?.ToString(3) ?? "0") + ")";
+
+    public static string For(string program) =>
+        $"""
+        Usage: {program} [OPTION]... COMMAND [ARG]...
+
+        Job commands:
+          start JOB [KEY=VALUE]...     start a job, wait until it is running (a task: finished)
+          stop JOB [KEY=VALUE]...      stop a job, wait until it has stopped
+          restart JOB [KEY=VALUE]...   restart a running instance
+          reload JOB [KEY=VALUE]...    send the job's reload signal to its main process
+          status JOB [KEY=VALUE]...    print a job's status line (JOB may be a pattern: ssh*, tty?)
+          list                         one status line per job instance
+          usage JOB                    the job's usage stanza
+          enable JOB / disable JOB     allow / forbid starting a job (remembered across reboots)
+          log JOB [-f] [--lines N]     the job's console log
+
+        Event and daemon commands:
+          emit EVENT [KEY=VALUE]...    emit an event and wait until it has been handled
+          reload-configuration         re-read the job directories (--dry-run: only show changes)
+          check-config [-i EV,..] [JOB]  report conditions no event could satisfy
+          show-config [-e] [JOB]       print what each job emits and waits for
+          diagnostics                  problems in job files the daemon could not load
+          log-priority [PRIORITY]      print or set the daemon's log priority
+          version                      print the daemon's version
+
+        Options:
+          -n, --no-wait     do not wait for the job or event to finish
+          -q, --quiet       print errors only
+          --system          talk to the system daemon
+          --session, --user talk to this user's session daemon
+          --socket PATH     talk to the daemon listening on PATH
+          -h, --help        this help; --version  this program's version
+
+        Invoked as start, stop, restart, reload or status, acts as that command.
+        """;
+}

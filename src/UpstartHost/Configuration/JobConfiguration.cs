@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Upstart.JobFiles.Diagnostics;
+using Upstart.JobFiles.Loading;
+using UpstartHost.Engine;
+using UpstartHost.State;
+
+namespace UpstartHost.Configuration;
+
+/// <summary>
+/// The job classes the daemon runs: loads the job directories, keeps the diagnostics of bad files for
+/// queries, computes what a reload adds/changes/removes, and hands the engine the catalog with admin
+/// state applied (<see cref="AdminMask"/>). One reload at a time.
+/// </summary>
+public sealed partial class JobConfiguration : IDisposable
+{
+    private readonly IReadOnlyList<string> directories;
+    private readonly IEngineControl engine;
+    private readonly AdminStateStore adminState;
+    private readonly ILogger logger;
+    private readonly Func<IReadOnlyList<string>, JobCatalog> load;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private Snapshot current = new(new JobCatalog(ImmutableDictionary<string, Upstart.JobFiles.Model.JobClassConfig>.Empty, []), ImmutableDictionary<string, string>.Empty);
+
+    public JobConfiguration(
+        IReadOnlyList<string> directories,
+        IEngineControl engine,
+        AdminStateStore adminState,
+        ILogger<JobConfiguration> logger,
+        Func<IReadOnlyList<string>, JobCatalog>? load = null)
+    {
+        this.directories = directories;
+        this.engine = engine;
+        this.adminState = adminState;
+        this.logger = logger;
+        this.load = load ?? JobDirectoryLoader.Load;
+    }
+
+    public IReadOnlyList<string> Directories => directories;
+
+    /// <summary>The catalog as loaded from disk (unmasked: what show-config and status report).</summary>
+    public JobCatalog Catalog => Volatile.Read(ref current).Catalog;
+
+    public ImmutableArray<Diagnostic> Diagnostics => Catalog.Diagnostics;
+
+    /// <summary>Re-reads the directories; unless <paramref name="dryRun"/>, the engine gets the new catalog.</summary>
+    public async Task<(CatalogDiff Diff, JobCatalog Catalog)> ReloadAsync(bool dryRun, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var before = Volatile.Read(ref current);
+            var catalog = load(directories);
+            var prints = CatalogDiff.Fingerprints(catalog);
+            var diff = CatalogDiff.Between(before.Catalog, catalog, before.Prints, prints);
+            if (dryRun)
+            {
+                return (diff, catalog);
+            }
+
+            await engine.ApplyCatalogAsync(AdminMask.Apply(catalog, adminState.Current), cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref current, new Snapshot(catalog, prints));
+            LogReloaded(logger, catalog.Jobs.Count, diff.Added.Length, diff.Changed.Length, diff.Removed.Length);
+            foreach (var d in catalog.Diagnostics.Where(d => !before.Catalog.Diagnostics.Contains(d)))
+            {
+                LogDiagnostic(logger, d.ToString());
+            }
+
+            return (diff, catalog);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Hands the engine the current catalog again after admin state changed (a job stopped, disabled, enabled).</summary>
+    public async Task ReapplyAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await engine.ApplyCatalogAsync(AdminMask.Apply(Catalog, adminState.Current), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private sealed record Snapshot(JobCatalog Catalog, ImmutableDictionary<string, string> Prints);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} jobs ({Added} added, {Changed} changed, {Removed} removed)")]
+    private static partial void LogReloaded(ILogger logger, int count, int added, int changed, int removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Diagnostic}")]
+    private static partial void LogDiagnostic(ILogger logger, string diagnostic);
+}

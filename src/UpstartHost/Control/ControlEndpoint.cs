@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using UpstartHost.Hosting;
+using UpstartPS.Protocol;
+using UpstartPS.Protocol.Server;
+
+namespace UpstartHost.Control;
+
+/// <summary>
+/// The control socket: the protocol's <see cref="ControlServer"/> with the daemon's paths and policy.
+/// "system" authorisation: anyone reads, root or the admin group change things (socket 0666);
+/// "session": only the daemon's own user connects (socket 0600 in a 0700 directory).
+/// </summary>
+public sealed partial class ControlEndpoint : IControlEndpoint
+{
+    private readonly ControlServer server;
+
+    public ControlEndpoint(DaemonSettings settings, ControlHandler handler, ILogger<ControlEndpoint> logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var mode = settings.Authorization == AuthorizationMode.System ? DaemonMode.System : DaemonMode.Session;
+        server = new ControlServer(handler, new ControlServerOptions
+        {
+            SocketPath = settings.SocketPath,
+            Mode = mode,
+            DaemonVersion = DaemonControl.VersionText,
+            Authorization = mode == DaemonMode.System
+                ? ControlAuthorization.ForSystem(settings.AdminGroup)
+                : ControlAuthorization.ForSession(DaemonDirectories.geteuid()),
+            Log = (message, exception) => LogClientProblem(logger, message, exception),
+        });
+    }
+
+    public int ConnectionCount => server.ConnectionCount;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        server.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => server.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => server.DisposeAsync();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control socket: {Message}")]
+    private static partial void LogClientProblem(ILogger logger, string message, Exception? exception);
+}

@@ -1,0 +1,66 @@
+using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
+using UpstartHost.State;
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartHost.Control;
+
+/// <summary>Engine snapshots as the wire's <see cref="JobInfo"/>, with what only the daemon knows (disabled, changed on disk).</summary>
+public static class JobInfoMapping
+{
+    public static JobInfo ToInfo(JobSnapshot s, JobClassConfig? onDisk, AdminState admin)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(admin);
+        return new JobInfo
+        {
+            Name = s.Name,
+            Instance = s.Instance,
+            Goal = s.Goal,
+            State = s.State,
+            Processes = [.. s.Processes.Select(p => new ProcessInfo(p.Kind, p.Pid))],
+            Description = s.Description ?? onDisk?.Description,
+
+            // The engine may hold the job with `start on` masked by admin state: report the file's.
+            StartOn = onDisk?.StartOn is { } startOn ? ConditionText.Format(startOn) : s.StartOn,
+            StopOn = onDisk?.StopOn is { } stopOn ? ConditionText.Format(stopOn) : s.StopOn,
+            IsTask = s.IsTask,
+            RespawnCount = s.RespawnCount,
+            LastFailure = s.LastFailure,
+            ConfigPath = s.ConfigPath ?? onDisk?.SourcePath,
+            ConfigChanged = s.HasInstance && onDisk is not null && s.ConfigPath is not null && onDisk.SourcePath != s.ConfigPath,
+            Disabled = admin.Disabled.Contains(s.Name),
+            HasInstance = s.HasInstance,
+        };
+    }
+
+    public static JobConfigInfo ToConfigInfo(JobClassConfig c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new JobConfigInfo
+        {
+            Name = c.Name,
+            ConfigPath = c.SourcePath,
+            OverridePath = c.OverridePath,
+            Description = c.Description,
+            Author = c.Author,
+            Version = c.Version,
+            Usage = c.Usage,
+            Instance = c.Instance,
+            StartOn = c.StartOn is null ? null : ConditionText.Format(c.StartOn),
+            StopOn = c.StopOn is null ? null : ConditionText.Format(c.StopOn),
+            Emits = [.. c.Emits],
+            Env = [.. c.Env],
+            Export = [.. c.Export],
+            Task = c.Task,
+            Respawn = c.Respawn,
+            RespawnLimit = c.RespawnLimit.IsUnlimited ? "unlimited" : $"{c.RespawnLimit.Count} {c.RespawnLimit.IntervalSeconds}",
+            Expect = c.Expect.ToString().ToLowerInvariant(),
+            Console = c.Console.ToString().ToLowerInvariant(),
+            Processes = c.Processes.ToDictionary(
+                kv => kv.Key.ToUpstartName(),
+                kv => kv.Value.IsScript ? "script\n" + kv.Value.Command + "end script" : "exec " + kv.Value.Command),
+            Provenance = Provenance.For(c),
+        };
+    }
+}

@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using UpstartHost.Logging;
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartHost.Control;
+
+/// <summary>
+/// Reads a job's console log (UPSTART.md §f: LOGDIR/JOB[-INSTANCE].log) for `log` requests: the last N
+/// lines, then with follow every line appended, also across the file being deleted and recreated.
+/// The path comes from <see cref="LogFileName"/>, which keeps every name inside the log directory.
+/// Unlike <see cref="Logging.JobLogReader"/>'s separate Tail and Follow, the tail here returns the file
+/// offset after each line, so follow resumes exactly there: no line is lost or repeated between the two.
+/// </summary>
+public sealed class JobLogTail(string logDirectory)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    public string PathFor(string job, string instance) => LogFileName.For(logDirectory, job, instance);
+
+    public async IAsyncEnumerable<LogLineInfo> ReadAsync(string job, string instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(instance);
+        var path = PathFor(job, instance);
+        // Follow resumes right after the tail (or at the end seen now), never skipping what the tail's reader missed.
+        var lastLines = LastLines(path, Math.Max(0, tail));
+        var position = lastLines.Count > 0 ? lastLines[^1].End : SafeLength(path);
+        foreach (var (line, _) in lastLines)
+        {
+            yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance, line);
+        }
+
+        if (!follow)
+        {
+            yield break;
+        }
+
+        var pending = new StringBuilder();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var length = SafeLength(path);
+            if (length < position)
+            {
+                // Truncated, or deleted and recreated (Upstart reopens a deleted log): start over.
+                position = 0;
+            }
+
+            if (length > position)
+            {
+                var (text, end) = ReadFrom(path, position);
+                position = end;
+                pending.Append(text);
+                var s = pending.ToString();
+                var last = s.LastIndexOf('\n');
+                if (last >= 0)
+                {
+                    foreach (var line in s[..last].Split('\n'))
+                    {
+                        yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance, line.TrimEnd('\r'));
+                    }
+
+                    pending.Clear().Append(s[(last + 1)..]);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The last <paramref name="count"/> complete lines and the offset after each, reading backwards in blocks.</summary>
+    internal static List<(string Line, long End)> LastLines(string path, int count)
+    {
+        var result = new List<(string, long)>();
+        if (count == 0)
+        {
+            return result;
+        }
+
+        byte[] data;
+        long start;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = stream.Length;
+
+            // A log line is rarely over 4 KiB; read enough for count lines, capped at 4 MiB.
+            var want = Math.Min(length, Math.Min(4L << 20, (long)count * 4096 + 4096));
+            start = length - want;
+            stream.Seek(start, SeekOrigin.Begin);
+            data = new byte[want];
+            stream.ReadExactly(data);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            return result;
+        }
+
+        var end = data.Length;
+        if (end > 0 && data[end - 1] != (byte)'\n')
+        {
+            // An unfinished last line is left for follow to deliver when it ends.
+            end = Array.LastIndexOf(data, (byte)'\n', end - 1) + 1;
+        }
+
+        var lines = new List<(string, long)>();
+        var lineEnd = end;
+        for (var i = end - 2; i >= -1 && lines.Count < count; i--)
+        {
+            if (i == -1 || data[i] == (byte)'\n')
+            {
+                if (i == -1 && start > 0)
+                {
+                    break; // the first line read may be partial
+                }
+
+                var text = Encoding.UTF8.GetString(data, i + 1, lineEnd - i - 2).TrimEnd('\r');
+                lines.Add((text, start + lineEnd));
+                lineEnd = i + 1;
+            }
+        }
+
+        lines.Reverse();
+        return lines;
+    }
+
+    private static long SafeLength(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static (string Text, long End) ReadFrom(string path, long position)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(position, SeekOrigin.Begin);
+            var buffer = new byte[Math.Min(stream.Length - position, 1 << 20)];
+            var read = stream.Read(buffer);
+            return (Encoding.UTF8.GetString(buffer, 0, read), position + read);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            return ("", position);
+        }
+    }
+}

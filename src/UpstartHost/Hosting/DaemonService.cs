@@ -1,0 +1,211 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using UpstartHost.Configuration;
+using UpstartHost.Control;
+using UpstartHost.Engine;
+using UpstartHost.State;
+
+namespace UpstartHost.Hosting;
+
+/// <summary>
+/// The daemon's life: load admin state and jobs, open the control socket, emit the boot sequence, tell
+/// systemd READY=1, then follow the job directories; on SIGTERM/SIGINT emit the shutdown sequence,
+/// stop every job honouring pre-stop and kill timeout, and only then close the socket.
+/// </summary>
+public sealed partial class DaemonService : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(2);
+
+    private readonly DaemonSettings settings;
+    private readonly IEngineControl engine;
+    private readonly JobConfiguration configuration;
+    private readonly AdminStateStore adminState;
+    private readonly DaemonControl control;
+    private readonly WatchHub watch;
+    private readonly IControlEndpoint endpoint;
+    private readonly SystemdNotifier notifier;
+    private readonly SignalLifetime? signals;
+    private readonly ILogger<DaemonService> logger;
+    private readonly CancellationTokenSource running = new();
+    private JobDirectoryWatcher? watcher;
+    private Task background = Task.CompletedTask;
+    private int statusDirty = 1;
+
+    public DaemonService(
+        DaemonSettings settings,
+        IEngineControl engine,
+        JobConfiguration configuration,
+        AdminStateStore adminState,
+        DaemonControl control,
+        WatchHub watch,
+        IControlEndpoint endpoint,
+        SystemdNotifier notifier,
+        ILogger<DaemonService> logger,
+        IHostLifetime? lifetime = null)
+    {
+        this.settings = settings;
+        this.engine = engine;
+        this.configuration = configuration;
+        this.adminState = adminState;
+        this.control = control;
+        this.watch = watch;
+        this.endpoint = endpoint;
+        this.notifier = notifier;
+        this.logger = logger;
+        signals = lifetime as SignalLifetime;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var state = adminState.Load();
+        LogAdminState(logger, state.Stopped.Count, state.Disabled.Count, adminState.FilePath);
+
+        engine.Notification += OnNotification;
+        var (_, catalog) = await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+        await endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
+        LogListening(logger, settings.SocketPath, settings.ConfDirs, catalog.Jobs.Count, catalog.Diagnostics.Length);
+
+        // The boot sequence is emitted without waiting, in order: like mountall and rc-sysinit, the
+        // daemon does not hold boot back for a job that is slow to start.
+        foreach (var e in settings.BootEvents)
+        {
+            await control.EmitAsync(e.Name, e.Environment, wait: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        watcher = new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, ReloadFromWatchAsync, logger);
+        if (signals is not null)
+        {
+            signals.ReloadRequested += OnReloadRequested;
+        }
+
+        var (runningJobs, failed, loaded) = await control.CountAsync(cancellationToken).ConfigureAwait(false);
+        notifier.Ready(JobCountStatus.Format(runningJobs, failed, loaded));
+        background = Task.Run(() => StatusLoopAsync(running.Token), CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        notifier.Stopping("stopping every job");
+        if (signals is not null)
+        {
+            signals.ReloadRequested -= OnReloadRequested;
+        }
+
+        if (watcher is not null)
+        {
+            await watcher.DisposeAsync().ConfigureAwait(false);
+            watcher = null;
+        }
+
+        foreach (var e in settings.ShutdownEvents)
+        {
+            try
+            {
+                await control.EmitAsync(e.Name, e.Environment, wait: false, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (UpstartPS.Protocol.Client.UpstartException ex)
+            {
+                LogShutdownEventFailed(logger, e.ToString(), ex.Message);
+            }
+        }
+
+        // Not cancellable on purpose: a second SIGTERM must not cut a job's kill timeout short.
+        await engine.StopAllAsync(CancellationToken.None).ConfigureAwait(false);
+        LogAllStopped(logger);
+
+        await running.CancelAsync().ConfigureAwait(false);
+        await background.ConfigureAwait(false);
+        await endpoint.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        engine.Notification -= OnNotification;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (watcher is not null)
+        {
+            await watcher.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await endpoint.DisposeAsync().ConfigureAwait(false);
+        running.Dispose();
+    }
+
+    private void OnNotification(EngineNotification notification)
+    {
+        watch.Publish(notification);
+        if (notification.Kind != "event")
+        {
+            Volatile.Write(ref statusDirty, 1);
+        }
+    }
+
+    private void OnReloadRequested() => _ = ReloadFromWatchAsync(running.Token);
+
+    private async Task ReloadFromWatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref statusDirty, 1);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// STATUS= when something changed, and WATCHDOG=1 at half of WatchdogSec — but only after the engine
+    /// has answered a list request, so a wedged engine thread lets systemd's watchdog restart us.
+    /// </summary>
+    private async Task StatusLoopAsync(CancellationToken cancellationToken)
+    {
+        var watchdog = notifier.WatchdogInterval is { } w ? w / 2 : (TimeSpan?)null;
+        var period = watchdog is { } half && half < StatusInterval ? half : StatusInterval;
+        if (!notifier.IsEnabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                answer.CancelAfter(watchdog ?? StatusInterval);
+                var counts = await control.CountAsync(answer.Token).ConfigureAwait(false);
+                if (watchdog is not null)
+                {
+                    notifier.Watchdog();
+                }
+
+                if (Interlocked.Exchange(ref statusDirty, 0) == 1)
+                {
+                    notifier.Status(JobCountStatus.Format(counts.Running, counts.Failed, counts.Loaded));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            LogEngineUnresponsive(logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin state: {Stopped} stopped, {Disabled} disabled ({Path})")]
+    private static partial void LogAdminState(ILogger logger, int stopped, int disabled, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Socket}; job directories {Dirs}: {Jobs} jobs, {Diagnostics} diagnostics")]
+    private static partial void LogListening(ILogger logger, string socket, IReadOnlyList<string> dirs, int jobs, int diagnostics);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown event {Event}: {Reason}")]
+    private static partial void LogShutdownEventFailed(ILogger logger, string @event, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every job has stopped")]
+    private static partial void LogAllStopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The engine did not answer within the watchdog interval; no more watchdog pings")]
+    private static partial void LogEngineUnresponsive(ILogger logger);
+}

@@ -1,0 +1,91 @@
+namespace UpstartHost.Hosting;
+
+/// <summary>Who may do what on the control socket (DESIGN.md decision 5).</summary>
+public enum AuthorizationMode
+{
+    /// <summary>Anyone may read; changing anything needs root or the admin group.</summary>
+    System,
+
+    /// <summary>Only the daemon's own user (and root) may connect at all.</summary>
+    Session,
+}
+
+/// <summary>Everything the daemon runs with, after command line, host.json and the mode's defaults.</summary>
+public sealed record DaemonSettings
+{
+    public required HostMode Mode { get; init; }
+    public required IReadOnlyList<string> ConfDirs { get; init; }
+    public required string LogDir { get; init; }
+    public required string SocketPath { get; init; }
+    public required string StateDir { get; init; }
+    public string AdminGroup { get; init; } = "upstartps";
+    public AuthorizationMode Authorization { get; init; }
+    public IReadOnlyList<BootEvent> BootEvents { get; init; } = [];
+    public IReadOnlyList<BootEvent> ShutdownEvents { get; init; } = [];
+    public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(100);
+    public int WatchBufferSize { get; init; } = 1024;
+
+    /// <summary>The default boot sequence, so stock job files (`start on runlevel [2345]`, `start on filesystem`) run.</summary>
+    public static IReadOnlyList<string> DefaultBootEvents { get; } =
+    [
+        "startup",
+        "virtual-filesystems",
+        "local-filesystems",
+        "remote-filesystems",
+        "filesystem",
+        "static-network-up",
+        "runlevel RUNLEVEL=2 PREVLEVEL=N",
+    ];
+
+    /// <summary>What shutdown(8) would have emitted before init stopped everything.</summary>
+    public static IReadOnlyList<string> DefaultShutdownEvents { get; } = ["runlevel RUNLEVEL=0 PREVLEVEL=2"];
+
+    /// <summary>Combines the command line, the settings file and the mode's defaults (the first that says wins).</summary>
+    public static DaemonSettings Resolve(HostCommandLine commandLine, HostSettingsFile file, DaemonPaths defaults)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(defaults);
+        var confDirs = commandLine.ConfDirs.Count > 0 ? commandLine.ConfDirs
+            : file.ConfDirs is { Count: > 0 } ? file.ConfDirs
+            : defaults.ConfDirs;
+        var boot = (file.BootEvents ?? DefaultBootEvents).Select(BootEvent.Parse).ToList();
+        if (commandLine.StartupEvent is { } startup && boot.Count > 0 && boot[0].Name == "startup")
+        {
+            // init(8) --startup-event: the first event's name changes, the rest of the sequence stays.
+            boot[0] = boot[0] with { Name = startup };
+        }
+        else if (commandLine.StartupEvent is { } other)
+        {
+            boot.Insert(0, new BootEvent(other, []));
+        }
+
+        if (commandLine.NoStartupEvent)
+        {
+            boot.Clear();
+        }
+
+        return new DaemonSettings
+        {
+            Mode = defaults.Mode,
+            ConfDirs = confDirs.Select(Path.GetFullPath).ToList(),
+            LogDir = Path.GetFullPath(commandLine.LogDir ?? file.LogDir ?? defaults.LogDir),
+            SocketPath = Path.GetFullPath(commandLine.SocketPath ?? file.Socket ?? defaults.SocketPath),
+            StateDir = Path.GetFullPath(commandLine.StateDir ?? file.StateDir ?? defaults.StateDir),
+            AdminGroup = file.AdminGroup ?? "upstartps",
+            Authorization = ParseAuthorization(file.Authorization, defaults.Mode),
+            BootEvents = boot,
+            ShutdownEvents = (file.ShutdownEvents ?? DefaultShutdownEvents).Select(BootEvent.Parse).ToList(),
+            ReloadDebounce = TimeSpan.FromMilliseconds(Math.Clamp(file.ReloadDebounceMilliseconds ?? 100, 0, 60_000)),
+            WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
+        };
+    }
+
+    private static AuthorizationMode ParseAuthorization(string? value, HostMode mode) => value?.ToUpperInvariant() switch
+    {
+        null or "" => mode == HostMode.System ? AuthorizationMode.System : AuthorizationMode.Session,
+        "SYSTEM" => AuthorizationMode.System,
+        "SESSION" => AuthorizationMode.Session,
+        _ => throw new HostUsageException($"authorization must be \"system\" or \"session\", not \"{value}\""),
+    };
+}

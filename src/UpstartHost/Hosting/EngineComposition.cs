@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using UpstartHost.Engine;
+using UpstartHost.Processes;
+
+namespace UpstartHost.Hosting;
+
+/// <summary>
+/// Builds the real engine over the real process layer (which posts exits back to the engine: the
+/// engine hands itself to the layer's constructor) and starts the engine thread.
+/// </summary>
+public sealed class EngineComposition : IAsyncDisposable
+{
+    private ProcessLayer? processes;
+
+    public EngineComposition(DaemonSettings settings, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var daemonEnvironment = Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var options = new EngineOptions
+        {
+            LogDirectory = settings.LogDir,
+            DaemonEnvironment = daemonEnvironment,
+            SessionMode = settings.Mode == HostMode.Session,
+            SessionAddress = settings.Mode == HostMode.Session ? "unix:path=" + settings.SocketPath : null,
+
+            // init --user: the job environment starts from the session's own (UPSTART.md §g); system
+            // jobs get Upstart's compiled-in PATH and TERM only.
+            BaseEnvironment = settings.Mode == HostMode.Session
+                ? [.. daemonEnvironment.Where(kv => !IsDaemonPrivate(kv.Key)).Select(kv => kv.Key + "=" + kv.Value)]
+                : new EngineOptions().BaseEnvironment,
+        };
+        Engine = new JobEngine(
+            options,
+            sink => processes = new ProcessLayer(sink, loggerFactory),
+            new SystemEngineClock(),
+            loggerFactory.CreateLogger<JobEngine>());
+        Engine.Start();
+    }
+
+    public JobEngine Engine { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync().ConfigureAwait(false);
+        if (processes is not null)
+        {
+            await processes.LogWriter.FlushAsync().ConfigureAwait(false);
+            processes.Dispose();
+        }
+    }
+
+    /// <summary>Variables that describe the daemon's own process and must not leak into jobs.</summary>
+    private static bool IsDaemonPrivate(string key) =>
+        key is "NOTIFY_SOCKET" or "WATCHDOG_USEC" or "WATCHDOG_PID" or "LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES"
+            or "INVOCATION_ID" or "JOURNAL_STREAM" or "UPSTART_JOB" or "UPSTART_INSTANCE" or "UPSTART_EVENTS"
+        || key.StartsWith("DOTNET_", StringComparison.Ordinal);
+}

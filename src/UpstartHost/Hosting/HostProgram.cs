@@ -1,0 +1,155 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using UpstartHost.Configuration;
+using UpstartHost.Control;
+using UpstartHost.Engine;
+using UpstartHost.State;
+
+namespace UpstartHost.Hosting;
+
+/// <summary>`upstart-host`'s entry: verbs, settings, the generic host and its services.</summary>
+public static partial class HostProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        HostCommandLine commandLine;
+        DaemonSettings settings;
+        try
+        {
+            commandLine = HostCommandLine.Parse(args);
+            switch (commandLine.Verb)
+            {
+                case HostVerb.Help:
+                    Console.Out.WriteLine(HostCommandLine.Usage);
+                    return 0;
+                case HostVerb.Version:
+                    Console.Out.WriteLine(DaemonControl.VersionText);
+                    return 0;
+                case HostVerb.Check:
+                    return Upstart.JobFiles.Checking.JobFileChecker.Run([.. commandLine.CheckPaths, .. commandLine.ConfDirs], Console.Out);
+            }
+
+            settings = ResolveSettings(commandLine);
+            DaemonDirectories.PrepareSocketDirectory(settings);
+            DaemonDirectories.PrepareDataDirectories(settings);
+        }
+        catch (Exception e) when (e is HostUsageException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"upstart-host: {e.Message}");
+            return 2;
+        }
+
+        using var notifier = SystemdNotifier.FromEnvironment();
+        var host = Build(settings, notifier);
+        var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
+        var exitCode = 0;
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+            await host.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The daemon's last word: log why it could not run, exit non-zero for systemd.
+        catch (Exception e)
+        {
+            LogFailed(logger, e);
+            exitCode = 1;
+        }
+
+        try
+        {
+            await ((IAsyncDisposable)host).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e);
+            exitCode = 1;
+        }
+#pragma warning restore CA1031
+
+        return exitCode;
+    }
+
+    /// <summary>Mode from the flags (default: system when root), then host.json, then the mode's defaults.</summary>
+    public static DaemonSettings ResolveSettings(HostCommandLine commandLine)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        var euid = DaemonDirectories.geteuid();
+        var mode = commandLine.Mode ?? (euid == 0 ? HostMode.System : HostMode.Session);
+        if (mode == HostMode.System && euid != 0)
+        {
+            throw new HostUsageException("--system needs root; use --session for a per-user daemon");
+        }
+
+        var defaults = mode == HostMode.System
+            ? DaemonPaths.ForSystem()
+            : DaemonPaths.ForSession(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), euid);
+        var file = HostSettingsFile.Read(commandLine.SettingsFile ?? defaults.SettingsFile);
+        return DaemonSettings.Resolve(commandLine, file, defaults);
+    }
+
+    public static IHost Build(DaemonSettings settings, SystemdNotifier notifier)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "upstart-host",
+            ContentRootPath = "/",
+        });
+
+        var priority = new LogPriority();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter((_, _, level) => level >= priority.Minimum);
+        if (UnderSystemd())
+        {
+            // systemd's journal reads `<6>message` priority prefixes from stdout (sd-daemon(3)).
+            builder.Logging.AddSystemdConsole(o => o.TimestampFormat = null);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+
+        var services = builder.Services;
+        services.Configure<HostOptions>(o =>
+        {
+            // Stopping every job may take the longest kill timeout of them all; the host must not cut it.
+            o.ShutdownTimeout = Timeout.InfiniteTimeSpan;
+            o.ServicesStartConcurrently = false;
+            o.ServicesStopConcurrently = false;
+        });
+        services.AddSingleton<IHostLifetime, SignalLifetime>();
+        services.AddSingleton(settings);
+        services.AddSingleton(notifier);
+        services.AddSingleton(priority);
+        services.AddSingleton(sp => new AdminStateStore(settings.StateDir, sp.GetRequiredService<ILogger<AdminStateStore>>()));
+        services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
+        services.AddSingleton(sp => new JobConfiguration(
+            settings.ConfDirs,
+            sp.GetRequiredService<IEngineControl>(),
+            sp.GetRequiredService<AdminStateStore>(),
+            sp.GetRequiredService<ILogger<JobConfiguration>>()));
+        services.AddSingleton(new JobLogTail(settings.LogDir));
+        services.AddSingleton(new WatchHub(settings.WatchBufferSize));
+        services.AddSingleton<DaemonControl>();
+        services.AddSingleton<ControlHandler>();
+        services.AddSingleton<IControlEndpoint, ControlEndpoint>();
+        services.AddHostedService<DaemonService>();
+        return builder.Build();
+    }
+
+    private static bool UnderSystemd() =>
+        Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 }
+        || Environment.GetEnvironmentVariable("INVOCATION_ID") is { Length: > 0 };
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "upstart-host failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace UpstartHost.Hosting;
+
+/// <summary>
+/// `/etc/upstartps/host.json` (session: `$XDG_CONFIG_HOME/upstartps/host.json`). Every member is
+/// optional; the command line wins over the file, the file over the mode's defaults.
+/// </summary>
+public sealed record HostSettingsFile
+{
+    public IReadOnlyList<string>? ConfDirs { get; init; }
+    public string? LogDir { get; init; }
+    public string? Socket { get; init; }
+    public string? StateDir { get; init; }
+
+    /// <summary>Members of this group may change things (start, stop, emit, …); default `upstartps`.</summary>
+    public string? AdminGroup { get; init; }
+
+    /// <summary>"system" (anyone reads, root/admin group change) or "session" (owner only). Default: the mode's.</summary>
+    public string? Authorization { get; init; }
+
+    /// <summary>Events emitted after loading, in order, each `NAME [KEY=VALUE]...`.</summary>
+    public IReadOnlyList<string>? BootEvents { get; init; }
+
+    /// <summary>Events emitted on SIGTERM/SIGINT before every job is stopped.</summary>
+    public IReadOnlyList<string>? ShutdownEvents { get; init; }
+
+    /// <summary>Quiet period after the last inotify change before the directories are re-read (ms).</summary>
+    public int? ReloadDebounceMilliseconds { get; init; }
+
+    /// <summary>Messages each watch client may have queued before it is dropped.</summary>
+    public int? WatchBufferSize { get; init; }
+
+    /// <summary>Reads the file; a missing file is an empty settings object, a malformed one an error naming the file.</summary>
+    public static HostSettingsFile Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new HostSettingsFile();
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize(stream, HostSettingsJsonContext.Default.HostSettingsFile) ?? new HostSettingsFile();
+        }
+        catch (JsonException e)
+        {
+            throw new HostUsageException($"{path}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>Source-generated (trim/AOT safe) binding of host.json.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    PropertyNameCaseInsensitive = true,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(HostSettingsFile))]
+internal sealed partial class HostSettingsJsonContext : JsonSerializerContext;

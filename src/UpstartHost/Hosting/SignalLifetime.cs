@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace UpstartHost.Hosting;
+
+/// <summary>
+/// The daemon's signals, in place of the generic host's ConsoleLifetime. SIGTERM/SIGINT begin an
+/// orderly shutdown (DaemonService stops every job honouring pre-stop and kill timeout); a second
+/// signal is logged and ignored, so kill timeouts are never skipped (init(8) behaves the same).
+/// SIGHUP re-reads the job directories, as init(8) does.
+/// </summary>
+public sealed partial class SignalLifetime : IHostLifetime, IDisposable
+{
+    private readonly IHostApplicationLifetime lifetime;
+    private readonly ILogger<SignalLifetime> logger;
+    private readonly List<PosixSignalRegistration> registrations = [];
+    private int stopRequests;
+
+    public SignalLifetime(IHostApplicationLifetime lifetime, ILogger<SignalLifetime> logger)
+    {
+        this.lifetime = lifetime;
+        this.logger = logger;
+    }
+
+    /// <summary>Raised (on a thread-pool thread) on SIGHUP.</summary>
+    public event Action? ReloadRequested;
+
+    public Task WaitForStartAsync(CancellationToken cancellationToken)
+    {
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnStop));
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        foreach (var registration in registrations)
+        {
+            registration.Dispose();
+        }
+    }
+
+    private void OnStop(PosixSignalContext context)
+    {
+        // Never let the runtime's default action terminate the process: the jobs must be stopped first.
+        context.Cancel = true;
+        if (Interlocked.Increment(ref stopRequests) == 1)
+        {
+            LogStopping(logger, context.Signal);
+            lifetime.StopApplication();
+        }
+        else
+        {
+            LogAlreadyStopping(logger, context.Signal);
+        }
+    }
+
+    private void OnHangup(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        ThreadPool.UnsafeQueueUserWorkItem(_ => ReloadRequested?.Invoke(), null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Signal}: stopping every job")]
+    private static partial void LogStopping(ILogger logger, PosixSignal signal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Signal} again: already stopping, still honouring every job's kill timeout")]
+    private static partial void LogAlreadyStopping(ILogger logger, PosixSignal signal);
+}

@@ -1,0 +1,129 @@
+using System.Management.Automation;
+using UpstartPS.Arguments;
+using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartPS.Commands;
+
+/// <summary>
+/// The third rung: commands that change a job. Per target: progress (when a record selects several
+/// jobs), ShouldProcess (so -WhatIf and -Confirm work), the action, "already there" counted as success
+/// (Service.cs swallows "already running"), a per-item error otherwise, and -PassThru.
+/// A leaf only says what it does to one target.
+/// </summary>
+public abstract class JobActionCommandBase : JobCommandBase
+{
+    private readonly Dictionary<string, string?> _instanceTemplates = new(StringComparer.Ordinal);
+
+    /// <summary>Write the job, as it is after the action, to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>The ShouldProcess action text: "Start job".</summary>
+    protected abstract string ActionText { get; }
+
+    /// <summary>The progress activity: "Starting Upstart jobs".</summary>
+    protected abstract string ProgressActivity { get; }
+
+    /// <summary>True when the action concerns the job as a whole, not each instance (enable, disable).</summary>
+    protected virtual bool PerJob => false;
+
+    /// <summary>Performs the action on one target; returns the job's state when the daemon reported it.</summary>
+    internal abstract JobInfo? Act(JobTarget target);
+
+    /// <summary>True when the daemon's refusal means the job is already where the action would put it.</summary>
+    internal virtual bool IsAlreadyDone(UpstartErrorCode code, JobTarget target) => false;
+
+    protected override void ProcessRecord()
+    {
+        var targets = ResolveTargets();
+        if (PerJob)
+        {
+            targets = targets.Select(t => t with { Instance = "" }).Distinct().ToList();
+        }
+
+        var progress = targets.Count > 1 ? new ProgressRecord(GetType().Name.GetHashCode(StringComparison.Ordinal) & 0x7fff, ProgressActivity, " ") : null;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            if (progress is not null)
+            {
+                progress.StatusDescription = $"{target} ({i + 1} of {targets.Count})";
+                progress.PercentComplete = i * 100 / targets.Count;
+                WriteProgress(progress);
+            }
+
+            if (ShouldProcess(target.ToString(), ActionText))
+            {
+                ActOn(target);
+            }
+        }
+
+        if (progress is not null)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    /// <summary>KEY=VALUE list for a request about <paramref name="target"/>: the user's, else the one that names its instance.</summary>
+    internal IReadOnlyList<string> EnvironmentFor(JobTarget target, IReadOnlyList<string> given)
+    {
+        if (given.Count > 0 || target.Instance.Length == 0)
+        {
+            return given;
+        }
+
+        if (!_instanceTemplates.TryGetValue(target.Name, out var template))
+        {
+            template = Call(ct => Client.ShowConfigAsync(target.Name, ct)).Instance;
+            _instanceTemplates[target.Name] = template;
+        }
+
+        return InstanceEnvironment.Derive(template, target.Instance) is { } entry
+            ? [entry]
+            : throw new ArgumentException(
+                $"Cannot tell which environment selects instance '{target.Instance}' of '{target.Name}' (instance stanza '{template}'): pass it with -Environment.");
+    }
+
+    /// <summary>
+    /// Parses -Environment once, before any record: it is not bound from the pipeline, so a bad entry
+    /// would fail every job alike and terminates (ErrorId InvalidEnvironment).
+    /// </summary>
+    internal IReadOnlyList<string> ParseEnvironment(object[] environment)
+    {
+        try
+        {
+            return EnvironmentArguments.Parse(environment.Select(e => e is PSObject o ? o.BaseObject : e));
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidEnvironment", ErrorCategory.InvalidArgument, environment));
+            throw; // Unreachable: ThrowTerminatingError throws.
+        }
+    }
+
+    private void ActOn(JobTarget target)
+    {
+        JobInfo? info;
+        try
+        {
+            info = Act(target);
+        }
+        catch (UpstartException ex) when (IsAlreadyDone(ex.Code, target))
+        {
+            WriteVerbose($"{target}: {ex.Message}");
+            info = null;
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            ReportException(ex, target.Name, target.ToString());
+            return;
+        }
+
+        if (PassThru && (info is not null ? new UpstartJob(info) : Refresh(target)) is { } job)
+        {
+            WriteObject(job);
+        }
+    }
+}

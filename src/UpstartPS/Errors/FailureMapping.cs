@@ -1,0 +1,97 @@
+using System.Management.Automation;
+using System.Net.Sockets;
+using UpstartPS.Protocol.Client;
+
+namespace UpstartPS.Errors;
+
+/// <summary>
+/// Maps what went wrong to PowerShell's vocabulary. Plain .NET (only the ErrorCategory enum from
+/// PowerShell) so every mapping is unit-tested. The ids are a public contract: scripts and Pester
+/// match on them, so never rename one.
+/// </summary>
+public static class FailureMapping
+{
+    /// <summary>How to reach a daemon; appended to every "cannot reach" message.</summary>
+    public const string HowToReach =
+        "Start a session daemon with 'upstart-host --session' (or './build.ps1 -Task Run'), start the system daemon with 'sudo systemctl start upstartps', " +
+        "or point -SocketPath or $env:UPSTARTPS_SOCKET at its control socket.";
+
+    /// <summary>How to get permission; sudo does not work inside a remote session, so it names the group instead.</summary>
+    public const string HowToGetAccess =
+        "Changing jobs needs root or membership of the daemon's admin group (ask an administrator to add you); a session daemon serves only its own user.";
+
+    /// <summary>A daemon's error reply, for the job (or event) <paramref name="target"/>.</summary>
+    public static UpstartFailure FromCode(UpstartErrorCode code, string message, string? target = null)
+    {
+        var what = target is null ? "" : $"'{target}': ";
+        return code switch
+        {
+            UpstartErrorCode.AccessDenied => new("AccessDenied", ErrorCategory.PermissionDenied, true, $"{what}{message} {HowToGetAccess}"),
+            UpstartErrorCode.NotConnected => new("DaemonNotReachable", ErrorCategory.ConnectionError, true, $"{message} {HowToReach}"),
+            UpstartErrorCode.ProtocolMismatch => new("ProtocolMismatch", ErrorCategory.ProtocolError, true,
+                $"{message} The module and the daemon speak different protocol versions: install matching versions."),
+            UpstartErrorCode.ShuttingDown => new("DaemonShuttingDown", ErrorCategory.ResourceUnavailable, true, $"{message} {HowToReach}"),
+            UpstartErrorCode.UnknownJob => new("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
+            UpstartErrorCode.UnknownInstance => new("NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
+            UpstartErrorCode.AlreadyRunning => new("JobAlreadyRunning", ErrorCategory.ResourceExists, false, $"{what}{message}"),
+            UpstartErrorCode.AlreadyStopped => new("JobAlreadyStopped", ErrorCategory.InvalidOperation, false, $"{what}{message}"),
+            UpstartErrorCode.JobFailedToStart => new("JobFailedToStart", ErrorCategory.OpenError, false, $"{what}{message}"),
+            UpstartErrorCode.JobFailedWhileStopping => new("JobFailedToStop", ErrorCategory.CloseError, false, $"{what}{message}"),
+            UpstartErrorCode.JobNotRunning => new("JobNotRunning", ErrorCategory.InvalidOperation, false, $"{what}{message}"),
+            UpstartErrorCode.EventFailed => new("EventFailed", ErrorCategory.InvalidResult, false, $"{what}{message}"),
+            UpstartErrorCode.BadEnvironment => new("InvalidEnvironment", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
+            UpstartErrorCode.UnknownParameter => new("UnknownParameter", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
+            UpstartErrorCode.BadRequest => new("BadRequest", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
+            UpstartErrorCode.Timeout => new("OperationTimedOut", ErrorCategory.OperationTimeout, false, $"{what}{message}"),
+            _ => new("UpstartError", ErrorCategory.NotSpecified, false, $"{what}{message}"),
+        };
+    }
+
+    /// <summary>Any exception met while talking to the daemon at <paramref name="socketPath"/>.</summary>
+    public static UpstartFailure FromException(Exception exception, string socketPath, string? target = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            // The client wraps connect failures; the socket error inside says which of them it was.
+            UpstartException { Code: UpstartErrorCode.NotConnected, InnerException: SocketException socket } => FromSocket(socket, socketPath),
+            UpstartException upstart => FromCode(upstart.Code, upstart.Message, target),
+            SocketException socket => FromSocket(socket, socketPath),
+            UnauthorizedAccessException => AccessDenied(socketPath),
+            FileNotFoundException or DirectoryNotFoundException => NotRunning(socketPath),
+            IOException io => new("DaemonConnectionLost", ErrorCategory.ConnectionError, true,
+                $"The connection to the Upstart daemon at '{socketPath}' failed: {io.Message} {HowToReach}"),
+            TimeoutException => new("OperationTimedOut", ErrorCategory.OperationTimeout, false,
+                target is null ? "The operation timed out." : $"'{target}': the operation timed out."),
+            ArgumentException argument => new("InvalidArgument", ErrorCategory.InvalidArgument, false, argument.Message),
+            _ => new("UpstartError", ErrorCategory.NotSpecified, false, (target is null ? "" : $"'{target}': ") + exception.Message),
+        };
+    }
+
+    /// <summary>A literal name that matched no job: non-terminating, as Get-Service's NoServiceFoundForGivenName.</summary>
+    public static UpstartFailure JobNotFound(string name) =>
+        new("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"Cannot find any Upstart job with name '{name}'.");
+
+    /// <summary>A job was asked to reach a state and the time ran out.</summary>
+    public static UpstartFailure WaitTimedOut(string target, string state, TimeSpan timeout) =>
+        new("WaitTimedOut", ErrorCategory.OperationTimeout, false,
+            $"'{target}' did not reach state '{state}' within {timeout.TotalSeconds:0.###} seconds.");
+
+    private static UpstartFailure FromSocket(SocketException socket, string socketPath) => socket.SocketErrorCode switch
+    {
+        SocketError.AccessDenied => AccessDenied(socketPath),
+        SocketError.AddressNotAvailable or SocketError.HostNotFound => NotRunning(socketPath),
+        SocketError.ConnectionRefused => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
+            $"The Upstart daemon at '{socketPath}' refused the connection (the socket exists but nobody is listening). {HowToReach}"),
+        _ => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
+            $"Cannot reach the Upstart daemon at '{socketPath}': {socket.Message} {HowToReach}"),
+    };
+
+    private static UpstartFailure NotRunning(string socketPath) =>
+        new("DaemonNotRunning", ErrorCategory.ResourceUnavailable, true,
+            $"No Upstart daemon is listening at '{socketPath}'. {HowToReach}");
+
+    private static UpstartFailure AccessDenied(string socketPath) =>
+        new("AccessDenied", ErrorCategory.PermissionDenied, true,
+            $"Access to the Upstart daemon's socket '{socketPath}' was denied. {HowToGetAccess}");
+}

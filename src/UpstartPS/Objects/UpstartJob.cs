@@ -1,0 +1,97 @@
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartPS;
+
+/// <summary>
+/// One job instance (or a job with no instance: Goal "stop", State "waiting") as Get-UpstartJob emits it.
+/// Flat on purpose: PowerShell remoting serialises to depth 1, so every property is a scalar or a
+/// string array and Goal/State are strings, so `Where-Object State -eq running` works locally and on
+/// the Deserialized.UpstartPS.UpstartJob that comes back from Invoke-Command.
+/// </summary>
+#pragma warning disable CA1036 // IComparable is for Sort-Object's default order; two reads of one job are not "equal" objects.
+public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
+#pragma warning restore CA1036
+{
+    internal UpstartJob(JobInfo info)
+    {
+        Name = info.Name;
+        Instance = info.Instance;
+        Goal = info.Goal;
+        State = info.State;
+        Description = info.Description;
+        StartOn = info.StartOn;
+        StopOn = info.StopOn;
+        IsTask = info.IsTask;
+        RespawnCount = info.RespawnCount;
+        LastFailure = info.LastFailure;
+        ConfigPath = info.ConfigPath;
+        ConfigurationChanged = info.ConfigChanged;
+        Disabled = info.Disabled;
+        HasInstance = info.HasInstance;
+        Processes = info.Processes.Select(p => $"{p.Kind} {p.Pid}").ToArray();
+        MainPid = PidOf(info, "main");
+        PreStartPid = PidOf(info, "pre-start");
+        PostStartPid = PidOf(info, "post-start");
+        PreStopPid = PidOf(info, "pre-stop");
+        PostStopPid = PidOf(info, "post-stop");
+    }
+
+    public string Name { get; }
+
+    /// <summary>Empty for a single-instance job, as initctl shows it.</summary>
+    public string Instance { get; }
+
+    /// <summary>"start" or "stop".</summary>
+    public string Goal { get; }
+
+    /// <summary>Upstart's state name: waiting, starting, pre-start, spawned, post-start, running, pre-stop, stopping, killed, post-stop.</summary>
+    public string State { get; }
+
+    public int? MainPid { get; }
+    public int? PreStartPid { get; }
+    public int? PostStartPid { get; }
+    public int? PreStopPid { get; }
+    public int? PostStopPid { get; }
+
+    /// <summary>Every live process as "KIND PID" (initctl status prints the same pairs).</summary>
+    public string[] Processes { get; }
+
+    public string? Description { get; }
+    public string? StartOn { get; }
+    public string? StopOn { get; }
+    public bool IsTask { get; }
+    public int RespawnCount { get; }
+
+    /// <summary>"main status=1", "pre-start signal=KILL", "respawn", or null when the job never failed.</summary>
+    public string? LastFailure { get; }
+
+    public string? ConfigPath { get; }
+
+    /// <summary>The job file changed on disk; the running instance still uses the old definition until it stops.</summary>
+    public bool ConfigurationChanged { get; }
+
+    /// <summary>Disabled by Disable-UpstartJob (persisted): events do not start it and Start-UpstartJob is refused.</summary>
+    public bool Disabled { get; }
+
+    /// <summary>False when the job has no instance at all (never started, or stopped and gone).</summary>
+    public bool HasInstance { get; }
+
+    /// <summary>"ssh" or "tty (tty1)": the target text used in confirmation prompts and messages.</summary>
+    public override string ToString() => Instance.Length == 0 ? Name : $"{Name} ({Instance})";
+
+    public int CompareTo(UpstartJob? other)
+    {
+        if (other is null)
+        {
+            return 1;
+        }
+
+        var byName = string.CompareOrdinal(Name, other.Name);
+        return byName != 0 ? byName : string.CompareOrdinal(Instance, other.Instance);
+    }
+
+    public int CompareTo(object? obj) => obj is UpstartJob job ? CompareTo(job) : 1;
+
+    private static int? PidOf(JobInfo info, string kind) =>
+        info.Processes.FirstOrDefault(p => p.Kind == kind) is { } process ? process.Pid : null;
+}

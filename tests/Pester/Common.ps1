@@ -1,0 +1,143 @@
+# Shared by the UpstartPS Pester suites: find the packaged module and the daemon, run a session
+# daemon on a private directory, write job files. Dot-source it inside BeforeAll, never at discovery.
+
+function Get-UpstartTestModulePath {
+    if ($env:UPSTARTPS_MODULE) { return $env:UPSTARTPS_MODULE }
+    Join-Path $PSScriptRoot '../../out/UpstartPS/UpstartPS.psd1'
+}
+
+function Get-UpstartTestHostPath {
+    if ($env:UPSTARTPS_HOST) { return $env:UPSTARTPS_HOST }
+    Join-Path $PSScriptRoot '../../src/UpstartHost/bin/Debug/net10.0/upstart-host'
+}
+
+function New-UpstartTestJob {
+    # Writes JOBDIR/NAME.conf (and NAME.override when -Override is given).
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [string] $Text,
+        [string] $Override
+    )
+    $null = New-Item -ItemType Directory -Path $Directory -Force
+    Set-Content -LiteralPath (Join-Path $Directory "$Name.conf") -Value $Text
+    if ($Override) {
+        Set-Content -LiteralPath (Join-Path $Directory "$Name.override") -Value $Override
+    }
+    Join-Path $Directory "$Name.conf"
+}
+
+function Start-UpstartTestDaemon {
+    <#
+        Starts `upstart-host --session` on JobDirectory with every directory private to the test: XDG
+        directories, logs and state under StateDirectory, and the socket under a short runtime directory
+        (sun_path holds about 108 bytes) at the place session discovery looks ($XDG_RUNTIME_DIR/upstartps/
+        control.sock). Waits until the daemon answers, points $env:UPSTARTPS_SOCKET at it, and returns an
+        object for Stop-UpstartTestDaemon. -ReloadDebounceMilliseconds stretches the daemon's inotify
+        quiet period so a test, not the watcher, decides when the configuration is re-read.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $JobDirectory,
+        [string] $StateDirectory = (Join-Path $TestDrive 'daemon'),
+        [int] $ReloadDebounceMilliseconds = 100
+    )
+
+    $runtime = Join-Path '/tmp' ('ups-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Path $runtime -Force
+    if ($IsLinux) { chmod 700 $runtime }
+    $saved = @{}
+    $private = @{
+        XDG_RUNTIME_DIR = $runtime
+        XDG_CONFIG_HOME = Join-Path $StateDirectory 'config'
+        XDG_STATE_HOME  = Join-Path $StateDirectory 'state'
+        XDG_DATA_HOME   = Join-Path $StateDirectory 'data'
+        XDG_CACHE_HOME  = Join-Path $StateDirectory 'cache'
+    }
+    foreach ($name in @($private.Keys) + 'UPSTARTPS_SOCKET') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    foreach ($name in $private.Keys) {
+        $null = New-Item -ItemType Directory -Path $private[$name] -Force
+        [Environment]::SetEnvironmentVariable($name, $private[$name])
+    }
+    [Environment]::SetEnvironmentVariable('UPSTARTPS_SOCKET', $null)
+
+    if (-not (Get-Module UpstartPS)) { Import-Module (Get-UpstartTestModulePath) -Force -Global }
+    $hostPath = Get-UpstartTestHostPath
+    if (-not (Test-Path $hostPath)) { throw "The daemon is not built: $hostPath (run ./build.ps1 -Task Build)." }
+    $socket = Join-Path $runtime 'upstartps/control.sock'
+    $logs = Join-Path $StateDirectory 'log'
+    $state = Join-Path $StateDirectory 'admin-state'
+    $settings = Join-Path $StateDirectory 'host.json'
+    $null = New-Item -ItemType Directory -Path $logs, $state -Force
+    @{ reloadDebounceMilliseconds = $ReloadDebounceMilliseconds } | ConvertTo-Json | Set-Content -LiteralPath $settings
+    $stdout = Join-Path $StateDirectory 'daemon.out'
+    $stderr = Join-Path $StateDirectory 'daemon.err'
+    $arguments = @('--session', '--confdir', $JobDirectory, '--socket', $socket, '--logdir', $logs, '--state-dir', $state, '--config', $settings)
+    $process = Start-Process -FilePath $hostPath -ArgumentList $arguments -RedirectStandardOutput $stdout -RedirectStandardError $stderr -PassThru
+
+    # Ready means it answers, not merely that the socket file exists.
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ($true) {
+        if ($process.HasExited) {
+            throw "The daemon exited with code $($process.ExitCode): $(Get-Content $stderr -Raw -ErrorAction SilentlyContinue)"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            throw "The daemon did not answer on $socket within 30 s: $(Get-Content $stderr -Raw -ErrorAction SilentlyContinue)"
+        }
+        if (Test-Path -LiteralPath $socket) {
+            try {
+                $null = Get-UpstartJob -SocketPath $socket -ErrorAction Stop
+                break
+            }
+            catch { Start-Sleep -Milliseconds 100 }
+        }
+        else { Start-Sleep -Milliseconds 100 }
+    }
+    $env:UPSTARTPS_SOCKET = $socket
+
+    [pscustomobject]@{
+        Process      = $process
+        Socket       = $socket
+        Runtime      = $runtime
+        LogDirectory = $logs
+        JobDirectory = $JobDirectory
+        Saved        = $saved
+    }
+}
+
+function Stop-UpstartTestDaemon {
+    # SIGTERM lets the daemon stop its jobs (pre-stop, kill timeout) so no process outlives the suite.
+    param($Daemon)
+    if (-not $Daemon) { return }
+    if (-not $Daemon.Process.HasExited) {
+        & kill -TERM $Daemon.Process.Id 2>$null
+        if (-not $Daemon.Process.WaitForExit(30000)) { $Daemon.Process.Kill($true) }
+    }
+    foreach ($name in $Daemon.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Daemon.Saved[$name]) }
+    Remove-Item -LiteralPath $Daemon.Runtime -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Wait-UpstartTestCondition {
+    # Polls a script block until it returns $true (for things with no event to wait on, like a log line appearing).
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 10)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Condition not met within $TimeoutSeconds s: $Condition" }
+        Start-Sleep -Milliseconds 100
+    }
+}
+
+function Register-UpstartShouldOperator {
+    # `Get-UpstartJob web | Should -BeInState running`: every job piped in must be in that state.
+    $test = {
+        param($ActualValue, [switch] $Negate, $ExpectedValue)
+        $jobs = @($ActualValue)
+        $inState = $jobs.Count -gt 0 -and @($jobs | Where-Object { $_.State -ne $ExpectedValue }).Count -eq 0
+        $succeeded = if ($Negate) { -not $inState } else { $inState }
+        $states = ($jobs | ForEach-Object { "$($_.Name)=$($_.State)" }) -join ', '
+        [pscustomobject]@{
+            Succeeded      = $succeeded
+            FailureMessage = if ($Negate) { "Expected no job in state '$ExpectedValue', got: $states" } else { "Expected every job in state '$ExpectedValue', got: $states" }
+        }
+    }
+    try { Add-ShouldOperator -Name BeInState -Test $test -ErrorAction Stop } catch { Write-Verbose "BeInState already registered: $_" }
+}

@@ -1,0 +1,129 @@
+# Finding the daemon, failing clearly when it is away, completion, and formats (local and deserialized).
+
+Describe 'Reaching the daemon' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        Import-Module (Get-UpstartTestModulePath) -Force
+        $nowhere = Join-Path $TestDrive 'nobody-listens.sock'
+    }
+
+    AfterAll {
+        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'terminates with DaemonNotRunning and says how to start one' {
+        { Get-UpstartJob -SocketPath $nowhere } | Should -Throw -ErrorId 'DaemonNotRunning,UpstartPS.Commands.GetUpstartJobCommand'
+        try { Get-UpstartJob -SocketPath $nowhere } catch { $record = $_ }
+        $record.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        $record.Exception.Message | Should -Match ([regex]::Escape($nowhere))
+        $record.Exception.Message | Should -Match 'upstart-host --session'
+    }
+
+    It 'terminates even for a cmdlet that writes errors per job' {
+        { 'a', 'b' | Stop-UpstartJob -SocketPath $nowhere -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'DaemonNotRunning,UpstartPS.Commands.StopUpstartJobCommand'
+    }
+
+    It 'reads the socket from UPSTARTPS_SOCKET' {
+        $saved = $env:UPSTARTPS_SOCKET
+        try {
+            $env:UPSTARTPS_SOCKET = $nowhere
+            { Get-UpstartJob } | Should -Throw -ExpectedMessage "*$nowhere*"
+        }
+        finally { $env:UPSTARTPS_SOCKET = $saved }
+    }
+
+    It 'refuses a socket that is not a daemon' {
+        $notASocket = Join-Path $TestDrive 'plain-file'
+        Set-Content -LiteralPath $notASocket -Value 'x'
+        { Get-UpstartJob -SocketPath $notASocket } | Should -Throw -ErrorId '*,UpstartPS.Commands.GetUpstartJobCommand'
+    }
+}
+
+Describe 'Completion and formats' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        $jobs = Join-Path $TestDrive 'init'
+        New-UpstartTestJob $jobs sleeper "description `"sleeps`"`nemits sleepy-event`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs slumber "exec sleep 3600" | Out-Null
+        Import-Module (Get-UpstartTestModulePath) -Force
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
+        Start-UpstartJob -Name sleeper
+    }
+
+    AfterAll {
+        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+        Stop-UpstartTestDaemon $daemon
+        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'finds the session daemon by itself when nothing names a socket' -Skip:(-not $IsLinux) {
+        $saved = $env:UPSTARTPS_SOCKET
+        try {
+            $env:UPSTARTPS_SOCKET = $null
+            (Get-UpstartJob -Name sleeper).State | Should -Be 'running'
+        }
+        finally { $env:UPSTARTPS_SOCKET = $saved }
+    }
+
+    It 'completes job names' {
+        $line = 'Start-UpstartJob -Name sl'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain 'sleeper'
+        $completions | Should -Contain 'slumber'
+    }
+
+    It 'completes event names, including the ones jobs emit' {
+        $line = 'Send-UpstartEvent -Name s'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain 'started'
+        $completions | Should -Contain 'sleepy-event'
+    }
+
+    It 'completes states' {
+        $line = 'Get-UpstartJob -State ru'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'running'
+    }
+
+    It 'formats jobs as a table by default' {
+        $table = Get-UpstartJob | Out-String
+        $table | Should -Match 'Name\s+Instance\s+Goal\s+State\s+PID'
+        $table | Should -Match 'sleeper'
+    }
+
+    It 'formats jobs as a list' {
+        $list = Get-UpstartJob sleeper | Format-List | Out-String
+        $list | Should -Match 'MainPid\s+:\s+\d+'
+        $list | Should -Match 'ConfigurationChanged'
+    }
+
+    It 'formats deserialized jobs, as remoting returns them, with the same views' {
+        $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-UpstartJob)))
+        $remote[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.UpstartPS.UpstartJob'
+        ($remote | Format-Table | Out-String) | Should -Match 'Name\s+Instance\s+Goal\s+State\s+PID'
+        ($remote | Format-List | Out-String) | Should -Match 'ConfigurationChanged'
+    }
+
+    It 'filters deserialized jobs by state string' {
+        $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-UpstartJob)))
+        ($remote | Where-Object State -eq 'running').Name | Should -Be 'sleeper'
+    }
+
+    It 'formats deserialized events with their time' {
+        $events = Watch-UpstartEvent -IncludeHistory -Timeout 1
+        $events | Should -Not -BeNullOrEmpty
+        $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($events))
+        ($remote | Format-Table | Out-String) | Should -Match '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}'
+    }
+
+    It 'converts jobs to JSON for other tools' {
+        $json = Get-UpstartJob sleeper | ConvertTo-Json | ConvertFrom-Json
+        $json.State | Should -Be 'running'
+        $json.MainPid | Should -BeGreaterThan 0
+    }
+
+    It 'sorts jobs by name' {
+        $names = (Get-UpstartJob | Sort-Object).Name
+        $names | Should -Be ($names | Sort-Object)
+    }
+}

@@ -1,0 +1,150 @@
+# Events and logs against a real session daemon: Send-UpstartEvent, Watch-UpstartEvent, Get-UpstartLog.
+
+Describe 'Event and log cmdlets' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        $jobs = Join-Path $TestDrive 'init'
+        New-UpstartTestJob $jobs on-deploy "start on deploy`ntask`nexec sh -c 'echo deployed `$VERSION to `$SLOT'" | Out-Null
+        New-UpstartTestJob $jobs talker "exec sh -c 'echo hello from talker; sleep 3600'" | Out-Null
+        New-UpstartTestJob $jobs chatter "exec sh -c 'echo first; sleep 1; echo second; sleep 3600'" | Out-Null
+        New-UpstartTestJob $jobs doomed "start on doom`ntask`nexec false" | Out-Null
+        $modulePath = Get-UpstartTestModulePath
+        Import-Module $modulePath -Force
+        Register-UpstartShouldOperator
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
+    }
+
+    AfterAll {
+        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+        Stop-UpstartTestDaemon $daemon
+        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+    }
+
+    Context 'Send-UpstartEvent' {
+        It 'emits an event with a hashtable environment and waits for the job it starts' {
+            Send-UpstartEvent -Name deploy -Environment @{ VERSION = '1.4.2'; SLOT = 'blue' }
+            Wait-UpstartTestCondition { (Get-UpstartLog -Name on-deploy -Tail 5).Line -contains 'deployed 1.4.2 to blue' }
+            Get-UpstartJob on-deploy | Should -BeInState waiting
+        }
+
+        It 'takes KEY=VALUE strings and writes the event with -PassThru' {
+            $sent = Send-UpstartEvent deploy 'VERSION=2.0', 'SLOT=green' -PassThru
+            $sent.PSObject.TypeNames[0] | Should -Be 'UpstartPS.UpstartEvent'
+            $sent.Name | Should -Be 'deploy'
+            $sent.Environment | Should -Be @('VERSION=2.0', 'SLOT=green')
+        }
+
+        It 'sends nothing with -WhatIf' {
+            $before = @(Get-UpstartLog -Name on-deploy -Tail 100).Count
+            Send-UpstartEvent -Name deploy -Environment 'VERSION=whatif' -WhatIf
+            Start-Sleep -Milliseconds 500
+            (Get-UpstartLog -Name on-deploy -Tail 100).Line | Should -Not -Contain 'deployed whatif to '
+            @(Get-UpstartLog -Name on-deploy -Tail 100).Count | Should -Be $before
+        }
+
+        It 'writes EventFailed when a job the event started fails' {
+            Send-UpstartEvent -Name doom -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'EventFailed,UpstartPS.Commands.SendUpstartEventCommand'
+        }
+
+        It 'returns at once with -NoWait' {
+            Send-UpstartEvent -Name doom -NoWait -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+        }
+
+        It 'writes InvalidEnvironment for a malformed entry' {
+            Send-UpstartEvent -Name deploy -Environment '=oops' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'InvalidEnvironment,UpstartPS.Commands.SendUpstartEventCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+    }
+
+    Context 'Watch-UpstartEvent' {
+        It 'writes live events until -Count' {
+            $watcher = Start-ThreadJob -ScriptBlock {
+                Import-Module $using:modulePath
+                Watch-UpstartEvent -Name deploy -Count 1 -Timeout 30
+            }
+            # The watcher subscribes asynchronously: keep emitting until it has seen one.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($watcher.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) {
+                Send-UpstartEvent -Name deploy -Environment 'VERSION=watched', 'SLOT=x' -NoWait
+                Start-Sleep -Milliseconds 200
+            }
+            $seen = Receive-Job $watcher -Wait -AutoRemoveJob
+            $seen | Should -HaveCount 1
+            $seen.Name | Should -Be 'deploy'
+            $seen.Environment | Should -Contain 'VERSION=watched'
+        }
+
+        It 'ends quietly at -Timeout' {
+            $elapsed = Measure-Command { Watch-UpstartEvent -Name 'never-emitted' -Timeout 1 -ErrorVariable err }
+            $err | Should -BeNullOrEmpty
+            $elapsed.TotalSeconds | Should -BeLessThan 10
+        }
+
+        It 'replays recent events with -IncludeHistory' {
+            $history = Watch-UpstartEvent -IncludeHistory -Name deploy -Timeout 2
+            $history.Environment | Should -Contain 'VERSION=1.4.2'
+        }
+
+        It 'writes state changes of one job with -Job' {
+            Start-UpstartJob -Name talker
+            $changes = Watch-UpstartEvent -IncludeHistory -Job talker -Timeout 2
+            $changes | Where-Object Kind -eq 'state' | Select-Object -ExpandProperty State | Should -Contain 'running'
+            $changes.Job | Where-Object { $_ } | Should -Not -Contain 'on-deploy'
+        }
+    }
+
+    Context 'Get-UpstartLog' {
+        BeforeAll {
+            Start-UpstartJob -Name talker, chatter
+            Wait-UpstartTestCondition { (Get-UpstartLog chatter -Tail 10).Line -contains 'second' }
+        }
+
+        It 'writes log lines as objects with time, job, instance and line' {
+            $line = Get-UpstartLog -Name talker -Tail 1
+            $line.PSObject.TypeNames[0] | Should -Be 'UpstartPS.UpstartLogLine'
+            $line.Line | Should -Be 'hello from talker'
+            $line.Job | Should -Be 'talker'
+            $line.Instance | Should -Be ''
+            $line.Time | Should -BeOfType [datetime]
+        }
+
+        It 'honours -Tail' {
+            (Get-UpstartLog -Name chatter -Tail 1).Line | Should -Be 'second'
+            (Get-UpstartLog -Name chatter -Tail 2).Line | Should -Be @('first', 'second')
+        }
+
+        It 'reads several jobs into one stream in time order' {
+            $lines = Get-UpstartLog -Name talker, chatter -Tail 10
+            $lines.Job | Sort-Object -Unique | Should -Be @('chatter', 'talker')
+            $times = $lines.Time
+            ($times | Sort-Object) | Should -Be $times
+        }
+
+        It 'takes jobs from the pipeline' {
+            (Get-UpstartJob talker | Get-UpstartLog -Tail 1).Line | Should -Be 'hello from talker'
+        }
+
+        It 'follows a log with -Wait until the pipeline stops it' {
+            $follower = Start-ThreadJob -ScriptBlock {
+                Import-Module $using:modulePath
+                Get-UpstartLog -Name on-deploy -Tail 0 -Wait | Select-Object -First 1
+            }
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($follower.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) {
+                Send-UpstartEvent -Name deploy -Environment 'VERSION=followed', 'SLOT=y'
+                Start-Sleep -Milliseconds 200
+            }
+            $line = Receive-Job $follower -Wait -AutoRemoveJob
+            $line.Line | Should -Be 'deployed followed to y'
+        }
+
+        It 'formats log lines as a table' {
+            $table = Get-UpstartLog -Name talker -Tail 1 | Format-Table | Out-String
+            $table | Should -Match 'Job'
+            $table | Should -Match 'hello from talker'
+        }
+    }
+}

@@ -1,0 +1,244 @@
+# The job cmdlets against a real session daemon: selection, lifecycle, pipeline, -WhatIf, errors.
+
+Describe 'Job cmdlets' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        $jobs = Join-Path $TestDrive 'init'
+        New-UpstartTestJob $jobs sleeper "description `"sleeps`"`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs web "exec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs web-admin "exec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs chained "start on started sleeper`nstop on stopping sleeper`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs tty "instance `$TTY`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
+        New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; while true; do sleep 1; done'" | Out-Null
+        Import-Module (Get-UpstartTestModulePath) -Force
+        Register-UpstartShouldOperator
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
+
+        function Reset-Jobs {
+            Get-UpstartJob | Where-Object Disabled | Enable-UpstartJob
+            Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20
+        }
+    }
+
+    AfterAll {
+        Stop-UpstartTestDaemon $daemon
+        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+    }
+
+    Context 'Get-UpstartJob' {
+        It 'returns every job as an UpstartJob with string goal and state' {
+            $all = Get-UpstartJob
+            $all.Name | Should -Contain 'sleeper'
+            $all.Name | Should -Contain 'web-admin'
+            $sleeper = $all | Where-Object Name -eq 'sleeper'
+            $sleeper.PSObject.TypeNames[0] | Should -Be 'UpstartPS.UpstartJob'
+            $sleeper.Goal | Should -BeOfType [string]
+            $sleeper.State | Should -Be 'waiting'
+            $sleeper.Description | Should -Be 'sleeps'
+            $sleeper.ConfigPath | Should -Be (Join-Path $jobs 'sleeper.conf')
+        }
+
+        It 'selects by wildcard' {
+            (Get-UpstartJob -Name web*).Name | Sort-Object | Should -Be @('web', 'web-admin')
+        }
+
+        It 'is silent when a wildcard matches nothing' {
+            $result = Get-UpstartJob -Name 'nothing*' -ErrorVariable err
+            $result | Should -BeNullOrEmpty
+            $err | Should -BeNullOrEmpty
+        }
+
+        It 'writes NoJobFoundForGivenName for a literal name and goes on' {
+            $result = Get-UpstartJob -Name ghost, web -ErrorVariable err -ErrorAction SilentlyContinue
+            $result.Name | Should -Be 'web'
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'NoJobFoundForGivenName,UpstartPS.Commands.GetUpstartJobCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].TargetObject | Should -Be 'ghost'
+            $err[0].Exception.JobName | Should -Be 'ghost'
+        }
+
+        It 'takes names from the pipeline' {
+            ('web', 'sleeper' | Get-UpstartJob).Name | Should -Be @('web', 'sleeper')
+        }
+
+        It 'filters by state' {
+            Get-UpstartJob -State running | Should -BeNullOrEmpty
+            (Get-UpstartJob -State waiting).Name | Should -Contain 'web'
+        }
+
+        It 'works with Where-Object on the state string' {
+            (Get-UpstartJob | Where-Object State -eq 'waiting').Name | Should -Contain 'sleeper'
+        }
+    }
+
+    Context 'Start-UpstartJob and Stop-UpstartJob' {
+        AfterEach { Reset-Jobs }
+
+        It 'starts a job and waits until it is running' {
+            $job = Start-UpstartJob -Name web -PassThru
+            $job.State | Should -Be 'running'
+            $job.Goal | Should -Be 'start'
+            $job.MainPid | Should -BeGreaterThan 0
+            Test-UpstartJob web -State running | Should -BeTrue
+            Get-UpstartJob web | Should -BeInState running
+        }
+
+        It 'writes nothing without -PassThru' {
+            Start-UpstartJob -Name web | Should -BeNullOrEmpty
+        }
+
+        It 'treats starting a running job as success' {
+            Start-UpstartJob -Name web
+            Start-UpstartJob -Name web -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+        }
+
+        It 'stops a job, and stopping a stopped job is success' {
+            Start-UpstartJob -Name web
+            (Stop-UpstartJob -Name web -PassThru).State | Should -Be 'waiting'
+            Stop-UpstartJob -Name web -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+        }
+
+        It 'changes nothing with -WhatIf' {
+            Start-UpstartJob -Name web -WhatIf
+            (Get-UpstartJob web).State | Should -Be 'waiting'
+        }
+
+        It 'starts what Get-UpstartJob selects through the pipeline' {
+            $started = Get-UpstartJob web* | Start-UpstartJob -PassThru
+            $started | Should -HaveCount 2
+            $started.State | Should -Be @('running', 'running')
+        }
+
+        It 'acts on every job a wildcard selects' {
+            Start-UpstartJob -Name 'web*'
+            Get-UpstartJob -Name web* | Should -HaveCount 2
+            Get-UpstartJob -Name web* | Should -BeInState running
+        }
+
+        It 'takes objects with a Name property, as Import-Csv writes them' {
+            $rows = 'Name', 'web', 'sleeper' | ConvertFrom-Csv
+            ($rows | Start-UpstartJob -PassThru).Name | Should -Be @('web', 'sleeper')
+        }
+
+        It 'returns at once with -NoWait and Wait-UpstartJob waits' {
+            Start-UpstartJob -Name web -NoWait
+            (Wait-UpstartJob -Name web -State running -Timeout 10 -PassThru).State | Should -Be 'running'
+        }
+
+        It 'writes JobFailedToStart per job and goes on with the others' {
+            $result = 'failing', 'web' | Start-UpstartJob -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+            $result.Name | Should -Be 'web'
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobFailedToStart,UpstartPS.Commands.StartUpstartJobCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'OpenError'
+        }
+
+        It 'writes NoJobFoundForGivenName for a missing job, terminating only with -ErrorAction Stop' {
+            Start-UpstartJob -Name ghost -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'NoJobFoundForGivenName,UpstartPS.Commands.StartUpstartJobCommand'
+            { Start-UpstartJob -Name ghost -ErrorAction Stop } | Should -Throw -ErrorId 'NoJobFoundForGivenName,UpstartPS.Commands.StartUpstartJobCommand'
+        }
+
+        It 'refuses a malformed environment before acting' {
+            { Start-UpstartJob -Name web -Environment 'bad key=1' } | Should -Throw -ErrorId 'InvalidEnvironment,UpstartPS.Commands.StartUpstartJobCommand'
+            (Get-UpstartJob web).State | Should -Be 'waiting'
+        }
+
+        It 'starts instances from strings or a hashtable and stops one of them' {
+            Start-UpstartJob -Name tty -Environment 'TTY=tty1'
+            Start-UpstartJob -Name tty -Environment @{ TTY = 'tty2' }
+            (Get-UpstartJob tty).Instance | Sort-Object | Should -Be @('tty1', 'tty2')
+            Get-UpstartJob tty -Instance tty2 | Stop-UpstartJob
+            (Get-UpstartJob tty -State running).Instance | Should -Be 'tty1'
+        }
+    }
+
+    Context 'Restart-UpstartJob' {
+        AfterEach { Reset-Jobs }
+
+        It 'restarts a running job with a new main process' {
+            $before = Start-UpstartJob -Name web -PassThru
+            $after = Restart-UpstartJob -Name web -PassThru
+            $after.State | Should -Be 'running'
+            $after.MainPid | Should -Not -Be $before.MainPid
+        }
+
+        It 'starts a job that was not running, as Restart-Service does' {
+            (Restart-UpstartJob -Name web -PassThru).State | Should -Be 'running'
+        }
+
+        It 'changes nothing with -WhatIf' {
+            $before = Start-UpstartJob -Name web -PassThru
+            Restart-UpstartJob -Name web -WhatIf
+            (Get-UpstartJob web).MainPid | Should -Be $before.MainPid
+        }
+
+        It 'restarts deserialized jobs, which bind by property name' {
+            Start-UpstartJob -Name web
+            $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-UpstartJob web)))
+            $remote.PSObject.TypeNames[0] | Should -Be 'Deserialized.UpstartPS.UpstartJob'
+            ($remote | Restart-UpstartJob -PassThru).State | Should -Be 'running'
+        }
+    }
+
+    Context 'Update-UpstartJob' {
+        AfterEach { Reset-Jobs }
+
+        It 'sends a running job its reload signal' {
+            Start-UpstartJob -Name hupper
+            Update-UpstartJob -Name hupper -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            Wait-UpstartTestCondition { (Get-UpstartLog hupper -Tail 20).Line -contains 'reloaded' }
+        }
+
+        It 'writes JobNotRunning for a stopped job' {
+            Update-UpstartJob -Name web -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobNotRunning,UpstartPS.Commands.UpdateUpstartJobCommand'
+        }
+    }
+
+    Context 'Disable-UpstartJob and Enable-UpstartJob' {
+        AfterEach { Reset-Jobs }
+
+        It 'disables a job so it cannot be started, then enables it again' {
+            (Disable-UpstartJob -Name web -PassThru).Disabled | Should -BeTrue
+            Start-UpstartJob -Name web -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -Not -BeNullOrEmpty
+            (Get-UpstartJob web).State | Should -Be 'waiting'
+            Test-UpstartJob web -Disabled $true | Should -BeTrue
+
+            (Enable-UpstartJob -Name web -PassThru).Disabled | Should -BeFalse
+            (Start-UpstartJob -Name web -PassThru).State | Should -Be 'running'
+        }
+
+        It 'changes nothing with -WhatIf' {
+            Disable-UpstartJob -Name web -WhatIf
+            (Get-UpstartJob web).Disabled | Should -BeFalse
+        }
+    }
+
+    Context 'Wait-UpstartJob and Test-UpstartJob' {
+        AfterEach { Reset-Jobs }
+
+        It 'waits for a job started by another job''s event' {
+            Start-UpstartJob -Name sleeper
+            (Wait-UpstartJob -Name chained -Timeout 10 -PassThru).State | Should -Be 'running'
+        }
+
+        It 'writes WaitTimedOut when the state is not reached in time' {
+            Wait-UpstartJob -Name web -State running -Timeout 1 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'WaitTimedOut,UpstartPS.Commands.WaitUpstartJobCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        }
+
+        It 'answers true or false, never an error' {
+            Test-UpstartJob -Name web | Should -BeTrue
+            Test-UpstartJob -Name web -State running | Should -BeFalse
+            Test-UpstartJob -Name ghost -ErrorVariable err | Should -BeFalse
+            $err | Should -BeNullOrEmpty
+        }
+    }
+}

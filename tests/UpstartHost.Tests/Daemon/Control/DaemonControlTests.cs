@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Upstart.JobFiles.Loading;
+using UpstartHost.Configuration;
+using UpstartHost.Control;
+using UpstartHost.Hosting;
+using UpstartHost.State;
+using UpstartPS.Protocol.Client;
+
+namespace UpstartHost.Tests.Daemon.Control;
+
+public sealed class DaemonControlTests : IDisposable
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("upstartps-control-");
+    private readonly FakeEngine engine = new();
+    private JobCatalog disk = TestCatalogs.Of(TestCatalogs.Job("web", "startup"), TestCatalogs.Job("task1"), TestCatalogs.Job("tty", "startup"));
+
+    public void Dispose() => dir.Delete(true);
+
+    private (DaemonControl Control, JobConfiguration Config, AdminStateStore Store) Build()
+    {
+        var store = new AdminStateStore(dir.FullName, NullLogger.Instance);
+        store.Load();
+        var config = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => disk);
+        var settings = DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile(), DaemonPaths.ForSession(_ => null, dir.FullName, 1));
+        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), settings);
+        return (control, config, store);
+    }
+
+    [Fact]
+    public async Task A_disabled_job_is_refused_with_a_clear_message_and_not_started_by_events()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        await control.SetEnabledAsync("web", false, default);
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync("web", [], true, default));
+        Assert.Equal("Job is disabled: web (enable it first)", e.Message);
+        Assert.Null(engine.Applied!.Jobs["web"].StartOn);
+        Assert.NotNull(engine.Applied.Jobs["tty"].StartOn);
+        Assert.True((await control.StatusAsync("web", null, default)).Single().Disabled);
+
+        await control.SetEnabledAsync("web", true, default);
+        Assert.NotNull(engine.Applied!.Jobs["web"].StartOn);
+        Assert.Equal("running", (await control.StartAsync("web", [], true, default)).State);
+    }
+
+    [Fact]
+    public async Task An_admin_stop_is_persisted_and_masks_start_on_until_an_admin_starts_the_job()
+    {
+        var (control, config, store) = Build();
+        await config.ReloadAsync(false);
+        await control.StartAsync("web", [], true, default);
+        await control.StopAsync("web", [], true, default);
+        Assert.Contains("web", store.Current.Stopped);
+        Assert.Null(engine.Applied!.Jobs["web"].StartOn);
+
+        // A new daemon (same state dir) still suppresses the boot events for it.
+        var (_, config2, store2) = Build();
+        await config2.ReloadAsync(false);
+        Assert.Contains("web", store2.Current.Stopped);
+        Assert.Null(engine.Applied!.Jobs["web"].StartOn);
+
+        await control.StartAsync("web", [], true, default);
+        Assert.DoesNotContain("web", store.Current.Stopped);
+        Assert.NotNull(engine.Applied!.Jobs["web"].StartOn);
+    }
+
+    [Fact]
+    public async Task Status_reports_the_start_on_of_the_file_even_when_masked()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        await control.SetEnabledAsync("web", false, default);
+        Assert.Equal("startup", (await control.StatusAsync("web", null, default)).Single().StartOn);
+    }
+
+    [Fact]
+    public async Task Engine_errors_become_initctl_messages_with_stable_codes()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        var unknown = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync("nope", [], true, default));
+        Assert.Equal((UpstartErrorCode.UnknownJob, "Unknown job: nope"), (unknown.Code, unknown.Message));
+        await control.StartAsync("web", [], true, default);
+        var again = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync("web", [], true, default));
+        Assert.Equal((UpstartErrorCode.AlreadyRunning, "Job is already running: web"), (again.Code, again.Message));
+        var notRunning = await Assert.ThrowsAsync<UpstartException>(() => control.ReloadAsync("task1", [], default));
+        Assert.Equal(UpstartErrorCode.JobNotRunning, notRunning.Code);
+    }
+
+    [Fact]
+    public async Task Status_accepts_wildcards_and_an_unknown_plain_name_is_an_error()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        Assert.Equal(["task1", "tty"], (await control.StatusAsync("t*", null, default)).Select(j => j.Name));
+        Assert.Empty(await control.StatusAsync("z*", null, default));
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.StatusAsync("zzz", null, default));
+        Assert.Equal("Unknown job: zzz", e.Message);
+    }
+
+    [Fact]
+    public async Task Reload_configuration_dry_run_reports_changes_without_applying_them()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        var applied = engine.ApplyCount;
+        disk = TestCatalogs.Of(TestCatalogs.Job("web", "startup"), TestCatalogs.Job("new"));
+        var change = await control.ReloadConfigurationAsync(dryRun: true, default);
+        Assert.Equal(["new"], change.Added);
+        Assert.Equal(["task1", "tty"], change.Removed);
+        Assert.Equal(applied, engine.ApplyCount);
+        Assert.Equal(3, config.Catalog.Jobs.Count);
+
+        await control.ReloadConfigurationAsync(dryRun: false, default);
+        Assert.Equal(["new", "web"], engine.Applied!.Jobs.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Emit_rejects_environment_that_is_not_KEY_VALUE()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.EmitAsync("ev", ["novalue"], true, default));
+        Assert.Equal("Env must be KEY=VALUE pairs", e.Message);
+        await control.EmitAsync("ev", ["A=1"], true, default);
+        Assert.Equal(["ev A=1"], engine.Emitted);
+    }
+
+    [Fact]
+    public void Log_priority_accepts_Upstarts_names_only()
+    {
+        var (control, _, _) = Build();
+        Assert.Equal("message", control.LogPriority(null));
+        Assert.Equal("debug", control.LogPriority("debug"));
+        Assert.Throws<UpstartException>(() => control.LogPriority("loud"));
+        Assert.Equal("debug", control.LogPriority(null));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Upstart.JobFiles.Loading;
+using UpstartHost.Engine;
+
+namespace UpstartHost.Tests.Daemon.Control;
+
+/// <summary>
+/// A stand-in engine for the daemon's own logic: jobs are running or not, events are recorded, and the
+/// last catalog applied is kept so tests can see what the engine was told (e.g. masked `start on`).
+/// </summary>
+internal sealed class FakeEngine : IEngineControl
+{
+    private readonly ConcurrentDictionary<string, string> states = new(StringComparer.Ordinal);
+
+    public JobCatalog? Applied { get; private set; }
+
+    public int ApplyCount { get; private set; }
+
+    public ConcurrentQueue<string> Emitted { get; } = new();
+
+    public event Action<EngineNotification>? Notification;
+
+    public void Raise(EngineNotification n) => Notification?.Invoke(n);
+
+    public Task<IReadOnlyList<JobSnapshot>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<JobSnapshot>>([.. (Applied?.Jobs.Keys ?? []).Order(StringComparer.Ordinal).Select(Snapshot)]);
+
+    public Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default)
+    {
+        Known(job);
+        if (states.GetValueOrDefault(job) == "running")
+        {
+            throw new EngineException(EngineError.AlreadyRunning, $"Job is already running: {job}");
+        }
+
+        states[job] = "running";
+        return Task.FromResult(Snapshot(job));
+    }
+
+    public Task<JobSnapshot> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default)
+    {
+        Known(job);
+        if (states.GetValueOrDefault(job) != "running")
+        {
+            throw new EngineException(EngineError.UnknownInstance, "Unknown instance: ");
+        }
+
+        states[job] = "waiting";
+        return Task.FromResult(Snapshot(job));
+    }
+
+    public Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default)
+    {
+        Known(job);
+        states[job] = "running";
+        return Task.FromResult(Snapshot(job));
+    }
+
+    public Task<JobSnapshot> ReloadAsync(string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default)
+    {
+        Known(job);
+        return states.GetValueOrDefault(job) == "running"
+            ? Task.FromResult(Snapshot(job))
+            : throw new EngineException(EngineError.JobNotRunning, $"Job is not running: {job}");
+    }
+
+    public Task EmitAsync(string name, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default)
+    {
+        Emitted.Enqueue(environment.Count == 0 ? name : name + " " + string.Join(' ', environment));
+        if (Applied is not null)
+        {
+            foreach (var job in Applied.Jobs.Values.Where(j => j.StartOn?.EventNames().Contains(name) == true))
+            {
+                states[job.Name] = "running";
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ApplyCatalogAsync(JobCatalog catalog, CancellationToken cancellationToken = default)
+    {
+        Applied = catalog;
+        ApplyCount++;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAllAsync(CancellationToken cancellationToken = default)
+    {
+        states.Clear();
+        return Task.CompletedTask;
+    }
+
+    private void Known(string job)
+    {
+        if (Applied is null || !Applied.Jobs.ContainsKey(job))
+        {
+            throw new EngineException(EngineError.UnknownJob, $"Unknown job: {job}");
+        }
+    }
+
+    private JobSnapshot Snapshot(string job)
+    {
+        var running = states.GetValueOrDefault(job) == "running";
+        return new JobSnapshot(job, "", running ? "start" : "stop", running ? "running" : "waiting",
+            running ? [new ProcessSnapshot("main", 4242)] : [], null, null, null, false, 0, null, null, running);
+    }
+}

@@ -1,0 +1,75 @@
+using UpstartCtl;
+
+namespace UpstartHost.Tests.Daemon.Ctl;
+
+public class CtlArgumentsTests
+{
+    [Fact]
+    public void Options_may_come_before_or_after_the_command()
+    {
+        var a = CtlArguments.Parse("initctl", ["-q", "start", "web", "PORT=80", "--no-wait", "--socket", "/s"]);
+        Assert.Equal("start", a.Command);
+        Assert.Equal(["web", "PORT=80"], a.Words);
+        Assert.True(a.Quiet);
+        Assert.True(a.NoWait);
+        Assert.Equal("/s", a.SocketPath);
+    }
+
+    [Theory]
+    [InlineData("start")]
+    [InlineData("stop")]
+    [InlineData("restart")]
+    [InlineData("reload")]
+    [InlineData("status")]
+    public void A_link_name_is_the_command(string link)
+    {
+        var a = CtlArguments.Parse(link, ["ssh"]);
+        Assert.Equal(link, a.Command);
+        Assert.Equal(["ssh"], a.Words);
+    }
+
+    [Fact]
+    public void System_and_session_select_the_daemon()
+    {
+        Assert.True(CtlArguments.Parse("initctl", ["--system", "list"]).System);
+        Assert.False(CtlArguments.Parse("initctl", ["--session", "list"]).System);
+        Assert.Null(CtlArguments.Parse("initctl", ["list"]).System);
+    }
+
+    [Fact]
+    public void Check_config_ignored_events_are_comma_separated() =>
+        Assert.Equal(["a", "b"], CtlArguments.Parse("initctl", ["check-config", "-i", "a,b"]).IgnoredEvents);
+
+    [Fact]
+    public void An_unknown_option_is_a_usage_error() =>
+        Assert.Throws<CtlUsageException>(() => CtlArguments.Parse("initctl", ["--frobnicate"]));
+
+    [Fact]
+    public async Task Missing_job_name_prints_initctls_two_lines_and_exits_1()
+    {
+        var previous = Environment.GetEnvironmentVariable("UPSTART_JOB");
+        Environment.SetEnvironmentVariable("UPSTART_JOB", null);
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var socket = Path.Combine(Path.GetTempPath(), $"none-{Guid.NewGuid():N}.sock");
+            var rc = await UpstartCtl.Ctl.RunAsync("start", ["--socket", socket], output, error);
+            Assert.Equal(1, rc);
+            Assert.StartsWith("start: ", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("UPSTART_JOB", previous);
+        }
+    }
+
+    [Fact]
+    public async Task No_command_is_a_usage_error_naming_the_program()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(1, await UpstartCtl.Ctl.RunAsync("initctl", [], output, error));
+        Assert.Equal("initctl: missing command\nTry `initctl --help' for more information.\n", error.ToString());
+    }
+}

@@ -1,0 +1,47 @@
+using UpstartCtl.Formatting;
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartHost.Tests.Daemon.Ctl;
+
+public class StatusLineTests
+{
+    private static JobInfo Job(string name, string instance, string goal, string state, params (string Kind, int Pid)[] processes) => new()
+    {
+        Name = name,
+        Instance = instance,
+        Goal = goal,
+        State = state,
+        HasInstance = true,
+        Processes = [.. processes.Select(p => new ProcessInfo(p.Kind, p.Pid))],
+    };
+
+    [Fact]
+    public void A_running_service_shows_its_main_process() =>
+        Assert.Equal("ssh start/running, process 1141", StatusLine.Format(Job("ssh", "", "start", "running", ("main", 1141))));
+
+    [Fact]
+    public void An_instance_with_a_post_start_process_gets_a_second_line() =>
+        Assert.Equal("tty (tty1) start/post-start, process 1234\n\tpost-start process 1357",
+            StatusLine.Format(Job("tty", "tty1", "start", "post-start", ("post-start", 1357), ("main", 1234))));
+
+    [Fact]
+    public void Without_a_main_process_the_first_other_one_is_named_in_brackets() =>
+        Assert.Equal("test start/post-start, (post-start) process 2137", StatusLine.Format(Job("test", "", "start", "post-start", ("post-start", 2137))));
+
+    [Fact]
+    public void Pre_stop_follows_main() =>
+        Assert.Equal("drogo (foo) stop/pre-stop, process 6312\n\tpre-stop process 8609",
+            StatusLine.Format(Job("drogo", "foo", "stop", "pre-stop", ("main", 6312), ("pre-stop", 8609))));
+
+    [Fact]
+    public void Pre_start_is_shown_like_main() =>
+        Assert.Equal("job start/pre-start, process 902", StatusLine.Format(Job("job", "", "start", "pre-start", ("pre-start", 902))));
+
+    [Fact]
+    public void A_class_with_no_instance_is_stop_waiting() =>
+        Assert.Equal("bar stop/waiting", StatusLine.Format(new JobInfo { Name = "bar" }));
+
+    [Fact]
+    public void An_instance_with_no_live_process_has_no_suffix() =>
+        Assert.Equal("bar start/starting", StatusLine.Format(Job("bar", "", "start", "starting")));
+}

@@ -1,0 +1,109 @@
+using UpstartHost.Hosting;
+
+namespace UpstartHost.Tests.Daemon.Hosting;
+
+public class DaemonSettingsTests
+{
+    private static readonly Dictionary<string, string> NoXdg = [];
+
+    private static DaemonPaths Session(Dictionary<string, string> env) =>
+        DaemonPaths.ForSession(k => env.GetValueOrDefault(k), "/home/u", 1000);
+
+    [Fact]
+    public void Session_defaults_follow_the_XDG_directories_in_Upstarts_order()
+    {
+        var p = Session(NoXdg);
+        Assert.Equal(["/home/u/.config/upstart", "/home/u/.init", "/etc/xdg/upstart", "/usr/share/upstart/sessions"], p.ConfDirs);
+        Assert.Equal("/home/u/.cache/upstart", p.LogDir);
+        Assert.Equal("/home/u/.local/state/upstartps", p.StateDir);
+        Assert.Equal("/home/u/.config/upstartps/host.json", p.SettingsFile);
+    }
+
+    [Fact]
+    public void Session_socket_falls_back_to_a_private_temp_directory_without_XDG_RUNTIME_DIR()
+    {
+        Assert.Equal("/tmp/upstartps-1000/control.sock", Session(NoXdg).SocketPath);
+        Assert.Equal("/run/user/1000/upstartps/control.sock", Session(new() { ["XDG_RUNTIME_DIR"] = "/run/user/1000" }).SocketPath);
+    }
+
+    [Fact]
+    public void Relative_XDG_values_are_ignored_as_the_specification_requires()
+    {
+        var p = Session(new() { ["XDG_CONFIG_HOME"] = "rel", ["XDG_CACHE_HOME"] = "/c", ["XDG_CONFIG_DIRS"] = "/x:rel:/y" });
+        Assert.Equal(["/home/u/.config/upstart", "/home/u/.init", "/x/upstart", "/y/upstart", "/usr/share/upstart/sessions"], p.ConfDirs);
+        Assert.Equal("/c/upstart", p.LogDir);
+    }
+
+    [Fact]
+    public void System_defaults_are_Upstarts()
+    {
+        var p = DaemonPaths.ForSystem();
+        Assert.Equal(["/etc/init"], p.ConfDirs);
+        Assert.Equal("/run/upstartps/control.sock", p.SocketPath);
+        Assert.Equal("/var/lib/upstartps", p.StateDir);
+    }
+
+    [Fact]
+    public void Command_line_beats_settings_file_beats_defaults()
+    {
+        var file = new HostSettingsFile { LogDir = "/file/log", Socket = "/file/s.sock", AdminGroup = "ops", ConfDirs = ["/file/init"] };
+        var s = DaemonSettings.Resolve(HostCommandLine.Parse(["--logdir", "/cli/log"]), file, Session(NoXdg));
+        Assert.Equal("/cli/log", s.LogDir);
+        Assert.Equal("/file/s.sock", s.SocketPath);
+        Assert.Equal(["/file/init"], s.ConfDirs);
+        Assert.Equal("/home/u/.local/state/upstartps", s.StateDir);
+        Assert.Equal("ops", s.AdminGroup);
+        Assert.Equal(AuthorizationMode.Session, s.Authorization);
+    }
+
+    [Fact]
+    public void The_default_boot_sequence_ends_in_runlevel_2()
+    {
+        var s = DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile(), Session(NoXdg));
+        Assert.Equal(
+            ["startup", "virtual-filesystems", "local-filesystems", "remote-filesystems", "filesystem", "static-network-up", "runlevel RUNLEVEL=2 PREVLEVEL=N"],
+            s.BootEvents.Select(e => e.ToString()));
+        Assert.Equal(["RUNLEVEL=0", "PREVLEVEL=2"], s.ShutdownEvents.Single().Environment);
+    }
+
+    [Fact]
+    public void Startup_event_renames_the_first_event_and_no_startup_event_clears_the_sequence()
+    {
+        var renamed = DaemonSettings.Resolve(HostCommandLine.Parse(["--startup-event", "boot"]), new HostSettingsFile(), Session(NoXdg));
+        Assert.Equal("boot", renamed.BootEvents[0].Name);
+        Assert.Equal(7, renamed.BootEvents.Count);
+        var none = DaemonSettings.Resolve(HostCommandLine.Parse(["--no-startup-event"]), new HostSettingsFile(), Session(NoXdg));
+        Assert.Empty(none.BootEvents);
+    }
+
+    [Fact]
+    public void A_boot_event_with_a_word_that_is_not_KEY_VALUE_is_refused() =>
+        Assert.Throws<HostUsageException>(() => BootEvent.Parse("runlevel 2"));
+
+    [Fact]
+    public void Settings_file_is_read_with_comments_and_rejects_unknown_members()
+    {
+        var dir = Directory.CreateTempSubdirectory("upstartps-settings-");
+        try
+        {
+            var good = Path.Combine(dir.FullName, "good.json");
+            File.WriteAllText(good, """
+                // operator notes
+                { "logDir": "/x", "bootEvents": ["startup"], "authorization": "system", }
+                """);
+            var file = HostSettingsFile.Read(good);
+            Assert.Equal("/x", file.LogDir);
+            Assert.Equal(AuthorizationMode.System, DaemonSettings.Resolve(HostCommandLine.Parse([]), file, Session(NoXdg)).Authorization);
+
+            var bad = Path.Combine(dir.FullName, "bad.json");
+            File.WriteAllText(bad, """{ "logdirr": "/x" }""");
+            var e = Assert.Throws<HostUsageException>(() => HostSettingsFile.Read(bad));
+            Assert.Contains(bad, e.Message, StringComparison.Ordinal);
+            Assert.NotNull(HostSettingsFile.Read(Path.Combine(dir.FullName, "missing.json")));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}

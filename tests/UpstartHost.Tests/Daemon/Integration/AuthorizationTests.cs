@@ -1,0 +1,93 @@
+using System.Diagnostics;
+
+namespace UpstartHost.Tests.Daemon.Integration;
+
+/// <summary>
+/// System-style mode (daemon as root, "system" authorisation): a non-root user may read everything and
+/// change nothing. The user is a system account created once (`useradd -r -M upstartps-test`); the CLI is
+/// run as that user through `setpriv --reuid --regid --clear-groups`.
+/// </summary>
+[Collection(RealDaemonTests.Name)]
+public class AuthorizationTests
+{
+    private const string TestUser = "upstartps-test";
+
+    private static readonly string[][] Mutating =
+    [
+        ["start", "web"], ["stop", "web"], ["restart", "web"], ["reload", "web"], ["emit", "my-event"],
+        ["reload-configuration"], ["disable", "web"], ["enable", "web"], ["log-priority", "debug"],
+        ["start", "--no-wait", "idle"],
+    ];
+
+    private static readonly string[][] Reads =
+    [
+        ["list"], ["status", "web"], ["version"], ["show-config", "web"], ["check-config"], ["log-priority"],
+    ];
+
+    [Fact]
+    public async Task A_non_root_user_is_refused_every_change_and_allowed_every_read()
+    {
+        Assert.True(Environment.UserName == "root", "this test needs root: it runs the daemon in system mode and switches users");
+        await EnsureTestUserAsync();
+        var d = DaemonFixture.Create(systemMode: true);
+        await using (d)
+        {
+            d.WriteJob("web", "start on startup\nexec /bin/sleep 1000\n");
+            d.WriteJob("idle", "exec /bin/sleep 1000\n");
+            await d.StartAsync();
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("web")).Single().State == "running", "web");
+            var pid = (await d.Client.StatusAsync("web")).Single().Processes.Single().Pid;
+            string[] asUser = ["setpriv", "--reuid", TestUser, "--regid", TestUser, "--clear-groups"];
+
+            foreach (var command in Mutating)
+            {
+                var r = await d.RunCtlAsync(command, asUser: asUser);
+                Assert.True(r.ExitCode == 1, $"{string.Join(' ', command)} as {TestUser}: exit {r.ExitCode}, {r.Stdout}{r.Stderr}");
+                Assert.Contains("Access denied", r.Stderr, StringComparison.Ordinal);
+            }
+
+            foreach (var command in Reads)
+            {
+                var r = await d.RunCtlAsync(command, asUser: asUser);
+                Assert.True(r.ExitCode == 0, $"{string.Join(' ', command)} as {TestUser}: exit {r.ExitCode}, {r.Stderr}");
+            }
+
+            // Nothing changed: the same process runs, nothing was disabled, idle never started.
+            var web = (await d.Client.StatusAsync("web")).Single();
+            Assert.Equal(pid, web.Processes.Single().Pid);
+            Assert.False(web.Disabled);
+            Assert.Equal("waiting", (await d.Client.StatusAsync("idle")).Single().State);
+            Assert.Equal("message", await d.Client.LogPriorityAsync());
+
+            // Root may.
+            Assert.Equal(0, (await d.RunCtlAsync(["stop", "web"])).ExitCode);
+        }
+    }
+
+    private static async Task EnsureTestUserAsync()
+    {
+        if (await RunAsync("id", "-u", TestUser) == 0)
+        {
+            return;
+        }
+
+        var rc = await RunAsync("useradd", "-r", "-M", "-s", "/usr/sbin/nologin", TestUser);
+
+        // 9: created meanwhile by a parallel run.
+        Assert.True(rc is 0 or 9, $"useradd exited {rc}");
+    }
+
+    private static async Task<int> RunAsync(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(info)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await p.WaitForExitAsync(cts.Token);
+        return p.ExitCode;
+    }
+}

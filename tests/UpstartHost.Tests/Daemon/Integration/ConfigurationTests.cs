@@ -1,0 +1,120 @@
+namespace UpstartHost.Tests.Daemon.Integration;
+
+/// <summary>inotify reload, reload-configuration (and its dry run), check-config, show-config, diagnostics.</summary>
+[Collection(RealDaemonTests.Name)]
+public class ConfigurationTests
+{
+    private static async Task<bool> Known(DaemonFixture d, string job) =>
+        (await d.Client.ListAsync()).Any(j => j.Name == job);
+
+    [Fact]
+    public async Task Added_changed_and_removed_files_are_picked_up_without_a_request()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("a", "exec /bin/sleep 1000\n"));
+        d.WriteJob("b", "description \"bee\"\nexec /bin/sleep 1000\n");
+        d.WriteJob("sub/c", "exec /bin/sleep 1000\n");
+        await DaemonFixture.WaitUntilAsync(async () => await Known(d, "b") && await Known(d, "sub/c"), "new jobs to be loaded");
+
+        d.WriteJob("b", "description \"bumble\"\nexec /bin/sleep 1000\n");
+        await DaemonFixture.WaitUntilAsync(async () => (await d.Client.ShowConfigAsync("b")).Description == "bumble", "the change");
+
+        d.DeleteJob("a");
+        await DaemonFixture.WaitUntilAsync(async () => !await Known(d, "a"), "the removal");
+    }
+
+    [Fact]
+    public async Task A_changed_job_keeps_its_running_definition_until_it_stops()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("svc", "env WHO=old\nexec /bin/sh -c 'echo $WHO; exec sleep 1000'\n"));
+        await d.Client.StartAsync("svc");
+        d.WriteJob("svc", "env WHO=new\nexec /bin/sh -c 'echo $WHO; exec sleep 1000'\n");
+        await DaemonFixture.WaitUntilAsync(async () => (await d.Client.ShowConfigAsync("svc")).Env.Contains("WHO=new"), "the new file");
+        Assert.Equal("running", (await d.Client.StatusAsync("svc")).Single().State);
+
+        await d.Client.StopAsync("svc");
+        await d.Client.StartAsync("svc");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.ReadLog("svc").Contains("new", StringComparison.Ordinal)), "the new definition to run");
+        Assert.Equal("old\nnew\n", d.ReadLog("svc").Replace("\r", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reload_configuration_dry_run_shows_the_difference_and_changes_nothing()
+    {
+        // A long debounce keeps the watcher out of the way, so the explicit request is what is tested.
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            await File.WriteAllTextAsync(d.SettingsPath, """{ "reloadDebounceMilliseconds": 60000 }""");
+            d.WriteJob("keep", "exec /bin/sleep 1000\n");
+            d.WriteJob("gone", "exec /bin/sleep 1000\n");
+            d.WriteJob("edit", "exec /bin/sleep 1000\n");
+            await d.StartAsync();
+            d.WriteJob("new", "exec /bin/sleep 1000\n");
+            d.WriteJob("edit", "exec /bin/sleep 999\n");
+            d.DeleteJob("gone");
+
+            var dry = await d.RunCtlAsync(["reload-configuration", "--dry-run"]);
+            Assert.Equal((0, "+ new\n~ edit\n- gone\n"), (dry.ExitCode, dry.Stdout));
+            Assert.True(await Known(d, "gone"));
+
+            var real = await d.RunCtlAsync(["reload-configuration"]);
+            Assert.Equal((0, ""), (real.ExitCode, real.Stdout));
+            Assert.False(await Known(d, "gone"));
+            Assert.True(await Known(d, "new"));
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_file_is_reported_and_the_good_ones_still_run()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("good", "exec /bin/sleep 1000\n"), ("bad", "exec /bin/true\nfrobnicate yes\n"));
+        Assert.True(await Known(d, "good"));
+        Assert.False(await Known(d, "bad"));
+        var diagnostics = await d.Client.GetDiagnosticsAsync();
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.EndsWith("bad.conf", diagnostic.Path, StringComparison.Ordinal);
+        Assert.Equal(2, diagnostic.Line);
+        var cli = await d.RunCtlAsync(["diagnostics"]);
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("bad.conf:2:", cli.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_config_reports_unreachable_conditions_and_exits_1()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(
+            ("apple", "start on started grape\nstop on peach\nexec /bin/sleep 1000\n"),
+            ("pear", "start on started apple or my-event\nemits my-event\nexec /bin/sleep 1000\n"));
+        var r = await d.RunCtlAsync(["check-config"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("apple\n  start on: unknown job grape\n  stop on: unknown event peach\n", r.Stdout);
+        var ignored = await d.RunCtlAsync(["check-config", "-i", "peach", "pear"]);
+        Assert.Equal((0, ""), (ignored.ExitCode, ignored.Stdout));
+    }
+
+    [Fact]
+    public async Task Show_config_prints_emits_and_conditions_in_initctls_form()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("j", "emits ev1\nstart on a and (b or c var=2)\nstop on runlevel [!2345]\nexec /bin/sleep 1000\n"));
+        var r = await d.RunCtlAsync(["show-config", "j"]);
+        Assert.Equal("j\n  emits ev1\n  start on (a and (b or c var=2))\n  stop on runlevel [!2345]\n", r.Stdout);
+        var config = await d.Client.ShowConfigAsync("j");
+        Assert.Equal("conf", config.Provenance["start on"]);
+    }
+
+    [Fact]
+    public async Task Show_config_names_what_an_override_changed()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            d.WriteJob("j", "start on a\nexec /bin/sleep 1000\n");
+            await File.WriteAllTextAsync(Path.Combine(d.ConfDir, "j.override"), "start on b\n");
+            await d.StartAsync();
+            var config = await d.Client.ShowConfigAsync("j");
+            Assert.Equal("b", config.StartOn);
+            Assert.Equal("override", config.Provenance["start on"]);
+            Assert.Equal("conf", config.Provenance["exec"]);
+        }
+    }
+}

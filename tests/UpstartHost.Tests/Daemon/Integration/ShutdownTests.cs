@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace UpstartHost.Tests.Daemon.Integration;
+
+/// <summary>SIGTERM: runlevel 0 is emitted, every job stops honouring pre-stop and kill timeout, exit 0.</summary>
+[Collection(RealDaemonTests.Name)]
+public class ShutdownTests
+{
+    [Fact]
+    public async Task SIGTERM_stops_every_job_runs_pre_stop_and_exits_0()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            d.WriteJob("svc", "start on runlevel [2345]\nstop on runlevel [!2345]\npre-stop exec /bin/echo pre-stop ran\nexec /bin/sleep 1000\n");
+            d.WriteJob("plain", "start on startup\nexec /bin/sleep 1000\n");
+            d.WriteJob("farewell", "start on runlevel RUNLEVEL=0\ntask\nexec /bin/echo runlevel 0 seen\n");
+            await d.StartAsync();
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.ListAsync()).Count(j => j.State == "running") == 2, "both services");
+            Assert.Equal(2, d.JobProcesses().Count);
+
+            Assert.Equal(0, await d.StopAsync());
+            Assert.Empty(d.JobProcesses());
+            Assert.Contains("pre-stop ran", d.ReadLog("svc"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_that_ignores_SIGTERM_is_killed_after_its_kill_timeout_even_after_a_second_signal()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            d.WriteJob("stubborn", "start on startup\nkill timeout 2\nexec /bin/sh -c 'trap \"echo got TERM\" TERM; while :; do sleep 0.1; done'\n");
+            await d.StartAsync();
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("stubborn")).Single().State == "running", "stubborn to run");
+
+            var clock = Stopwatch.StartNew();
+            Assert.Equal(0, await d.StopAsync(signals: 2));
+            clock.Stop();
+
+            Assert.Empty(d.JobProcesses());
+            Assert.Contains("got TERM", d.ReadLog("stubborn"), StringComparison.Ordinal);
+
+            // The second SIGTERM did not cut the 2 s kill timeout short.
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.8), $"exited after {clock.Elapsed}");
+        }
+    }
+}

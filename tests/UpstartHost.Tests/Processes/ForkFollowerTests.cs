@@ -1,0 +1,71 @@
+using Upstart.JobFiles.Model;
+using UpstartHost.Processes;
+
+namespace UpstartHost.Tests.Processes;
+
+/// <summary>The choice made when a followed process exits 0, on made-up /proc snapshots.</summary>
+public sealed class ForkFollowerTests : IDisposable
+{
+    private const int Spawned = 100;
+
+    private readonly ProcessLayer layer = new(new NoticeRecorder());
+
+    public void Dispose() => layer.Dispose();
+
+    private TrackedProcess Tracked(ExpectMode mode)
+    {
+        var tracked = new TrackedProcess(layer, mode) { StartTime = 1000 };
+        tracked.Pid = tracked.Current = Spawned;
+        tracked.Lineage.Add(Spawned);
+        return tracked;
+    }
+
+    private static ProcStat Process(int pid, int session, char state = 'S', ulong start = 1001) =>
+        new(pid, state, 1, session, session, start);
+
+    [Fact]
+    public void Expect_fork_takes_the_child_left_in_the_jobs_session()
+    {
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Fork), [Process(101, Spawned)]);
+
+        Assert.Equal(new ForkFollower.Ready(Process(101, Spawned)), decision);
+    }
+
+    [Fact]
+    public void Expect_daemon_follows_an_intermediate_that_has_not_forked_yet()
+    {
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [Process(101, 101)]);
+
+        Assert.Equal(new ForkFollower.Follow(Process(101, 101)), decision);
+    }
+
+    [Fact]
+    public void Expect_daemon_takes_the_live_grandchild_when_the_intermediate_is_already_a_zombie()
+    {
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [Process(101, Spawned, 'Z'), Process(102, Spawned, start: 1002)]);
+
+        Assert.Equal(new ForkFollower.Ready(Process(102, Spawned, start: 1002)), decision);
+    }
+
+    [Fact]
+    public void Orphans_older_than_the_job_or_from_other_sessions_are_not_the_daemon()
+    {
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Fork), [Process(50, 50, start: 10), Process(103, 77)]);
+
+        Assert.IsType<ForkFollower.Exited>(decision);
+    }
+
+    [Fact]
+    public void A_process_that_left_nothing_behind_simply_exited()
+    {
+        Assert.IsType<ForkFollower.Exited>(ForkFollower.Decide(Tracked(ExpectMode.Daemon), []));
+    }
+
+    [Fact]
+    public void Proc_stat_lines_parse_even_with_parentheses_in_the_name()
+    {
+        var stat = ProcStat.Parse(42, "42 (a) b (c)) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 12345 0 0");
+
+        Assert.Equal(new ProcStat(42, 'S', 1, 42, 42, 12345), stat);
+    }
+}

@@ -1,0 +1,63 @@
+using UpstartHost.Processes;
+
+namespace UpstartHost.Tests.Processes;
+
+/// <summary>Bad input and a broken installation give a SpawnResult error, never an exception.</summary>
+public sealed class LayerEdgeTests
+{
+    [Fact]
+    public void A_missing_exec_helper_is_a_spawn_error_naming_it()
+    {
+        using var layer = new ProcessLayer(new NoticeRecorder(), helperPath: "/nonexistent/upstart-exec");
+
+        var result = layer.Spawn(SpawnRequests.Exec("/bin/true"));
+
+        Assert.Equal("unable to execute /nonexistent/upstart-exec: No such file or directory", result.Error);
+    }
+
+    [Fact]
+    public void A_NUL_byte_in_the_environment_is_refused()
+    {
+        using var layer = new ProcessLayer(new NoticeRecorder());
+
+        var result = layer.Spawn(SpawnRequests.Exec("/bin/true", environment: ["A=b\0c"]));
+
+        Assert.Equal("unable to execute: a NUL byte in the environment", result.Error);
+    }
+
+    [Fact]
+    public void Hostile_settings_stay_single_arguments()
+    {
+        using var layer = new ProcessLayer(new NoticeRecorder());
+
+        var result = layer.Spawn(SpawnRequests.Exec("/bin/true", c => c with { Setuid = "x; rm -rf /", Chdir = "-d" }));
+
+        Assert.Equal("unable to find setuid user", result.Error);
+    }
+
+    [Fact]
+    public void Spawn_after_dispose_is_an_error()
+    {
+        var layer = new ProcessLayer(new NoticeRecorder());
+        layer.Dispose();
+
+        Assert.False(layer.Spawn(SpawnRequests.Exec("/bin/true")).Succeeded);
+    }
+
+    [Fact]
+    public async Task Many_processes_exiting_together_are_each_reported_once()
+    {
+        var notices = new NoticeRecorder();
+        using var layer = new ProcessLayer(notices);
+
+        var pids = Enumerable.Range(0, 100).Select(i => layer.Spawn(SpawnRequests.Exec("/bin/sh -c '(/bin/true &) ; exit " + (i % 3) + "'")).Pid).ToList();
+
+        for (var i = 0; i < pids.Count; i++)
+        {
+            Assert.Equal(new ProcessExited(pids[i], i % 3, false), await notices.WaitFor<ProcessExited>(pids[i]));
+        }
+
+        await ProcessTree.AssertGone([.. pids]);
+        Assert.All(pids, pid => Assert.Single(notices.About(pid)));
+    }
+}

@@ -1,0 +1,186 @@
+namespace UpstartPS.Tests.Contract;
+
+/// <summary>The cmdlets as PowerShell sees them: verbs, safety, output types, pipeline binding, completion.</summary>
+public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<ModuleFixture>
+{
+    private static readonly string[] Expected =
+    [
+        "Disable-UpstartJob", "Enable-UpstartJob", "Get-UpstartJob", "Get-UpstartJobConfiguration", "Get-UpstartLog",
+        "Restart-UpstartJob", "Send-UpstartEvent", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob",
+        "Test-UpstartJobFile", "Update-UpstartConfiguration", "Update-UpstartJob", "Wait-UpstartJob", "Watch-UpstartEvent",
+    ];
+
+    private IReadOnlyList<CmdletInfo> Cmdlets => fixture.Module.Cmdlets;
+
+    private CmdletInfo Cmdlet(string name) => Cmdlets.Single(c => c.Name == name);
+
+    [Fact]
+    public void The_module_has_exactly_the_planned_cmdlets() =>
+        Assert.Equal(Expected, Cmdlets.Select(c => c.Name).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Every_cmdlet_uses_an_approved_verb() =>
+        Assert.All(Cmdlets, c => Assert.Contains(c.Verb, ApprovedVerbs.All));
+
+    [Fact]
+    public void Every_noun_is_singular_pascal_case_and_prefixed_with_Upstart() =>
+        Assert.All(Cmdlets, c =>
+        {
+            Assert.StartsWith("Upstart", c.Noun, StringComparison.Ordinal);
+            Assert.True(char.IsUpper(c.Noun[0]));
+            Assert.False(c.Noun.EndsWith('s'), $"{c.Name}: nouns are singular");
+        });
+
+    [Fact]
+    public void Every_cmdlet_class_is_named_after_its_command_and_sealed() =>
+        Assert.All(Cmdlets, c =>
+        {
+            Assert.Equal($"{c.Verb}{c.Noun}Command", c.Type.Name);
+            Assert.True(c.Type.IsSealed, c.Name);
+        });
+
+    [Fact]
+    public void Every_state_changing_cmdlet_supports_ShouldProcess_at_Medium_impact()
+    {
+        var mutators = Cmdlets.Where(c => ApprovedVerbs.StateChanging.Contains(c.Verb)).ToList();
+        Assert.Equal(8, mutators.Count);
+        Assert.All(mutators, c =>
+        {
+            Assert.True(c.SupportsShouldProcess, $"{c.Name} must support -WhatIf/-Confirm");
+            Assert.Equal("Medium", c.ConfirmImpact);
+        });
+    }
+
+    [Fact]
+    public void Read_only_cmdlets_do_not_pretend_to_support_ShouldProcess() =>
+        Assert.All(Cmdlets.Where(c => c.Verb is "Get" or "Test" or "Wait" or "Watch"), c => Assert.False(c.SupportsShouldProcess, c.Name));
+
+    [Fact]
+    public void Every_state_changing_cmdlet_has_PassThru() =>
+        Assert.All(Cmdlets.Where(c => ApprovedVerbs.StateChanging.Contains(c.Verb)), c =>
+            Assert.Equal("SwitchParameter", c.Parameter("PassThru")?.Type.Name));
+
+    [Fact]
+    public void Every_cmdlet_declares_its_output_type() =>
+        Assert.All(Cmdlets, c => Assert.NotEmpty(c.OutputTypes));
+
+    [Fact]
+    public void Output_types_are_the_module_s_own_types_or_bool() =>
+        Assert.All(Cmdlets.SelectMany(c => c.OutputTypes), t =>
+            Assert.True(t.Namespace == "UpstartPS" || t.FullName == "System.Boolean", t.FullName));
+
+    [Theory]
+    [InlineData("Get-UpstartJob")]
+    [InlineData("Start-UpstartJob")]
+    [InlineData("Stop-UpstartJob")]
+    [InlineData("Restart-UpstartJob")]
+    [InlineData("Update-UpstartJob")]
+    [InlineData("Enable-UpstartJob")]
+    [InlineData("Disable-UpstartJob")]
+    [InlineData("Wait-UpstartJob")]
+    [InlineData("Test-UpstartJob")]
+    [InlineData("Get-UpstartLog")]
+    [InlineData("Get-UpstartJobConfiguration")]
+    [InlineData("Send-UpstartEvent")]
+    public void Name_binds_from_the_pipeline_by_value_and_by_property_name_at_position_0(string name)
+    {
+        var parameter = Cmdlet(name).Parameter("Name");
+        Assert.NotNull(parameter);
+        Assert.True(parameter.ByValue, "ByValue");
+        Assert.True(parameter.ByPropertyName, "ByPropertyName");
+        Assert.Equal(0, parameter.Position);
+    }
+
+    [Theory]
+    [InlineData("Start-UpstartJob")]
+    [InlineData("Stop-UpstartJob")]
+    [InlineData("Restart-UpstartJob")]
+    [InlineData("Update-UpstartJob")]
+    [InlineData("Enable-UpstartJob")]
+    [InlineData("Disable-UpstartJob")]
+    [InlineData("Wait-UpstartJob")]
+    [InlineData("Get-UpstartLog")]
+    [InlineData("Get-UpstartJobConfiguration")]
+    public void Job_cmdlets_take_UpstartJob_objects_through_an_InputObject_set(string name)
+    {
+        var cmdlet = Cmdlet(name);
+        var input = cmdlet.Parameter("InputObject");
+        Assert.NotNull(input);
+        Assert.Equal("UpstartPS.UpstartJob[]", input.Type.FullName);
+        Assert.True(input.ByValue);
+        Assert.All(input.Sets, s => Assert.Equal("InputObject", s.SetName));
+        Assert.All(cmdlet.Parameter("Name")!.Sets, s => Assert.Equal("Name", s.SetName));
+        Assert.Equal("Name", cmdlet.Named["DefaultParameterSetName"]);
+    }
+
+    [Theory]
+    [InlineData("Start-UpstartJob")]
+    [InlineData("Stop-UpstartJob")]
+    [InlineData("Restart-UpstartJob")]
+    [InlineData("Send-UpstartEvent")]
+    public void Waiting_cmdlets_offer_NoWait_and_a_Timeout_in_seconds(string name)
+    {
+        var cmdlet = Cmdlet(name);
+        Assert.Equal("SwitchParameter", cmdlet.Parameter("NoWait")?.Type.Name);
+        Assert.Equal("Int32", cmdlet.Parameter("Timeout")?.Type.Name);
+    }
+
+    [Fact]
+    public void Every_cmdlet_that_talks_to_the_daemon_takes_SocketPath() =>
+        Assert.All(Cmdlets.Where(c => c.Name != "Test-UpstartJobFile"), c => Assert.NotNull(c.Parameter("SocketPath")));
+
+    [Fact]
+    public void Job_name_parameters_complete_with_the_job_name_completer() =>
+        Assert.All(Cmdlets.Where(c => c.Noun is "UpstartJob" or "UpstartLog" or "UpstartJobConfiguration"), c =>
+            Assert.Equal("UpstartPS.Completion.JobNameCompleter", Assert.Single(c.Parameter("Name")!.CompleterTypes).FullName));
+
+    [Fact]
+    public void Event_name_parameters_complete_with_the_event_name_completer() =>
+        Assert.All(Cmdlets.Where(c => c.Noun == "UpstartEvent"), c =>
+            Assert.Equal("UpstartPS.Completion.EventNameCompleter", Assert.Single(c.Parameter("Name")!.CompleterTypes).FullName));
+
+    [Fact]
+    public void Completers_implement_IArgumentCompleter()
+    {
+        foreach (var name in new[] { "UpstartPS.Completion.JobNameCompleter", "UpstartPS.Completion.EventNameCompleter" })
+        {
+            var type = fixture.Module.FindType(name);
+            Assert.NotNull(type);
+            Assert.Contains(type.GetInterfaces(), i => i.FullName == "System.Management.Automation.IArgumentCompleter");
+        }
+    }
+
+    [Fact]
+    public void Test_UpstartJobFile_takes_Get_ChildItem_output_by_PSPath_and_FullName()
+    {
+        var cmdlet = Cmdlet("Test-UpstartJobFile");
+        var literal = cmdlet.Parameter("LiteralPath")!;
+        Assert.True(literal.ByPropertyName);
+        Assert.Contains("PSPath", literal.Aliases);
+        Assert.Contains("FullName", literal.Aliases);
+        var path = cmdlet.Parameter("Path")!;
+        Assert.True(path.ByValue);
+        Assert.Equal(0, path.Position);
+
+        // Only LiteralPath may match a FileInfo's properties, or the parameter set would be ambiguous.
+        Assert.DoesNotContain("FullName", path.Aliases);
+        Assert.DoesNotContain("PSPath", path.Aliases);
+    }
+
+    [Fact]
+    public void No_cmdlet_has_two_parameters_at_the_same_position_in_one_set() =>
+        Assert.All(Cmdlets, c =>
+        {
+            var clashes = c.Parameters
+                .SelectMany(p => p.Sets.Where(s => s.Position is not null).Select(s => (p.Name, s.SetName, s.Position)))
+                .GroupBy(x => x.Position)
+                .Where(g => g.Select(x => x.Name).Distinct().Count() > 1)
+                .Where(g => g.Any(x => x.SetName == "__AllParameterSets") || g.GroupBy(x => x.SetName).Any(s => s.Select(x => x.Name).Distinct().Count() > 1));
+            Assert.Empty(clashes);
+        });
+
+    [Fact]
+    public void State_filters_offer_Upstart_s_states_for_completion() =>
+        Assert.All(new[] { "Get-UpstartJob", "Wait-UpstartJob", "Test-UpstartJob" }, n =>
+            Assert.Contains("ValidateSetAttribute", Cmdlet(n).Parameter("State")!.Attributes));
+}

@@ -1,0 +1,57 @@
+using System.Reflection;
+
+namespace UpstartPS.Tests.Contract;
+
+/// <summary>
+/// Output objects are sealed, get-only and flat: remoting serialises to depth 1, so a property must be
+/// a scalar, a string, a DateTime or a string array to arrive intact as Deserialized.UpstartPS.*.
+/// </summary>
+public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<ModuleFixture>
+{
+    private static readonly string[] Flat =
+        ["System.String", "System.Int32", "System.Boolean", "System.DateTime", "System.String[]", "System.Nullable`1[[System.Int32"];
+
+    private IEnumerable<Type> OutputTypes =>
+        fixture.Module.Cmdlets.SelectMany(c => c.OutputTypes).Where(t => t.Namespace == "UpstartPS").Distinct();
+
+    [Fact]
+    public void There_is_an_output_type_for_each_kind_of_result() =>
+        Assert.Equal(
+            ["UpstartConfigurationChange", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine"],
+            OutputTypes.Select(t => t.Name).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Output_types_are_sealed_with_no_public_constructor() =>
+        Assert.All(OutputTypes, t =>
+        {
+            Assert.True(t.IsSealed, t.Name);
+            Assert.Empty(t.GetConstructors(BindingFlags.Public | BindingFlags.Instance));
+        });
+
+    [Fact]
+    public void Output_properties_are_get_only_and_flat() =>
+        Assert.All(OutputTypes.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)), p =>
+        {
+            Assert.Null(p.SetMethod);
+            Assert.True(Flat.Any(f => p.PropertyType.FullName!.StartsWith(f, StringComparison.Ordinal)), $"{p.DeclaringType!.Name}.{p.Name} is {p.PropertyType.FullName}");
+        });
+
+    [Fact]
+    public void Goal_and_state_are_strings_so_filters_work_after_remoting()
+    {
+        var job = fixture.Module.FindType("UpstartPS.UpstartJob")!;
+        Assert.Equal("System.String", job.GetProperty("Goal")!.PropertyType.FullName);
+        Assert.Equal("System.String", job.GetProperty("State")!.PropertyType.FullName);
+    }
+
+    [Fact]
+    public void The_job_object_carries_what_initctl_status_and_show_config_tell()
+    {
+        var job = fixture.Module.FindType("UpstartPS.UpstartJob")!;
+        foreach (var name in new[] { "Name", "Instance", "Goal", "State", "MainPid", "PreStartPid", "PostStopPid", "Description", "StartOn", "StopOn",
+                     "LastFailure", "RespawnCount", "ConfigPath", "ConfigurationChanged", "Disabled" })
+        {
+            Assert.NotNull(job.GetProperty(name));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace UpstartPS.Tests.Contract;
+
+/// <summary>The module folder the build lays out is what Import-Module and Publish-PSResource take, and nothing more.</summary>
+public sealed class PackageLayoutTests
+{
+    [Fact]
+    public void The_module_folder_holds_the_dll_its_dependencies_manifest_format_and_help()
+    {
+        var files = Directory.GetFiles(ModuleLayout.ModuleDir, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(ModuleLayout.ModuleDir, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(
+            [
+                "Sprache.dll", "Upstart.JobFiles.dll", "UpstartPS.Format.ps1xml", "UpstartPS.Protocol.dll", "UpstartPS.dll", "UpstartPS.psd1",
+                "en-US/UpstartPS.dll-Help.xml", "en-US/about_UpstartPS.help.txt",
+            ],
+            files);
+    }
+
+    [Fact]
+    public void Every_runtime_dependency_of_the_module_is_in_the_folder()
+    {
+        var deps = Path.Combine(ModuleLayout.ModuleDir, "..", "..", "UpstartPS.deps.json");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(deps));
+        var libraries = json.RootElement.GetProperty("targets").EnumerateObject().First().Value;
+        var assemblies = libraries.EnumerateObject()
+            .Where(l => l.Value.TryGetProperty("runtime", out _))
+            .SelectMany(l => l.Value.GetProperty("runtime").EnumerateObject().Select(r => Path.GetFileName(r.Name)))
+            .ToList();
+        Assert.Contains("Sprache.dll", assemblies);
+        Assert.All(assemblies, a => Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDir, a)), $"{a} is missing from the module folder"));
+    }
+
+    [Fact]
+    public void PowerShell_s_own_engine_is_never_shipped_beside_the_module() =>
+        Assert.False(File.Exists(Path.Combine(ModuleLayout.ModuleDir, "System.Management.Automation.dll")));
+
+    [Fact]
+    public void The_packaged_manifest_is_the_one_in_the_repository() =>
+        Assert.Equal(File.ReadAllText(Path.Combine(ModuleLayout.RepoRoot, "UpstartPS.psd1")), File.ReadAllText(ModuleLayout.Manifest));
+}

@@ -1,0 +1,136 @@
+using System.Management.Automation;
+using System.Net.Sockets;
+using UpstartPS.Errors;
+using UpstartPS.Protocol.Client;
+
+namespace UpstartPS.Tests.Logic;
+
+public sealed class FailureMappingTests
+{
+    [Theory]
+    [InlineData(UpstartErrorCode.UnknownJob, "NoJobFoundForGivenName", ErrorCategory.ObjectNotFound)]
+    [InlineData(UpstartErrorCode.UnknownInstance, "NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound)]
+    [InlineData(UpstartErrorCode.JobFailedToStart, "JobFailedToStart", ErrorCategory.OpenError)]
+    [InlineData(UpstartErrorCode.JobFailedWhileStopping, "JobFailedToStop", ErrorCategory.CloseError)]
+    [InlineData(UpstartErrorCode.JobNotRunning, "JobNotRunning", ErrorCategory.InvalidOperation)]
+    [InlineData(UpstartErrorCode.EventFailed, "EventFailed", ErrorCategory.InvalidResult)]
+    [InlineData(UpstartErrorCode.BadEnvironment, "InvalidEnvironment", ErrorCategory.InvalidArgument)]
+    [InlineData(UpstartErrorCode.Timeout, "OperationTimedOut", ErrorCategory.OperationTimeout)]
+    [InlineData(UpstartErrorCode.AlreadyRunning, "JobAlreadyRunning", ErrorCategory.ResourceExists)]
+    public void Job_failures_are_per_item_errors_with_stable_ids(UpstartErrorCode code, string id, ErrorCategory category)
+    {
+        var failure = FailureMapping.FromCode(code, "boom", "web");
+        Assert.Equal(id, failure.ErrorId);
+        Assert.Equal(category, failure.Category);
+        Assert.False(failure.Terminating);
+        Assert.Contains("'web'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(UpstartErrorCode.AccessDenied, "AccessDenied", ErrorCategory.PermissionDenied)]
+    [InlineData(UpstartErrorCode.NotConnected, "DaemonNotReachable", ErrorCategory.ConnectionError)]
+    [InlineData(UpstartErrorCode.ProtocolMismatch, "ProtocolMismatch", ErrorCategory.ProtocolError)]
+    [InlineData(UpstartErrorCode.ShuttingDown, "DaemonShuttingDown", ErrorCategory.ResourceUnavailable)]
+    public void Failures_no_later_item_can_survive_terminate(UpstartErrorCode code, string id, ErrorCategory category)
+    {
+        var failure = FailureMapping.FromCode(code, "boom");
+        Assert.Equal(id, failure.ErrorId);
+        Assert.Equal(category, failure.Category);
+        Assert.True(failure.Terminating);
+    }
+
+    [Fact]
+    public void Every_error_code_has_a_pascal_case_id() =>
+        Assert.All(Enum.GetValues<UpstartErrorCode>(), code =>
+        {
+            var id = FailureMapping.FromCode(code, "m").ErrorId;
+            Assert.Matches("^[A-Z][A-Za-z]+$", id);
+        });
+
+    [Fact]
+    public void A_missing_socket_says_how_to_start_a_daemon()
+    {
+        var failure = FailureMapping.FromException(new SocketException((int)SocketError.AddressNotAvailable), "/run/x.sock");
+        Assert.Equal("DaemonNotRunning", failure.ErrorId);
+        Assert.Equal(ErrorCategory.ResourceUnavailable, failure.Category);
+        Assert.True(failure.Terminating);
+        Assert.Contains("/run/x.sock", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("upstart-host --session", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("UPSTARTPS_SOCKET", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_client_s_connect_failure_is_told_apart_by_its_socket_error()
+    {
+        var missing = new UpstartException(UpstartErrorCode.NotConnected, "Unable to connect", new SocketException((int)SocketError.AddressNotAvailable));
+        Assert.Equal("DaemonNotRunning", FailureMapping.FromException(missing, "/s").ErrorId);
+        var denied = new UpstartException(UpstartErrorCode.NotConnected, "Unable to connect", new SocketException((int)SocketError.AccessDenied));
+        Assert.Equal("AccessDenied", FailureMapping.FromException(denied, "/s").ErrorId);
+        var lost = new UpstartException(UpstartErrorCode.NotConnected, "connection lost");
+        Assert.Equal(("DaemonNotReachable", true), (FailureMapping.FromException(lost, "/s").ErrorId, FailureMapping.FromException(lost, "/s").Terminating));
+    }
+
+    [Fact]
+    public void A_refused_connection_terminates_as_a_connection_error()
+    {
+        var failure = FailureMapping.FromException(new SocketException((int)SocketError.ConnectionRefused), "/s");
+        Assert.Equal("DaemonNotReachable", failure.ErrorId);
+        Assert.Equal(ErrorCategory.ConnectionError, failure.Category);
+        Assert.True(failure.Terminating);
+    }
+
+    [Fact]
+    public void A_denied_socket_terminates_and_names_the_admin_group_not_sudo()
+    {
+        foreach (var exception in new Exception[] { new SocketException((int)SocketError.AccessDenied), new UnauthorizedAccessException() })
+        {
+            var failure = FailureMapping.FromException(exception, "/s");
+            Assert.Equal("AccessDenied", failure.ErrorId);
+            Assert.Equal(ErrorCategory.PermissionDenied, failure.Category);
+            Assert.True(failure.Terminating);
+            Assert.Contains("admin group", failure.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_daemon_reply_keeps_its_code_through_the_exception_path()
+    {
+        var failure = FailureMapping.FromException(new UpstartException(UpstartErrorCode.UnknownJob, "Unknown job: x"), "/s", "x");
+        Assert.Equal("NoJobFoundForGivenName", failure.ErrorId);
+        Assert.Contains("Unknown job: x", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Timeouts_and_bad_arguments_are_per_item()
+    {
+        var timeout = FailureMapping.FromException(new TimeoutException(), "/s", "web");
+        Assert.Equal(("OperationTimedOut", ErrorCategory.OperationTimeout, false), (timeout.ErrorId, timeout.Category, timeout.Terminating));
+        var argument = FailureMapping.FromException(new ArgumentException("bad"), "/s", "web");
+        Assert.Equal(("InvalidArgument", ErrorCategory.InvalidArgument, false), (argument.ErrorId, argument.Category, argument.Terminating));
+    }
+
+    [Fact]
+    public void A_lost_connection_terminates()
+    {
+        var failure = FailureMapping.FromException(new IOException("broken pipe"), "/s", "web");
+        Assert.Equal("DaemonConnectionLost", failure.ErrorId);
+        Assert.True(failure.Terminating);
+    }
+
+    [Fact]
+    public void A_name_that_matches_no_job_is_Get_Service_s_error()
+    {
+        var failure = FailureMapping.JobNotFound("ghost");
+        Assert.Equal(("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false), (failure.ErrorId, failure.Category, failure.Terminating));
+        Assert.Contains("'ghost'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wait_that_runs_out_says_which_state_it_waited_for()
+    {
+        var failure = FailureMapping.WaitTimedOut("web", "running", TimeSpan.FromSeconds(3));
+        Assert.Equal("WaitTimedOut", failure.ErrorId);
+        Assert.Equal(ErrorCategory.OperationTimeout, failure.Category);
+        Assert.Contains("'running' within 3 seconds", failure.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,65 @@
+using UpstartPS.Matching;
+
+namespace UpstartPS.Tests.Logic;
+
+public sealed class NamePatternTests
+{
+    [Theory]
+    [InlineData("web*", "web-frontend", true)]
+    [InlineData("web*", "WEB", true)]
+    [InlineData("web*", "api-web", false)]
+    [InlineData("w?b", "web", true)]
+    [InlineData("w?b", "weeb", false)]
+    [InlineData("tty[12]", "tty1", true)]
+    [InlineData("tty[12]", "tty3", false)]
+    [InlineData("tty[1-3]", "tty3", true)]
+    [InlineData("tty[1-3]", "tty4", false)]
+    [InlineData("*", "", true)]
+    [InlineData("a.b*", "axb", false)]
+    [InlineData("a+b*", "a+bc", true)]
+    public void Wildcards_follow_PowerShell_rules_case_insensitively(string pattern, string name, bool expected) =>
+        Assert.Equal(expected, NamePattern.Parse(pattern).IsMatch(name));
+
+    [Theory]
+    [InlineData("web", false)]
+    [InlineData("web*", true)]
+    [InlineData("we?", true)]
+    [InlineData("tty[12]", true)]
+    [InlineData("we`*", false)]
+    [InlineData("a[", false)]
+    public void Only_unescaped_wildcard_characters_make_a_wildcard(string pattern, bool wildcard) =>
+        Assert.Equal(wildcard, NamePattern.Parse(pattern).IsWildcard);
+
+    [Fact]
+    public void A_backtick_escapes_a_wildcard_character()
+    {
+        var pattern = NamePattern.Parse("we`*b");
+        Assert.Equal("we*b", pattern.Literal);
+        Assert.True(pattern.IsMatch("we*b"));
+        Assert.False(pattern.IsMatch("weXb"));
+    }
+
+    [Fact]
+    public void An_escaped_character_inside_brackets_is_literal()
+    {
+        var pattern = NamePattern.Parse("a[`]x]");
+        Assert.True(pattern.IsMatch("a]"));
+        Assert.True(pattern.IsMatch("ax"));
+        Assert.False(pattern.IsMatch("ay"));
+    }
+
+    [Fact]
+    public void Regex_metacharacters_in_names_are_plain_text()
+    {
+        Assert.True(NamePattern.Parse("job(1)*").IsMatch("job(1)-x"));
+        Assert.True(NamePattern.Parse("^$|\\*").IsMatch("^$|\\x"));
+    }
+
+    [Fact]
+    public void A_literal_matches_its_name_ignoring_case()
+    {
+        var pattern = NamePattern.Parse("Web");
+        Assert.True(pattern.IsMatch("web"));
+        Assert.False(pattern.IsMatch("webs"));
+    }
+}
