@@ -27,7 +27,7 @@ internal sealed class SupervisedEngine : IAsyncDisposable
         LogDirectory = Directory.CreateDirectory(Path.Combine(root, "log")).FullName;
         Engine = new JobEngine(
             new EngineOptions { LogDirectory = LogDirectory, AppArmorAvailable = false },
-            sink => layer = new ProcessLayer(sink),
+            sink => new TimedProcessLayer(layer = new ProcessLayer(sink), this),
             new SystemEngineClock(),
             NullLogger<JobEngine>.Instance);
         Engine.Notification += n => Watch?.Invoke(n);
@@ -35,6 +35,9 @@ internal sealed class SupervisedEngine : IAsyncDisposable
     }
 
     public JobEngine Engine { get; }
+
+    /// <summary>Stopwatch ticks spent inside Spawn on the engine thread (spawn is synchronous: it returns once the target has exec'd).</summary>
+    public long SpawnTicks { get; set; }
 
     public string ConfigDirectory { get; }
 
@@ -82,4 +85,20 @@ internal sealed class SupervisedEngine : IAsyncDisposable
 
     /// <summary>The load average when the figures were taken: they mean little on a busy machine.</summary>
     public static string LoadAverage() => "load average: " + File.ReadAllText("/proc/loadavg").Trim();
+}
+
+/// <summary>The real layer, passed through, adding up the time Spawn holds the engine thread.</summary>
+internal sealed class TimedProcessLayer(ProcessLayer inner, SupervisedEngine owner) : IProcessLayer
+{
+    public SpawnResult Spawn(SpawnRequest request)
+    {
+        var t = Stopwatch.GetTimestamp();
+        var result = inner.Spawn(request);
+        owner.SpawnTicks += Stopwatch.GetTimestamp() - t;
+        return result;
+    }
+
+    public void SignalGroup(int pid, int signal) => inner.SignalGroup(pid, signal);
+
+    public void Signal(int pid, int signal) => inner.Signal(pid, signal);
 }
