@@ -31,6 +31,7 @@ public sealed class ProtocolStatusHarness : IEndToEndBenchmark
 
         var micros = new double[samples];
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; i < samples; i++)
         {
             var start = Stopwatch.GetTimestamp();
@@ -38,19 +39,22 @@ public sealed class ProtocolStatusHarness : IEndToEndBenchmark
             micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
 
-        // CPU per round trip (client and server together) separates our cost from waiting for a busy machine's scheduler.
+        // CPU and allocation per round trip (client and server together) separate our own cost from waiting
+        // for a busy machine's scheduler.
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / samples;
+        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)samples;
         Array.Sort(micros);
-        return [cpu, .. micros];
+        return [cpu, allocated, .. micros];
     }
 
     private static void Report(string what, double[] measured)
     {
         var cpu = measured[0];
-        var sorted = measured.AsSpan(1).ToArray();
+        var allocated = measured[1];
+        var sorted = measured.AsSpan(2).ToArray();
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{what}: n={sorted.Length} p50={At(0.50):0.0} µs p90={At(0.90):0.0} µs p99={At(0.99):0.0} µs max={sorted[^1]:0.0} µs cpu/op={cpu:0.0} µs"));
+            $"{what}: n={sorted.Length} p50={At(0.50):0.0} µs p90={At(0.90):0.0} µs p99={At(0.99):0.0} µs max={sorted[^1]:0.0} µs cpu/op={cpu:0.0} µs alloc/op={allocated / 1024:0.00} KiB"));
     }
 }

@@ -59,7 +59,8 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token).ConfigureAwait(false);
-            var reader = new FrameReader(socket, FrameFormat.MaxResponseBytes);
+            // A client keeps the buffer a big answer (list) needed: it will likely ask again.
+            var reader = new FrameReader(socket, FrameFormat.MaxResponseBytes, retainBytes: 4 * 1024 * 1024);
             var sender = new FrameSender(socket, FrameFormat.MaxRequestBytes, WriteTimeout);
             var hello = new ClientHello { Type = ResponseTypes.Hello, Protocol = FrameFormat.ProtocolVersion, Client = options.ClientName };
             await sender.SendAsync(hello, Json.ClientHello, timeout.Token).ConfigureAwait(false);

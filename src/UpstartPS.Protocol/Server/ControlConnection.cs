@@ -22,8 +22,12 @@ internal sealed class ControlConnection : IDisposable
     private readonly FrameSender _sender;
     private readonly CancellationTokenSource _closing;
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _inFlight = new();
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ClientIdentity _client;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _badRequests;
+    private int _running;
 
     public ControlConnection(
         Socket socket, ClientIdentity client, IControlHandler handler, ControlServerOptions options, ControlAuthorization authorization, CancellationToken serverStopping)
@@ -69,7 +73,26 @@ internal sealed class ControlConnection : IDisposable
         finally
         {
             await _closing.CancelAsync().ConfigureAwait(false);
+            await DrainAsync().ConfigureAwait(false);
             Close();
+        }
+    }
+
+    /// <summary>Gives cancelled requests a moment to send their last word (ShuttingDown) before the socket closes.</summary>
+    private async Task DrainAsync()
+    {
+        if (Volatile.Read(ref _running) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _drained.Task.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log($"Closing connection from {_client} with requests that ignored cancellation", null);
         }
     }
 
@@ -243,6 +266,7 @@ internal sealed class ControlConnection : IDisposable
 
         // Runs synchronously up to the handler's first await, then continues on its own: a slow request
         // does not hold up the next one on this connection.
+        Interlocked.Increment(ref _running);
         _ = ServeAsync(client, request, operation, cancellation);
         return true;
     }
@@ -300,6 +324,10 @@ internal sealed class ControlConnection : IDisposable
         {
             _inFlight.TryRemove(id, out _);
             cancellation.Dispose();
+            if (Interlocked.Decrement(ref _running) == 0 && _closing.IsCancellationRequested)
+            {
+                _drained.TrySetResult();
+            }
         }
     }
 
@@ -313,12 +341,15 @@ internal sealed class ControlConnection : IDisposable
 
     private ValueTask SendAsync(ResponseFrame response) => _sender.SendAsync(response, Json.ResponseFrame, _closing.Token);
 
-    /// <summary>Sends if the connection still can; a failure here only means the client is gone.</summary>
+    /// <summary>
+    /// Sends if the connection still can; a failure here only means the client is gone. Not cancelled by
+    /// closing, so a last word (ShuttingDown) still goes out; the write timeout bounds it.
+    /// </summary>
     private async Task TrySendAsync(ResponseFrame response)
     {
         try
         {
-            await SendAsync(response).ConfigureAwait(false);
+            await _sender.SendAsync(response, Json.ResponseFrame, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException or OperationCanceledException or FrameException)
         {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace UpstartPS.Protocol.Wire;
 
@@ -13,20 +14,26 @@ internal sealed class FrameReader
 
     private readonly Socket _socket;
     private readonly int _maxFrameBytes;
+    private readonly int _retainBytes;
     private byte[] _buffer = new byte[InitialBufferBytes];
     private int _start;
     private int _end;
 
-    public FrameReader(Socket socket, int maxFrameBytes)
+    /// <param name="socket">The connected socket to read.</param>
+    /// <param name="maxFrameBytes">Largest payload accepted.</param>
+    /// <param name="retainBytes">Largest buffer kept once idle; a bigger one (left by a big frame) is given back.</param>
+    public FrameReader(Socket socket, int maxFrameBytes, int retainBytes = 64 * 1024)
     {
         _socket = socket;
         _maxFrameBytes = maxFrameBytes;
+        _retainBytes = retainBytes;
     }
 
     /// <summary>The payload of the last frame read; valid until the next call to <see cref="ReadAsync"/>.</summary>
     public ReadOnlyMemory<byte> Current { get; private set; }
 
     /// <summary>Reads the next frame. False on a clean end of stream between frames; <see cref="FrameException"/> on a broken one.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
         Current = default;
@@ -56,6 +63,7 @@ internal sealed class FrameReader
         return true;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(int needed, CancellationToken cancellationToken)
     {
         while (_end - _start < needed)
@@ -79,7 +87,7 @@ internal sealed class FrameReader
         if (buffered == 0)
         {
             _start = _end = 0;
-            if (_buffer.Length > InitialBufferBytes * 4 && needed <= InitialBufferBytes)
+            if (_buffer.Length > _retainBytes && needed <= InitialBufferBytes)
             {
                 // Idle after one big frame: give the memory back (a daemon holds one reader per client).
                 _buffer = new byte[InitialBufferBytes];

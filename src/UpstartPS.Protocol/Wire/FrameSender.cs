@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -17,6 +18,7 @@ internal sealed class FrameSender : IDisposable
     private readonly Socket _socket;
     private readonly int _maxFrameBytes;
     private readonly TimeSpan _writeTimeout;
+    private readonly int _retainBytes;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private const int InitialBufferBytes = 16 * 1024;
 
@@ -27,15 +29,21 @@ internal sealed class FrameSender : IDisposable
     private readonly CancellationTokenSource _timeout = new();
     private bool _broken;
 
-    public FrameSender(Socket socket, int maxFrameBytes, TimeSpan writeTimeout)
+    /// <param name="socket">The connected socket to write.</param>
+    /// <param name="maxFrameBytes">Largest payload sent; a bigger message throws <see cref="FrameException"/>.</param>
+    /// <param name="writeTimeout">How long a frame may wait for the peer to read.</param>
+    /// <param name="retainBytes">Largest serialisation buffer kept between frames.</param>
+    public FrameSender(Socket socket, int maxFrameBytes, TimeSpan writeTimeout, int retainBytes = 1024 * 1024)
     {
         _socket = socket;
         _maxFrameBytes = maxFrameBytes;
         _writeTimeout = writeTimeout;
+        _retainBytes = retainBytes;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
     /// <summary>Sends one frame. Throws <see cref="FrameException"/> when the message is larger than the limit (nothing is sent).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync<T>(T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         if (!_lock.Wait(0, CancellationToken.None) && !await _lock.WaitAsync(_writeTimeout, cancellationToken).ConfigureAwait(false))
@@ -58,7 +66,7 @@ internal sealed class FrameSender : IDisposable
                 throw new TimeoutException("The peer did not read its frames in time");
             }
 
-            if (_buffer.Capacity > InitialBufferBytes * 16)
+            if (_buffer.Capacity > _retainBytes)
             {
                 // One big answer (a list of thousands of jobs) should not pin its buffer for the connection's life.
                 _buffer = new ArrayBufferWriter<byte>(InitialBufferBytes);
@@ -89,6 +97,7 @@ internal sealed class FrameSender : IDisposable
         return frame;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendWholeAsync(ReadOnlyMemory<byte> frame, CancellationToken timeout)
     {
         try

@@ -1,4 +1,5 @@
 using UpstartHost.Processes;
+using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Tests.Processes;
 
@@ -42,6 +43,31 @@ public sealed class LayerEdgeTests
         layer.Dispose();
 
         Assert.False(layer.Spawn(SpawnRequests.Exec("/bin/true")).Succeeded);
+    }
+
+    [Fact]
+    public async Task Disposing_the_layer_leaves_its_processes_running_and_they_are_still_reaped()
+    {
+        var notices = new NoticeRecorder();
+        var log = Path.Combine(Path.GetTempPath(), "upstartps-dispose-" + Guid.NewGuid().ToString("N") + ".log");
+        var layer = new ProcessLayer(notices);
+        var pid = layer.Spawn(SpawnRequests.Script("echo before\nsleep 30\n", logPath: log)).Pid;
+        try
+        {
+            await LogText.Eventually(() => File.Exists(log), "the first output");
+            layer.Dispose();
+
+            Assert.True(ProcessTree.Exists(pid), "decision 7: a daemon restart does not kill its jobs");
+            Assert.Equal("S", ProcessTree.Stat(pid)![0]);
+        }
+        finally
+        {
+            Libc.kill(-pid, Libc.SIGKILL);
+            await ProcessTree.AssertGone(pid);
+            File.Delete(log);
+        }
+
+        Assert.Empty(notices.About(pid));
     }
 
     [Fact]
