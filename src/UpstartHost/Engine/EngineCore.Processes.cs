@@ -341,7 +341,7 @@ internal sealed partial class EngineCore
 
     private void OnKillTimeout(JobInstance instance, int pid)
     {
-        if (instance.Destroyed || instance.State != JobState.Killed || instance.Pid(ProcessKind.Main) != pid)
+        if (instance.Destroyed || instance.State is not (JobState.Killed or JobState.Spawned) || instance.Pid(ProcessKind.Main) != pid)
         {
             return;
         }

@@ -37,6 +37,12 @@ internal sealed partial class EngineCore
         {
             ChangeState(instance, NextState(instance));
         }
+        else if (instance.State == JobState.Spawned && goal == JobGoal.Stop && instance.MainAlive)
+        {
+            // Beyond Upstart, which hangs here (UPSTART.md §a.2: too few forks leave the job in spawned):
+            // a main process still awaited by expect is killed, and its exit moves the job on to stopping.
+            Kill(instance);
+        }
     }
 
     /// <summary>Sets the goal without the side effect of moving a running job (job_process_terminated).</summary>

@@ -1,0 +1,96 @@
+using UpstartHost.Engine;
+
+namespace UpstartHost.Tests.Supervision;
+
+/// <summary>
+/// Every notification the engine raised, in order. Tests await the one they expect (never a sleep); a
+/// position from <see cref="Count"/> lets a test look only at what happened after some point.
+/// </summary>
+internal sealed class NotificationLog
+{
+    private readonly List<EngineNotification> items = [];
+    private readonly Lock gate = new();
+    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return items.Count;
+            }
+        }
+    }
+
+    /// <summary>The engine's Notification handler: runs on the engine thread, so it only records.</summary>
+    public void Add(EngineNotification notification)
+    {
+        TaskCompletionSource previous;
+        lock (gate)
+        {
+            items.Add(notification);
+            previous = changed;
+            changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
+    }
+
+    public IReadOnlyList<EngineNotification> Since(int position)
+    {
+        lock (gate)
+        {
+            return items.Skip(position).ToList();
+        }
+    }
+
+    /// <summary>Events called <paramref name="name"/> emitted since <paramref name="position"/> whose environment has every KEY=VALUE given.</summary>
+    public IReadOnlyList<EngineNotification> Events(string name, int position = 0, params string[] environment) =>
+        Since(position).Where(n => IsEvent(n, name, environment)).ToList();
+
+    /// <summary>The first notification since <paramref name="position"/> that matches, waited for up to <paramref name="timeout"/>.</summary>
+    public async Task<EngineNotification> WaitFor(Func<EngineNotification, bool> match, string what, int position, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Task next;
+            lock (gate)
+            {
+                for (var i = position; i < items.Count; i++)
+                {
+                    if (match(items[i]))
+                    {
+                        return items[i];
+                    }
+                }
+
+                next = changed.Task;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"timed out waiting for {what}; since then: {Describe(Since(position))}");
+            }
+
+            await Task.WhenAny(next, Task.Delay(left));
+        }
+    }
+
+    public static bool IsEvent(EngineNotification n, string name, IReadOnlyCollection<string> environment) =>
+        n.Kind == "event" && n.Name == name && environment.All(n.Environment.Contains);
+
+    public static bool IsState(EngineNotification n, string job, string instance, string state) =>
+        n.Kind == "state" && n.Job == job && n.Instance == instance && n.State == state;
+
+    /// <summary>The value of KEY in an event's environment, or null.</summary>
+    public static string? Value(EngineNotification n, string key) =>
+        n.Environment.FirstOrDefault(e => e.StartsWith(key + "=", StringComparison.Ordinal))?[(key.Length + 1)..];
+
+    private static string Describe(IEnumerable<EngineNotification> list) =>
+        string.Join("; ", list.TakeLast(40).Select(n => n.Kind == "event"
+            ? $"event {n.Name} {string.Join(' ', n.Environment)}"
+            : $"{n.Job}({n.Instance}) {n.Goal}/{n.State}"));
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+
+namespace UpstartHost.Tests.Supervision;
+
+/// <summary>Stopping real processes: kill signal to the group, kill timeout then SIGKILL (UPSTART.md §c.2).</summary>
+[Collection(RunAlone.Name)]
+public sealed class StoppingTests
+{
+    [Fact]
+    public async Task A_process_that_ignores_TERM_is_killed_with_SIGKILL_after_the_kill_timeout()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("stubborn", "kill timeout 1\nexec /bin/sh -c \"trap '' TERM; echo ready > {work}/ready; exec sleep 1000\"\n"));
+        await sv.StartJob("stubborn");
+        await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "ready"));
+        var main = await sv.MainPid("stubborn");
+        Assert.NotEqual(0UL, Convert.ToUInt64(ProcScan.Status(main, "SigIgn"), 16) & (1UL << (15 - 1)));
+        var mark = sv.Notifications.Count;
+
+        var snapshot = await sv.StopJob("stubborn");
+
+        Assert.Equal(("stop", "waiting"), (snapshot.Goal, snapshot.State));
+        Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=stubborn", "PROCESS=main", "EXIT_SIGNAL=KILL"));
+        Assert.Contains(sv.EngineLog.Entries, e => e.Level == LogLevel.Information && e.Message == $"Sending KILL signal to stubborn main process ({main}) after 1s");
+        Assert.Null(ProcScan.Read(main));
+    }
+
+    [Fact]
+    public async Task Reload_sends_the_reload_signal_to_the_main_process_only()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("reloadable", "reload signal USR1\nscript\n  trap 'echo reloaded' USR1\n  echo ready > {work}/ready\n  while :; do sleep 1; done\nend script\n"));
+        await sv.StartJob("reloadable");
+        await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "ready"));
+        var main = await sv.MainPid("reloadable");
+
+        await sv.Engine.ReloadAsync("reloadable", []).WaitAsync(Supervisor.Bound);
+
+        await sv.LogContaining("reloadable", "", "reloaded");
+        Assert.Equal(main, await sv.MainPid("reloadable"));
+    }
+
+    [Fact]
+    public async Task A_failing_post_stop_fails_the_stop_with_its_exit_status()
+    {
+        await using var sv = await Supervisor.StartAsync(("svc", "post-stop exec /bin/sh -c \"exit 2\"\nexec sleep 1000\n"));
+        await sv.StartJob("svc");
+        var mark = sv.Notifications.Count;
+
+        await Assert.ThrowsAsync<UpstartHost.Engine.EngineException>(() => sv.StopJob("svc"));
+
+        var stopped = await sv.WaitForEvent("stopped", mark, "JOB=svc");
+        Assert.Equal(("failed", "post-stop", "2"), (NotificationLog.Value(stopped, "RESULT"), NotificationLog.Value(stopped, "PROCESS"), NotificationLog.Value(stopped, "EXIT_STATUS")));
+    }
+
+    [Fact]
+    public async Task Stopping_a_service_kills_its_whole_process_group_leaving_no_grandchild()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("family", "exec /bin/sh -c 'sleep 1000 & sleep 1000 & echo $! > {work}/last; wait'\n"));
+        await sv.StartJob("family");
+        var grandchild = int.Parse((await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "last"))).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(await sv.MainPid("family"), ProcScan.Read(grandchild)?.Session);
+
+        await sv.StopJob("family");
+
+        await sv.AssertNothingLeft();
+        Assert.Null(ProcScan.Read(grandchild));
+    }
+}
