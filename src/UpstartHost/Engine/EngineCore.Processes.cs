@@ -79,7 +79,8 @@ internal sealed partial class EngineCore
 
     /// <summary>
     /// The exec is confirmed: main with `expect none` leaves spawned now (the others wait for
-    /// ProcessReady or for their process to end); an exit that came first is handled after.
+    /// ProcessReady or for their process to end, or are killed if a stop came meanwhile); an exit that
+    /// came first is handled after.
     /// </summary>
     private void OnProcessSpawned(int pid)
     {
@@ -91,10 +92,17 @@ internal sealed partial class EngineCore
         if (_pids.TryGetValue(pid, out var owner)
             && owner.Kind == ProcessKind.Main
             && owner.Instance.State == JobState.Spawned
-            && owner.Instance.Config.Expect == ExpectMode.None
             && !owner.Instance.Destroyed)
         {
-            ChangeState(owner.Instance, NextState(owner.Instance));
+            if (owner.Instance.Config.Expect == ExpectMode.None)
+            {
+                ChangeState(owner.Instance, NextState(owner.Instance));
+            }
+            else if (owner.Instance.Goal == JobGoal.Stop)
+            {
+                // A stop that came while the exec was unconfirmed: kill the process expect waits on (ChangeGoal).
+                Kill(owner.Instance);
+            }
         }
 
         if (_earlyExits.Remove(pid, out var exited))

@@ -37,10 +37,12 @@ internal sealed partial class EngineCore
         {
             ChangeState(instance, NextState(instance));
         }
-        else if (instance.State == JobState.Spawned && goal == JobGoal.Stop && instance.MainAlive)
+        else if (instance.State == JobState.Spawned && goal == JobGoal.Stop && instance.MainAlive
+            && !_spawning.Contains(instance.Pid(ProcessKind.Main)))
         {
             // Beyond Upstart, which hangs here (UPSTART.md §a.2: too few forks leave the job in spawned):
             // a main process still awaited by expect is killed, and its exit moves the job on to stopping.
+            // One whose exec is not confirmed yet is left alone until it is (OnProcessSpawned).
             Kill(instance);
         }
     }

@@ -108,6 +108,24 @@ public sealed class SpawnConfirmationTests
     }
 
     [Fact]
+    public void A_stop_while_an_expect_fork_spawn_is_unconfirmed_kills_main_once_it_is()
+    {
+        var h = Held(EngineHarness.Service() with { Expect = ExpectMode.Fork });
+        _ = h.Start(wait: false);
+        var pid = h.Pid(ProcessKind.Main);
+
+        _ = h.Stop(wait: false);
+        Assert.Empty(h.Processes.Signals);
+
+        Deliver(h);
+
+        Assert.Equal("stop/spawned", h.Status());
+        Assert.Contains((pid, 15, true), h.Processes.Signals);
+        h.Notice(new ProcessExited(pid, 15 << 8, true));
+        Assert.Equal("stop/waiting", h.Status());
+    }
+
+    [Fact]
     public void Outcomes_for_a_pid_the_engine_does_not_know_change_nothing()
     {
         var h = new EngineHarness().With(EngineHarness.Service());

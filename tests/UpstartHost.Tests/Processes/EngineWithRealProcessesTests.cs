@@ -73,7 +73,12 @@ public sealed class EngineWithRealProcessesTests : IAsyncLifetime
         var daemon = MainPid(running);
 
         Assert.Equal("running", running.State);
-        Assert.Equal(File.ReadAllText(Path.Combine(logDirectory, "daemon.pid")).Trim(), daemon.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // The forker's parent exits as soon as its child exists (that is the readiness expect fork sees);
+        // the child writes the pid file after, so wait for it rather than race it.
+        var pidFile = Path.Combine(logDirectory, "daemon.pid");
+        await LogText.Eventually(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), "the daemon's pid file");
+        Assert.Equal(File.ReadAllText(pidFile).Trim(), daemon.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var stopped = await engine.StopAsync("daemon", [], wait: true).WaitAsync(Bound);
 
