@@ -60,7 +60,9 @@ public sealed class LayerEdgeTests
             layer.Dispose();
 
             Assert.True(ProcessTree.Exists(pid), "decision 7: a daemon restart does not kill its jobs");
-            Assert.Equal("S", ProcessTree.Stat(pid)![0]);
+
+            // The shell may still be on its way from the echo to waiting for sleep; it must come to rest there.
+            await LogText.Eventually(() => ProcessTree.Stat(pid)?[0] == "S", "the shell to wait for sleep");
         }
         finally
         {
