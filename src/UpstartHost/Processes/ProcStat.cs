@@ -27,6 +27,43 @@ internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="pid"/>'s current program image is complete: execve closes close-on-exec
+    /// fds (the moment the helper's error pipe reaches EOF) before it has set up the new image's
+    /// environment and name, and env_end (stat field 51) stays 0 until then. Null when the process is
+    /// gone, a zombie or unreadable: there is nothing left to wait for.
+    /// </summary>
+    public static bool? ImageComplete(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var close = text.LastIndexOf(')');
+        if (close < 0 || close + 2 >= text.Length)
+        {
+            return null;
+        }
+
+        var fields = text[(close + 2)..].Split(' ');
+        if (fields.Length < 49 || fields[0] == "Z" || !ulong.TryParse(fields[48].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var envEnd))
+        {
+            return null;
+        }
+
+        return envEnd != 0;
+    }
+
     /// <summary>Every process whose parent is <paramref name="parentPid"/> (a full /proc scan, as ps does).</summary>
     public static List<ProcStat> ChildrenOf(int parentPid)
     {

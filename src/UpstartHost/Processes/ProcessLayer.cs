@@ -223,11 +223,29 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     /// </summary>
     internal void Resolve(TrackedProcess tracked)
     {
+        // Without the lock (the reaper may need it): let the exec that closed the pipe finish, so that
+        // ProcessSpawned means the job's program is in place (its name and environment readable).
+        var pid = tracked.Pid;
+        for (var attempt = 0; attempt < ImageWaitAttempts && tracked.ErrorFd >= 0 && ProcStat.ImageComplete(pid) == false; attempt++)
+        {
+            if (attempt < 20)
+            {
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.Sleep(1);
+            }
+        }
+
         lock (tracked.SpawnLock)
         {
             ResolveLocked(tracked, wait: true);
         }
     }
+
+    /// <summary>About 20 yields then 10 ms at most: a helper that failed has no image to wait for (it is a zombie or gone).</summary>
+    private const int ImageWaitAttempts = 30;
 
     /// <summary>
     /// Called with <see cref="TrackedProcess.SpawnLock"/> held. Without <paramref name="wait"/> a pipe

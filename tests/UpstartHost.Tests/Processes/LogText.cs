@@ -10,11 +10,14 @@ internal static class LogText
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         string? previous = null;
+        var emptySince = DateTime.UtcNow;
         while (DateTime.UtcNow < deadline)
         {
             await layer.LogWriter.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
             var now = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
-            if (now == previous)
+
+            // Nothing yet may only mean the pump thread has not read the pty: give it longer to show.
+            if (now == previous && (now.Length > 0 || DateTime.UtcNow - emptySince > TimeSpan.FromSeconds(1)))
             {
                 return now;
             }
