@@ -31,9 +31,10 @@ public sealed class ExpectTests
 
         await sv.StartJob("forked");
 
-        var main = ProcScan.Read(await sv.MainPid("forked"));
-        Assert.Equal("sleep", main?.Comm);
-        Assert.Equal(ProcScan.OwnPid, main?.Ppid);
+        // The forked child is a copy of sh until it execs sleep: the main pid is the one that becomes sleep.
+        var main = await sv.MainPid("forked");
+        await Supervisor.Eventually(() => ProcScan.Read(main)?.Comm == "sleep", $"main process {main} to exec sleep");
+        Assert.Equal(ProcScan.OwnPid, ProcScan.Read(main)?.Ppid);
     }
 
     [Fact]
