@@ -90,6 +90,37 @@ public sealed class ExpectTests
     }
 
     [Fact]
+    public async Task Expect_stop_with_a_process_that_never_stops_itself_can_still_be_stopped()
+    {
+        await using var sv = await Supervisor.StartAsync(("never", "expect stop\nexec sleep 1000\n"));
+        var mark = sv.Notifications.Count;
+        _ = sv.Engine.StartAsync("never", [], wait: true);
+        await sv.WaitForState("never", "spawned", mark);
+
+        await sv.Engine.StopAsync("never", [], wait: false).WaitAsync(Supervisor.Bound);
+
+        var stopped = await sv.WaitForEvent("stopped", mark, "JOB=never");
+        Assert.Equal("ok", NotificationLog.Value(stopped, "RESULT"));
+        Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=never", "PROCESS=main", "EXIT_SIGNAL=TERM"));
+    }
+
+    [Fact]
+    public async Task A_stop_while_expect_waits_escalates_to_SIGKILL_after_the_kill_timeout()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("deaf", "expect fork\nkill timeout 1\nexec /bin/sh -c \"trap '' TERM; echo ready > {work}/ready; sleep 1000\"\n"));
+        var mark = sv.Notifications.Count;
+        _ = sv.Engine.StartAsync("deaf", [], wait: true);
+        await sv.WaitForState("deaf", "spawned", mark);
+        await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "ready"));
+
+        await sv.Engine.StopAsync("deaf", [], wait: false).WaitAsync(Supervisor.Bound);
+
+        await sv.WaitForEvent("stopped", mark, "JOB=deaf");
+        Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=deaf", "PROCESS=main", "EXIT_SIGNAL=KILL"));
+    }
+
+    [Fact]
     public async Task A_respawning_daemon_killed_with_SIGKILL_is_followed_again_to_its_new_pid()
     {
         await using var sv = await Supervisor.StartAsync();
