@@ -109,7 +109,9 @@ function Stop-UpstartTestDaemon {
     param($Daemon)
     if (-not $Daemon) { return }
     if (-not $Daemon.Process.HasExited) {
-        & kill -TERM $Daemon.Process.Id 2>$null
+        # The native kill(1), not a Stop-Process alias: Stop-Process sends SIGKILL, which would orphan the jobs.
+        $kill = Get-Command kill -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($kill) { & $kill.Source -TERM $Daemon.Process.Id 2>$null }
         if (-not $Daemon.Process.WaitForExit(30000)) { $Daemon.Process.Kill($true) }
     }
     foreach ($name in $Daemon.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Daemon.Saved[$name]) }

@@ -88,11 +88,12 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
             $history.Environment | Should -Contain 'VERSION=1.4.2'
         }
 
-        It 'writes state changes of one job with -Job' {
+        It 'writes only the events of one job with -Job' {
             Start-UpstartJob -Name talker
-            $changes = Watch-UpstartEvent -IncludeHistory -Job talker -Timeout 2
-            $changes | Where-Object Kind -eq 'state' | Select-Object -ExpandProperty State | Should -Contain 'running'
-            $changes.Job | Where-Object { $_ } | Should -Not -Contain 'on-deploy'
+            $events = Watch-UpstartEvent -IncludeHistory -Job talker -Timeout 2
+            $events.Name | Should -Contain 'starting'
+            $events.Name | Should -Contain 'started'
+            $events | ForEach-Object { $_.Environment } | Where-Object { $_ -like 'JOB=*' } | Sort-Object -Unique | Should -Be 'JOB=talker'
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed class BenchDaemon : IAsyncDisposable
                 // A mix like a real /etc/init: services, tasks, chained jobs; none starts at boot.
                 var text = (i % 3) switch
                 {
-                    0 => $"description \"service {i}\"\nstart on bench-start-{i}\nrespawn\nexec /bin/sleep 1000\n",
+                    0 => $"description \"service {i}\"\nstart on bench-start-{i}\nstop on bench-stop-{i}\nrespawn\nexec /bin/sleep 1000\n",
                     1 => $"description \"task {i}\"\nstart on started job{i - 1:D4}\ntask\nexec /bin/true\n",
                     _ => $"description \"instance {i}\"\ninstance $N\nenv N=x\npre-start exec /bin/true\nexec /bin/sleep 1000\n",
                 };
@@ -59,7 +59,11 @@ internal sealed class BenchDaemon : IAsyncDisposable
         var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
 
-        var info = new ProcessStartInfo(Path.Combine(BinDirectory, "upstart-host"))
+        // UPSTARTPS_BENCH_DAEMON: measure another build, e.g. the ReadyToRun publish output.
+        var daemonPath = Environment.GetEnvironmentVariable("UPSTARTPS_BENCH_DAEMON") is { Length: > 0 } custom
+            ? custom
+            : Path.Combine(BinDirectory, "upstart-host");
+        var info = new ProcessStartInfo(daemonPath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Upstart.JobFiles.Events;
 
@@ -9,12 +10,18 @@ namespace UpstartHost.Control;
 /// </summary>
 public static class ConditionText
 {
+    // Job classes are immutable and asked for on every status and list: format each tree once.
+    private static readonly ConditionalWeakTable<EventExpression, string> Cache = [];
+
     public static string Format(EventExpression expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        var sb = new StringBuilder();
-        Append(sb, expression);
-        return sb.ToString();
+        return Cache.GetValue(expression, static e =>
+        {
+            var sb = new StringBuilder();
+            Append(sb, e);
+            return sb.ToString();
+        });
     }
 
     private static void Append(StringBuilder sb, EventExpression e)

@@ -57,10 +57,12 @@ public sealed class DaemonControl
     public async Task<IReadOnlyList<JobInfo>> StatusAsync(string namePattern, string? instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(namePattern);
-        var all = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var snapshots = await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false);
         var pattern = new JobNamePattern(namePattern);
         var wildcard = pattern.HasWildcards;
-        var matching = all.Where(j => wildcard ? pattern.IsMatch(j.Name) : j.Name == namePattern).ToList();
+
+        // Filter before mapping: a status of one job among thousands maps one snapshot, not all.
+        var matching = snapshots.Where(j => wildcard ? pattern.IsMatch(j.Name) : j.Name == namePattern).ToList();
         if (!wildcard && matching.Count == 0)
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {namePattern}");
@@ -80,7 +82,7 @@ public sealed class DaemonControl
             matching = [.. matching.Where(j => j.HasInstance)];
         }
 
-        return matching;
+        return Map(matching);
     }
 
     /// <summary>start: refused for a disabled job; clears an admin stop (the administrator changed their mind).</summary>

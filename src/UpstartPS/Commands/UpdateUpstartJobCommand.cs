@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using UpstartPS.Arguments;
+using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Commands;
@@ -21,6 +22,16 @@ public sealed class UpdateUpstartJobCommand : JobActionCommandBase
 
     protected override void BeginProcessing() => _environment = ParseEnvironment(Environment);
 
-    internal override JobInfo? Act(JobTarget target) =>
-        Call(ct => Client.ReloadAsync(target.Name, EnvironmentFor(target, _environment), ct));
+    internal override JobInfo? Act(JobTarget target)
+    {
+        try
+        {
+            return Call(ct => Client.ReloadAsync(target.Name, EnvironmentFor(target, _environment), ct));
+        }
+        catch (UpstartException ex) when (ex.Code == UpstartErrorCode.UnknownInstance && target.Instance.Length == 0)
+        {
+            // The daemon says "Unknown instance" for a job with no running instance; say what it means here.
+            throw new UpstartException(UpstartErrorCode.JobNotRunning, $"Job is not running: {target.Name} (only a running job can be reloaded)", ex);
+        }
+    }
 }

@@ -55,14 +55,6 @@ public static class JobSelection
         return new SelectionResult(selected, notFound);
     }
 
-    /// <summary>The distinct job names (not instances) the patterns select, for cmdlets that act per job.</summary>
-    public static NameResult SelectNames(IReadOnlyList<JobInfo> jobs, IEnumerable<string> names)
-    {
-        var result = Select(jobs, names);
-        var distinct = result.Jobs.Select(j => j.Name).Distinct(StringComparer.Ordinal).ToList();
-        return new NameResult(distinct, result.NotFound);
-    }
-
     private static IEnumerable<JobInfo> NameMatches(IReadOnlyList<JobInfo> jobs, NamePattern pattern)
     {
         if (pattern.IsWildcard)
@@ -89,6 +81,3 @@ public static class JobSelection
 
 /// <summary>The selected job instances, and the literal names that matched nothing.</summary>
 public sealed record SelectionResult(IReadOnlyList<JobInfo> Jobs, IReadOnlyList<string> NotFound);
-
-/// <summary>The selected job names, and the literal names that matched nothing.</summary>
-public sealed record NameResult(IReadOnlyList<string> Names, IReadOnlyList<string> NotFound);

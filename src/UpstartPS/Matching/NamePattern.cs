@@ -83,9 +83,6 @@ public sealed class NamePattern
         return new NamePattern(text, compiled, literal.ToString());
     }
 
-    /// <summary>True when <paramref name="text"/> holds an unescaped wildcard character.</summary>
-    public static bool ContainsWildcard(string text) => Parse(text).IsWildcard;
-
     /// <summary>Wildcards match case-insensitively; a literal matches ordinally, then case-insensitively.</summary>
     public bool IsMatch(string name)
     {

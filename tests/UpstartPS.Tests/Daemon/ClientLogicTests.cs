@@ -103,7 +103,7 @@ public sealed class ClientLogicTests
         var lines = Streams.Read(
             ct => Streams.Merge<LogLineInfo>([c => client.ReadLogAsync("web", null, 10, true, c), c => client.ReadLogAsync("db", null, 10, true, c)], ct),
             stop.Token);
-        daemon.LiveLog.Writer.TryWrite(new(t0.AddSeconds(2), "web", "", "web 2"));
+        daemon.LiveLog("web").Writer.TryWrite(new(t0.AddSeconds(2), "web", "", "web 2"));
         Assert.Equal(["db 1", "web 1", "web 2"], lines.Take(3).Select(l => l.Line).Order(StringComparer.Ordinal));
     }
 

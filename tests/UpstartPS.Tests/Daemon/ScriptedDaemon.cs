@@ -16,6 +16,7 @@ internal sealed class ScriptedDaemon : IControlHandler, IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("ups-").FullName;
     private readonly ControlServer _server;
+    private readonly Dictionary<string, Channel<LogLineInfo>> _liveLogs = [];
 
     public ScriptedDaemon()
     {
@@ -31,7 +32,14 @@ internal sealed class ScriptedDaemon : IControlHandler, IAsyncDisposable
 
     public Dictionary<string, List<LogLineInfo>> Logs { get; } = [];
 
-    public Channel<LogLineInfo> LiveLog { get; } = Channel.CreateUnbounded<LogLineInfo>();
+    /// <summary>Lines a following reader of that job's log receives, one channel per job (one reader each).</summary>
+    public Channel<LogLineInfo> LiveLog(string job)
+    {
+        lock (_liveLogs)
+        {
+            return _liveLogs.TryGetValue(job, out var channel) ? channel : _liveLogs[job] = Channel.CreateUnbounded<LogLineInfo>();
+        }
+    }
 
     public Channel<EventInfo> LiveEvents { get; } = Channel.CreateUnbounded<EventInfo>();
 
@@ -105,12 +113,9 @@ internal sealed class ScriptedDaemon : IControlHandler, IAsyncDisposable
 
         if (follow)
         {
-            await foreach (var line in LiveLog.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var line in LiveLog(job).Reader.ReadAllAsync(cancellationToken))
             {
-                if (line.Job == job)
-                {
-                    yield return line;
-                }
+                yield return line;
             }
         }
     }

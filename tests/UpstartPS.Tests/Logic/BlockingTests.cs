@@ -66,7 +66,7 @@ public sealed class BlockingTests
         var beats = 0;
         Blocking.Run(async ct =>
         {
-            await Task.Delay(Blocking.Slice + TimeSpan.FromMilliseconds(300), ct);
+            await Task.Delay(Blocking.Slice + TimeSpan.FromSeconds(1), ct);
             return 0;
         }, CancellationToken.None, heartbeat: () => beats++);
         Assert.Equal(1, beats);

@@ -80,12 +80,4 @@ public sealed class JobSelectionTests
         Assert.Empty(result.Jobs);
         Assert.Empty(result.NotFound);
     }
-
-    [Fact]
-    public void Names_are_selected_once_per_job_for_per_job_actions()
-    {
-        var result = JobSelection.SelectNames(Jobs, ["tty", "t*", "ghost"]);
-        Assert.Equal(["tty"], result.Names);
-        Assert.Equal(["ghost"], result.NotFound);
-    }
 }

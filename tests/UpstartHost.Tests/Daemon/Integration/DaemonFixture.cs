@@ -52,6 +52,9 @@ public sealed class DaemonFixture : IAsyncDisposable
 
     public int DaemonPid => daemon?.Id ?? 0;
 
+    /// <summary>Extra environment for the daemon (e.g. NOTIFY_SOCKET to play systemd).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public string DaemonOutput
     {
         get
@@ -153,6 +156,11 @@ public sealed class DaemonFixture : IAsyncDisposable
 
         info.Environment.Remove("NOTIFY_SOCKET");
         info.Environment.Remove("UPSTARTPS_SOCKET");
+        foreach (var (key, value) in Environment)
+        {
+            info.Environment[key] = value;
+        }
+
         var eq = Marker.IndexOf('=', StringComparison.Ordinal);
         info.Environment[Marker[..eq]] = Marker[(eq + 1)..];
 
@@ -284,7 +292,7 @@ public sealed class DaemonFixture : IAsyncDisposable
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == DaemonPid || pid == Environment.ProcessId)
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == DaemonPid || pid == System.Environment.ProcessId)
             {
                 continue;
             }

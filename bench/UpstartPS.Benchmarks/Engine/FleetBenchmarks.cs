@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
+using UpstartHost.Processes;
+
+namespace UpstartPS.Benchmarks.Engine;
+
+/// <summary>
+/// The engine's own share of "1,000 services started by one event": 1,000 services whose spawns cost
+/// nothing (a process layer that only hands out PIDs), started by `up` and, with their main processes
+/// reaped at once, stopped by `down`. The e2e `engine` harness measures the same with real processes.
+/// </summary>
+[MemoryDiagnoser]
+public class FleetBenchmarks
+{
+    private EngineCore _core = null!;
+    private InstantProcessLayer _processes = null!;
+
+    [Params(1_000)]
+    public int Services { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _processes = new InstantProcessLayer();
+        _core = new EngineCore(
+            new EngineOptions { EventHistoryCapacity = 64, AppArmorAvailable = false },
+            _processes,
+            new SystemEngineClock(),
+            NullLogger.Instance,
+            work => work());
+        var main = ImmutableDictionary<ProcessKind, ProcessDefinition>.Empty.Add(ProcessKind.Main, new ProcessDefinition(false, "sleep 1000"));
+        var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        for (var i = 0; i < Services; i++)
+        {
+            jobs["svc" + i] = new JobClassConfig
+            {
+                Name = "svc" + i,
+                StartOn = new EventMatch("up", []),
+                StopOn = new EventMatch("down", []),
+                Processes = main,
+            };
+        }
+
+        _core.ApplyCatalog(new JobCatalog(jobs.ToImmutable(), []));
+    }
+
+    [Benchmark]
+    public int StartThenStopAll()
+    {
+        _core.Emit("up", []);
+        _core.Poll();
+        _core.Emit("down", []);
+        _core.Poll();
+        foreach (var pid in _processes.TakeSignalled())
+        {
+            _core.OnProcessNotice(new ProcessExited(pid, 15 << 8, true));
+        }
+
+        _core.Poll();
+        return _core.InstanceCount;
+    }
+
+    private sealed class InstantProcessLayer : IProcessLayer
+    {
+        private readonly List<int> _signalled = [];
+        private int _pid = 1000;
+
+        public SpawnResult Spawn(SpawnRequest request) => SpawnResult.Ok(++_pid);
+
+        public void SignalGroup(int pid, int signal) => _signalled.Add(pid);
+
+        public void Signal(int pid, int signal)
+        {
+        }
+
+        public List<int> TakeSignalled()
+        {
+            var taken = _signalled.ToList();
+            _signalled.Clear();
+            return taken;
+        }
+    }
+}
