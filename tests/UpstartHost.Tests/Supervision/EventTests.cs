@@ -83,11 +83,13 @@ public sealed class EventTests
     {
         await using var sv = await Supervisor.StartAsync(
             ("app", "exec /bin/sh -c \"cat {work}/prepared; exec sleep 1000\"\n"),
-            ("prepare", "start on starting app\ntask\nexec /bin/sh -c \"sleep 0.3; echo prepared > {work}/prepared\"\n"));
+            ("prepare", "start on starting app\ntask\nexec /bin/sh -c \"sleep 0.3; echo made-by-the-task > {work}/prepared\"\n"));
 
         await sv.StartJob("app");
 
-        await sv.LogContaining("app", "", "prepared");
+        // Had app's main run before the task finished, cat would have found no file.
+        var log = await sv.LogContaining("app", "", "made-by-the-task");
+        Assert.DoesNotContain("No such file", log, StringComparison.Ordinal);
     }
 
     private static string[] Environ(int pid) => ProcScan.ProcFile(pid, "environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);

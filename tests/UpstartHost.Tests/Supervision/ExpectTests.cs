@@ -31,9 +31,10 @@ public sealed class ExpectTests
 
         await sv.StartJob("forked");
 
-        var main = ProcScan.Read(await sv.MainPid("forked"));
-        Assert.Equal("sleep", main?.Comm);
-        Assert.Equal(ProcScan.OwnPid, main?.Ppid);
+        // The forked child is a copy of sh until it execs sleep: the main pid is the one that becomes sleep.
+        var main = await sv.MainPid("forked");
+        await Supervisor.Eventually(() => ProcScan.Read(main)?.Comm == "sleep", $"main process {main} to exec sleep");
+        Assert.Equal(ProcScan.OwnPid, ProcScan.Read(main)?.Ppid);
     }
 
     [Fact]
@@ -86,6 +87,37 @@ public sealed class ExpectTests
         Assert.True(start.IsCompleted, "the start request was never answered");
         await sv.AssertNothingLeft();
         Assert.Null(ProcScan.Read(child));
+    }
+
+    [Fact]
+    public async Task Expect_stop_with_a_process_that_never_stops_itself_can_still_be_stopped()
+    {
+        await using var sv = await Supervisor.StartAsync(("never", "expect stop\nexec sleep 1000\n"));
+        var mark = sv.Notifications.Count;
+        _ = sv.Engine.StartAsync("never", [], wait: true);
+        await sv.WaitForState("never", "spawned", mark);
+
+        await sv.Engine.StopAsync("never", [], wait: false).WaitAsync(Supervisor.Bound);
+
+        var stopped = await sv.WaitForEvent("stopped", mark, "JOB=never");
+        Assert.Equal("ok", NotificationLog.Value(stopped, "RESULT"));
+        Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=never", "PROCESS=main", "EXIT_SIGNAL=TERM"));
+    }
+
+    [Fact]
+    public async Task A_stop_while_expect_waits_escalates_to_SIGKILL_after_the_kill_timeout()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("deaf", "expect fork\nkill timeout 1\nexec /bin/sh -c \"trap '' TERM; echo ready > {work}/ready; sleep 1000\"\n"));
+        var mark = sv.Notifications.Count;
+        _ = sv.Engine.StartAsync("deaf", [], wait: true);
+        await sv.WaitForState("deaf", "spawned", mark);
+        await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "ready"));
+
+        await sv.Engine.StopAsync("deaf", [], wait: false).WaitAsync(Supervisor.Bound);
+
+        await sv.WaitForEvent("stopped", mark, "JOB=deaf");
+        Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=deaf", "PROCESS=main", "EXIT_SIGNAL=KILL"));
     }
 
     [Fact]

@@ -32,6 +32,44 @@ public sealed class LogAndSurvivalTests
     }
 
     [Fact]
+    public async Task An_unusable_log_directory_is_reported_and_the_job_runs_anyway()
+    {
+        await using var sv = await Supervisor.StartAsync(("quiet", "exec /bin/sh -c 'echo lost; exec sleep 1000'\n"));
+        Directory.Delete(sv.LogDirectory);
+        await File.WriteAllTextAsync(sv.LogDirectory, "a file where the log directory should be");
+
+        var snapshot = await sv.StartJob("quiet");
+
+        Assert.Equal(("start", "running"), (snapshot.Goal, snapshot.State));
+        Assert.True(ProcScan.IsAlive(await sv.MainPid("quiet")));
+        await Supervisor.Eventually(
+            () => sv.ProcessLog.Messages.Any(m => m.Level >= Microsoft.Extensions.Logging.LogLevel.Warning && m.Message.Contains("quiet", StringComparison.Ordinal)),
+            "a warning naming the job");
+    }
+
+    [Fact]
+    public async Task Console_none_writes_no_log_file()
+    {
+        await using var sv = await Supervisor.StartAsync(("mute", "console none\nexec /bin/sh -c 'echo unheard; exec sleep 1000'\n"));
+
+        await sv.StartJob("mute");
+        await sv.StopJob("mute");
+
+        Assert.False(File.Exists(Path.Combine(sv.LogDirectory, "mute.log")));
+    }
+
+    [Fact]
+    public async Task An_instance_name_with_a_slash_logs_to_an_escaped_file_name_inside_the_log_directory()
+    {
+        await using var sv = await Supervisor.StartAsync(("tunnel", "instance $NAME\nexec /bin/sh -c 'echo \"tunnel $NAME\"; exec sleep 1000'\n"));
+
+        await sv.StartJob("tunnel", "NAME=../a/b");
+
+        await sv.LogContaining("tunnel", "../a/b", "tunnel ../a/b");
+        Assert.True(File.Exists(Path.Combine(sv.LogDirectory, "tunnel-.._a_b.log")));
+    }
+
+    [Fact]
     public async Task Children_that_crash_or_cannot_start_never_take_the_engine_down()
     {
         await using var sv = await Supervisor.StartAsync(

@@ -26,6 +26,42 @@ public sealed class StoppingTests
     }
 
     [Fact]
+    public async Task Restart_replaces_the_main_process_and_keeps_the_instance_environment()
+    {
+        await using var sv = await Supervisor.StartAsync(("svc", "instance $N\nexec sleep 1000\n"));
+        await sv.StartJob("svc", "N=1", "EXTRA=kept");
+        var first = await sv.MainPid("svc", "1");
+
+        var snapshot = await sv.Engine.RestartAsync("svc", ["N=1"], wait: true).WaitAsync(Supervisor.Bound);
+
+        Assert.Equal(("start", "running"), (snapshot.Goal, snapshot.State));
+        var second = await sv.MainPid("svc", "1");
+        Assert.NotEqual(first, second);
+        Assert.Null(ProcScan.Read(first));
+        Assert.Contains("EXTRA=kept", ProcScan.ProcFile(second, "environ").Split('\0'));
+    }
+
+    [Fact]
+    public async Task A_stop_during_pre_start_lets_pre_start_finish_and_never_runs_the_main_process()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("slow", "pre-start exec /bin/sh -c \"echo started > {work}/pre; sleep 0.3\"\nexec /bin/sh -c \"touch {work}/main-ran; exec sleep 1000\"\n"));
+        var mark = sv.Notifications.Count;
+        var start = sv.Engine.StartAsync("slow", [], wait: true);
+        await sv.WaitForState("slow", "pre-start", mark);
+        await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "pre"));
+
+        await sv.StopJob("slow");
+
+        var preStart = Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=slow", "PROCESS=pre-start"));
+        Assert.Equal("0", NotificationLog.Value(preStart, "EXIT_STATUS"));
+        Assert.False(File.Exists(Path.Combine(sv.WorkDirectory, "main-ran")));
+        Assert.Null(await sv.Status("slow"));
+        await Task.WhenAny(start, Task.Delay(Supervisor.Bound));
+        Assert.True(start.IsCompleted, "the start request was never answered");
+    }
+
+    [Fact]
     public async Task Reload_sends_the_reload_signal_to_the_main_process_only()
     {
         await using var sv = await Supervisor.StartAsync(

@@ -169,6 +169,21 @@ internal sealed class Supervisor : IAsyncDisposable
         return await File.ReadAllTextAsync(path);
     }
 
+    /// <summary>Waits (bounded) until <paramref name="condition"/> holds: for what a child does that nothing notifies.</summary>
+    public static async Task Eventually(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("timed out waiting for " + what);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Everything this test started that still exists (zombies included).</summary>
     public List<ProcEntry> Leftovers()
     {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using UpstartPS.Protocol.Client;
 
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>
 /// Runs the real `upstart-host` executable in a private temp directory (conf, log and state dirs, a short

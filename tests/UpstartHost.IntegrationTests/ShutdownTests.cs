@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>SIGTERM: runlevel 0 is emitted, every job stops honouring pre-stop and kill timeout, exit 0.</summary>
 [Collection(RealDaemonTests.Name)]

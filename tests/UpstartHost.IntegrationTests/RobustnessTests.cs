@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using UpstartPS.Protocol.Client;
 
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>Garbage on the socket and many clients at once leave the daemon and its jobs unharmed.</summary>
 [Collection(RealDaemonTests.Name)]

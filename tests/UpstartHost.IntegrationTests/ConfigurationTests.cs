@@ -1,4 +1,4 @@
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>inotify reload, reload-configuration (and its dry run), check-config, show-config, diagnostics.</summary>
 [Collection(RealDaemonTests.Name)]

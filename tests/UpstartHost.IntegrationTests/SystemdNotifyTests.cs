@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>The real daemon under a fake systemd: READY=1 with job counts once loaded, STOPPING=1 on SIGTERM.</summary>
 [Collection(RealDaemonTests.Name)]

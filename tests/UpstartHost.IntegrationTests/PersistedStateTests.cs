@@ -1,6 +1,6 @@
 using UpstartPS.Protocol.Client;
 
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>Admin-stopped and disabled jobs stay so across a daemon restart (docs/beyond-upstart.md).</summary>
 [Collection(RealDaemonTests.Name)]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>
 /// System-style mode (daemon as root, "system" authorisation): a non-root user may read everything and

@@ -1,4 +1,4 @@
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>Real-daemon tests run one at a time: they start processes and the machine is shared.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -1,6 +1,6 @@
 using UpstartPS.Protocol.Client;
 
-namespace UpstartHost.Tests.Daemon.Integration;
+namespace UpstartHost.IntegrationTests;
 
 /// <summary>Every job operation through the client and through upstartctl, against the real daemon.</summary>
 [Collection(RealDaemonTests.Name)]
