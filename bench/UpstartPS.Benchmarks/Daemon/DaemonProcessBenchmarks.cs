@@ -55,9 +55,17 @@ public sealed class CtlStatusProcess : IEndToEndBenchmark
         return 0;
     }
 
-    /// <summary>Next to the benchmarks, else the CLI project's own Release (then Debug) output in this checkout.</summary>
+    /// <summary>
+    /// UPSTARTPS_BENCH_CTL (e.g. the ReadyToRun publish output), else next to the benchmarks, else the CLI
+    /// project's own Release (then Debug) output in this checkout.
+    /// </summary>
     private static string? FindCtl()
     {
+        if (Environment.GetEnvironmentVariable("UPSTARTPS_BENCH_CTL") is { Length: > 0 } custom)
+        {
+            return File.Exists(custom) ? custom : null;
+        }
+
         var candidates = new List<string> { Path.Combine(BenchDaemon.BinDirectory, "upstartctl") };
         for (var dir = new DirectoryInfo(BenchDaemon.BinDirectory); dir is not null; dir = dir.Parent)
         {

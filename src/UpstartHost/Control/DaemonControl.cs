@@ -57,12 +57,15 @@ public sealed class DaemonControl
     public async Task<IReadOnlyList<JobInfo>> StatusAsync(string namePattern, string? instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(namePattern);
-        var snapshots = await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false);
         var pattern = new JobNamePattern(namePattern);
         var wildcard = pattern.HasWildcards;
 
-        // Filter before mapping: a status of one job among thousands maps one snapshot, not all.
-        var matching = snapshots.Where(j => wildcard ? pattern.IsMatch(j.Name) : j.Name == namePattern).ToList();
+        // The engine's own query snapshots only the matching classes (one lookup for a plain name); the
+        // list-and-filter route is for an engine without it. Either way only the matches are mapped.
+        var matching = engine is IEngineStatusQuery query
+            ? [.. await Engine(() => query.StatusAsync(namePattern, null, cancellationToken)).ConfigureAwait(false)]
+            : (await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false))
+                .Where(j => pattern.IsMatch(j.Name)).ToList();
         if (!wildcard && matching.Count == 0)
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {namePattern}");

@@ -12,7 +12,7 @@ namespace UpstartHost.Engine;
 /// (System.Threading.Channels); after each message it runs the event queue, as Upstart's main loop does.
 /// Call <see cref="Start"/> once; messages posted before that wait in the inbox.
 /// </summary>
-public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDisposable
+public sealed class JobEngine : IEngineControl, IEngineStatusQuery, IProcessNoticeSink, IAsyncDisposable
 {
     private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -64,6 +64,9 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
 
     public Task<IReadOnlyList<JobSnapshot>> ListAsync(CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(_core.List()), cancellationToken);
+
+    public Task<IReadOnlyList<JobSnapshot>> StatusAsync(string namePattern, string? instance, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.Status(namePattern, instance)), cancellationToken);
 
     public Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default) =>
         Invoke(() => _core.Start(job, environment ?? [], wait), cancellationToken);
