@@ -23,13 +23,18 @@ public sealed class EnvironmentTests
         var two = await sv.MainPid("worker", "2");
         Assert.NotEqual(one, two);
         Assert.True(ProcScan.IsAlive(one) && ProcScan.IsAlive(two));
+
+        // The shell prints, then execs sleep; /proc/PID/environ reads empty while that exec replaces the
+        // image, so read it only once each main process has become sleep (the kernel offers nothing to await).
+        await sv.LogContaining("worker", "1", "N=1 GREETING=hello JOB=worker INSTANCE=1");
+        await sv.LogContaining("worker", "2", "N=2 GREETING=hello JOB=worker INSTANCE=2");
+        await BecomesSleep(one);
+        await BecomesSleep(two);
         Assert.Contains("N=1", Environ(one));
         Assert.Contains("UPSTART_INSTANCE=1", Environ(one));
         Assert.Contains("N=2", Environ(two));
         Assert.Contains("GREETING=hello", Environ(two));
         Assert.Contains("UPSTART_JOB=worker", Environ(two));
-        await sv.LogContaining("worker", "1", "N=1 GREETING=hello JOB=worker INSTANCE=1");
-        await sv.LogContaining("worker", "2", "N=2 GREETING=hello JOB=worker INSTANCE=2");
     }
 
     [Fact]
@@ -60,6 +65,15 @@ public sealed class EnvironmentTests
 
         Assert.Equal(UpstartHost.Engine.EngineError.AlreadyRunning, error.Error);
         Assert.Equal(pid, await sv.MainPid("worker", "1"));
+    }
+
+    private static async Task BecomesSleep(int pid)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (ProcScan.ProcFile(pid, "comm").Trim() != "sleep")
+        {
+            await Task.Delay(5, timeout.Token);
+        }
     }
 
     private static string[] Environ(int pid) => ProcScan.ProcFile(pid, "environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
