@@ -53,6 +53,7 @@ public sealed partial class JobConfiguration : IDisposable
             var catalog = load(directories);
             var prints = CatalogDiff.Fingerprints(catalog);
             var diff = CatalogDiff.Between(before.Catalog, catalog, before.Prints, prints);
+            catalog = KeepUnchanged(before.Catalog, catalog, diff);
             if (dryRun)
             {
                 return (diff, catalog);
@@ -89,6 +90,21 @@ public sealed partial class JobConfiguration : IDisposable
     }
 
     public void Dispose() => gate.Dispose();
+
+    /// <summary>
+    /// A job whose files did not change keeps the definition object it had, so the engine sees no change:
+    /// a running instance is not reported as running an old definition, and a partly matched `start on`
+    /// is not reset by a reload that did not touch the job (Upstart reloads only the files inotify names).
+    /// </summary>
+    private static JobCatalog KeepUnchanged(JobCatalog before, JobCatalog after, CatalogDiff diff)
+    {
+        var changed = diff.Changed.ToHashSet(StringComparer.Ordinal);
+        var jobs = after.Jobs.ToImmutableDictionary(
+            kv => kv.Key,
+            kv => !changed.Contains(kv.Key) && before.Jobs.TryGetValue(kv.Key, out var kept) && kept.SourcePath == kv.Value.SourcePath ? kept : kv.Value,
+            after.Jobs.KeyComparer);
+        return after with { Jobs = jobs };
+    }
 
     private sealed record Snapshot(JobCatalog Catalog, ImmutableDictionary<string, string> Prints);
 

@@ -28,7 +28,7 @@ public static class JobInfoMapping
             RespawnCount = s.RespawnCount,
             LastFailure = s.LastFailure,
             ConfigPath = s.ConfigPath ?? onDisk?.SourcePath,
-            ConfigChanged = s.HasInstance && onDisk is not null && s.ConfigPath is not null && onDisk.SourcePath != s.ConfigPath,
+            ConfigChanged = s.ConfigChanged,
             Disabled = admin.Disabled.Contains(s.Name),
             HasInstance = s.HasInstance,
         };

@@ -25,7 +25,9 @@ internal sealed partial class EngineCore
                 continue;
             }
 
-            if (ReferenceEquals(existing.Config, config))
+            // Value equality: the daemon hands over the same parsed definition for an unchanged file, or a
+            // copy of it that differs in nothing (admin state masks `start on` with a fresh `with` copy).
+            if (existing.Config.Equals(config))
             {
                 existing.Deleted = false;
                 existing.PendingConfig = null;

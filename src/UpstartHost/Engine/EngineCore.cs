@@ -141,7 +141,8 @@ internal sealed partial class EngineCore
             instance.Respawns.Count,
             instance.Failure?.ToString(),
             config.SourcePath,
-            true);
+            true,
+            instance.Class.PendingConfig is not null || instance.Class.Deleted);
     }
 
     /// <summary>initctl's status line lists main first, then the others in run order.</summary>

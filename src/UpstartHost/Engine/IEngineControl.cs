@@ -36,7 +36,10 @@ public interface IEngineControl
     event Action<EngineNotification>? Notification;
 }
 
-/// <summary>One instance (or a class with no instance: Goal "stop", State "waiting").</summary>
+/// <summary>
+/// One instance (or a class with no instance: Goal "stop", State "waiting"). ConfigChanged: the job file
+/// changed or was deleted and this running instance still uses the old definition (UPSTART.md §0).
+/// </summary>
 public sealed record JobSnapshot(
     string Name,
     string Instance,
@@ -50,7 +53,8 @@ public sealed record JobSnapshot(
     int RespawnCount,
     string? LastFailure,
     string? ConfigPath,
-    bool HasInstance);
+    bool HasInstance,
+    bool ConfigChanged = false);
 
 /// <summary>A live process of an instance: kind is Upstart's name (main, pre-start, …).</summary>
 public sealed record ProcessSnapshot(string Kind, int Pid);

@@ -29,16 +29,33 @@ public sealed class CatalogTests
         var h = new EngineHarness();
         h.Core.ApplyCatalog(Catalog(EngineHarness.Service("web")));
         _ = h.Start("web");
+        Assert.False(h.Core.List().Single().ConfigChanged);
         var changed = EngineHarness.Service("web") with { Description = "v2" };
 
         h.Core.ApplyCatalog(Catalog(changed));
 
+        Assert.True(h.Core.List().Single().ConfigChanged);
         Assert.Null(h.Instance("web").Config.Description);
         Assert.Null(h.Core.GetConfig("web")!.Description);
         h.StopAndReap("web");
         Assert.Equal("v2", h.Core.GetConfig("web")!.Description);
         _ = h.Start("web");
         Assert.Equal("v2", h.Instance("web").Config.Description);
+        Assert.False(h.Core.List().Single().ConfigChanged);
+    }
+
+    [Fact]
+    public void An_identical_copy_of_a_running_definition_is_no_change()
+    {
+        var h = new EngineHarness();
+        var web = EngineHarness.Service("web");
+        h.Core.ApplyCatalog(Catalog(web));
+        _ = h.Start("web");
+
+        h.Core.ApplyCatalog(Catalog(web with { }));
+
+        Assert.False(h.Core.List().Single().ConfigChanged);
+        Assert.Same(web, h.Core.GetConfig("web"));
     }
 
     [Fact]
@@ -51,6 +68,7 @@ public sealed class CatalogTests
         h.Core.ApplyCatalog(Catalog(EngineHarness.Service("db")));
 
         Assert.Equal(["db", "web"], h.Core.List().Select(s => s.Name));
+        Assert.Equal([false, true], h.Core.List().Select(s => s.ConfigChanged));
         h.StopAndReap("web");
         Assert.Equal(["db"], h.Core.List().Select(s => s.Name));
     }

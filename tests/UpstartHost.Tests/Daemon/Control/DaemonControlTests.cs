@@ -116,6 +116,20 @@ public sealed class DaemonControlTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reload_hands_the_engine_the_same_definition_for_a_job_whose_files_did_not_change()
+    {
+        var (_, config, _) = Build();
+        await config.ReloadAsync(false);
+        var first = engine.Applied!.Jobs["tty"];
+
+        // A reload parses every file again: new objects, same files.
+        disk = TestCatalogs.Of(TestCatalogs.Job("web", "startup"), TestCatalogs.Job("task1"), TestCatalogs.Job("tty", "startup"));
+        await config.ReloadAsync(false);
+
+        Assert.Same(first, engine.Applied!.Jobs["tty"]);
+    }
+
+    [Fact]
     public async Task Emit_rejects_environment_that_is_not_KEY_VALUE()
     {
         var (control, config, _) = Build();
