@@ -17,19 +17,13 @@ internal sealed class ConsoleLogPump : IDisposable
     private readonly JobLogWriter writer;
     private readonly ConcurrentQueue<(int Fd, string Path)> added = new();
     private readonly List<(int Fd, string Path)> sources = [];
-    private readonly int wake;
+    private readonly WakeablePoll poll = new();
     private readonly Thread thread;
     private volatile bool stopping;
 
     public ConsoleLogPump(JobLogWriter writer)
     {
         this.writer = writer;
-        wake = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
-        if (wake < 0)
-        {
-            throw new IOException("eventfd: " + Libc.ErrorText(Marshal.GetLastPInvokeError()));
-        }
-
         thread = new Thread(Run) { IsBackground = true, Name = "upstart log pump" };
         thread.Start();
     }
@@ -38,28 +32,21 @@ internal sealed class ConsoleLogPump : IDisposable
     public void Add(int masterFd, string path)
     {
         added.Enqueue((masterFd, path));
-        Wake();
+        poll.Wake();
     }
 
     /// <summary>Reads what is left, closes every master, stops the thread.</summary>
     public void Dispose()
     {
         stopping = true;
-        Wake();
+        poll.Wake();
         thread.Join(TimeSpan.FromSeconds(5));
-        Libc.close(wake);
+        poll.Dispose();
     }
 
-    private unsafe void Wake()
-    {
-        ulong one = 1;
-        Libc.write(wake, &one, sizeof(ulong));
-    }
-
-    private unsafe void Run()
+    private void Run()
     {
         var buffer = new byte[ReadSize];
-        var polls = new PollFd[16];
         while (true)
         {
             while (added.TryDequeue(out var source))
@@ -78,37 +65,14 @@ internal sealed class ConsoleLogPump : IDisposable
                 return;
             }
 
-            if (polls.Length < sources.Count + 1)
-            {
-                polls = new PollFd[(sources.Count + 1) * 2];
-            }
-
-            polls[0] = new PollFd { Fd = wake, Events = Libc.POLLIN };
-            for (var i = 0; i < sources.Count; i++)
-            {
-                polls[i + 1] = new PollFd { Fd = sources[i].Fd, Events = Libc.POLLIN };
-            }
-
-            int ready;
-            fixed (PollFd* p = polls)
-            {
-                ready = Libc.poll(p, (nuint)(sources.Count + 1), -1);
-            }
-
-            if (ready <= 0)
+            if (!poll.Wait(sources, s => s.Fd))
             {
                 continue;
             }
 
-            if (polls[0].Revents != 0)
-            {
-                ulong count;
-                Libc.read(wake, &count, sizeof(ulong));
-            }
-
             for (var i = sources.Count - 1; i >= 0; i--)
             {
-                if (polls[i + 1].Revents != 0 && !Drain(sources[i], buffer))
+                if (poll.IsReady(i) && !Drain(sources[i], buffer))
                 {
                     Libc.close(sources[i].Fd);
                     sources.RemoveAt(i);
