@@ -226,6 +226,34 @@ public sealed class DaemonFixture : IAsyncDisposable
         SendSignal(process.Id, signal);
     }
 
+    /// <summary>
+    /// A copy of the built upstartctl under <see cref="Root"/> (mode 0755): the build output may sit below a
+    /// directory only root can enter (a clone in `mktemp -d`), where another user's apphost cannot even
+    /// resolve its own path.
+    /// </summary>
+    private string CtlReachableByOtherUsers()
+    {
+        var dir = Path.Combine(Root, "ctl");
+        var program = Path.Combine(dir, "upstartctl");
+        if (File.Exists(program))
+        {
+            return program;
+        }
+
+        Directory.CreateDirectory(dir);
+        foreach (var name in new[] { "upstartctl", "upstartctl.dll", "upstartctl.deps.json", "upstartctl.runtimeconfig.json", "UpstartPS.Protocol.dll" })
+        {
+            File.Copy(Path.Combine(BinDirectory, name), Path.Combine(dir, name));
+        }
+
+        var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        var executable = readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(dir, executable);
+        File.SetUnixFileMode(Root, File.GetUnixFileMode(Root) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
+        File.SetUnixFileMode(program, executable);
+        return program;
+    }
+
     /// <summary>Runs the built upstartctl (optionally through a symlink named <paramref name="invokedAs"/>).</summary>
     public async Task<CtlResult> RunCtlAsync(string[] args, string? invokedAs = null, string[]? asUser = null, TimeSpan? timeout = null)
     {
@@ -240,6 +268,11 @@ public sealed class DaemonFixture : IAsyncDisposable
             }
 
             program = link;
+        }
+
+        if (asUser is not null)
+        {
+            program = CtlReachableByOtherUsers();
         }
 
         var info = new ProcessStartInfo(asUser is null ? program : asUser[0])
