@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using UpstartCtl.Formatting;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
 

@@ -1,3 +1,4 @@
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Client;
 
 namespace UpstartHost.IntegrationTests;

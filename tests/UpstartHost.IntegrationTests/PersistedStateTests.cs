@@ -1,4 +1,4 @@
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 
 namespace UpstartHost.IntegrationTests;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Client;
 
 namespace UpstartHost.IntegrationTests;

@@ -1,4 +1,3 @@
-using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Server;
 
 namespace UpstartPS.Protocol.Tests;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
 using UpstartPS.Protocol.Server;
 

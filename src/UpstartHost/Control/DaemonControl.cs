@@ -4,7 +4,7 @@ using UpstartHost.Configuration;
 using UpstartHost.Engine;
 using UpstartHost.Hosting;
 using UpstartHost.State;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
 using UpstartPS.Protocol.Server;
 

@@ -4,6 +4,7 @@ using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
 using UpstartHost.State;
+using UpstartPS.Protocol;
 
 namespace UpstartHost.Hosting;
 
@@ -103,7 +104,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
             {
                 await control.EmitAsync(e.Name, e.Environment, wait: false, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (UpstartPS.Protocol.Client.UpstartException ex)
+            catch (UpstartException ex)
             {
                 LogShutdownEventFailed(logger, e.ToString(), ex.Message);
             }

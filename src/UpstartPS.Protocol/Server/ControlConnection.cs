@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text.Json;
-using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Wire;
 
 namespace UpstartPS.Protocol.Server;

@@ -1,4 +1,3 @@
-using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Protocol.Wire;

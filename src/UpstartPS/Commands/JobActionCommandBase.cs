@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using UpstartPS.Arguments;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Commands;

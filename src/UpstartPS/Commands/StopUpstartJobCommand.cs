@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Commands;

@@ -1,4 +1,4 @@
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Connection;

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Net.Sockets;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 
 namespace UpstartPS.Errors;
 

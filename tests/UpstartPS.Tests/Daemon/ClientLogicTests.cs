@@ -2,6 +2,7 @@ using UpstartPS.Completion;
 using UpstartPS.Connection;
 using UpstartPS.Errors;
 using UpstartPS.Matching;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Tests.Contract;
 

@@ -2,7 +2,7 @@ using UpstartPS.Arguments;
 using UpstartPS.Connection;
 using UpstartPS.Errors;
 using UpstartPS.Matching;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 
 namespace UpstartPS.Tests.Daemon;
 

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Net.Sockets;
 using UpstartPS.Errors;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 
 namespace UpstartPS.Tests.Logic;
 

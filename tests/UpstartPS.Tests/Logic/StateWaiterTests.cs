@@ -1,5 +1,5 @@
 using UpstartPS.Connection;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Tests.Logic;

@@ -4,7 +4,7 @@ using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Hosting;
 using UpstartHost.State;
-using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol;
 
 namespace UpstartHost.Tests.Daemon.Control;
 

@@ -1,4 +1,4 @@
-namespace UpstartPS.Protocol.Client;
+namespace UpstartPS.Protocol;
 
 /// <summary>Stable error codes carried in error replies; front ends map them to their own forms.</summary>
 public enum UpstartErrorCode
