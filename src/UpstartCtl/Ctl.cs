@@ -89,12 +89,10 @@ public sealed class Ctl
         {
             return Usage(args.Program, e.Message, error);
         }
-        catch (UpstartException e) when (e.Code == UpstartErrorCode.NotConnected)
-        {
-            return Fail($"Unable to connect to the UpstartPS daemon at {socket}: {e.Message}");
-        }
         catch (UpstartException e)
         {
+            // The client words every failure in full, a connect failure included (`Unable to connect to
+            // the UpstartPS daemon at PATH: …`): printed as it is, like any daemon error.
             return Fail(e.Message);
         }
         catch (SocketException e)
@@ -107,20 +105,24 @@ public sealed class Ctl
         }
     }
 
-    /// <summary>Mistakes in the words are reported before any connection is made.</summary>
+    /// <summary>
+    /// Mistakes in the words are reported before any connection is made. What is sent is the daemon's to
+    /// check (one rule, at the protocol edge); the variables of status and log only pick an instance here
+    /// and never reach it, so they get that same rule here.
+    /// </summary>
     private void Validate()
     {
         switch (args.Command)
         {
-            case "start" or "stop" or "restart" or "reload" or "status" or "usage" or "enable" or "disable" or "log":
+            case "start" or "stop" or "restart" or "reload" or "usage" or "enable" or "disable":
                 _ = JobAndEnvironment();
+                break;
+            case "status" or "log":
+                RequestArguments.CheckEnvironment(JobAndEnvironment().Env);
                 break;
             case "emit" when args.Words.Count == 0:
                 throw new CtlUsageException("missing event name");
-            case "emit":
-                _ = CheckEnvironment(args.Words.Skip(1));
-                break;
-            case "list" or "reload-configuration" or "check-config" or "show-config" or "log-priority" or "version" or "diagnostics":
+            case "emit" or "list" or "reload-configuration" or "check-config" or "show-config" or "log-priority" or "version" or "diagnostics":
                 break;
             default:
                 throw new CtlUsageException($"invalid command: {args.Command}");
@@ -170,12 +172,12 @@ public sealed class Ctl
         var words = args.Words;
         if (words.Count > 0 && !words[0].Contains('=', StringComparison.Ordinal))
         {
-            return (words[0], CheckEnvironment(words.Skip(1)), !args.NoWait);
+            return (words[0], [.. words.Skip(1)], !args.NoWait);
         }
 
         if (Environment.GetEnvironmentVariable("UPSTART_JOB") is { Length: > 0 } self)
         {
-            var env = CheckEnvironment(words).ToList();
+            var env = words.ToList();
             if (Environment.GetEnvironmentVariable("UPSTART_INSTANCE") is { Length: > 0 } instance)
             {
                 env.Add("UPSTART_INSTANCE=" + instance);
@@ -185,17 +187,6 @@ public sealed class Ctl
         }
 
         throw new CtlUsageException("missing job name");
-    }
-
-    private static List<string> CheckEnvironment(IEnumerable<string> words)
-    {
-        var env = words.ToList();
-        if (env.Any(w => w.IndexOf('=', StringComparison.Ordinal) <= 0))
-        {
-            throw new UpstartException(UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs");
-        }
-
-        return env;
     }
 
     /// <summary>status JOB [K=V]...: the instance named by expanding the job's `instance` stanza with the given variables.</summary>
@@ -241,7 +232,7 @@ public sealed class Ctl
             throw new CtlUsageException("missing event name");
         }
 
-        await client.EmitAsync(args.Words[0], CheckEnvironment(args.Words.Skip(1)), !args.NoWait, ct).ConfigureAwait(false);
+        await client.EmitAsync(args.Words[0], [.. args.Words.Skip(1)], !args.NoWait, ct).ConfigureAwait(false);
         return 0;
     }
 

@@ -93,6 +93,43 @@ public sealed class ErrorReplyTests : IAsyncLifetime
         Assert.Equal("missing event name", error.Message);
     }
 
+    [Theory]
+    [InlineData("a b")]
+    [InlineData("a\0b")]
+    [InlineData("\t")]
+    public async Task An_event_name_with_a_blank_or_a_NUL_is_refused_before_the_handler(string name)
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.EmitAsync(name, cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal((UpstartErrorCode.BadRequest, "missing event name"), (error.Code, error.Message));
+        Assert.Empty(_server.Handler.Calls);
+    }
+
+    [Theory]
+    [InlineData("start", "NOEQUALS")]
+    [InlineData("stop", "=1")]
+    [InlineData("restart", "A=\0")]
+    [InlineData("reload", "NOEQUALS")]
+    [InlineData("emit", "=1")]
+    public async Task Every_operation_that_takes_variables_refuses_one_that_is_not_KEY_VALUE_before_the_handler(string op, string entry)
+    {
+        IReadOnlyList<string> env = ["GOOD=1", entry];
+        var ct = TestServer.Deadline();
+        Func<Task> call = op switch
+        {
+            "start" => () => _client.StartAsync("web", env, cancellationToken: ct),
+            "stop" => () => _client.StopAsync("web", env, cancellationToken: ct),
+            "restart" => () => _client.RestartAsync("web", env, cancellationToken: ct),
+            "reload" => () => _client.ReloadAsync("web", env, ct),
+            _ => () => _client.EmitAsync("ev", env, cancellationToken: ct),
+        };
+
+        var error = await Assert.ThrowsAsync<UpstartException>(call);
+
+        Assert.Equal((UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs"), (error.Code, error.Message));
+        Assert.Empty(_server.Handler.Calls);
+    }
+
     [Fact]
     public async Task A_request_over_the_size_limit_is_refused_by_the_client_without_breaking_the_connection()
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Upstart.JobFiles.Loading;
 using UpstartPS.Protocol.Messages;
 using UpstartPS.Protocol.Server;
 

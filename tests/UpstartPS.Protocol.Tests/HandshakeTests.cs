@@ -82,6 +82,10 @@ public sealed class HandshakeTests
         Assert.Contains("/tmp/ups-nonexistent/none.sock", error.Message);
         Assert.Contains("Is it running?", error.Message);
         Assert.Contains("UPSTARTPS_SOCKET", error.Message);
+
+        // The installed binary's name (src/UpstartHost builds upstart-host), not the project's.
+        Assert.Contains("`upstart-host --session`", error.Message);
+        Assert.DoesNotContain("UpstartHost", error.Message);
     }
 
     [Fact]

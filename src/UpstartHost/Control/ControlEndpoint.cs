@@ -14,7 +14,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
 {
     private readonly ControlServer server;
 
-    public ControlEndpoint(DaemonSettings settings, ControlHandler handler, ILogger<ControlEndpoint> logger)
+    public ControlEndpoint(DaemonSettings settings, DaemonControl handler, ILogger<ControlEndpoint> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var mode = settings.Authorization == AuthorizationMode.System ? DaemonMode.System : DaemonMode.Session;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Engine;
@@ -11,11 +10,12 @@ using UpstartPS.Protocol.Server;
 namespace UpstartHost.Control;
 
 /// <summary>
-/// Every control operation, over the engine, the loaded configuration, the persisted admin state, the
-/// job logs and the watch hub. Failures are <see cref="UpstartException"/>s whose message is initctl's
-/// text. Authorisation is decided before a request gets here.
+/// The daemon's answer to every control request, over the engine, the loaded configuration, the
+/// persisted admin state, the job logs and the watch hub. The server calls it only after the handshake,
+/// the authorisation check and argument validation (<see cref="RequestArguments"/>) have passed, so it
+/// only does the work. Failures are <see cref="UpstartException"/>s whose message is initctl's text.
 /// </summary>
-public sealed class DaemonControl
+public sealed class DaemonControl : IControlHandler
 {
     /// <summary>initctl version's text, so scripts that parse it keep working; ours follows.</summary>
     public static readonly string VersionText = "init (upstart 1.13.2) upstartps " +
@@ -47,25 +47,21 @@ public sealed class DaemonControl
         this.settings = settings;
     }
 
-    public async Task<IReadOnlyList<JobInfo>> ListAsync(CancellationToken cancellationToken)
+    public Task<string> GetVersionAsync(ClientIdentity client, CancellationToken cancellationToken) => Task.FromResult(VersionText);
+
+    public async Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken)
     {
         var snapshots = await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false);
         return Map(snapshots);
     }
 
     /// <summary>status: a name, or a pattern; an unknown plain name is `Unknown job: NAME`.</summary>
-    public async Task<IReadOnlyList<JobInfo>> StatusAsync(string namePattern, string? instance, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(namePattern);
-        var pattern = new JobNamePattern(namePattern);
-        var wildcard = pattern.HasWildcards;
+        var wildcard = new JobNamePattern(namePattern).HasWildcards;
 
-        // The engine's own query snapshots only the matching classes (one lookup for a plain name); the
-        // list-and-filter route is for an engine without it. Either way only the matches are mapped.
-        var matching = engine is IEngineStatusQuery query
-            ? [.. await Engine(() => query.StatusAsync(namePattern, null, cancellationToken)).ConfigureAwait(false)]
-            : (await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false))
-                .Where(j => pattern.IsMatch(j.Name)).ToList();
+        // The engine snapshots only the matching classes (one lookup for a plain name), so only the matches are mapped.
+        var matching = (await Engine(() => engine.StatusAsync(namePattern, null, cancellationToken)).ConfigureAwait(false)).ToList();
         if (!wildcard && matching.Count == 0)
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {namePattern}");
@@ -89,9 +85,8 @@ public sealed class DaemonControl
     }
 
     /// <summary>start: refused for a disabled job; clears an admin stop (the administrator changed their mind).</summary>
-    public async Task<JobInfo> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
+    public async Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
         var state = adminState.Current;
         if (state.Disabled.Contains(job))
         {
@@ -109,9 +104,8 @@ public sealed class DaemonControl
     }
 
     /// <summary>stop: remembered (persisted) so neither events nor a reboot start the job again until an administrator does.</summary>
-    public async Task<JobInfo> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
+    public async Task<JobInfo> StopAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
         var snapshot = await Engine(() => engine.StopAsync(job, environment, wait, cancellationToken)).ConfigureAwait(false);
         if (!adminState.Current.Stopped.Contains(job))
         {
@@ -122,9 +116,8 @@ public sealed class DaemonControl
         return Map(snapshot);
     }
 
-    public async Task<JobInfo> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
+    public async Task<JobInfo> RestartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
         if (adminState.Current.Disabled.Contains(job))
         {
             throw new UpstartException(UpstartErrorCode.JobFailedToStart, $"Job is disabled: {job} (enable it first)");
@@ -140,56 +133,39 @@ public sealed class DaemonControl
         return Map(snapshot);
     }
 
-    public async Task<JobInfo> ReloadAsync(string job, IReadOnlyList<string> environment, CancellationToken cancellationToken)
+    public async Task<JobInfo> ReloadAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken)
     {
         var snapshot = await Engine(() => engine.ReloadAsync(job, environment, cancellationToken)).ConfigureAwait(false);
         return Map(snapshot);
     }
 
-    public Task EmitAsync(string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(eventName);
-        ArgumentNullException.ThrowIfNull(environment);
-        if (eventName.Length == 0 || eventName.Any(char.IsWhiteSpace))
-        {
-            throw new UpstartException(UpstartErrorCode.BadRequest, "missing event name");
-        }
+    public Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken) =>
+        Engine(() => engine.EmitAsync(eventName, environment, wait, cancellationToken));
 
-        if (environment.Any(e => e.IndexOf('=', StringComparison.Ordinal) <= 0))
-        {
-            throw new UpstartException(UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs");
-        }
-
-        return Engine(() => engine.EmitAsync(eventName, environment, wait, cancellationToken));
-    }
-
-    public async Task<ConfigurationChange> ReloadConfigurationAsync(bool dryRun, CancellationToken cancellationToken)
+    public async Task<ConfigurationChange> ReloadConfigurationAsync(ClientIdentity client, bool dryRun, CancellationToken cancellationToken)
     {
         var (diff, catalog) = await Engine(() => configuration.ReloadAsync(dryRun, cancellationToken)).ConfigureAwait(false);
         return new ConfigurationChange(diff.Added, diff.Changed, diff.Removed, [.. catalog.Diagnostics.Select(ToInfo)]);
     }
 
-    public IReadOnlyList<CheckConfigItem> CheckConfig(IReadOnlyList<string>? ignoredEvents) =>
-        Control.CheckConfig.Run(configuration.Catalog, settings.BootEvents.Select(e => e.Name), ignoredEvents);
+    /// <summary>Analyses every job's conditions: off the connection's read loop, which must not block.</summary>
+    public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, CancellationToken cancellationToken) =>
+        Task.Run(() => CheckConfig.Run(configuration.Catalog, settings.BootEvents.Select(e => e.Name), ignoredEvents), cancellationToken);
 
-    public JobConfigInfo ShowConfig(string job)
-    {
-        ArgumentNullException.ThrowIfNull(job);
-        return configuration.Catalog.Jobs.TryGetValue(job, out var config)
-            ? JobInfoMapping.ToConfigInfo(config)
-            : throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
-    }
+    /// <summary>Off the read loop too: provenance reads the job file.</summary>
+    public Task<JobConfigInfo> ShowConfigAsync(ClientIdentity client, string job, CancellationToken cancellationToken) =>
+        Task.Run(
+            () => configuration.Catalog.Jobs.TryGetValue(job, out var config)
+                ? JobInfoMapping.ToConfigInfo(config)
+                : throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}"),
+            cancellationToken);
 
-    /// <summary>show-config with no job: every job, sorted by name.</summary>
-    public IReadOnlyList<JobConfigInfo> ShowAllConfig() =>
-        [.. configuration.Catalog.Jobs.Values.OrderBy(j => j.Name, StringComparer.Ordinal).Select(JobInfoMapping.ToConfigInfo)];
-
-    public IReadOnlyList<DiagnosticInfo> GetDiagnostics() => [.. configuration.Diagnostics.Select(ToInfo)];
+    public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DiagnosticInfo>>([.. configuration.Diagnostics.Select(ToInfo)]);
 
     /// <summary>Disable/enable (persisted). Disabling does not stop a running instance; it keeps events and start requests away.</summary>
-    public async Task SetEnabledAsync(string job, bool enabled, CancellationToken cancellationToken)
+    public async Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
         if (!configuration.Catalog.Jobs.ContainsKey(job) && enabled == !adminState.Current.Disabled.Contains(job))
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
@@ -199,38 +175,28 @@ public sealed class DaemonControl
         await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public string LogPriority(string? priority)
+    public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken)
     {
         if (priority is not null && !logPriority.TrySet(priority))
         {
             throw new UpstartException(UpstartErrorCode.BadRequest, $"Unknown priority: {priority}");
         }
 
-        return logPriority.Current;
+        return Task.FromResult(logPriority.Current);
     }
 
-    public IAsyncEnumerable<LogLineInfo> ReadLogAsync(string job, string? instance, int tail, bool follow, CancellationToken cancellationToken)
+    public IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
         if (!configuration.Catalog.Jobs.ContainsKey(job))
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
         }
 
-        return logs.ReadAsync(job, instance ?? "", Math.Clamp(tail, 0, 100_000), follow, cancellationToken);
+        return logs.ReadAsync(job, instance ?? "", tail, follow, cancellationToken);
     }
 
-    public IAsyncEnumerable<EventInfo> WatchAsync(bool includeHistory, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken) =>
         watch.SubscribeAsync(includeHistory, cancellationToken);
-
-    /// <summary>Counts for systemd's STATUS= line.</summary>
-    public async Task<(int Running, int Failed, int Loaded)> CountAsync(CancellationToken cancellationToken)
-    {
-        var list = await engine.ListAsync(cancellationToken).ConfigureAwait(false);
-        var running = list.Count(j => j.State == "running");
-        var failed = list.Count(j => j.Goal == "stop" && j.LastFailure is not null);
-        return (running, failed, configuration.Catalog.Jobs.Count);
-    }
 
     public static UpstartErrorCode ToCode(EngineError error) => error switch
     {
@@ -242,7 +208,6 @@ public sealed class DaemonControl
         EngineError.JobFailedWhileStopping => UpstartErrorCode.JobFailedWhileStopping,
         EngineError.JobNotRunning => UpstartErrorCode.JobNotRunning,
         EngineError.EventFailed => UpstartErrorCode.EventFailed,
-        EngineError.BadEnvironment => UpstartErrorCode.BadEnvironment,
         EngineError.UnknownParameter => UpstartErrorCode.UnknownParameter,
         EngineError.ShuttingDown => UpstartErrorCode.ShuttingDown,
         _ => UpstartErrorCode.Unknown,

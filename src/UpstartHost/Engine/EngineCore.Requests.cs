@@ -128,16 +128,6 @@ internal sealed partial class EngineCore
     /// <summary>initctl emit: queues the event; with wait, completes when it has finished.</summary>
     public Task EmitRequest(string name, IReadOnlyList<string> environment, bool wait)
     {
-        if (string.IsNullOrEmpty(name) || name.Contains('\0', StringComparison.Ordinal))
-        {
-            return Task.FromException(new EngineException(EngineError.BadEnvironment, "missing event name"));
-        }
-
-        if (!JobEnvironment.IsValidAssignmentList(environment))
-        {
-            return Task.FromException(new EngineException(EngineError.BadEnvironment, "Env must be KEY=VALUE pairs"));
-        }
-
         var e = Emit(name, [.. environment]);
         if (!wait)
         {
@@ -211,12 +201,6 @@ internal sealed partial class EngineCore
         {
             jobClass = null!;
             refusal = Refuse(EngineError.UnknownJob, "Unknown job: " + job);
-            return false;
-        }
-
-        if (!JobEnvironment.IsValidAssignmentList(environment))
-        {
-            refusal = Refuse(EngineError.BadEnvironment, "Env must be KEY=VALUE pairs");
             return false;
         }
 

@@ -1,4 +1,4 @@
-using UpstartPS.Protocol.Server;
+using Upstart.JobFiles.Loading;
 
 namespace UpstartHost.Engine;
 

@@ -3,15 +3,24 @@ namespace UpstartHost.Engine;
 /// <summary>
 /// What the control server, the hosting layer and tests ask of the engine. Every call is posted to the
 /// engine thread as a message (DESIGN.md decision 3) and completes when the engine has answered; with
-/// Wait, when the job or event has got where `initctl` would return (decision 6).
-/// CONTRACT shared by the engine work and the daemon work: keep these members.
+/// Wait, when the job or event has got where `initctl` would return (decision 6). Arguments arrive
+/// validated: the control server checks names and KEY=VALUE entries at the protocol edge
+/// (UpstartPS.Protocol.RequestArguments), the settings loader checks the boot and shutdown events.
 /// </summary>
 public interface IEngineControl
 {
     /// <summary>Every job class with its instances (a class with none shows as stop/waiting).</summary>
     Task<IReadOnlyList<JobSnapshot>> ListAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Start an instance. Throws <see cref="EngineException"/> (UnknownJob, AlreadyRunning, JobFailedToStart, BadEnvironment, UnknownParameter).</summary>
+    /// <summary>
+    /// What <see cref="ListAsync"/> gives for the classes whose name matches <paramref name="namePattern"/>
+    /// (an exact name, or <c>*</c>, <c>?</c>, <c>[…]</c> wildcards), in the same order; with
+    /// <paramref name="instance"/>, only that instance's. Empty when nothing matches. An exact name costs
+    /// one lookup on the engine thread, not a snapshot of every class (status among thousands of jobs).
+    /// </summary>
+    Task<IReadOnlyList<JobSnapshot>> StatusAsync(string namePattern, string? instance, CancellationToken cancellationToken = default);
+
+    /// <summary>Start an instance. Throws <see cref="EngineException"/> (UnknownJob, AlreadyRunning, JobFailedToStart, UnknownParameter).</summary>
     Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 
     /// <summary>Stop an instance (UnknownJob, UnknownInstance, AlreadyStopped, JobFailedWhileStopping).</summary>
@@ -80,7 +89,6 @@ public enum EngineError
     JobFailedWhileStopping,
     JobNotRunning,
     EventFailed,
-    BadEnvironment,
     UnknownParameter,
     ShuttingDown,
 }

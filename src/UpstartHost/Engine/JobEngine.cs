@@ -12,7 +12,7 @@ namespace UpstartHost.Engine;
 /// (System.Threading.Channels); after each message it runs the event queue, as Upstart's main loop does.
 /// Call <see cref="Start"/> once; messages posted before that wait in the inbox.
 /// </summary>
-public sealed class JobEngine : IEngineControl, IEngineStatusQuery, IProcessNoticeSink, IAsyncDisposable
+public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDisposable
 {
     private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });

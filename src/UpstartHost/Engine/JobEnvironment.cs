@@ -76,18 +76,4 @@ public static class JobEnvironment
 
         return env.ToList();
     }
-
-    /// <summary>True when every entry is KEY=VALUE with a non-empty KEY (initctl: "Env must be KEY=VALUE pairs").</summary>
-    public static bool IsValidAssignmentList(IReadOnlyList<string> entries)
-    {
-        foreach (var e in entries)
-        {
-            if (e is null || e.IndexOf('=', StringComparison.Ordinal) <= 0 || e.Contains('\0', StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -4,7 +4,6 @@ using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
 using UpstartHost.State;
-using UpstartPS.Protocol;
 
 namespace UpstartHost.Hosting;
 
@@ -21,7 +20,6 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly IEngineControl engine;
     private readonly JobConfiguration configuration;
     private readonly AdminStateStore adminState;
-    private readonly DaemonControl control;
     private readonly WatchHub watch;
     private readonly IControlEndpoint endpoint;
     private readonly SystemdNotifier notifier;
@@ -37,7 +35,6 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         IEngineControl engine,
         JobConfiguration configuration,
         AdminStateStore adminState,
-        DaemonControl control,
         WatchHub watch,
         IControlEndpoint endpoint,
         SystemdNotifier notifier,
@@ -48,7 +45,6 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         this.engine = engine;
         this.configuration = configuration;
         this.adminState = adminState;
-        this.control = control;
         this.watch = watch;
         this.endpoint = endpoint;
         this.notifier = notifier;
@@ -70,7 +66,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         // daemon does not hold boot back for a job that is slow to start.
         foreach (var e in settings.BootEvents)
         {
-            await control.EmitAsync(e.Name, e.Environment, wait: false, cancellationToken).ConfigureAwait(false);
+            await engine.EmitAsync(e.Name, e.Environment, wait: false, cancellationToken).ConfigureAwait(false);
         }
 
         watcher = new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, ReloadFromWatchAsync, logger);
@@ -79,7 +75,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
             signals.ReloadRequested += OnReloadRequested;
         }
 
-        var (runningJobs, failed, loaded) = await control.CountAsync(cancellationToken).ConfigureAwait(false);
+        var (runningJobs, failed, loaded) = await CountJobsAsync(cancellationToken).ConfigureAwait(false);
         notifier.Ready(JobCountStatus.Format(runningJobs, failed, loaded));
         background = Task.Run(() => StatusLoopAsync(running.Token), CancellationToken.None);
     }
@@ -102,9 +98,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         {
             try
             {
-                await control.EmitAsync(e.Name, e.Environment, wait: false, CancellationToken.None).ConfigureAwait(false);
+                await engine.EmitAsync(e.Name, e.Environment, wait: false, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (UpstartException ex)
+            catch (EngineException ex)
             {
                 LogShutdownEventFailed(logger, e.ToString(), ex.Message);
             }
@@ -174,7 +170,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
             {
                 using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 answer.CancelAfter(watchdog ?? StatusInterval);
-                var counts = await control.CountAsync(answer.Token).ConfigureAwait(false);
+                var counts = await CountJobsAsync(answer.Token).ConfigureAwait(false);
                 if (watchdog is not null)
                 {
                     notifier.Watchdog();
@@ -193,6 +189,15 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         {
             LogEngineUnresponsive(logger);
         }
+    }
+
+    /// <summary>Counts for systemd's STATUS= line.</summary>
+    private async Task<(int Running, int Failed, int Loaded)> CountJobsAsync(CancellationToken cancellationToken)
+    {
+        var list = await engine.ListAsync(cancellationToken).ConfigureAwait(false);
+        var running = list.Count(j => j.State == "running");
+        var failed = list.Count(j => j.Goal == "stop" && j.LastFailure is not null);
+        return (running, failed, configuration.Catalog.Jobs.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin state: {Stopped} stopped, {Disabled} disabled ({Path})")]

@@ -140,7 +140,6 @@ public static partial class HostProgram
         services.AddSingleton(new JobLogTail(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
         services.AddSingleton<DaemonControl>();
-        services.AddSingleton<ControlHandler>();
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();

@@ -10,7 +10,6 @@ namespace UpstartPS.Protocol.Client;
 /// <summary>
 /// The one client of the control socket, used by the PowerShell module, upstartctl and tests.
 /// Async and cancellable; one connection, concurrent requests matched by id.
-/// CONTRACT (implemented by the protocol work): keep these signatures.
 /// </summary>
 /// <remarks>
 /// Thread-safe: any number of threads may issue requests at once. One reader loop routes response frames to
@@ -429,7 +428,7 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         new(
             UpstartErrorCode.NotConnected,
             $"Unable to connect to the UpstartPS daemon at {path}: {reason}. "
-            + "Is it running? Start the system daemon with `systemctl start upstartps`, or a session daemon with `UpstartHost --session`; "
+            + "Is it running? Start the system daemon with `systemctl start upstartps`, or a session daemon with `upstart-host --session`; "
             + $"set ${ControlSocketPaths.EnvironmentVariable} to use another socket.",
             inner);
 

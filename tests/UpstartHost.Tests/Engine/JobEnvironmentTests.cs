@@ -62,15 +62,4 @@ public sealed class JobEnvironmentTests
         Assert.Equal("/logs/net_web-a_b.log", h.Processes.Spawns[0].LogPath);
         Assert.Null(h.Processes.Spawns[1].LogPath);
     }
-
-    [Theory]
-    [InlineData("A=1", true)]
-    [InlineData("A=", true)]
-    [InlineData("=1", false)]
-    [InlineData("A", false)]
-    [InlineData("A=\0", false)]
-    public void Request_variables_must_be_key_value_pairs(string entry, bool valid)
-    {
-        Assert.Equal(valid, JobEnvironment.IsValidAssignmentList([entry]));
-    }
 }

@@ -65,7 +65,7 @@ public sealed class StatusQueryTests
 
         foreach (var pattern in new[] { "*", "t*", "[a-w]*", "tty", "web", "?b" })
         {
-            var expected = h.Core.List().Where(s => new UpstartPS.Protocol.Server.JobNamePattern(pattern).IsMatch(s.Name));
+            var expected = h.Core.List().Where(s => new Upstart.JobFiles.Loading.JobNamePattern(pattern).IsMatch(s.Name));
             Assert.Equal(expected.Select(Line), h.Core.Status(pattern, null).Select(Line));
         }
     }

@@ -5,12 +5,14 @@ using UpstartHost.Control;
 using UpstartHost.Hosting;
 using UpstartHost.State;
 using UpstartPS.Protocol;
+using UpstartPS.Protocol.Server;
 
 namespace UpstartHost.Tests.Daemon.Control;
 
 public sealed class DaemonControlTests : IDisposable
 {
     private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("upstartps-control-");
+    private static readonly ClientIdentity Root = new(1, 0, 0, []);
     private readonly FakeEngine engine = new();
     private JobCatalog disk = TestCatalogs.Of(TestCatalogs.Job("web", "startup"), TestCatalogs.Job("task1"), TestCatalogs.Job("tty", "startup"));
 
@@ -31,16 +33,16 @@ public sealed class DaemonControlTests : IDisposable
     {
         var (control, config, _) = Build();
         await config.ReloadAsync(false);
-        await control.SetEnabledAsync("web", false, default);
-        var e = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync("web", [], true, default));
+        await control.SetEnabledAsync(Root, "web", false, default);
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync(Root, "web", [], true, default));
         Assert.Equal("Job is disabled: web (enable it first)", e.Message);
         Assert.Null(engine.Applied!.Jobs["web"].StartOn);
         Assert.NotNull(engine.Applied.Jobs["tty"].StartOn);
-        Assert.True((await control.StatusAsync("web", null, default)).Single().Disabled);
+        Assert.True((await control.StatusAsync(Root, "web", null, default)).Single().Disabled);
 
-        await control.SetEnabledAsync("web", true, default);
+        await control.SetEnabledAsync(Root, "web", true, default);
         Assert.NotNull(engine.Applied!.Jobs["web"].StartOn);
-        Assert.Equal("running", (await control.StartAsync("web", [], true, default)).State);
+        Assert.Equal("running", (await control.StartAsync(Root, "web", [], true, default)).State);
     }
 
     [Fact]
@@ -48,8 +50,8 @@ public sealed class DaemonControlTests : IDisposable
     {
         var (control, config, store) = Build();
         await config.ReloadAsync(false);
-        await control.StartAsync("web", [], true, default);
-        await control.StopAsync("web", [], true, default);
+        await control.StartAsync(Root, "web", [], true, default);
+        await control.StopAsync(Root, "web", [], true, default);
         Assert.Contains("web", store.Current.Stopped);
         Assert.Null(engine.Applied!.Jobs["web"].StartOn);
 
@@ -59,7 +61,7 @@ public sealed class DaemonControlTests : IDisposable
         Assert.Contains("web", store2.Current.Stopped);
         Assert.Null(engine.Applied!.Jobs["web"].StartOn);
 
-        await control.StartAsync("web", [], true, default);
+        await control.StartAsync(Root, "web", [], true, default);
         Assert.DoesNotContain("web", store.Current.Stopped);
         Assert.NotNull(engine.Applied!.Jobs["web"].StartOn);
     }
@@ -69,8 +71,8 @@ public sealed class DaemonControlTests : IDisposable
     {
         var (control, config, _) = Build();
         await config.ReloadAsync(false);
-        await control.SetEnabledAsync("web", false, default);
-        Assert.Equal("startup", (await control.StatusAsync("web", null, default)).Single().StartOn);
+        await control.SetEnabledAsync(Root, "web", false, default);
+        Assert.Equal("startup", (await control.StatusAsync(Root, "web", null, default)).Single().StartOn);
     }
 
     [Fact]
@@ -78,12 +80,12 @@ public sealed class DaemonControlTests : IDisposable
     {
         var (control, config, _) = Build();
         await config.ReloadAsync(false);
-        var unknown = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync("nope", [], true, default));
+        var unknown = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync(Root, "nope", [], true, default));
         Assert.Equal((UpstartErrorCode.UnknownJob, "Unknown job: nope"), (unknown.Code, unknown.Message));
-        await control.StartAsync("web", [], true, default);
-        var again = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync("web", [], true, default));
+        await control.StartAsync(Root, "web", [], true, default);
+        var again = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync(Root, "web", [], true, default));
         Assert.Equal((UpstartErrorCode.AlreadyRunning, "Job is already running: web"), (again.Code, again.Message));
-        var notRunning = await Assert.ThrowsAsync<UpstartException>(() => control.ReloadAsync("task1", [], default));
+        var notRunning = await Assert.ThrowsAsync<UpstartException>(() => control.ReloadAsync(Root, "task1", [], default));
         Assert.Equal(UpstartErrorCode.JobNotRunning, notRunning.Code);
     }
 
@@ -92,9 +94,9 @@ public sealed class DaemonControlTests : IDisposable
     {
         var (control, config, _) = Build();
         await config.ReloadAsync(false);
-        Assert.Equal(["task1", "tty"], (await control.StatusAsync("t*", null, default)).Select(j => j.Name));
-        Assert.Empty(await control.StatusAsync("z*", null, default));
-        var e = await Assert.ThrowsAsync<UpstartException>(() => control.StatusAsync("zzz", null, default));
+        Assert.Equal(["task1", "tty"], (await control.StatusAsync(Root, "t*", null, default)).Select(j => j.Name));
+        Assert.Empty(await control.StatusAsync(Root, "z*", null, default));
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.StatusAsync(Root, "zzz", null, default));
         Assert.Equal("Unknown job: zzz", e.Message);
     }
 
@@ -105,13 +107,13 @@ public sealed class DaemonControlTests : IDisposable
         await config.ReloadAsync(false);
         var applied = engine.ApplyCount;
         disk = TestCatalogs.Of(TestCatalogs.Job("web", "startup"), TestCatalogs.Job("new"));
-        var change = await control.ReloadConfigurationAsync(dryRun: true, default);
+        var change = await control.ReloadConfigurationAsync(Root, dryRun: true, default);
         Assert.Equal(["new"], change.Added);
         Assert.Equal(["task1", "tty"], change.Removed);
         Assert.Equal(applied, engine.ApplyCount);
         Assert.Equal(3, config.Catalog.Jobs.Count);
 
-        await control.ReloadConfigurationAsync(dryRun: false, default);
+        await control.ReloadConfigurationAsync(Root, dryRun: false, default);
         Assert.Equal(["new", "web"], engine.Applied!.Jobs.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -130,23 +132,21 @@ public sealed class DaemonControlTests : IDisposable
     }
 
     [Fact]
-    public async Task Emit_rejects_environment_that_is_not_KEY_VALUE()
+    public async Task Emit_hands_the_event_and_its_variables_to_the_engine_as_given()
     {
         var (control, config, _) = Build();
         await config.ReloadAsync(false);
-        var e = await Assert.ThrowsAsync<UpstartException>(() => control.EmitAsync("ev", ["novalue"], true, default));
-        Assert.Equal("Env must be KEY=VALUE pairs", e.Message);
-        await control.EmitAsync("ev", ["A=1"], true, default);
-        Assert.Equal(["ev A=1"], engine.Emitted);
+        await control.EmitAsync(Root, "ev", ["A=1", "B=x y"], true, default);
+        Assert.Equal(["ev A=1 B=x y"], engine.Emitted);
     }
 
     [Fact]
-    public void Log_priority_accepts_Upstarts_names_only()
+    public async Task Log_priority_accepts_Upstarts_names_only()
     {
         var (control, _, _) = Build();
-        Assert.Equal("message", control.LogPriority(null));
-        Assert.Equal("debug", control.LogPriority("debug"));
-        Assert.Throws<UpstartException>(() => control.LogPriority("loud"));
-        Assert.Equal("debug", control.LogPriority(null));
+        Assert.Equal("message", await control.LogPriorityAsync(Root, null, default));
+        Assert.Equal("debug", await control.LogPriorityAsync(Root, "debug", default));
+        await Assert.ThrowsAsync<UpstartException>(() => control.LogPriorityAsync(Root, "loud", default));
+        Assert.Equal("debug", await control.LogPriorityAsync(Root, null, default));
     }
 }

@@ -25,6 +25,13 @@ internal sealed class FakeEngine : IEngineControl
     public Task<IReadOnlyList<JobSnapshot>> ListAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<JobSnapshot>>([.. (Applied?.Jobs.Keys ?? []).Order(StringComparer.Ordinal).Select(Snapshot)]);
 
+    public Task<IReadOnlyList<JobSnapshot>> StatusAsync(string namePattern, string? instance, CancellationToken cancellationToken = default)
+    {
+        var pattern = new JobNamePattern(namePattern);
+        return Task.FromResult<IReadOnlyList<JobSnapshot>>(
+            [.. (Applied?.Jobs.Keys ?? []).Where(pattern.IsMatch).Order(StringComparer.Ordinal).Select(Snapshot).Where(s => instance is null || s.Instance == instance)]);
+    }
+
     public Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default)
     {
         Known(job);

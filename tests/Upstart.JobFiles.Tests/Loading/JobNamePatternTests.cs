@@ -1,6 +1,6 @@
-using UpstartPS.Protocol.Server;
+using Upstart.JobFiles.Loading;
 
-namespace UpstartPS.Protocol.Tests;
+namespace Upstart.JobFiles.Tests.Loading;
 
 public sealed class JobNamePatternTests
 {

@@ -63,46 +63,45 @@ internal static class RequestDispatcher
             _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is not a stream"),
         };
 
-    /// <summary>Checks the arguments every operation needs before the handler sees them; throws BadRequest with initctl's words.</summary>
+    /// <summary>
+    /// Checks every argument of a request once, here at the protocol edge, with the rules of
+    /// <see cref="RequestArguments"/>; the handler and the engine below take them as given. Throws with
+    /// initctl's words. Fields an operation does not take are ignored (docs/protocol.md).
+    /// </summary>
     public static void Validate(RequestFrame request, ControlOperation operation)
     {
         switch (operation)
         {
-            case ControlOperation.Status or ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart
-                or ControlOperation.Reload or ControlOperation.ShowConfig or ControlOperation.SetEnabled or ControlOperation.ReadLog:
+            case ControlOperation.Status or ControlOperation.ShowConfig or ControlOperation.ReadLog:
                 JobName(request);
+                break;
+            case ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart or ControlOperation.Reload:
+                JobName(request);
+                RequestArguments.CheckEnvironment(request.Env ?? []);
                 break;
             case ControlOperation.Emit:
                 EventName(request);
+                RequestArguments.CheckEnvironment(request.Env ?? []);
                 break;
-        }
-
-        if (operation == ControlOperation.SetEnabled)
-        {
-            Enabled(request);
+            case ControlOperation.SetEnabled:
+                JobName(request);
+                Enabled(request);
+                break;
+            case ControlOperation.CheckConfig when request.IgnoredEvents is { } ignored && ignored.Any(static e => e is null):
+                throw new UpstartException(UpstartErrorCode.BadRequest, "ignored events must be names");
         }
 
         if (operation == ControlOperation.ReadLog)
         {
             Tail(request);
         }
-
-        if (request.Env is { } env && env.Any(static e => e is null))
-        {
-            throw new UpstartException(UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs");
-        }
-
-        if (request.IgnoredEvents is { } ignored && ignored.Any(static e => e is null))
-        {
-            throw new UpstartException(UpstartErrorCode.BadRequest, "ignored events must be names");
-        }
     }
 
     private static string JobName(RequestFrame request) =>
-        string.IsNullOrEmpty(request.Job) ? throw new UpstartException(UpstartErrorCode.BadRequest, "missing job name") : request.Job;
+        RequestArguments.IsJobName(request.Job) ? request.Job! : throw new UpstartException(UpstartErrorCode.BadRequest, "missing job name");
 
     private static string EventName(RequestFrame request) =>
-        string.IsNullOrEmpty(request.Event) ? throw new UpstartException(UpstartErrorCode.BadRequest, "missing event name") : request.Event;
+        RequestArguments.IsEventName(request.Event) ? request.Event! : throw new UpstartException(UpstartErrorCode.BadRequest, "missing event name");
 
     private static bool Enabled(RequestFrame request) =>
         request.Enabled ?? throw new UpstartException(UpstartErrorCode.BadRequest, "set-enabled needs enabled: true or false");

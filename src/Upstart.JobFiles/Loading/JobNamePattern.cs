@@ -1,4 +1,4 @@
-namespace UpstartPS.Protocol.Server;
+namespace Upstart.JobFiles.Loading;
 
 /// <summary>
 /// Job name patterns for status: <c>*</c> any run, <c>?</c> one character, <c>[abc]</c>, <c>[a-z]</c>,
