@@ -62,7 +62,7 @@ public sealed class EngineSupervisionHarness : IEndToEndBenchmark
             TaskCompletionSource? started = null;
             engine.Notification += n =>
             {
-                if (n is { Kind: "event", Name: "started" } && n.Environment.Contains("JOB=resp"))
+                if (n is { Kind: NotificationKind.Event, Name: "started" } && n.Environment.Contains("JOB=resp"))
                 {
                     started?.TrySetResult();
                 }

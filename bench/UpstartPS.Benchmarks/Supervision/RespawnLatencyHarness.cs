@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 using UpstartHost.Processes.Native;
 
@@ -34,12 +35,12 @@ public sealed class RespawnLatencyHarness : IEndToEndBenchmark
             sv.Watch = n =>
             {
                 // The first state change after the kill is the engine handling the reaped exit.
-                if (exited == 0 && n.Kind == "state" && n.Job == "phoenix")
+                if (exited == 0 && n.Kind == NotificationKind.State && n.Job == "phoenix")
                 {
                     exited = Stopwatch.GetTimestamp();
                 }
 
-                if (n.Kind == "state" && n.Job == "phoenix" && n.State == "running")
+                if (n.Kind == NotificationKind.State && n.Job == "phoenix" && n.State == JobState.Running)
                 {
                     running.TrySetResult(Stopwatch.GetTimestamp());
                 }
@@ -74,6 +75,6 @@ public sealed class RespawnLatencyHarness : IEndToEndBenchmark
     private static async Task<int> MainPid(JobEngine engine)
     {
         var list = await engine.ListAsync().WaitAsync(SupervisedEngine.Bound).ConfigureAwait(false);
-        return list.Single(s => s.Name == "phoenix").Processes.Single(p => p.Kind == "main").Pid;
+        return list.Single(s => s.Name == "phoenix").Processes.Single(p => p.Kind == ProcessKind.Main).Pid;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using UpstartHost.Engine;
 
 namespace UpstartPS.Benchmarks.Supervision;
 
@@ -33,7 +34,7 @@ public sealed class StartToRunningHarness : IEndToEndBenchmark
             var t = Stopwatch.GetTimestamp();
             var snapshot = await engine.StartAsync("svc", [], wait: true).ConfigureAwait(false);
             samples.Add(Stopwatch.GetTimestamp() - t);
-            if (snapshot.State != "running")
+            if (snapshot.State != JobState.Running)
             {
                 throw new InvalidOperationException("svc is " + snapshot.State);
             }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using UpstartHost.Engine;
 
 namespace UpstartPS.Benchmarks.Supervision;
 
@@ -22,15 +23,15 @@ public sealed class ThousandServicesHarness : IEndToEndBenchmark
         await using var sv = await SupervisedEngine.StartAsync(jobs).ConfigureAwait(false);
 
         // One untimed round first: JIT, thread start-up and the first ptys are not what is measured.
-        await TimeUntil(sv, "go", count, n => n.Kind == "state" && n.State == "running").ConfigureAwait(false);
-        await TimeUntil(sv, "halt", count, n => n.Kind == "event" && n.Name == "stopped").ConfigureAwait(false);
+        await TimeUntil(sv, "go", count, n => n.Kind == NotificationKind.State && n.State == JobState.Running).ConfigureAwait(false);
+        await TimeUntil(sv, "halt", count, n => n.Kind == NotificationKind.Event && n.Name == "stopped").ConfigureAwait(false);
 
         sv.SpawnTicks = 0;
-        var up = await TimeUntil(sv, "go", count, n => n.Kind == "state" && n.State == "running").ConfigureAwait(false);
+        var up = await TimeUntil(sv, "go", count, n => n.Kind == NotificationKind.State && n.State == JobState.Running).ConfigureAwait(false);
         var spawning = sv.SpawnTicks * 1000.0 / Stopwatch.Frequency;
         var list = await sv.Engine.ListAsync().ConfigureAwait(false);
-        var running = list.Count(s => s.State == "running" && s.Processes.Count == 1);
-        var down = await TimeUntil(sv, "halt", count, n => n.Kind == "event" && n.Name == "stopped").ConfigureAwait(false);
+        var running = list.Count(s => s.State == JobState.Running && s.Processes.Count == 1);
+        var down = await TimeUntil(sv, "halt", count, n => n.Kind == NotificationKind.Event && n.Name == "stopped").ConfigureAwait(false);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} services (console {console}) started by one event: all running after {up:0.0} ms ({running} running with a main process; {spawning:0.0} ms of it inside Spawn)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} services stopped by one event: all stopped after {down:0.0} ms"));

@@ -16,9 +16,9 @@ public static class JobInfoMapping
         {
             Name = s.Name,
             Instance = s.Instance,
-            Goal = s.Goal,
-            State = s.State,
-            Processes = [.. s.Processes.Select(p => new ProcessInfo(p.Kind, p.Pid))],
+            Goal = s.Goal.ToUpstartName(),
+            State = s.State.ToUpstartName(),
+            Processes = [.. s.Processes.Select(p => new ProcessInfo(p.Kind.ToUpstartName(), p.Pid))],
             Description = s.Description ?? onDisk?.Description,
 
             // The engine may hold the job with `start on` masked by admin state: report the file's.
@@ -26,7 +26,7 @@ public static class JobInfoMapping
             StopOn = onDisk?.StopOn is { } stopOn ? ConditionText.Format(stopOn) : s.StopOn,
             IsTask = s.IsTask,
             RespawnCount = s.RespawnCount,
-            LastFailure = s.LastFailure,
+            LastFailure = s.LastFailure?.ToString(),
             ConfigPath = s.ConfigPath ?? onDisk?.SourcePath,
             ConfigChanged = s.ConfigChanged,
             Disabled = admin.Disabled.Contains(s.Name),

@@ -34,7 +34,7 @@ public sealed class WatchHub
         Subscriber[] current;
         lock (sync)
         {
-            if (info.Kind == "event")
+            if (notification.Kind == NotificationKind.Event)
             {
                 history.Enqueue(info);
                 if (history.Count > historySize)
@@ -90,19 +90,25 @@ public sealed class WatchHub
         }
     }
 
+    /// <summary>The wire's words: kind event, goal or state; goal and state as `initctl status` prints them.</summary>
     public static EventInfo ToInfo(EngineNotification n)
     {
         ArgumentNullException.ThrowIfNull(n);
         return new EventInfo
         {
             Time = n.Time,
-            Kind = n.Kind,
+            Kind = n.Kind switch
+            {
+                NotificationKind.Event => "event",
+                NotificationKind.Goal => "goal",
+                _ => "state",
+            },
             Name = n.Name,
             Environment = n.Environment,
             Job = n.Job,
             Instance = n.Instance,
-            Goal = n.Goal,
-            State = n.State,
+            Goal = n.Goal?.ToUpstartName(),
+            State = n.State?.ToUpstartName(),
         };
     }
 

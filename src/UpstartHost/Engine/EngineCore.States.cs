@@ -31,7 +31,7 @@ internal sealed partial class EngineCore
 
         LogGoal(instance, goal);
         instance.Goal = goal;
-        NotifyInstance(instance, "goal");
+        NotifyInstance(instance, NotificationKind.Goal);
         if ((instance.State == JobState.Waiting && goal == JobGoal.Start)
             || (instance.State == JobState.Running && goal == JobGoal.Stop))
         {
@@ -54,7 +54,7 @@ internal sealed partial class EngineCore
         {
             LogGoal(instance, goal);
             instance.Goal = goal;
-            NotifyInstance(instance, "goal");
+            NotifyInstance(instance, NotificationKind.Goal);
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed partial class EngineCore
                 EngineLog.StateChanged(_logger, instance.DisplayName, old, target);
             }
 
-            NotifyInstance(instance, "state");
+            NotifyInstance(instance, NotificationKind.State);
             target = Enter(instance, old);
         }
     }

@@ -83,7 +83,7 @@ internal sealed partial class EngineCore
         }
     }
 
-    private void NotifyInstance(JobInstance instance, string kind) =>
+    private void NotifyInstance(JobInstance instance, NotificationKind kind) =>
         Notify(new EngineNotification(
             _clock.UtcNow,
             kind,
@@ -91,16 +91,16 @@ internal sealed partial class EngineCore
             [],
             instance.Config.Name,
             instance.Name,
-            instance.Goal.ToUpstartName(),
-            instance.State.ToUpstartName()));
+            instance.Goal,
+            instance.State));
 
     /// <summary>A class with no instance shows as stop/waiting (initctl list).</summary>
     private static JobSnapshot ClassSnapshot(JobClassConfig config, string instance = "") =>
         new(
             config.Name,
             instance,
-            JobGoal.Stop.ToUpstartName(),
-            JobState.Waiting.ToUpstartName(),
+            JobGoal.Stop,
+            JobState.Waiting,
             [],
             config.Description,
             config.StartOn?.ToString(),
@@ -115,7 +115,7 @@ internal sealed partial class EngineCore
     {
         if (instance.Destroyed)
         {
-            return ClassSnapshot(instance.Config, instance.Name) with { LastFailure = instance.Failure?.ToString() };
+            return ClassSnapshot(instance.Config, instance.Name) with { LastFailure = instance.Failure };
         }
 
         var processes = new List<ProcessSnapshot>();
@@ -123,7 +123,7 @@ internal sealed partial class EngineCore
         {
             if (instance.IsAlive(kind))
             {
-                processes.Add(new ProcessSnapshot(kind.ToUpstartName(), instance.Pid(kind)));
+                processes.Add(new ProcessSnapshot(kind, instance.Pid(kind)));
             }
         }
 
@@ -131,15 +131,15 @@ internal sealed partial class EngineCore
         return new JobSnapshot(
             config.Name,
             instance.Name,
-            instance.Goal.ToUpstartName(),
-            instance.State.ToUpstartName(),
+            instance.Goal,
+            instance.State,
             processes,
             config.Description,
             config.StartOn?.ToString(),
             config.StopOn?.ToString(),
             config.Task,
             instance.Respawns.Count,
-            instance.Failure?.ToString(),
+            instance.Failure,
             config.SourcePath,
             true,
             instance.Class.PendingConfig is not null || instance.Class.Deleted);

@@ -46,38 +46,52 @@ public interface IEngineControl
 }
 
 /// <summary>
-/// One instance (or a class with no instance: Goal "stop", State "waiting"). ConfigChanged: the job file
+/// One instance (or a class with no instance: Goal Stop, State Waiting). ConfigChanged: the job file
 /// changed or was deleted and this running instance still uses the old definition (UPSTART.md §0).
+/// The engine speaks enums; the edges render Upstart's words (JobGoalNames, JobStateNames, ProcessKind).
 /// </summary>
 public sealed record JobSnapshot(
     string Name,
     string Instance,
-    string Goal,
-    string State,
+    JobGoal Goal,
+    JobState State,
     IReadOnlyList<ProcessSnapshot> Processes,
     string? Description,
     string? StartOn,
     string? StopOn,
     bool IsTask,
     int RespawnCount,
-    string? LastFailure,
+    JobFailure? LastFailure,
     string? ConfigPath,
     bool HasInstance,
     bool ConfigChanged = false);
 
-/// <summary>A live process of an instance: kind is Upstart's name (main, pre-start, …).</summary>
-public sealed record ProcessSnapshot(string Kind, int Pid);
+/// <summary>A live process of an instance.</summary>
+public sealed record ProcessSnapshot(Upstart.JobFiles.Model.ProcessKind Kind, int Pid);
+
+/// <summary>What an <see cref="EngineNotification"/> reports.</summary>
+public enum NotificationKind
+{
+    /// <summary>An event was emitted: Name and Environment.</summary>
+    Event,
+
+    /// <summary>An instance's goal changed: Job, Instance, Goal, State.</summary>
+    Goal,
+
+    /// <summary>An instance's state changed: Job, Instance, Goal, State.</summary>
+    State,
+}
 
 /// <summary>An event emitted, or a state change, for watch streams and the recent-event history.</summary>
 public sealed record EngineNotification(
     DateTimeOffset Time,
-    string Kind,
+    NotificationKind Kind,
     string Name,
     IReadOnlyList<string> Environment,
     string? Job,
     string? Instance,
-    string? Goal,
-    string? State);
+    JobGoal? Goal,
+    JobState? State);
 
 public enum EngineError
 {

@@ -1,9 +1,15 @@
+using UpstartPS.Protocol;
+
 namespace UpstartHost.Hosting;
 
 /// <summary>One event of the boot or shutdown sequence: `runlevel RUNLEVEL=2 PREVLEVEL=N`.</summary>
 public sealed record BootEvent(string Name, IReadOnlyList<string> Environment)
 {
-    /// <summary>Splits on blanks; every word after the name must be KEY=VALUE (initctl emit's rule).</summary>
+    /// <summary>
+    /// Splits on blanks; every word after the name must be KEY=VALUE. The settings file is an edge like the
+    /// control socket, so it gets the protocol's rule (<see cref="RequestArguments"/>): the engine takes
+    /// boot and shutdown events as given.
+    /// </summary>
     public static BootEvent Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -15,7 +21,7 @@ public sealed record BootEvent(string Name, IReadOnlyList<string> Environment)
 
         foreach (var word in words.AsSpan(1))
         {
-            if (word.IndexOf('=', StringComparison.Ordinal) <= 0)
+            if (!RequestArguments.IsEnvironmentEntry(word))
             {
                 throw new HostUsageException($"event \"{text}\": Env must be KEY=VALUE pairs");
             }

@@ -130,7 +130,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private void OnNotification(EngineNotification notification)
     {
         watch.Publish(notification);
-        if (notification.Kind != "event")
+        if (notification.Kind != NotificationKind.Event)
         {
             Volatile.Write(ref statusDirty, 1);
         }
@@ -195,8 +195,8 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private async Task<(int Running, int Failed, int Loaded)> CountJobsAsync(CancellationToken cancellationToken)
     {
         var list = await engine.ListAsync(cancellationToken).ConfigureAwait(false);
-        var running = list.Count(j => j.State == "running");
-        var failed = list.Count(j => j.Goal == "stop" && j.LastFailure is not null);
+        var running = list.Count(j => j.State == JobState.Running);
+        var failed = list.Count(j => j.Goal == JobGoal.Stop && j.LastFailure is not null);
         return (running, failed, configuration.Catalog.Jobs.Count);
     }
 

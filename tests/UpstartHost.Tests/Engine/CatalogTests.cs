@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
 
 namespace UpstartHost.Tests.Engine;
 
@@ -18,7 +19,7 @@ public sealed class CatalogTests
         h.Core.ApplyCatalog(Catalog(EngineHarness.Service("b"), EngineHarness.Service("a")));
 
         Assert.Equal(["a", "b"], h.Core.List().Select(s => s.Name));
-        Assert.All(h.Core.List(), s => Assert.Equal("stop/waiting", $"{s.Goal}/{s.State}"));
+        Assert.All(h.Core.List(), s => Assert.Equal("stop/waiting", $"{s.Goal.ToUpstartName()}/{s.State.ToUpstartName()}"));
         Assert.Equal("a", h.Core.GetConfig("a")!.Name);
         Assert.Null(h.Core.GetConfig("c"));
     }
@@ -93,8 +94,8 @@ public sealed class CatalogTests
 
         var snapshot = Assert.Single(h.Core.List());
 
-        Assert.Equal(["main", "post-start"], snapshot.Processes.Select(p => p.Kind));
-        Assert.Equal("start/post-start", $"{snapshot.Goal}/{snapshot.State}");
+        Assert.Equal([ProcessKind.Main, ProcessKind.PostStart], snapshot.Processes.Select(p => p.Kind));
+        Assert.Equal("start/post-start", $"{snapshot.Goal.ToUpstartName()}/{snapshot.State.ToUpstartName()}");
         Assert.True(snapshot.HasInstance);
     }
 }

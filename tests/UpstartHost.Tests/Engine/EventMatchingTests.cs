@@ -218,7 +218,7 @@ public sealed class EventMatchingTests
         h.Exit(ProcessKind.Main, 3, "web");
 
         var counter = Assert.Single(h.Core.List(), s => s.Name == "counter");
-        Assert.Equal("start/running", $"{counter.Goal}/{counter.State}");
+        Assert.Equal("start/running", $"{counter.Goal.ToUpstartName()}/{counter.State.ToUpstartName()}");
         Assert.Contains("EXIT_STATUS=3", h.Processes.Spawns.Single(s => s.JobName == "counter").Environment);
         Assert.Equal("start/running", h.Status("web"));
     }

@@ -14,7 +14,7 @@ public sealed class EventQueueTests
 
         await emit.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(0, h.Core.LiveEventCount);
-        Assert.Equal("event", h.Core.RecentEvents()[^1].Kind);
+        Assert.Equal(NotificationKind.Event, h.Core.RecentEvents()[^1].Kind);
         Assert.Equal(["A=1"], h.Core.RecentEvents()[^1].Environment);
     }
 
@@ -119,18 +119,18 @@ public sealed class EventQueueTests
     public void Goal_and_state_changes_are_notified()
     {
         var h = new EngineHarness().With(EngineHarness.Service());
-        var seen = new List<string>();
+        var seen = new List<JobState>();
         h.Core.Notification += n =>
         {
-            if (n.Kind == "state")
+            if (n.Kind == NotificationKind.State)
             {
-                seen.Add(n.State!);
+                seen.Add(n.State!.Value);
             }
         };
 
         _ = h.Start();
 
-        Assert.Equal(["starting", "security", "pre-start", "spawned", "post-start", "running"], seen);
+        Assert.Equal([JobState.Starting, JobState.Security, JobState.PreStart, JobState.Spawned, JobState.PostStart, JobState.Running], seen);
     }
 
     [Fact]

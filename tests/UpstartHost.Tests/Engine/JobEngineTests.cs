@@ -41,8 +41,8 @@ public sealed class JobEngineTests : IAsyncLifetime
     {
         var snapshot = await _engine.StartAsync("web", [], wait: true).WaitAsync(Bound);
 
-        Assert.Equal(("start", "running"), (snapshot.Goal, snapshot.State));
-        Assert.Equal("main", Assert.Single(snapshot.Processes).Kind);
+        Assert.Equal((JobGoal.Start, JobState.Running), (snapshot.Goal, snapshot.State));
+        Assert.Equal(ProcessKind.Main, Assert.Single(snapshot.Processes).Kind);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class JobEngineTests : IAsyncLifetime
         await Task.Run(() => _engine.Post(new ProcessExited(pid, 0, false)));
 
         var snapshot = await request.WaitAsync(Bound);
-        Assert.Equal(("stop", "waiting"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Stop, JobState.Waiting), (snapshot.Goal, snapshot.State));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class JobEngineTests : IAsyncLifetime
         _engine.Post(new ProcessExited(pid, SignalNames.Kill << 8, true));
 
         var snapshot = await stop.WaitAsync(Bound);
-        Assert.Equal("waiting", snapshot.State);
+        Assert.Equal(JobState.Waiting, snapshot.State);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class JobEngineTests : IAsyncLifetime
         var seen = new TaskCompletionSource<EngineNotification>(TaskCreationOptions.RunContinuationsAsynchronously);
         _engine.Notification += n =>
         {
-            if (n is { Kind: "event", Name: "ping" })
+            if (n is { Kind: NotificationKind.Event, Name: "ping" })
             {
                 seen.TrySetResult(n);
             }
@@ -136,7 +136,7 @@ public sealed class JobEngineTests : IAsyncLifetime
     private async Task<int> MainPid(string job)
     {
         var list = await _engine.ListAsync().WaitAsync(Bound);
-        return list.Single(s => s.Name == job).Processes.Single(p => p.Kind == ProcessKind.Main.ToUpstartName()).Pid;
+        return list.Single(s => s.Name == job).Processes.Single(p => p.Kind == ProcessKind.Main).Pid;
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class JobLifecycleTests
 
         Assert.Equal("start/running", h.Status());
         var snapshot = await request.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal("running", snapshot.State);
+        Assert.Equal(JobState.Running, snapshot.State);
         Assert.Equal(["starting JOB=test INSTANCE=", "started JOB=test INSTANCE="], h.JobEventLines);
         Assert.Equal([ProcessKind.PreStart, ProcessKind.Main], h.Processes.Spawns.Select(s => s.Kind));
     }
@@ -97,7 +97,7 @@ public sealed class JobLifecycleTests
         h.Exit(ProcessKind.PostStop, 0);
         Assert.Equal("stop/waiting", h.Status());
         var snapshot = await request.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal("waiting", snapshot.State);
+        Assert.Equal(JobState.Waiting, snapshot.State);
         Assert.Equal("stopped JOB=test INSTANCE= RESULT=ok", h.JobEventLines[^1]);
     }
 
@@ -107,11 +107,11 @@ public sealed class JobLifecycleTests
         var h = new EngineHarness().With(new JobClassConfig { Name = "state" });
 
         var started = await h.Start("state").WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal("running", started.State);
+        Assert.Equal(JobState.Running, started.State);
         Assert.Empty(h.Processes.Spawns);
 
         var stopped = await h.Stop("state").WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal("waiting", stopped.State);
+        Assert.Equal(JobState.Waiting, stopped.State);
     }
 
     [Fact]

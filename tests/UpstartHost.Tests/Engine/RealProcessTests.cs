@@ -60,7 +60,7 @@ public sealed class RealProcessTests : IAsyncLifetime
 
         var stopped = await _engine.StopAsync("sleeper", [], wait: true).WaitAsync(Bound);
 
-        Assert.Equal("waiting", stopped.State);
+        Assert.Equal(JobState.Waiting, stopped.State);
         await ProcessTree.AssertGone(pid);
     }
 
@@ -74,7 +74,7 @@ public sealed class RealProcessTests : IAsyncLifetime
         // Subscribed before the first start: `started` is handled just after a waiting start returns.
         _engine.Notification += n =>
         {
-            if (n is { Kind: "event", Name: "started" } && ++starts == 2)
+            if (n is { Kind: NotificationKind.Event, Name: "started" } && ++starts == 2)
             {
                 respawned.TrySetResult();
             }
@@ -97,7 +97,7 @@ public sealed class RealProcessTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<EngineException>(() => _engine.StartAsync("broken", [], wait: true).WaitAsync(Bound));
 
         Assert.Equal(EngineError.JobFailedToStart, error.Error);
-        Assert.Equal("stop/waiting", (await _engine.ListAsync().WaitAsync(Bound)).Single() is var s ? $"{s.Goal}/{s.State}" : "");
+        Assert.Equal("stop/waiting", (await _engine.ListAsync().WaitAsync(Bound)).Single() is var s ? $"{s.Goal.ToUpstartName()}/{s.State.ToUpstartName()}" : "");
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class RealProcessTests : IAsyncLifetime
 
         var done = await _engine.StartAsync("hello", [], wait: true).WaitAsync(Bound);
 
-        Assert.Equal("waiting", done.State);
+        Assert.Equal(JobState.Waiting, done.State);
         // The console pump and the log writer run on their own threads: wait for the output, bounded.
         var log = Path.Combine(_logs, "hello.log");
         await LogText.Eventually(() => File.Exists(log) && File.ReadAllText(log).Contains("hello from the task", StringComparison.Ordinal), "the task's output in its log");
@@ -121,7 +121,7 @@ public sealed class RealProcessTests : IAsyncLifetime
 
         var stopped = await _engine.StopAsync("stubborn", [], wait: true).WaitAsync(Bound);
 
-        Assert.Equal("waiting", stopped.State);
+        Assert.Equal(JobState.Waiting, stopped.State);
         await ProcessTree.AssertGone(pid);
     }
 }

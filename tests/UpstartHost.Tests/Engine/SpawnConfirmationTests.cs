@@ -1,4 +1,5 @@
 using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
 using UpstartHost.Processes;
 
 namespace UpstartHost.Tests.Engine;
@@ -39,7 +40,7 @@ public sealed class SpawnConfirmationTests
         Deliver(h);
 
         Assert.Equal("start/running", h.Status());
-        Assert.Equal("running", (await request.WaitAsync(TimeSpan.FromSeconds(5))).State);
+        Assert.Equal(JobState.Running, (await request.WaitAsync(TimeSpan.FromSeconds(5))).State);
     }
 
     [Fact]

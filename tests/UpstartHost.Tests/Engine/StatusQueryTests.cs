@@ -11,7 +11,7 @@ public sealed class StatusQueryTests
             .With(EngineHarness.Service("worker"))
             .With(EngineHarness.Service("db"));
 
-    private static string Line(JobSnapshot s) => $"{s.Name} ({s.Instance}) {s.Goal}/{s.State}";
+    private static string Line(JobSnapshot s) => $"{s.Name} ({s.Instance}) {s.Goal.ToUpstartName()}/{s.State.ToUpstartName()}";
 
     [Fact]
     public void An_exact_name_gives_that_class_only()

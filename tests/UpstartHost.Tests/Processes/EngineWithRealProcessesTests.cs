@@ -61,7 +61,7 @@ public sealed class EngineWithRealProcessesTests : IAsyncLifetime
 
     private int MainPid(JobSnapshot snapshot)
     {
-        var pid = snapshot.Processes.Single(p => p.Kind == "main").Pid;
+        var pid = snapshot.Processes.Single(p => p.Kind == ProcessKind.Main).Pid;
         sessions.Add(pid);
         return pid;
     }
@@ -72,7 +72,7 @@ public sealed class EngineWithRealProcessesTests : IAsyncLifetime
         var running = await engine.StartAsync("daemon", [], wait: true).WaitAsync(Bound);
         var daemon = MainPid(running);
 
-        Assert.Equal("running", running.State);
+        Assert.Equal(JobState.Running, running.State);
 
         // The forker's parent exits as soon as its child exists (that is the readiness expect fork sees);
         // the child writes the pid file after, so wait for it rather than race it.
@@ -82,7 +82,7 @@ public sealed class EngineWithRealProcessesTests : IAsyncLifetime
 
         var stopped = await engine.StopAsync("daemon", [], wait: true).WaitAsync(Bound);
 
-        Assert.Equal("waiting", stopped.State);
+        Assert.Equal(JobState.Waiting, stopped.State);
         await ProcessTree.AssertGone(daemon);
         var log = LogFileName.For(logDirectory, "daemon", "");
         await LogText.Eventually(() => File.Exists(log) && File.ReadAllText(log) == "pre-start ran\npost-stop ran\n", "pre-start and post-stop output in " + log);
@@ -101,7 +101,7 @@ public sealed class EngineWithRealProcessesTests : IAsyncLifetime
             await Task.Delay(20);
             now = (await engine.ListAsync().WaitAsync(Bound)).Single(j => j.Name == "flappy");
         }
-        while ((now.State != "running" || now.Processes.All(p => p.Pid == first)) && DateTime.UtcNow < deadline);
+        while ((now.State != JobState.Running || now.Processes.All(p => p.Pid == first)) && DateTime.UtcNow < deadline);
 
         var second = MainPid(now);
         Assert.NotEqual(first, second);

@@ -16,7 +16,7 @@ public sealed class EventTests
 
         await sv.Emit("my-event", "FOO=bar");
         var status = await sv.Status("listener");
-        Assert.Equal(("start", "running"), (status?.Goal, status?.State));
+        Assert.Equal((JobGoal.Start, JobState.Running), (status?.Goal, status?.State));
         Assert.True(ProcScan.IsAlive(await sv.MainPid("listener")));
     }
 

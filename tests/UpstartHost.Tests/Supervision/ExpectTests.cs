@@ -1,4 +1,5 @@
 using System.Globalization;
+using UpstartHost.Engine;
 using UpstartHost.Tests.Processes;
 
 namespace UpstartHost.Tests.Supervision;
@@ -17,7 +18,7 @@ public sealed class ExpectTests
 
         var snapshot = await sv.StartJob("ready");
 
-        Assert.Equal(("start", "running"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Start, JobState.Running), (snapshot.Goal, snapshot.State));
         Assert.True(File.Exists(Path.Combine(sv.WorkDirectory, "before-stop")));
         var main = await sv.MainPid("ready");
         Assert.Equal(main, ProcScan.Read(main)?.Session);

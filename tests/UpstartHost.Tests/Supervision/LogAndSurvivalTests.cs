@@ -40,7 +40,7 @@ public sealed class LogAndSurvivalTests
 
         var snapshot = await sv.StartJob("quiet");
 
-        Assert.Equal(("start", "running"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Start, JobState.Running), (snapshot.Goal, snapshot.State));
         Assert.True(ProcScan.IsAlive(await sv.MainPid("quiet")));
         await Supervisor.Eventually(
             () => sv.ProcessLog.Messages.Any(m => m.Level >= Microsoft.Extensions.Logging.LogLevel.Warning && m.Message.Contains("quiet", StringComparison.Ordinal)),

@@ -80,17 +80,17 @@ internal sealed class NotificationLog
     }
 
     public static bool IsEvent(EngineNotification n, string name, IReadOnlyCollection<string> environment) =>
-        n.Kind == "event" && n.Name == name && environment.All(n.Environment.Contains);
+        n.Kind == NotificationKind.Event && n.Name == name && environment.All(n.Environment.Contains);
 
     public static bool IsState(EngineNotification n, string job, string instance, string state) =>
-        n.Kind == "state" && n.Job == job && n.Instance == instance && n.State == state;
+        n.Kind == NotificationKind.State && n.Job == job && n.Instance == instance && n.State?.ToUpstartName() == state;
 
     /// <summary>The value of KEY in an event's environment, or null.</summary>
     public static string? Value(EngineNotification n, string key) =>
         n.Environment.FirstOrDefault(e => e.StartsWith(key + "=", StringComparison.Ordinal))?[(key.Length + 1)..];
 
     private static string Describe(IEnumerable<EngineNotification> list) =>
-        string.Join("; ", list.TakeLast(40).Select(n => n.Kind == "event"
+        string.Join("; ", list.TakeLast(40).Select(n => n.Kind == NotificationKind.Event
             ? $"event {n.Name} {string.Join(' ', n.Environment)}"
-            : $"{n.Job}({n.Instance}) {n.Goal}/{n.State}"));
+            : $"{n.Job}({n.Instance}) {n.Goal?.ToUpstartName()}/{n.State?.ToUpstartName()}"));
 }

@@ -1,3 +1,4 @@
+using UpstartHost.Engine;
 using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Tests.Supervision;
@@ -22,7 +23,7 @@ public sealed class RespawnTests
         Assert.Null(ProcScan.Read(first));
         Assert.Equal("sleep", ProcScan.Read(second)?.Comm);
         var status = await sv.Status("svc");
-        Assert.Equal(("start", "running"), (status?.Goal, status?.State));
+        Assert.Equal((JobGoal.Start, JobState.Running), (status?.Goal, status?.State));
         var stopping = Assert.Single(sv.Notifications.Events("stopping", mark, "JOB=svc"));
         Assert.Equal("ok", NotificationLog.Value(stopping, "RESULT"));
         Assert.Empty(sv.Notifications.Events("stopped", mark, "JOB=svc"));

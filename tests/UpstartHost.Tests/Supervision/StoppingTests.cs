@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using UpstartHost.Engine;
 
 namespace UpstartHost.Tests.Supervision;
 
@@ -19,7 +20,7 @@ public sealed class StoppingTests
 
         var snapshot = await sv.StopJob("stubborn");
 
-        Assert.Equal(("stop", "waiting"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Stop, JobState.Waiting), (snapshot.Goal, snapshot.State));
         Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=stubborn", "PROCESS=main", "EXIT_SIGNAL=KILL"));
         Assert.Contains(sv.EngineLog.Entries, e => e.Level == LogLevel.Information && e.Message == $"Sending KILL signal to stubborn main process ({main}) after 1s");
         Assert.Null(ProcScan.Read(main));
@@ -34,7 +35,7 @@ public sealed class StoppingTests
 
         var snapshot = await sv.Engine.RestartAsync("svc", ["N=1"], wait: true).WaitAsync(Supervisor.Bound);
 
-        Assert.Equal(("start", "running"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Start, JobState.Running), (snapshot.Goal, snapshot.State));
         var second = await sv.MainPid("svc", "1");
         Assert.NotEqual(first, second);
         Assert.Null(ProcScan.Read(first));

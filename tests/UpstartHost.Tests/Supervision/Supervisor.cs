@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 using UpstartHost.Logging;
 using UpstartHost.Processes;
@@ -118,7 +119,7 @@ internal sealed class Supervisor : IAsyncDisposable
     public async Task<int> MainPid(string job, string instance = "")
     {
         var status = await Status(job, instance) ?? throw new InvalidOperationException($"{job} ({instance}) has no instance");
-        return status.Processes.Single(p => p.Kind == "main").Pid;
+        return status.Processes.Single(p => p.Kind == ProcessKind.Main).Pid;
     }
 
     public Task<EngineNotification> WaitForEvent(string name, int position, params string[] environment) =>
@@ -222,10 +223,10 @@ internal sealed class Supervisor : IAsyncDisposable
         {
             var list = await Engine.ListAsync().WaitAsync(Bound);
             var stuck = list.Where(s => s.HasInstance).Select(s =>
-                $"{s.Name} ({s.Instance}) {s.Goal}/{s.State} [{string.Join(' ', s.Processes.Select(p => p.Kind + "=" + p.Pid))}]");
+                $"{s.Name} ({s.Instance}) {s.Goal.ToUpstartName()}/{s.State.ToUpstartName()} [{string.Join(' ', s.Processes.Select(p => p.Kind.ToUpstartName() + "=" + p.Pid))}]");
             Assert.Fail("stopping every job did not finish; left: " + string.Join("; ", stuck)
                 + "; last notifications: " + string.Join("; ", Notifications.Since(Math.Max(0, Notifications.Count - 30))
-                    .Select(n => n.Kind == "event" ? $"event {n.Name} {string.Join(' ', n.Environment)}" : $"{n.Job}({n.Instance}) {n.Goal}/{n.State}")));
+                    .Select(n => n.Kind == NotificationKind.Event ? $"event {n.Name} {string.Join(' ', n.Environment)}" : $"{n.Job}({n.Instance}) {n.Goal?.ToUpstartName()}/{n.State?.ToUpstartName()}")));
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class TaskAndFailureTests
 
         // The marker is the task's very last act: it exists, so the task had ended when start returned.
         Assert.Equal("done\n", await File.ReadAllTextAsync(Path.Combine(sv.WorkDirectory, "ran")));
-        Assert.Equal(("stop", "waiting"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Stop, JobState.Waiting), (snapshot.Goal, snapshot.State));
         var stopped = await sv.WaitForEvent("stopped", mark, "JOB=once");
         Assert.Equal("ok", NotificationLog.Value(stopped, "RESULT"));
         Assert.Null(await sv.Status("once"));
@@ -54,7 +54,7 @@ public sealed class TaskAndFailureTests
 
         var snapshot = await sv.StartJob("svc");
 
-        Assert.Equal(("start", "running"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Start, JobState.Running), (snapshot.Goal, snapshot.State));
         var postStart = Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=svc", "PROCESS=post-start", "EXIT_STATUS=1"));
         Assert.Contains($"svc post-start process ({NotificationLog.Value(postStart, "PID")}) terminated with status 1", sv.EngineLog.Warnings);
         Assert.Empty(sv.Notifications.Events("stopping", mark, "JOB=svc"));
@@ -71,7 +71,7 @@ public sealed class TaskAndFailureTests
 
         var snapshot = await sv.StopJob("svc");
 
-        Assert.Equal(("stop", "waiting"), (snapshot.Goal, snapshot.State));
+        Assert.Equal((JobGoal.Stop, JobState.Waiting), (snapshot.Goal, snapshot.State));
         var preStop = Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=svc", "PROCESS=pre-stop", "EXIT_STATUS=1"));
         Assert.Contains($"svc pre-stop process ({NotificationLog.Value(preStop, "PID")}) terminated with status 1", sv.EngineLog.Warnings);
         var stopped = await sv.WaitForEvent("stopped", mark, "JOB=svc");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 
 namespace UpstartHost.Tests.Daemon.Control;
@@ -109,7 +110,7 @@ internal sealed class FakeEngine : IEngineControl
     private JobSnapshot Snapshot(string job)
     {
         var running = states.GetValueOrDefault(job) == "running";
-        return new JobSnapshot(job, "", running ? "start" : "stop", running ? "running" : "waiting",
-            running ? [new ProcessSnapshot("main", 4242)] : [], null, null, null, false, 0, null, null, running);
+        return new JobSnapshot(job, "", running ? JobGoal.Start : JobGoal.Stop, running ? JobState.Running : JobState.Waiting,
+            running ? [new ProcessSnapshot(ProcessKind.Main, 4242)] : [], null, null, null, false, 0, null, null, running);
     }
 }

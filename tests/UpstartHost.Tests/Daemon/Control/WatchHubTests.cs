@@ -5,7 +5,7 @@ namespace UpstartHost.Tests.Daemon.Control;
 
 public class WatchHubTests
 {
-    private static EngineNotification Event(string name) => new(DateTimeOffset.UtcNow, "event", name, [], null, null, null, null);
+    private static EngineNotification Event(string name) => new(DateTimeOffset.UtcNow, NotificationKind.Event, name, [], null, null, null, null);
 
     [Fact]
     public async Task A_subscriber_receives_history_then_live_events()
