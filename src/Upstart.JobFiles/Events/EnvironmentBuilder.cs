@@ -3,7 +3,6 @@ namespace Upstart.JobFiles.Events;
 /// <summary>
 /// An ordered KEY=VALUE table where setting an existing KEY replaces its value in place (Upstart's
 /// environ_add with replace=TRUE). Used for job environments and event environments.
-/// CONTRACT: the event-matching work may extend it, not change these members.
 /// </summary>
 public sealed class EnvironmentBuilder
 {

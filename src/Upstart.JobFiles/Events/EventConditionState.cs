@@ -6,7 +6,6 @@ namespace Upstart.JobFiles.Events;
 /// The mutable evaluation state of one <see cref="EventExpression"/> (Upstart's event_operator_handle /
 /// event_operator_reset / event_operator_environment). One per job class for `start on`, one per
 /// instance for `stop on`. Pure: no I/O, no clock. Not thread-safe: the engine's loop owns it.
-/// CONTRACT (implemented by the event-matching work): keep these signatures.
 /// </summary>
 public sealed class EventConditionState
 {

@@ -14,7 +14,7 @@ public sealed record JobCatalog(
     ImmutableArray<Diagnostic> Diagnostics);
 
 /// <summary>
-/// Loads job directories in priority order. CONTRACT (implemented by the parser work).
+/// Loads job directories in priority order.
 /// UPSTART.md §0, §a.3, §g: a job is NAME.conf below a directory; the first directory (in order) whose
 /// NAME.conf parses owns NAME; the first NAME.override along the same order, up to and including that
 /// directory, is applied on top. An override without a .conf is ignored. One bad file never stops the

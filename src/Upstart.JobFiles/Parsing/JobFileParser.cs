@@ -6,7 +6,6 @@ namespace Upstart.JobFiles.Parsing;
 
 /// <summary>
 /// Entry points of the job-file language. Never throws on any input; bounded in time and memory.
-/// CONTRACT (implemented by the parser work): keep these signatures.
 /// </summary>
 public static class JobFileParser
 {

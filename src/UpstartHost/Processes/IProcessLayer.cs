@@ -7,7 +7,6 @@ namespace UpstartHost.Processes;
 /// own thread; outcomes that come later (exit, expect readiness) are posted back as
 /// <see cref="ProcessNotice"/> messages. Engine tests use a fake; the real one spawns through the exec
 /// helper (DESIGN.md decision 4).
-/// CONTRACT shared by the engine work and the process work: keep these members.
 /// </summary>
 public interface IProcessLayer
 {
@@ -69,15 +68,15 @@ public sealed record ProcessReady(int Pid, int MainPid) : ProcessNotice(Pid);
 
 /// <summary>
 /// The helper exec'd the job's program (its close-on-exec error pipe reached EOF): the spawn returned
-/// as <see cref="ProcessNotice.Pid"/> succeeded. Posted before any other notice about that pid.
-/// ADDITIVE to the contract (asynchronous spawn).
+/// as <see cref="ProcessNotice.Pid"/> succeeded. Posted before any other notice about that pid: Spawn
+/// returns as soon as the exec helper runs, so the exec's outcome always arrives later as a notice.
 /// </summary>
 public sealed record ProcessSpawned(int Pid) : ProcessNotice(Pid);
 
 /// <summary>
 /// The helper could not run the job's program (<see cref="Error"/> is Upstart's reason, e.g. "unable to
 /// execute: No such file or directory") and has exited. This is the last notice about that pid: its
-/// exit is never reported as a <see cref="ProcessExited"/>. ADDITIVE to the contract (asynchronous spawn).
+/// exit is never reported as a <see cref="ProcessExited"/>.
 /// </summary>
 public sealed record ProcessSpawnFailed(int Pid, string Error) : ProcessNotice(Pid);
 

@@ -1,3 +1,6 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+
 namespace UpstartPS.Tests.Contract;
 
 /// <summary>The module folder the build lays out is what Import-Module and Publish-PSResource take, and nothing more.</summary>
@@ -29,6 +32,22 @@ public sealed class PackageLayoutTests
             .ToList();
         Assert.Contains("Sprache.dll", assemblies);
         Assert.All(assemblies, a => Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDir, a)), $"{a} is missing from the module folder"));
+    }
+
+    [Fact]
+    public void The_protocol_assembly_the_module_ships_holds_the_client_half_only()
+    {
+        using var stream = File.OpenRead(Path.Combine(ModuleLayout.ModuleDir, "UpstartPS.Protocol.dll"));
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var namespaces = metadata.TypeDefinitions
+            .Select(h => metadata.GetString(metadata.GetTypeDefinition(h).Namespace))
+            .Distinct()
+            .ToList();
+
+        // The daemon's server half (authorisation, /etc/group parsing, connections) is UpstartPS.Protocol.Server.dll.
+        Assert.Contains("UpstartPS.Protocol.Client", namespaces);
+        Assert.DoesNotContain(namespaces, n => n.StartsWith("UpstartPS.Protocol.Server", StringComparison.Ordinal));
     }
 
     [Fact]
