@@ -1,7 +1,6 @@
 using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Engine;
-using UpstartHost.Hosting;
 using UpstartHost.State;
 using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
@@ -27,8 +26,9 @@ public sealed class DaemonControl : IControlHandler
     private readonly JobLogTail logs;
     private readonly WatchHub watch;
     private readonly LogPriority logPriority;
-    private readonly DaemonSettings settings;
+    private readonly IReadOnlyList<string> bootEvents;
 
+    /// <param name="bootEvents">The events the daemon emits itself at boot: check-config counts them as emitted.</param>
     public DaemonControl(
         IEngineControl engine,
         JobConfiguration configuration,
@@ -36,7 +36,7 @@ public sealed class DaemonControl : IControlHandler
         JobLogTail logs,
         WatchHub watch,
         LogPriority logPriority,
-        DaemonSettings settings)
+        IReadOnlyList<string> bootEvents)
     {
         this.engine = engine;
         this.configuration = configuration;
@@ -44,7 +44,7 @@ public sealed class DaemonControl : IControlHandler
         this.logs = logs;
         this.watch = watch;
         this.logPriority = logPriority;
-        this.settings = settings;
+        this.bootEvents = bootEvents;
     }
 
     public Task<string> GetVersionAsync(ClientIdentity client, CancellationToken cancellationToken) => Task.FromResult(VersionText);
@@ -150,7 +150,7 @@ public sealed class DaemonControl : IControlHandler
 
     /// <summary>Analyses every job's conditions: off the connection's read loop, which must not block.</summary>
     public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, CancellationToken cancellationToken) =>
-        Task.Run(() => CheckConfig.Run(configuration.Catalog, settings.BootEvents.Select(e => e.Name), ignoredEvents), cancellationToken);
+        Task.Run(() => CheckConfig.Run(configuration.Catalog, bootEvents, ignoredEvents), cancellationToken);
 
     /// <summary>Off the read loop too: provenance reads the job file.</summary>
     public Task<JobConfigInfo> ShowConfigAsync(ClientIdentity client, string job, CancellationToken cancellationToken) =>

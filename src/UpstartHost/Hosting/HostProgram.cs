@@ -139,7 +139,14 @@ public static partial class HostProgram
             sp.GetRequiredService<ILogger<JobConfiguration>>()));
         services.AddSingleton(new JobLogTail(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
-        services.AddSingleton<DaemonControl>();
+        services.AddSingleton(sp => new DaemonControl(
+            sp.GetRequiredService<IEngineControl>(),
+            sp.GetRequiredService<JobConfiguration>(),
+            sp.GetRequiredService<AdminStateStore>(),
+            sp.GetRequiredService<JobLogTail>(),
+            sp.GetRequiredService<WatchHub>(),
+            sp.GetRequiredService<LogPriority>(),
+            [.. settings.BootEvents.Select(e => e.Name)]));
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();

@@ -1,4 +1,4 @@
-namespace UpstartHost.Tests.Daemon.Ctl;
+namespace UpstartCtl.Tests;
 
 public sealed class CtlFailureTests
 {

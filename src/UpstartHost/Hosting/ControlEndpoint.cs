@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
-using UpstartHost.Hosting;
+using UpstartHost.Control;
 using UpstartPS.Protocol;
 using UpstartPS.Protocol.Server;
 
-namespace UpstartHost.Control;
+namespace UpstartHost.Hosting;
 
 /// <summary>
-/// The control socket: the protocol's <see cref="ControlServer"/> with the daemon's paths and policy.
+/// The control socket: the protocol's <see cref="ControlServer"/> with the daemon's paths and policy, serving
+/// <see cref="DaemonControl"/>. Hosting wires it, so Control never imports Hosting.
 /// "system" authorisation: anyone reads, root or the admin group change things (socket 0666);
 /// "session": only the daemon's own user connects (socket 0600 in a 0700 directory).
 /// </summary>

@@ -1,6 +1,6 @@
 using UpstartHost.Hosting;
 
-namespace UpstartHost.Tests.Daemon.Hosting;
+namespace UpstartHost.Tests.Hosting;
 
 public class DaemonSettingsTests
 {

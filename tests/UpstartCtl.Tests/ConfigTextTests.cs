@@ -1,7 +1,7 @@
 using UpstartCtl.Formatting;
 using UpstartPS.Protocol.Messages;
 
-namespace UpstartHost.Tests.Daemon.Ctl;
+namespace UpstartCtl.Tests;
 
 public class ConfigTextTests
 {

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using UpstartHost.Hosting;
 
-namespace UpstartHost.Tests.Daemon.Hosting;
+namespace UpstartHost.Tests.Hosting;
 
 public sealed class SystemdNotifierTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using UpstartHost.Control;
 using UpstartHost.Engine;
 
-namespace UpstartHost.Tests.Daemon.Control;
+namespace UpstartHost.Tests.Control;
 
 public class WatchHubTests
 {

@@ -2,12 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Control;
-using UpstartHost.Hosting;
 using UpstartHost.State;
 using UpstartPS.Protocol;
 using UpstartPS.Protocol.Server;
 
-namespace UpstartHost.Tests.Daemon.Control;
+namespace UpstartHost.Tests.Control;
 
 public sealed class DaemonControlTests : IDisposable
 {
@@ -23,8 +22,7 @@ public sealed class DaemonControlTests : IDisposable
         var store = new AdminStateStore(dir.FullName, NullLogger.Instance);
         store.Load();
         var config = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => disk);
-        var settings = DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile(), DaemonPaths.ForSession(_ => null, dir.FullName, 1));
-        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), settings);
+        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"]);
         return (control, config, store);
     }
 

@@ -1,6 +1,5 @@
-using UpstartCtl;
 
-namespace UpstartHost.Tests.Daemon.Ctl;
+namespace UpstartCtl.Tests;
 
 public class CtlArgumentsTests
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using UpstartHost.State;
 
-namespace UpstartHost.Tests.Daemon.State;
+namespace UpstartHost.Tests.State;
 
 public sealed class AdminStateStoreTests : IDisposable
 {

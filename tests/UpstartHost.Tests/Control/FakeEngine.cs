@@ -3,7 +3,7 @@ using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 
-namespace UpstartHost.Tests.Daemon.Control;
+namespace UpstartHost.Tests.Control;
 
 /// <summary>
 /// A stand-in engine for the daemon's own logic: jobs are running or not, events are recorded, and the

@@ -1,6 +1,6 @@
 using UpstartHost.Control;
 
-namespace UpstartHost.Tests.Daemon.Control;
+namespace UpstartHost.Tests.Control;
 
 public sealed class JobLogTailTests : IDisposable
 {

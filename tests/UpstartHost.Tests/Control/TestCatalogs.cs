@@ -3,7 +3,7 @@ using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 
-namespace UpstartHost.Tests.Daemon.Control;
+namespace UpstartHost.Tests.Control;
 
 internal static class TestCatalogs
 {
