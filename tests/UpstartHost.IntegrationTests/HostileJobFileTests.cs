@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace UpstartHost.IntegrationTests;
+
+/// <summary>One hostile job file costs only itself: the daemon, its other jobs and its restarts go on.</summary>
+[Collection(RealDaemonTests.Name)]
+public class HostileJobFileTests
+{
+    private static string Nested(int depth) => string.Concat(Enumerable.Repeat("${A:-", depth)) + "x" + new string('}', depth);
+
+    [Fact]
+    public async Task A_file_nesting_forty_thousand_deep_is_reported_and_the_daemon_and_other_jobs_carry_on()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            d.WriteJob("good", "start on startup\nexec /bin/sleep 1000\n");
+            d.WriteJob("deep-start", $"start on e V={Nested(40_000)}\nexec /bin/true\n");
+            d.WriteJob("deep-instance", $"instance {Nested(40_000)}\nexec /bin/true\n");
+            await d.StartAsync();
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("good")).Single().State == "running", "the good job to run");
+
+            var kinds = (await d.Client.GetDiagnosticsAsync()).Select(x => (Path.GetFileName(x.Path), x.Kind)).Order().ToList();
+            Assert.Equal([("deep-instance.conf", "expansion-too-deep"), ("deep-start.conf", "expansion-too-deep")], kinds);
+
+            // Written while running (a reload), and again across a restart: still only a diagnostic.
+            d.WriteJob("deep-stop", $"stop on e V={Nested(40_000)}\nexec /bin/sleep 1000\n");
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.GetDiagnosticsAsync()).Count == 3, "the reload to report the third file");
+            await d.RestartAsync();
+            Assert.Equal(3, (await d.Client.GetDiagnosticsAsync()).Count);
+
+            var check = await RunCheckAsync(d.ConfDir);
+            Assert.Equal(1, check.ExitCode);
+            Assert.Contains("deep-start.conf:1:", check.Stdout, StringComparison.Ordinal);
+            Assert.Contains("expansion-too-deep: Variable expansion nested too deeply", check.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("deep-start.conf: syntax ok", check.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<CtlResult> RunCheckAsync(string path)
+    {
+        var info = new ProcessStartInfo(DaemonFixture.DaemonPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("check");
+        info.ArgumentList.Add(path);
+        using var process = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return new CtlResult(process.ExitCode, await stdout, await stderr);
+    }
+}
