@@ -37,6 +37,60 @@ public class HostileJobFileTests
         }
     }
 
+    [Fact]
+    public async Task A_fifo_present_at_start_is_refused_and_the_daemon_listens_and_stops_on_sigterm()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            d.WriteJob("good", "start on startup\nexec /bin/sleep 1000\n");
+            await RunAsync("mkfifo", Path.Combine(d.ConfDir, "pipe.conf"));
+            await d.StartAsync();
+
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("good")).Single().State == "running", "the good job to run");
+            Assert.Equal("not-a-regular-file", Assert.Single(await d.Client.GetDiagnosticsAsync()).Kind);
+            Assert.Equal(0, await d.StopAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_fifo_or_device_created_later_never_holds_up_requests()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            d.WriteJob("good", "exec /bin/sleep 1000\n");
+            await d.StartAsync();
+            await RunAsync("mkfifo", Path.Combine(d.ConfDir, "pipe.conf"));
+            await RunAsync("mknod", Path.Combine(d.ConfDir, "zero.conf"), "c", "1", "5");
+            await RunAsync("mkfifo", Path.Combine(d.ConfDir, "good.override"));
+
+            var reload = await d.RunCtlAsync(["reload-configuration"], timeout: TimeSpan.FromSeconds(20));
+            Assert.Equal(0, reload.ExitCode);
+            var start = await d.RunCtlAsync(["start", "good"], timeout: TimeSpan.FromSeconds(20));
+            Assert.Equal(0, start.ExitCode);
+            var show = await d.RunCtlAsync(["show-config", "good"], timeout: TimeSpan.FromSeconds(20));
+            Assert.Equal(0, show.ExitCode);
+            var stop = await d.RunCtlAsync(["stop", "good"], timeout: TimeSpan.FromSeconds(20));
+            Assert.Equal(0, stop.ExitCode);
+            Assert.Equal(3, (await d.Client.GetDiagnosticsAsync()).Count(x => x.Kind == "not-a-regular-file"));
+        }
+    }
+
+    private static async Task RunAsync(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, process.ExitCode);
+    }
+
     private static async Task<CtlResult> RunCheckAsync(string path)
     {
         var info = new ProcessStartInfo(DaemonFixture.DaemonPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -11,7 +11,15 @@ namespace Upstart.JobFiles.Loading;
 /// </summary>
 public sealed record JobCatalog(
     ImmutableDictionary<string, JobClassConfig> Jobs,
-    ImmutableArray<Diagnostic> Diagnostics);
+    ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>
+    /// Per job, the fingerprint of the files it was read from (paths and SHA-256 of the bytes of the
+    /// .conf and the .override), taken as they were read: what a reload compares to tell a changed job
+    /// from a touched one. Absent for catalogs not read from disk.
+    /// </summary>
+    public ImmutableDictionary<string, string> Fingerprints { get; init; } = ImmutableDictionary<string, string>.Empty;
+}
 
 /// <summary>
 /// Loads job directories in priority order. CONTRACT (implemented by the parser work).
@@ -34,14 +42,16 @@ public static class JobDirectoryLoader
         var confs = listings
             .SelectMany((listing, owner) => listing.Confs.Select(kv => (Owner: owner, Name: kv.Key, File: kv.Value)))
             .ToArray();
-        var parsed = new (JobClassConfig? Job, List<Diagnostic> Diagnostics)[confs.Length];
+        var parsed = new (JobClassConfig? Job, byte[]? Print, List<Diagnostic> Diagnostics)[confs.Length];
         Parallel.For(0, confs.Length, i =>
         {
             var found = new List<Diagnostic>();
-            parsed[i] = (ParseConf(confs[i].Name, confs[i].File, found), found);
+            var job = ParseConf(confs[i].Name, confs[i].File, found, out var print);
+            parsed[i] = (job, print, found);
         });
 
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        var prints = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < confs.Length; i++)
         {
             diagnostics.AddRange(parsed[i].Diagnostics);
@@ -51,10 +61,11 @@ public static class JobDirectoryLoader
                 continue;
             }
 
-            jobs[name] = ApplyOverride(job, FindOverride(listings, owner, name), diagnostics);
+            jobs[name] = ApplyOverride(job, FindOverride(listings, owner, name), diagnostics, out var overridePrint);
+            prints[name] = Fingerprint(job.SourcePath, parsed[i].Print, jobs[name].OverridePath, overridePrint);
         }
 
-        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]);
+        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]) { Fingerprints = prints.ToImmutable() };
     }
 
     /// <summary>Loads one job by name from the directories (used when inotify reports a change).</summary>
@@ -71,6 +82,7 @@ public static class JobDirectoryLoader
         }
 
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        var prints = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         for (var owner = 0; owner < directories.Count; owner++)
         {
             var confPath = RegularFile(directories[owner], jobName + ".conf", diagnostics);
@@ -85,15 +97,16 @@ public static class JobDirectoryLoader
                 overridePath = RegularFile(directories[i], jobName + ".override", diagnostics);
             }
 
-            var job = LoadOne(jobName, new FileInfo(confPath), overridePath is null ? null : new FileInfo(overridePath), diagnostics);
-            if (job is not null)
+            if (ParseConf(jobName, new FileInfo(confPath), diagnostics, out var confPrint) is { } parsed)
             {
+                var job = ApplyOverride(parsed, overridePath is null ? null : new FileInfo(overridePath), diagnostics, out var overridePrint);
                 jobs[jobName] = job;
+                prints[jobName] = Fingerprint(job.SourcePath, confPrint, job.OverridePath, overridePrint);
                 break;
             }
         }
 
-        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]);
+        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]) { Fingerprints = prints.ToImmutable() };
     }
 
     private static FileInfo? FindOverride(List<JobDirectoryScanner.Listing> listings, int owner, string name)
@@ -109,12 +122,13 @@ public static class JobDirectoryLoader
         return null;
     }
 
-    private static JobClassConfig? LoadOne(string name, FileInfo conf, FileInfo? overrideFile, List<Diagnostic> diagnostics) =>
-        ParseConf(name, conf, diagnostics) is { } job ? ApplyOverride(job, overrideFile, diagnostics) : null;
+    /// <summary>Paths and content hashes of a job's files, as one string a reload compares.</summary>
+    private static string Fingerprint(string? confPath, byte[]? confPrint, string? overridePath, byte[]? overridePrint) =>
+        string.Join('\0', confPath ?? "-", confPrint is null ? "-" : Convert.ToHexString(confPrint), overridePath ?? "-", overridePrint is null ? "-" : Convert.ToHexString(overridePrint));
 
-    private static JobClassConfig? ParseConf(string name, FileInfo conf, List<Diagnostic> diagnostics)
+    private static JobClassConfig? ParseConf(string name, FileInfo conf, List<Diagnostic> diagnostics, out byte[]? print)
     {
-        var text = JobFileSource.Read(conf, diagnostics);
+        var text = JobFileSource.Read(conf.FullName, diagnostics, out print);
         if (text is null)
         {
             return null;
@@ -125,9 +139,10 @@ public static class JobDirectoryLoader
         return parsed.Config;
     }
 
-    private static JobClassConfig ApplyOverride(JobClassConfig job, FileInfo? overrideFile, List<Diagnostic> diagnostics)
+    private static JobClassConfig ApplyOverride(JobClassConfig job, FileInfo? overrideFile, List<Diagnostic> diagnostics, out byte[]? print)
     {
-        if (overrideFile is null || JobFileSource.Read(overrideFile, diagnostics) is not { } text)
+        print = null;
+        if (overrideFile is null || JobFileSource.Read(overrideFile.FullName, diagnostics, out print) is not { } text)
         {
             return job;
         }
