@@ -121,6 +121,9 @@ public sealed class DaemonFixture : IAsyncDisposable
         // Write then rename, as an editor would: the watcher never sees half a file.
         var temp = Path.Combine(ConfDir, "." + Guid.NewGuid().ToString("N"));
         File.WriteAllText(temp, text);
+
+        // 0644 whatever the umask: a system daemon refuses job files a group or others may write.
+        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         File.Move(temp, path, overwrite: true);
     }
 

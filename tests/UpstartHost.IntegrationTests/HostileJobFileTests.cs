@@ -77,6 +77,26 @@ public class HostileJobFileTests
         }
     }
 
+    [Fact]
+    public async Task A_system_daemon_refuses_a_job_file_another_user_owns_or_others_may_write()
+    {
+        var d = DaemonFixture.Create(systemMode: true);
+        await using (d)
+        {
+            d.WriteJob("root", "start on startup\nexec /bin/sleep 1000\n");
+            d.WriteJob("theirs", "start on startup\nexec /bin/sleep 1000\n");
+            d.WriteJob("open", "start on startup\nexec /bin/sleep 1000\n");
+            await RunAsync("chown", "65534", Path.Combine(d.ConfDir, "theirs.conf"));
+            await RunAsync("chmod", "666", Path.Combine(d.ConfDir, "open.conf"));
+            await d.StartAsync();
+
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("root")).Single().State == "running", "the root-owned job to run");
+            Assert.Equal(["root"], (await d.Client.ListAsync()).Select(j => j.Name));
+            var refused = (await d.Client.GetDiagnosticsAsync()).Select(x => (Path.GetFileName(x.Path), x.Kind)).Order().ToList();
+            Assert.Equal([("open.conf", "unsafe-ownership"), ("theirs.conf", "unsafe-ownership")], refused);
+        }
+    }
+
     private static async Task RunAsync(string program, params string[] args)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };

@@ -31,7 +31,10 @@ public sealed record JobCatalog(
 public static class JobDirectoryLoader
 {
     /// <summary>Loads every *.conf (+ .override) below each directory; one bad file never stops the others.</summary>
-    public static JobCatalog Load(IReadOnlyList<string> directories)
+    public static JobCatalog Load(IReadOnlyList<string> directories) => Load(directories, JobFileTrust.Any);
+
+    /// <summary>As <see cref="Load(IReadOnlyList{string})"/>, accepting only files <paramref name="trust"/> allows.</summary>
+    public static JobCatalog Load(IReadOnlyList<string> directories, JobFileTrust trust)
     {
         ArgumentNullException.ThrowIfNull(directories);
         var diagnostics = new List<Diagnostic>();
@@ -46,7 +49,7 @@ public static class JobDirectoryLoader
         Parallel.For(0, confs.Length, i =>
         {
             var found = new List<Diagnostic>();
-            var job = ParseConf(confs[i].Name, confs[i].File, found, out var print);
+            var job = ParseConf(confs[i].Name, confs[i].File, trust, found, out var print);
             parsed[i] = (job, print, found);
         });
 
@@ -61,7 +64,7 @@ public static class JobDirectoryLoader
                 continue;
             }
 
-            jobs[name] = ApplyOverride(job, FindOverride(listings, owner, name), diagnostics, out var overridePrint);
+            jobs[name] = ApplyOverride(job, FindOverride(listings, owner, name), trust, diagnostics, out var overridePrint);
             prints[name] = Fingerprint(job.SourcePath, parsed[i].Print, jobs[name].OverridePath, overridePrint);
         }
 
@@ -69,7 +72,7 @@ public static class JobDirectoryLoader
     }
 
     /// <summary>Loads one job by name from the directories (used when inotify reports a change).</summary>
-    public static JobCatalog LoadJob(IReadOnlyList<string> directories, string jobName)
+    public static JobCatalog LoadJob(IReadOnlyList<string> directories, string jobName, JobFileTrust trust = JobFileTrust.Any)
     {
         ArgumentNullException.ThrowIfNull(directories);
         ArgumentNullException.ThrowIfNull(jobName);
@@ -97,9 +100,9 @@ public static class JobDirectoryLoader
                 overridePath = RegularFile(directories[i], jobName + ".override", diagnostics);
             }
 
-            if (ParseConf(jobName, new FileInfo(confPath), diagnostics, out var confPrint) is { } parsed)
+            if (ParseConf(jobName, new FileInfo(confPath), trust, diagnostics, out var confPrint) is { } parsed)
             {
-                var job = ApplyOverride(parsed, overridePath is null ? null : new FileInfo(overridePath), diagnostics, out var overridePrint);
+                var job = ApplyOverride(parsed, overridePath is null ? null : new FileInfo(overridePath), trust, diagnostics, out var overridePrint);
                 jobs[jobName] = job;
                 prints[jobName] = Fingerprint(job.SourcePath, confPrint, job.OverridePath, overridePrint);
                 break;
@@ -126,9 +129,9 @@ public static class JobDirectoryLoader
     private static string Fingerprint(string? confPath, byte[]? confPrint, string? overridePath, byte[]? overridePrint) =>
         string.Join('\0', confPath ?? "-", confPrint is null ? "-" : Convert.ToHexString(confPrint), overridePath ?? "-", overridePrint is null ? "-" : Convert.ToHexString(overridePrint));
 
-    private static JobClassConfig? ParseConf(string name, FileInfo conf, List<Diagnostic> diagnostics, out byte[]? print)
+    private static JobClassConfig? ParseConf(string name, FileInfo conf, JobFileTrust trust, List<Diagnostic> diagnostics, out byte[]? print)
     {
-        var text = JobFileSource.Read(conf.FullName, diagnostics, out print);
+        var text = JobFileSource.Read(conf.FullName, diagnostics, trust, out print);
         if (text is null)
         {
             return null;
@@ -139,10 +142,10 @@ public static class JobDirectoryLoader
         return parsed.Config;
     }
 
-    private static JobClassConfig ApplyOverride(JobClassConfig job, FileInfo? overrideFile, List<Diagnostic> diagnostics, out byte[]? print)
+    private static JobClassConfig ApplyOverride(JobClassConfig job, FileInfo? overrideFile, JobFileTrust trust, List<Diagnostic> diagnostics, out byte[]? print)
     {
         print = null;
-        if (overrideFile is null || JobFileSource.Read(overrideFile.FullName, diagnostics, out print) is not { } text)
+        if (overrideFile is null || JobFileSource.Read(overrideFile.FullName, diagnostics, trust, out print) is not { } text)
         {
             return job;
         }

@@ -18,21 +18,23 @@ public static partial class JobFileSource
 
     private const int ReadOnlyNonBlocking = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
     private const int EmptyPath = 0x1000;                     // AT_EMPTY_PATH: statx of the fd itself
-    private const uint TypeAndSize = 0x1 | 0x200;             // STATX_TYPE | STATX_SIZE
+    private const uint TypeModeOwnerSize = 0x1 | 0x2 | 0x8 | 0x200; // STATX_TYPE | STATX_MODE | STATX_UID | STATX_SIZE
+    private const ushort WritableByOthers = 0x12;             // S_IWGRP | S_IWOTH
     private const ushort TypeMask = 0xF000;                   // S_IFMT
     private const ushort RegularFile = 0x8000;                // S_IFREG
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     /// <summary>The text of a job file, or null with a diagnostic (not a regular file, too large, unreadable).</summary>
-    public static string? Read(string path, List<Diagnostic> diagnostics) => Read(path, diagnostics, out _);
+    public static string? Read(string path, List<Diagnostic> diagnostics) => Read(path, diagnostics, JobFileTrust.Any, out _);
 
     /// <summary>
     /// As <see cref="Read(string, List{Diagnostic})"/>, also giving the file's fingerprint: the SHA-256 of
     /// the bytes read (what a reload compares, so a touched but unchanged file is no change, and nothing
-    /// is read a second time to find out).
+    /// is read a second time to find out). With <see cref="JobFileTrust.RootOnly"/> (system mode) a file
+    /// owned by another user, or that a group or others may write, is refused: it would run as root.
     /// </summary>
-    public static string? Read(string path, List<Diagnostic> diagnostics, out byte[]? fingerprint)
+    public static string? Read(string path, List<Diagnostic> diagnostics, JobFileTrust trust, out byte[]? fingerprint)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
         fingerprint = null;
@@ -44,10 +46,19 @@ public static partial class JobFileSource
         }
 
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        var (type, size) = TypeAndSizeOf(handle);
-        if (type != RegularFile)
+        var (mode, owner, size) = StatusOf(handle);
+        if ((mode & TypeMask) != RegularFile)
         {
             diagnostics.Add(new Diagnostic(path, 0, 0, LoaderDiagnostics.NotRegularFile, "Not a regular file"));
+            return null;
+        }
+
+        if (trust == JobFileTrust.RootOnly && (owner != 0 || (mode & WritableByOthers) != 0))
+        {
+            var why = owner != 0
+                ? $"owned by uid {owner}, not root"
+                : $"writable by group or others (mode {Convert.ToString(mode & 0xFFF, 8).PadLeft(4, '0')})";
+            diagnostics.Add(new Diagnostic(path, 0, 0, LoaderDiagnostics.UnsafeOwnership, $"File {why}: a system job runs as root, so it is not loaded"));
             return null;
         }
 
@@ -86,17 +97,17 @@ public static partial class JobFileSource
         }
     }
 
-    private static unsafe (ushort Type, long Size) TypeAndSizeOf(SafeFileHandle handle)
+    private static unsafe (ushort Mode, uint Owner, long Size) StatusOf(SafeFileHandle handle)
     {
-        // struct statx: stx_mode is a u16 at offset 28, stx_size a u64 at 40, on every architecture.
+        // struct statx, the same on every architecture: stx_uid u32 at 20, stx_mode u16 at 28, stx_size u64 at 40.
         var buffer = stackalloc byte[256];
         var fd = (int)handle.DangerousGetHandle();
-        if (Statx(fd, "", EmptyPath, TypeAndSize, buffer) != 0)
+        if (Statx(fd, "", EmptyPath, TypeModeOwnerSize, buffer) != 0)
         {
-            return (0, 0);
+            return (0, uint.MaxValue, 0);
         }
 
-        return ((ushort)(*(ushort*)(buffer + 28) & TypeMask), *(long*)(buffer + 40));
+        return (*(ushort*)(buffer + 28), *(uint*)(buffer + 20), *(long*)(buffer + 40));
     }
 
     private static string? TooLarge(string path, List<Diagnostic> diagnostics)
