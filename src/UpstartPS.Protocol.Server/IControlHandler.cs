@@ -3,11 +3,12 @@ using UpstartPS.Protocol.Messages;
 namespace UpstartPS.Protocol.Server;
 
 /// <summary>
-/// What the daemon does for each request; <see cref="ControlServer"/> calls it only after the handshake and
-/// the authorisation check have passed, so an implementation only does the work.
+/// What the daemon does for each request; <see cref="ControlServer"/> calls it only after the handshake, the
+/// authorisation check and the argument check (<see cref="RequestArguments"/>, applied once by the
+/// dispatcher) have passed, so an implementation only does the work.
 /// </summary>
 /// <remarks>
-/// Refuse or fail with <see cref="Client.UpstartException"/> carrying the code and initctl's text
+/// Refuse or fail with <see cref="UpstartException"/> carrying the code and initctl's text
 /// (<c>Unknown job: foo</c>); the client receives exactly that. Any other exception reaches the client as
 /// an internal error and is reported through <see cref="ControlServerOptions.Log"/>. The cancellation token
 /// fires when the client cancels the request, disconnects, or the server stops. Methods are called on the
