@@ -106,50 +106,58 @@ public sealed class Ctl
     }
 
     /// <summary>
-    /// Mistakes in the words are reported before any connection is made. What is sent is the daemon's to
-    /// check (one rule, at the protocol edge); the variables of status and log only pick an instance here
-    /// and never reach it, so they get that same rule here.
+    /// Every command once: what it checks in its words before any connection is made, and what it does.
+    /// What is sent is the daemon's to check (one rule, at the protocol edge); the variables of status and
+    /// log only pick an instance here and never reach it, so they get that same rule here.
     /// </summary>
+    private static readonly Dictionary<string, Command> Commands = new(StringComparer.Ordinal)
+    {
+        ["start"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, w) => u.StartAsync(j, e, w, ct), printStatus: true)),
+        ["stop"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, w) => u.StopAsync(j, e, w, ct), printStatus: true)),
+        ["restart"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, w) => u.RestartAsync(j, e, w, ct), printStatus: true)),
+        ["reload"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, _) => u.ReloadAsync(j, e, ct), printStatus: false)),
+        ["status"] = new(NeedsJobAndInstanceVariables, (c, client, ct) => c.StatusAsync(client, ct)),
+        ["list"] = new(NoCheck, (c, client, ct) => c.ListAsync(client, ct)),
+        ["emit"] = new(NeedsEvent, (c, client, ct) => c.EmitAsync(client, ct)),
+        ["reload-configuration"] = new(NoCheck, (c, client, ct) => c.ReloadConfigurationAsync(client, ct)),
+        ["check-config"] = new(NoCheck, (c, client, ct) => c.CheckConfigAsync(client, ct)),
+        ["show-config"] = new(NoCheck, (c, client, ct) => c.ShowConfigAsync(client, ct)),
+        ["log-priority"] = new(NoCheck, (c, client, ct) => c.LogPriorityAsync(client, ct)),
+        ["version"] = new(NoCheck, (c, client, ct) => c.VersionAsync(client, ct)),
+        ["usage"] = new(NeedsJob, (c, client, ct) => c.UsageAsync(client, ct)),
+        ["enable"] = new(NeedsJob, (c, client, ct) => c.SetEnabledAsync(client, true, ct)),
+        ["disable"] = new(NeedsJob, (c, client, ct) => c.SetEnabledAsync(client, false, ct)),
+        ["log"] = new(NeedsJobAndInstanceVariables, (c, client, ct) => c.LogAsync(client, ct)),
+        ["diagnostics"] = new(NoCheck, (c, client, ct) => c.DiagnosticsAsync(client, ct)),
+    };
+
     private void Validate()
     {
-        switch (args.Command)
+        if (!Commands.TryGetValue(args.Command!, out var command))
         {
-            case "start" or "stop" or "restart" or "reload" or "usage" or "enable" or "disable":
-                _ = JobAndEnvironment();
-                break;
-            case "status" or "log":
-                RequestArguments.CheckEnvironment(JobAndEnvironment().Env);
-                break;
-            case "emit" when args.Words.Count == 0:
-                throw new CtlUsageException("missing event name");
-            case "emit" or "list" or "reload-configuration" or "check-config" or "show-config" or "log-priority" or "version" or "diagnostics":
-                break;
-            default:
-                throw new CtlUsageException($"invalid command: {args.Command}");
+            throw new CtlUsageException($"invalid command: {args.Command}");
         }
+
+        command.Check(this);
     }
 
-    private Task<int> DispatchAsync(UpstartClient client, CancellationToken ct) => args.Command switch
+    private Task<int> DispatchAsync(UpstartClient client, CancellationToken ct) => Commands[args.Command!].Run(this, client, ct);
+
+    private static void NoCheck(Ctl ctl)
     {
-        "start" => JobCommandAsync(client, (c, j, e, w) => c.StartAsync(j, e, w, ct), printStatus: true),
-        "stop" => JobCommandAsync(client, (c, j, e, w) => c.StopAsync(j, e, w, ct), printStatus: true),
-        "restart" => JobCommandAsync(client, (c, j, e, w) => c.RestartAsync(j, e, w, ct), printStatus: true),
-        "reload" => JobCommandAsync(client, (c, j, e, _) => c.ReloadAsync(j, e, ct), printStatus: false),
-        "status" => StatusAsync(client, ct),
-        "list" => ListAsync(client, ct),
-        "emit" => EmitAsync(client, ct),
-        "reload-configuration" => ReloadConfigurationAsync(client, ct),
-        "check-config" => CheckConfigAsync(client, ct),
-        "show-config" => ShowConfigAsync(client, ct),
-        "log-priority" => LogPriorityAsync(client, ct),
-        "version" => VersionAsync(client, ct),
-        "usage" => UsageAsync(client, ct),
-        "enable" => SetEnabledAsync(client, true, ct),
-        "disable" => SetEnabledAsync(client, false, ct),
-        "log" => LogAsync(client, ct),
-        "diagnostics" => DiagnosticsAsync(client, ct),
-        _ => throw new CtlUsageException($"invalid command: {args.Command}"),
-    };
+    }
+
+    private static void NeedsJob(Ctl ctl) => _ = ctl.JobAndEnvironment();
+
+    private static void NeedsJobAndInstanceVariables(Ctl ctl) => RequestArguments.CheckEnvironment(ctl.JobAndEnvironment().Env);
+
+    private static void NeedsEvent(Ctl ctl)
+    {
+        if (ctl.args.Words.Count == 0)
+        {
+            throw new CtlUsageException("missing event name");
+        }
+    }
 
     private async Task<int> JobCommandAsync(UpstartClient client, Func<UpstartClient, string, IReadOnlyList<string>, bool, Task<JobInfo>> call, bool printStatus)
     {
@@ -227,11 +235,6 @@ public sealed class Ctl
 
     private async Task<int> EmitAsync(UpstartClient client, CancellationToken ct)
     {
-        if (args.Words.Count == 0)
-        {
-            throw new CtlUsageException("missing event name");
-        }
-
         await client.EmitAsync(args.Words[0], [.. args.Words.Skip(1)], !args.NoWait, ct).ConfigureAwait(false);
         return 0;
     }
@@ -340,4 +343,7 @@ public sealed class Ctl
         error.WriteLine($"{args.Program}: {message}");
         return 1;
     }
+
+    /// <summary>One command: the checks made on its words before connecting, then the work.</summary>
+    private sealed record Command(Action<Ctl> Check, Func<Ctl, UpstartClient, CancellationToken, Task<int>> Run);
 }
