@@ -17,7 +17,7 @@ internal sealed partial class EngineCore
         instance.State = state;
         foreach (var (kind, pid) in running)
         {
-            Track(instance, kind, pid);
+            _processTable.AddConfirmed(instance, kind, pid);
         }
 
         if (state is JobState.Starting or JobState.Stopping)

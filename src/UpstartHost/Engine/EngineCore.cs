@@ -21,14 +21,8 @@ internal sealed partial class EngineCore
     private readonly Action<Action> _post;
     private readonly Dictionary<string, JobClass> _classes = new(StringComparer.Ordinal);
     private readonly EventSubscriptionIndex<JobClass> _subscriptions = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<int, (JobInstance Instance, ProcessKind Kind)> _pids = [];
+    private readonly ProcessTable _processTable = new();
     private readonly EventHistory _history;
-
-    /// <summary>Pids spawned whose exec the process layer has not confirmed yet.</summary>
-    private readonly HashSet<int> _spawning = [];
-
-    /// <summary>Exits reported before their spawn was confirmed, handled once it is.</summary>
-    private readonly Dictionary<int, ProcessExited> _earlyExits = [];
 
     /// <param name="post">Queues work for the engine thread (timer callbacks arrive on other threads).</param>
     public EngineCore(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger logger, Action<Action> post)
@@ -51,7 +45,8 @@ internal sealed partial class EngineCore
 
     public int ClassCount => _classes.Count;
 
-    public int InstanceCount { get; private set; }
+    /// <summary>Live instances of every class, counted from the classes themselves.</summary>
+    public int InstanceCount => _classes.Values.Sum(c => c.Instances.Count);
 
     public IReadOnlyList<EngineNotification> RecentEvents() => _history.Snapshot();
 
