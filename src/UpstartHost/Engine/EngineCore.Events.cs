@@ -64,9 +64,7 @@ internal sealed partial class EngineCore
     {
         e.Progress = EventProgress.Handling;
         EngineLog.HandlingEvent(_logger, e.Name);
-        var notification = new EngineNotification(_clock.UtcNow, "event", e.Name, e.Environment, null, null, null, null);
-        _history.Add(notification);
-        Notify(notification);
+        Notify(new EngineNotification(_clock.UtcNow, "event", e.Name, e.Environment, null, null, null, null));
 
         var classes = _subscriptions.SubscribersOf(e.Name);
         if (classes.Count == 0)

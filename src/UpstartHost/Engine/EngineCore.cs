@@ -22,7 +22,6 @@ internal sealed partial class EngineCore
     private readonly Dictionary<string, JobClass> _classes = new(StringComparer.Ordinal);
     private readonly EventSubscriptionIndex<JobClass> _subscriptions = new(ReferenceEqualityComparer.Instance);
     private readonly ProcessTable _processTable = new();
-    private readonly EventHistory _history;
 
     /// <param name="post">Queues work for the engine thread (timer callbacks arrive on other threads).</param>
     public EngineCore(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger logger, Action<Action> post)
@@ -32,7 +31,6 @@ internal sealed partial class EngineCore
         _clock = clock;
         _logger = logger;
         _post = post;
-        _history = new EventHistory(options.EventHistoryCapacity);
     }
 
     /// <summary>Raised for every event handled and every goal/state change.</summary>
@@ -47,8 +45,6 @@ internal sealed partial class EngineCore
 
     /// <summary>Live instances of every class, counted from the classes themselves.</summary>
     public int InstanceCount => _classes.Values.Sum(c => c.Instances.Count);
-
-    public IReadOnlyList<EngineNotification> RecentEvents() => _history.Snapshot();
 
     public JobClassConfig? GetConfig(string name) =>
         _classes.TryGetValue(name, out var c) ? c.Config : null;
