@@ -10,7 +10,11 @@ internal sealed partial class EngineCore
 {
     internal JobInstance Seed(string job, string instanceName, JobGoal goal, JobState state, IEnumerable<(ProcessKind Kind, int Pid)> running)
     {
-        var jobClass = _classes[job];
+        if (!_registry.TryGet(job, out var jobClass))
+        {
+            throw new KeyNotFoundException("no job class " + job);
+        }
+
         var instance = GetOrCreateInstance(jobClass, instanceName);
         instance.Environment = JobEnvironment.ForClass(_options, jobClass.Config).ToList();
         instance.Goal = goal;

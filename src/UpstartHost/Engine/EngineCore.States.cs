@@ -301,7 +301,7 @@ internal sealed partial class EngineCore
         // event_operator_destroy: a partly matched `stop on` lets go of its events with the instance.
         if (instance.StopCondition is { } stopOn)
         {
-            ResetCondition(stopOn);
+            EventHolds.Reset(stopOn);
         }
 
         instance.KillTimer?.Dispose();
@@ -316,7 +316,7 @@ internal sealed partial class EngineCore
 
         if (jobClass.Instances.Count == 0)
         {
-            Reconsider(jobClass);
+            _registry.Reconsider(jobClass);
         }
     }
 }

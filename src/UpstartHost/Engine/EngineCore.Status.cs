@@ -15,13 +15,13 @@ internal sealed partial class EngineCore
         var pattern = new JobNamePattern(namePattern);
         if (!pattern.HasWildcards)
         {
-            return _classes.TryGetValue(namePattern, out var only) ? ClassStatus(only, instance) : [];
+            return _registry.TryGet(namePattern, out var only) ? ClassStatus(only, instance) : [];
         }
 
         var matches = new List<JobClass>();
-        foreach (var (name, jobClass) in _classes)
+        foreach (var jobClass in _registry.All)
         {
-            if (pattern.IsMatch(name))
+            if (pattern.IsMatch(jobClass.Name))
             {
                 matches.Add(jobClass);
             }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 using UpstartHost.Processes;
 
@@ -19,9 +19,12 @@ internal sealed partial class EngineCore
     private readonly IEngineClock _clock;
     private readonly ILogger _logger;
     private readonly Action<Action> _post;
-    private readonly Dictionary<string, JobClass> _classes = new(StringComparer.Ordinal);
-    private readonly EventSubscriptionIndex<JobClass> _subscriptions = new(ReferenceEqualityComparer.Instance);
+    private readonly JobClassRegistry _registry = new();
+    private readonly EventQueue _queue = new();
     private readonly ProcessTable _processTable = new();
+    private readonly Shutdown _shutdown = new();
+    private readonly Action<EngineEvent> _handleEvent;
+    private readonly Action<EngineEvent> _finishEvent;
 
     /// <param name="post">Queues work for the engine thread (timer callbacks arrive on other threads).</param>
     public EngineCore(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger logger, Action<Action> post)
@@ -31,29 +34,43 @@ internal sealed partial class EngineCore
         _clock = clock;
         _logger = logger;
         _post = post;
+        _handleEvent = HandleEvent;
+        _finishEvent = FinishEvent;
     }
 
     /// <summary>Raised for every event handled and every goal/state change.</summary>
     public event Action<EngineNotification>? Notification;
 
     /// <summary>Raised for every event as it is queued (tests and the conformance runner watch job events).</summary>
-    public event Action<EngineEvent>? EventQueued;
+    public event Action<EngineEvent>? EventQueued
+    {
+        add => _queue.Queued += value;
+        remove => _queue.Queued -= value;
+    }
 
     public EngineOptions Options => _options;
 
-    public int ClassCount => _classes.Count;
+    public int ClassCount => _registry.Count;
 
-    /// <summary>Live instances of every class, counted from the classes themselves.</summary>
-    public int InstanceCount => _classes.Values.Sum(c => c.Instances.Count);
+    public int InstanceCount => _registry.InstanceCount;
+
+    /// <summary>Events not yet finished (pending or being handled).</summary>
+    public int LiveEventCount => _queue.LiveCount;
+
+    /// <summary>Loads a whole catalog (reload-configuration, inotify); see <see cref="JobClassRegistry"/>.</summary>
+    public void ApplyCatalog(JobCatalog catalog) => _registry.ApplyCatalog(catalog);
+
+    /// <summary>Adds or replaces one class (tests and single-file reloads).</summary>
+    public void ApplyConfig(JobClassConfig config) => _registry.ApplyConfig(config);
 
     public JobClassConfig? GetConfig(string name) =>
-        _classes.TryGetValue(name, out var c) ? c.Config : null;
+        _registry.TryGet(name, out var c) ? c.Config : null;
 
     public IReadOnlyList<JobClassConfig> GetConfigs() =>
-        [.. _classes.Values.Select(c => c.Config).OrderBy(c => c.Name, StringComparer.Ordinal)];
+        [.. _registry.All.Select(c => c.Config).OrderBy(c => c.Name, StringComparer.Ordinal)];
 
     internal JobInstance? FindInstance(string job, string instance) =>
-        _classes.TryGetValue(job, out var c) && c.Instances.TryGetValue(instance, out var i) ? i : null;
+        _registry.TryGet(job, out var c) && c.Instances.TryGetValue(instance, out var i) ? i : null;
 
     private void Notify(EngineNotification notification)
     {
@@ -146,7 +163,7 @@ internal sealed partial class EngineCore
     public IReadOnlyList<JobSnapshot> List()
     {
         var list = new List<JobSnapshot>();
-        foreach (var c in _classes.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+        foreach (var c in _registry.All.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             if (c.Instances.Count == 0)
             {
