@@ -39,7 +39,7 @@ internal sealed partial class EngineCore
         ChangeGoal(instance, JobGoal.Start);
         if (!wait)
         {
-            request.TrySetResult(Snapshot(instance));
+            request.TrySetResult(JobSnapshots.Of(instance));
         }
 
         return request.Task;
@@ -69,7 +69,7 @@ internal sealed partial class EngineCore
         ChangeGoal(instance, JobGoal.Stop);
         if (!wait)
         {
-            request.TrySetResult(Snapshot(instance));
+            request.TrySetResult(JobSnapshots.Of(instance));
         }
 
         return request.Task;
@@ -99,7 +99,7 @@ internal sealed partial class EngineCore
         ChangeGoal(instance, JobGoal.Start);
         if (!wait)
         {
-            request.TrySetResult(Snapshot(instance));
+            request.TrySetResult(JobSnapshots.Of(instance));
         }
 
         return request.Task;
@@ -119,7 +119,7 @@ internal sealed partial class EngineCore
         }
 
         _processes.Signal(instance.Pid(Upstart.JobFiles.Model.ProcessKind.Main), instance.Config.ReloadSignal);
-        return Task.FromResult(Snapshot(instance));
+        return Task.FromResult(JobSnapshots.Of(instance));
     }
 
     /// <summary>initctl emit: queues the event; with wait, completes when it has finished.</summary>

@@ -274,7 +274,7 @@ internal sealed partial class EngineCore
                 }
                 else
                 {
-                    request.TrySetResult(Snapshot(instance));
+                    request.TrySetResult(JobSnapshots.Of(instance));
                 }
             }
         }

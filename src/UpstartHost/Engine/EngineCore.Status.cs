@@ -42,18 +42,18 @@ internal sealed partial class EngineCore
     {
         if (jobClass.Instances.Count == 0)
         {
-            return instance is null or "" ? [ClassSnapshot(jobClass.Config)] : [];
+            return instance is null or "" ? [JobSnapshots.OfClass(jobClass.Config)] : [];
         }
 
         if (instance is not null)
         {
-            return jobClass.Instances.TryGetValue(instance, out var one) ? [Snapshot(one)] : [];
+            return jobClass.Instances.TryGetValue(instance, out var one) ? [JobSnapshots.Of(one)] : [];
         }
 
         var list = new List<JobSnapshot>(jobClass.Instances.Count);
         foreach (var i in jobClass.Instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            list.Add(Snapshot(i));
+            list.Add(JobSnapshots.Of(i));
         }
 
         return list;

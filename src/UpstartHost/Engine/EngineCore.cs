@@ -102,64 +102,6 @@ internal sealed partial class EngineCore
             instance.Goal.ToUpstartName(),
             instance.State.ToUpstartName()));
 
-    /// <summary>A class with no instance shows as stop/waiting (initctl list).</summary>
-    private static JobSnapshot ClassSnapshot(JobClassConfig config, string instance = "") =>
-        new(
-            config.Name,
-            instance,
-            JobGoal.Stop.ToUpstartName(),
-            JobState.Waiting.ToUpstartName(),
-            [],
-            config.Description,
-            config.StartOn?.ToString(),
-            config.StopOn?.ToString(),
-            config.Task,
-            0,
-            null,
-            config.SourcePath,
-            false);
-
-    internal static JobSnapshot Snapshot(JobInstance instance)
-    {
-        if (instance.Destroyed)
-        {
-            return ClassSnapshot(instance.Config, instance.Name) with { LastFailure = instance.Failure?.ToString() };
-        }
-
-        var processes = new List<ProcessSnapshot>();
-        foreach (var kind in StatusOrder)
-        {
-            if (instance.IsAlive(kind))
-            {
-                processes.Add(new ProcessSnapshot(kind.ToUpstartName(), instance.Pid(kind)));
-            }
-        }
-
-        var config = instance.Config;
-        return new JobSnapshot(
-            config.Name,
-            instance.Name,
-            instance.Goal.ToUpstartName(),
-            instance.State.ToUpstartName(),
-            processes,
-            config.Description,
-            config.StartOn?.ToString(),
-            config.StopOn?.ToString(),
-            config.Task,
-            instance.Respawns.Count,
-            instance.Failure?.ToString(),
-            config.SourcePath,
-            true,
-            instance.Class.PendingConfig is not null || instance.Class.Deleted);
-    }
-
-    /// <summary>initctl's status line lists main first, then the others in run order.</summary>
-    private static readonly ProcessKind[] StatusOrder =
-    [
-        ProcessKind.Main, ProcessKind.Security, ProcessKind.PreStart, ProcessKind.PostStart,
-        ProcessKind.PreStop, ProcessKind.PostStop,
-    ];
-
     public IReadOnlyList<JobSnapshot> List()
     {
         var list = new List<JobSnapshot>();
@@ -167,13 +109,13 @@ internal sealed partial class EngineCore
         {
             if (c.Instances.Count == 0)
             {
-                list.Add(ClassSnapshot(c.Config));
+                list.Add(JobSnapshots.OfClass(c.Config));
                 continue;
             }
 
             foreach (var i in c.Instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
             {
-                list.Add(Snapshot(i));
+                list.Add(JobSnapshots.Of(i));
             }
         }
 
