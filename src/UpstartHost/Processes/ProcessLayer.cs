@@ -94,14 +94,14 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
 
         var scriptFd = -1;
-        if (command.ScriptText is not null && !TryWriteScript(command.ScriptText, out scriptFd, out var scriptError))
+        if (command.ScriptText is not null && !SpawnPipes.TryWriteScript(command.ScriptText, out scriptFd, out var scriptError))
         {
             return SpawnResult.Failed("unable to pass the script: " + scriptError);
         }
 
-        if (!TryOpenErrorPipe(out var errorRead, out var errorWrite))
+        if (!SpawnPipes.TryOpenErrorPipe(out var errorRead, out var errorWrite))
         {
-            CloseIfOpen(scriptFd);
+            SpawnPipes.CloseIfOpen(scriptFd);
             return SpawnResult.Failed("unable to create the error pipe: " + Libc.ErrorText(Marshal.GetLastPInvokeError()));
         }
 
@@ -123,7 +123,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         {
             var pid = SpawnHelper(argv, envp, fds, tracked);
             Libc.close(errorWrite);
-            CloseIfOpen(scriptFd);
+            SpawnPipes.CloseIfOpen(scriptFd);
             if (pid <= 0)
             {
                 Libc.close(errorRead);
@@ -206,7 +206,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             lock (tracked.Lock)
             {
                 // No outcome will be posted any more; the pipe is only closed.
-                CloseIfOpen(tracked.ErrorFd);
+                SpawnPipes.CloseIfOpen(tracked.ErrorFd);
                 tracked.ErrorFd = -1;
             }
         }
@@ -258,7 +258,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             return;
         }
 
-        var failure = ReadHelperFailure(fd, tracked.LimitNames);
+        var failure = SpawnPipes.ReadHelperFailure(fd, tracked.LimitNames);
         Libc.close(fd);
         tracked.ErrorFd = -1;
         if (failure is null)
@@ -288,7 +288,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     /// </summary>
     private void ResolveExecIfReadable(TrackedProcess tracked)
     {
-        if (tracked.ErrorFd is var fd and >= 0 && IsReadable(fd))
+        if (tracked.ErrorFd is var fd and >= 0 && SpawnPipes.IsReadable(fd))
         {
             ResolveExec(tracked);
         }
@@ -390,85 +390,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             tracked);
     }
 
-    /// <summary>Reads the helper's failure record, or EOF once it exec'd (or died without one); null on success.</summary>
-    private static unsafe string? ReadHelperFailure(int fd, List<string> limitNames)
-    {
-        var record = stackalloc byte[ExecHelperFailure.RecordSize];
-        var got = 0;
-        while (got < ExecHelperFailure.RecordSize)
-        {
-            var n = Libc.read(fd, record + got, ExecHelperFailure.RecordSize - got);
-            if (n < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
-            {
-                continue;
-            }
-
-            if (n <= 0)
-            {
-                break;
-            }
-
-            got += (int)n;
-        }
-
-        return got == ExecHelperFailure.RecordSize
-            ? ExecHelperFailure.Describe(new ReadOnlySpan<byte>(record, got), limitNames)
-            : null;
-    }
-
-    private static unsafe bool IsReadable(int fd)
-    {
-        var poll = new PollFd { Fd = fd, Events = Libc.POLLIN };
-        return Libc.poll(&poll, 1, 0) > 0 && poll.Revents != 0;
-    }
-
-    private static unsafe bool TryOpenErrorPipe(out int read, out int write)
-    {
-        var fds = stackalloc int[2];
-        read = write = -1;
-        if (Libc.pipe2(fds, Libc.O_CLOEXEC) != 0)
-        {
-            return false;
-        }
-
-        read = Libc.AboveTargets(fds[0]);
-        write = Libc.AboveTargets(fds[1]);
-        if (read < 0 || write < 0)
-        {
-            CloseIfOpen(read);
-            CloseIfOpen(write);
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// The script text goes into a memfd rather than a pipe: the whole script is written at once without
-    /// ever blocking the engine on pipe capacity, and still never touches the disk. sh opens it as
-    /// /proc/self/fd/9, as Upstart's job_process_spawn arranges.
-    /// </summary>
-    private static bool TryWriteScript(string script, out int fd, out string error)
-    {
-        error = "";
-        fd = Libc.memfd_create("upstart-script", Libc.MFD_CLOEXEC);
-        if (fd < 0 || (fd = Libc.AboveTargets(fd)) < 0)
-        {
-            error = Libc.ErrorText(Marshal.GetLastPInvokeError());
-            return false;
-        }
-
-        if (!Libc.WriteAll(fd, Encoding.UTF8.GetBytes(script)))
-        {
-            error = Libc.ErrorText(Marshal.GetLastPInvokeError());
-            Libc.close(fd);
-            fd = -1;
-            return false;
-        }
-
-        return true;
-    }
-
     /// <summary>kill(-pid) reaches the whole process group the helper's setsid made; a process that left it still gets kill(pid).</summary>
     private static void KillGroup(int pid, int signal)
     {
@@ -487,14 +408,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         lock (reported)
         {
             return reported.Add(problem);
-        }
-    }
-
-    private static void CloseIfOpen(int fd)
-    {
-        if (fd >= 0)
-        {
-            Libc.close(fd);
         }
     }
 
