@@ -12,6 +12,9 @@ namespace UpstartHost.Engine;
 /// </summary>
 internal sealed class ProcessTable
 {
+    /// <summary>Enum.GetValues allocates a new array on every call; instances are destroyed on every stop.</summary>
+    private static readonly ProcessKind[] Kinds = Enum.GetValues<ProcessKind>();
+
     private readonly Dictionary<int, Entry> _byPid = [];
 
     /// <summary>Processes tracked, in any phase.</summary>
@@ -136,9 +139,12 @@ internal sealed class ProcessTable
     /// <summary>Forgets every process of a destroyed instance.</summary>
     public void ForgetAll(JobInstance instance)
     {
-        foreach (var kind in Enum.GetValues<ProcessKind>())
+        foreach (var kind in Kinds)
         {
-            Forget(instance, kind);
+            if (instance.Pid(kind) > 0)
+            {
+                Forget(instance, kind);
+            }
         }
     }
 
