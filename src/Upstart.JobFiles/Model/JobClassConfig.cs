@@ -49,8 +49,8 @@ public sealed record JobClassConfig
 
     public ExpectMode Expect { get; init; } = ExpectMode.None;
 
-    /// <summary>kill timeout in seconds.</summary>
-    public int KillTimeout { get; init; } = 5;
+    /// <summary>kill timeout in seconds: a time_t in Upstart, so 64-bit and, after a failed override, possibly negative.</summary>
+    public long KillTimeout { get; init; } = 5;
 
     /// <summary>kill signal number (Linux x86-64 numbering); not range checked, as in Upstart.</summary>
     public int KillSignal { get; init; } = 15;

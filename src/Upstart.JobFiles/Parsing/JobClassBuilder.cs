@@ -117,11 +117,11 @@ internal sealed class JobClassBuilder
         StopOn = StopOn,
         Task = Task,
         Respawn = Respawn,
-        RespawnLimit = new RespawnLimit(RespawnCount, Saturate(RespawnInterval)),
+        RespawnLimit = new RespawnLimit(RespawnCount, RespawnInterval),
         NormalExit = [.. NormalExit],
         Processes = Processes.ToImmutableDictionary(),
         Expect = Expect,
-        KillTimeout = Saturate(KillTimeout),
+        KillTimeout = KillTimeout,
         KillSignal = KillSignal,
         ReloadSignal = ReloadSignal,
         Console = Console,
@@ -138,8 +138,4 @@ internal sealed class JobClassBuilder
         Cgroups = Cgroups.ToImmutable(),
         Debug = Debug,
     };
-
-    // Upstart keeps seconds in a time_t; anything beyond int range is "forever" for a timer, so the
-    // model saturates instead of wrapping.
-    private static int Saturate(long seconds) => (int)Math.Clamp(seconds, int.MinValue, int.MaxValue);
 }
