@@ -86,6 +86,13 @@ public sealed record JobClassConfig
 
     public bool Debug { get; init; }
 
+    /// <summary>
+    /// The settings the .override made, named as show-config names them (`kill timeout`, `start on`,
+    /// `exec`, `pre-start`…); every other setting that differs from the defaults came from the .conf.
+    /// Recorded by the parser, so provenance needs no second read of the files.
+    /// </summary>
+    public ImmutableArray<string> OverrideSettings { get; init; } = [];
+
     /// <summary>True when the main process is defined (a job without one models a state).</summary>
     public bool HasMain => Processes.ContainsKey(ProcessKind.Main);
 

@@ -47,6 +47,12 @@ internal sealed class JobClassBuilder
     public readonly CgroupTable Cgroups = new();
     public bool Debug;
 
+    /// <summary>
+    /// While an override is read: the settings it made (<see cref="Stanzas.StanzaTable.SettingName"/>),
+    /// so provenance needs no second read of the conf. Null while a conf is read.
+    /// </summary>
+    public List<string>? OverrideSettings;
+
     public static JobClassBuilder From(JobClassConfig config)
     {
         var b = new JobClassBuilder
@@ -77,6 +83,7 @@ internal sealed class JobClassBuilder
             AppArmorSwitch = config.AppArmorSwitch,
             AppArmorLoad = config.AppArmorLoad,
             Debug = config.Debug,
+            OverrideSettings = [.. config.OverrideSettings],
         };
         b.Env.AddRange(config.Env);
         b.Export.AddRange(config.Export);
@@ -137,5 +144,6 @@ internal sealed class JobClassBuilder
         AppArmorSwitch = AppArmorSwitch,
         Cgroups = Cgroups.ToImmutable(),
         Debug = Debug,
+        OverrideSettings = OverrideSettings is null ? [] : [.. OverrideSettings],
     };
 }

@@ -66,9 +66,29 @@ internal static class JobFileReader
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
+        var setting = job.OverrideSettings is null ? null : SettingName(t, a);
         var ok = handler(t, job, ref a);
         at = a;
+        if (ok && setting is not null && !job.OverrideSettings!.Contains(setting))
+        {
+            job.OverrideSettings.Add(setting);
+        }
+
         return ok;
+    }
+
+    /// <summary>The stanza just read (its keyword is the tokenizer's token), with its first argument if it has one.</summary>
+    private static string? SettingName(ConfigTokenizer t, Cursor afterKeyword)
+    {
+        var keyword = t.TokenString();
+        var next = afterKeyword;
+        if (!t.HasToken(next) || !t.ScanToken(ref next, Delimiters.Blank, dequote: false, out _))
+        {
+            t.ClearError();
+            return StanzaTable.SettingName(keyword, "");
+        }
+
+        return StanzaTable.SettingName(keyword, t.Token);
     }
 
     /// <summary>
