@@ -23,16 +23,16 @@ internal sealed class JobClassBuilder
     public EventExpression? StopOn;
     public bool Task;
     public bool Respawn;
-    public int RespawnCount = RespawnLimit.Default.Count;
-    public long RespawnInterval = RespawnLimit.Default.IntervalSeconds;
+    public int RespawnCount;
+    public long RespawnInterval;
     public readonly List<ExitStatus> NormalExit = [];
     public readonly Dictionary<ProcessKind, ProcessDefinition> Processes = [];
     public ExpectMode Expect;
-    public long KillTimeout = 5;
-    public int KillSignal = 15;
-    public int ReloadSignal = 1;
+    public long KillTimeout;
+    public int KillSignal;
+    public int ReloadSignal;
     public ConsoleMode Console;
-    public uint Umask = 0x12;
+    public uint Umask;
     public int? Nice;
     public int OomScore;
     public readonly Dictionary<ResourceKind, ResourceLimit> Limits = [];
@@ -53,7 +53,25 @@ internal sealed class JobClassBuilder
     /// </summary>
     public List<string>? OverrideSettings;
 
+    /// <summary>The defaults: JobClassConfig's, the one place they are written down.</summary>
+    private static readonly JobClassConfig Defaults = new() { Name = "" };
+
+    private JobClassBuilder()
+    {
+    }
+
+    /// <summary>A builder for a .conf: every field at its default.</summary>
+    public static JobClassBuilder ForConf() => Seed(Defaults);
+
+    /// <summary>A builder for an .override on top of <paramref name="config"/>; it records the settings it makes.</summary>
     public static JobClassBuilder From(JobClassConfig config)
+    {
+        var b = Seed(config);
+        b.OverrideSettings = [.. config.OverrideSettings];
+        return b;
+    }
+
+    private static JobClassBuilder Seed(JobClassConfig config)
     {
         var b = new JobClassBuilder
         {
@@ -83,12 +101,29 @@ internal sealed class JobClassBuilder
             AppArmorSwitch = config.AppArmorSwitch,
             AppArmorLoad = config.AppArmorLoad,
             Debug = config.Debug,
-            OverrideSettings = [.. config.OverrideSettings],
         };
-        b.Env.AddRange(config.Env);
-        b.Export.AddRange(config.Export);
-        b.Emits.AddRange(config.Emits);
-        b.NormalExit.AddRange(config.NormalExit);
+
+        // Guarded: AddRange boxes an ImmutableArray, and a conf starts with every list empty.
+        if (!config.Env.IsEmpty)
+        {
+            b.Env.AddRange(config.Env);
+        }
+
+        if (!config.Export.IsEmpty)
+        {
+            b.Export.AddRange(config.Export);
+        }
+
+        if (!config.Emits.IsEmpty)
+        {
+            b.Emits.AddRange(config.Emits);
+        }
+
+        if (!config.NormalExit.IsEmpty)
+        {
+            b.NormalExit.AddRange(config.NormalExit);
+        }
+
         foreach (var (kind, process) in config.Processes)
         {
             b.Processes[kind] = process;
