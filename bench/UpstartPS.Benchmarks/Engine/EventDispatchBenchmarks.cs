@@ -27,7 +27,7 @@ public class EventDispatchBenchmarks
     public void Setup()
     {
         _core = new EngineCore(
-            new EngineOptions { EventHistoryCapacity = 64, AppArmorAvailable = false, EmitProcessEvents = true },
+            new EngineOptions { AppArmorAvailable = false, EmitProcessEvents = true },
             new NullProcessLayer(),
             new SystemEngineClock(),
             NullLogger.Instance,

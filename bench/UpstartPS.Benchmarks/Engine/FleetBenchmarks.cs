@@ -28,7 +28,7 @@ public class FleetBenchmarks
     {
         _processes = new InstantProcessLayer();
         _core = new EngineCore(
-            new EngineOptions { EventHistoryCapacity = 64, AppArmorAvailable = false },
+            new EngineOptions { AppArmorAvailable = false },
             _processes,
             new SystemEngineClock(),
             NullLogger.Instance,

@@ -6,54 +6,14 @@ namespace UpstartHost.Engine;
 /// <summary>The event queue and event handling (Upstart's event.c, UPSTART.md §b.4, §b.5).</summary>
 internal sealed partial class EngineCore
 {
-    private readonly List<EngineEvent> _events = [];
-
-    /// <summary>Events not yet finished (pending or being handled).</summary>
-    public int LiveEventCount => _events.Count;
-
     /// <summary>Queues an event; it is handled by the next <see cref="Poll"/>.</summary>
-    public EngineEvent Emit(string name, IReadOnlyList<string> environment)
-    {
-        var e = new EngineEvent(name, environment);
-        _events.Add(e);
-        EventQueued?.Invoke(e);
-        return e;
-    }
+    public EngineEvent Emit(string name, IReadOnlyList<string> environment) => _queue.Emit(name, environment);
 
-    /// <summary>
-    /// Upstart's event_poll: handles pending events and finishes those nothing blocks any more, in queue
-    /// order, until a pass changes nothing. Events emitted meanwhile are handled in the same call.
-    /// </summary>
+    /// <summary>Upstart's event_poll (<see cref="EventQueue.Poll"/>), then answers a StopAll that has nothing left to stop.</summary>
     public void Poll()
     {
-        bool again;
-        do
-        {
-            again = false;
-            for (var i = 0; i < _events.Count; i++)
-            {
-                var e = _events[i];
-                switch (e.Progress)
-                {
-                    case EventProgress.Pending:
-                        HandleEvent(e);
-                        again = true;
-                        break;
-                    case EventProgress.Handling when e.Blockers == 0:
-                        FinishEvent(e);
-                        again = true;
-                        break;
-                }
-            }
-
-            if (again)
-            {
-                _events.RemoveAll(e => e.Progress == EventProgress.Finished);
-            }
-        }
-        while (again);
-
-        CompleteStopAllIfDone();
+        _queue.Poll(_handleEvent, _finishEvent);
+        CompleteShutdownIfDone();
     }
 
     /// <summary>
@@ -64,11 +24,9 @@ internal sealed partial class EngineCore
     {
         e.Progress = EventProgress.Handling;
         EngineLog.HandlingEvent(_logger, e.Name);
-        var notification = new EngineNotification(_clock.UtcNow, "event", e.Name, e.Environment, null, null, null, null);
-        _history.Add(notification);
-        Notify(notification);
+        Notify(new EngineNotification(_clock.UtcNow, "event", e.Name, e.Environment, null, null, null, null));
 
-        var classes = _subscriptions.SubscribersOf(e.Name);
+        var classes = _registry.SubscribersOf(e.Name);
         if (classes.Count == 0)
         {
             return;
@@ -96,7 +54,7 @@ internal sealed partial class EngineCore
             return;
         }
 
-        if (!Offer(condition, e, instance.EnvironmentTable) || !condition.Value)
+        if (!EventHolds.Offer(condition, e, instance.EnvironmentTable) || !condition.Value)
         {
             return;
         }
@@ -105,8 +63,8 @@ internal sealed partial class EngineCore
         condition.AppendEnvironment(stopEnv, "UPSTART_STOP_EVENTS");
         instance.StopEnvironment = stopEnv.ToList();
         Finished(instance, failed: false);
-        HoldEvents(instance, condition);
-        ResetCondition(condition);
+        EventHolds.TransferTo(instance, condition);
+        EventHolds.Reset(condition);
         ChangeGoal(instance, JobGoal.Stop);
     }
 
@@ -117,7 +75,7 @@ internal sealed partial class EngineCore
             return;
         }
 
-        if (!Offer(condition, e, null) || !condition.Value)
+        if (!EventHolds.Offer(condition, e, null) || !condition.Value)
         {
             return;
         }
@@ -127,14 +85,14 @@ internal sealed partial class EngineCore
         if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out var name, out var error))
         {
             EngineLog.InstanceExpansionFailed(_logger, jobClass.Name, error);
-            ResetCondition(condition);
+            EventHolds.Reset(condition);
             return;
         }
 
-        if (_stoppingAll)
+        if (_shutdown.Begun)
         {
             // Shutting down: the event is absorbed, nothing new starts.
-            ResetCondition(condition);
+            EventHolds.Reset(condition);
             return;
         }
 
@@ -143,47 +101,11 @@ internal sealed partial class EngineCore
         {
             instance.StartEnvironment = env.ToList();
             Finished(instance, failed: false);
-            HoldEvents(instance, condition);
+            EventHolds.TransferTo(instance, condition);
             ChangeGoal(instance, JobGoal.Start);
         }
 
-        ResetCondition(condition);
-    }
-
-    /// <summary>An operand that takes the event holds a reference on it until the expression resets.</summary>
-    private static bool Offer(EventConditionState condition, EngineEvent e, IReadOnlyDictionary<string, string>? environment)
-    {
-        if (!condition.Handle(e, environment))
-        {
-            return false;
-        }
-
-        e.Block();
-        return true;
-    }
-
-    /// <summary>event_operator_events: the instance takes its own reference on every held event.</summary>
-    private static void HoldEvents(JobInstance instance, EventConditionState condition)
-    {
-        foreach (var held in condition.HeldEvents())
-        {
-            if (held is EngineEvent e)
-            {
-                e.Block();
-                instance.Blocking.Add(Blocked.ForEvent(e));
-            }
-        }
-    }
-
-    /// <summary>event_operator_reset: the operands let go of their events.</summary>
-    private static void ResetCondition(EventConditionState condition)
-    {
-        foreach (var held in condition.HeldEvents())
-        {
-            (held as EngineEvent)?.Unblock();
-        }
-
-        condition.Reset();
+        EventHolds.Reset(condition);
     }
 
     /// <summary>

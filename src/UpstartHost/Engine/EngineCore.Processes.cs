@@ -37,18 +37,10 @@ internal sealed partial class EngineCore
             return false;
         }
 
-        Track(instance, kind, result.Pid);
-
         // The process layer confirms the exec later (ProcessSpawned or ProcessSpawnFailed); until then the
         // instance waits in this state, as Upstart 1.13 waits in its "-ing" states.
-        _spawning.Add(result.Pid);
+        _processTable.AddSpawning(instance, kind, result.Pid);
         return true;
-    }
-
-    private void Track(JobInstance instance, ProcessKind kind, int pid)
-    {
-        instance.Pids[(int)kind] = pid;
-        _pids[pid] = (instance, kind);
     }
 
     /// <summary>A notice from the process layer: a spawn's outcome, a reaped child or expect readiness.</summary>
@@ -62,9 +54,8 @@ internal sealed partial class EngineCore
             case ProcessSpawnFailed failed:
                 OnProcessSpawnFailed(failed.Pid, failed.Error);
                 break;
-            case ProcessExited exited when _spawning.Contains(exited.Pid):
+            case ProcessExited exited when _processTable.TryHoldEarlyExit(exited):
                 // Upstart records an exit that comes while the spawn is unconfirmed and acts on it after.
-                _earlyExits[exited.Pid] = exited;
                 break;
             case ProcessExited exited:
                 OnProcessExited(exited.Pid, exited.Status, exited.Signaled);
@@ -84,28 +75,25 @@ internal sealed partial class EngineCore
     /// </summary>
     private void OnProcessSpawned(int pid)
     {
-        if (!_spawning.Remove(pid))
+        if (!_processTable.TryConfirm(pid, out var instance, out var kind, out var exited))
         {
             return;
         }
 
-        if (_pids.TryGetValue(pid, out var owner)
-            && owner.Kind == ProcessKind.Main
-            && owner.Instance.State == JobState.Spawned
-            && !owner.Instance.Destroyed)
+        if (kind == ProcessKind.Main && instance.State == JobState.Spawned && !instance.Destroyed)
         {
-            if (owner.Instance.Config.Expect == ExpectMode.None)
+            if (instance.Config.Expect == ExpectMode.None)
             {
-                ChangeState(owner.Instance, NextState(owner.Instance));
+                ChangeState(instance, NextState(instance));
             }
-            else if (owner.Instance.Goal == JobGoal.Stop)
+            else if (instance.Goal == JobGoal.Stop)
             {
                 // A stop that came while the exec was unconfirmed: kill the process expect waits on (ChangeGoal).
-                Kill(owner.Instance);
+                Kill(instance);
             }
         }
 
-        if (_earlyExits.Remove(pid, out var exited))
+        if (exited is not null)
         {
             OnProcessExited(exited.Pid, exited.Status, exited.Signaled);
         }
@@ -114,18 +102,15 @@ internal sealed partial class EngineCore
     /// <summary>UPSTART.md §c.2: the process could not be spawned; it never ran, so no exit is reported for it.</summary>
     private void OnProcessSpawnFailed(int pid, string error)
     {
-        _earlyExits.Remove(pid);
-        if (!_spawning.Remove(pid) || !_pids.Remove(pid, out var owner))
+        if (!_processTable.TryRemoveFailedSpawn(pid, out var instance, out var kind))
         {
             return;
         }
 
-        var (instance, kind) = owner;
         EngineLog.SpawnFailed(_logger, instance.DisplayName, kind.ToUpstartName(), error);
         var waitsIn = kind == ProcessKind.Main ? JobState.Spawned : StateOf(kind);
         if (instance.Destroyed || instance.State != waitsIn)
         {
-            instance.Pids[(int)kind] = 0;
             return;
         }
 
@@ -135,16 +120,14 @@ internal sealed partial class EngineCore
     /// <summary>expect is satisfied: follow the new PID and leave spawned.</summary>
     private void OnProcessReady(int pid, int mainPid)
     {
-        if (!_pids.TryGetValue(pid, out var owner) || owner.Kind != ProcessKind.Main)
+        if (!_processTable.TryGetOwner(pid, out var instance, out var kind) || kind != ProcessKind.Main)
         {
             return;
         }
 
-        var instance = owner.Instance;
         if (mainPid > 0 && mainPid != pid)
         {
-            _pids.Remove(pid);
-            Track(instance, ProcessKind.Main, mainPid);
+            _processTable.Follow(pid, mainPid);
         }
 
         if (instance.State == JobState.Spawned)
@@ -156,12 +139,11 @@ internal sealed partial class EngineCore
     /// <summary>A reaped child: logged as Upstart does, then job_process_terminated.</summary>
     private void OnProcessExited(int pid, int status, bool signaled)
     {
-        if (!_pids.Remove(pid, out var owner))
+        if (!_processTable.TryRemoveExited(pid, out var instance, out var kind))
         {
             return;
         }
 
-        var (instance, kind) = owner;
         var process = kind.ToUpstartName();
         var encoded = status;
         if (signaled)
@@ -194,7 +176,7 @@ internal sealed partial class EngineCore
     }
 
     /// <summary>
-    /// job_process_terminated (UPSTART.md §c.2): decides failure, respawn and the goal, then moves the
+    /// job_process_terminated (UPSTART.md §c.2), for a process the table has already forgotten: decides failure, respawn and the goal, then moves the
     /// state unless post-start or pre-stop is still running.
     /// </summary>
     internal void Terminated(JobInstance instance, ProcessKind kind, int status)
@@ -205,7 +187,6 @@ internal sealed partial class EngineCore
         if (kind != ProcessKind.Main && instance.State != StateOf(kind))
         {
             // Upstart asserts here; a late or stray notice must not move the job.
-            instance.Pids[(int)kind] = 0;
             return;
         }
 
@@ -232,7 +213,6 @@ internal sealed partial class EngineCore
                 break;
         }
 
-        instance.Pids[(int)kind] = 0;
         if (kind == ProcessKind.Main)
         {
             instance.KillTimer?.Dispose();

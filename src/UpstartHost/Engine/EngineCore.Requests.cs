@@ -9,12 +9,9 @@ namespace UpstartHost.Engine;
 /// </summary>
 internal sealed partial class EngineCore
 {
-    private readonly List<TaskCompletionSource> _stopAllWaiters = [];
-    private bool _stoppingAll;
-
     public Task<JobSnapshot> Start(string job, IReadOnlyList<string> environment, bool wait)
     {
-        if (_stoppingAll)
+        if (_shutdown.Begun)
         {
             return Refuse(EngineError.ShuttingDown, "The daemon is shutting down");
         }
@@ -42,7 +39,7 @@ internal sealed partial class EngineCore
         ChangeGoal(instance, JobGoal.Start);
         if (!wait)
         {
-            request.TrySetResult(Snapshot(instance));
+            request.TrySetResult(JobSnapshots.Of(instance));
         }
 
         return request.Task;
@@ -72,7 +69,7 @@ internal sealed partial class EngineCore
         ChangeGoal(instance, JobGoal.Stop);
         if (!wait)
         {
-            request.TrySetResult(Snapshot(instance));
+            request.TrySetResult(JobSnapshots.Of(instance));
         }
 
         return request.Task;
@@ -102,7 +99,7 @@ internal sealed partial class EngineCore
         ChangeGoal(instance, JobGoal.Start);
         if (!wait)
         {
-            request.TrySetResult(Snapshot(instance));
+            request.TrySetResult(JobSnapshots.Of(instance));
         }
 
         return request.Task;
@@ -122,7 +119,7 @@ internal sealed partial class EngineCore
         }
 
         _processes.Signal(instance.Pid(Upstart.JobFiles.Model.ProcessKind.Main), instance.Config.ReloadSignal);
-        return Task.FromResult(Snapshot(instance));
+        return Task.FromResult(JobSnapshots.Of(instance));
     }
 
     /// <summary>initctl emit: queues the event; with wait, completes when it has finished.</summary>
@@ -152,8 +149,8 @@ internal sealed partial class EngineCore
     /// <summary>Stops every instance (pre-stop, kill timeout, post-stop as usual); nothing new starts afterwards.</summary>
     public Task StopAll()
     {
-        _stoppingAll = true;
-        foreach (var jobClass in _classes.Values.ToArray())
+        var done = _shutdown.Begin();
+        foreach (var jobClass in _registry.All.ToArray())
         {
             foreach (var instance in jobClass.Instances.Values.ToArray())
             {
@@ -165,25 +162,16 @@ internal sealed partial class EngineCore
             }
         }
 
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _stopAllWaiters.Add(waiter);
-        CompleteStopAllIfDone();
-        return waiter.Task;
+        CompleteShutdownIfDone();
+        return done;
     }
 
-    private void CompleteStopAllIfDone()
+    private void CompleteShutdownIfDone()
     {
-        if (_stopAllWaiters.Count == 0 || InstanceCount > 0)
+        if (_shutdown.Awaited && InstanceCount == 0)
         {
-            return;
+            _shutdown.Complete();
         }
-
-        foreach (var w in _stopAllWaiters)
-        {
-            w.TrySetResult();
-        }
-
-        _stopAllWaiters.Clear();
     }
 
     private static TaskCompletionSource<JobSnapshot> NewRequest() =>
@@ -207,7 +195,7 @@ internal sealed partial class EngineCore
         env = new EnvironmentBuilder();
         name = "";
         refusal = null!; // set on every false return
-        if (job is null || !_classes.TryGetValue(job, out jobClass!))
+        if (job is null || !_registry.TryGet(job, out jobClass))
         {
             jobClass = null!;
             refusal = Refuse(EngineError.UnknownJob, "Unknown job: " + job);

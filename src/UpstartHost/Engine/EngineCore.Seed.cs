@@ -10,14 +10,18 @@ internal sealed partial class EngineCore
 {
     internal JobInstance Seed(string job, string instanceName, JobGoal goal, JobState state, IEnumerable<(ProcessKind Kind, int Pid)> running)
     {
-        var jobClass = _classes[job];
+        if (!_registry.TryGet(job, out var jobClass))
+        {
+            throw new KeyNotFoundException("no job class " + job);
+        }
+
         var instance = GetOrCreateInstance(jobClass, instanceName);
         instance.Environment = JobEnvironment.ForClass(_options, jobClass.Config).ToList();
         instance.Goal = goal;
         instance.State = state;
         foreach (var (kind, pid) in running)
         {
-            Track(instance, kind, pid);
+            _processTable.AddConfirmed(instance, kind, pid);
         }
 
         if (state is JobState.Starting or JobState.Stopping)

@@ -6,13 +6,12 @@ namespace UpstartHost.Engine;
 /// <summary>Goal and state changes of instances (Upstart's job.c, UPSTART.md §c.1).</summary>
 internal sealed partial class EngineCore
 {
-    private JobInstance GetOrCreateInstance(JobClass jobClass, string name)
+    private static JobInstance GetOrCreateInstance(JobClass jobClass, string name)
     {
         if (!jobClass.Instances.TryGetValue(name, out var instance))
         {
             instance = new JobInstance(jobClass, name);
             jobClass.Instances[name] = instance;
-            InstanceCount++;
         }
 
         return instance;
@@ -38,7 +37,7 @@ internal sealed partial class EngineCore
             ChangeState(instance, NextState(instance));
         }
         else if (instance.State == JobState.Spawned && goal == JobGoal.Stop && instance.MainAlive
-            && !_spawning.Contains(instance.Pid(ProcessKind.Main)))
+            && !_processTable.IsUnconfirmed(instance.Pid(ProcessKind.Main)))
         {
             // Beyond Upstart, which hangs here (UPSTART.md §a.2: too few forks leave the job in spawned):
             // a main process still awaited by expect is killed, and its exit moves the job on to stopping.
@@ -219,11 +218,7 @@ internal sealed partial class EngineCore
     /// </summary>
     internal void OnSpawnFailed(JobInstance instance, ProcessKind kind)
     {
-        var pid = instance.Pids[(int)kind];
-        _pids.Remove(pid);
-        _spawning.Remove(pid);
-        _earlyExits.Remove(pid);
-        instance.Pids[(int)kind] = 0;
+        _processTable.Forget(instance, kind);
         if (kind is ProcessKind.PostStart or ProcessKind.PreStop)
         {
             ChangeState(instance, NextState(instance));
@@ -279,7 +274,7 @@ internal sealed partial class EngineCore
                 }
                 else
                 {
-                    request.TrySetResult(Snapshot(instance));
+                    request.TrySetResult(JobSnapshots.Of(instance));
                 }
             }
         }
@@ -306,32 +301,22 @@ internal sealed partial class EngineCore
         // event_operator_destroy: a partly matched `stop on` lets go of its events with the instance.
         if (instance.StopCondition is { } stopOn)
         {
-            ResetCondition(stopOn);
+            EventHolds.Reset(stopOn);
         }
 
         instance.KillTimer?.Dispose();
         instance.KillTimer = null;
-        for (var k = 0; k < instance.Pids.Length; k++)
-        {
-            if (instance.Pids[k] > 0)
-            {
-                _pids.Remove(instance.Pids[k]);
-                _spawning.Remove(instance.Pids[k]);
-                _earlyExits.Remove(instance.Pids[k]);
-                instance.Pids[k] = 0;
-            }
-        }
+        _processTable.ForgetAll(instance);
 
         var jobClass = instance.Class;
         if (jobClass.Instances.TryGetValue(instance.Name, out var current) && current == instance)
         {
             jobClass.Instances.Remove(instance.Name);
-            InstanceCount--;
         }
 
         if (jobClass.Instances.Count == 0)
         {
-            Reconsider(jobClass);
+            _registry.Reconsider(jobClass);
         }
     }
 }

@@ -15,13 +15,13 @@ internal sealed partial class EngineCore
         var pattern = new JobNamePattern(namePattern);
         if (!pattern.HasWildcards)
         {
-            return _classes.TryGetValue(namePattern, out var only) ? ClassStatus(only, instance) : [];
+            return _registry.TryGet(namePattern, out var only) ? ClassStatus(only, instance) : [];
         }
 
         var matches = new List<JobClass>();
-        foreach (var (name, jobClass) in _classes)
+        foreach (var jobClass in _registry.All)
         {
-            if (pattern.IsMatch(name))
+            if (pattern.IsMatch(jobClass.Name))
             {
                 matches.Add(jobClass);
             }
@@ -42,18 +42,18 @@ internal sealed partial class EngineCore
     {
         if (jobClass.Instances.Count == 0)
         {
-            return instance is null or "" ? [ClassSnapshot(jobClass.Config)] : [];
+            return instance is null or "" ? [JobSnapshots.OfClass(jobClass.Config)] : [];
         }
 
         if (instance is not null)
         {
-            return jobClass.Instances.TryGetValue(instance, out var one) ? [Snapshot(one)] : [];
+            return jobClass.Instances.TryGetValue(instance, out var one) ? [JobSnapshots.Of(one)] : [];
         }
 
         var list = new List<JobSnapshot>(jobClass.Instances.Count);
         foreach (var i in jobClass.Instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            list.Add(Snapshot(i));
+            list.Add(JobSnapshots.Of(i));
         }
 
         return list;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 using UpstartHost.Processes;
 
@@ -19,16 +19,12 @@ internal sealed partial class EngineCore
     private readonly IEngineClock _clock;
     private readonly ILogger _logger;
     private readonly Action<Action> _post;
-    private readonly Dictionary<string, JobClass> _classes = new(StringComparer.Ordinal);
-    private readonly EventSubscriptionIndex<JobClass> _subscriptions = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<int, (JobInstance Instance, ProcessKind Kind)> _pids = [];
-    private readonly EventHistory _history;
-
-    /// <summary>Pids spawned whose exec the process layer has not confirmed yet.</summary>
-    private readonly HashSet<int> _spawning = [];
-
-    /// <summary>Exits reported before their spawn was confirmed, handled once it is.</summary>
-    private readonly Dictionary<int, ProcessExited> _earlyExits = [];
+    private readonly JobClassRegistry _registry = new();
+    private readonly EventQueue _queue = new();
+    private readonly ProcessTable _processTable = new();
+    private readonly Shutdown _shutdown = new();
+    private readonly Action<EngineEvent> _handleEvent;
+    private readonly Action<EngineEvent> _finishEvent;
 
     /// <param name="post">Queues work for the engine thread (timer callbacks arrive on other threads).</param>
     public EngineCore(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger logger, Action<Action> post)
@@ -38,31 +34,43 @@ internal sealed partial class EngineCore
         _clock = clock;
         _logger = logger;
         _post = post;
-        _history = new EventHistory(options.EventHistoryCapacity);
+        _handleEvent = HandleEvent;
+        _finishEvent = FinishEvent;
     }
 
     /// <summary>Raised for every event handled and every goal/state change.</summary>
     public event Action<EngineNotification>? Notification;
 
     /// <summary>Raised for every event as it is queued (tests and the conformance runner watch job events).</summary>
-    public event Action<EngineEvent>? EventQueued;
+    public event Action<EngineEvent>? EventQueued
+    {
+        add => _queue.Queued += value;
+        remove => _queue.Queued -= value;
+    }
 
     public EngineOptions Options => _options;
 
-    public int ClassCount => _classes.Count;
+    public int ClassCount => _registry.Count;
 
-    public int InstanceCount { get; private set; }
+    public int InstanceCount => _registry.InstanceCount;
 
-    public IReadOnlyList<EngineNotification> RecentEvents() => _history.Snapshot();
+    /// <summary>Events not yet finished (pending or being handled).</summary>
+    public int LiveEventCount => _queue.LiveCount;
+
+    /// <summary>Loads a whole catalog (reload-configuration, inotify); see <see cref="JobClassRegistry"/>.</summary>
+    public void ApplyCatalog(JobCatalog catalog) => _registry.ApplyCatalog(catalog);
+
+    /// <summary>Adds or replaces one class (tests and single-file reloads).</summary>
+    public void ApplyConfig(JobClassConfig config) => _registry.ApplyConfig(config);
 
     public JobClassConfig? GetConfig(string name) =>
-        _classes.TryGetValue(name, out var c) ? c.Config : null;
+        _registry.TryGet(name, out var c) ? c.Config : null;
 
     public IReadOnlyList<JobClassConfig> GetConfigs() =>
-        [.. _classes.Values.Select(c => c.Config).OrderBy(c => c.Name, StringComparer.Ordinal)];
+        [.. _registry.All.Select(c => c.Config).OrderBy(c => c.Name, StringComparer.Ordinal)];
 
     internal JobInstance? FindInstance(string job, string instance) =>
-        _classes.TryGetValue(job, out var c) && c.Instances.TryGetValue(instance, out var i) ? i : null;
+        _registry.TryGet(job, out var c) && c.Instances.TryGetValue(instance, out var i) ? i : null;
 
     private void Notify(EngineNotification notification)
     {
@@ -94,78 +102,20 @@ internal sealed partial class EngineCore
             instance.Goal.ToUpstartName(),
             instance.State.ToUpstartName()));
 
-    /// <summary>A class with no instance shows as stop/waiting (initctl list).</summary>
-    private static JobSnapshot ClassSnapshot(JobClassConfig config, string instance = "") =>
-        new(
-            config.Name,
-            instance,
-            JobGoal.Stop.ToUpstartName(),
-            JobState.Waiting.ToUpstartName(),
-            [],
-            config.Description,
-            config.StartOn?.ToString(),
-            config.StopOn?.ToString(),
-            config.Task,
-            0,
-            null,
-            config.SourcePath,
-            false);
-
-    internal static JobSnapshot Snapshot(JobInstance instance)
-    {
-        if (instance.Destroyed)
-        {
-            return ClassSnapshot(instance.Config, instance.Name) with { LastFailure = instance.Failure?.ToString() };
-        }
-
-        var processes = new List<ProcessSnapshot>();
-        foreach (var kind in StatusOrder)
-        {
-            if (instance.IsAlive(kind))
-            {
-                processes.Add(new ProcessSnapshot(kind.ToUpstartName(), instance.Pid(kind)));
-            }
-        }
-
-        var config = instance.Config;
-        return new JobSnapshot(
-            config.Name,
-            instance.Name,
-            instance.Goal.ToUpstartName(),
-            instance.State.ToUpstartName(),
-            processes,
-            config.Description,
-            config.StartOn?.ToString(),
-            config.StopOn?.ToString(),
-            config.Task,
-            instance.Respawns.Count,
-            instance.Failure?.ToString(),
-            config.SourcePath,
-            true,
-            instance.Class.PendingConfig is not null || instance.Class.Deleted);
-    }
-
-    /// <summary>initctl's status line lists main first, then the others in run order.</summary>
-    private static readonly ProcessKind[] StatusOrder =
-    [
-        ProcessKind.Main, ProcessKind.Security, ProcessKind.PreStart, ProcessKind.PostStart,
-        ProcessKind.PreStop, ProcessKind.PostStop,
-    ];
-
     public IReadOnlyList<JobSnapshot> List()
     {
         var list = new List<JobSnapshot>();
-        foreach (var c in _classes.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+        foreach (var c in _registry.All.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             if (c.Instances.Count == 0)
             {
-                list.Add(ClassSnapshot(c.Config));
+                list.Add(JobSnapshots.OfClass(c.Config));
                 continue;
             }
 
             foreach (var i in c.Instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
             {
-                list.Add(Snapshot(i));
+                list.Add(JobSnapshots.Of(i));
             }
         }
 

@@ -24,9 +24,6 @@ public sealed record EngineOptions
     /// <summary>The UPSTART_SESSION value given to jobs in session mode.</summary>
     public string? SessionAddress { get; init; }
 
-    /// <summary>How many recent events the history keeps for watch streams.</summary>
-    public int EventHistoryCapacity { get; init; } = 512;
-
     /// <summary>Emit the process-exited and respawn-limit-reached events (beyond Upstart; docs/engine.md).</summary>
     public bool EmitProcessEvents { get; init; } = true;
 

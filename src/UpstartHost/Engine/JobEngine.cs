@@ -112,10 +112,6 @@ public sealed class JobEngine : IEngineControl, IEngineStatusQuery, IProcessNoti
     public Task<IReadOnlyList<JobClassConfig>> GetJobConfigsAsync(CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(_core.GetConfigs()), cancellationToken);
 
-    /// <summary>The most recent events, oldest first (the watch stream's backlog).</summary>
-    public Task<IReadOnlyList<EngineNotification>> GetRecentEventsAsync(CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.RecentEvents()), cancellationToken);
-
     /// <summary>Stops the engine thread (jobs keep running: DESIGN.md decision 7). Pending requests get ShuttingDown.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -11,6 +11,7 @@ internal sealed class JobInstance
 {
     private static readonly int ProcessKinds = Enum.GetValues<ProcessKind>().Length;
     private Dictionary<string, string>? _environmentTable;
+    private readonly int[] _pids = new int[ProcessKinds];
     private List<string> _environment = [];
 
     public JobInstance(JobClass jobClass, string name)
@@ -56,8 +57,6 @@ internal sealed class JobInstance
     /// <summary>Each instance evaluates its own `stop on`, expanding $VAR against its environment.</summary>
     public EventConditionState? StopCondition { get; }
 
-    /// <summary>PIDs of live processes by kind; 0 when not running.</summary>
-    public int[] Pids { get; } = new int[ProcessKinds];
 
     public JobFailure? Failure { get; set; }
 
@@ -74,9 +73,13 @@ internal sealed class JobInstance
     /// <summary>True once the instance reached waiting and left its class.</summary>
     public bool Destroyed { get; set; }
 
-    public int Pid(ProcessKind kind) => Pids[(int)kind];
+    /// <summary>The pid of the live process of this kind; 0 when none. Written only by <see cref="ProcessTable"/>.</summary>
+    public int Pid(ProcessKind kind) => _pids[(int)kind];
 
-    public bool IsAlive(ProcessKind kind) => Pids[(int)kind] > 0;
+    public bool IsAlive(ProcessKind kind) => _pids[(int)kind] > 0;
+
+    /// <summary>For <see cref="ProcessTable"/> alone, which keeps this in step with its pid index.</summary>
+    internal void AssignPid(ProcessKind kind, int pid) => _pids[(int)kind] = pid;
 
     public bool MainAlive => Config.HasMain && IsAlive(ProcessKind.Main);
 

@@ -25,7 +25,8 @@ internal interface IChildOwner
 /// pid 1; a dedicated thread blocks in waitid(P_ALL, WEXITED|WSTOPPED|WNOWAIT) — no SIGCHLD handler, no thread
 /// pool hop, and .NET's own SIGCHLD handling only reaps children of System.Diagnostics.Process, which the
 /// daemon never uses (DESIGN.md decision 4). Every child is reaped; children nobody claimed (orphans) are
-/// reaped silently.
+/// reaped silently. The routing table's lock is a leaf: nothing else is locked or called while it is held
+/// (except posix_spawn itself in <see cref="SpawnOwned"/>), and owners are called without it.
 /// </summary>
 internal sealed class ChildReaper
 {
@@ -81,7 +82,11 @@ internal sealed class ChildReaper
         return pid;
     }
 
-    /// <summary>Routes an orphan that was reparented to us (expect fork|daemon) to an owner.</summary>
+    /// <summary>
+    /// Routes an orphan that was reparented to us (expect fork|daemon) to an owner. Called from an
+    /// owner's <see cref="IChildOwner.OnExited"/>, i.e. on the reaper thread, the only thread that reaps:
+    /// an orphan seen there cannot be reaped and dropped as unowned before it is adopted.
+    /// </summary>
     public void Adopt(int pid, IChildOwner owner)
     {
         lock (gate)
@@ -98,12 +103,6 @@ internal sealed class ChildReaper
             return owners.ContainsKey(pid);
         }
     }
-
-    /// <summary>
-    /// The routing table's lock. Hold it while choosing orphans to <see cref="Adopt"/>, so none of them
-    /// can be reaped and dropped as unowned in between. Never take an owner's lock while holding it.
-    /// </summary>
-    public Lock Table => gate;
 
     /// <summary>Stops routing the children of the matching owners; they are still reaped, silently.</summary>
     public void Release(Func<IChildOwner, bool> match)

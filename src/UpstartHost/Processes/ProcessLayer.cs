@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -28,10 +29,13 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private readonly ConsoleLogPump pump;
     private readonly ExecWatcher watcher;
     private readonly byte[] helperPath;
-    private readonly Lock gate = new();
 
-    /// <summary>Live processes by the pid the engine knows them by (the main pid after ProcessReady).</summary>
-    private readonly Dictionary<int, TrackedProcess> byNoticePid = [];
+    /// <summary>
+    /// Live processes by the pid the engine knows them by (the main pid after ProcessReady), for
+    /// <see cref="SignalGroup"/> and <see cref="Dispose"/>. Concurrent so that no lock of the layer's own
+    /// nests inside a process's <see cref="TrackedProcess.Lock"/>.
+    /// </summary>
+    private readonly ConcurrentDictionary<int, TrackedProcess> byNoticePid = new();
     private readonly HashSet<string> reported = [];
     private volatile bool disposed;
 
@@ -90,14 +94,14 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
 
         var scriptFd = -1;
-        if (command.ScriptText is not null && !TryWriteScript(command.ScriptText, out scriptFd, out var scriptError))
+        if (command.ScriptText is not null && !SpawnPipes.TryWriteScript(command.ScriptText, out scriptFd, out var scriptError))
         {
             return SpawnResult.Failed("unable to pass the script: " + scriptError);
         }
 
-        if (!TryOpenErrorPipe(out var errorRead, out var errorWrite))
+        if (!SpawnPipes.TryOpenErrorPipe(out var errorRead, out var errorWrite))
         {
-            CloseIfOpen(scriptFd);
+            SpawnPipes.CloseIfOpen(scriptFd);
             return SpawnResult.Failed("unable to create the error pipe: " + Libc.ErrorText(Marshal.GetLastPInvokeError()));
         }
 
@@ -115,18 +119,18 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             JobName = request.JobName,
             ProcessName = request.Kind.ToUpstartName(),
         };
-        lock (tracked.SpawnLock)
+        lock (tracked.Lock)
         {
             var pid = SpawnHelper(argv, envp, fds, tracked);
             Libc.close(errorWrite);
-            CloseIfOpen(scriptFd);
+            SpawnPipes.CloseIfOpen(scriptFd);
             if (pid <= 0)
             {
                 Libc.close(errorRead);
                 return SpawnResult.Failed("unable to execute " + HelperPath + ": " + Libc.ErrorText(-pid));
             }
 
-            if (tracked.FollowsFork && ProcStat.Read(pid) is { } stat)
+            if (tracked.Expect is ExpectMode.Fork or ExpectMode.Daemon && ProcStat.Read(pid) is { } stat)
             {
                 tracked.StartTime = stat.StartTime;
             }
@@ -134,12 +138,9 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             // The outcome (exec'd or failed) is the exec watcher's or the reaper's to post, after this
             // returns: the engine thread never waits for the child's setup.
             tracked.ErrorFd = errorRead;
-            lock (gate)
-            {
-                tracked.Pid = tracked.Current = pid;
-                tracked.Lineage.Add(pid);
-                byNoticePid[pid] = tracked;
-            }
+            tracked.Pid = tracked.Current = pid;
+            tracked.Lineage.Add(pid);
+            byNoticePid[pid] = tracked;
         }
 
         watcher.Add(tracked);
@@ -161,13 +162,16 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
 
         int following = 0;
-        lock (gate)
+        if (byNoticePid.TryGetValue(pid, out var tracked))
         {
-            // A stop while expect fork|daemon is still walking the chain must reach the intermediate too:
-            // it may have left the job's process group with setsid.
-            if (byNoticePid.TryGetValue(pid, out var tracked) && !tracked.Ready && tracked.Current != pid)
+            lock (tracked.Lock)
             {
-                following = tracked.Current;
+                // A stop while expect fork|daemon is still walking the chain must reach the intermediate too:
+                // it may have left the job's process group with setsid.
+                if (tracked.Phase == TrackedPhase.FollowingFork && tracked.Current != pid)
+                {
+                    following = tracked.Current;
+                }
             }
         }
 
@@ -197,17 +201,12 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         disposed = true;
         reaper.Release(owner => owner is TrackedProcess t && ReferenceEquals(t.Layer, this));
         watcher.Dispose();
-        List<TrackedProcess> unresolved;
-        lock (gate)
+        foreach (var tracked in byNoticePid.Values)
         {
-            unresolved = [.. byNoticePid.Values.Where(t => t.ErrorFd >= 0)];
-        }
-
-        foreach (var tracked in unresolved)
-        {
-            lock (tracked.SpawnLock)
+            lock (tracked.Lock)
             {
-                CloseIfOpen(tracked.ErrorFd);
+                // No outcome will be posted any more; the pipe is only closed.
+                SpawnPipes.CloseIfOpen(tracked.ErrorFd);
                 tracked.ErrorFd = -1;
             }
         }
@@ -217,9 +216,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     }
 
     /// <summary>
-    /// Reads the helper's outcome and posts <see cref="ProcessSpawned"/> or <see cref="ProcessSpawnFailed"/>,
-    /// once: called by the exec watcher when the pipe is readable, and by the reaper before it reports an
-    /// exit or a stop (the child has exec'd or died by then, so the read does not wait).
+    /// The exec watcher found the helper's error pipe readable: resolves the exec (<see cref="ResolveExec"/>).
     /// </summary>
     internal void Resolve(TrackedProcess tracked)
     {
@@ -238,9 +235,9 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             }
         }
 
-        lock (tracked.SpawnLock)
+        lock (tracked.Lock)
         {
-            ResolveLocked(tracked, wait: true);
+            ResolveExec(tracked);
         }
     }
 
@@ -248,56 +245,73 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private const int ImageWaitAttempts = 30;
 
     /// <summary>
-    /// Called with <see cref="TrackedProcess.SpawnLock"/> held. Without <paramref name="wait"/> a pipe
-    /// with nothing to read yet (the helper has not exec'd) is left unresolved.
+    /// Called under the process's lock, by the exec watcher (the pipe is readable) and by the reaper
+    /// before it reports an exit (the child is gone, so its end of the pipe is closed). Reads the
+    /// helper's outcome, once, and posts <see cref="ProcessSpawned"/> or <see cref="ProcessSpawnFailed"/>.
+    /// Whoever comes second finds the process past <see cref="TrackedPhase.Spawning"/> and does nothing.
     /// </summary>
-    private void ResolveLocked(TrackedProcess tracked, bool wait)
+    private void ResolveExec(TrackedProcess tracked)
     {
         var fd = tracked.ErrorFd;
-        if (fd < 0 || (!wait && !IsReadable(fd)))
+        if (tracked.Phase != TrackedPhase.Spawning || fd < 0)
         {
             return;
         }
 
-        var failure = ReadHelperFailure(fd, tracked.LimitNames);
+        var failure = SpawnPipes.ReadHelperFailure(fd, tracked.LimitNames);
         Libc.close(fd);
         tracked.ErrorFd = -1;
-        lock (gate)
+        if (failure is null)
         {
-            if (failure is null)
-            {
-                if (!disposed)
-                {
-                    sink.Post(new ProcessSpawned(tracked.Pid));
-                }
-
-                return;
-            }
-
-            // init(5): the job fails in this process; the helper's own exit is not the job's exit.
-            tracked.SpawnFailed = true;
-            byNoticePid.Remove(tracked.Pid);
+            tracked.TryApply(TrackedEvent.ExecSucceeded);
             if (!disposed)
             {
-                LogSpawnFailed(logger, tracked.JobName, tracked.ProcessName, failure);
-                sink.Post(new ProcessSpawnFailed(tracked.Pid, failure));
+                sink.Post(new ProcessSpawned(tracked.Pid));
             }
+
+            return;
+        }
+
+        // init(5): the job fails in this process; the helper's own exit is not the job's exit.
+        tracked.TryApply(TrackedEvent.ExecFailed);
+        byNoticePid.TryRemove(tracked.Pid, out _);
+        if (!disposed)
+        {
+            LogSpawnFailed(logger, tracked.JobName, tracked.ProcessName, failure);
+            sink.Post(new ProcessSpawnFailed(tracked.Pid, failure));
         }
     }
 
+    /// <summary>
+    /// Under the process's lock, when the reaper saw it stop: a helper stopped before its exec, with
+    /// nothing on the pipe yet, is left unresolved (the read would wait for its exec or its death).
+    /// </summary>
+    private void ResolveExecIfReadable(TrackedProcess tracked)
+    {
+        if (tracked.ErrorFd is var fd and >= 0 && SpawnPipes.IsReadable(fd))
+        {
+            ResolveExec(tracked);
+        }
+    }
+
+    /// <summary>The reaper's report of an exit. Notices are posted under the process's lock so they stay in order.</summary>
     internal void OnChildExited(TrackedProcess tracked, int pid, int status, bool signaled)
     {
-        lock (tracked.SpawnLock)
+        lock (tracked.Lock)
         {
-            // The child is gone, so its end of the pipe is closed: the read does not wait.
-            ResolveLocked(tracked, wait: true);
-            lock (gate)
+            ResolveExec(tracked);
+            if (disposed)
             {
-                if (!tracked.SpawnFailed && !disposed)
-                {
-                    HandleExit(tracked, pid, status, signaled);
-                }
+                return;
             }
+
+            if (tracked.Phase == TrackedPhase.FollowingFork && status == 0 && !signaled && pid == tracked.Current)
+            {
+                FollowFork(tracked);
+                return;
+            }
+
+            ReportExit(tracked, status, signaled);
         }
     }
 
@@ -309,68 +323,57 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             return;
         }
 
-        lock (tracked.SpawnLock)
+        lock (tracked.Lock)
         {
-            // A helper stopped before its exec is not the job's program raising SIGSTOP.
-            ResolveLocked(tracked, wait: false);
-            lock (gate)
+            ResolveExecIfReadable(tracked);
+            if (!disposed && pid == tracked.Pid && tracked.TryApply(TrackedEvent.Stopped))
             {
-                if (tracked.Expect == ExpectMode.Stop && !tracked.Ready && !tracked.SpawnFailed && tracked.ErrorFd < 0 && !disposed && pid == tracked.Pid)
-                {
-                    ReleaseStop(tracked);
-                }
+                Libc.kill(tracked.Pid, Libc.SIGCONT);
+                sink.Post(new ProcessReady(tracked.Pid, tracked.Pid));
             }
         }
     }
 
-    /// <summary>Called under the lock; notices are posted under it too so they stay in order per process.</summary>
-    private void HandleExit(TrackedProcess tracked, int pid, int status, bool signaled)
+    /// <summary>Under the process's lock: the exit is reported under the pid the engine knows (none for a failed helper).</summary>
+    private void ReportExit(TrackedProcess tracked, int status, bool signaled)
     {
-        if (tracked.FollowsFork && !tracked.Ready && status == 0 && !signaled && pid == tracked.Current)
+        var noticePid = tracked.NoticePid;
+        if (tracked.TryApply(TrackedEvent.Exited))
         {
-            FollowFork(tracked);
-            return;
+            byNoticePid.TryRemove(noticePid, out _);
+            sink.Post(new ProcessExited(noticePid, status, signaled));
         }
-
-        byNoticePid.Remove(tracked.NoticePid);
-        sink.Post(new ProcessExited(tracked.NoticePid, status, signaled));
     }
 
+    /// <summary>
+    /// Under the process's lock, on the reaper thread: the followed process exited 0. Only the reaper
+    /// thread reaps, so the orphans seen here stay visible (zombies included) until they are adopted.
+    /// </summary>
     private void FollowFork(TrackedProcess tracked)
     {
-        lock (reaper.Table)
+        var orphans = ProcStat.ChildrenOf(reaper.OwnPid).Where(c => !reaper.IsOwned(c.Pid));
+        switch (ForkFollower.Decide(tracked, orphans))
         {
-            var orphans = ProcStat.ChildrenOf(reaper.OwnPid).Where(c => !reaper.IsOwned(c.Pid));
-            switch (ForkFollower.Decide(tracked, orphans))
-            {
-                case ForkFollower.Ready ready:
-                    tracked.Current = ready.Main.Pid;
-                    tracked.Ready = true;
-                    reaper.Adopt(ready.Main.Pid, tracked);
-                    byNoticePid.Remove(tracked.Pid);
-                    byNoticePid[ready.Main.Pid] = tracked;
-                    sink.Post(new ProcessReady(tracked.Pid, ready.Main.Pid));
-                    break;
-                case ForkFollower.Follow follow:
-                    tracked.Current = follow.Next.Pid;
-                    tracked.ForksLeft--;
-                    tracked.Lineage.Add(follow.Next.Pid);
-                    tracked.Lineage.Add(follow.Next.Session);
-                    reaper.Adopt(follow.Next.Pid, tracked);
-                    break;
-                default:
-                    byNoticePid.Remove(tracked.Pid);
-                    sink.Post(new ProcessExited(tracked.Pid, 0, false));
-                    break;
-            }
+            case ForkFollower.Ready ready:
+                tracked.Current = ready.Main.Pid;
+                tracked.TryApply(TrackedEvent.DaemonFound);
+                reaper.Adopt(ready.Main.Pid, tracked);
+                byNoticePid.TryRemove(tracked.Pid, out _);
+                byNoticePid[ready.Main.Pid] = tracked;
+                sink.Post(new ProcessReady(tracked.Pid, ready.Main.Pid));
+                break;
+            case ForkFollower.Follow follow:
+                tracked.Current = follow.Next.Pid;
+                tracked.ForksLeft--;
+                tracked.Lineage.Add(follow.Next.Pid);
+                tracked.Lineage.Add(follow.Next.Session);
+                tracked.TryApply(TrackedEvent.IntermediateFound);
+                reaper.Adopt(follow.Next.Pid, tracked);
+                break;
+            default:
+                ReportExit(tracked, 0, false);
+                break;
         }
-    }
-
-    private void ReleaseStop(TrackedProcess tracked)
-    {
-        tracked.Ready = true;
-        Libc.kill(tracked.Pid, Libc.SIGCONT);
-        sink.Post(new ProcessReady(tracked.Pid, tracked.Pid));
     }
 
     private unsafe int SpawnHelper(NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked)
@@ -385,85 +388,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
                 }
             },
             tracked);
-    }
-
-    /// <summary>Reads the helper's failure record, or EOF once it exec'd (or died without one); null on success.</summary>
-    private static unsafe string? ReadHelperFailure(int fd, List<string> limitNames)
-    {
-        var record = stackalloc byte[ExecHelperFailure.RecordSize];
-        var got = 0;
-        while (got < ExecHelperFailure.RecordSize)
-        {
-            var n = Libc.read(fd, record + got, ExecHelperFailure.RecordSize - got);
-            if (n < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
-            {
-                continue;
-            }
-
-            if (n <= 0)
-            {
-                break;
-            }
-
-            got += (int)n;
-        }
-
-        return got == ExecHelperFailure.RecordSize
-            ? ExecHelperFailure.Describe(new ReadOnlySpan<byte>(record, got), limitNames)
-            : null;
-    }
-
-    private static unsafe bool IsReadable(int fd)
-    {
-        var poll = new PollFd { Fd = fd, Events = Libc.POLLIN };
-        return Libc.poll(&poll, 1, 0) > 0 && poll.Revents != 0;
-    }
-
-    private static unsafe bool TryOpenErrorPipe(out int read, out int write)
-    {
-        var fds = stackalloc int[2];
-        read = write = -1;
-        if (Libc.pipe2(fds, Libc.O_CLOEXEC) != 0)
-        {
-            return false;
-        }
-
-        read = Libc.AboveTargets(fds[0]);
-        write = Libc.AboveTargets(fds[1]);
-        if (read < 0 || write < 0)
-        {
-            CloseIfOpen(read);
-            CloseIfOpen(write);
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// The script text goes into a memfd rather than a pipe: the whole script is written at once without
-    /// ever blocking the engine on pipe capacity, and still never touches the disk. sh opens it as
-    /// /proc/self/fd/9, as Upstart's job_process_spawn arranges.
-    /// </summary>
-    private static bool TryWriteScript(string script, out int fd, out string error)
-    {
-        error = "";
-        fd = Libc.memfd_create("upstart-script", Libc.MFD_CLOEXEC);
-        if (fd < 0 || (fd = Libc.AboveTargets(fd)) < 0)
-        {
-            error = Libc.ErrorText(Marshal.GetLastPInvokeError());
-            return false;
-        }
-
-        if (!Libc.WriteAll(fd, Encoding.UTF8.GetBytes(script)))
-        {
-            error = Libc.ErrorText(Marshal.GetLastPInvokeError());
-            Libc.close(fd);
-            fd = -1;
-            return false;
-        }
-
-        return true;
     }
 
     /// <summary>kill(-pid) reaches the whole process group the helper's setsid made; a process that left it still gets kill(pid).</summary>
@@ -484,14 +408,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         lock (reported)
         {
             return reported.Add(problem);
-        }
-    }
-
-    private static void CloseIfOpen(int fd)
-    {
-        if (fd >= 0)
-        {
-            Libc.close(fd);
         }
     }
 

@@ -3,17 +3,26 @@ using Upstart.JobFiles.Model;
 namespace UpstartHost.Processes;
 
 /// <summary>
-/// One spawned process as the process layer follows it: the pid the engine knows, the process followed
-/// right now (differs while `expect fork|daemon` walks from the spawned parent to the daemon). Mutated
-/// only under the layer's lock.
+/// One spawned process as the process layer follows it: its <see cref="Phase"/> (moved only by
+/// <see cref="TryApply"/>, through <see cref="TrackedTransitions"/>), the pid the engine knows, and the
+/// process followed right now (it differs while `expect fork|daemon` walks from the spawned parent to
+/// the daemon). Everything is read and changed under <see cref="Lock"/>, this process's only lock, so
+/// what the engine hears about one process is in order: Spawn holds it until the pid is recorded, and
+/// the exec watcher and the reaper each take it before they resolve the exec or report an exit or a stop.
 /// </summary>
 internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IChildOwner
 {
+    private volatile TrackedPhase phase = TrackedPhase.Spawning;
     private int errorFd = -1;
 
     public ProcessLayer Layer { get; } = layer;
 
     public ExpectMode Expect { get; } = expect;
+
+    public Lock Lock { get; } = new();
+
+    /// <summary>Volatile so the reaper can ask <see cref="ReapBeforeOrphans"/> without the lock.</summary>
+    public TrackedPhase Phase => phase;
 
     /// <summary>The pid Spawn returned.</summary>
     public int Pid { get; set; }
@@ -29,9 +38,6 @@ internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IC
         _ => 0,
     };
 
-    /// <summary>The expect condition was met (always true for `expect none`).</summary>
-    public bool Ready { get; set; } = expect == ExpectMode.None;
-
     /// <summary>Kernel start time of the spawned process (clock ticks): its descendants cannot be older.</summary>
     public ulong StartTime { get; set; }
 
@@ -42,16 +48,9 @@ internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IC
     public HashSet<int> Lineage { get; } = [];
 
     /// <summary>
-    /// Held by Spawn from before posix_spawn until it has recorded the pid, and by whoever resolves the
-    /// helper's outcome; the reaper takes it before reporting anything about this process, so an exit or a
-    /// stop that comes at once is handled after Spawn knows the pid and after ProcessSpawned, and no orphan
-    /// can be reaped before the exit that left it is followed.
-    /// </summary>
-    public Lock SpawnLock { get; } = new();
-
-    /// <summary>
-    /// The read end of the helper's close-on-exec error pipe until the outcome is resolved; then -1.
-    /// Read without the lock by the exec watcher, only to drop resolved pipes from its poll set.
+    /// The read end of the helper's close-on-exec error pipe while <see cref="TrackedPhase.Spawning"/>;
+    /// -1 once read and closed. Read without the lock by the exec watcher, only to drop closed pipes from
+    /// its poll set.
     /// </summary>
     public int ErrorFd
     {
@@ -67,15 +66,31 @@ internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IC
 
     public string ProcessName { get; set; } = "";
 
-    public bool SpawnFailed { get; set; }
-
     /// <summary>The pid notices name: the spawned pid until ready, then the main pid announced in ProcessReady.</summary>
-    public int NoticePid => Ready ? Current : Pid;
+    public int NoticePid => phase == TrackedPhase.Running ? Current : Pid;
 
-    public bool FollowsFork => Expect is ExpectMode.Fork or ExpectMode.Daemon;
+    /// <summary>
+    /// Read by the reaper without the lock (a stale answer only changes reaping order once): a process
+    /// that may be following a fork chain needs its exit handled while the orphans it left are visible.
+    /// </summary>
+    public bool ReapBeforeOrphans =>
+        phase == TrackedPhase.FollowingFork
+        || (phase == TrackedPhase.Spawning && Expect is ExpectMode.Fork or ExpectMode.Daemon);
 
-    /// <summary>Read by the reaper without the layer's lock: a stale answer only changes reaping order once.</summary>
-    public bool ReapBeforeOrphans => FollowsFork && !Ready;
+    /// <summary>
+    /// The one way the phase changes. Called under <see cref="Lock"/>. False when the event changes
+    /// nothing in the current phase, and the caller is then to do nothing either.
+    /// </summary>
+    public bool TryApply(TrackedEvent e)
+    {
+        if (TrackedTransitions.Next(phase, e, Expect) is not { } next)
+        {
+            return false;
+        }
+
+        phase = next;
+        return true;
+    }
 
     public void OnExited(int pid, int status, bool signaled) => Layer.OnChildExited(this, pid, status, signaled);
 

@@ -5,8 +5,10 @@
  * job's exact environment, its console already on fds 0-2 and a close-on-exec error pipe; we apply
  * what posix_spawn cannot, then execvp() the job's command. Every instruction arrives as its own argv
  * option, so nothing is ever pasted into a shell. On any failure we write one record
- * {step, errno, detail} to the error pipe and _exit(127); on success the pipe closes at execve, which
- * is how the daemon's Spawn learns the outcome synchronously (job_process_spawn does the same).
+ * {step, errno, detail} to the error pipe and _exit(127); on success the pipe closes at execve. The
+ * daemon does not wait for either: Spawn returns once posix_spawn has, and a watcher thread reads the
+ * pipe later (EOF: ProcessSpawned; a record: ProcessSpawnFailed), as Upstart 1.13 reads its
+ * job_process_spawn pipe asynchronously while the job waits in its "-ing" state.
  *
  *   upstart-exec -e FD [-t] [-m UMASK] [-n NICE] [-o SCORE] [-l RES:SOFT:HARD]... [-r ROOT]
  *                [-d DIR] [-u USER] [-g GROUP] [-k FD] -- FILE [ARG]...

@@ -89,7 +89,6 @@ public sealed class JobEngineTests : IAsyncLifetime
         await _engine.EmitAsync("ping", ["A=1"], wait: true).WaitAsync(Bound);
 
         Assert.Equal(["A=1"], (await seen.Task.WaitAsync(Bound)).Environment);
-        Assert.Equal("ping", (await _engine.GetRecentEventsAsync().WaitAsync(Bound))[^1].Name);
     }
 
     [Fact]

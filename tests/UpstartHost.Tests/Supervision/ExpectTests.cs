@@ -141,6 +141,32 @@ public sealed class ExpectTests
         Assert.Empty(sv.Notifications.Events("stopped", mark, "JOB=phoenix"));
     }
 
+    [Fact]
+    public async Task An_expect_fork_job_runs_pre_start_before_the_daemon_and_post_stop_after_it_with_both_logged()
+    {
+        await using var sv = await Supervisor.StartAsync();
+        var pidFile = Path.Combine(sv.WorkDirectory, "daemon.pid");
+        await sv.LoadAsync(("daemon", $"""
+            pre-start exec /bin/echo pre-start ran
+            exec {Programs.Forker} 1 setsid {pidFile}
+            expect fork
+            post-stop script
+              echo post-stop ran
+            end script
+            """));
+
+        var running = await sv.StartJob("daemon");
+        var daemon = await PidIn(sv, pidFile);
+        Assert.Equal("running", running.State);
+        Assert.Equal(daemon, await sv.MainPid("daemon"));
+
+        var stopped = await sv.StopJob("daemon");
+
+        Assert.Equal("waiting", stopped.State);
+        Assert.Null(ProcScan.Read(daemon));
+        Assert.Equal("pre-start ran\npost-stop ran\n", await sv.LogContaining("daemon", "", "pre-start ran", "post-stop ran"));
+    }
+
     private static async Task<int> PidIn(Supervisor sv, string path) =>
         int.Parse((await Supervisor.FileWritten(path)).Trim(), CultureInfo.InvariantCulture);
 }

@@ -1,15 +1,45 @@
+using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 
 namespace UpstartHost.Engine;
 
 /// <summary>
-/// Loading and replacing job classes (reload-configuration, inotify). A changed or deleted class takes
-/// effect once its last instance has stopped (UPSTART.md §0); until then the old definition stays in
-/// charge, `start on` included, as Upstart keeps the old class registered.
+/// The loaded job classes by name and the index of the events each listens to (Upstart's job_classes
+/// hash). A changed or deleted class takes effect once its last instance has stopped (UPSTART.md §0);
+/// until then the old definition stays in charge, `start on` included, as Upstart keeps the old class
+/// registered. Engine thread only.
 /// </summary>
-internal sealed partial class EngineCore
+internal sealed class JobClassRegistry
 {
+    private readonly Dictionary<string, JobClass> _classes = new(StringComparer.Ordinal);
+    private readonly EventSubscriptionIndex<JobClass> _subscriptions = new(ReferenceEqualityComparer.Instance);
+
+    public int Count => _classes.Count;
+
+    /// <summary>Live instances of every class, counted from the classes themselves.</summary>
+    public int InstanceCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var jobClass in _classes.Values)
+            {
+                count += jobClass.Instances.Count;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Every class, in no particular order.</summary>
+    public IEnumerable<JobClass> All => _classes.Values;
+
+    public bool TryGet(string name, out JobClass jobClass) => _classes.TryGetValue(name, out jobClass!);
+
+    /// <summary>The classes whose `start on` or `stop on` names the event; unrelated classes cost nothing.</summary>
+    public IReadOnlyList<JobClass> SubscribersOf(string eventName) => _subscriptions.SubscribersOf(eventName);
+
     public void ApplyCatalog(JobCatalog catalog)
     {
         foreach (var (name, config) in catalog.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal))
@@ -76,14 +106,8 @@ internal sealed partial class EngineCore
         Register(new JobClass(config));
     }
 
-    private void Register(JobClass jobClass)
-    {
-        _classes[jobClass.Name] = jobClass;
-        _subscriptions.AddNames(jobClass, jobClass.EventNames());
-    }
-
     /// <summary>job_class_reconsider: with no instances left, a pending definition or deletion takes effect.</summary>
-    private void Reconsider(JobClass jobClass)
+    public void Reconsider(JobClass jobClass)
     {
         if (jobClass.Instances.Count > 0)
         {
@@ -103,12 +127,18 @@ internal sealed partial class EngineCore
         }
     }
 
+    private void Register(JobClass jobClass)
+    {
+        _classes[jobClass.Name] = jobClass;
+        _subscriptions.AddNames(jobClass, jobClass.EventNames());
+    }
+
     private void Unregister(JobClass jobClass)
     {
         // Events held by a partly matched `start on` are let go with the class.
         if (jobClass.StartCondition is { } condition)
         {
-            ResetCondition(condition);
+            EventHolds.Reset(condition);
         }
 
         _subscriptions.Remove(jobClass);

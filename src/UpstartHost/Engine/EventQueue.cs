@@ -1,0 +1,57 @@
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// The events not yet finished, in the order they were emitted (Upstart's events list). Engine thread only.
+/// </summary>
+internal sealed class EventQueue
+{
+    private readonly List<EngineEvent> _events = [];
+
+    /// <summary>Raised for every event as it is queued (tests and the conformance runner watch job events).</summary>
+    public event Action<EngineEvent>? Queued;
+
+    /// <summary>Events not yet finished (pending or being handled).</summary>
+    public int LiveCount => _events.Count;
+
+    public EngineEvent Emit(string name, IReadOnlyList<string> environment)
+    {
+        var e = new EngineEvent(name, environment);
+        _events.Add(e);
+        Queued?.Invoke(e);
+        return e;
+    }
+
+    /// <summary>
+    /// Upstart's event_poll: handles pending events and finishes those nothing blocks any more, in queue
+    /// order, until a pass changes nothing. Events emitted meanwhile are handled in the same call.
+    /// </summary>
+    public void Poll(Action<EngineEvent> handle, Action<EngineEvent> finish)
+    {
+        bool again;
+        do
+        {
+            again = false;
+            for (var i = 0; i < _events.Count; i++)
+            {
+                var e = _events[i];
+                switch (e.Progress)
+                {
+                    case EventProgress.Pending:
+                        handle(e);
+                        again = true;
+                        break;
+                    case EventProgress.Handling when e.Blockers == 0:
+                        finish(e);
+                        again = true;
+                        break;
+                }
+            }
+
+            if (again)
+            {
+                _events.RemoveAll(e => e.Progress == EventProgress.Finished);
+            }
+        }
+        while (again);
+    }
+}

@@ -1,0 +1,65 @@
+using Upstart.JobFiles.Model;
+
+namespace UpstartHost.Engine;
+
+/// <summary>What `initctl status` and `list` show of a class or an instance, taken on the engine thread.</summary>
+internal static class JobSnapshots
+{
+    /// <summary>A class with no instance shows as stop/waiting (initctl list).</summary>
+    public static JobSnapshot OfClass(JobClassConfig config, string instance = "") =>
+        new(
+            config.Name,
+            instance,
+            JobGoal.Stop.ToUpstartName(),
+            JobState.Waiting.ToUpstartName(),
+            [],
+            config.Description,
+            config.StartOn?.ToString(),
+            config.StopOn?.ToString(),
+            config.Task,
+            0,
+            null,
+            config.SourcePath,
+            false);
+
+    public static JobSnapshot Of(JobInstance instance)
+    {
+        if (instance.Destroyed)
+        {
+            return OfClass(instance.Config, instance.Name) with { LastFailure = instance.Failure?.ToString() };
+        }
+
+        var processes = new List<ProcessSnapshot>();
+        foreach (var kind in StatusOrder)
+        {
+            if (instance.IsAlive(kind))
+            {
+                processes.Add(new ProcessSnapshot(kind.ToUpstartName(), instance.Pid(kind)));
+            }
+        }
+
+        var config = instance.Config;
+        return new JobSnapshot(
+            config.Name,
+            instance.Name,
+            instance.Goal.ToUpstartName(),
+            instance.State.ToUpstartName(),
+            processes,
+            config.Description,
+            config.StartOn?.ToString(),
+            config.StopOn?.ToString(),
+            config.Task,
+            instance.Respawns.Count,
+            instance.Failure?.ToString(),
+            config.SourcePath,
+            true,
+            instance.Class.PendingConfig is not null || instance.Class.Deleted);
+    }
+
+    /// <summary>initctl's status line lists main first, then the others in run order.</summary>
+    private static readonly ProcessKind[] StatusOrder =
+    [
+        ProcessKind.Main, ProcessKind.Security, ProcessKind.PreStart, ProcessKind.PostStart,
+        ProcessKind.PreStop, ProcessKind.PostStop,
+    ];
+}
