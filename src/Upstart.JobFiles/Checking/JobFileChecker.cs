@@ -21,6 +21,44 @@ namespace Upstart.JobFiles.Checking;
 /// </summary>
 public static class JobFileChecker
 {
+    /// <summary>The kind of a warning about a condition on an event nothing emits.</summary>
+    public const string UnknownEventKind = "unknown-event";
+
+    /// <summary>The kind of a warning about a condition on a job that does not exist.</summary>
+    public const string UnknownJobKind = "unknown-job";
+
+    /// <summary>
+    /// The same check as data, for the module's Test-UpstartJobFile: the diagnostics of a .conf (with its
+    /// .override), of an .override (with its .conf), or of every file below a directory, read with the
+    /// loader's guards (size bound, zero-length entries such as FIFOs never opened); for a directory also
+    /// a warning per condition no job in it can satisfy.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Check(string path, IEnumerable<string>? ignoredEvents = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var directory = Directory.Exists(path);
+        var result = directory ? CheckDirectory(path) : CheckFile(path);
+        var diagnostics = result.Files.SelectMany(f => f.Diagnostics).ToList();
+        if (!directory)
+        {
+            return diagnostics;
+        }
+
+        foreach (var problem in ConditionAnalyzer.Analyze(new JobCatalog(result.Jobs.ToImmutableDictionary(StringComparer.Ordinal), []), ignoredEvents))
+        {
+            var source = result.Jobs.TryGetValue(problem.Job, out var job) ? job.SourcePath : null;
+            diagnostics.Add(new Diagnostic(
+                source ?? Path.Combine(path, problem.Job + ".conf"),
+                0,
+                0,
+                problem.IsJob ? UnknownJobKind : UnknownEventKind,
+                problem.ToString().Trim(),
+                DiagnosticSeverity.Warning));
+        }
+
+        return diagnostics;
+    }
+
     public static int Run(IReadOnlyList<string> paths, TextWriter output, CheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -78,6 +116,12 @@ public static class JobFileChecker
 
     private static CheckResult CheckFile(string path)
     {
+        // An override is checked as what it is: applied on top of its conf.
+        if (path.EndsWith(".override", StringComparison.Ordinal))
+        {
+            path = Path.ChangeExtension(path, ".conf");
+        }
+
         var diagnostics = new List<Diagnostic>();
         var jobs = new Dictionary<string, JobClassConfig>(StringComparer.Ordinal);
         var name = JobName.FromRelativePath(Path.GetFileName(path)) ?? Path.GetFileNameWithoutExtension(path);

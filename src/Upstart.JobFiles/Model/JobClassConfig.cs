@@ -49,8 +49,8 @@ public sealed record JobClassConfig
 
     public ExpectMode Expect { get; init; } = ExpectMode.None;
 
-    /// <summary>kill timeout in seconds.</summary>
-    public int KillTimeout { get; init; } = 5;
+    /// <summary>kill timeout in seconds: a time_t in Upstart, so 64-bit and, after a failed override, possibly negative.</summary>
+    public long KillTimeout { get; init; } = 5;
 
     /// <summary>kill signal number (Linux x86-64 numbering); not range checked, as in Upstart.</summary>
     public int KillSignal { get; init; } = 15;
@@ -85,6 +85,13 @@ public sealed record JobClassConfig
     public ImmutableArray<CgroupSetting> Cgroups { get; init; } = [];
 
     public bool Debug { get; init; }
+
+    /// <summary>
+    /// The settings the .override made, named as show-config names them (`kill timeout`, `start on`,
+    /// `exec`, `pre-start`…); every other setting that differs from the defaults came from the .conf.
+    /// Recorded by the parser, so provenance needs no second read of the files.
+    /// </summary>
+    public ImmutableArray<string> OverrideSettings { get; init; } = [];
 
     /// <summary>True when the main process is defined (a job without one models a state).</summary>
     public bool HasMain => Processes.ContainsKey(ProcessKind.Main);

@@ -1,7 +1,10 @@
 namespace Upstart.JobFiles.Model;
 
-/// <summary>`respawn limit COUNT INTERVAL`; `unlimited` is 0 0, and either being 0 means no limit.</summary>
-public readonly record struct RespawnLimit(int Count, int IntervalSeconds)
+/// <summary>
+/// `respawn limit COUNT INTERVAL`; `unlimited` is 0 0, and either being 0 means no limit. COUNT is an int
+/// and INTERVAL a time_t (64-bit) in Upstart's JobClass, so a failed override can leave either negative.
+/// </summary>
+public readonly record struct RespawnLimit(int Count, long IntervalSeconds)
 {
     public static RespawnLimit Default => new(10, 5);
 

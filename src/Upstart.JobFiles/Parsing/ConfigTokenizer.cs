@@ -28,6 +28,7 @@ internal sealed class ConfigTokenizer
     private readonly string _text;
     private char[] _buffer = new char[128];
     private int _length;
+    private Expressions.EventExpressionTokenizer? _expressions;
 
     public ConfigTokenizer(string text)
     {
@@ -35,6 +36,9 @@ internal sealed class ConfigTokenizer
     }
 
     public string Text => _text;
+
+    /// <summary>The tokenizer for `start on` / `stop on` expressions over this text (made once per file).</summary>
+    public Expressions.EventExpressionTokenizer Expressions => _expressions ??= new(this);
 
     public int Length => _text.Length;
 
@@ -73,6 +77,13 @@ internal sealed class ConfigTokenizer
         }
 
         return false;
+    }
+
+    /// <summary>Forgets the recorded error, for a caller that has decided an earlier one wins.</summary>
+    public void ClearError()
+    {
+        ErrorKind = null;
+        ErrorMessage = null;
     }
 
     /// <summary>nih_config_has_token: not at end of file, a comment or a newline.</summary>

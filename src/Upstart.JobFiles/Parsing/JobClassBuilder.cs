@@ -23,16 +23,16 @@ internal sealed class JobClassBuilder
     public EventExpression? StopOn;
     public bool Task;
     public bool Respawn;
-    public int RespawnCount = RespawnLimit.Default.Count;
-    public long RespawnInterval = RespawnLimit.Default.IntervalSeconds;
+    public int RespawnCount;
+    public long RespawnInterval;
     public readonly List<ExitStatus> NormalExit = [];
     public readonly Dictionary<ProcessKind, ProcessDefinition> Processes = [];
     public ExpectMode Expect;
-    public long KillTimeout = 5;
-    public int KillSignal = 15;
-    public int ReloadSignal = 1;
+    public long KillTimeout;
+    public int KillSignal;
+    public int ReloadSignal;
     public ConsoleMode Console;
-    public uint Umask = 0x12;
+    public uint Umask;
     public int? Nice;
     public int OomScore;
     public readonly Dictionary<ResourceKind, ResourceLimit> Limits = [];
@@ -47,7 +47,31 @@ internal sealed class JobClassBuilder
     public readonly CgroupTable Cgroups = new();
     public bool Debug;
 
+    /// <summary>
+    /// While an override is read: the settings it made (<see cref="Stanzas.StanzaTable.SettingName"/>),
+    /// so provenance needs no second read of the conf. Null while a conf is read.
+    /// </summary>
+    public List<string>? OverrideSettings;
+
+    /// <summary>The defaults: JobClassConfig's, the one place they are written down.</summary>
+    private static readonly JobClassConfig Defaults = new() { Name = "" };
+
+    private JobClassBuilder()
+    {
+    }
+
+    /// <summary>A builder for a .conf: every field at its default.</summary>
+    public static JobClassBuilder ForConf() => Seed(Defaults);
+
+    /// <summary>A builder for an .override on top of <paramref name="config"/>; it records the settings it makes.</summary>
     public static JobClassBuilder From(JobClassConfig config)
+    {
+        var b = Seed(config);
+        b.OverrideSettings = [.. config.OverrideSettings];
+        return b;
+    }
+
+    private static JobClassBuilder Seed(JobClassConfig config)
     {
         var b = new JobClassBuilder
         {
@@ -78,10 +102,28 @@ internal sealed class JobClassBuilder
             AppArmorLoad = config.AppArmorLoad,
             Debug = config.Debug,
         };
-        b.Env.AddRange(config.Env);
-        b.Export.AddRange(config.Export);
-        b.Emits.AddRange(config.Emits);
-        b.NormalExit.AddRange(config.NormalExit);
+
+        // Guarded: AddRange boxes an ImmutableArray, and a conf starts with every list empty.
+        if (!config.Env.IsEmpty)
+        {
+            b.Env.AddRange(config.Env);
+        }
+
+        if (!config.Export.IsEmpty)
+        {
+            b.Export.AddRange(config.Export);
+        }
+
+        if (!config.Emits.IsEmpty)
+        {
+            b.Emits.AddRange(config.Emits);
+        }
+
+        if (!config.NormalExit.IsEmpty)
+        {
+            b.NormalExit.AddRange(config.NormalExit);
+        }
+
         foreach (var (kind, process) in config.Processes)
         {
             b.Processes[kind] = process;
@@ -117,11 +159,11 @@ internal sealed class JobClassBuilder
         StopOn = StopOn,
         Task = Task,
         Respawn = Respawn,
-        RespawnLimit = new RespawnLimit(RespawnCount, Saturate(RespawnInterval)),
+        RespawnLimit = new RespawnLimit(RespawnCount, RespawnInterval),
         NormalExit = [.. NormalExit],
         Processes = Processes.ToImmutableDictionary(),
         Expect = Expect,
-        KillTimeout = Saturate(KillTimeout),
+        KillTimeout = KillTimeout,
         KillSignal = KillSignal,
         ReloadSignal = ReloadSignal,
         Console = Console,
@@ -137,9 +179,6 @@ internal sealed class JobClassBuilder
         AppArmorSwitch = AppArmorSwitch,
         Cgroups = Cgroups.ToImmutable(),
         Debug = Debug,
+        OverrideSettings = OverrideSettings is null ? [] : [.. OverrideSettings],
     };
-
-    // Upstart keeps seconds in a time_t; anything beyond int range is "forever" for a timer, so the
-    // model saturates instead of wrapping.
-    private static int Saturate(long seconds) => (int)Math.Clamp(seconds, int.MinValue, int.MaxValue);
 }

@@ -17,7 +17,7 @@ public static class JobFileParser
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(text);
 
-        var job = new JobClassBuilder();
+        var job = JobClassBuilder.ForConf();
         var error = ExpansionNesting.Check(path, text) ?? JobFileReader.Read(path, text, job);
         return error is null
             ? new JobParseResult(job.Build(jobName, path, overridePath: null), [])
@@ -52,7 +52,7 @@ public static class JobFileParser
         ArgumentNullException.ThrowIfNull(text);
 
         // Exactly what the job-file parser does with `start on TEXT`, so the error kinds agree.
-        var job = new JobClassBuilder();
+        var job = JobClassBuilder.ForConf();
         var error = JobFileReader.Read("", "start on " + text, job);
         if (error is not null)
         {

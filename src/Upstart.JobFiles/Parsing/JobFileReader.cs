@@ -60,20 +60,48 @@ internal static class JobFileReader
         var handler = StanzaTable.Find(t.Token);
         if (handler is null)
         {
+            // nih_config_parse_stanza leaves the position at the name but has counted the lines it
+            // passed reading it (a backslash-newline inside or after the name), so that is the line.
+            at.Line = a.Line;
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
+        var setting = job.OverrideSettings is null ? null : SettingName(t, a);
         var ok = handler(t, job, ref a);
         at = a;
+        if (ok && setting is not null && !job.OverrideSettings!.Contains(setting))
+        {
+            job.OverrideSettings.Add(setting);
+        }
+
         return ok;
     }
 
-    /// <summary>Upstart reports LINE; the column is where its cursor stood on the text.</summary>
+    /// <summary>The stanza just read (its keyword is the tokenizer's token), with its first argument if it has one.</summary>
+    private static string? SettingName(ConfigTokenizer t, Cursor afterKeyword)
+    {
+        var keyword = t.TokenString();
+        var next = afterKeyword;
+        if (!t.HasToken(next) || !t.ScanToken(ref next, Delimiters.Blank, dequote: false, out _))
+        {
+            t.ClearError();
+            return StanzaTable.SettingName(keyword, "");
+        }
+
+        return StanzaTable.SettingName(keyword, t.Token);
+    }
+
+    /// <summary>
+    /// Upstart reports LINE; the column is where its cursor stood on that line. When Upstart has counted
+    /// lines past its cursor (a stanza name continued with a backslash-newline), the reported line is
+    /// where the name goes on, so the column is its start.
+    /// </summary>
     internal static Diagnostic ToDiagnostic(string path, string text, Cursor at, string kind, string message)
     {
         var pos = Math.Clamp(at.Pos, 0, text.Length);
         var lineStart = pos == 0 ? 0 : text.LastIndexOf('\n', pos - 1) + 1;
-        return new Diagnostic(path, at.Line, pos - lineStart + 1, kind, message)
+        var column = at.Line > 1 + text.AsSpan(0, pos).Count('\n') ? 1 : pos - lineStart + 1;
+        return new Diagnostic(path, at.Line, column, kind, message)
         {
             Offset = System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, pos)),
         };

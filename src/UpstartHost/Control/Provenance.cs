@@ -1,40 +1,28 @@
 using Upstart.JobFiles.Model;
-using Upstart.JobFiles.Parsing;
 
 namespace UpstartHost.Control;
 
 /// <summary>
-/// show-config's provenance: for each stanza, "conf" or "override". The .conf is parsed alone and
-/// compared with the merged job; whatever differs came from the .override (init(5): an override
-/// replaces or extends the stanzas it names).
+/// show-config's provenance: for each setting that differs from the defaults, "conf" or "override".
+/// The parser records the settings the .override made (<see cref="JobClassConfig.OverrideSettings"/>);
+/// every other one came from the .conf (init(5): an override replaces or extends the stanzas it names).
 /// </summary>
 public static class Provenance
 {
+    private static readonly JobClassConfig Defaults = new() { Name = "" };
+
     public static IReadOnlyDictionary<string, string> For(JobClassConfig merged)
     {
         ArgumentNullException.ThrowIfNull(merged);
-        var confOnly = merged.OverridePath is null ? merged : ParseConfAlone(merged);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        var mergedStanzas = Stanzas(merged);
-        var confStanzas = confOnly is null ? [] : Stanzas(confOnly);
-        foreach (var (key, value) in mergedStanzas)
+        foreach (var (key, _) in Stanzas(merged))
         {
-            result[key] = confOnly is null || !confStanzas.TryGetValue(key, out var before) || before != value ? "override" : "conf";
+            // The security process is the setting `apparmor load` makes.
+            var setting = key == ProcessKind.Security.ToUpstartName() ? "apparmor load" : key;
+            result[key] = merged.OverrideSettings.Contains(setting) ? "override" : "conf";
         }
 
         return result;
-    }
-
-    private static JobClassConfig? ParseConfAlone(JobClassConfig merged)
-    {
-        if (merged.SourcePath is null)
-        {
-            return null;
-        }
-
-        // Through the loader's reader: the file may have become a FIFO or a device since it was loaded.
-        var text = Upstart.JobFiles.Loading.JobFileSource.Read(merged.SourcePath, []);
-        return text is null ? null : JobFileParser.Parse(merged.Name, merged.SourcePath, text).Config;
     }
 
     /// <summary>The stanzas that are set, each as comparable text.</summary>
@@ -53,7 +41,7 @@ public static class Provenance
         Add("author", c.Author);
         Add("version", c.Version);
         Add("usage", c.Usage);
-        Add("instance", c.Instance.Length > 0 ? c.Instance : null);
+        Add("instance", c.Instance == Defaults.Instance ? null : c.Instance);
         Add("start on", c.StartOn?.ToString());
         Add("stop on", c.StopOn?.ToString());
         Add("env", c.Env.IsDefaultOrEmpty ? null : string.Join('\n', c.Env));
@@ -61,13 +49,13 @@ public static class Provenance
         Add("emits", c.Emits.IsDefaultOrEmpty ? null : string.Join('\n', c.Emits));
         Add("task", c.Task ? "task" : null);
         Add("respawn", c.Respawn ? "respawn" : null);
-        Add("respawn limit", c.RespawnLimit == RespawnLimit.Default ? null : c.RespawnLimit.ToString());
+        Add("respawn limit", c.RespawnLimit == Defaults.RespawnLimit ? null : c.RespawnLimit.ToString());
         Add("normal exit", c.NormalExit.IsDefaultOrEmpty ? null : string.Join(' ', c.NormalExit));
-        Add("expect", c.Expect == ExpectMode.None ? null : c.Expect.ToString());
-        Add("kill timeout", c.KillTimeout == 5 ? null : c.KillTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add("kill signal", c.KillSignal == 15 ? null : c.KillSignal.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add("reload signal", c.ReloadSignal == 1 ? null : c.ReloadSignal.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add("console", c.Console == ConsoleMode.Log ? null : c.Console.ToString());
+        Add("expect", c.Expect == Defaults.Expect ? null : c.Expect.ToString());
+        Add("kill timeout", c.KillTimeout == Defaults.KillTimeout ? null : c.KillTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("kill signal", c.KillSignal == Defaults.KillSignal ? null : c.KillSignal.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("reload signal", c.ReloadSignal == Defaults.ReloadSignal ? null : c.ReloadSignal.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("console", c.Console == Defaults.Console ? null : c.Console.ToString());
         Add("chdir", c.Chdir);
         Add("chroot", c.Chroot);
         Add("setuid", c.Setuid);

@@ -323,9 +323,18 @@ internal sealed partial class EngineCore
         var pid = instance.Pid(ProcessKind.Main);
         _processes.SignalGroup(pid, instance.Config.KillSignal);
         instance.KillTimer?.Dispose();
-        var timeout = Math.Max(0, instance.Config.KillTimeout);
-        instance.KillTimer = _clock.StartTimer(TimeSpan.FromSeconds(timeout), () => _post(() => OnKillTimeout(instance, pid)));
+        instance.KillTimer = _clock.StartTimer(KillDelay(instance.Config.KillTimeout), () => _post(() => OnKillTimeout(instance, pid)));
     }
+
+    /// <summary>
+    /// kill timeout is a time_t (64-bit) as in Upstart; System.Threading.Timer takes at most 2^32-2 ms
+    /// (about 49.7 days) and TimeSpan overflows long before long.MaxValue seconds, so only here is it
+    /// clamped. A negative value (kept from a failed override) kills at once.
+    /// </summary>
+    private static TimeSpan KillDelay(long seconds) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(seconds, 0, MaxTimerMilliseconds / 1000) * 1000);
+
+    private const long MaxTimerMilliseconds = uint.MaxValue - 1L;
 
     private void OnKillTimeout(JobInstance instance, int pid)
     {

@@ -33,7 +33,7 @@ internal static partial class EngineLog
     public static partial void InstanceExpansionFailed(ILogger logger, string job, string reason);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Sending KILL signal to {Job} {Process} process ({Pid}) after {Timeout}s")]
-    public static partial void KillTimeout(ILogger logger, string job, string process, int pid, int timeout);
+    public static partial void KillTimeout(ILogger logger, string job, string process, int pid, long timeout);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "{Job} goal changed from {From} to {To}")]
     public static partial void GoalChanged(ILogger logger, string job, JobGoal from, JobGoal to);

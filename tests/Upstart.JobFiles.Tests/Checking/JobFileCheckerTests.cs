@@ -105,4 +105,35 @@ public sealed class JobFileCheckerTests
         Assert.Equal(0, Run([path], new CheckOptions { FailOnUnreachable = true, IgnoredEvents = ["peach"] }).Code);
         Assert.Single(Run([path], new CheckOptions { AnalyzeConditions = false }).Lines);
     }
+
+    [Fact]
+    public void Check_as_data_reads_an_override_with_its_conf()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("web.conf", "exec sleep 60\n");
+        var overridePath = dir.Write("web.override", "bogus-stanza\n");
+
+        var d = Assert.Single(JobFileChecker.Check(overridePath));
+        Assert.Equal((overridePath, "unknown-stanza"), (d.Path, d.Kind));
+    }
+
+    [Fact]
+    public void Check_as_data_refuses_a_file_larger_than_the_loader_reads()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("huge.conf", "# " + new string('x', (1 << 20) + 1) + "\n");
+
+        Assert.Equal("file-too-large", Assert.Single(JobFileChecker.Check(path)).Kind);
+    }
+
+    [Fact]
+    public void Check_as_data_warns_about_conditions_no_job_in_the_directory_satisfies()
+    {
+        using var dir = new TempDirectory();
+        var waiter = dir.Write("waiter.conf", "start on peach\nexec sleep 60\n");
+
+        var d = Assert.Single(JobFileChecker.Check(dir.Path));
+        Assert.Equal((waiter, JobFileChecker.UnknownEventKind), (d.Path, d.Kind));
+        Assert.Empty(JobFileChecker.Check(dir.Path, ["peach"]));
+    }
 }

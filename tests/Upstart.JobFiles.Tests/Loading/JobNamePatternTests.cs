@@ -19,6 +19,9 @@ public sealed class JobNamePatternTests
     [InlineData("[abc]*", "cron", true)]
     [InlineData("foo/*", "foo/bar", true)]
     [InlineData("a[", "a[", true)]
+    [InlineData("a\\*", "a\\b", true)]
+    [InlineData("a\\*", "a*", false)]
+    [InlineData("tty[[:digit:]]", "tty1", true)]
     [InlineData("*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false)]
     public void Matches_like_fnmatch(string pattern, string name, bool expected)
     {

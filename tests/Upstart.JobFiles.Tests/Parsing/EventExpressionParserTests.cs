@@ -1,5 +1,6 @@
 using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Parsing;
+using Upstart.JobFiles.Parsing.Expressions;
 using Upstart.JobFiles.Tests.Conformance;
 
 namespace Upstart.JobFiles.Tests.Parsing;
@@ -92,6 +93,35 @@ public sealed class EventExpressionParserTests
         var fine = JobFileParser.ParseEventExpression(string.Join(" or ", Enumerable.Repeat("a", EventExpressionParser.MaxOperands)));
         Assert.NotNull(fine.Expression);
     }
+
+    [Fact]
+    public void Parentheses_nested_beyond_the_bound_are_refused_not_recursed()
+    {
+        static string Nested(int depth) => new string('(', depth) + "a" + new string(')', depth);
+
+        Assert.Equal(EventExpressionParser.TooLargeKind, JobFileParser.ParseEventExpression(Nested(EventExpressionTokenizer.MaxNesting + 1)).ErrorKind);
+        Assert.Equal("(event a)", SExpression.Format(JobFileParser.ParseEventExpression(Nested(EventExpressionTokenizer.MaxNesting)).Expression!));
+    }
+
+    [Theory]
+    [InlineData("start on ((a) b\n or c)\n", 2, 2, "expected-operator")]
+    [InlineData("start on ((a) b c=1\n d)\n", 2, 3, "expected-variable")]
+    [InlineData("start on (a) b\n", 1, 14, "expected-operator")]
+    public void An_operand_right_after_a_group_is_reported_where_upstart_collects_it(string text, int line, int column, string kind)
+    {
+        // Upstart pushes the operand and finds the missing operator at the next collect: the `or`, or
+        // at the end the operand's last word; its arguments are checked on the way.
+        var d = Assert.Single(JobFileParser.Parse("j", "j.conf", text).Diagnostics);
+        Assert.Equal((line, column, kind), (d.Line, d.Column, d.Kind));
+    }
+
+    [Theory]
+    [InlineData("a or or \"b", "expected-event")]
+    [InlineData("(a) (b \"c", "expected-operator")]
+    [InlineData("a or \"b", "unterminated-quote")]
+    [InlineData("a or b\\", "trailing-slash")]
+    public void A_grammar_mistake_before_a_bad_token_is_reported_first_as_upstart_reads_in_order(string text, string kind) =>
+        Assert.Equal(kind, JobFileParser.ParseEventExpression(text).ErrorKind);
 
     [Fact]
     public void Event_names_are_listed_in_tree_order()

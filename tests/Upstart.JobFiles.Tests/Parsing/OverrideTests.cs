@@ -59,4 +59,20 @@ public sealed class OverrideTests
         Assert.Equal(["A=1"], Conf.Env.ToArray());
         Assert.NotNull(Conf.StartOn);
     }
+
+    [Fact]
+    public void The_parser_records_the_settings_an_override_made_by_their_show_config_names()
+    {
+        var result = JobFileParser.ApplyOverride(Conf, "/etc/init/foo.override", "kill timeout 9\nrespawn\nrespawn limit 2 3\npre-start exec true\nstart on c\n");
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(["kill timeout", "respawn", "respawn limit", "pre-start", "start on"], result.Config!.OverrideSettings.ToArray());
+        Assert.Empty(Conf.OverrideSettings);
+    }
+
+    [Fact]
+    public void A_stanza_that_failed_in_the_override_is_not_recorded_as_set()
+    {
+        var result = JobFileParser.ApplyOverride(Conf, "/etc/init/foo.override", "author \"a\"\nnice 99\n");
+        Assert.Equal(["author"], result.Config!.OverrideSettings.ToArray());
+    }
 }

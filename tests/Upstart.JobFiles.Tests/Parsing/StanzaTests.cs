@@ -171,7 +171,7 @@ public sealed class StanzaTests
         Assert.True(job.Task);
         Assert.Equal(ConsoleMode.Log, job.Console);
         Assert.Null(job.StartOn);
-        Assert.Equal("unexpected-token", ErrorKind("debug now"));
+        Assert.Equal("unknown-stanza", ErrorKind("debug now"));
     }
 
     [Fact]
@@ -189,5 +189,67 @@ public sealed class StanzaTests
              "kill", "reload", "respawn", "normal", "console", "umask", "nice", "oom", "limit", "chroot", "chdir",
              "setuid", "setgid", "apparmor", "cgroup", "debug"],
             JobFileParser.StanzaKeywords);
+    }
+
+    [Fact]
+    public void Debug_takes_no_argument_so_what_follows_on_the_line_is_the_next_stanza()
+    {
+        var job = Ok("debug task\n");
+        Assert.True(job.Debug);
+        Assert.True(job.Task);
+    }
+
+    [Fact]
+    public void Debug_followed_by_a_word_that_is_no_stanza_is_an_unknown_stanza_at_that_word()
+    {
+        var d = Assert.Single(JobFileParser.Parse("j", "/etc/init/j.conf", "task\ndebug x\n").Diagnostics);
+        Assert.Equal((2, 7, 11, "unknown-stanza", "Unknown stanza"), (d.Line, d.Column, d.Offset, d.Kind, d.Message));
+    }
+
+    [Theory]
+    [InlineData("kill timeout 3000000000", 3_000_000_000L)]
+    [InlineData("kill timeout 9223372036854775807", long.MaxValue)]
+    public void Kill_timeout_is_a_64_bit_number_of_seconds(string text, long seconds) =>
+        Assert.Equal(seconds, Ok(text).KillTimeout);
+
+    [Fact]
+    public void The_respawn_limit_interval_is_a_64_bit_number_of_seconds() =>
+        Assert.Equal(new RespawnLimit(3, 3_000_000_000L), Ok("respawn limit 3 3000000000").RespawnLimit);
+
+    [Theory]
+    [InlineData("kill timeout 99999999999999999999", long.MaxValue)]
+    [InlineData("kill timeout -3000000000", -3_000_000_000L)]
+    public void A_failed_kill_timeout_override_leaves_the_64_bit_value_strtol_gave(string text, long kept)
+    {
+        var conf = Ok("kill timeout 7\n");
+        var result = JobFileParser.ApplyOverride(conf, "/etc/init/j.override", text + "\n");
+        Assert.Equal("illegal-interval", Assert.Single(result.Diagnostics).Kind);
+        Assert.Equal(kept, result.Config!.KillTimeout);
+    }
+
+    [Theory]
+    [InlineData("respawn limit 2 99999999999999999999", long.MaxValue)]
+    [InlineData("respawn limit 2 -3000000000", -3_000_000_000L)]
+    public void A_failed_respawn_limit_override_leaves_the_64_bit_interval_strtol_gave(string text, long kept)
+    {
+        var conf = Ok("respawn limit 5 10\n");
+        var result = JobFileParser.ApplyOverride(conf, "/etc/init/j.override", text + "\n");
+        Assert.Equal("illegal-interval", Assert.Single(result.Diagnostics).Kind);
+        Assert.Equal(new RespawnLimit(2, kept), result.Config!.RespawnLimit);
+    }
+
+    [Fact]
+    public void An_unknown_stanza_name_continued_over_a_backslash_newline_is_reported_where_the_name_ends()
+    {
+        var d = Assert.Single(JobFileParser.Parse("j", "/etc/init/j.conf", "task\nfrob\\\nnicate\n").Diagnostics);
+        Assert.Equal((3, 1, 5, "unknown-stanza"), (d.Line, d.Column, d.Offset, d.Kind));
+    }
+
+    [Fact]
+    public void Lines_continued_after_an_unknown_name_count_too_as_upstart_counts_them()
+    {
+        // nih_config_next_token skips the blanks and backslash-newlines after the name before the lookup.
+        var d = Assert.Single(JobFileParser.Parse("j", "/etc/init/j.conf", "frob \\\n x\n").Diagnostics);
+        Assert.Equal((2, "unknown-stanza"), (d.Line, d.Kind));
     }
 }

@@ -27,6 +27,35 @@ public sealed class StoppingTests
         Assert.Equal("stop/waiting", h.Status());
     }
 
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(3_000_000_000L)]
+    public void A_kill_timeout_beyond_the_timer_range_waits_as_long_as_a_timer_can(long seconds)
+    {
+        var h = new EngineHarness().With(EngineHarness.Service() with { KillTimeout = seconds });
+        _ = h.Start();
+        var pid = h.Pid(ProcessKind.Main);
+
+        _ = h.Stop(wait: false);
+        h.Clock.Advance(TimeSpan.FromDays(49));
+        Assert.Equal([(pid, 15, true)], h.Processes.Signals);
+
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal([(pid, 15, true), (pid, SignalNames.Kill, true)], h.Processes.Signals);
+    }
+
+    [Fact]
+    public void A_negative_kill_timeout_left_by_a_failed_override_kills_at_once()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service() with { KillTimeout = -5_000_000_000L });
+        _ = h.Start();
+        var pid = h.Pid(ProcessKind.Main);
+
+        _ = h.Stop(wait: false);
+        h.Clock.Advance(TimeSpan.Zero);
+        Assert.Equal([(pid, 15, true), (pid, SignalNames.Kill, true)], h.Processes.Signals);
+    }
+
     [Fact]
     public void A_main_process_that_dies_in_time_cancels_the_kill_timer()
     {

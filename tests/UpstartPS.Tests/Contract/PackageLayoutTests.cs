@@ -14,7 +14,7 @@ public sealed class PackageLayoutTests
             .Order(StringComparer.Ordinal);
         Assert.Equal(
             [
-                "Sprache.dll", "Upstart.JobFiles.dll", "UpstartPS.Format.ps1xml", "UpstartPS.Protocol.dll", "UpstartPS.dll", "UpstartPS.psd1",
+                "Superpower.dll", "Upstart.JobFiles.dll", "UpstartPS.Format.ps1xml", "UpstartPS.Protocol.dll", "UpstartPS.dll", "UpstartPS.psd1",
                 "en-US/UpstartPS.dll-Help.xml", "en-US/about_UpstartPS.help.txt",
             ],
             files);
@@ -30,7 +30,7 @@ public sealed class PackageLayoutTests
             .Where(l => l.Value.TryGetProperty("runtime", out _))
             .SelectMany(l => l.Value.GetProperty("runtime").EnumerateObject().Select(r => Path.GetFileName(r.Name)))
             .ToList();
-        Assert.Contains("Sprache.dll", assemblies);
+        Assert.Contains("Superpower.dll", assemblies);
         Assert.All(assemblies, a => Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDir, a)), $"{a} is missing from the module folder"));
     }
 

@@ -62,6 +62,13 @@ public sealed class JobFileCheckTests : IDisposable
     }
 
     [Fact]
+    public void A_file_larger_than_the_daemon_reads_is_refused_as_the_loader_refuses_it()
+    {
+        var path = Write("huge.conf", "# " + new string('x', (1 << 20) + 1) + "\n");
+        Assert.Equal("file-too-large", Assert.Single(JobFileCheck.Check(path)).Kind);
+    }
+
+    [Fact]
     public void A_missing_file_is_an_io_error_for_the_cmdlet_to_report() =>
         Assert.Throws<FileNotFoundException>(() => JobFileCheck.Check(Path.Combine(_dir, "missing.conf")));
 

@@ -236,11 +236,15 @@ internal static class ExecutionStanzas
         return true;
     }
 
-    /// <summary>`debug`: recorded; the daemon decides whether to honour it.</summary>
+    /// <summary>
+    /// `debug`: recorded; the daemon decides whether to honour it. Like `manual` it takes no argument and
+    /// leaves the rest of the line alone (stanza_debug in 1.13.2 returns without reading on), so
+    /// `debug task` is two stanzas and `debug x` is an unknown stanza at `x`.
+    /// </summary>
     public static bool Debug(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
     {
         job.Debug = true;
-        return t.SkipComment(ref at);
+        return true;
     }
 
     private static bool LimitValue(ConfigTokenizer t, ref Cursor a, ref Cursor at, out ulong value)

@@ -45,6 +45,16 @@ internal static class StanzaTable
         ("debug", ExecutionStanzas.Debug),
     ];
 
+    /// <summary>
+    /// Stanzas whose first argument says what they set, so provenance names them with it (`kill timeout`
+    /// and `kill signal` are different settings); every other stanza is named by its keyword.
+    /// </summary>
+    private static readonly string[] TwoWordStanzas =
+    [
+        "start on", "stop on", "respawn limit", "normal exit", "kill timeout", "kill signal", "reload signal",
+        "oom score", "apparmor load", "apparmor switch",
+    ];
+
     /// <summary>The stanza keywords, for tools (completion, documentation).</summary>
     public static IEnumerable<string> Keywords => Stanzas.Select(s => s.Keyword);
 
@@ -55,6 +65,32 @@ internal static class StanzaTable
             if (keyword.SequenceEqual(name))
             {
                 return handler;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The name show-config gives the setting a stanza makes: `kill timeout` for `kill timeout 30`,
+    /// `respawn` for `respawn`, `pre-start` for `pre-start exec …`. Returns one of the table's own strings.
+    /// </summary>
+    public static string? SettingName(ReadOnlySpan<char> keyword, ReadOnlySpan<char> firstArgument)
+    {
+        foreach (var name in TwoWordStanzas)
+        {
+            var space = name.IndexOf(' ', StringComparison.Ordinal);
+            if (keyword.SequenceEqual(name.AsSpan(0, space)) && firstArgument.SequenceEqual(name.AsSpan(space + 1)))
+            {
+                return name;
+            }
+        }
+
+        foreach (var (name, _) in Stanzas)
+        {
+            if (keyword.SequenceEqual(name))
+            {
+                return name;
             }
         }
 

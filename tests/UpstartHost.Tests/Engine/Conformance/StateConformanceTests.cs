@@ -1,3 +1,5 @@
+using Upstart.JobFiles.Tests.Conformance;
+
 namespace UpstartHost.Tests.Engine.Conformance;
 
 /// <summary>Every `states/*.state` case of the conformance corpus (conformance/README.md §3).</summary>
@@ -5,11 +7,10 @@ public sealed class StateConformanceTests
 {
     public static TheoryData<string> Cases()
     {
-        var dir = Path.Combine(ConformanceDirectory.Locate(), "states");
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(dir, "*.state").Order(StringComparer.Ordinal))
+        foreach (var name in CorpusLocator.CaseNames("states", ".state"))
         {
-            data.Add(Path.GetFileNameWithoutExtension(file));
+            data.Add(name);
         }
 
         return data;
@@ -25,7 +26,7 @@ public sealed class StateConformanceTests
     [MemberData(nameof(Cases))]
     public void State_case_passes(string name)
     {
-        var path = Path.Combine(ConformanceDirectory.Locate(), "states", name + ".state");
+        var path = Path.Combine(CorpusLocator.Folder("states"), name + ".state");
         var c = StateCase.Parse(name, File.ReadAllText(path));
 
         var outcome = StateCaseRunner.Run(c);
