@@ -67,11 +67,11 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
             }
             # The watcher subscribes asynchronously: keep emitting until it has seen one.
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while ($watcher.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) {
+            while ((Test-UpstartTestJobPending $watcher) -and [DateTime]::UtcNow -lt $deadline) {
                 Send-UpstartEvent -Name deploy -Environment 'VERSION=watched', 'SLOT=x' -NoWait
                 Start-Sleep -Milliseconds 200
             }
-            $seen = Receive-Job $watcher -Wait -AutoRemoveJob
+            $seen = Receive-UpstartTestJob $watcher -TimeoutSeconds 10
             $seen | Should -HaveCount 1
             $seen.Name | Should -Be 'deploy'
             $seen.Environment | Should -Contain 'VERSION=watched'
@@ -134,11 +134,11 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
                 Get-UpstartLog -Name on-deploy -Tail 0 -Wait | Select-Object -First 1
             }
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while ($follower.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) {
+            while ((Test-UpstartTestJobPending $follower) -and [DateTime]::UtcNow -lt $deadline) {
                 Send-UpstartEvent -Name deploy -Environment 'VERSION=followed', 'SLOT=y'
                 Start-Sleep -Milliseconds 200
             }
-            $line = Receive-Job $follower -Wait -AutoRemoveJob
+            $line = Receive-UpstartTestJob $follower -TimeoutSeconds 10
             $line.Line | Should -Be 'deployed followed to y'
         }
 
