@@ -13,7 +13,7 @@ Describe 'Job cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs follower "start on started leader`nstop on stopping leader`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs tty "instance `$TTY`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
-        New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; while true; do sleep 1; done'" | Out-Null
+        New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; echo ready; while true; do sleep 1; done'" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
         Register-UpstartShouldOperator
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
@@ -192,6 +192,8 @@ Describe 'Job cmdlets' -Tag 'CI' {
 
         It 'sends a running job its reload signal' {
             Start-UpstartJob -Name hupper
+            # Running means exec'd, not that the shell has set its trap yet: a HUP before it would kill it.
+            Wait-UpstartTestCondition { (Get-UpstartLog hupper -Tail 20).Line -contains 'ready' }
             Update-UpstartJob -Name hupper -ErrorVariable err
             $err | Should -BeNullOrEmpty
             Wait-UpstartTestCondition { (Get-UpstartLog hupper -Tail 20).Line -contains 'reloaded' }
@@ -244,6 +246,21 @@ Describe 'Job cmdlets' -Tag 'CI' {
             $row.Processes | Should -Match '^main:\d+$'
             $row.ProcessId | Should -Be ([string](Get-UpstartJob web).MainPid)
             $row.State | Should -Be 'running'
+        }
+
+        It 'stops the jobs listed in a CSV that Export-Csv wrote' {
+            Start-UpstartJob -Name web
+            $file = Join-Path $TestDrive 'running.csv'
+            Get-UpstartJob -State running | Export-Csv -LiteralPath $file
+            Import-Csv -LiteralPath $file | Stop-UpstartJob -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            Get-UpstartJob web | Should -BeInState waiting
+        }
+
+        It 'leaves a running job running with Stop-UpstartJob -WhatIf' {
+            $before = Start-UpstartJob -Name web -PassThru
+            Stop-UpstartJob -Name web -WhatIf
+            (Get-UpstartJob web).ProcessId | Should -Be $before.ProcessId
         }
 
         It 'shows processes as text in a table too' {
