@@ -132,7 +132,15 @@ function Invoke-XunitProjects {
         $counters = ([xml](Get-Content -LiteralPath $file.FullName -Raw)).TestRun.ResultSummary.Counters
         $script:Counts.Passed += [int]$counters.passed
         $script:Counts.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $script:Counts.Skipped += [int]$counters.notExecuted
+        # A skipped xunit test is neither executed nor counted as notExecuted in the TRX.
+        $script:Counts.Skipped += [int]$counters.total - [int]$counters.executed
+    }
+    # Every test project must have reported: one that crashed before writing results would otherwise vanish.
+    $projects = @(Get-ChildItem -LiteralPath (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse -File)
+    if ($files.Count -lt $projects.Count) {
+        Write-Host "xunit: $($projects.Count) test projects but $($files.Count) result files" -ForegroundColor Red
+        $script:Counts.Failed += $projects.Count - $files.Count
+        $code = if ($code -eq 0) { 1 } else { $code }
     }
     if ($code -ne 0 -and $script:Counts.Failed -eq 0) {
         # dotnet test failed before any test could (a build error, a crashed host): still a failure.
