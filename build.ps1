@@ -136,7 +136,7 @@ function Invoke-XunitProjects {
         $script:Counts.Skipped += [int]$counters.total - [int]$counters.executed
     }
     # Every test project must have reported: one that crashed before writing results would otherwise vanish.
-    $projects = @(Get-ChildItem -LiteralPath (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse -File)
+    $projects = @(Get-ChildItem -LiteralPath (Join-Path $Root 'tests') -Filter *Tests.csproj -Recurse -File)
     if ($files.Count -lt $projects.Count) {
         Write-Host "xunit: $($projects.Count) test projects but $($files.Count) result files" -ForegroundColor Red
         $script:Counts.Failed += $projects.Count - $files.Count
