@@ -34,8 +34,6 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('PSEdition_Core', 'Linux', 'Upstart', 'Supervisor', 'Init', 'Service', 'Jobs')
-            LicenseUri   = 'https://github.com/upstartps/UpstartPS/blob/main/LICENSE'
-            ProjectUri   = 'https://github.com/upstartps/UpstartPS'
             ReleaseNotes = 'First release: jobs, events, logs, configuration checks and reloads, completion, help and remoting-friendly formats.'
         }
     }

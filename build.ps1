@@ -4,24 +4,28 @@
     Builds, tests, packages and runs UpstartPS.
 
 .DESCRIPTION
+    Run it in the pinned PowerShell: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
     Tasks (run in the order given):
       Build    dotnet build of the solution (warnings are errors).
-      Test     dotnet test of the solution, then the Pester suites.
+      Test     every xunit project (dotnet test UpstartPS.sln), then every Pester suite, and one
+               closing line `tests: N passed, N failed, N skipped` over both; fails if anything failed.
+      Xunit    the xunit projects only.
       Pester   the Pester 5 suites in tests/Pester only, against the packaged module and a real
-               session daemon (what .ci/run calls when pwsh is on PATH).
+               session daemon. Pester 5.9.1 comes from the NuGet feed (tests/Pester/Restore).
       Package  lays out out/UpstartPS/ (dll + dependencies + manifest + formats + en-US help),
                ready for Import-Module and Publish-PSResource.
       Run      starts a session daemon in the foreground on examples/init (Ctrl+C stops it).
+    Results: out/xunit/*.trx and out/pester-results.xml (NUnit XML).
 
 .EXAMPLE
-    ./build.ps1 -Task Package, Pester
+    dotnet pwsh ./build.ps1 -Task Test
 
 .EXAMPLE
-    ./build.ps1 -Task Run
+    dotnet pwsh ./build.ps1 -Task Package, Pester
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Run')]
+    [ValidateSet('Build', 'Test', 'Xunit', 'Pester', 'Package', 'Run')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -36,22 +40,29 @@ $OutDir = Join-Path $Root 'out'
 $ModuleOut = Join-Path $OutDir 'UpstartPS'
 $HostProject = Join-Path $Root 'src/UpstartHost/UpstartHost.csproj'
 $ModuleProject = Join-Path $Root 'src/UpstartPS/UpstartPS.csproj'
+$PesterRestoreProject = Join-Path $Root 'tests/Pester/Restore/Pester.Restore.csproj'
+$PesterVersion = '5.9.1'
+
+# Each test task adds its counts here; Test prints the sum as its closing line.
+$script:Counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
 
 function Invoke-Native {
-    param([string] $Command, [string[]] $Arguments)
+    param([string] $Command, [string[]] $Arguments, [switch] $AllowFailure)
     Write-Host "> $Command $($Arguments -join ' ')" -ForegroundColor DarkGray
-    & $Command @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "$Command exited with code $LASTEXITCODE" }
+    # To the host, not the pipeline: callers use the return value, the exit code.
+    & $Command @Arguments | Out-Host
+    if ($LASTEXITCODE -ne 0 -and -not $AllowFailure) { throw "$Command exited with code $LASTEXITCODE" }
+    $LASTEXITCODE
 }
 
 function Invoke-SolutionBuild {
-    Invoke-Native dotnet @('build', (Join-Path $Root 'UpstartPS.sln'), '-c', $Configuration, '-warnaserror')
+    $null = Invoke-Native dotnet @('build', (Join-Path $Root 'UpstartPS.sln'), '-c', $Configuration, '-warnaserror')
 }
 
 function Invoke-Package {
     # LayOutModule (UpstartPS.csproj) copies exactly the module's files after the build.
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
-    Invoke-Native dotnet @('build', $ModuleProject, '-c', $Configuration, '-warnaserror', "-p:ModuleLayoutDir=$ModuleOut/")
+    $null = Invoke-Native dotnet @('build', $ModuleProject, '-c', $Configuration, '-warnaserror', "-p:ModuleLayoutDir=$ModuleOut/")
     $manifest = Test-ModuleManifest -Path (Join-Path $ModuleOut 'UpstartPS.psd1')
     Write-Host "Packaged $($manifest.Name) $($manifest.Version) in $ModuleOut"
 }
@@ -60,24 +71,31 @@ function Get-HostPath {
     Join-Path $Root "src/UpstartHost/bin/$Configuration/net10.0/upstart-host"
 }
 
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = (& dotnet nuget locals global-packages --list) -join "`n"
+    if ($LASTEXITCODE -ne 0 -or $line -notmatch 'global-packages:\s*(\S.*)') { throw "Could not ask dotnet where NuGet keeps packages: $line" }
+    $Matches[1].Trim()
+}
+
 function Import-Pester5 {
-    $pester = Get-Module Pester -ListAvailable | Where-Object { $_.Version.Major -eq 5 } | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Host 'Pester 5 is not installed; installing it for the current user.'
-        try {
-            Install-Module Pester -MinimumVersion 5.5.0 -MaximumVersion 5.99.99 -Scope CurrentUser -Force -SkipPublisherCheck
+    # Pester is a NuGet package on the same feed as everything else: restoring a tiny project fetches
+    # it into the global packages folder, with the module under tools/. No gallery, no Install-Module.
+    $manifest = Join-Path (Get-NuGetPackagesFolder) "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        $code = Invoke-Native dotnet @('restore', $PesterRestoreProject) -AllowFailure
+        if ($code -ne 0 -or -not (Test-Path -LiteralPath $manifest)) {
+            throw "Pester $PesterVersion is needed for the Pester suites and could not be restored from the NuGet feed (dotnet restore $PesterRestoreProject exited with $code; expected $manifest)."
         }
-        catch {
-            throw "Pester 5 is needed for the Pester task and could not be installed: $_"
-        }
-        $pester = Get-Module Pester -ListAvailable | Where-Object { $_.Version.Major -eq 5 } | Sort-Object Version -Descending | Select-Object -First 1
     }
-    Import-Module $pester.Path -Force
+    Import-Module $manifest -Force -RequiredVersion $PesterVersion
 }
 
 function Invoke-PesterSuites {
+    # This script's StrictMode would reach into every test scope; the suites run as users run the module.
+    Set-StrictMode -Off
     Invoke-Package
-    Invoke-Native dotnet @('build', $HostProject, '-c', $Configuration, '-warnaserror')
+    $null = Invoke-Native dotnet @('build', $HostProject, '-c', $Configuration, '-warnaserror')
     Import-Pester5
 
     # The suites read these to find what they test (tests/Pester/Common.ps1).
@@ -89,33 +107,71 @@ function Invoke-PesterSuites {
     $config.Run.Exit = $false
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Detailed'
+    # Colour codes only on a terminal: CI keeps the log as plain text.
+    if ($env:CI -or [Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputFormat = 'NUnitXml'
     $config.TestResult.OutputPath = Join-Path $OutDir 'pester-results.xml'
     $result = Invoke-Pester -Configuration $config
-    # The closing line CI reads: 'N passed, N failed'.
     Write-Host "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
-    if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') { throw 'Pester suites failed.' }
+    $script:Counts.Passed += $result.PassedCount
+    # A failed BeforeAll already fails its tests; a file that fails discovery has none: count it as one.
+    $script:Counts.Failed += $result.FailedCount + $result.FailedContainersCount
+    $script:Counts.Skipped += $result.SkippedCount
+    $result.Result -eq 'Passed'
 }
 
-function Invoke-Tests {
-    Invoke-Native dotnet @('test', (Join-Path $Root 'UpstartPS.sln'), '-c', $Configuration)
-    Invoke-PesterSuites
+function Invoke-XunitProjects {
+    # One TRX per test project under out/xunit; the counts come from them, not from console text.
+    $results = Join-Path $OutDir 'xunit'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $code = Invoke-Native dotnet @('test', (Join-Path $Root 'UpstartPS.sln'), '-c', $Configuration,
+        '--results-directory', $results, '--logger', 'trx') -AllowFailure
+    $files = @(Get-ChildItem -LiteralPath $results -Filter *.trx -ErrorAction SilentlyContinue)
+    foreach ($file in $files) {
+        $counters = ([xml](Get-Content -LiteralPath $file.FullName -Raw)).TestRun.ResultSummary.Counters
+        $script:Counts.Passed += [int]$counters.passed
+        $script:Counts.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        # A skipped xunit test is neither executed nor counted as notExecuted in the TRX.
+        $script:Counts.Skipped += [int]$counters.total - [int]$counters.executed
+    }
+    # Every test project must have reported: one that crashed before writing results would otherwise vanish.
+    $projects = @(Get-ChildItem -LiteralPath (Join-Path $Root 'tests') -Filter *Tests.csproj -Recurse -File)
+    if ($files.Count -lt $projects.Count) {
+        Write-Host "xunit: $($projects.Count) test projects but $($files.Count) result files" -ForegroundColor Red
+        $script:Counts.Failed += $projects.Count - $files.Count
+        $code = if ($code -eq 0) { 1 } else { $code }
+    }
+    if ($code -ne 0 -and $script:Counts.Failed -eq 0) {
+        # dotnet test failed before any test could (a build error, a crashed host): still a failure.
+        $script:Counts.Failed += 1
+    }
+    Write-Host "xunit: $($files.Count) projects; dotnet test exited with $code"
+    $code -eq 0
+}
+
+function Invoke-AllTests {
+    $xunitPassed = Invoke-XunitProjects
+    $pesterPassed = Invoke-PesterSuites
+    # The closing line CI and the README refer to: xunit and Pester counted together.
+    Write-Host "tests: $($script:Counts.Passed) passed, $($script:Counts.Failed) failed, $($script:Counts.Skipped) skipped"
+    if (-not $xunitPassed -or -not $pesterPassed -or $script:Counts.Failed -gt 0) { throw 'Tests failed.' }
 }
 
 function Invoke-Run {
-    Invoke-Native dotnet @('build', $HostProject, '-c', $Configuration, '-warnaserror')
+    $null = Invoke-Native dotnet @('build', $HostProject, '-c', $Configuration, '-warnaserror')
     $examples = Join-Path $Root 'examples/init'
     Write-Host "Session daemon on $examples; in another pwsh: Import-Module $ModuleOut/UpstartPS.psd1; Get-UpstartJob"
-    Invoke-Native (Get-HostPath) @('--session', '--confdir', $examples)
+    $null = Invoke-Native (Get-HostPath) @('--session', '--confdir', $examples)
 }
 
 foreach ($step in $Task) {
     Write-Host "== $step" -ForegroundColor Cyan
     switch ($step) {
         'Build' { Invoke-SolutionBuild }
-        'Test' { Invoke-Tests }
-        'Pester' { Invoke-PesterSuites }
+        'Test' { Invoke-AllTests }
+        'Xunit' { if (-not (Invoke-XunitProjects)) { throw 'xunit tests failed.' } }
+        'Pester' { if (-not (Invoke-PesterSuites)) { throw 'Pester suites failed.' } }
         'Package' { Invoke-Package }
         'Run' { Invoke-Run }
     }

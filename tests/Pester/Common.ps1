@@ -1,6 +1,17 @@
 # Shared by the UpstartPS Pester suites: find the packaged module and the daemon, run a session
 # daemon on a private directory, write job files. Dot-source it inside BeforeAll, never at discovery.
 
+# Every cmdlet that blocks gets a bound, so a daemon that never gets there fails one test in seconds
+# instead of hanging the run (a test may still pass its own, shorter -Timeout).
+$PSDefaultParameterValues = @{
+    'Start-UpstartJob:Timeout'   = 30
+    'Stop-UpstartJob:Timeout'    = 30
+    'Restart-UpstartJob:Timeout' = 30
+    'Send-UpstartEvent:Timeout'  = 30
+    'Wait-UpstartJob:Timeout'    = 30
+    'Watch-UpstartEvent:Timeout' = 30
+}
+
 function Get-UpstartTestModulePath {
     if ($env:UPSTARTPS_MODULE) { return $env:UPSTARTPS_MODULE }
     Join-Path $PSScriptRoot '../../out/UpstartPS/UpstartPS.psd1'
@@ -27,6 +38,14 @@ function New-UpstartTestJob {
     Join-Path $Directory "$Name.conf"
 }
 
+function New-UpstartTestDirectory {
+    # A private directory outside TestDrive: Pester 5 deletes what a Context created in TestDrive when that
+    # Context ends, which would pull a running daemon's logs and state from under it.
+    $path = Join-Path ([IO.Path]::GetTempPath()) ('upstartps-pester-' + [Guid]::NewGuid().ToString('N').Substring(0, 12))
+    $null = New-Item -ItemType Directory -Path $path -Force
+    $path
+}
+
 function Start-UpstartTestDaemon {
     <#
         Starts `upstart-host --session` on JobDirectory with every directory private to the test: XDG
@@ -38,7 +57,7 @@ function Start-UpstartTestDaemon {
     #>
     param(
         [Parameter(Mandatory)] [string] $JobDirectory,
-        [string] $StateDirectory = (Join-Path $TestDrive 'daemon'),
+        [string] $StateDirectory = (New-UpstartTestDirectory),
         [int] $ReloadDebounceMilliseconds = 100
     )
 
@@ -101,6 +120,7 @@ function Start-UpstartTestDaemon {
         LogDirectory = $logs
         JobDirectory = $JobDirectory
         Saved        = $saved
+        State        = $StateDirectory
     }
 }
 
@@ -115,7 +135,32 @@ function Stop-UpstartTestDaemon {
         if (-not $Daemon.Process.WaitForExit(30000)) { $Daemon.Process.Kill($true) }
     }
     foreach ($name in $Daemon.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Daemon.Saved[$name]) }
-    Remove-Item -LiteralPath $Daemon.Runtime -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $Daemon.Runtime, $Daemon.State -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Receive-UpstartTestJob {
+    # Receive-Job -Wait with a bound: a job that never ends fails its test in seconds instead of hanging the run.
+    param([Parameter(Mandatory)] $Job, [int] $TimeoutSeconds = 30)
+    $finished = Wait-Job -Job $Job -Timeout $TimeoutSeconds
+    if (-not $finished) {
+        Stop-Job -Job $Job
+        Remove-Job -Job $Job -Force
+        throw "Background job '$($Job.Name)' did not finish within $TimeoutSeconds s."
+    }
+    Receive-Job -Job $Job -Wait -AutoRemoveJob
+}
+
+function Test-UpstartTestJobPending {
+    # A thread job that has not started yet is still coming: only Completed/Failed/Stopped mean it is over.
+    param([Parameter(Mandatory)] $Job)
+    $Job.State -in 'NotStarted', 'Running'
+}
+
+function Get-UpstartTestPwshPath {
+    # The pwsh running the suites: under the dotnet tool, [Environment]::ProcessPath is `dotnet` itself.
+    $candidate = Join-Path $PSHOME 'pwsh'
+    if (Test-Path -LiteralPath $candidate) { return $candidate }
+    (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
 }
 
 function Wait-UpstartTestCondition {

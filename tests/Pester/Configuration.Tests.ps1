@@ -55,7 +55,7 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
             New-UpstartTestJob $jobs added "exec sleep 3600" | Out-Null
             # "What if:" goes straight to the host, so it is read from a child pwsh's output.
             $module = Get-UpstartTestModulePath
-            $output = & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command "Import-Module '$module'; Update-UpstartConfiguration -WhatIf" | Out-String
+            $output = & (Get-UpstartTestPwshPath) -NoProfile -NonInteractive -Command "Import-Module '$module'; Update-UpstartConfiguration -WhatIf" | Out-String
             $LASTEXITCODE | Should -Be 0
             $output | Should -Match 'What if: .*add added'
             Get-UpstartJob -Name added -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

@@ -46,6 +46,7 @@ Describe 'Completion and formats' -Tag 'CI' {
         $jobs = Join-Path $TestDrive 'init'
         New-UpstartTestJob $jobs sleeper "description `"sleeps`"`nemits sleepy-event`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs slumber "exec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs waiter "start on deploy-finished or (started sleeper and custom-signal COLOUR=blue)`nstop on shutdown-requested`nexec sleep 3600" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
         Start-UpstartJob -Name sleeper
@@ -80,6 +81,16 @@ Describe 'Completion and formats' -Tag 'CI' {
         $completions | Should -Contain 'sleepy-event'
     }
 
+    It 'completes event names that jobs wait for in start on and stop on, but not their arguments' {
+        $line = 'Send-UpstartEvent -Name '
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain 'deploy-finished'
+        $completions | Should -Contain 'custom-signal'
+        $completions | Should -Contain 'shutdown-requested'
+        $completions | Should -Not -Contain 'COLOUR=blue'
+        $completions | Should -Not -Contain 'sleeper'
+    }
+
     It 'completes states' {
         $line = 'Get-UpstartJob -State ru'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'running'
@@ -87,7 +98,7 @@ Describe 'Completion and formats' -Tag 'CI' {
 
     It 'formats jobs as a table by default' {
         $table = Get-UpstartJob | Out-String
-        $table | Should -Match 'Name\s+Instance\s+Goal\s+State\s+PID'
+        $table | Should -Match 'Name\s+Instance\s+Goal\s+State\s+ProcessId'
         $table | Should -Match 'sleeper'
     }
 
@@ -100,7 +111,7 @@ Describe 'Completion and formats' -Tag 'CI' {
     It 'formats deserialized jobs, as remoting returns them, with the same views' {
         $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-UpstartJob)))
         $remote[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.UpstartPS.UpstartJob'
-        ($remote | Format-Table | Out-String) | Should -Match 'Name\s+Instance\s+Goal\s+State\s+PID'
+        ($remote | Format-Table | Out-String) | Should -Match 'Name\s+Instance\s+Goal\s+State\s+ProcessId'
         ($remote | Format-List | Out-String) | Should -Match 'ConfigurationChanged'
     }
 

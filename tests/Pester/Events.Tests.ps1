@@ -7,6 +7,8 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs on-deploy "start on deploy`ntask`nexec sh -c 'echo deployed `$VERSION to `$SLOT'" | Out-Null
         New-UpstartTestJob $jobs talker "exec sh -c 'echo hello from talker; sleep 3600'" | Out-Null
         New-UpstartTestJob $jobs chatter "exec sh -c 'echo first; sleep 1; echo second; sleep 3600'" | Out-Null
+        New-UpstartTestJob $jobs ping "exec sh -c 'echo ping-1; sleep 2; echo ping-2; sleep 3600'" | Out-Null
+        New-UpstartTestJob $jobs pong "exec sh -c 'sleep 1; echo pong-1; sleep 3600'" | Out-Null
         New-UpstartTestJob $jobs doomed "start on doom`ntask`nexec false" | Out-Null
         $modulePath = Get-UpstartTestModulePath
         Import-Module $modulePath -Force
@@ -67,11 +69,11 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
             }
             # The watcher subscribes asynchronously: keep emitting until it has seen one.
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while ($watcher.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) {
+            while ((Test-UpstartTestJobPending $watcher) -and [DateTime]::UtcNow -lt $deadline) {
                 Send-UpstartEvent -Name deploy -Environment 'VERSION=watched', 'SLOT=x' -NoWait
                 Start-Sleep -Milliseconds 200
             }
-            $seen = Receive-Job $watcher -Wait -AutoRemoveJob
+            $seen = Receive-UpstartTestJob $watcher -TimeoutSeconds 10
             $seen | Should -HaveCount 1
             $seen.Name | Should -Be 'deploy'
             $seen.Environment | Should -Contain 'VERSION=watched'
@@ -124,6 +126,17 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
             ($times | Sort-Object) | Should -Be $times
         }
 
+        It 'stamps each line with the time it was written, not read' {
+            $lines = Get-UpstartLog -Name chatter -Tail 2
+            ($lines[1].Time - $lines[0].Time).TotalSeconds | Should -BeGreaterOrEqual 0.9
+        }
+
+        It 'merges several logs in the order their lines were written' {
+            Start-UpstartJob -Name ping, pong
+            Wait-UpstartTestCondition { @(Get-UpstartLog ping -Tail 5 | Where-Object Line -eq 'ping-2').Count -gt 0 } -TimeoutSeconds 15
+            (Get-UpstartLog -Name pong, ping -Tail 10).Line | Should -Be @('ping-1', 'pong-1', 'ping-2')
+        }
+
         It 'takes jobs from the pipeline' {
             (Get-UpstartJob talker | Get-UpstartLog -Tail 1).Line | Should -Be 'hello from talker'
         }
@@ -134,11 +147,11 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
                 Get-UpstartLog -Name on-deploy -Tail 0 -Wait | Select-Object -First 1
             }
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while ($follower.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) {
+            while ((Test-UpstartTestJobPending $follower) -and [DateTime]::UtcNow -lt $deadline) {
                 Send-UpstartEvent -Name deploy -Environment 'VERSION=followed', 'SLOT=y'
                 Start-Sleep -Milliseconds 200
             }
-            $line = Receive-Job $follower -Wait -AutoRemoveJob
+            $line = Receive-UpstartTestJob $follower -TimeoutSeconds 10
             $line.Line | Should -Be 'deployed followed to y'
         }
 

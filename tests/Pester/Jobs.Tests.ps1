@@ -8,9 +8,12 @@ Describe 'Job cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs web "exec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs web-admin "exec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs chained "start on started sleeper`nstop on stopping sleeper`nexec sleep 3600" | Out-Null
+        # Used by one test only: a stop of `chained` elsewhere must not decide whether it starts here.
+        New-UpstartTestJob $jobs leader "exec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs follower "start on started leader`nstop on stopping leader`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs tty "instance `$TTY`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
-        New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; while true; do sleep 1; done'" | Out-Null
+        New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; echo ready; while true; do sleep 1; done'" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
         Register-UpstartShouldOperator
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
@@ -189,6 +192,8 @@ Describe 'Job cmdlets' -Tag 'CI' {
 
         It 'sends a running job its reload signal' {
             Start-UpstartJob -Name hupper
+            # Running means exec'd, not that the shell has set its trap yet: a HUP before it would kill it.
+            Wait-UpstartTestCondition { (Get-UpstartLog hupper -Tail 20).Line -contains 'ready' }
             Update-UpstartJob -Name hupper -ErrorVariable err
             $err | Should -BeNullOrEmpty
             Wait-UpstartTestCondition { (Get-UpstartLog hupper -Tail 20).Line -contains 'reloaded' }
@@ -220,12 +225,116 @@ Describe 'Job cmdlets' -Tag 'CI' {
         }
     }
 
+    Context 'What a PowerShell user reaches for' {
+        AfterEach { Reset-Jobs }
+
+        It 'names the table''s process column after a property that holds it' {
+            $job = Start-UpstartJob -Name web -PassThru
+            $job.ProcessId | Should -BeGreaterThan 0
+            $job.ProcessId | Should -Be $job.MainPid
+            (Get-UpstartJob web | Select-Object -ExpandProperty ProcessId) | Should -Be $job.MainPid
+            $header = (Get-UpstartJob web | Format-Table | Out-String -Stream | Where-Object { $_ -match '\S' } | Select-Object -First 1) -split '\s+' | Where-Object { $_ }
+            foreach ($column in $header) { $job.PSObject.Properties.Name | Should -Contain $column }
+        }
+
+        It 'writes every property of a job to CSV as useful text' {
+            Start-UpstartJob -Name web
+            Get-UpstartJob web | Export-Csv -LiteralPath (Join-Path $TestDrive 'jobs.csv') -ErrorAction Stop
+            $text = Get-Content -LiteralPath (Join-Path $TestDrive 'jobs.csv') -Raw
+            $text | Should -Not -Match 'System\.'
+            $row = Import-Csv -LiteralPath (Join-Path $TestDrive 'jobs.csv')
+            $row.Processes | Should -Match '^main:\d+$'
+            $row.ProcessId | Should -Be ([string](Get-UpstartJob web).MainPid)
+            $row.State | Should -Be 'running'
+        }
+
+        It 'stops the jobs listed in a CSV that Export-Csv wrote' {
+            Start-UpstartJob -Name web
+            $file = Join-Path $TestDrive 'running.csv'
+            Get-UpstartJob -State running | Export-Csv -LiteralPath $file
+            Import-Csv -LiteralPath $file | Stop-UpstartJob -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            Get-UpstartJob web | Should -BeInState waiting
+        }
+
+        It 'leaves a running job running with Stop-UpstartJob -WhatIf' {
+            $before = Start-UpstartJob -Name web -PassThru
+            Stop-UpstartJob -Name web -WhatIf
+            (Get-UpstartJob web).ProcessId | Should -Be $before.ProcessId
+        }
+
+        It 'shows processes as text in a table too' {
+            Start-UpstartJob -Name web
+            (Get-UpstartJob web | Format-Table Name, Processes | Out-String) | Should -Match 'web\s+main:\d+'
+        }
+
+        It 'reports progress as "<Activity>" while <Command> works on several jobs' -ForEach @(
+            @{ Command = 'Start-UpstartJob'; Activity = 'Starting Upstart jobs' }
+            @{ Command = 'Stop-UpstartJob'; Activity = 'Stopping Upstart jobs' }
+            @{ Command = 'Restart-UpstartJob'; Activity = 'Restarting Upstart jobs' }) {
+            Start-UpstartJob -Name web*
+            # Progress never reaches the pipeline or a redirection: read it from a runspace's progress stream.
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', (Get-UpstartTestModulePath)).AddStatement()
+                $null = $shell.AddCommand($Command).AddParameter('Name', 'web*').AddParameter('Timeout', 30)
+                $invocation = $shell.BeginInvoke()
+                $invocation.AsyncWaitHandle.WaitOne(60000) | Should -BeTrue -Because "$Command must finish within 60 s"
+                $null = $shell.EndInvoke($invocation)
+                $shell.Streams.Error | Should -BeNullOrEmpty
+                $activities = $shell.Streams.Progress.Activity | Sort-Object -Unique
+                $activities | Should -Be $Activity
+            }
+            finally { $shell.Dispose() }
+        }
+
+        It 'refuses a job piped into Send-UpstartEvent rather than sending an event named after it' {
+            Get-UpstartJob web | Send-UpstartEvent -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobIsNotAnEvent,UpstartPS.Commands.SendUpstartEventCommand'
+            $err[0].Exception.Message | Should -Match 'Start-UpstartJob'
+            Watch-UpstartEvent -IncludeHistory -Name web -Timeout 1 | Should -BeNullOrEmpty
+        }
+
+        It 'still sends events by name from the pipeline' {
+            'manual-event' | Send-UpstartEvent -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            (Watch-UpstartEvent -IncludeHistory -Name manual-event -Timeout 1).Name | Should -Contain 'manual-event'
+        }
+
+        It 'refuses to act here on a job that came from another computer, and says where to act' {
+            Start-UpstartJob -Name web
+            $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-UpstartJob web)))
+            # What Invoke-Command adds to every object it returns.
+            $remote | Add-Member -NotePropertyName PSComputerName -NotePropertyValue 'web1'
+            $remote | Stop-UpstartJob -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobFromAnotherComputer,UpstartPS.Commands.StopUpstartJobCommand'
+            $err[0].Exception.Message | Should -Match 'web1'
+            $err[0].Exception.Message | Should -Match ([regex]::Escape("Invoke-Command -HostName web1 { Stop-UpstartJob -Name 'web' }"))
+            Get-UpstartJob web | Should -BeInState running
+        }
+
+        It 'completes -Instance with the running instances of the named job, not file names' {
+            Start-UpstartJob -Name tty -Environment 'TTY=tty7'
+            Start-UpstartJob -Name tty -Environment 'TTY=tty8'
+            Push-Location $TestDrive
+            try {
+                New-Item -ItemType File -Path (Join-Path $TestDrive 'tty-file.txt') -Force | Out-Null
+                $line = 'Stop-UpstartJob -Name tty -Instance '
+                $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+            }
+            finally { Pop-Location }
+            $completions | Sort-Object | Should -Be @('tty7', 'tty8')
+        }
+    }
+
     Context 'Wait-UpstartJob and Test-UpstartJob' {
         AfterEach { Reset-Jobs }
 
         It 'waits for a job started by another job''s event' {
-            Start-UpstartJob -Name sleeper
-            (Wait-UpstartJob -Name chained -Timeout 10 -PassThru).State | Should -Be 'running'
+            Start-UpstartJob -Name leader
+            (Wait-UpstartJob -Name follower -Timeout 10 -PassThru).State | Should -Be 'running'
         }
 
         It 'writes WaitTimedOut when the state is not reached in time' {

@@ -20,6 +20,9 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $manifest.PowerShellVersion | Should -Be ([version]'7.4')
         $manifest.CompatiblePSEditions | Should -Be @('Core')
         $manifest.PrivateData.PSData.Tags | Should -Contain 'PSEdition_Core'
+        # No link to a repository or licence page that does not exist.
+        $manifest.ProjectUri | Should -BeNullOrEmpty
+        $manifest.LicenseUri | Should -BeNullOrEmpty
     }
 
     It 'exports exactly the cmdlets of the dll' {
@@ -137,5 +140,72 @@ Describe 'Test-UpstartJobFile' -Tag 'CI' {
         $table = Test-UpstartJobFile -Path $bad | Format-Table | Out-String
         $table | Should -Match 'Severity'
         $table | Should -Match 'unknown-stanza'
+    }
+}
+
+Describe 'The module''s own dependencies' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        $modulePath = Get-UpstartTestModulePath
+        $deps = Join-Path (Split-Path $modulePath) 'deps'
+        # The third-party library the job-file parser uses, whichever it is: every dll in deps/ that is not ours.
+        $thirdParty = Get-ChildItem -LiteralPath $deps -Filter *.dll |
+            Where-Object { $_.BaseName -notin 'Upstart.JobFiles', 'UpstartPS.Protocol' } |
+            Select-Object -First 1
+        $shipped = [System.Reflection.AssemblyName]::GetAssemblyName($thirdParty.FullName)
+    }
+
+    It 'keeps only the cmdlet assembly beside the manifest and every dependency under deps/' {
+        (Get-ChildItem -LiteralPath (Split-Path $modulePath) -Filter *.dll).Name | Should -Be 'UpstartPS.dll'
+        (Get-ChildItem -LiteralPath $deps -Filter *.dll).Name | Should -Contain 'Upstart.JobFiles.dll'
+        (Get-ChildItem -LiteralPath $deps -Filter *.dll).Name | Should -Contain 'UpstartPS.Protocol.dll'
+        $thirdParty | Should -Not -BeNullOrEmpty
+    }
+
+    It 'parses job files beside another version of its third-party dependency already loaded in pwsh' {
+        # A stand-in of the same name and another version, loaded first into pwsh's shared context, as
+        # another module of the same session could. Built here: the feed serves one version of each library.
+        $stubDir = Join-Path $TestDrive 'stub'
+        $null = New-Item -ItemType Directory -Path $stubDir -Force
+        $stub = Join-Path $stubDir "$($shipped.Name).dll"
+        $source = "[assembly: System.Reflection.AssemblyVersion(`"99.1.2.3`")] namespace UpstartPSTestStub { public static class Marker { public static int Answer() { return 42; } } }"
+        # Roslyn directly (pwsh ships it for Add-Type): Add-Type -OutputAssembly picks a random assembly name.
+        Add-Type -AssemblyName Microsoft.CodeAnalysis.CSharp
+        $compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create(
+            $shipped.Name,
+            [Microsoft.CodeAnalysis.SyntaxTree[]]@([Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText($source)),
+            [Microsoft.CodeAnalysis.MetadataReference[]]@([Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile([object].Assembly.Location)),
+            [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary))
+        $stream = [System.IO.File]::Create($stub)
+        try { $emitted = $compilation.Emit($stream) } finally { $stream.Dispose() }
+        $emitted.Success | Should -BeTrue -Because ($emitted.Diagnostics | Out-String)
+        $stubName = [System.Reflection.AssemblyName]::GetAssemblyName($stub)
+        $stubName.Name | Should -Be $shipped.Name
+        $stubName.Version | Should -Not -Be $shipped.Version
+
+        $jobs = Join-Path $TestDrive 'alc-init'
+        # Stanzas whose arguments go through the third-party grammar (expect, console, kill signal, limit).
+        $good = New-UpstartTestJob -Directory $jobs -Name good -Text "start on started web`nexpect fork`nconsole log`nkill signal SIGTERM`nlimit nofile 1024 4096`nexec sleep 60"
+        $bad = New-UpstartTestJob -Directory $jobs -Name bad -Text "not-a-stanza here"
+        # A fresh pwsh: this one may already hold the module and its dependency from other tests.
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -LiteralPath '$stub'
+Import-Module '$modulePath'
+`$result = [ordered]@{
+    Good = @(Test-UpstartJobFile -LiteralPath '$good').Count
+    BadKind = (Test-UpstartJobFile -LiteralPath '$bad').Kind
+    Loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq '$($shipped.Name)' } | ForEach-Object {
+        '{0} in {1}' -f `$_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name })
+}
+`$result | ConvertTo-Json -Compress
+"@
+        $output = & (Get-UpstartTestPwshPath) -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
+        $result = ($output | Select-Object -Last 1) | ConvertFrom-Json
+        $result.Good | Should -Be 0
+        $result.BadKind | Should -Be 'unknown-stanza'
+        $result.Loaded | Should -Contain "$($stubName.Version) in Default"
+        $result.Loaded | Should -Contain "$($shipped.Version) in UpstartPS dependencies"
     }
 }

@@ -26,9 +26,11 @@ public sealed class JobLogTail(string logDirectory)
         // Follow resumes right after the tail (or at the end seen now), never skipping what the tail's reader missed.
         var lastLines = LastLines(path, Math.Max(0, tail));
         var position = lastLines.Count > 0 ? lastLines[^1].End : SafeLength(path);
-        foreach (var (line, _) in lastLines)
+        // Each line carries the time it was written (JOB.log.times beside the log), so logs merge in real order.
+        var times = LogLineTimes.Load(path);
+        foreach (var (line, start, _) in lastLines)
         {
-            yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance, line);
+            yield return new LogLineInfo(times.TimeAt(start), job, instance, line);
         }
 
         if (!follow)
@@ -37,6 +39,7 @@ public sealed class JobLogTail(string logDirectory)
         }
 
         var pending = new StringBuilder();
+        var pendingStart = position;
         while (!cancellationToken.IsCancellationRequested)
         {
             var length = SafeLength(path);
@@ -44,6 +47,8 @@ public sealed class JobLogTail(string logDirectory)
             {
                 // Truncated, or deleted and recreated (Upstart reopens a deleted log): start over.
                 position = 0;
+                pendingStart = 0;
+                pending.Clear();
             }
 
             if (length > position)
@@ -55,9 +60,11 @@ public sealed class JobLogTail(string logDirectory)
                 var last = s.LastIndexOf('\n');
                 if (last >= 0)
                 {
+                    times = LogLineTimes.Load(path);
                     foreach (var line in s[..last].Split('\n'))
                     {
-                        yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance, line.TrimEnd('\r'));
+                        yield return new LogLineInfo(times.TimeAt(pendingStart), job, instance, line.TrimEnd('\r'));
+                        pendingStart += Encoding.UTF8.GetByteCount(line) + 1;
                     }
 
                     pending.Clear().Append(s[(last + 1)..]);
@@ -75,10 +82,10 @@ public sealed class JobLogTail(string logDirectory)
         }
     }
 
-    /// <summary>The last <paramref name="count"/> complete lines and the offset after each, reading backwards in blocks.</summary>
-    internal static List<(string Line, long End)> LastLines(string path, int count)
+    /// <summary>The last <paramref name="count"/> complete lines with the offsets of their first byte and after their end, reading backwards in blocks.</summary>
+    internal static List<(string Line, long Start, long End)> LastLines(string path, int count)
     {
-        var result = new List<(string, long)>();
+        var result = new List<(string, long, long)>();
         if (count == 0)
         {
             return result;
@@ -110,7 +117,7 @@ public sealed class JobLogTail(string logDirectory)
             end = Array.LastIndexOf(data, (byte)'\n', end - 1) + 1;
         }
 
-        var lines = new List<(string, long)>();
+        var lines = new List<(string, long, long)>();
         var lineEnd = end;
         for (var i = end - 2; i >= -1 && lines.Count < count; i--)
         {
@@ -122,7 +129,7 @@ public sealed class JobLogTail(string logDirectory)
                 }
 
                 var text = Encoding.UTF8.GetString(data, i + 1, lineEnd - i - 2).TrimEnd('\r');
-                lines.Add((text, start + lineEnd));
+                lines.Add((text, start + i + 1, start + lineEnd));
                 lineEnd = i + 1;
             }
         }

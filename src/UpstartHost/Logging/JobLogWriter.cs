@@ -22,13 +22,15 @@ public sealed partial class JobLogWriter : IDisposable
     private readonly HashSet<string> failing = [];
     private readonly ILogger logger;
     private readonly long queueLimit;
+    private readonly TimeProvider clock;
     private readonly Thread thread;
     private long queuedBytes;
     private int overflowReported;
 
-    public JobLogWriter(ILogger logger, long queueLimitBytes = DefaultQueueLimitBytes)
+    public JobLogWriter(ILogger logger, long queueLimitBytes = DefaultQueueLimitBytes, TimeProvider? clock = null)
     {
         this.logger = logger;
+        this.clock = clock ?? TimeProvider.System;
         queueLimit = queueLimitBytes;
         thread = new Thread(Run) { IsBackground = true, Name = "upstart log writer" };
         thread.Start();
@@ -49,7 +51,8 @@ public sealed partial class JobLogWriter : IDisposable
             return false;
         }
 
-        if (!queue.Writer.TryWrite(new LogChunk(path, data, null)))
+        // The time it left the job, not the time the disk took it: what Get-UpstartLog shows and merges by.
+        if (!queue.Writer.TryWrite(new LogChunk(path, data, null, clock.GetUtcNow())))
         {
             Interlocked.Add(ref queuedBytes, -data.Length);
             return false;
@@ -62,7 +65,7 @@ public sealed partial class JobLogWriter : IDisposable
     public Task FlushAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!queue.Writer.TryWrite(new LogChunk("", ReadOnlyMemory<byte>.Empty, done)))
+        if (!queue.Writer.TryWrite(new LogChunk("", ReadOnlyMemory<byte>.Empty, done, default)))
         {
             done.TrySetResult();
         }
@@ -132,6 +135,7 @@ public sealed partial class JobLogWriter : IDisposable
         }
         else
         {
+            RecordTimes(path, batch, start, end);
             for (var i = start; i < end && errno == 0; i++)
             {
                 if (!Libc.WriteAll(fd, batch[i].Data.Span))
@@ -158,9 +162,54 @@ public sealed partial class JobLogWriter : IDisposable
         }
     }
 
-    private static int OpenForAppend(string path)
+    /// <summary>
+    /// Appends to JOB.log.times when each chunk arrived (<see cref="LogLineTimes"/>), before the chunk itself
+    /// is written, so a reader never sees bytes without their time. Best effort: a sidecar that cannot be
+    /// written costs only exact times, never the output.
+    /// </summary>
+    private static void RecordTimes(string path, List<LogChunk> batch, int start, int end)
     {
-        const int flags = Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | Libc.O_NOCTTY;
+        long offset;
+        try
+        {
+            // This thread is the only writer, so the length now is where the first chunk will land.
+            offset = new FileInfo(path).Length;
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        // A log that starts empty (new, recreated, truncated) starts its times afresh.
+        var flags = offset == 0 ? TruncateFlag : 0;
+        var records = new List<byte>();
+        long lastMilliseconds = -1;
+        for (var i = start; i < end; i++)
+        {
+            var milliseconds = batch[i].Time.ToUnixTimeMilliseconds();
+            if (milliseconds != lastMilliseconds)
+            {
+                records.AddRange(LogLineTimes.Record(offset, batch[i].Time));
+                lastMilliseconds = milliseconds;
+            }
+
+            offset += batch[i].Data.Length;
+        }
+
+        var fd = OpenForAppend(LogLineTimes.PathFor(path), flags);
+        if (fd >= 0)
+        {
+            Libc.WriteAll(fd, records.ToArray());
+            Libc.close(fd);
+        }
+    }
+
+    // O_TRUNC on Linux.
+    private const int TruncateFlag = 0x200;
+
+    private static int OpenForAppend(string path, int extraFlags = 0)
+    {
+        var flags = Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | Libc.O_NOCTTY | extraFlags;
         const int mode = 0x1a0; // 0640, as Upstart's log files
         var fd = Libc.open(path, flags, mode);
         if (fd < 0 && Marshal.GetLastPInvokeError() == Libc.ENOENT && Path.GetDirectoryName(path) is { Length: > 0 } directory)
@@ -190,5 +239,5 @@ public sealed partial class JobLogWriter : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job log queue is full ({Limit} bytes waiting for the disk); output is being dropped")]
     private static partial void LogQueueFull(ILogger logger, long limit);
 
-    private readonly record struct LogChunk(string Path, ReadOnlyMemory<byte> Data, TaskCompletionSource? Flushed);
+    private readonly record struct LogChunk(string Path, ReadOnlyMemory<byte> Data, TaskCompletionSource? Flushed, DateTimeOffset Time);
 }

@@ -21,6 +21,7 @@ public sealed class GetUpstartJobCommand : UpstartCommandBase
     /// <summary>Only this instance; wildcards allowed.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(InstanceCompleter))]
     public string? Instance { get; set; }
 
     /// <summary>Only jobs in one of these states.</summary>

@@ -19,6 +19,13 @@ public abstract class JobActionCommandBase : JobCommandBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// The computer a deserialized job came from: Invoke-Command tags what it returns with PSComputerName,
+    /// and it binds here by property name. Set, it means the job lives on another machine's daemon.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? PSComputerName { get; set; }
+
     /// <summary>The ShouldProcess action text: "Start job".</summary>
     protected abstract string ActionText { get; }
 
@@ -36,6 +43,14 @@ public abstract class JobActionCommandBase : JobCommandBase
 
     protected override void ProcessRecord()
     {
+        if (!string.IsNullOrEmpty(PSComputerName))
+        {
+            // A job from web1 piped into a local cmdlet would otherwise act on this machine's job of the
+            // same name: on a fleet, the wrong machine. Refuse and say where to act instead.
+            RefuseRemoteJob(PSComputerName);
+            return;
+        }
+
         var targets = ResolveTargets();
         if (PerJob)
         {
@@ -101,6 +116,15 @@ public abstract class JobActionCommandBase : JobCommandBase
             ThrowTerminatingError(new ErrorRecord(ex, "InvalidEnvironment", ErrorCategory.InvalidArgument, environment));
             throw; // Unreachable: ThrowTerminatingError throws.
         }
+    }
+
+    private void RefuseRemoteJob(string computer)
+    {
+        var names = string.Join(", ", Name.Select(n => $"'{n}'"));
+        var verb = MyInvocation.MyCommand.Name;
+        var message = $"Job {names} came from {computer} (PSComputerName), but {verb} acts on this computer's daemon. " +
+            $"Act where the job runs: Invoke-Command -HostName {computer} {{ {verb} -Name {names} }}.";
+        WriteError(new ErrorRecord(new InvalidOperationException(message), "JobFromAnotherComputer", ErrorCategory.InvalidOperation, computer));
     }
 
     private void ActOn(JobTarget target)

@@ -28,6 +28,7 @@ public abstract class JobCommandBase : UpstartCommandBase
     /// <summary>Only this instance (for jobs with an `instance` stanza); wildcards allowed.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(InstanceCompleter))]
     public string? Instance { get; set; }
 
     /// <summary>Jobs as Get-UpstartJob returns them.</summary>

@@ -12,8 +12,12 @@ namespace UpstartPS.Commands;
 [OutputType(typeof(UpstartEvent))]
 public sealed class SendUpstartEventCommand : UpstartCommandBase
 {
-    /// <summary>The event's name.</summary>
+    /// <summary>
+    /// The event's name. Strings and events (Watch-UpstartEvent's, by their Name) bind from the pipeline;
+    /// a job does not (EventNameArgument): `Get-UpstartJob web | Send-UpstartEvent` is refused, not sent as "web".
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [EventNameArgument]
     [Alias("EventName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(EventNameCompleter))]
@@ -39,6 +43,14 @@ public sealed class SendUpstartEventCommand : UpstartCommandBase
 
     protected override void ProcessRecord()
     {
+        if (EventNameArgumentAttribute.IsJob(Name, out var job))
+        {
+            var message = $"'{job}' is a job, not an event: Send-UpstartEvent sends events by name. " +
+                "Start the job with Start-UpstartJob, or name the event its start on waits for.";
+            WriteError(new ErrorRecord(new ArgumentException(message), "JobIsNotAnEvent", ErrorCategory.InvalidArgument, job));
+            return;
+        }
+
         IReadOnlyList<string> environment;
         try
         {

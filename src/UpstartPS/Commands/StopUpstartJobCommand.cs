@@ -10,7 +10,7 @@ namespace UpstartPS.Commands;
 public sealed class StopUpstartJobCommand : JobLifecycleCommandBase
 {
     protected override string ActionText => "Stop job";
-    protected override string ProgressActivity => "StopToken Upstart jobs";
+    protected override string ProgressActivity => "Stopping Upstart jobs";
     protected override string WaitingFor => "stop";
 
     internal override JobInfo? Act(JobTarget target) =>

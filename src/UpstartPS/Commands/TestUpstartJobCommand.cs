@@ -23,6 +23,7 @@ public sealed class TestUpstartJobCommand : UpstartCommandBase
     /// <summary>Only this instance; wildcards allowed.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(InstanceCompleter))]
     public string? Instance { get; set; }
 
     /// <summary>The state every selected instance must be in.</summary>

@@ -7,8 +7,9 @@ using UpstartPS.Protocol.Client;
 namespace UpstartPS.Completion;
 
 /// <summary>
-/// Completes event names: the well-known ones plus every event a job declares with `emits`, asked
-/// of the daemon within the completer's short time budget; never throws.
+/// Completes event names: the well-known ones, every event a job declares with `emits`, and every event
+/// a job waits for in `start on` / `stop on`, asked of the daemon within the completer's short time
+/// budget; never throws.
 /// </summary>
 public sealed class EventNameCompleter : IArgumentCompleter
 {
@@ -37,6 +38,7 @@ public sealed class EventNameCompleter : IArgumentCompleter
         var jobs = await client.ListAsync(cancellationToken).ConfigureAwait(false);
         var configs = await Task.WhenAll(jobs.Select(j => j.Name).Distinct(StringComparer.Ordinal)
             .Select(name => client.ShowConfigAsync(name, cancellationToken))).ConfigureAwait(false);
-        return configs.SelectMany(c => c.Emits).Distinct(StringComparer.Ordinal).ToList();
+        return configs.SelectMany(c => c.Emits.Concat(ConditionEvents.NamesIn(c.StartOn)).Concat(ConditionEvents.NamesIn(c.StopOn)))
+            .Distinct(StringComparer.Ordinal).ToList();
     }
 }

@@ -28,7 +28,7 @@ public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
         ConfigurationChanged = info.ConfigChanged;
         Disabled = info.Disabled;
         HasInstance = info.HasInstance;
-        Processes = info.Processes.Select(p => $"{p.Kind} {p.Pid}").ToArray();
+        Processes = string.Join(' ', info.Processes.Select(p => $"{p.Kind}:{p.Pid}"));
         MainPid = PidOf(info, "main");
         PreStartPid = PidOf(info, "pre-start");
         PostStartPid = PidOf(info, "post-start");
@@ -48,13 +48,22 @@ public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
     public string State { get; }
 
     public int? MainPid { get; }
+
+    /// <summary>
+    /// The main process, under the name PowerShell users reach for (Win32_Service.ProcessId) and the one the
+    /// table's column shows, so `Select-Object ProcessId` and `Where-Object ProcessId` work as the view reads.
+    /// </summary>
+    public int? ProcessId => MainPid;
     public int? PreStartPid { get; }
     public int? PostStartPid { get; }
     public int? PreStopPid { get; }
     public int? PostStopPid { get; }
 
-    /// <summary>Every live process as "KIND PID" (initctl status prints the same pairs).</summary>
-    public string[] Processes { get; }
+    /// <summary>
+    /// Every live process as "main:123 pre-start:456" (initctl status prints the same pairs): one string, so
+    /// Export-Csv and Format-Table show the processes rather than "System.String[]".
+    /// </summary>
+    public string Processes { get; }
 
     public string? Description { get; }
     public string? StartOn { get; }

@@ -52,7 +52,7 @@ public sealed class ManifestTests(ModuleFixture fixture) : IClassFixture<ModuleF
     }
 
     [Fact]
-    public void The_gallery_tags_and_links_are_present()
+    public void The_gallery_tags_are_present_and_no_link_points_at_a_repository_that_does_not_exist()
     {
         var tags = _manifest.List("Tags");
         Assert.NotNull(tags);
@@ -61,8 +61,9 @@ public sealed class ManifestTests(ModuleFixture fixture) : IClassFixture<ModuleF
         Assert.Contains("Upstart", tags);
         Assert.Contains("Supervisor", tags);
         Assert.DoesNotContain(tags, t => t.Contains(' ', StringComparison.Ordinal));
-        Assert.StartsWith("https://", _manifest.Scalar("ProjectUri"), StringComparison.Ordinal);
-        Assert.StartsWith("https://", _manifest.Scalar("LicenseUri"), StringComparison.Ordinal);
+        // There is no public repository or licence page yet: a gallery link to nowhere is worse than none.
+        Assert.Null(_manifest.Scalar("ProjectUri"));
+        Assert.Null(_manifest.Scalar("LicenseUri"));
         Assert.False(string.IsNullOrWhiteSpace(_manifest.Scalar("Description")));
     }
 }

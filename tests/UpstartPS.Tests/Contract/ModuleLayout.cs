@@ -10,6 +10,9 @@ internal static class ModuleLayout
     /// <summary>src/UpstartPS/bin/CONFIG/net8.0/module/UpstartPS, for the configuration these tests were built in.</summary>
     public static string ModuleDir { get; } = Path.Combine(RepoRoot, "src", "UpstartPS", "bin", Configuration, "net8.0", "module", "UpstartPS");
 
+    /// <summary>Where every dependency of the cmdlet assembly lies, loaded by the module's own AssemblyLoadContext.</summary>
+    public static string DepsDir => Path.Combine(ModuleDir, "deps");
+
     public static string ModuleDll => Path.Combine(ModuleDir, "UpstartPS.dll");
 
     public static string Manifest => Path.Combine(ModuleDir, "UpstartPS.psd1");

@@ -16,6 +16,7 @@ internal sealed class ModuleMetadata : IDisposable
     {
         var paths = Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")
             .Concat(Directory.GetFiles(Path.GetDirectoryName(moduleDll)!, "*.dll"))
+            .Concat(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(moduleDll)!, "deps"), "*.dll"))
             .Append(PowerShellReferenceAssembly())
             .GroupBy(Path.GetFileName)
             .Select(g => g.First());

@@ -7,17 +7,24 @@ namespace UpstartPS.Tests.Contract;
 public sealed class PackageLayoutTests
 {
     [Fact]
-    public void The_module_folder_holds_the_dll_its_dependencies_manifest_format_and_help()
+    public void The_module_folder_holds_the_cmdlet_dll_manifest_format_help_and_a_deps_folder()
     {
         var files = Directory.GetFiles(ModuleLayout.ModuleDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(ModuleLayout.ModuleDir, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("deps/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         Assert.Equal(
-            [
-                "Superpower.dll", "Upstart.JobFiles.dll", "UpstartPS.Format.ps1xml", "UpstartPS.Protocol.dll", "UpstartPS.dll", "UpstartPS.psd1",
-                "en-US/UpstartPS.dll-Help.xml", "en-US/about_UpstartPS.help.txt",
-            ],
+            ["UpstartPS.Format.ps1xml", "UpstartPS.dll", "UpstartPS.psd1", "en-US/UpstartPS.dll-Help.xml", "en-US/about_UpstartPS.help.txt"],
             files);
+    }
+
+    [Fact]
+    public void Only_dlls_sit_in_deps_and_our_own_libraries_are_among_them()
+    {
+        var deps = Directory.GetFiles(ModuleLayout.DepsDir).Select(Path.GetFileName).ToList();
+        Assert.All(deps, d => Assert.EndsWith(".dll", d, StringComparison.Ordinal));
+        Assert.Contains("Upstart.JobFiles.dll", deps);
+        Assert.Contains("UpstartPS.Protocol.dll", deps);
     }
 
     [Fact]
@@ -30,14 +37,16 @@ public sealed class PackageLayoutTests
             .Where(l => l.Value.TryGetProperty("runtime", out _))
             .SelectMany(l => l.Value.GetProperty("runtime").EnumerateObject().Select(r => Path.GetFileName(r.Name)))
             .ToList();
+        Assert.Contains("Upstart.JobFiles.dll", assemblies);
         Assert.Contains("Superpower.dll", assemblies);
-        Assert.All(assemblies, a => Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDir, a)), $"{a} is missing from the module folder"));
+        Assert.All(assemblies.Where(a => a != "UpstartPS.dll"),
+            a => Assert.True(File.Exists(Path.Combine(ModuleLayout.DepsDir, a)), $"{a} is missing from the module's deps folder"));
     }
 
     [Fact]
     public void The_protocol_assembly_the_module_ships_holds_the_client_half_only()
     {
-        using var stream = File.OpenRead(Path.Combine(ModuleLayout.ModuleDir, "UpstartPS.Protocol.dll"));
+        using var stream = File.OpenRead(Path.Combine(ModuleLayout.DepsDir, "UpstartPS.Protocol.dll"));
         using var pe = new PEReader(stream);
         var metadata = pe.GetMetadataReader();
         var namespaces = metadata.TypeDefinitions

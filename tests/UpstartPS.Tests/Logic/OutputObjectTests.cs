@@ -18,7 +18,8 @@ public sealed class OutputObjectTests
         Assert.Equal(10, job.MainPid);
         Assert.Equal(11, job.PostStartPid);
         Assert.Null(job.PreStartPid);
-        Assert.Equal(["main 10", "post-start 11"], job.Processes);
+        Assert.Equal("main:10 post-start:11", job.Processes);
+        Assert.Equal(10, job.ProcessId);
     }
 
     [Fact]
