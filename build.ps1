@@ -12,6 +12,15 @@
       Package  lays out out/UpstartPS/ (dll + dependencies + manifest + formats + en-US help),
                ready for Import-Module and Publish-PSResource.
       Run      starts a session daemon in the foreground on examples/init (Ctrl+C stops it).
+      PublishNative  NativeAOT publish (the shipped build) of upstart-host (+ the exec helper) and
+               upstartctl into out/native/ with `dotnet publish -c Release -r linux-x64`.
+      TestNative     PublishNative, then the real-daemon integration tests against those binaries
+               (UPSTARTPS_BIN_DIR=out/native).
+      Deb      PublishNative, man pages from docs/, then out/upstartps_VERSION_amd64.deb (dpkg-deb).
+      TestDeb  Deb, then tests/Packaging (contents, control data, the daemon and CLI run from the
+               extracted package).
+      PublishModule  Package, then Publish-PSResource of out/UpstartPS to the file repository
+               out/psrepo/ (the nupkg people install with Install-PSResource).
 
 .EXAMPLE
     ./build.ps1 -Task Package, Pester
@@ -21,7 +30,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Run')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Run', 'PublishNative', 'TestNative', 'Deb', 'TestDeb', 'PublishModule')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -36,6 +45,8 @@ $OutDir = Join-Path $Root 'out'
 $ModuleOut = Join-Path $OutDir 'UpstartPS'
 $HostProject = Join-Path $Root 'src/UpstartHost/UpstartHost.csproj'
 $ModuleProject = Join-Path $Root 'src/UpstartPS/UpstartPS.csproj'
+$NativeOut = Join-Path $OutDir 'native'
+$ModuleRepository = Join-Path $OutDir 'psrepo'
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)
@@ -110,6 +121,8 @@ function Invoke-Run {
     Invoke-Native (Get-HostPath) @('--session', '--confdir', $examples)
 }
 
+. (Join-Path $Root 'packaging/Shipping.ps1')
+
 foreach ($step in $Task) {
     Write-Host "== $step" -ForegroundColor Cyan
     switch ($step) {
@@ -118,5 +131,10 @@ foreach ($step in $Task) {
         'Pester' { Invoke-PesterSuites }
         'Package' { Invoke-Package }
         'Run' { Invoke-Run }
+        'PublishNative' { Invoke-PublishNative }
+        'TestNative' { Invoke-NativeTests }
+        'Deb' { Invoke-Deb }
+        'TestDeb' { Invoke-DebTests }
+        'PublishModule' { Invoke-PublishModule }
     }
 }
