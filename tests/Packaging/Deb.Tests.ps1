@@ -156,3 +156,38 @@ Describe 'upstartps .deb extracted into a temporary root' {
         Get-ChildItem $names | Should -BeNullOrEmpty
     }
 }
+
+Describe 'upstartps .deb installed with dpkg into a temporary root' {
+    BeforeAll {
+        # dpkg --root with DPKG_ROOT-aware maintainer scripts (--force-script-chrootless): the host's
+        # package database, /etc/group and services stay untouched. libc6 is not in the empty root.
+        $script:InstallRoot = Join-Path $TestDrive 'dpkgroot'
+        foreach ($dir in 'var/lib/dpkg/info', 'var/lib/dpkg/updates', 'etc') {
+            New-Item -ItemType Directory -Force -Path (Join-Path $InstallRoot $dir) | Out-Null
+        }
+        New-Item -ItemType File -Path (Join-Path $InstallRoot 'var/lib/dpkg/status') | Out-Null
+        Set-Content -LiteralPath (Join-Path $InstallRoot 'etc/group') -Value 'root:x:0:'
+        Set-Content -LiteralPath (Join-Path $InstallRoot 'etc/gshadow') -Value 'root:*::'
+        $script:HostGroups = Get-Content /etc/group
+    }
+
+    It 'installs with dpkg -i, creating the upstartps group and /etc/init' {
+        & dpkg "--root=$InstallRoot" --force-script-chrootless --force-depends -i $Deb
+        $LASTEXITCODE | Should -Be 0
+        & dpkg "--root=$InstallRoot" -s upstartps | Should -Contain 'Status: install ok installed'
+        Get-Content -Raw (Join-Path $InstallRoot 'etc/group') | Should -Match '(?m)^upstartps:x:\d+:$'
+        Test-Path (Join-Path $InstallRoot 'etc/init') -PathType Container | Should -BeTrue
+        & (Join-Path $InstallRoot 'usr/sbin/upstart-host') check (Join-Path $InstallRoot 'usr/share/doc/upstartps/examples/init')
+        $LASTEXITCODE | Should -Be 0
+        Get-Content /etc/group | Should -Be $HostGroups
+    }
+
+    It 'purges with dpkg --purge, leaving the group and the job directory' {
+        New-Item -ItemType Directory -Force -Path (Join-Path $InstallRoot 'var/lib/upstartps') | Out-Null
+        & dpkg "--root=$InstallRoot" --force-script-chrootless --purge upstartps
+        $LASTEXITCODE | Should -Be 0
+        Test-Path (Join-Path $InstallRoot 'usr/sbin/upstart-host') | Should -BeFalse
+        Test-Path (Join-Path $InstallRoot 'var/lib/upstartps') | Should -BeFalse
+        Get-Content -Raw (Join-Path $InstallRoot 'etc/group') | Should -Match '(?m)^upstartps:'
+    }
+}
