@@ -11,8 +11,12 @@ function Get-ProjectVersion {
     @($props.Project.PropertyGroup | ForEach-Object { $_.Version } | Where-Object { $_ })[0]
 }
 
+$script:NativePublished = $false
+
 function Invoke-PublishNative {
     # The plain command a user types (the linux-x64 profile gives the same build into artifacts/).
+    # Once per build.ps1 run: `-Task TestNative, TestDeb` publishes once.
+    if ($script:NativePublished) { return }
     if (Test-Path $NativeOut) { Remove-Item $NativeOut -Recurse -Force }
     foreach ($project in 'src/UpstartHost', 'src/UpstartCtl') {
         Invoke-Native dotnet @('publish', (Join-Path $Root $project), '-c', 'Release', '-r', 'linux-x64', '-warnaserror', '-o', $NativeOut)
@@ -26,6 +30,7 @@ function Invoke-PublishNative {
     foreach ($file in Get-ChildItem $NativeOut) {
         Write-Host ('{0,-14} {1,8:N2} MiB' -f $file.Name, ($file.Length / 1MB))
     }
+    $script:NativePublished = $true
 }
 
 function Invoke-PesterPath {
