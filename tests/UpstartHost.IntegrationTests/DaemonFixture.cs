@@ -52,6 +52,13 @@ public sealed class DaemonFixture : IAsyncDisposable
 
     public int DaemonPid => daemon?.Id ?? 0;
 
+    /// <summary>
+    /// A command the daemon is exec'd through (e.g. `unshare -U -r sh -c '…; exec "$@"' sh` to give it
+    /// a private user namespace with its own inotify limits). It must exec the daemon in the same
+    /// process, so <see cref="DaemonPid"/> stays the daemon's.
+    /// </summary>
+    public IReadOnlyList<string> LaunchPrefix { get; set; } = [];
+
     /// <summary>Extra environment for the daemon (e.g. NOTIFY_SOCKET to play systemd).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -118,6 +125,9 @@ public sealed class DaemonFixture : IAsyncDisposable
         // Write then rename, as an editor would: the watcher never sees half a file.
         var temp = Path.Combine(ConfDir, "." + Guid.NewGuid().ToString("N"));
         File.WriteAllText(temp, text);
+
+        // 0644 whatever the umask: a system daemon refuses job files a group or others may write.
+        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         File.Move(temp, path, overwrite: true);
     }
 
@@ -136,12 +146,22 @@ public sealed class DaemonFixture : IAsyncDisposable
             throw new InvalidOperationException("already running");
         }
 
-        var info = new ProcessStartInfo(DaemonPath)
+        var info = new ProcessStartInfo(LaunchPrefix.Count > 0 ? LaunchPrefix[0] : DaemonPath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (LaunchPrefix.Count > 0)
+        {
+            foreach (var arg in LaunchPrefix.Skip(1))
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.ArgumentList.Add(DaemonPath);
+        }
+
         info.ArgumentList.Add(SystemMode ? "--system" : "--session");
         foreach (var arg in new[] { "--confdir", ConfDir, "--logdir", LogDir, "--state-dir", StateDir, "--socket", SocketPath, "--config", SettingsPath })
         {

@@ -11,7 +11,15 @@ namespace Upstart.JobFiles.Loading;
 /// </summary>
 public sealed record JobCatalog(
     ImmutableDictionary<string, JobClassConfig> Jobs,
-    ImmutableArray<Diagnostic> Diagnostics);
+    ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>
+    /// Per job, the fingerprint of the files it was read from (paths and SHA-256 of the bytes of the
+    /// .conf and the .override), taken as they were read: what a reload compares to tell a changed job
+    /// from a touched one. Absent for catalogs not read from disk.
+    /// </summary>
+    public ImmutableDictionary<string, string> Fingerprints { get; init; } = ImmutableDictionary<string, string>.Empty;
+}
 
 /// <summary>
 /// Loads job directories in priority order. CONTRACT (implemented by the parser work).
@@ -23,7 +31,10 @@ public sealed record JobCatalog(
 public static class JobDirectoryLoader
 {
     /// <summary>Loads every *.conf (+ .override) below each directory; one bad file never stops the others.</summary>
-    public static JobCatalog Load(IReadOnlyList<string> directories)
+    public static JobCatalog Load(IReadOnlyList<string> directories) => Load(directories, JobFileTrust.Any);
+
+    /// <summary>As <see cref="Load(IReadOnlyList{string})"/>, accepting only files <paramref name="trust"/> allows.</summary>
+    public static JobCatalog Load(IReadOnlyList<string> directories, JobFileTrust trust)
     {
         ArgumentNullException.ThrowIfNull(directories);
         var diagnostics = new List<Diagnostic>();
@@ -34,14 +45,16 @@ public static class JobDirectoryLoader
         var confs = listings
             .SelectMany((listing, owner) => listing.Confs.Select(kv => (Owner: owner, Name: kv.Key, File: kv.Value)))
             .ToArray();
-        var parsed = new (JobClassConfig? Job, List<Diagnostic> Diagnostics)[confs.Length];
+        var parsed = new (JobClassConfig? Job, byte[]? Print, List<Diagnostic> Diagnostics)[confs.Length];
         Parallel.For(0, confs.Length, i =>
         {
             var found = new List<Diagnostic>();
-            parsed[i] = (ParseConf(confs[i].Name, confs[i].File, found), found);
+            var job = ParseConf(confs[i].Name, confs[i].File, trust, found, out var print);
+            parsed[i] = (job, print, found);
         });
 
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        var prints = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < confs.Length; i++)
         {
             diagnostics.AddRange(parsed[i].Diagnostics);
@@ -51,14 +64,15 @@ public static class JobDirectoryLoader
                 continue;
             }
 
-            jobs[name] = ApplyOverride(job, FindOverride(listings, owner, name), diagnostics);
+            jobs[name] = ApplyOverride(job, FindOverride(listings, owner, name), trust, diagnostics, out var overridePrint);
+            prints[name] = Fingerprint(job.SourcePath, parsed[i].Print, jobs[name].OverridePath, overridePrint);
         }
 
-        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]);
+        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]) { Fingerprints = prints.ToImmutable() };
     }
 
     /// <summary>Loads one job by name from the directories (used when inotify reports a change).</summary>
-    public static JobCatalog LoadJob(IReadOnlyList<string> directories, string jobName)
+    public static JobCatalog LoadJob(IReadOnlyList<string> directories, string jobName, JobFileTrust trust = JobFileTrust.Any)
     {
         ArgumentNullException.ThrowIfNull(directories);
         ArgumentNullException.ThrowIfNull(jobName);
@@ -71,6 +85,7 @@ public static class JobDirectoryLoader
         }
 
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        var prints = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         for (var owner = 0; owner < directories.Count; owner++)
         {
             var confPath = RegularFile(directories[owner], jobName + ".conf", diagnostics);
@@ -85,15 +100,16 @@ public static class JobDirectoryLoader
                 overridePath = RegularFile(directories[i], jobName + ".override", diagnostics);
             }
 
-            var job = LoadOne(jobName, new FileInfo(confPath), overridePath is null ? null : new FileInfo(overridePath), diagnostics);
-            if (job is not null)
+            if (ParseConf(jobName, new FileInfo(confPath), trust, diagnostics, out var confPrint) is { } parsed)
             {
+                var job = ApplyOverride(parsed, overridePath is null ? null : new FileInfo(overridePath), trust, diagnostics, out var overridePrint);
                 jobs[jobName] = job;
+                prints[jobName] = Fingerprint(job.SourcePath, confPrint, job.OverridePath, overridePrint);
                 break;
             }
         }
 
-        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]);
+        return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]) { Fingerprints = prints.ToImmutable() };
     }
 
     private static FileInfo? FindOverride(List<JobDirectoryScanner.Listing> listings, int owner, string name)
@@ -109,12 +125,13 @@ public static class JobDirectoryLoader
         return null;
     }
 
-    private static JobClassConfig? LoadOne(string name, FileInfo conf, FileInfo? overrideFile, List<Diagnostic> diagnostics) =>
-        ParseConf(name, conf, diagnostics) is { } job ? ApplyOverride(job, overrideFile, diagnostics) : null;
+    /// <summary>Paths and content hashes of a job's files, as one string a reload compares.</summary>
+    private static string Fingerprint(string? confPath, byte[]? confPrint, string? overridePath, byte[]? overridePrint) =>
+        string.Join('\0', confPath ?? "-", confPrint is null ? "-" : Convert.ToHexString(confPrint), overridePath ?? "-", overridePrint is null ? "-" : Convert.ToHexString(overridePrint));
 
-    private static JobClassConfig? ParseConf(string name, FileInfo conf, List<Diagnostic> diagnostics)
+    private static JobClassConfig? ParseConf(string name, FileInfo conf, JobFileTrust trust, List<Diagnostic> diagnostics, out byte[]? print)
     {
-        var text = JobFileSource.Read(conf, diagnostics);
+        var text = JobFileSource.Read(conf.FullName, diagnostics, trust, out print);
         if (text is null)
         {
             return null;
@@ -125,9 +142,10 @@ public static class JobDirectoryLoader
         return parsed.Config;
     }
 
-    private static JobClassConfig ApplyOverride(JobClassConfig job, FileInfo? overrideFile, List<Diagnostic> diagnostics)
+    private static JobClassConfig ApplyOverride(JobClassConfig job, FileInfo? overrideFile, JobFileTrust trust, List<Diagnostic> diagnostics, out byte[]? print)
     {
-        if (overrideFile is null || JobFileSource.Read(overrideFile, diagnostics) is not { } text)
+        print = null;
+        if (overrideFile is null || JobFileSource.Read(overrideFile.FullName, diagnostics, trust, out print) is not { } text)
         {
             return job;
         }

@@ -7,5 +7,7 @@ public static class LoaderDiagnostics
     public const string SymlinkNotSupported = "symlink-not-supported";
     public const string FileTooLarge = "file-too-large";
     public const string ReadError = "read-error";
+    public const string NotRegularFile = "not-a-regular-file";
+    public const string UnsafeOwnership = "unsafe-ownership";
     public const string TooManyFiles = "too-many-files";
 }

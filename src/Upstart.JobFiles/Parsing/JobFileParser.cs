@@ -1,5 +1,6 @@
 using Upstart.JobFiles.Diagnostics;
 using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Events.Matching;
 using Upstart.JobFiles.Model;
 
 namespace Upstart.JobFiles.Parsing;
@@ -18,7 +19,7 @@ public static class JobFileParser
         ArgumentNullException.ThrowIfNull(text);
 
         var job = new JobClassBuilder();
-        var error = JobFileReader.Read(path, text, job);
+        var error = ExpansionNesting.Check(path, text) ?? JobFileReader.Read(path, text, job);
         return error is null
             ? new JobParseResult(job.Build(jobName, path, overridePath: null), [])
             : new JobParseResult(null, [error]);
@@ -36,10 +37,11 @@ public static class JobFileParser
         ArgumentNullException.ThrowIfNull(text);
 
         var job = JobClassBuilder.From(config);
-        var error = JobFileReader.Read(overridePath, text, job);
+        var tooDeep = ExpansionNesting.Check(overridePath, text);
+        var error = tooDeep ?? JobFileReader.Read(overridePath, text, job);
 
-        // A file too large to read applies nothing; any other error leaves what came before it applied.
-        var applied = error?.Kind == JobFileReader.TooLargeKind
+        // A file too large to read, or nested too deeply to expand safely, applies nothing; any other error leaves what came before it applied.
+        var applied = error?.Kind == JobFileReader.TooLargeKind || tooDeep is not null
             ? config
             : job.Build(config.Name, config.SourcePath, overridePath);
         return new JobParseResult(applied, error is null ? [] : [error]);

@@ -51,7 +51,7 @@ public sealed partial class JobConfiguration : IDisposable
         {
             var before = Volatile.Read(ref current);
             var catalog = load(directories);
-            var prints = CatalogDiff.Fingerprints(catalog);
+            var prints = catalog.Fingerprints;
             var diff = CatalogDiff.Between(before.Catalog, catalog, before.Prints, prints);
             catalog = KeepUnchanged(before.Catalog, catalog, diff);
             if (dryRun)

@@ -32,14 +32,9 @@ public static class Provenance
             return null;
         }
 
-        try
-        {
-            return JobFileParser.Parse(merged.Name, merged.SourcePath, File.ReadAllText(merged.SourcePath)).Config;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotImplementedException)
-        {
-            return null;
-        }
+        // Through the loader's reader: the file may have become a FIFO or a device since it was loaded.
+        var text = Upstart.JobFiles.Loading.JobFileSource.Read(merged.SourcePath, []);
+        return text is null ? null : JobFileParser.Parse(merged.Name, merged.SourcePath, text).Config;
     }
 
     /// <summary>The stanzas that are set, each as comparable text.</summary>

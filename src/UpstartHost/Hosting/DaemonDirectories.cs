@@ -10,40 +10,65 @@ public static partial class DaemonDirectories
     private const UnixFileMode Shared = Private | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
+    private const UnixFileMode WritableByOthers = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
     /// <summary>
-    /// The socket's directory: a session's fallback /tmp/upstartps-UID must be ours and 0700, or someone
-    /// else could have planted it to intercept the socket; the system one is world-searchable so anyone may read.
+    /// The socket's directory. One the daemon creates gets 0700 (session: a fallback /tmp/upstartps-UID
+    /// must be ours alone) or 0755 (system: anyone may read). One that exists already is never chmodded:
+    /// `--session --socket /tmp/x.sock` run by root must not lock down /tmp. It must only be safe: owned
+    /// by us or root, and not writable by anyone else unless sticky (as /tmp is), or someone else could
+    /// replace the socket to intercept clients.
     /// </summary>
     public static void PrepareSocketDirectory(DaemonSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var dir = Path.GetDirectoryName(settings.SocketPath)!;
-        var mode = settings.Authorization == AuthorizationMode.Session ? Private : Shared;
-        Directory.CreateDirectory(dir, mode);
+        Directory.CreateDirectory(dir, settings.Authorization == AuthorizationMode.Session ? Private : Shared);
         var info = new DirectoryInfo(dir);
         if (info.LinkTarget is not null)
         {
             throw new HostUsageException($"{dir}: socket directory is a symbolic link");
         }
 
-        if (OwnerOf(dir) != geteuid())
+        var owner = OwnerOf(dir);
+        if (owner != geteuid() && owner != 0)
         {
             throw new HostUsageException($"{dir}: socket directory belongs to another user");
         }
 
-        if (settings.Authorization == AuthorizationMode.Session && (info.UnixFileMode & ~Private) != 0)
+        if ((info.UnixFileMode & WritableByOthers) != 0 && (info.UnixFileMode & UnixFileMode.StickyBit) == 0)
         {
-            File.SetUnixFileMode(dir, Private);
+            throw new HostUsageException($"{dir}: socket directory is writable by other users (mode {ModeText(info.UnixFileMode)}); make it 0700 or name another --socket");
         }
     }
 
-    /// <summary>Log and state directories: created if missing (0755 logs as Upstart, 0700 state).</summary>
+    /// <summary>
+    /// Log and state directories: created if missing (0755 logs as Upstart, 0700 state). The state
+    /// directory is the daemon's own (admin state, and what a re-exec hands over): an existing one of
+    /// ours is tightened to 0700; one that belongs to another user or that others may write is refused.
+    /// </summary>
     public static void PrepareDataDirectories(DaemonSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Directory.CreateDirectory(settings.LogDir, Shared);
-        Directory.CreateDirectory(settings.StateDir, Private);
+        var state = Directory.CreateDirectory(settings.StateDir, Private);
+        if (OwnerOf(state.FullName) != geteuid())
+        {
+            throw new HostUsageException($"{state.FullName}: state directory belongs to another user");
+        }
+
+        if ((state.UnixFileMode & WritableByOthers) != 0)
+        {
+            throw new HostUsageException($"{state.FullName}: state directory is writable by other users (mode {ModeText(state.UnixFileMode)}); make it 0700 or name another --state-dir");
+        }
+
+        if ((state.UnixFileMode & ~Private) != 0)
+        {
+            File.SetUnixFileMode(state.FullName, Private);
+        }
     }
+
+    private static string ModeText(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
 
     internal static uint OwnerOf(string path)
     {

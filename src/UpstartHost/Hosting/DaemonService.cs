@@ -63,6 +63,10 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         await endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         LogListening(logger, settings.SocketPath, settings.ConfDirs, catalog.Jobs.Count, catalog.Diagnostics.Length);
 
+        // Watching starts before any job does: it cannot fail (without inotify it rescans), and a change
+        // made while the boot events run is not missed.
+        watcher = new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, settings.RescanInterval, ReloadFromWatchAsync, logger);
+
         // The boot sequence is emitted without waiting, in order: like mountall and rc-sysinit, the
         // daemon does not hold boot back for a job that is slow to start.
         foreach (var e in settings.BootEvents)
@@ -70,7 +74,6 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
             await control.EmitAsync(e.Name, e.Environment, wait: false, cancellationToken).ConfigureAwait(false);
         }
 
-        watcher = new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, ReloadFromWatchAsync, logger);
         hangup.ReloadRequested += OnReloadRequested;
         hangup.Listen();
 
@@ -131,7 +134,18 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         }
     }
 
-    private void OnReloadRequested() => _ = ReloadFromWatchAsync(running.Token);
+    /// <summary>SIGHUP: watch the directories afresh (the way back to inotify after a failure), then re-read them.</summary>
+    private void OnReloadRequested()
+    {
+        if (watcher is { } w)
+        {
+            w.Rearm();
+        }
+        else
+        {
+            _ = ReloadFromWatchAsync(running.Token);
+        }
+    }
 
     private async Task ReloadFromWatchAsync(CancellationToken cancellationToken)
     {

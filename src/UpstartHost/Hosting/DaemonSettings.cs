@@ -23,6 +23,9 @@ public sealed record DaemonSettings
     public IReadOnlyList<BootEvent> BootEvents { get; init; } = [];
     public IReadOnlyList<BootEvent> ShutdownEvents { get; init; } = [];
     public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often the job directories are checked for being replaced, and rescanned when inotify failed.</summary>
+    public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int WatchBufferSize { get; init; } = 1024;
 
     /// <summary>The default boot sequence, so stock job files (`start on runlevel [2345]`, `start on filesystem`) run.</summary>
@@ -77,6 +80,7 @@ public sealed record DaemonSettings
             BootEvents = boot,
             ShutdownEvents = (file.ShutdownEvents ?? DefaultShutdownEvents).Select(BootEvent.Parse).ToList(),
             ReloadDebounce = TimeSpan.FromMilliseconds(Math.Clamp(file.ReloadDebounceMilliseconds ?? 100, 0, 60_000)),
+            RescanInterval = TimeSpan.FromMilliseconds(Math.Clamp(file.RescanIntervalMilliseconds ?? 2000, 50, 3_600_000)),
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
         };
     }

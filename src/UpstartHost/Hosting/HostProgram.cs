@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
@@ -145,7 +146,8 @@ public static partial class HostProgram
             settings.ConfDirs,
             sp.GetRequiredService<IEngineControl>(),
             sp.GetRequiredService<AdminStateStore>(),
-            sp.GetRequiredService<ILogger<JobConfiguration>>()));
+            sp.GetRequiredService<ILogger<JobConfiguration>>(),
+            dirs => JobDirectoryLoader.Load(dirs, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any)));
         services.AddSingleton(new JobLogTail(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
         services.AddSingleton<DaemonControl>();

@@ -29,6 +29,12 @@ public sealed record HostSettingsFile
     /// <summary>Quiet period after the last inotify change before the directories are re-read (ms).</summary>
     public int? ReloadDebounceMilliseconds { get; init; }
 
+    /// <summary>
+    /// How often (ms) the job directories are checked for being deleted or replaced, and rescanned for
+    /// changes when inotify cannot be had; default 2000.
+    /// </summary>
+    public int? RescanIntervalMilliseconds { get; init; }
+
     /// <summary>Messages each watch client may have queued before it is dropped.</summary>
     public int? WatchBufferSize { get; init; }
 

@@ -16,6 +16,16 @@ public static class VariableExpansion
     private const string BraceTerminator = "}";
     private const int MaxPooledCapacity = 1024;
 
+    /// <summary>
+    /// How deep `${…${…}…}` may nest. Upstart's environ_expand recursed without a limit, so a hostile
+    /// file could overflow the stack; the parser refuses deeper nesting (<see cref="ExpansionNesting"/>)
+    /// and expansion stops here with an error, so no text can take the daemon down.
+    /// </summary>
+    public const int MaxNesting = 1000;
+
+    /// <summary>The error expansion gives past <see cref="MaxNesting"/>.</summary>
+    public const string TooDeepMessage = "Variable expansion nested too deeply";
+
     [ThreadStatic]
     private static StringBuilder? t_buffer;
 
@@ -42,7 +52,7 @@ public static class VariableExpansion
         t_buffer = null;
         output.Clear();
         var pos = 0;
-        var ok = ExpandUntil(text, ref pos, environment, "", output, out error);
+        var ok = ExpandUntil(text, ref pos, environment, "", output, depth: 0, out error);
         result = ok ? output.ToString() : null;
         if (output.Capacity <= MaxPooledCapacity)
         {
@@ -85,9 +95,16 @@ public static class VariableExpansion
         IReadOnlyDictionary<string, string>? environment,
         string until,
         StringBuilder output,
+        int depth,
         [NotNullWhen(false)] out string? error)
     {
         error = null;
+        if (depth > MaxNesting)
+        {
+            error = TooDeepMessage;
+            return false;
+        }
+
         while (pos < text.Length && !until.Contains(text[pos], StringComparison.Ordinal))
         {
             if (text[pos] != '$')
@@ -123,7 +140,7 @@ public static class VariableExpansion
             else if (pos < text.Length && text[pos] == '{')
             {
                 pos++;
-                if (!ExpandBraced(text, ref pos, environment, output, out error))
+                if (!ExpandBraced(text, ref pos, environment, output, depth + 1, out error))
                 {
                     return false;
                 }
@@ -144,12 +161,13 @@ public static class VariableExpansion
         ref int pos,
         IReadOnlyDictionary<string, string>? environment,
         StringBuilder output,
+        int depth,
         [NotNullWhen(false)] out string? error)
     {
         // Like Upstart's in-place expansion, the name and the operator's argument are expanded into
         // the output itself; the name is then cut back out, the argument kept or cut as the operator says.
         var nameStart = output.Length;
-        if (!ExpandUntil(text, ref pos, environment, NameTerminators, output, out error))
+        if (!ExpandUntil(text, ref pos, environment, NameTerminators, output, depth, out error))
         {
             return false;
         }
@@ -186,7 +204,7 @@ public static class VariableExpansion
 
         // The argument is expanded even when it ends up unused, so an unknown variable there is an error.
         var argumentStart = output.Length;
-        if (!ExpandUntil(text, ref pos, environment, BraceTerminator, output, out error))
+        if (!ExpandUntil(text, ref pos, environment, BraceTerminator, output, depth, out error))
         {
             return false;
         }
