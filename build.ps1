@@ -7,15 +7,26 @@
     Run it in the pinned PowerShell: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
     Tasks (run in the order given):
       Build    dotnet build of the solution (warnings are errors).
-      Test     every xunit project (dotnet test UpstartPS.sln), then every Pester suite, and one
-               closing line `tests: N passed, N failed, N skipped` over both; fails if anything failed.
+      Test     every xunit project (dotnet test UpstartPS.sln), every Pester suite, the real-daemon
+               tests against the NativeAOT binaries and the .deb tests, and one closing line
+               `tests: N passed, N failed, N skipped` over all of them; fails if anything failed.
       Xunit    the xunit projects only.
       Pester   the Pester 5 suites in tests/Pester only, against the packaged module and a real
                session daemon. Pester 5.9.1 comes from the NuGet feed (tests/Pester/Restore).
       Package  lays out out/UpstartPS/ (dll + dependencies + manifest + formats + en-US help),
                ready for Import-Module and Publish-PSResource.
       Run      starts a session daemon in the foreground on examples/init (Ctrl+C stops it).
-    Results: out/xunit/*.trx and out/pester-results.xml (NUnit XML).
+      PublishNative  NativeAOT publish (the shipped build) of upstart-host (+ the exec helper) and
+               upstartctl into out/native/ with `dotnet publish -c Release -r linux-x64`.
+      TestNative     PublishNative, then the real-daemon integration tests against those binaries
+               (UPSTARTPS_BIN_DIR=out/native).
+      Deb      PublishNative, man pages from docs/, then out/upstartps_VERSION_amd64.deb (dpkg-deb).
+      TestDeb  Deb, then tests/Packaging (contents, control data, the daemon and CLI run from the
+               extracted package).
+      PublishModule  Package, then Publish-PSResource of out/UpstartPS to the file repository
+               out/psrepo/ (the nupkg people install with Install-PSResource).
+    Test also runs TestNative and TestDeb, so one command checks the shipped build.
+    Results: out/xunit/*.trx, out/xunit-native/*.trx, out/pester-results.xml, out/packaging-results.xml.
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
@@ -25,7 +36,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Xunit', 'Pester', 'Package', 'Run')]
+    [ValidateSet('Build', 'Test', 'Xunit', 'Pester', 'Package', 'Run', 'PublishNative', 'TestNative', 'Deb', 'TestDeb', 'PublishModule')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -45,6 +56,8 @@ $PesterVersion = '5.9.1'
 
 # Each test task adds its counts here; Test prints the sum as its closing line.
 $script:Counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+$NativeOut = Join-Path $OutDir 'native'
+$ModuleRepository = Join-Path $OutDir 'psrepo'
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments, [switch] $AllowFailure)
@@ -128,13 +141,7 @@ function Invoke-XunitProjects {
     $code = Invoke-Native dotnet @('test', (Join-Path $Root 'UpstartPS.sln'), '-c', $Configuration,
         '--results-directory', $results, '--logger', 'trx') -AllowFailure
     $files = @(Get-ChildItem -LiteralPath $results -Filter *.trx -ErrorAction SilentlyContinue)
-    foreach ($file in $files) {
-        $counters = ([xml](Get-Content -LiteralPath $file.FullName -Raw)).TestRun.ResultSummary.Counters
-        $script:Counts.Passed += [int]$counters.passed
-        $script:Counts.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        # A skipped xunit test is neither executed nor counted as notExecuted in the TRX.
-        $script:Counts.Skipped += [int]$counters.total - [int]$counters.executed
-    }
+    Add-TrxCounts $files
     # Every test project must have reported: one that crashed before writing results would otherwise vanish.
     $projects = @(Get-ChildItem -LiteralPath (Join-Path $Root 'tests') -Filter *Tests.csproj -Recurse -File)
     if ($files.Count -lt $projects.Count) {
@@ -150,12 +157,26 @@ function Invoke-XunitProjects {
     $code -eq 0
 }
 
+function Add-TrxCounts {
+    param([System.IO.FileInfo[]] $Files)
+    foreach ($file in $Files) {
+        $counters = ([xml](Get-Content -LiteralPath $file.FullName -Raw)).TestRun.ResultSummary.Counters
+        $script:Counts.Passed += [int]$counters.passed
+        $script:Counts.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        # A skipped xunit test is neither executed nor counted as notExecuted in the TRX.
+        $script:Counts.Skipped += [int]$counters.total - [int]$counters.executed
+    }
+}
+
 function Invoke-AllTests {
     $xunitPassed = Invoke-XunitProjects
     $pesterPassed = Invoke-PesterSuites
+    # The shipped build too: the real-daemon tests against the NativeAOT binaries, and the .deb.
+    $nativePassed = Invoke-NativeTests
+    $debPassed = Invoke-DebTests
     # The closing line CI and the README refer to: xunit and Pester counted together.
     Write-Host "tests: $($script:Counts.Passed) passed, $($script:Counts.Failed) failed, $($script:Counts.Skipped) skipped"
-    if (-not $xunitPassed -or -not $pesterPassed -or $script:Counts.Failed -gt 0) { throw 'Tests failed.' }
+    if (-not ($xunitPassed -and $pesterPassed -and $nativePassed -and $debPassed) -or $script:Counts.Failed -gt 0) { throw 'Tests failed.' }
 }
 
 function Invoke-Run {
@@ -164,6 +185,8 @@ function Invoke-Run {
     Write-Host "Session daemon on $examples; in another pwsh: Import-Module $ModuleOut/UpstartPS.psd1; Get-UpstartJob"
     $null = Invoke-Native (Get-HostPath) @('--session', '--confdir', $examples)
 }
+
+. (Join-Path $Root 'packaging/Shipping.ps1')
 
 foreach ($step in $Task) {
     Write-Host "== $step" -ForegroundColor Cyan
@@ -174,5 +197,10 @@ foreach ($step in $Task) {
         'Pester' { if (-not (Invoke-PesterSuites)) { throw 'Pester suites failed.' } }
         'Package' { Invoke-Package }
         'Run' { Invoke-Run }
+        'PublishNative' { Invoke-PublishNative }
+        'TestNative' { if (-not (Invoke-NativeTests)) { throw 'Native integration tests failed.' } }
+        'Deb' { Invoke-Deb }
+        'TestDeb' { if (-not (Invoke-DebTests)) { throw 'Package tests failed.' } }
+        'PublishModule' { Invoke-PublishModule }
     }
 }

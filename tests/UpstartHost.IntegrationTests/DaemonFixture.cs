@@ -77,8 +77,12 @@ public sealed class DaemonFixture : IAsyncDisposable
     /// <summary>A client connected to the daemon (reconnected after <see cref="RestartAsync"/>).</summary>
     public UpstartClient Client => client ?? throw new InvalidOperationException("daemon not started");
 
-    /// <summary>Where the built executables are: next to the tests (the test project references both).</summary>
-    public static string BinDirectory => AppContext.BaseDirectory;
+    /// <summary>
+    /// Where the executables under test are: UPSTARTPS_BIN_DIR when set (build.ps1's TestNative points it at the
+    /// NativeAOT publish of both programs), else next to the tests (the test project references both).
+    /// </summary>
+    public static string BinDirectory =>
+        System.Environment.GetEnvironmentVariable("UPSTARTPS_BIN_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : AppContext.BaseDirectory;
 
     public static string DaemonPath => Path.Combine(BinDirectory, "upstart-host");
 
@@ -262,9 +266,15 @@ public sealed class DaemonFixture : IAsyncDisposable
         }
 
         Directory.CreateDirectory(dir);
+
+        // A JIT build is an apphost plus its assemblies; the NativeAOT build is the one binary.
         foreach (var name in new[] { "upstartctl", "upstartctl.dll", "upstartctl.deps.json", "upstartctl.runtimeconfig.json", "UpstartPS.Protocol.dll" })
         {
-            File.Copy(Path.Combine(BinDirectory, name), Path.Combine(dir, name));
+            var source = Path.Combine(BinDirectory, name);
+            if (name == "upstartctl" || File.Exists(source))
+            {
+                File.Copy(source, Path.Combine(dir, name));
+            }
         }
 
         var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;

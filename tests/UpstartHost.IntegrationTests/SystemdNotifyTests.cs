@@ -3,12 +3,16 @@ using System.Text;
 
 namespace UpstartHost.IntegrationTests;
 
-/// <summary>The real daemon under a fake systemd: READY=1 with job counts once loaded, STOPPING=1 on SIGTERM.</summary>
+/// <summary>
+/// The real daemon (its own process: NOTIFY_SOCKET and WATCHDOG_USEC are read once, at start) under a fake
+/// systemd: a datagram socket this test owns. READY=1 only after the jobs are loaded and the control socket
+/// answers, STATUS= with job counts, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM.
+/// </summary>
 [Collection(RealDaemonTests.Name)]
 public class SystemdNotifyTests
 {
     [Fact]
-    public async Task The_daemon_reports_ready_with_job_counts_and_stopping()
+    public async Task The_daemon_reports_ready_status_watchdog_and_stopping()
     {
         var d = DaemonFixture.Create();
         var notifyPath = Path.Combine(d.Root, "notify.sock");
@@ -19,32 +23,48 @@ public class SystemdNotifyTests
             d.WriteJob("svc", "start on startup\nexec /bin/sleep 1000\n");
             d.WriteJob("idle", "exec /bin/sleep 1000\n");
             d.Environment["NOTIFY_SOCKET"] = notifyPath;
+            d.Environment["WATCHDOG_USEC"] = "2000000";
             await d.StartAsync();
 
-            var ready = await ReceiveUntilAsync(systemd, "READY=1");
-            Assert.Matches(@"STATUS=\d+ jobs? running \(2 loaded\)", ready);
+            // Datagrams keep their order: the counts (jobs loaded, socket listening) come before READY=1.
+            var beforeReady = await ReceiveUntilAsync(systemd, m => m.Contains("READY=1", StringComparison.Ordinal));
+            Assert.Contains(beforeReady, m => System.Text.RegularExpressions.Regex.IsMatch(m, @"^STATUS=\d+ jobs? running \(2 loaded\)$"));
 
-            // The job must not inherit systemd's socket.
+            // The job must not inherit systemd's socket or watchdog.
             await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("svc")).Single().State == "running", "svc");
             var pid = (await d.Client.StatusAsync("svc")).Single().Processes.Single().Pid;
-            Assert.DoesNotContain("NOTIFY_SOCKET=", await File.ReadAllTextAsync($"/proc/{pid}/environ"), StringComparison.Ordinal);
+            var environ = await File.ReadAllTextAsync($"/proc/{pid}/environ");
+            Assert.DoesNotContain("NOTIFY_SOCKET=", environ, StringComparison.Ordinal);
+            Assert.DoesNotContain("WATCHDOG_USEC=", environ, StringComparison.Ordinal);
+
+            await d.Client.StartAsync("idle", [], wait: true);
+            await ReceiveUntilAsync(systemd, m => m == "STATUS=2 jobs running (2 loaded)");
+
+            // Pings every second while the engine answers (each answer may take up to a second on a loaded
+            // machine before the pings stop for good): three more arrive well within the bound.
+            var pings = 0;
+            await ReceiveUntilAsync(systemd, m => m == "WATCHDOG=1" && ++pings == 3);
 
             Assert.Equal(0, await d.StopAsync());
-            Assert.StartsWith("STOPPING=1", await ReceiveUntilAsync(systemd, "STOPPING=1"), StringComparison.Ordinal);
+            var stopping = await ReceiveUntilAsync(systemd, m => m.StartsWith("STOPPING=1", StringComparison.Ordinal));
+            Assert.DoesNotContain(stopping, m => m.Contains("READY=1", StringComparison.Ordinal));
         }
     }
 
-    private static async Task<string> ReceiveUntilAsync(Socket socket, string wanted)
+    /// <summary>Every datagram up to and including the first that matches (bounded).</summary>
+    private static async Task<List<string>> ReceiveUntilAsync(Socket socket, Func<string, bool> wanted)
     {
         var buffer = new byte[4096];
+        var seen = new List<string>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
             var text = Encoding.UTF8.GetString(buffer, 0, n);
-            if (text.Contains(wanted, StringComparison.Ordinal))
+            seen.Add(text);
+            if (wanted(text))
             {
-                return text;
+                return seen;
             }
         }
     }

@@ -8,27 +8,25 @@ using UpstartHost.State;
 namespace UpstartHost.Hosting;
 
 /// <summary>
-/// The daemon's life: load admin state and jobs, open the control socket, emit the boot sequence, tell
-/// systemd READY=1, then follow the job directories; on SIGTERM/SIGINT emit the shutdown sequence,
-/// stop every job honouring pre-stop and kill timeout, and only then close the socket.
+/// The daemon's life: load admin state and jobs, open the control socket, emit the boot sequence, then follow
+/// the job directories; on SIGTERM/SIGINT emit the shutdown sequence, stop every job honouring pre-stop and
+/// kill timeout, and only then close the socket. READY=1 follows this StartAsync and STOPPING=1 precedes
+/// StopAsync: Microsoft.Extensions.Hosting.Systemd's lifetime sends them (see <see cref="SystemdHosting"/>).
 /// </summary>
 public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 {
-    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(2);
-
     private readonly DaemonSettings settings;
     private readonly IEngineControl engine;
     private readonly JobConfiguration configuration;
     private readonly AdminStateStore adminState;
     private readonly WatchHub watch;
     private readonly IControlEndpoint endpoint;
-    private readonly SystemdNotifier notifier;
-    private readonly SignalLifetime? signals;
+    private readonly SystemdStatusReporter status;
+    private readonly HangupSignal hangup;
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
     private JobDirectoryWatcher? watcher;
     private Task background = Task.CompletedTask;
-    private int statusDirty = 1;
 
     public DaemonService(
         DaemonSettings settings,
@@ -37,9 +35,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         AdminStateStore adminState,
         WatchHub watch,
         IControlEndpoint endpoint,
-        SystemdNotifier notifier,
-        ILogger<DaemonService> logger,
-        IHostLifetime? lifetime = null)
+        SystemdStatusReporter status,
+        HangupSignal hangup,
+        ILogger<DaemonService> logger)
     {
         this.settings = settings;
         this.engine = engine;
@@ -47,9 +45,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         this.adminState = adminState;
         this.watch = watch;
         this.endpoint = endpoint;
-        this.notifier = notifier;
+        this.status = status;
+        this.hangup = hangup;
         this.logger = logger;
-        signals = lifetime as SignalLifetime;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -73,23 +71,16 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
             await engine.EmitAsync(e.Name, e.Environment, wait: false, cancellationToken).ConfigureAwait(false);
         }
 
-        if (signals is not null)
-        {
-            signals.ReloadRequested += OnReloadRequested;
-        }
+        hangup.ReloadRequested += OnReloadRequested;
+        hangup.Listen();
 
-        var (runningJobs, failed, loaded) = await CountJobsAsync(cancellationToken).ConfigureAwait(false);
-        notifier.Ready(JobCountStatus.Format(runningJobs, failed, loaded));
-        background = Task.Run(() => StatusLoopAsync(running.Token), CancellationToken.None);
+        status.SendStatus(await JobCounts.CountAsync(engine, configuration, cancellationToken).ConfigureAwait(false));
+        background = Task.Run(() => status.RunAsync(running.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        notifier.Stopping("stopping every job");
-        if (signals is not null)
-        {
-            signals.ReloadRequested -= OnReloadRequested;
-        }
+        hangup.ReloadRequested -= OnReloadRequested;
 
         if (watcher is not null)
         {
@@ -135,7 +126,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         watch.Publish(notification);
         if (notification.Kind != NotificationKind.Event)
         {
-            Volatile.Write(ref statusDirty, 1);
+            status.MarkChanged();
         }
     }
 
@@ -157,61 +148,11 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         try
         {
             await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref statusDirty, 1);
+            status.MarkChanged();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-    }
-
-    /// <summary>
-    /// STATUS= when something changed, and WATCHDOG=1 at half of WatchdogSec — but only after the engine
-    /// has answered a list request, so a wedged engine thread lets systemd's watchdog restart us.
-    /// </summary>
-    private async Task StatusLoopAsync(CancellationToken cancellationToken)
-    {
-        var watchdog = notifier.WatchdogInterval is { } w ? w / 2 : (TimeSpan?)null;
-        var period = watchdog is { } half && half < StatusInterval ? half : StatusInterval;
-        if (!notifier.IsEnabled)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(period);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                answer.CancelAfter(watchdog ?? StatusInterval);
-                var counts = await CountJobsAsync(answer.Token).ConfigureAwait(false);
-                if (watchdog is not null)
-                {
-                    notifier.Watchdog();
-                }
-
-                if (Interlocked.Exchange(ref statusDirty, 0) == 1)
-                {
-                    notifier.Status(JobCountStatus.Format(counts.Running, counts.Failed, counts.Loaded));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            LogEngineUnresponsive(logger);
-        }
-    }
-
-    /// <summary>Counts for systemd's STATUS= line.</summary>
-    private async Task<(int Running, int Failed, int Loaded)> CountJobsAsync(CancellationToken cancellationToken)
-    {
-        var list = await engine.ListAsync(cancellationToken).ConfigureAwait(false);
-        var running = list.Count(j => j.State == JobState.Running);
-        var failed = list.Count(j => j.Goal == JobGoal.Stop && j.LastFailure is not null);
-        return (running, failed, configuration.Catalog.Jobs.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin state: {Stopped} stopped, {Disabled} disabled ({Path})")]
@@ -226,6 +167,4 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Every job has stopped")]
     private static partial void LogAllStopped(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The engine did not answer within the watchdog interval; no more watchdog pings")]
-    private static partial void LogEngineUnresponsive(ILogger logger);
 }

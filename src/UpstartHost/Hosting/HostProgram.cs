@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Upstart.JobFiles.Loading;
@@ -42,8 +43,8 @@ public static partial class HostProgram
             return 2;
         }
 
-        using var notifier = SystemdNotifier.FromEnvironment();
-        var host = Build(settings, notifier);
+        var systemd = SystemdHosting.TakeFromEnvironment();
+        var host = Build(settings, systemd.Notifier, systemd.Watchdog, systemd.Listens);
         var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
         var exitCode = 0;
         try
@@ -90,7 +91,7 @@ public static partial class HostProgram
         return DaemonSettings.Resolve(commandLine, file, defaults);
     }
 
-    public static IHost Build(DaemonSettings settings, SystemdNotifier notifier)
+    public static IHost Build(DaemonSettings settings, ISystemdNotifier notifier, TimeSpan? watchdogInterval, bool serviceManagerListens)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -103,9 +104,8 @@ public static partial class HostProgram
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFilter((_, _, level) => level >= priority.Minimum);
-        if (UnderSystemd())
+        if (SystemdHosting.WritesToJournal())
         {
-            // systemd's journal reads `<6>message` priority prefixes from stdout (sd-daemon(3)).
             builder.Logging.AddSystemdConsole(o => o.TimestampFormat = null);
         }
         else
@@ -126,9 +126,14 @@ public static partial class HostProgram
             o.ServicesStartConcurrently = false;
             o.ServicesStopConcurrently = false;
         });
-        services.AddSingleton<IHostLifetime, SignalLifetime>();
+        SystemdHosting.Add(services, notifier, serviceManagerListens);
+        services.AddSingleton<HangupSignal>();
+        services.AddSingleton(sp => new SystemdStatusReporter(
+            notifier,
+            watchdogInterval,
+            ct => JobCounts.CountAsync(sp.GetRequiredService<IEngineControl>(), sp.GetRequiredService<JobConfiguration>(), ct),
+            sp.GetRequiredService<ILogger<SystemdStatusReporter>>()));
         services.AddSingleton(settings);
-        services.AddSingleton(notifier);
         services.AddSingleton(priority);
         services.AddSingleton(sp => new AdminStateStore(settings.StateDir, sp.GetRequiredService<ILogger<AdminStateStore>>()));
         services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>()));
@@ -153,10 +158,6 @@ public static partial class HostProgram
         services.AddHostedService<DaemonService>();
         return builder.Build();
     }
-
-    private static bool UnderSystemd() =>
-        Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 }
-        || Environment.GetEnvironmentVariable("INVOCATION_ID") is { Length: > 0 };
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "upstart-host failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -8,7 +8,8 @@ namespace UpstartHost.Hosting;
 /// The daemon's signals, in place of the generic host's ConsoleLifetime. SIGTERM/SIGINT begin an
 /// orderly shutdown (DaemonService stops every job honouring pre-stop and kill timeout); a second
 /// signal is logged and ignored, so kill timeouts are never skipped (init(8) behaves the same).
-/// SIGHUP re-reads the job directories, as init(8) does.
+/// Under a service manager Microsoft.Extensions.Hosting.Systemd's lifetime takes this role (it too cancels
+/// the runtime's default action on every signal); SIGHUP is <see cref="HangupSignal"/>'s either way.
 /// </summary>
 public sealed partial class SignalLifetime : IHostLifetime, IDisposable
 {
@@ -23,15 +24,11 @@ public sealed partial class SignalLifetime : IHostLifetime, IDisposable
         this.logger = logger;
     }
 
-    /// <summary>Raised (on a thread-pool thread) on SIGHUP.</summary>
-    public event Action? ReloadRequested;
-
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnStop));
-        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup));
         return Task.CompletedTask;
     }
 
@@ -58,12 +55,6 @@ public sealed partial class SignalLifetime : IHostLifetime, IDisposable
         {
             LogAlreadyStopping(logger, context.Signal);
         }
-    }
-
-    private void OnHangup(PosixSignalContext context)
-    {
-        context.Cancel = true;
-        ThreadPool.UnsafeQueueUserWorkItem(_ => ReloadRequested?.Invoke(), null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Signal}: stopping every job")]

@@ -1,0 +1,193 @@
+# The Debian package as built by `./build.ps1 -Task Deb` (build.ps1 -Task TestDeb sets UPSTARTPS_DEB):
+# its control data and contents read back with dpkg-deb, then the daemon and upstartctl run from the
+# extracted tree, as a session daemon on the example jobs the package ships.
+
+BeforeAll {
+    $script:Deb = $env:UPSTARTPS_DEB
+    if (-not $Deb -or -not (Test-Path $Deb)) { throw 'Set UPSTARTPS_DEB to the .deb (./build.ps1 -Task TestDeb does).' }
+
+    function Invoke-DpkgDeb([string[]] $Arguments) {
+        $out = & dpkg-deb @Arguments
+        if ($LASTEXITCODE -ne 0) { throw "dpkg-deb $Arguments exited with $LASTEXITCODE" }
+        $out
+    }
+
+    function Invoke-Ctl([string[]] $Arguments) {
+        $out = & $script:Ctl --socket $script:Socket @Arguments 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($out | ForEach-Object ToString) }
+    }
+}
+
+Describe 'upstartps .deb control data' {
+    It 'names the package, version, architecture and the libraries the binaries need' {
+        Invoke-DpkgDeb @('--field', $Deb, 'Package') | Should -Be 'upstartps'
+        Invoke-DpkgDeb @('--field', $Deb, 'Architecture') | Should -Be 'amd64'
+        Invoke-DpkgDeb @('--field', $Deb, 'Version') | Should -Match '^\d+\.\d+\.\d+'
+        (Split-Path -Leaf $Deb) | Should -Be "upstartps_$(Invoke-DpkgDeb @('--field', $Deb, 'Version'))_amd64.deb"
+        Invoke-DpkgDeb @('--field', $Deb, 'Depends') | Should -Match 'libc6 \(>= [0-9.]+\)'
+        [int](Invoke-DpkgDeb @('--field', $Deb, 'Installed-Size')) | Should -BeGreaterThan 1000
+    }
+
+    It 'creates the upstartps group in postinst and carries the maintainer scripts' {
+        $control = Join-Path $TestDrive 'control'
+        Invoke-DpkgDeb @('--control', $Deb, $control)
+        (Get-ChildItem $control).Name | Sort-Object | Should -Be @('control', 'postinst', 'postrm', 'prerm')
+        Get-Content -Raw "$control/postinst" | Should -Match 'groupadd --system upstartps'
+        foreach ($script in 'postinst', 'prerm', 'postrm') {
+            & sh -n "$control/$script"
+            $LASTEXITCODE | Should -Be 0 -Because "$script must be valid sh"
+            (Get-Item "$control/$script").UnixFileMode.ToString() | Should -Match 'UserExecute'
+        }
+    }
+}
+
+Describe 'upstartps .deb contents' {
+    BeforeAll {
+        $script:Listing = Invoke-DpkgDeb @('--contents', $Deb)
+        $script:Paths = $Listing | ForEach-Object { ($_ -split '\s+', 6)[5] -replace ' -> .*$', '' }
+    }
+
+    It 'installs <_>' -ForEach @(
+        './usr/lib/upstartps/upstart-host', './usr/lib/upstartps/upstart-exec', './usr/lib/upstartps/upstartctl',
+        './usr/sbin/upstart-host', './usr/sbin/upstartctl', './usr/sbin/upstartps-initctl-names',
+        './usr/lib/systemd/system/upstartps.service', './etc/init/',
+        './usr/share/man/man8/upstart-host.8.gz', './usr/share/man/man8/upstartctl.8.gz',
+        './usr/share/doc/upstartps/README.Debian', './usr/share/doc/upstartps/copyright',
+        './usr/share/doc/upstartps/examples/init/worker.conf') {
+        $Paths | Should -Contain $_
+    }
+
+    It 'owns every file as root and links the commands to the binaries' {
+        $Listing | ForEach-Object { ($_ -split '\s+')[1] } | Sort-Object -Unique | Should -Be 'root/root'
+        $Listing | Where-Object { $_ -match '\./usr/sbin/upstartctl -> ' } | Should -Match '-> \.\./lib/upstartps/upstartctl$'
+    }
+
+    It 'does not claim the initctl names itself' {
+        $Paths | Where-Object { $_ -match '/(initctl|start|stop|status)$' } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'upstartps .deb extracted into a temporary root' {
+    BeforeAll {
+        $script:RootDir = Join-Path $TestDrive 'root'
+        Invoke-DpkgDeb @('-x', $Deb, $RootDir)
+        $script:Daemon = Join-Path $RootDir 'usr/sbin/upstart-host'
+        $script:Ctl = Join-Path $RootDir 'usr/sbin/upstartctl'
+        $script:Examples = Join-Path $RootDir 'usr/share/doc/upstartps/examples/init'
+        # A short socket path (108 bytes at most) of our own.
+        $script:RunDir = Join-Path '/tmp' ('upsdeb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory -Path $RunDir | Out-Null
+        $script:Socket = Join-Path $RunDir 's.sock'
+    }
+
+    AfterAll {
+        if ($script:DaemonProcess -and -not $DaemonProcess.HasExited) {
+            $DaemonProcess.Kill($true)
+        }
+        Remove-Item -Recurse -Force $RunDir -ErrorAction SilentlyContinue
+    }
+
+    It 'renders both man pages without a groff warning' {
+        foreach ($page in 'upstart-host', 'upstartctl') {
+            $roff = & gzip -dc (Join-Path $RootDir "usr/share/man/man8/$page.8.gz")
+            $warnings = $roff | & groff -man -ww -z 2>&1
+            $warnings | Should -BeNullOrEmpty -Because "$page(8) must be clean roff"
+            ($roff -join "`n") | Should -Match "^\.TH $($page.ToUpperInvariant()) 8"
+        }
+    }
+
+    It 'runs the daemon and the CLI from the package on the example jobs' {
+        & $Daemon --version | Should -Match 'upstart'
+        $info = [System.Diagnostics.ProcessStartInfo]::new($Daemon)
+        foreach ($a in '--session', '--no-startup-event', '--confdir', $Examples, '--socket', $Socket,
+            '--logdir', (Join-Path $RunDir 'log'), '--state-dir', (Join-Path $RunDir 'state'), '--config', (Join-Path $RunDir 'host.json')) {
+            $info.ArgumentList.Add($a)
+        }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.Environment.Remove('NOTIFY_SOCKET') | Out-Null
+        $script:DaemonProcess = [System.Diagnostics.Process]::Start($info)
+        $stdout = $DaemonProcess.StandardOutput.ReadToEndAsync()
+        $stderr = $DaemonProcess.StandardError.ReadToEndAsync()
+
+        # Ready when it answers (bounded); the socket appearing is not enough.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        do {
+            if ($DaemonProcess.HasExited) { throw "upstart-host exited with $($DaemonProcess.ExitCode): $($stderr.Result)" }
+            Start-Sleep -Milliseconds 20
+            $version = Invoke-Ctl @('version')
+        } until ($version.ExitCode -eq 0 -or [DateTime]::UtcNow -gt $deadline)
+        $version.Output | Should -Match '^init \(upstart 1\.13\.2\) upstartps'
+
+        $list = Invoke-Ctl @('list')
+        $list.ExitCode | Should -Be 0
+        $names = $list.Output | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object -Unique
+        $names | Should -Be @('forking-daemon', 'housekeeping', 'on-demand', 'web', 'web-ready', 'worker')
+
+        $start = Invoke-Ctl @('start', 'worker', 'NAME=alpha', 'INTERVAL=1')
+        $start.ExitCode | Should -Be 0
+        $start.Output | Should -Match '^worker \(alpha\) start/running, process \d+$'
+
+        # The running instance proves the exec helper was found beside the daemon's real path.
+        (Invoke-Ctl @('status', 'worker', 'NAME=alpha')).Output | Should -Match '^worker \(alpha\) start/running, process \d+$'
+
+        $emit = Invoke-Ctl @('emit', 'my-event', 'MESSAGE=from-the-deb')
+        $emit.ExitCode | Should -Be 0
+        Get-Content -Raw (Join-Path $RunDir 'log/on-demand.log') | Should -Match 'my-event received: from-the-deb'
+
+        (Invoke-Ctl @('stop', 'worker', 'NAME=alpha')).Output | Should -Match '^worker stop/waiting$'
+
+        & kill -TERM $DaemonProcess.Id
+        $DaemonProcess.WaitForExit(60000) | Should -BeTrue
+        $DaemonProcess.ExitCode | Should -Be 0 -Because $stderr.Result
+        $null = $stdout.Result
+    }
+
+    It 'installs and removes the optional initctl names as symlinks to upstartctl' {
+        $names = Join-Path $TestDrive 'names'
+        $helper = Join-Path $RootDir 'usr/sbin/upstartps-initctl-names'
+        & sh $helper install $names
+        $LASTEXITCODE | Should -Be 0
+        foreach ($n in 'initctl', 'start', 'stop', 'restart', 'reload', 'status') {
+            (Get-Item (Join-Path $names $n)).LinkTarget | Should -Be '/usr/sbin/upstartctl'
+        }
+        & sh $helper remove $names
+        $LASTEXITCODE | Should -Be 0
+        Get-ChildItem $names | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'upstartps .deb installed with dpkg into a temporary root' {
+    BeforeAll {
+        # dpkg --root with DPKG_ROOT-aware maintainer scripts (--force-script-chrootless): the host's
+        # package database, /etc/group and services stay untouched. libc6 is not in the empty root.
+        $script:InstallRoot = Join-Path $TestDrive 'dpkgroot'
+        foreach ($dir in 'var/lib/dpkg/info', 'var/lib/dpkg/updates', 'etc') {
+            New-Item -ItemType Directory -Force -Path (Join-Path $InstallRoot $dir) | Out-Null
+        }
+        New-Item -ItemType File -Path (Join-Path $InstallRoot 'var/lib/dpkg/status') | Out-Null
+        Set-Content -LiteralPath (Join-Path $InstallRoot 'etc/group') -Value 'root:x:0:'
+        Set-Content -LiteralPath (Join-Path $InstallRoot 'etc/gshadow') -Value 'root:*::'
+        $script:HostGroups = Get-Content /etc/group
+    }
+
+    It 'installs with dpkg -i, creating the upstartps group and /etc/init' {
+        & dpkg "--root=$InstallRoot" --force-script-chrootless --force-depends -i $Deb
+        $LASTEXITCODE | Should -Be 0
+        & dpkg "--root=$InstallRoot" -s upstartps | Should -Contain 'Status: install ok installed'
+        Get-Content -Raw (Join-Path $InstallRoot 'etc/group') | Should -Match '(?m)^upstartps:x:\d+:$'
+        Test-Path (Join-Path $InstallRoot 'etc/init') -PathType Container | Should -BeTrue
+        & (Join-Path $InstallRoot 'usr/sbin/upstart-host') check (Join-Path $InstallRoot 'usr/share/doc/upstartps/examples/init')
+        $LASTEXITCODE | Should -Be 0
+        Get-Content /etc/group | Should -Be $HostGroups
+    }
+
+    It 'purges with dpkg --purge, leaving the group and the job directory' {
+        New-Item -ItemType Directory -Force -Path (Join-Path $InstallRoot 'var/lib/upstartps') | Out-Null
+        & dpkg "--root=$InstallRoot" --force-script-chrootless --purge upstartps
+        $LASTEXITCODE | Should -Be 0
+        Test-Path (Join-Path $InstallRoot 'usr/sbin/upstart-host') | Should -BeFalse
+        Test-Path (Join-Path $InstallRoot 'var/lib/upstartps') | Should -BeFalse
+        Get-Content -Raw (Join-Path $InstallRoot 'etc/group') | Should -Match '(?m)^upstartps:'
+    }
+}
