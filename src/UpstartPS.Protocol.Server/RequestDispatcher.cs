@@ -74,6 +74,7 @@ internal static class RequestDispatcher
         {
             case ControlOperation.Status or ControlOperation.ShowConfig or ControlOperation.ReadLog:
                 JobName(request);
+                Instance(request);
                 break;
             case ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart or ControlOperation.Reload:
                 JobName(request);
@@ -98,10 +99,18 @@ internal static class RequestDispatcher
     }
 
     private static string JobName(RequestFrame request) =>
-        RequestArguments.IsJobName(request.Job) ? request.Job! : throw new UpstartException(UpstartErrorCode.BadRequest, "missing job name");
+        RequestArguments.JobNameProblem(request.Job) is { } problem ? throw new UpstartException(UpstartErrorCode.BadRequest, problem) : request.Job!;
 
     private static string EventName(RequestFrame request) =>
-        RequestArguments.IsEventName(request.Event) ? request.Event! : throw new UpstartException(UpstartErrorCode.BadRequest, "missing event name");
+        RequestArguments.EventNameProblem(request.Event) is { } problem ? throw new UpstartException(UpstartErrorCode.BadRequest, problem) : request.Event!;
+
+    private static void Instance(RequestFrame request)
+    {
+        if (request.Instance is { } instance && RequestArguments.NameProblem("instance name", instance) is { } problem)
+        {
+            throw new UpstartException(UpstartErrorCode.BadRequest, problem);
+        }
+    }
 
     private static bool Enabled(RequestFrame request) =>
         request.Enabled ?? throw new UpstartException(UpstartErrorCode.BadRequest, "set-enabled needs enabled: true or false");

@@ -11,6 +11,10 @@ public static class RequestArguments
     /// <summary>initctl's text for an environment entry that breaks <see cref="IsEnvironmentEntry"/>.</summary>
     public const string BadEnvironmentMessage = "Env must be KEY=VALUE pairs";
 
+    /// <summary>The Unicode space separators (char.IsWhiteSpace less the control characters refused anyway).</summary>
+    private static readonly System.Buffers.SearchValues<char> Blanks = System.Buffers.SearchValues.Create(
+        " \u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\u3000");
+
     /// <summary>
     /// KEY=VALUE with a non-empty KEY (Upstart's environ_valid). No NUL: the entry ends up in a C
     /// environment block, where a NUL would silently cut it short.
@@ -19,40 +23,85 @@ public static class RequestArguments
         entry is not null && entry.IndexOf('=', StringComparison.Ordinal) > 0 && !entry.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>
-    /// A non-empty name without blanks or NUL: a job file names events in whitespace-separated
-    /// <c>start on</c>/<c>stop on</c> expressions, so an event whose name has a blank could never be matched.
+    /// The first character of <paramref name="name"/> that may not stand in a job, instance or event
+    /// name, or -1: a control character (C0, DEL, C1) or a line or paragraph separator. Names end up
+    /// in status lines, log file names and terminals, where a newline forges a line
+    /// (<c>fake start/running, process 1</c>) and an escape sequence rewrites the screen.
     /// </summary>
-    public static bool IsEventName(string? name)
+    public static int FindForbiddenCharacter(string name)
     {
-        if (string.IsNullOrEmpty(name))
+        ArgumentNullException.ThrowIfNull(name);
+        for (var i = 0; i < name.Length; i++)
         {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (char.IsWhiteSpace(c) || c == '\0')
+            if (char.IsControl(name[i]) || name[i] is '\u2028' or '\u2029')
             {
-                return false;
+                return i;
             }
         }
 
-        return true;
+        return -1;
     }
 
-    /// <summary>A job name or status pattern: anything non-empty; an unknown one is the engine's UnknownJob.</summary>
-    public static bool IsJobName(string? name) => !string.IsNullOrEmpty(name);
+    /// <summary>Why <paramref name="name"/> is refused, naming the character and where it is; null when it is acceptable.</summary>
+    public static string? NameProblem(string what, string name)
+    {
+        var at = FindForbiddenCharacter(name);
+        return at < 0 ? null : $"{what} contains the control character U+{(int)name[at]:X4} at position {at + 1}";
+    }
 
-    /// <summary>Throws BadEnvironment with initctl's text unless every entry is KEY=VALUE.</summary>
+    /// <summary>
+    /// A non-empty name without blanks or control characters: a job file names events in
+    /// whitespace-separated <c>start on</c>/<c>stop on</c> expressions, so an event whose name has a
+    /// blank could never be matched.
+    /// </summary>
+    public static bool IsEventName(string? name) => EventNameProblem(name) is null;
+
+    /// <summary>Why an event name is refused (missing, a blank, a control character), or null.</summary>
+    public static string? EventNameProblem(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "missing event name";
+        }
+
+        if (NameProblem("event name", name) is { } problem)
+        {
+            return problem;
+        }
+
+        var blank = name.AsSpan().IndexOfAny(Blanks);
+        return blank < 0 ? null : $"event name contains a blank at position {blank + 1}";
+    }
+
+    /// <summary>A job name or status pattern: non-empty, no control character; an unknown one is the engine's UnknownJob.</summary>
+    public static bool IsJobName(string? name) => JobNameProblem(name) is null;
+
+    /// <summary>Why a job name or pattern is refused, or null.</summary>
+    public static string? JobNameProblem(string? name) =>
+        string.IsNullOrEmpty(name) ? "missing job name" : NameProblem("job name", name);
+
+    /// <summary>
+    /// Throws BadEnvironment unless every entry is KEY=VALUE: initctl's text for a malformed entry, and
+    /// its own words for a NUL, which initctl could never have been handed on a command line.
+    /// </summary>
     public static void CheckEnvironment(IEnumerable<string?> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var entry in entries)
         {
-            if (!IsEnvironmentEntry(entry))
+            if (IsEnvironmentEntry(entry))
             {
-                throw new UpstartException(UpstartErrorCode.BadEnvironment, BadEnvironmentMessage);
+                continue;
             }
+
+            var eq = entry?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+            if (eq > 0 && entry!.Contains('\0', StringComparison.Ordinal))
+            {
+                var key = entry[..eq].Replace("\0", "\\0", StringComparison.Ordinal);
+                throw new UpstartException(UpstartErrorCode.BadEnvironment, $"Env {key} contains a NUL character (U+0000), which cannot be passed to a process");
+            }
+
+            throw new UpstartException(UpstartErrorCode.BadEnvironment, BadEnvironmentMessage);
         }
     }
 }

@@ -86,6 +86,22 @@ public sealed class ErrorReplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_or_instance_name_with_a_control_character_is_refused_before_the_handler_naming_it()
+    {
+        var job = await Assert.ThrowsAsync<UpstartException>(() => _client.StatusAsync("web\nfake", cancellationToken: TestServer.Deadline()));
+        Assert.Equal((UpstartErrorCode.BadRequest, "job name contains the control character U+000A at position 4"), (job.Code, job.Message));
+
+        var instance = await Assert.ThrowsAsync<UpstartException>(async () =>
+        {
+            await foreach (var _ in _client.ReadLogAsync("web", "\u001b[31m", cancellationToken: TestServer.Deadline()))
+            {
+            }
+        });
+        Assert.Equal((UpstartErrorCode.BadRequest, "instance name contains the control character U+001B at position 1"), (instance.Code, instance.Message));
+        Assert.Empty(_server.Handler.Calls);
+    }
+
+    [Fact]
     public async Task An_empty_event_name_is_refused_with_initctls_words()
     {
         var error = await Assert.ThrowsAsync<UpstartException>(() => _client.EmitAsync("", cancellationToken: TestServer.Deadline()));
@@ -94,14 +110,14 @@ public sealed class ErrorReplyTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("a b")]
-    [InlineData("a\0b")]
-    [InlineData("\t")]
-    public async Task An_event_name_with_a_blank_or_a_NUL_is_refused_before_the_handler(string name)
+    [InlineData("a b", "event name contains a blank at position 2")]
+    [InlineData("a\0b", "event name contains the control character U+0000 at position 2")]
+    [InlineData("\t", "event name contains the control character U+0009 at position 1")]
+    public async Task An_event_name_with_a_blank_or_a_NUL_is_refused_before_the_handler_saying_what_and_where(string name, string problem)
     {
         var error = await Assert.ThrowsAsync<UpstartException>(() => _client.EmitAsync(name, cancellationToken: TestServer.Deadline()));
 
-        Assert.Equal((UpstartErrorCode.BadRequest, "missing event name"), (error.Code, error.Message));
+        Assert.Equal((UpstartErrorCode.BadRequest, problem), (error.Code, error.Message));
         Assert.Empty(_server.Handler.Calls);
     }
 
@@ -126,7 +142,10 @@ public sealed class ErrorReplyTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<UpstartException>(call);
 
-        Assert.Equal((UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs"), (error.Code, error.Message));
+        var expected = entry.Contains('\0', StringComparison.Ordinal)
+            ? "Env A contains a NUL character (U+0000), which cannot be passed to a process"
+            : "Env must be KEY=VALUE pairs";
+        Assert.Equal((UpstartErrorCode.BadEnvironment, expected), (error.Code, error.Message));
         Assert.Empty(_server.Handler.Calls);
     }
 

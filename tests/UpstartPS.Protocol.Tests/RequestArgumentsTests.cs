@@ -38,4 +38,38 @@ public sealed class RequestArgumentsTests
 
         Assert.Equal((UpstartErrorCode.BadEnvironment, "Env must be KEY=VALUE pairs"), (error.Code, error.Message));
     }
+
+    [Fact]
+    public void A_NUL_in_a_value_gets_its_own_error_naming_the_variable()
+    {
+        var error = Assert.Throws<UpstartException>(() => RequestArguments.CheckEnvironment(["A=1", "SECRET=x\0y"]));
+
+        Assert.Equal((UpstartErrorCode.BadEnvironment, "Env SECRET contains a NUL character (U+0000), which cannot be passed to a process"), (error.Code, error.Message));
+    }
+
+    [Theory]
+    [InlineData("web", null)]
+    [InlineData("net/apache", null)]
+    [InlineData("web*", null)]
+    [InlineData("", "missing job name")]
+    [InlineData(null, "missing job name")]
+    [InlineData("fake\nweb", "job name contains the control character U+000A at position 5")]
+    [InlineData("\u001b[2Jweb", "job name contains the control character U+001B at position 1")]
+    [InlineData("a\u0085", "job name contains the control character U+0085 at position 2")]
+    [InlineData("a\u2028", "job name contains the control character U+2028 at position 2")]
+    public void A_job_name_is_refused_for_a_control_character_naming_it(string? name, string? problem)
+    {
+        Assert.Equal(problem, RequestArguments.JobNameProblem(name));
+    }
+
+    [Theory]
+    [InlineData("net-device-up", null)]
+    [InlineData("a b", "event name contains a blank at position 2")]
+    [InlineData("a\u00A0b", "event name contains a blank at position 2")]
+    [InlineData("a\tb", "event name contains the control character U+0009 at position 2")]
+    [InlineData("a\u007F", "event name contains the control character U+007F at position 2")]
+    public void An_event_name_is_refused_for_a_blank_or_a_control_character_naming_it(string name, string? problem)
+    {
+        Assert.Equal(problem, RequestArguments.EventNameProblem(name));
+    }
 }

@@ -64,6 +64,26 @@ public static class JobName
         return null;
     }
 
+    /// <summary>
+    /// Why an instance name (the expansion of `instance`, from event or request variables) is refused,
+    /// naming the character: a control character (C0, DEL, C1) or a line or paragraph separator would
+    /// forge lines in `list` and land in log file names. Null when it is acceptable. The protocol edge
+    /// applies the same rule to the names a client sends (RequestArguments).
+    /// </summary>
+    public static string? InstanceProblem(string instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        for (var i = 0; i < instance.Length; i++)
+        {
+            if (char.IsControl(instance[i]) || instance[i] is '\u2028' or '\u2029')
+            {
+                return $"instance name contains the control character U+{(int)instance[i]:X4} at position {i + 1}";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The name made safe to print in a diagnostic: anything unprintable as \u escapes, cut short.</summary>
     public static string Sanitize(string name)
     {

@@ -209,6 +209,7 @@ public sealed class DaemonControl : IControlHandler
         EngineError.JobNotRunning => UpstartErrorCode.JobNotRunning,
         EngineError.EventFailed => UpstartErrorCode.EventFailed,
         EngineError.UnknownParameter => UpstartErrorCode.UnknownParameter,
+        EngineError.BadInstanceName => UpstartErrorCode.BadEnvironment,
         EngineError.ShuttingDown => UpstartErrorCode.ShuttingDown,
         _ => UpstartErrorCode.Unknown,
     };

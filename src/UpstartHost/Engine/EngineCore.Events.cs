@@ -1,5 +1,6 @@
 using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Events.Matching;
+using Upstart.JobFiles.Loading;
 
 namespace UpstartHost.Engine;
 
@@ -82,7 +83,8 @@ internal sealed partial class EngineCore
 
         var env = JobEnvironment.ForClass(_options, jobClass.Config);
         condition.AppendEnvironment(env, "UPSTART_EVENTS");
-        if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out var name, out var error))
+        if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out var name, out var error)
+            || JobName.InstanceProblem(name) is { } problem && (error = problem) is not null)
         {
             EngineLog.InstanceExpansionFailed(_logger, jobClass.Name, error);
             EventHolds.Reset(condition);

@@ -1,5 +1,6 @@
 using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Events.Matching;
+using Upstart.JobFiles.Loading;
 
 namespace UpstartHost.Engine;
 
@@ -206,6 +207,12 @@ internal sealed partial class EngineCore
             }
 
             refusal = Refuse(EngineError.UnknownParameter, error);
+            return false;
+        }
+
+        if (JobName.InstanceProblem(expanded) is { } problem)
+        {
+            refusal = Refuse(EngineError.BadInstanceName, problem);
             return false;
         }
 

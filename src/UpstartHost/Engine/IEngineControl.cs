@@ -104,6 +104,7 @@ public enum EngineError
     JobNotRunning,
     EventFailed,
     UnknownParameter,
+    BadInstanceName,
     ShuttingDown,
 }
 
