@@ -26,6 +26,29 @@ public class ShutdownTests
     }
 
     [Fact]
+    public async Task A_SIGTERM_the_moment_the_socket_answers_still_stops_every_job_and_exits_0()
+    {
+        // The daemon may still be emitting its boot events: the start must not be abandoned halfway,
+        // or the jobs it started would outlive it (seen with the fast native build). Several rounds,
+        // as the window is short.
+        for (var round = 0; round < 5; round++)
+        {
+            var d = DaemonFixture.Create();
+            await using (d)
+            {
+                foreach (var name in new[] { "a", "b", "c", "d" })
+                {
+                    d.WriteJob(name, "start on startup\nexec /bin/sleep 1000\n");
+                }
+
+                await d.StartAsync();
+                Assert.Equal(0, await d.StopAsync());
+                Assert.Empty(d.JobProcesses());
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_job_that_ignores_SIGTERM_is_killed_after_its_kill_timeout_even_after_a_second_signal()
     {
         var d = DaemonFixture.Create();

@@ -60,6 +60,11 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         await endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         LogListening(logger, settings.SocketPath, settings.ConfDirs, catalog.Jobs.Count, catalog.Diagnostics.Length);
 
+        // From here on jobs may start, so a SIGTERM arriving now must not abandon the start halfway: the
+        // host would then never call StopAsync and the jobs would outlive the daemon. What is left is quick
+        // and never blocks on a job, so it runs to the end and the host stops everything right after.
+        var settled = CancellationToken.None;
+
         // Watching starts before any job does: it cannot fail (without inotify it rescans), and a change
         // made while the boot events run is not missed.
         watcher = new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, settings.RescanInterval, ReloadFromWatchAsync, logger);
@@ -68,13 +73,13 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         // daemon does not hold boot back for a job that is slow to start.
         foreach (var e in settings.BootEvents)
         {
-            await engine.EmitAsync(e.Name, e.Environment, wait: false, cancellationToken).ConfigureAwait(false);
+            await engine.EmitAsync(e.Name, e.Environment, wait: false, settled).ConfigureAwait(false);
         }
 
         hangup.ReloadRequested += OnReloadRequested;
         hangup.Listen();
 
-        status.SendStatus(await JobCounts.CountAsync(engine, configuration, cancellationToken).ConfigureAwait(false));
+        status.SendStatus(await JobCounts.CountAsync(engine, configuration, settled).ConfigureAwait(false));
         background = Task.Run(() => status.RunAsync(running.Token), CancellationToken.None);
     }
 

@@ -47,10 +47,17 @@ public static partial class HostProgram
         var host = Build(settings, systemd.Notifier, systemd.Watchdog, systemd.Listens);
         var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
         var exitCode = 0;
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         try
         {
             await host.StartAsync().ConfigureAwait(false);
             await host.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // SIGTERM while starting: the host gave up its start; whatever had started (jobs included)
+            // stops as on any SIGTERM, and that is a clean exit.
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The daemon's last word: log why it could not run, exit non-zero for systemd.
         catch (Exception e)
