@@ -109,14 +109,20 @@ function Invoke-PesterSuites {
     Set-StrictMode -Off
     Invoke-Package
     $null = Invoke-Native dotnet @('build', $HostProject, '-c', $Configuration, '-warnaserror')
-    Import-Pester5
 
     # The suites read these to find what they test (tests/Pester/Common.ps1).
     $env:UPSTARTPS_MODULE = Join-Path $ModuleOut 'UpstartPS.psd1'
     $env:UPSTARTPS_HOST = Get-HostPath
 
+    Invoke-PesterPath -Path (Join-Path $Root 'tests/Pester') -ResultName 'pester-results.xml'
+}
+
+function Invoke-PesterPath {
+    # One Pester run over a folder: NUnit XML under out/, its counts added to the closing line.
+    param([string] $Path, [string] $ResultName)
+    Import-Pester5
     $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $Root 'tests/Pester'
+    $config.Run.Path = $Path
     $config.Run.Exit = $false
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Detailed'
@@ -124,9 +130,9 @@ function Invoke-PesterSuites {
     if ($env:CI -or [Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputFormat = 'NUnitXml'
-    $config.TestResult.OutputPath = Join-Path $OutDir 'pester-results.xml'
+    $config.TestResult.OutputPath = Join-Path $OutDir $ResultName
     $result = Invoke-Pester -Configuration $config
-    Write-Host "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
+    Write-Host "Pester ($Path): $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
     $script:Counts.Passed += $result.PassedCount
     # A failed BeforeAll already fails its tests; a file that fails discovery has none: count it as one.
     $script:Counts.Failed += $result.FailedCount + $result.FailedContainersCount

@@ -1,7 +1,7 @@
 # The build tasks for what ships: the NativeAOT binaries, the Debian package and the module's
 # PowerShell resource package (see packaging/INSTALL.md). Dot-sourced by build.ps1, whose $Root, $OutDir,
 # $NativeOut, $ModuleOut, $ModuleRepository, $Configuration, Invoke-Native, Invoke-Package and
-# Import-Pester5 they use.
+# Invoke-PesterPath they use.
 
 $DebSource = Join-Path $Root 'packaging/deb'
 $IntegrationTestProject = Join-Path $Root 'tests/UpstartHost.IntegrationTests/UpstartHost.IntegrationTests.csproj'
@@ -31,26 +31,6 @@ function Invoke-PublishNative {
         Write-Host ('{0,-14} {1,8:N2} MiB' -f $file.Name, ($file.Length / 1MB))
     }
     $script:NativePublished = $true
-}
-
-function Invoke-PesterPath {
-    param([string] $Path, [string] $ResultName)
-    Import-Pester5
-    $config = New-PesterConfiguration
-    $config.Run.Path = $Path
-    $config.Run.Exit = $false
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputFormat = 'NUnitXml'
-    $config.TestResult.OutputPath = Join-Path $OutDir $ResultName
-    if ($env:CI -or [Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
-    $result = Invoke-Pester -Configuration $config
-    Write-Host "Pester ($Path): $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
-    $script:Counts.Passed += $result.PassedCount
-    $script:Counts.Failed += $result.FailedCount + $result.FailedContainersCount
-    $script:Counts.Skipped += $result.SkippedCount
-    $result.Result -eq 'Passed'
 }
 
 function Invoke-NativeTests {
