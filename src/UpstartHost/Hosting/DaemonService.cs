@@ -26,6 +26,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
     private JobDirectoryWatcher? watcher;
+    private int hangupBeforeWatching;
     private Task background = Task.CompletedTask;
 
     public DaemonService(
@@ -57,6 +58,10 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 
         engine.Notification += OnNotification;
         var (_, catalog) = await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+        // SIGHUP is ours before anyone can see the daemon ready: a client that reloads the moment the
+        // socket answers must not meet the default action, which ends the process.
+        hangup.ReloadRequested += OnReloadRequested;
+        hangup.Listen();
         await endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         LogListening(logger, settings.SocketPath, settings.ConfDirs, catalog.Jobs.Count, catalog.Diagnostics.Length);
 
@@ -67,7 +72,11 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 
         // Watching starts before any job does: it cannot fail (without inotify it rescans), and a change
         // made while the boot events run is not missed.
-        watcher = new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, settings.RescanInterval, ReloadFromWatchAsync, logger);
+        Volatile.Write(ref watcher, new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, settings.RescanInterval, ReloadFromWatchAsync, logger));
+        if (Interlocked.Exchange(ref hangupBeforeWatching, 0) == 1)
+        {
+            watcher.Rearm();
+        }
 
         // The boot sequence is emitted without waiting, in order: like mountall and rc-sysinit, the
         // daemon does not hold boot back for a job that is slow to start.
@@ -75,9 +84,6 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         {
             await engine.EmitAsync(e.Name, e.Environment, wait: false, settled).ConfigureAwait(false);
         }
-
-        hangup.ReloadRequested += OnReloadRequested;
-        hangup.Listen();
 
         status.SendStatus(await JobCounts.CountAsync(engine, configuration, settled).ConfigureAwait(false));
         background = Task.Run(() => status.RunAsync(running.Token), CancellationToken.None);
@@ -138,7 +144,10 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     /// <summary>SIGHUP: watch the directories afresh (the way back to inotify after a failure), then re-read them.</summary>
     private void OnReloadRequested()
     {
-        if (watcher is { } w)
+        // Noted first, read second: a SIGHUP that arrives before the watcher exists is honoured by
+        // StartAsync as soon as it does (see there), whatever the interleaving.
+        Volatile.Write(ref hangupBeforeWatching, 1);
+        if (Volatile.Read(ref watcher) is { } w)
         {
             w.Rearm();
         }
