@@ -1,3 +1,5 @@
+using UpstartPS.Protocol.Server;
+
 namespace UpstartHost.Hosting;
 
 /// <summary>Who may do what on the control socket (DESIGN.md decision 5).</summary>
@@ -20,6 +22,9 @@ public sealed record DaemonSettings
     public required string StateDir { get; init; }
     public string AdminGroup { get; init; } = "upstartps";
     public AuthorizationMode Authorization { get; init; }
+
+    /// <summary>Who may read job logs (system authorisation; a session daemon's owner reads all).</summary>
+    public LogAccess LogAccess { get; init; }
     public IReadOnlyList<BootEvent> BootEvents { get; init; } = [];
     public IReadOnlyList<BootEvent> ShutdownEvents { get; init; } = [];
     public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -77,6 +82,7 @@ public sealed record DaemonSettings
             StateDir = Path.GetFullPath(commandLine.StateDir ?? file.StateDir ?? defaults.StateDir),
             AdminGroup = file.AdminGroup ?? "upstartps",
             Authorization = ParseAuthorization(file.Authorization, defaults.Mode),
+            LogAccess = ParseLogAccess(file.LogAccess),
             BootEvents = boot,
             ShutdownEvents = (file.ShutdownEvents ?? DefaultShutdownEvents).Select(BootEvent.Parse).ToList(),
             ReloadDebounce = TimeSpan.FromMilliseconds(Math.Clamp(file.ReloadDebounceMilliseconds ?? 100, 0, 60_000)),
@@ -84,6 +90,14 @@ public sealed record DaemonSettings
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
         };
     }
+
+    private static LogAccess ParseLogAccess(string? value) => value switch
+    {
+        null or "" or "owner-and-admins" => LogAccess.OwnerAndAdministrators,
+        "admins" => LogAccess.Administrators,
+        "everyone" => LogAccess.Everyone,
+        _ => throw new HostUsageException($"logAccess must be \"owner-and-admins\", \"admins\" or \"everyone\", not \"{value}\""),
+    };
 
     private static AuthorizationMode ParseAuthorization(string? value, HostMode mode) => value?.ToUpperInvariant() switch
     {

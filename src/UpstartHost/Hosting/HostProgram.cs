@@ -8,6 +8,7 @@ using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
 using UpstartHost.State;
+using UpstartPS.Protocol.Server;
 
 namespace UpstartHost.Hosting;
 
@@ -153,6 +154,7 @@ public static partial class HostProgram
             dirs => JobDirectoryLoader.Load(dirs, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any)));
         services.AddSingleton(new JobLogTail(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
+        services.AddSingleton(ControlEndpoint.AuthorizationFor(settings));
         services.AddSingleton(sp => new DaemonControl(
             sp.GetRequiredService<IEngineControl>(),
             sp.GetRequiredService<JobConfiguration>(),
@@ -160,7 +162,8 @@ public static partial class HostProgram
             sp.GetRequiredService<JobLogTail>(),
             sp.GetRequiredService<WatchHub>(),
             sp.GetRequiredService<LogPriority>(),
-            [.. settings.BootEvents.Select(e => e.Name)]));
+            [.. settings.BootEvents.Select(e => e.Name)],
+            sp.GetRequiredService<ControlAuthorization>()));
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();

@@ -20,6 +20,12 @@ public sealed record HostSettingsFile
     /// <summary>"system" (anyone reads, root/admin group change) or "session" (owner only). Default: the mode's.</summary>
     public string? Authorization { get; init; }
 
+    /// <summary>
+    /// Who may read job logs through a system daemon: "owner-and-admins" (default: root, the admin group and
+    /// the job's own `setuid` user), "admins", or "everyone".
+    /// </summary>
+    public string? LogAccess { get; init; }
+
     /// <summary>Events emitted after loading, in order, each `NAME [KEY=VALUE]...`.</summary>
     public IReadOnlyList<string>? BootEvents { get; init; }
 
