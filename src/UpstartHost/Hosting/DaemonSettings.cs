@@ -33,6 +33,12 @@ public sealed record DaemonSettings
     public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int WatchBufferSize { get; init; } = 1024;
 
+    /// <summary>Whole-job cleanup through a cgroup per job instance, where the kernel offers it (docs/processes.md).</summary>
+    public bool JobCgroups { get; init; } = true;
+
+    /// <summary>The cgroup2 directory job cgroups are made under; null: the daemon's own cgroup.</summary>
+    public string? CgroupRoot { get; init; }
+
     /// <summary>The default boot sequence, so stock job files (`start on runlevel [2345]`, `start on filesystem`) run.</summary>
     public static IReadOnlyList<string> DefaultBootEvents { get; } =
     [
@@ -88,6 +94,8 @@ public sealed record DaemonSettings
             ReloadDebounce = TimeSpan.FromMilliseconds(Math.Clamp(file.ReloadDebounceMilliseconds ?? 100, 0, 60_000)),
             RescanInterval = TimeSpan.FromMilliseconds(Math.Clamp(file.RescanIntervalMilliseconds ?? 2000, 50, 3_600_000)),
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
+            JobCgroups = file.JobCgroups ?? true,
+            CgroupRoot = file.CgroupRoot is { Length: > 0 } cgroupRoot ? Path.GetFullPath(cgroupRoot) : null,
         };
     }
 

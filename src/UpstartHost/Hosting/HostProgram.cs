@@ -7,6 +7,7 @@ using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
+using UpstartHost.Processes.Cgroups;
 using UpstartHost.State;
 using UpstartPS.Protocol.Server;
 
@@ -144,7 +145,10 @@ public static partial class HostProgram
         services.AddSingleton(settings);
         services.AddSingleton(priority);
         services.AddSingleton(sp => new AdminStateStore(settings.StateDir, sp.GetRequiredService<ILogger<AdminStateStore>>()));
-        services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => JobCgroups.Create(
+            new JobCgroupOptions { Enabled = settings.JobCgroups, Root = settings.CgroupRoot, SocketPath = settings.SocketPath },
+            sp.GetRequiredService<ILogger<JobCgroups>>()));
+        services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<JobCgroups>()));
         services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
         services.AddSingleton(sp => new JobConfiguration(
             settings.ConfDirs,

@@ -44,6 +44,12 @@ public sealed record HostSettingsFile
     /// <summary>Messages each watch client may have queued before it is dropped.</summary>
     public int? WatchBufferSize { get; init; }
 
+    /// <summary>False turns whole-job cleanup through cgroups off; default true (used where the kernel allows).</summary>
+    public bool? JobCgroups { get; init; }
+
+    /// <summary>The cgroup2 directory to make job cgroups under; default the daemon's own cgroup.</summary>
+    public string? CgroupRoot { get; init; }
+
     /// <summary>Reads the file; a missing file is an empty settings object, a malformed one an error naming the file.</summary>
     public static HostSettingsFile Read(string path)
     {
