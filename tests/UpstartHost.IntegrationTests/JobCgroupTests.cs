@@ -21,7 +21,7 @@ public class JobCgroupTests
         d.WriteJob("escape", Escaping);
         await d.StartAsync();
 
-        var main = await StartEscapingAsync(d);
+        var (main, _) = await StartEscapingAsync(d);
         Assert.Contains("/upstartps.", CgroupOf(main), StringComparison.Ordinal);
 
         Assert.Equal(0, (await d.RunCtlAsync(["stop", "escape"])).ExitCode);
@@ -52,16 +52,15 @@ public class JobCgroupTests
         d.WriteJob("escape", Escaping);
         await d.StartAsync();
 
-        var main = await StartEscapingAsync(d);
+        var (main, escaped) = await StartEscapingAsync(d);
         Assert.DoesNotContain("/upstartps.", CgroupOf(main), StringComparison.Ordinal);
         Assert.Equal(0, (await d.RunCtlAsync(["stop", "escape"])).ExitCode);
 
         // Today's behaviour, documented: the stop reaches the process group only, so the escaped child survives.
-        var survivors = d.JobProcesses();
-        Assert.Single(survivors);
-        foreach (var pid in survivors)
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(!d.JobProcesses().Contains(main)), "the main process to be gone");
+        Assert.Equal([escaped], d.JobProcesses());
+        using (var survivor = Process.GetProcessById(escaped))
         {
-            using var survivor = Process.GetProcessById(pid);
             survivor.Kill();
         }
 
@@ -69,8 +68,11 @@ public class JobCgroupTests
         Assert.Single(d.DaemonOutput.Split('\n'), l => l.Contains("Job cgroups unavailable", StringComparison.Ordinal) && l.Contains(notCgroup, StringComparison.Ordinal));
     }
 
-    /// <summary>Starts (or waits for) the job until both its main process and the escaped child run; returns the main pid.</summary>
-    private static async Task<int> StartEscapingAsync(DaemonFixture d, bool alreadyStarting = false)
+    /// <summary>
+    /// Starts (or waits for) the job until its main process and the escaped child both run `sleep`, the child in a
+    /// session of its own (setsid(1) may fork first, so intermediate processes are waited out); returns both pids.
+    /// </summary>
+    private static async Task<(int Main, int Escaped)> StartEscapingAsync(DaemonFixture d, bool alreadyStarting = false)
     {
         if (!alreadyStarting)
         {
@@ -79,18 +81,36 @@ public class JobCgroupTests
 
         await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("escape")).Single().State == "running", "escape running");
         var main = (await d.Client.StatusAsync("escape")).Single().Processes.Single().Pid;
-        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 2), "the escaped child");
-        var escaped = d.JobProcesses().Single(p => p != main);
-        Assert.NotEqual(ProcessGroupOf(main), ProcessGroupOf(escaped));
-        return main;
+        var escaped = 0;
+        await DaemonFixture.WaitUntilAsync(
+            () =>
+            {
+                var others = d.JobProcesses().Where(p => p != main).ToList();
+                escaped = others.Count == 1 ? others[0] : 0;
+                return Task.FromResult(escaped > 0 && Stat(main) is ("sleep", var mainSession) && Stat(escaped) is ("sleep", var session) && session != mainSession);
+            },
+            "the escaped child in a session of its own");
+        return (main, escaped);
     }
 
     private static string CgroupOf(int pid) =>
         File.ReadLines($"/proc/{pid}/cgroup").Single(l => l.StartsWith("0::", StringComparison.Ordinal));
 
-    private static int ProcessGroupOf(int pid)
+    /// <summary>The command name and session id from /proc/PID/stat; ("", 0) when the process is gone.</summary>
+    private static (string Command, int Session) Stat(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var command = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
+
+            // After "comm) ": state ppid pgrp session.
+            var session = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
+            return (command, session);
+        }
+        catch (IOException)
+        {
+            return ("", 0);
+        }
     }
 }
