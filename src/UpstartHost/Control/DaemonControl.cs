@@ -27,6 +27,7 @@ public sealed class DaemonControl : IControlHandler
     private readonly WatchHub watch;
     private readonly LogPriority logPriority;
     private readonly IReadOnlyList<string> bootEvents;
+    private readonly LogReaderSlots logReaders;
 
     /// <param name="bootEvents">The events the daemon emits itself at boot: check-config counts them as emitted.</param>
     public DaemonControl(
@@ -36,8 +37,10 @@ public sealed class DaemonControl : IControlHandler
         JobLogTail logs,
         WatchHub watch,
         LogPriority logPriority,
-        IReadOnlyList<string> bootEvents)
+        IReadOnlyList<string> bootEvents,
+        LogReaderSlots? logReaders = null)
     {
+        this.logReaders = logReaders ?? new LogReaderSlots();
         this.engine = engine;
         this.configuration = configuration;
         this.adminState = adminState;
@@ -192,7 +195,17 @@ public sealed class DaemonControl : IControlHandler
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
         }
 
-        return logs.ReadAsync(job, instance ?? "", tail, follow, cancellationToken);
+        return ReadLogInSlotAsync(client.Uid, job, instance ?? "", tail, follow, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<LogLineInfo> ReadLogInSlotAsync(
+        uint uid, string job, string instance, int tail, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var slot = logReaders.Take(uid);
+        await foreach (var line in logs.ReadAsync(job, instance, tail, follow, cancellationToken).ConfigureAwait(false))
+        {
+            yield return line;
+        }
     }
 
     public IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken) =>
