@@ -19,12 +19,14 @@ internal sealed partial class EngineCore
     private static readonly TimeSpan CheckOutputGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// True when the request must wait for a check: one is defined and there is a running process to keep.
-    /// With no main process alive (starting, respawning, a job without one) there is nothing to protect,
-    /// so the request goes ahead unchecked, as it would without the stanza.
+    /// True when the request must go through a check: one is defined and there is a running process to
+    /// keep. With no main process alive (starting, respawning, a job without one) there is nothing to
+    /// protect, so the request goes ahead unchecked, as it would without the stanza. A check already
+    /// running counts whatever the main process does meanwhile: the second request is refused, never
+    /// run beside it.
     /// </summary>
     private static bool NeedsCheck(JobInstance instance) =>
-        instance.Config.GetProcess(ProcessKind.PreRestart) is not null && instance.MainAlive;
+        instance.Check is not null || (instance.Config.GetProcess(ProcessKind.PreRestart) is not null && instance.MainAlive);
 
     private Task<JobSnapshot> RunCheck(JobInstance instance, CheckedRequest request, bool wait)
     {

@@ -186,6 +186,23 @@ public sealed class PreRestartCheckTests
     }
 
     [Fact]
+    public void A_second_request_is_refused_even_when_the_main_process_died_meanwhile()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreRestart, ProcessKind.PostStop) with { Respawn = true });
+        _ = h.Start();
+        var first = h.Settle(h.Core.Restart("test", [], wait: true));
+        h.Processes.HoldOutcomes = true;
+        h.Exit(ProcessKind.Main, 1);
+        Assert.Equal("start/post-stop", h.Status());
+        Assert.False(h.Instance().MainAlive);
+
+        var second = h.Settle(h.Core.Restart("test", [], wait: false));
+
+        Assert.Equal(EngineError.CheckInProgress, Refusal(second).Error);
+        Assert.False(first.IsCompleted);
+    }
+
+    [Fact]
     public void A_job_that_is_not_running_restarts_without_the_check()
     {
         var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStart, ProcessKind.PreRestart));
