@@ -97,6 +97,15 @@ public sealed class Ctl
         {
             return Usage(args.Program, e.Message, error);
         }
+        catch (UpstartException e) when (e.CheckFailure is { } check)
+        {
+            foreach (var line in CheckFailureText.Format(args.Program, e.Message, check))
+            {
+                error.WriteLine(line);
+            }
+
+            return 1;
+        }
         catch (UpstartException e)
         {
             // The client words every failure in full, a connect failure included (`Unable to connect to

@@ -80,9 +80,14 @@ internal sealed class FakeControlHandler : IControlHandler
         JobCommand(client, "restart", job, environment, wait, "start", "running", cancellationToken);
 
     public Task<JobInfo> ReloadAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
-        job == "cron"
-            ? throw new UpstartException(UpstartErrorCode.JobNotRunning, "Job is not running: cron")
-            : JobCommand(client, "reload", job, environment, true, "start", "running", cancellationToken);
+        job switch
+        {
+            "cron" => throw new UpstartException(UpstartErrorCode.JobNotRunning, "Job is not running: cron"),
+            "nginx" => throw new UpstartException(
+                "Job not reloaded: nginx pre-restart check terminated with status 1",
+                new CheckFailureInfo { Job = "nginx", Result = "failed", ExitStatus = 1, Output = ["unknown directive \"lisen\"", "test failed"] }),
+            _ => JobCommand(client, "reload", job, environment, true, "start", "running", cancellationToken),
+        };
 
     public Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {

@@ -202,6 +202,8 @@ public sealed class DaemonControl : IControlHandler
         EngineError.UnknownParameter => UpstartErrorCode.UnknownParameter,
         EngineError.BadInstanceName => UpstartErrorCode.BadEnvironment,
         EngineError.ShuttingDown => UpstartErrorCode.ShuttingDown,
+        EngineError.CheckFailed => UpstartErrorCode.CheckFailed,
+        EngineError.CheckInProgress => UpstartErrorCode.CheckInProgress,
         _ => UpstartErrorCode.Unknown,
     };
 
@@ -221,6 +223,10 @@ public sealed class DaemonControl : IControlHandler
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (EngineException e) when (e.Check is { } check)
+        {
+            throw new UpstartException(e.Message, CheckFailureMapping.ToInfo(check), e);
         }
         catch (EngineException e)
         {

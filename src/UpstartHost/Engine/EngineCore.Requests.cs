@@ -110,7 +110,10 @@ internal sealed partial class EngineCore
         return request.Task;
     }
 
-    /// <summary>Stop then start of an existing instance, which keeps its definition and environment.</summary>
+    /// <summary>
+    /// Stop then start of an existing instance, which keeps its definition and environment; behind the
+    /// job's pre-restart check when it has one and is running (EngineCore.Checks).
+    /// </summary>
     public Task<JobSnapshot> Restart(string job, IReadOnlyList<string> environment, bool wait)
     {
         if (!TryFindInstance(job, environment, out var instance, out var refusal))
@@ -123,8 +126,19 @@ internal sealed partial class EngineCore
             return Refuse(EngineError.AlreadyStopped, "Job has already been stopped: " + instance.DisplayName);
         }
 
-        Finished(instance, failed: false);
+        if (NeedsCheck(instance))
+        {
+            return RunCheck(instance, CheckedRequest.Restart, wait);
+        }
+
         var request = NewRequest();
+        BeginRestart(instance, request, wait);
+        return request.Task;
+    }
+
+    private void BeginRestart(JobInstance instance, TaskCompletionSource<JobSnapshot> request, bool wait)
+    {
+        Finished(instance, failed: false);
         if (wait)
         {
             instance.Blocking.Add(Blocked.ForRequest(RequestKind.Restart, request));
@@ -136,11 +150,9 @@ internal sealed partial class EngineCore
         {
             request.TrySetResult(JobSnapshots.Of(instance));
         }
-
-        return request.Task;
     }
 
-    /// <summary>The reload signal (default HUP) to the main PID only.</summary>
+    /// <summary>The reload signal (default HUP) to the main PID only; behind the pre-restart check, if any.</summary>
     public Task<JobSnapshot> Reload(string job, IReadOnlyList<string> environment)
     {
         if (!TryFindInstance(job, environment, out var instance, out var refusal))
@@ -148,6 +160,16 @@ internal sealed partial class EngineCore
             return refusal;
         }
 
+        if (NeedsCheck(instance))
+        {
+            return RunCheck(instance, CheckedRequest.Reload, wait: false);
+        }
+
+        return Reload(instance);
+    }
+
+    private Task<JobSnapshot> Reload(JobInstance instance)
+    {
         if (!instance.MainAlive)
         {
             return Refuse(EngineError.JobNotRunning, "Job is not running: " + instance.DisplayName);

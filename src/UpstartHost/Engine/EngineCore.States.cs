@@ -306,6 +306,7 @@ internal sealed partial class EngineCore
 
         instance.KillTimer?.Dispose();
         instance.KillTimer = null;
+        AbandonCheck(instance);
         _processTable.ForgetAll(instance);
 
         var jobClass = instance.Class;

@@ -109,10 +109,19 @@ public enum EngineError
     UnknownParameter,
     BadInstanceName,
     ShuttingDown,
+
+    /// <summary>The job's pre-restart check failed: the restart or reload was not done (<see cref="EngineException.Check"/>).</summary>
+    CheckFailed,
+
+    /// <summary>A pre-restart check of this instance is already running.</summary>
+    CheckInProgress,
 }
 
 /// <summary>A refused or failed request; Message is initctl's text (`Unknown job: foo`).</summary>
-public sealed class EngineException(EngineError error, string message) : Exception(message)
+public sealed class EngineException(EngineError error, string message, CheckFailure? check = null) : Exception(message)
 {
     public EngineError Error { get; } = error;
+
+    /// <summary>For <see cref="EngineError.CheckFailed"/>: the check's status and last output lines.</summary>
+    public CheckFailure? Check { get; } = check;
 }

@@ -431,6 +431,11 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         if (response.Type == ResponseTypes.Error)
         {
             var error = response.Error;
+            if (error is { Code: UpstartErrorCode.CheckFailed, Check: { } check })
+            {
+                throw new UpstartException(error.Message, check);
+            }
+
             throw new UpstartException(error?.Code ?? UpstartErrorCode.Unknown, error?.Message ?? "Unknown error");
         }
     }
