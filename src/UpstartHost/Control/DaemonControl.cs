@@ -27,8 +27,10 @@ public sealed class DaemonControl : IControlHandler
     private readonly WatchHub watch;
     private readonly LogPriority logPriority;
     private readonly IReadOnlyList<string> bootEvents;
+    private readonly ControlAuthorization authorization;
 
     /// <param name="bootEvents">The events the daemon emits itself at boot: check-config counts them as emitted.</param>
+    /// <param name="authorization">The server's policy; here it decides, once the job is known, who may read its log.</param>
     public DaemonControl(
         IEngineControl engine,
         JobConfiguration configuration,
@@ -36,7 +38,8 @@ public sealed class DaemonControl : IControlHandler
         JobLogTail logs,
         WatchHub watch,
         LogPriority logPriority,
-        IReadOnlyList<string> bootEvents)
+        IReadOnlyList<string> bootEvents,
+        ControlAuthorization authorization)
     {
         this.engine = engine;
         this.configuration = configuration;
@@ -45,6 +48,7 @@ public sealed class DaemonControl : IControlHandler
         this.watch = watch;
         this.logPriority = logPriority;
         this.bootEvents = bootEvents;
+        this.authorization = authorization;
     }
 
     public Task<string> GetVersionAsync(ClientIdentity client, CancellationToken cancellationToken) => Task.FromResult(VersionText);
@@ -176,11 +180,27 @@ public sealed class DaemonControl : IControlHandler
         return Task.FromResult(logPriority.Current);
     }
 
+    /// <summary>
+    /// log: the job's own user and administrators by default (<see cref="LogAccess"/>; the job's user is its
+    /// `setuid` user as the job file says now, root when it has none). A log that is a symbolic link or not a
+    /// regular file is refused with a clear error rather than read.
+    /// </summary>
     public IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken)
     {
-        if (!configuration.Catalog.Jobs.ContainsKey(job))
+        ArgumentNullException.ThrowIfNull(client);
+        if (!configuration.Catalog.Jobs.TryGetValue(job, out var config))
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
+        }
+
+        if (authorization.RefuseLog(client, config.Setuid) is { } refused)
+        {
+            throw new UpstartException(UpstartErrorCode.AccessDenied, refused);
+        }
+
+        if (logs.RefusalFor(job, instance ?? "") is { } problem)
+        {
+            throw new UpstartException(UpstartErrorCode.AccessDenied, problem);
         }
 
         return logs.ReadAsync(job, instance ?? "", tail, follow, cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
+using UpstartHost.Processes.Cgroups;
 using UpstartHost.State;
 
 namespace UpstartHost.Hosting;
@@ -23,6 +24,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly IControlEndpoint endpoint;
     private readonly SystemdStatusReporter status;
     private readonly HangupSignal hangup;
+    private readonly JobCgroups cgroups;
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
     private JobDirectoryWatcher? watcher;
@@ -38,6 +40,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         IControlEndpoint endpoint,
         SystemdStatusReporter status,
         HangupSignal hangup,
+        JobCgroups cgroups,
         ILogger<DaemonService> logger)
     {
         this.settings = settings;
@@ -48,6 +51,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         this.endpoint = endpoint;
         this.status = status;
         this.hangup = hangup;
+        this.cgroups = cgroups;
         this.logger = logger;
     }
 
@@ -113,6 +117,10 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 
         // Not cancellable on purpose: a second SIGTERM must not cut a job's kill timeout short.
         await engine.StopAllAsync(CancellationToken.None).ConfigureAwait(false);
+
+        // Every job is stopped, so nothing of theirs may outlive the daemon (issue 12 item 14). Only this
+        // path kills: a re-exec hands running jobs (and their cgroups) over and must never come here.
+        await cgroups.KillAllAsync().ConfigureAwait(false);
         LogAllStopped(logger);
 
         await running.CancelAsync().ConfigureAwait(false);

@@ -25,6 +25,14 @@ public interface IProcessLayer
 
     /// <summary>Sends a signal to one process (reload signal goes to the main PID only).</summary>
     void Signal(int pid, int signal);
+
+    /// <summary>
+    /// The instance has finished (it is back at waiting: main process gone, post-stop done). The real layer kills
+    /// whatever of the instance is left in its cgroup, such as a child that escaped the process group with setsid.
+    /// </summary>
+    void InstanceFinished(string jobName, string instance)
+    {
+    }
 }
 
 /// <summary>

@@ -70,6 +70,16 @@ public static class FailureMapping
         };
     }
 
+    /// <summary>
+    /// A failure while reading <paramref name="target"/>'s log. The daemon refuses one job's log to users other
+    /// than its own and administrators (docs/protocol.md `logAccess`): that is this job's failure, not the end of
+    /// the command, so the other jobs' logs are still read.
+    /// </summary>
+    public static UpstartFailure FromLogException(Exception exception, string socketPath, string target) =>
+        exception is UpstartException { Code: UpstartErrorCode.AccessDenied } refused
+            ? new("LogAccessDenied", ErrorCategory.PermissionDenied, false, $"'{target}': {refused.Message}")
+            : FromException(exception, socketPath, target);
+
     /// <summary>A literal name that matched no job: non-terminating, as Get-Service's NoServiceFoundForGivenName.</summary>
     public static UpstartFailure JobNotFound(string name) =>
         new("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"Cannot find any Upstart job with name '{name}'.");

@@ -24,7 +24,7 @@ public sealed class DaemonControlTests : IDisposable
         var store = new AdminStateStore(dir.FullName, NullLogger.Instance);
         store.Load();
         var config = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => disk);
-        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"]);
+        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"], ControlAuthorization.ForSystem());
         return (control, config, store);
     }
 

@@ -42,6 +42,20 @@ public sealed class FailureMappingTests
     }
 
     [Fact]
+    public void A_log_refused_to_this_user_fails_only_that_job()
+    {
+        var refused = FailureMapping.FromLogException(
+            new UpstartException(UpstartErrorCode.AccessDenied, "Access denied: reading this job's log needs root"), "/run/x.sock", "web");
+        Assert.Equal("LogAccessDenied", refused.ErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, refused.Category);
+        Assert.False(refused.Terminating);
+        Assert.Equal("'web': Access denied: reading this job's log needs root", refused.Message);
+
+        var unreachable = FailureMapping.FromLogException(new UpstartException(UpstartErrorCode.NotConnected, "gone"), "/run/x.sock", "web");
+        Assert.True(unreachable.Terminating);
+    }
+
+    [Fact]
     public void Every_error_code_has_a_pascal_case_id() =>
         Assert.All(Enum.GetValues<UpstartErrorCode>(), code =>
         {
