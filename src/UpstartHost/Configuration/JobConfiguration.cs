@@ -78,7 +78,7 @@ public sealed partial class JobConfiguration : IDisposable
 
     /// <summary>
     /// A dry run (anyone may ask for one) reads and hashes every job file without the gate that reloads,
-    /// stops, starts and enables take, and compares with the current snapshot, which is immutable: a slow
+    /// enables and disables take, and compares with the current snapshot, which is immutable: a slow
     /// preview of a big tree never holds up an administrator (issue 12, item 11: with 3,000 jobs a user's
     /// previews made root's stop take 8-15 s). Previews run one at a time among themselves, on the thread
     /// pool, so many of them cannot pile up work or block a connection's read loop.
@@ -104,7 +104,7 @@ public sealed partial class JobConfiguration : IDisposable
         }
     }
 
-    /// <summary>Hands the engine the current catalog again after admin state changed (a job stopped, disabled, enabled).</summary>
+    /// <summary>Hands the engine the current catalog again after admin state changed (a job disabled or enabled).</summary>
     public async Task ReapplyAsync(CancellationToken cancellationToken = default)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -9,8 +9,9 @@ using UpstartPS.Protocol.Server;
 namespace UpstartHost.Tests.Configuration;
 
 /// <summary>
-/// Issue 12, item 11: a dry-run reload (anyone may ask) reads the whole tree without the gate that stop,
-/// start and real reloads take, so an administrator's stop completes while a slow preview is in flight.
+/// Issue 12, item 11: a dry-run reload (anyone may ask) reads the whole tree without the gate that real
+/// reloads, enable and disable take, so an administrator's stop or disable completes while a slow preview
+/// is in flight.
 /// The "slow" preview is a loader held on a gate, so nothing here depends on timing.
 /// </summary>
 public sealed class JobConfigurationPreviewTests : IDisposable
@@ -41,24 +42,26 @@ public sealed class JobConfigurationPreviewTests : IDisposable
     }
 
     [Fact]
-    public async Task An_admin_stop_completes_while_a_slow_dry_run_is_in_flight()
+    public async Task An_admin_stop_and_disable_complete_while_a_slow_dry_run_is_in_flight()
     {
         var store = new AdminStateStore(dir.FullName, NullLogger.Instance);
         store.Load();
         using var config = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, Load);
-        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"]);
+        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"], ControlAuthorization.ForSystem());
         await config.ReloadAsync(false);
         await control.StartAsync(Root, "web", [], true, default);
         holdLoads = true;
 
         var preview = control.ReloadConfigurationAsync(Root, dryRun: true, default);
         await previewLoading.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        var stop = control.StopAsync(Root, "web", [], true, default);
-        var first = await Task.WhenAny(stop, preview).WaitAsync(TimeSpan.FromSeconds(20));
+        // Disabling hands the engine the catalog again, under the gate a real reload takes.
+        var admin = Task.WhenAll(control.StopAsync(Root, "web", [], true, default), (Task)control.SetEnabledAsync(Root, "web", false, false, true, default));
+        var first = await Task.WhenAny(admin, preview).WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.Same(stop, first);
+        Assert.Same(admin, first);
+        await admin;
         Assert.False(preview.IsCompleted);
-        Assert.Contains("web", store.Current.Stopped);
+        Assert.Contains("web", store.Current.Disabled);
         releasePreview.SetResult();
         var change = await preview.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Empty(change.Added);
