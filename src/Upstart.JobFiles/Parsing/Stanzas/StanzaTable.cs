@@ -51,7 +51,7 @@ internal static class StanzaTable
     /// </summary>
     private static readonly string[] TwoWordStanzas =
     [
-        "start on", "stop on", "respawn limit", "normal exit", "kill timeout", "kill signal", "reload signal",
+        "start on", "stop on", "respawn limit", "respawn delay", "normal exit", "kill timeout", "kill signal", "reload signal",
         "oom score", "apparmor load", "apparmor switch",
     ];
 
