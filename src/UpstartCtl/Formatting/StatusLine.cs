@@ -6,6 +6,8 @@ namespace UpstartCtl.Formatting;
 /// initctl's status line (UPSTART.md §d): `JOB[ (INST)] GOAL/STATE`, then `, process PID` when the first
 /// live process is main, pre-start or post-stop, else `, (KIND) process PID`; every further live
 /// process on its own line `\tKIND process PID`. A class with no instance is `JOB stop/waiting`.
+/// Beyond Upstart, a respawn waiting for its back-off adds `\trespawn due TIME` (UTC, ISO 8601) on a line
+/// of its own, after the processes, so parsers of the first line and of `process PID` lines are unaffected.
 /// </summary>
 public static class StatusLine
 {
@@ -38,6 +40,12 @@ public static class StatusLine
             {
                 line.Append($"\n\t{p.Kind} process {p.Pid}");
             }
+        }
+
+        if (job.NextRespawn is { } due)
+        {
+            line.Append("\n\trespawn due ")
+                .Append(due.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return line.ToString();

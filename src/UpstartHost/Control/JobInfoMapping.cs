@@ -31,6 +31,7 @@ public static class JobInfoMapping
             ConfigChanged = s.ConfigChanged,
             Disabled = admin.Disabled.Contains(s.Name),
             HasInstance = s.HasInstance,
+            NextRespawn = s.NextRespawn,
         };
     }
 
