@@ -38,6 +38,29 @@ public readonly record struct RespawnDelay(TimeSpan Initial, TimeSpan Maximum)
         return doubled > Maximum ? Maximum : doubled;
     }
 
+    /// <summary>
+    /// `INITIAL [MAX]` as one string (host.json's `respawnDelay`): the stanza's arguments and rules, blanks
+    /// between them. False for anything else.
+    /// </summary>
+    public static bool TryParse(string? text, out RespawnDelay delay)
+    {
+        delay = None;
+        var parts = (text ?? "").Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 1 or > 2 || !Seconds.TryParse(parts[0], Limit, out var initial))
+        {
+            return false;
+        }
+
+        var maximum = initial;
+        if (parts.Length == 2 && (!Seconds.TryParse(parts[1], Limit, out maximum) || maximum < initial))
+        {
+            return false;
+        }
+
+        delay = new RespawnDelay(initial, maximum);
+        return true;
+    }
+
     /// <summary>`INITIAL MAX` in seconds, as show-config and the job file write it.</summary>
     public override string ToString() =>
         $"{Seconds.Format(Initial)} {Seconds.Format(Maximum)}";

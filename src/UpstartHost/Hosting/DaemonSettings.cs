@@ -1,3 +1,5 @@
+using Upstart.JobFiles.Model;
+
 namespace UpstartHost.Hosting;
 
 /// <summary>Who may do what on the control socket (DESIGN.md decision 5).</summary>
@@ -27,6 +29,9 @@ public sealed record DaemonSettings
     /// <summary>How often the job directories are checked for being replaced, and rescanned when inotify failed.</summary>
     public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int WatchBufferSize { get; init; } = 1024;
+
+    /// <summary>The back-off for jobs without `respawn delay` (host.json `respawnDelay`); none by default, as in Upstart.</summary>
+    public RespawnDelay RespawnDelay { get; init; } = RespawnDelay.None;
 
     /// <summary>The default boot sequence, so stock job files (`start on runlevel [2345]`, `start on filesystem`) run.</summary>
     public static IReadOnlyList<string> DefaultBootEvents { get; } =
@@ -82,8 +87,16 @@ public sealed record DaemonSettings
             ReloadDebounce = TimeSpan.FromMilliseconds(Math.Clamp(file.ReloadDebounceMilliseconds ?? 100, 0, 60_000)),
             RescanInterval = TimeSpan.FromMilliseconds(Math.Clamp(file.RescanIntervalMilliseconds ?? 2000, 50, 3_600_000)),
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
+            RespawnDelay = ParseRespawnDelay(file.RespawnDelay),
         };
     }
+
+    /// <summary>A bad value stops the daemon from starting, as a bad `authorization` does: it must not silently mean "no back-off".</summary>
+    private static RespawnDelay ParseRespawnDelay(string? value) =>
+        value is null ? RespawnDelay.None
+        : RespawnDelay.TryParse(value, out var delay) ? delay
+        : throw new HostUsageException(
+            $"respawnDelay must be \"INITIAL [MAX]\" in seconds (0 to 86400, up to 3 decimals, MAX no less than INITIAL), not \"{value}\"");
 
     private static AuthorizationMode ParseAuthorization(string? value, HostMode mode) => value?.ToUpperInvariant() switch
     {
