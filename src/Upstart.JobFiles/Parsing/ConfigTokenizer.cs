@@ -30,6 +30,9 @@ internal sealed class ConfigTokenizer
     private int _length;
     private Expressions.EventExpressionTokenizer? _expressions;
 
+    /// <summary>Every character the scanning rules treat specially (escapes, quotes, blanks, every delimiter set).</summary>
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create("\\\"' \t\r\0\n#()");
+
     public ConfigTokenizer(string text)
     {
         _text = text;
@@ -101,6 +104,27 @@ internal sealed class ConfigTokenizer
 
         for (; p < text.Length; p++)
         {
+            if (!slash && quote == '\0' && ws == 0 && !nl)
+            {
+                // Fast path, same result: with nothing pending, every character that is not special to
+                // any of the rules below is copied as it is, so a run of them is copied at once.
+                var run = text.AsSpan(p).IndexOfAny(Special);
+                if (run < 0)
+                {
+                    run = text.Length - p;
+                }
+
+                if (run > 0)
+                {
+                    Append(text.AsSpan(p, run));
+                    p += run;
+                    if (p == text.Length)
+                    {
+                        break;
+                    }
+                }
+            }
+
             var ch = text[p];
             int extra = 0;
             var isQuote = false;
