@@ -116,8 +116,12 @@ internal sealed class FakeControlHandler : IControlHandler
     public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Record<IReadOnlyList<DiagnosticInfo>>(client, "diagnostics", [new DiagnosticInfo("/etc/init/bad.conf", 3, 1, "UnknownStanza", "Unknown stanza")]);
 
-    public Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken) =>
-        Record(client, $"set-enabled {job} {enabled}", 0);
+    public Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken) =>
+        Record<IReadOnlyList<JobInfo>>(
+            client,
+            stopNow ? $"set-enabled {job} {enabled} stop wait={wait}" : $"set-enabled {job} {enabled}",
+            // "old-daemon": answers as a daemon from before `stop` did (no jobs in the result).
+            job == "old-daemon" ? null! : [new JobInfo { Name = job, Disabled = !enabled }]);
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken)
     {

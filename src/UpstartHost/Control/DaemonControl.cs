@@ -84,52 +84,28 @@ public sealed class DaemonControl : IControlHandler
         return Map(matching);
     }
 
-    /// <summary>start: refused for a disabled job; clears an admin stop (the administrator changed their mind).</summary>
+    /// <summary>start: refused for a disabled job.</summary>
     public async Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
-        var state = adminState.Current;
-        if (state.Disabled.Contains(job))
-        {
-            throw new UpstartException(UpstartErrorCode.JobFailedToStart, $"Job is disabled: {job} (enable it first)");
-        }
-
-        if (state.Stopped.Contains(job))
-        {
-            adminState.Update(s => s.WithStopped(job, false));
-            await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        RefuseIfDisabled(job);
         var snapshot = await Engine(() => engine.StartAsync(job, environment, wait, cancellationToken)).ConfigureAwait(false);
         return Map(snapshot);
     }
 
-    /// <summary>stop: remembered (persisted) so neither events nor a reboot start the job again until an administrator does.</summary>
+    /// <summary>
+    /// stop: Upstart's, and nothing more. Nothing is remembered: the job's next matching event may start it
+    /// again, as under Upstart (`stop x; …; emit y` scripts rely on it). `disable` is what keeps a job down.
+    /// </summary>
     public async Task<JobInfo> StopAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
         var snapshot = await Engine(() => engine.StopAsync(job, environment, wait, cancellationToken)).ConfigureAwait(false);
-        if (!adminState.Current.Stopped.Contains(job))
-        {
-            adminState.Update(s => s.WithStopped(job, true));
-            await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         return Map(snapshot);
     }
 
     public async Task<JobInfo> RestartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
-        if (adminState.Current.Disabled.Contains(job))
-        {
-            throw new UpstartException(UpstartErrorCode.JobFailedToStart, $"Job is disabled: {job} (enable it first)");
-        }
-
+        RefuseIfDisabled(job);
         var snapshot = await Engine(() => engine.RestartAsync(job, environment, wait, cancellationToken)).ConfigureAwait(false);
-        if (adminState.Current.Stopped.Contains(job))
-        {
-            adminState.Update(s => s.WithStopped(job, false));
-            await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         return Map(snapshot);
     }
 
@@ -163,8 +139,13 @@ public sealed class DaemonControl : IControlHandler
     public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DiagnosticInfo>>([.. configuration.Diagnostics.Select(ToInfo)]);
 
-    /// <summary>Disable/enable (persisted). Disabling does not stop a running instance; it keeps events and start requests away.</summary>
-    public async Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken)
+    /// <summary>
+    /// Disable/enable (persisted). Disabling keeps events and start requests away; with
+    /// <paramref name="stopNow"/> it also stops every running instance (`disable --now`), after the mark is
+    /// written and applied, so no event can start the job again between the stop and the disable.
+    /// Returns the job's instances as they are afterwards.
+    /// </summary>
+    public async Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken)
     {
         if (!configuration.Catalog.Jobs.ContainsKey(job) && enabled == !adminState.Current.Disabled.Contains(job))
         {
@@ -173,6 +154,16 @@ public sealed class DaemonControl : IControlHandler
 
         adminState.Update(s => s.WithDisabled(job, !enabled));
         await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
+        if (!enabled && stopNow)
+        {
+            var stopped = await Engine(() => engine.StopInstancesAsync(job, wait, cancellationToken)).ConfigureAwait(false);
+            return Map(stopped);
+        }
+
+        // An enabled name with no job file (cleaning up a mark) has nothing to show.
+        return configuration.Catalog.Jobs.ContainsKey(job)
+            ? Map([.. (await Engine(() => engine.StatusAsync(job, null, cancellationToken)).ConfigureAwait(false)).Where(s => s.Name == job)])
+            : [];
     }
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken)
@@ -213,6 +204,14 @@ public sealed class DaemonControl : IControlHandler
         EngineError.ShuttingDown => UpstartErrorCode.ShuttingDown,
         _ => UpstartErrorCode.Unknown,
     };
+
+    private void RefuseIfDisabled(string job)
+    {
+        if (adminState.Current.Disabled.Contains(job))
+        {
+            throw new UpstartException(UpstartErrorCode.JobFailedToStart, $"Job is disabled: {job} (enable it first)");
+        }
+    }
 
     private static DiagnosticInfo ToInfo(Upstart.JobFiles.Diagnostics.Diagnostic d) =>
         new(d.Path, d.Line, d.Column, d.Kind, d.Message, d.Severity == Upstart.JobFiles.Diagnostics.DiagnosticSeverity.Error ? "error" : "warning");

@@ -58,6 +58,40 @@ internal sealed partial class EngineCore
             return Refuse(EngineError.AlreadyStopped, "Job has already been stopped: " + instance.DisplayName);
         }
 
+        return RequestStop(instance, environment, wait);
+    }
+
+    /// <summary>
+    /// Stops every instance of <paramref name="job"/> whose goal is start (`disable --now`); with wait,
+    /// completes when each has stopped. The result is those instances; with none to stop, the job as status
+    /// shows it (stopping nothing is not an error here: the point is that nothing runs).
+    /// </summary>
+    public Task<IReadOnlyList<JobSnapshot>> StopInstances(string job, bool wait)
+    {
+        if (job is null || !_registry.TryGet(job, out var jobClass))
+        {
+            return Task.FromException<IReadOnlyList<JobSnapshot>>(new EngineException(EngineError.UnknownJob, "Unknown job: " + job));
+        }
+
+        var stops = new List<Task<JobSnapshot>>();
+        foreach (var instance in jobClass.Instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal).ToArray())
+        {
+            if (instance.Goal != JobGoal.Stop && !instance.Destroyed)
+            {
+                stops.Add(RequestStop(instance, [], wait));
+            }
+        }
+
+        return stops.Count == 0
+            ? Task.FromResult<IReadOnlyList<JobSnapshot>>(ClassStatus(jobClass, null))
+            : AllStopped(stops);
+    }
+
+    private static async Task<IReadOnlyList<JobSnapshot>> AllStopped(List<Task<JobSnapshot>> stops) =>
+        await Task.WhenAll(stops).ConfigureAwait(false);
+
+    private Task<JobSnapshot> RequestStop(JobInstance instance, IReadOnlyList<string> environment, bool wait)
+    {
         // initctl stop K=V: the variables reach pre-stop and post-stop like a stop event's.
         instance.StopEnvironment = [.. environment];
         Finished(instance, failed: false);

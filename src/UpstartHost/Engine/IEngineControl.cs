@@ -26,6 +26,9 @@ public interface IEngineControl
     /// <summary>Stop an instance (UnknownJob, UnknownInstance, AlreadyStopped, JobFailedWhileStopping).</summary>
     Task<JobSnapshot> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 
+    /// <summary>Stop every running instance of a job (UnknownJob); none running is no error. The result: those instances, or the job's status.</summary>
+    Task<IReadOnlyList<JobSnapshot>> StopInstancesAsync(string job, bool wait, CancellationToken cancellationToken = default);
+
     /// <summary>Stop then start an existing instance, keeping its environment.</summary>
     Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 
