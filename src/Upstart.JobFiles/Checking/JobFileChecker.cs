@@ -72,6 +72,11 @@ public static class JobFileChecker
             var result = Directory.Exists(path) ? CheckDirectory(path) : CheckFile(path);
             foreach (var (file, diagnostics) in result.Files)
             {
+                if (options.UpstartCompatible && file is not null)
+                {
+                    diagnostics.AddRange(result.Jobs.Values.Where(j => j.SourcePath == file).SelectMany(UpstartCompatibility.Check));
+                }
+
                 var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
                 foreach (var d in diagnostics)
                 {
@@ -155,6 +160,7 @@ public static class JobFileChecker
         if (config is not null)
         {
             jobs[name] = config;
+            diagnostics.AddRange(ExtensionWarnings.For(config));
         }
 
         return new CheckResult([(path, diagnostics)], jobs);
@@ -172,7 +178,9 @@ public static class JobFileChecker
         foreach (var job in catalog.Jobs.Values.OrderBy(j => j.SourcePath, StringComparer.Ordinal))
         {
             var path = job.SourcePath!;
-            files.Add((path, byFile.Remove(path, out var list) ? list : []));
+            var list = byFile.Remove(path, out var found) ? found : [];
+            list.AddRange(ExtensionWarnings.For(job));
+            files.Add((path, list));
         }
 
         // Files that defined no job: failed confs, refused names, symbolic links.

@@ -1,3 +1,5 @@
+using Upstart.JobFiles.Model;
+
 namespace UpstartHost.Engine;
 
 /// <summary>How the daemon configures the engine.</summary>
@@ -24,7 +26,7 @@ public sealed record EngineOptions
     /// <summary>The UPSTART_SESSION value given to jobs in session mode.</summary>
     public string? SessionAddress { get; init; }
 
-    /// <summary>Emit the process-exited and respawn-limit-reached events (beyond Upstart; docs/engine.md).</summary>
+    /// <summary>Emit the process-exited, respawning and respawn-limit-reached events (beyond Upstart; docs/engine.md).</summary>
     public bool EmitProcessEvents { get; init; } = true;
 
     /// <summary>Whether the `apparmor load` (security) process runs; Upstart skips it when AppArmor is unavailable.</summary>
@@ -32,4 +34,16 @@ public sealed record EngineOptions
 
     /// <summary>Upstart's --no-respawn: a failing main process is never respawned.</summary>
     public bool DisableRespawn { get; init; }
+
+    /// <summary>
+    /// How long a pre-restart check may run before its process group is killed and the request refused
+    /// (docs/job-files.md "pre-restart").
+    /// </summary>
+    public TimeSpan PreRestartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Beyond Upstart: the back-off of jobs whose file has no `respawn delay` (host.json `respawnDelay`).
+    /// None, Upstart's behaviour, unless configured.
+    /// </summary>
+    public RespawnDelay RespawnDelay { get; init; } = RespawnDelay.None;
 }

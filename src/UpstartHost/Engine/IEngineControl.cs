@@ -26,6 +26,9 @@ public interface IEngineControl
     /// <summary>Stop an instance (UnknownJob, UnknownInstance, AlreadyStopped, JobFailedWhileStopping).</summary>
     Task<JobSnapshot> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 
+    /// <summary>Stop every running instance of a job (UnknownJob); none running is no error. The result: those instances, or the job's status.</summary>
+    Task<IReadOnlyList<JobSnapshot>> StopInstancesAsync(string job, bool wait, CancellationToken cancellationToken = default);
+
     /// <summary>Stop then start an existing instance, keeping its environment.</summary>
     Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 
@@ -48,6 +51,7 @@ public interface IEngineControl
 /// <summary>
 /// One instance (or a class with no instance: Goal Stop, State Waiting). ConfigChanged: the job file
 /// changed or was deleted and this running instance still uses the old definition (UPSTART.md §0).
+/// NextRespawn (beyond Upstart): while a respawn waits for its back-off, when the next attempt is due.
 /// The engine speaks enums; the edges render Upstart's words (JobGoalNames, JobStateNames, ProcessKind).
 /// </summary>
 public sealed record JobSnapshot(
@@ -64,7 +68,8 @@ public sealed record JobSnapshot(
     JobFailure? LastFailure,
     string? ConfigPath,
     bool HasInstance,
-    bool ConfigChanged = false);
+    bool ConfigChanged = false,
+    DateTimeOffset? NextRespawn = null);
 
 /// <summary>A live process of an instance.</summary>
 public sealed record ProcessSnapshot(Upstart.JobFiles.Model.ProcessKind Kind, int Pid);
@@ -106,10 +111,19 @@ public enum EngineError
     UnknownParameter,
     BadInstanceName,
     ShuttingDown,
+
+    /// <summary>The job's pre-restart check failed: the restart or reload was not done (<see cref="EngineException.Check"/>).</summary>
+    CheckFailed,
+
+    /// <summary>A pre-restart check of this instance is already running.</summary>
+    CheckInProgress,
 }
 
 /// <summary>A refused or failed request; Message is initctl's text (`Unknown job: foo`).</summary>
-public sealed class EngineException(EngineError error, string message) : Exception(message)
+public sealed class EngineException(EngineError error, string message, CheckFailure? check = null) : Exception(message)
 {
     public EngineError Error { get; } = error;
+
+    /// <summary>For <see cref="EngineError.CheckFailed"/>: the check's status and last output lines.</summary>
+    public CheckFailure? Check { get; } = check;
 }

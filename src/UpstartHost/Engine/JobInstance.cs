@@ -68,7 +68,13 @@ internal sealed class JobInstance
 
     public IDisposable? KillTimer { get; set; }
 
+    /// <summary>The pre-restart check running in front of a restart or reload, if any.</summary>
+    public RestartCheck? Check { get; set; }
+
     public RespawnWindow Respawns { get; } = new();
+
+    /// <summary>Beyond Upstart: the wait before the next respawn (`respawn delay`).</summary>
+    public RespawnBackoff Backoff { get; } = new();
 
     /// <summary>True once the instance reached waiting and left its class.</summary>
     public bool Destroyed { get; set; }

@@ -53,13 +53,14 @@ internal static class JobSnapshots
             instance.Failure,
             config.SourcePath,
             true,
-            instance.Class.PendingConfig is not null || instance.Class.Deleted);
+            instance.Class.PendingConfig is not null || instance.Class.Deleted,
+            instance.Backoff.Due);
     }
 
     /// <summary>initctl's status line lists main first, then the others in run order.</summary>
     private static readonly ProcessKind[] StatusOrder =
     [
         ProcessKind.Main, ProcessKind.Security, ProcessKind.PreStart, ProcessKind.PostStart,
-        ProcessKind.PreStop, ProcessKind.PostStop,
+        ProcessKind.PreStop, ProcessKind.PostStop, ProcessKind.PreRestart,
     ];
 }

@@ -58,7 +58,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var state = adminState.Load();
-        LogAdminState(logger, state.Stopped.Count, state.Disabled.Count, adminState.FilePath);
+        LogAdminState(logger, state.Disabled.Count, adminState.FilePath);
 
         engine.Notification += OnNotification;
         var (_, catalog) = await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
@@ -177,8 +177,8 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Admin state: {Stopped} stopped, {Disabled} disabled ({Path})")]
-    private static partial void LogAdminState(ILogger logger, int stopped, int disabled, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin state: {Disabled} disabled ({Path})")]
+    private static partial void LogAdminState(ILogger logger, int disabled, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Socket}; job directories {Dirs}: {Jobs} jobs, {Diagnostics} diagnostics")]
     private static partial void LogListening(ILogger logger, string socket, IReadOnlyList<string> dirs, int jobs, int diagnostics);

@@ -152,7 +152,11 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         // A helper that fails closes its end of the pty at exit: the pump sees EOF and writes nothing.
         if (console.LogMaster >= 0)
         {
-            pump.Add(console.TakeLogMaster(), request.LogPath!);
+            pump.Add(console.TakeLogMaster(), request.LogPath!, request.Output);
+        }
+        else
+        {
+            request.Output?.Complete();
         }
 
         return SpawnResult.Ok(tracked.Pid);

@@ -42,6 +42,8 @@ public static class FailureMapping
             UpstartErrorCode.BadEnvironment => new("InvalidEnvironment", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
             UpstartErrorCode.UnknownParameter => new("UnknownParameter", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
             UpstartErrorCode.BadRequest => new("BadRequest", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
+            UpstartErrorCode.CheckFailed => new(CheckFailureRecord.ErrorId, ErrorCategory.InvalidResult, false, $"{what}{message}"),
+            UpstartErrorCode.CheckInProgress => new("JobCheckInProgress", ErrorCategory.ResourceBusy, false, $"{what}{message}"),
             UpstartErrorCode.Timeout => new("OperationTimedOut", ErrorCategory.OperationTimeout, false, $"{what}{message}"),
             _ => new("UpstartError", ErrorCategory.NotSpecified, false, $"{what}{message}"),
         };

@@ -27,6 +27,7 @@ public sealed class UpstartJobConfiguration
         IsTask = info.Task;
         Respawn = info.Respawn;
         RespawnLimit = info.RespawnLimit;
+        RespawnDelay = info.RespawnDelay;
         Expect = info.Expect;
         Console = info.Console;
         PreStart = ProcessOf(info, "pre-start");
@@ -34,6 +35,7 @@ public sealed class UpstartJobConfiguration
         PostStart = ProcessOf(info, "post-start");
         PreStop = ProcessOf(info, "pre-stop");
         PostStop = ProcessOf(info, "post-stop");
+        PreRestart = ProcessOf(info, "pre-restart");
         Provenance = info.Provenance.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}").ToArray();
         OverriddenStanzas = info.Provenance.Where(p => p.Value == "override").Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
     }
@@ -60,6 +62,9 @@ public sealed class UpstartJobConfiguration
     public bool IsTask { get; }
     public bool Respawn { get; }
     public string? RespawnLimit { get; }
+
+    /// <summary>Beyond Upstart: `respawn delay` as "INITIAL MAX" seconds; null when the file leaves it to the daemon's default.</summary>
+    public string? RespawnDelay { get; }
     public string Expect { get; }
     public string Console { get; }
 
@@ -69,6 +74,9 @@ public sealed class UpstartJobConfiguration
     public string? PostStart { get; }
     public string? PreStop { get; }
     public string? PostStop { get; }
+
+    /// <summary>The check run before a restart or reload (UpstartPS's `pre-restart`, not Upstart 1.13's).</summary>
+    public string? PreRestart { get; }
 
     /// <summary>Every stanza as "STANZA=conf" or "STANZA=override".</summary>
     public string[] Provenance { get; }

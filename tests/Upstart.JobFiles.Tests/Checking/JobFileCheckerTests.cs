@@ -1,4 +1,5 @@
 using Upstart.JobFiles.Checking;
+using Upstart.JobFiles.Diagnostics;
 
 namespace Upstart.JobFiles.Tests.Checking;
 
@@ -135,5 +136,72 @@ public sealed class JobFileCheckerTests
         var d = Assert.Single(JobFileChecker.Check(dir.Path));
         Assert.Equal((waiter, JobFileChecker.UnknownEventKind), (d.Path, d.Kind));
         Assert.Empty(JobFileChecker.Check(dir.Path, ["peach"]));
+    }
+
+    [Fact]
+    public void A_pre_restart_check_passes_with_a_warning_that_Upstart_would_not_know_it()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("nginx.conf", "exec nginx\npre-restart exec nginx -t\n");
+
+        var (code, lines) = Run([path]);
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            [
+                $"{path}:2:1: upstart-extension: pre-restart is an UpstartPS extension; Upstart 1.13 would reject this file (Unknown stanza)",
+                $"File {path}: syntax ok",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public void A_pre_restart_from_an_override_is_warned_about_in_the_override()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("web.conf", "exec sleep 60\n");
+        var overridePath = dir.Write("web.override", "pre-restart exec true\n");
+
+        var d = Assert.Single(JobFileChecker.Check(dir.Path));
+        Assert.Equal((overridePath, 1, ExtensionWarnings.Kind, DiagnosticSeverity.Warning), (d.Path, d.Line, d.Kind, d.Severity));
+    }
+
+    private const string BeyondUpstart = "beyond-upstart: respawn delay is not understood by Upstart 1.13 (it rejects the file: Unknown stanza)";
+
+    [Fact]
+    public void Upstart_compatible_warns_at_respawn_delay_and_still_passes()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("web.conf", "respawn\n  respawn delay 1 30 # back off\nexec /bin/web\n");
+
+        var (code, lines) = Run([path], new CheckOptions { UpstartCompatible = true, AnalyzeConditions = false });
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"{path}:2:3: {BeyondUpstart}", $"File {path}: syntax ok"], lines);
+    }
+
+    [Fact]
+    public void Without_the_option_respawn_delay_is_simply_accepted()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("web.conf", "respawn\nrespawn delay 1 30\nexec /bin/web\n");
+
+        var (code, lines) = Run([path], new CheckOptions { AnalyzeConditions = false });
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"File {path}: syntax ok"], lines);
+    }
+
+    [Fact]
+    public void Upstart_compatible_names_the_override_that_sets_respawn_delay_and_ignores_script_text()
+    {
+        using var dir = new TempDirectory();
+        var conf = dir.Write("web.conf", "respawn\nscript\n  respawn delay 9\nend script\n");
+        var over = dir.Write("web.override", "\nrespawn delay 2\n");
+
+        var (code, lines) = Run([dir.Path], new CheckOptions { UpstartCompatible = true, AnalyzeConditions = false });
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"{over}:2:1: {BeyondUpstart}", $"File {conf}: syntax ok"], lines);
     }
 }

@@ -17,6 +17,8 @@ public sealed class FailureMappingTests
     [InlineData(UpstartErrorCode.BadEnvironment, "InvalidEnvironment", ErrorCategory.InvalidArgument)]
     [InlineData(UpstartErrorCode.Timeout, "OperationTimedOut", ErrorCategory.OperationTimeout)]
     [InlineData(UpstartErrorCode.AlreadyRunning, "JobAlreadyRunning", ErrorCategory.ResourceExists)]
+    [InlineData(UpstartErrorCode.CheckFailed, "JobCheckFailed", ErrorCategory.InvalidResult)]
+    [InlineData(UpstartErrorCode.CheckInProgress, "JobCheckInProgress", ErrorCategory.ResourceBusy)]
     public void Job_failures_are_per_item_errors_with_stable_ids(UpstartErrorCode code, string id, ErrorCategory category)
     {
         var failure = FailureMapping.FromCode(code, "boom", "web");
