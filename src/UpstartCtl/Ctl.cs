@@ -312,6 +312,11 @@ public sealed class Ctl
         foreach (var line in client.ReadLog(job, instance, args.Lines, args.Follow))
         {
             output.WriteLine(line.Line);
+            if (args.Follow)
+            {
+                // A follower reads lines as they come: stdout is buffered until the process ends otherwise.
+                output.Flush();
+            }
         }
 
         return 0;

@@ -146,6 +146,7 @@ public sealed class BlockingUpstartClient : IDisposable
         }
 
         _socket.Dispose();
+        _frames.Dispose();
     }
 
     private JobInfo JobCommand(string op, string job, IReadOnlyList<string>? environment, bool? wait)

@@ -13,7 +13,7 @@ namespace UpstartPS.Protocol.Wire;
 /// one write and one round trip. No thread pool, no epoll thread, no timer: a short-lived process pays
 /// for none of them. Not thread-safe.
 /// </summary>
-internal sealed class BlockingFrameStream
+internal sealed class BlockingFrameStream : IDisposable
 {
     private const int InitialBufferBytes = 4 * 1024;
 
@@ -117,4 +117,6 @@ internal sealed class BlockingFrameStream
 
         return true;
     }
+
+    public void Dispose() => _json.Dispose();
 }
