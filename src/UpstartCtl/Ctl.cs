@@ -15,15 +15,21 @@ public sealed class Ctl
     private readonly CtlArguments args;
     private readonly TextWriter output;
     private readonly TextWriter error;
+    private readonly Func<string, string?> environment;
 
-    private Ctl(CtlArguments args, TextWriter output, TextWriter error)
+    private Ctl(CtlArguments args, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         this.args = args;
         this.output = output;
         this.error = error;
+        this.environment = environment;
     }
 
-    public static int Run(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error)
+    public static int Run(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error) =>
+        Run(program, argv, output, error, Environment.GetEnvironmentVariable);
+
+    /// <summary><see cref="Run(string, IReadOnlyList{string}, TextWriter, TextWriter)"/> with the environment supplied (tests).</summary>
+    internal static int Run(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -54,7 +60,7 @@ public sealed class Ctl
             return Usage(program, "missing command", error);
         }
 
-        return new Ctl(args, output, error).Run();
+        return new Ctl(args, output, error, environment).Run();
     }
 
     private static int Usage(string program, string message, TextWriter error)
@@ -79,7 +85,8 @@ public sealed class Ctl
             return Fail(e.Message);
         }
 
-        var socket = args.SocketPath ?? ControlSocketPaths.Resolve(args.System);
+        // One socket, chosen once: if nobody answers there the error names it (no second guess).
+        var socket = ChooseSocket(args, environment, File.Exists, ControlSocketPaths.CurrentUid);
         try
         {
             using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = socket, ClientName = HelpText.ClientVersion });
@@ -88,6 +95,15 @@ public sealed class Ctl
         catch (CtlUsageException e)
         {
             return Usage(args.Program, e.Message, error);
+        }
+        catch (UpstartException e) when (e.CheckFailure is { } check)
+        {
+            foreach (var line in CheckFailureText.Format(args.Program, e.Message, check))
+            {
+                error.WriteLine(line);
+            }
+
+            return 1;
         }
         catch (UpstartException e)
         {
@@ -104,6 +120,10 @@ public sealed class Ctl
             return Fail($"Connection to the UpstartPS daemon at {socket} failed: {e.Message}");
         }
     }
+
+    /// <summary>--socket PATH, else the rule every client shares (ControlSocketPaths.Resolve: as root the system daemon unless a session is asked for).</summary>
+    internal static string ChooseSocket(CtlArguments args, Func<string, string?> environment, Func<string, bool> exists, Func<uint> uid) =>
+        args.SocketPath ?? ControlSocketPaths.Resolve(args.System, environment, exists, uid);
 
     /// <summary>
     /// Every command once: what it checks in its words before any connection is made, and what it does.
@@ -136,6 +156,11 @@ public sealed class Ctl
         if (!Commands.TryGetValue(args.Command!, out var command))
         {
             throw new CtlUsageException($"invalid command: {args.Command}");
+        }
+
+        if (args.Now && args.Command != "disable")
+        {
+            throw new CtlUsageException("option '--now' goes with disable only");
         }
 
         command.Check(this);
@@ -181,10 +206,10 @@ public sealed class Ctl
             return (words[0], [.. words.Skip(1)], !args.NoWait);
         }
 
-        if (Environment.GetEnvironmentVariable("UPSTART_JOB") is { Length: > 0 } self)
+        if (environment("UPSTART_JOB") is { Length: > 0 } self)
         {
             var env = words.ToList();
-            if (Environment.GetEnvironmentVariable("UPSTART_INSTANCE") is { Length: > 0 } instance)
+            if (environment("UPSTART_INSTANCE") is { Length: > 0 } instance)
             {
                 env.Add("UPSTART_INSTANCE=" + instance);
             }
@@ -300,8 +325,19 @@ public sealed class Ctl
 
     private int SetEnabled(BlockingUpstartClient client, bool enabled)
     {
-        var (job, _, _) = JobAndEnvironment();
-        client.SetEnabled(job, enabled);
+        var (job, _, wait) = JobAndEnvironment();
+        if (enabled || !args.Now)
+        {
+            client.SetEnabled(job, enabled);
+            return 0;
+        }
+
+        // disable --now: like stop, print where each instance ended up.
+        foreach (var info in client.Disable(job, stop: true, wait))
+        {
+            Print(StatusLine.Format(info));
+        }
+
         return 0;
     }
 

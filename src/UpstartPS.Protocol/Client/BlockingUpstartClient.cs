@@ -111,6 +111,18 @@ public sealed class BlockingUpstartClient : IDisposable
         Call(new RequestFrame { Op = Operations.SetEnabled, Job = job, Enabled = enabled });
     }
 
+    /// <summary>As <see cref="UpstartClient.DisableAsync"/>: disables, with <paramref name="stop"/> also stops every running instance (`disable --now`).</summary>
+    public IReadOnlyList<JobInfo> Disable(string job, bool stop, bool wait = true)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var response = Call(new RequestFrame { Op = Operations.SetEnabled, Job = job, Enabled = false, Stop = stop ? true : null, Wait = wait });
+        return response.Jobs ?? (stop
+            ? throw new UpstartException(
+                UpstartErrorCode.ProtocolMismatch,
+                $"The daemon at {SocketPath} disabled {job} but is too old to stop it as well: stop it with `stop {job}`")
+            : []);
+    }
+
     public string LogPriority(string? priority = null) => Require(Call(new RequestFrame { Op = Operations.LogPriority, Priority = priority }).Text);
 
     /// <summary>The last <paramref name="tail"/> lines of a job's log, then (with follow) new lines until the process ends.</summary>
@@ -228,6 +240,11 @@ public sealed class BlockingUpstartClient : IDisposable
         if (response.Type == ResponseTypes.Error)
         {
             var error = response.Error;
+            if (error is { Code: UpstartErrorCode.CheckFailed, Check: { } check })
+            {
+                throw new UpstartException(error.Message, check);
+            }
+
             throw new UpstartException(error?.Code ?? UpstartErrorCode.Unknown, error?.Message ?? "Unknown error");
         }
     }
