@@ -49,4 +49,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Notification handler failed")]
     public static partial void NotificationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "{Job} respawn delayed by {Seconds}s")]
+    public static partial void RespawnDelayed(ILogger logger, string job, string seconds);
 }
