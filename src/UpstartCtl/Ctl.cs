@@ -25,12 +25,11 @@ public sealed class Ctl
         this.environment = environment;
     }
 
-    public static Task<int> RunAsync(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        RunAsync(program, argv, output, error, Environment.GetEnvironmentVariable, cancellationToken);
+    public static int Run(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error) =>
+        Run(program, argv, output, error, Environment.GetEnvironmentVariable);
 
-    /// <summary><see cref="RunAsync(string, IReadOnlyList{string}, TextWriter, TextWriter, CancellationToken)"/> with the environment supplied (tests).</summary>
-    internal static async Task<int> RunAsync(
-        string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
+    /// <summary><see cref="Run(string, IReadOnlyList{string}, TextWriter, TextWriter)"/> with the environment supplied (tests).</summary>
+    internal static int Run(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -61,7 +60,7 @@ public sealed class Ctl
             return Usage(program, "missing command", error);
         }
 
-        return await new Ctl(args, output, error, environment).RunAsync(cancellationToken).ConfigureAwait(false);
+        return new Ctl(args, output, error, environment).Run();
     }
 
     private static int Usage(string program, string message, TextWriter error)
@@ -71,7 +70,7 @@ public sealed class Ctl
         return 1;
     }
 
-    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    private int Run()
     {
         try
         {
@@ -90,8 +89,8 @@ public sealed class Ctl
         var socket = ChooseSocket(args, environment, File.Exists, ControlSocketPaths.CurrentUid);
         try
         {
-            await using var client = await UpstartClient.ConnectAsync(socket, cancellationToken).ConfigureAwait(false);
-            return await DispatchAsync(client, cancellationToken).ConfigureAwait(false);
+            using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = socket, ClientName = HelpText.ClientVersion });
+            return Commands[args.Command!].Run(this, client);
         }
         catch (CtlUsageException e)
         {
@@ -133,23 +132,23 @@ public sealed class Ctl
     /// </summary>
     private static readonly Dictionary<string, Command> Commands = new(StringComparer.Ordinal)
     {
-        ["start"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, w) => u.StartAsync(j, e, w, ct), printStatus: true)),
-        ["stop"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, w) => u.StopAsync(j, e, w, ct), printStatus: true)),
-        ["restart"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, w) => u.RestartAsync(j, e, w, ct), printStatus: true)),
-        ["reload"] = new(NeedsJob, (c, client, ct) => c.JobCommandAsync(client, (u, j, e, _) => u.ReloadAsync(j, e, ct), printStatus: false)),
-        ["status"] = new(NeedsJobAndInstanceVariables, (c, client, ct) => c.StatusAsync(client, ct)),
-        ["list"] = new(NoCheck, (c, client, ct) => c.ListAsync(client, ct)),
-        ["emit"] = new(NeedsEvent, (c, client, ct) => c.EmitAsync(client, ct)),
-        ["reload-configuration"] = new(NoCheck, (c, client, ct) => c.ReloadConfigurationAsync(client, ct)),
-        ["check-config"] = new(NoCheck, (c, client, ct) => c.CheckConfigAsync(client, ct)),
-        ["show-config"] = new(NoCheck, (c, client, ct) => c.ShowConfigAsync(client, ct)),
-        ["log-priority"] = new(NoCheck, (c, client, ct) => c.LogPriorityAsync(client, ct)),
-        ["version"] = new(NoCheck, (c, client, ct) => c.VersionAsync(client, ct)),
-        ["usage"] = new(NeedsJob, (c, client, ct) => c.UsageAsync(client, ct)),
-        ["enable"] = new(NeedsJob, (c, client, ct) => c.SetEnabledAsync(client, true, ct)),
-        ["disable"] = new(NeedsJob, (c, client, ct) => c.SetEnabledAsync(client, false, ct)),
-        ["log"] = new(NeedsJobAndInstanceVariables, (c, client, ct) => c.LogAsync(client, ct)),
-        ["diagnostics"] = new(NoCheck, (c, client, ct) => c.DiagnosticsAsync(client, ct)),
+        ["start"] = new(NeedsJob, (c, client) => c.JobCommand((j, e, w) => client.Start(j, e, w), printStatus: true)),
+        ["stop"] = new(NeedsJob, (c, client) => c.JobCommand((j, e, w) => client.Stop(j, e, w), printStatus: true)),
+        ["restart"] = new(NeedsJob, (c, client) => c.JobCommand((j, e, w) => client.Restart(j, e, w), printStatus: true)),
+        ["reload"] = new(NeedsJob, (c, client) => c.JobCommand((j, e, _) => client.Reload(j, e), printStatus: false)),
+        ["status"] = new(NeedsJobAndInstanceVariables, (c, client) => c.Status(client)),
+        ["list"] = new(NoCheck, (c, client) => c.List(client)),
+        ["emit"] = new(NeedsEvent, (c, client) => c.Emit(client)),
+        ["reload-configuration"] = new(NoCheck, (c, client) => c.ReloadConfiguration(client)),
+        ["check-config"] = new(NoCheck, (c, client) => c.CheckConfig(client)),
+        ["show-config"] = new(NoCheck, (c, client) => c.ShowConfig(client)),
+        ["log-priority"] = new(NoCheck, (c, client) => c.LogPriority(client)),
+        ["version"] = new(NoCheck, (c, client) => c.Version(client)),
+        ["usage"] = new(NeedsJob, (c, client) => c.Usage(client)),
+        ["enable"] = new(NeedsJob, (c, client) => c.SetEnabled(client, true)),
+        ["disable"] = new(NeedsJob, (c, client) => c.SetEnabled(client, false)),
+        ["log"] = new(NeedsJobAndInstanceVariables, (c, client) => c.Log(client)),
+        ["diagnostics"] = new(NoCheck, (c, client) => c.Diagnostics(client)),
     };
 
     private void Validate()
@@ -167,8 +166,6 @@ public sealed class Ctl
         command.Check(this);
     }
 
-    private Task<int> DispatchAsync(UpstartClient client, CancellationToken ct) => Commands[args.Command!].Run(this, client, ct);
-
     private static void NoCheck(Ctl ctl)
     {
     }
@@ -185,10 +182,10 @@ public sealed class Ctl
         }
     }
 
-    private async Task<int> JobCommandAsync(UpstartClient client, Func<UpstartClient, string, IReadOnlyList<string>, bool, Task<JobInfo>> call, bool printStatus)
+    private int JobCommand(Func<string, IReadOnlyList<string>, bool, JobInfo> call, bool printStatus)
     {
         var (job, env, wait) = JobAndEnvironment();
-        var info = await call(client, job, env, wait).ConfigureAwait(false);
+        var info = call(job, env, wait);
         if (printStatus)
         {
             Print(StatusLine.Format(info));
@@ -224,7 +221,7 @@ public sealed class Ctl
     }
 
     /// <summary>status JOB [K=V]...: the instance named by expanding the job's `instance` stanza with the given variables.</summary>
-    private async Task<int> StatusAsync(UpstartClient client, CancellationToken ct)
+    private int Status(BlockingUpstartClient client)
     {
         var (job, env, _) = JobAndEnvironment();
         string? instance = null;
@@ -235,11 +232,11 @@ public sealed class Ctl
         }
         else if (envWithoutSelf.Count > 0)
         {
-            var config = await client.ShowConfigAsync(job, ct).ConfigureAwait(false);
+            var config = client.ShowConfig(job);
             instance = InstanceName.Expand(config.Instance, config.Env, envWithoutSelf);
         }
 
-        var jobs = await client.StatusAsync(job, instance, ct).ConfigureAwait(false);
+        var jobs = client.Status(job, instance);
         foreach (var info in jobs)
         {
             Print(StatusLine.Format(info));
@@ -248,9 +245,9 @@ public sealed class Ctl
         return 0;
     }
 
-    private async Task<int> ListAsync(UpstartClient client, CancellationToken ct)
+    private int List(BlockingUpstartClient client)
     {
-        var jobs = await client.ListAsync(ct).ConfigureAwait(false);
+        var jobs = client.List();
         foreach (var info in jobs.OrderBy(j => j.Name, StringComparer.Ordinal).ThenBy(j => j.Instance, StringComparer.Ordinal))
         {
             Print(StatusLine.Format(info));
@@ -259,15 +256,15 @@ public sealed class Ctl
         return 0;
     }
 
-    private async Task<int> EmitAsync(UpstartClient client, CancellationToken ct)
+    private int Emit(BlockingUpstartClient client)
     {
-        await client.EmitAsync(args.Words[0], [.. args.Words.Skip(1)], !args.NoWait, ct).ConfigureAwait(false);
+        client.Emit(args.Words[0], [.. args.Words.Skip(1)], !args.NoWait);
         return 0;
     }
 
-    private async Task<int> ReloadConfigurationAsync(UpstartClient client, CancellationToken ct)
+    private int ReloadConfiguration(BlockingUpstartClient client)
     {
-        var change = await client.ReloadConfigurationAsync(args.DryRun, ct).ConfigureAwait(false);
+        var change = client.ReloadConfiguration(args.DryRun);
         if (args.DryRun)
         {
             Print(ConfigText.ConfigurationChange(change));
@@ -276,9 +273,9 @@ public sealed class Ctl
         return 0;
     }
 
-    private async Task<int> CheckConfigAsync(UpstartClient client, CancellationToken ct)
+    private int CheckConfig(BlockingUpstartClient client)
     {
-        var items = await client.CheckConfigAsync(args.IgnoredEvents, ct).ConfigureAwait(false);
+        var items = client.CheckConfig(args.IgnoredEvents);
         if (args.Words.Count > 0)
         {
             items = [.. items.Where(i => i.Job == args.Words[0])];
@@ -288,22 +285,22 @@ public sealed class Ctl
         return items.Count > 0 ? 1 : 0;
     }
 
-    private async Task<int> ShowConfigAsync(UpstartClient client, CancellationToken ct)
+    private int ShowConfig(BlockingUpstartClient client)
     {
         IEnumerable<string> names = args.Words.Count > 0
             ? [args.Words[0]]
-            : (await client.ListAsync(ct).ConfigureAwait(false)).Select(j => j.Name).Distinct().Order(StringComparer.Ordinal);
+            : client.List().Select(j => j.Name).Distinct().Order(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            Print(ConfigText.ShowConfig(await client.ShowConfigAsync(name, ct).ConfigureAwait(false)));
+            Print(ConfigText.ShowConfig(client.ShowConfig(name)));
         }
 
         return 0;
     }
 
-    private async Task<int> LogPriorityAsync(UpstartClient client, CancellationToken ct)
+    private int LogPriority(BlockingUpstartClient client)
     {
-        var priority = await client.LogPriorityAsync(args.Words.Count > 0 ? args.Words[0] : null, ct).ConfigureAwait(false);
+        var priority = client.LogPriority(args.Words.Count > 0 ? args.Words[0] : null);
         if (args.Words.Count == 0)
         {
             Print(priority);
@@ -312,31 +309,31 @@ public sealed class Ctl
         return 0;
     }
 
-    private async Task<int> VersionAsync(UpstartClient client, CancellationToken ct)
+    private int Version(BlockingUpstartClient client)
     {
-        Print(await client.GetVersionAsync(ct).ConfigureAwait(false));
+        Print(client.GetVersion());
         return 0;
     }
 
-    private async Task<int> UsageAsync(UpstartClient client, CancellationToken ct)
+    private int Usage(BlockingUpstartClient client)
     {
         var (job, _, _) = JobAndEnvironment();
-        var config = await client.ShowConfigAsync(job, ct).ConfigureAwait(false);
+        var config = client.ShowConfig(job);
         Print("Usage: " + (config.Usage ?? ""));
         return 0;
     }
 
-    private async Task<int> SetEnabledAsync(UpstartClient client, bool enabled, CancellationToken ct)
+    private int SetEnabled(BlockingUpstartClient client, bool enabled)
     {
         var (job, _, wait) = JobAndEnvironment();
         if (enabled || !args.Now)
         {
-            await client.SetEnabledAsync(job, enabled, ct).ConfigureAwait(false);
+            client.SetEnabled(job, enabled);
             return 0;
         }
 
         // disable --now: like stop, print where each instance ended up.
-        foreach (var info in await client.DisableAsync(job, stop: true, wait, ct).ConfigureAwait(false))
+        foreach (var info in client.Disable(job, stop: true, wait))
         {
             Print(StatusLine.Format(info));
         }
@@ -344,21 +341,26 @@ public sealed class Ctl
         return 0;
     }
 
-    private async Task<int> LogAsync(UpstartClient client, CancellationToken ct)
+    private int Log(BlockingUpstartClient client)
     {
         var (job, env, _) = JobAndEnvironment();
         var instance = env.Count > 0 ? InstanceName.Expand("", [], env) : null;
-        await foreach (var line in client.ReadLogAsync(job, instance, args.Lines, args.Follow, ct).ConfigureAwait(false))
+        foreach (var line in client.ReadLog(job, instance, args.Lines, args.Follow))
         {
             output.WriteLine(line.Line);
+            if (args.Follow)
+            {
+                // A follower reads lines as they come: stdout is buffered until the process ends otherwise.
+                output.Flush();
+            }
         }
 
         return 0;
     }
 
-    private async Task<int> DiagnosticsAsync(UpstartClient client, CancellationToken ct)
+    private int Diagnostics(BlockingUpstartClient client)
     {
-        var diagnostics = await client.GetDiagnosticsAsync(ct).ConfigureAwait(false);
+        var diagnostics = client.GetDiagnostics();
         foreach (var d in diagnostics)
         {
             Print($"{d.Path}:{d.Line}:{d.Column}: {d.Kind}: {d.Message}");
@@ -382,5 +384,5 @@ public sealed class Ctl
     }
 
     /// <summary>One command: the checks made on its words before connecting, then the work.</summary>
-    private sealed record Command(Action<Ctl> Check, Func<Ctl, UpstartClient, CancellationToken, Task<int>> Run);
+    private sealed record Command(Action<Ctl> Check, Func<Ctl, BlockingUpstartClient, int> Run);
 }

@@ -53,7 +53,7 @@ public class CtlArgumentsTests
         Assert.Throws<CtlUsageException>(() => CtlArguments.Parse("initctl", ["--frobnicate"]));
 
     [Fact]
-    public async Task Missing_job_name_prints_initctls_two_lines_and_exits_1()
+    public void Missing_job_name_prints_initctls_two_lines_and_exits_1()
     {
         var previous = Environment.GetEnvironmentVariable("UPSTART_JOB");
         Environment.SetEnvironmentVariable("UPSTART_JOB", null);
@@ -62,7 +62,7 @@ public class CtlArgumentsTests
             using var output = new StringWriter();
             using var error = new StringWriter();
             var socket = Path.Combine(Path.GetTempPath(), $"none-{Guid.NewGuid():N}.sock");
-            var rc = await UpstartCtl.Ctl.RunAsync("start", ["--socket", socket], output, error);
+            var rc = UpstartCtl.Ctl.Run("start", ["--socket", socket], output, error);
             Assert.Equal(1, rc);
             Assert.StartsWith("start: ", error.ToString(), StringComparison.Ordinal);
         }
@@ -73,11 +73,11 @@ public class CtlArgumentsTests
     }
 
     [Fact]
-    public async Task No_command_is_a_usage_error_naming_the_program()
+    public void No_command_is_a_usage_error_naming_the_program()
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        Assert.Equal(1, await UpstartCtl.Ctl.RunAsync("initctl", [], output, error));
+        Assert.Equal(1, UpstartCtl.Ctl.Run("initctl", [], output, error));
         Assert.Equal("initctl: missing command\nTry `initctl --help' for more information.\n", error.ToString());
     }
 }

@@ -3,13 +3,13 @@ namespace UpstartCtl.Tests;
 public sealed class CtlFailureTests
 {
     [Fact]
-    public async Task No_daemon_is_one_line_that_names_the_socket_once()
+    public void No_daemon_is_one_line_that_names_the_socket_once()
     {
         var socket = Path.Combine(Path.GetTempPath(), "ups-ctl-" + Guid.NewGuid().ToString("N")[..8], "none.sock");
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exit = await UpstartCtl.Ctl.RunAsync("initctl", ["--socket", socket, "list"], output, error);
+        var exit = UpstartCtl.Ctl.Run("initctl", ["--socket", socket, "list"], output, error);
 
         var text = error.ToString();
         Assert.Equal(1, exit);
@@ -21,23 +21,23 @@ public sealed class CtlFailureTests
     }
 
     [Fact]
-    public async Task Now_with_any_command_but_disable_is_a_usage_error_before_connecting()
+    public void Now_with_any_command_but_disable_is_a_usage_error_before_connecting()
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exit = await UpstartCtl.Ctl.RunAsync("initctl", ["--socket", "/nonexistent/none.sock", "stop", "--now", "web"], output, error);
+        var exit = UpstartCtl.Ctl.Run("initctl", ["--socket", "/nonexistent/none.sock", "stop", "--now", "web"], output, error);
 
         Assert.Equal((1, "initctl: option '--now' goes with disable only\nTry `initctl --help' for more information.\n"), (exit, error.ToString()));
     }
 
     [Fact]
-    public async Task Variables_that_only_pick_an_instance_are_checked_before_connecting()
+    public void Variables_that_only_pick_an_instance_are_checked_before_connecting()
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exit = await UpstartCtl.Ctl.RunAsync("status", ["--socket", "/nonexistent/none.sock", "tty", "NOEQUALS"], output, error);
+        var exit = UpstartCtl.Ctl.Run("status", ["--socket", "/nonexistent/none.sock", "tty", "NOEQUALS"], output, error);
 
         Assert.Equal((1, "status: Env must be KEY=VALUE pairs\n"), (exit, error.ToString()));
     }

@@ -38,7 +38,7 @@ public sealed class SocketChoiceTests
     }
 
     [Fact]
-    public async Task A_dead_chosen_socket_is_an_error_that_names_it_and_nothing_else_is_tried()
+    public void A_dead_chosen_socket_is_an_error_that_names_it_and_nothing_else_is_tried()
     {
         var dir = Directory.CreateTempSubdirectory("ups-ctl-");
         try
@@ -51,7 +51,7 @@ public sealed class SocketChoiceTests
             using var output = new StringWriter();
             using var error = new StringWriter();
 
-            var exit = await Ctl.RunAsync("initctl", ["list"], output, error, name => env.GetValueOrDefault(name));
+            var exit = Ctl.Run("initctl", ["list"], output, error, name => env.GetValueOrDefault(name));
 
             Assert.Equal(1, exit);
             Assert.Equal("", output.ToString());

@@ -14,7 +14,7 @@ public sealed record JobCatalog(
     ImmutableArray<Diagnostic> Diagnostics)
 {
     /// <summary>
-    /// Per job, the fingerprint of the files it was read from (paths and SHA-256 of the bytes of the
+    /// Per job, the fingerprint of the files it was read from (paths and content fingerprints of the bytes of the
     /// .conf and the .override), taken as they were read: what a reload compares to tell a changed job
     /// from a touched one. Absent for catalogs not read from disk.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Upstart.JobFiles.Diagnostics;
@@ -29,7 +28,7 @@ public static partial class JobFileSource
     public static string? Read(string path, List<Diagnostic> diagnostics) => Read(path, diagnostics, JobFileTrust.Any, out _);
 
     /// <summary>
-    /// As <see cref="Read(string, List{Diagnostic})"/>, also giving the file's fingerprint: the SHA-256 of
+    /// As <see cref="Read(string, List{Diagnostic})"/>, also giving the file's fingerprint (<see cref="ContentFingerprint"/>) of
     /// the bytes read (what a reload compares, so a touched but unchanged file is no change, and nothing
     /// is read a second time to find out). With <see cref="JobFileTrust.RootOnly"/> (system mode) a file
     /// owned by another user, or that a group or others may write, is refused: it would run as root.
@@ -87,7 +86,7 @@ public static partial class JobFileSource
                 }
             }
 
-            fingerprint = SHA256.HashData(buffer.AsSpan(0, total));
+            fingerprint = ContentFingerprint.Of(buffer.AsSpan(0, total));
             return Utf8.GetString(buffer, 0, total);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

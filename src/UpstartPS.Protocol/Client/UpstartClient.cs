@@ -61,26 +61,16 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
             // A client keeps the buffer a big answer (list) needed: it will likely ask again.
             var reader = new FrameReader(socket, FrameFormat.MaxResponseBytes, retainBytes: 4 * 1024 * 1024);
             var sender = new FrameSender(socket, FrameFormat.MaxRequestBytes, WriteTimeout);
-            var hello = new ClientHello { Type = ResponseTypes.Hello, Protocol = FrameFormat.ProtocolVersion, Client = options.ClientName };
+            var hello = Handshake.Hello(options.ClientName);
             await sender.SendAsync(hello, Json.ClientHello, timeout.Token).ConfigureAwait(false);
             if (!await reader.ReadAsync(timeout.Token).ConfigureAwait(false))
             {
-                throw NotConnected(path, "the daemon closed the connection during the handshake");
+                throw ConnectionErrors.NotConnected(path, "the daemon closed the connection during the handshake");
             }
 
             var answer = JsonSerializer.Deserialize(reader.Current.Span, Json.ServerHello)
-                ?? throw NotConnected(path, "the daemon sent an empty handshake");
-            if (answer.Error is { } error)
-            {
-                throw new UpstartException(error.Code, error.Message);
-            }
-
-            if (answer.Protocol != FrameFormat.ProtocolVersion || answer.Type != ResponseTypes.Hello)
-            {
-                throw new UpstartException(
-                    UpstartErrorCode.ProtocolMismatch,
-                    $"Protocol mismatch: this client speaks version {FrameFormat.ProtocolVersion}, the daemon at {path} speaks version {answer.Protocol}");
-            }
+                ?? throw ConnectionErrors.NotConnected(path, "the daemon sent an empty handshake");
+            Handshake.Check(answer, path);
 
             return new UpstartClient(path, socket, reader, sender, answer);
         }
@@ -95,10 +85,10 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
             throw ex switch
             {
                 UpstartException => ex,
-                OperationCanceledException => NotConnected(path, $"the daemon did not answer within {options.ConnectTimeout.TotalSeconds:0.#} s", ex),
-                SocketException socketError => NotConnected(path, DescribeSocketError(socketError), ex),
-                ArgumentException => NotConnected(path, "the socket path is not usable (a Unix socket path is at most 107 bytes)", ex),
-                _ => NotConnected(path, ex.Message, ex),
+                OperationCanceledException => ConnectionErrors.NotConnected(path, $"the daemon did not answer within {options.ConnectTimeout.TotalSeconds:0.#} s", ex),
+                SocketException socketError => ConnectionErrors.NotConnected(path, ConnectionErrors.Describe(socketError), ex),
+                ArgumentException => ConnectionErrors.NotConnected(path, "the socket path is not usable (a Unix socket path is at most 107 bytes)", ex),
+                _ => ConnectionErrors.NotConnected(path, ex.Message, ex),
             };
         }
     }
@@ -446,22 +436,6 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
 
     private UpstartException Lost(Exception ex) =>
         new(UpstartErrorCode.NotConnected, $"Lost the connection to the daemon at {SocketPath}: {ex.Message}", ex);
-
-    private static UpstartException NotConnected(string path, string reason, Exception? inner = null) =>
-        new(
-            UpstartErrorCode.NotConnected,
-            $"Unable to connect to the UpstartPS daemon at {path}: {reason}. "
-            + "Is it running? Start the system daemon with `systemctl start upstartps`, or a session daemon with `upstart-host --session`; "
-            + $"set ${ControlSocketPaths.EnvironmentVariable} to use another socket.",
-            inner);
-
-    private static string DescribeSocketError(SocketException error) => error.SocketErrorCode switch
-    {
-        SocketError.AddressNotAvailable => "no such socket",
-        SocketError.ConnectionRefused => "connection refused (no daemon is listening; the socket may be stale)",
-        SocketError.AccessDenied => "permission denied",
-        _ => error.Message,
-    };
 
     /// <summary>What a cancelled request's token callback needs, in one allocation.</summary>
     private sealed class CancelRegistration(UpstartClient client, long id, UnaryRequest pending)

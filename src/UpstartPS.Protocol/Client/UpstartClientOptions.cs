@@ -10,7 +10,12 @@ public sealed class UpstartClientOptions
     public bool? System { get; init; }
 
     /// <summary>Sent in the handshake so the daemon's log can say who connected.</summary>
-    public string ClientName { get; init; } = "UpstartPS.Protocol " + typeof(UpstartClient).Assembly.GetName().Version?.ToString(3);
+    /// <remarks>The default is worked out only when asked for: reading the assembly's version is not free in a one-shot process.</remarks>
+    public string ClientName
+    {
+        get => field ??= "UpstartPS.Protocol " + typeof(UpstartClient).Assembly.GetName().Version?.ToString(3);
+        init => field = value;
+    }
 
     /// <summary>Bounds connecting plus the handshake; a daemon that accepts but never answers is reported, not waited on forever.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -20,9 +20,21 @@ public static class CgroupNames
     /// <summary>`i-ENCODED.TAG` for one incarnation of an instance (the empty instance is `i-.TAG`).</summary>
     public static string ForInstance(string instance, string tag) => Encoded("i-", instance) + "." + tag;
 
-    /// <summary>The directory a daemon keeps its jobs' cgroups in: one per control socket, so daemons side by side never share one.</summary>
-    public static string ForDaemon(string socketPath) =>
-        "upstartps." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(socketPath)))[..12];
+    /// <summary>
+    /// The directory a daemon keeps its jobs' cgroups in: one per control socket, so daemons side by side never share one.
+    /// The socket path is the administrator's, not a client's, so a 64-bit FNV-1a of it is enough; SHA-256 here would map
+    /// OpenSSL into every daemon at start (~3.7 MiB resident, docs/performance.md). Hostile long names below keep SHA-256.
+    /// </summary>
+    public static string ForDaemon(string socketPath)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(socketPath))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return "upstartps." + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)[..12];
+    }
 
     private static string Encoded(string prefix, string name)
     {

@@ -1,0 +1,258 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Wire;
+
+namespace UpstartPS.Protocol.Client;
+
+/// <summary>
+/// A synchronous client for one caller with one request at a time: what a one-shot command line needs
+/// (upstartctl). It speaks the same protocol as <see cref="UpstartClient"/> but starts no thread: blocking
+/// socket calls, no timers (the connect and handshake bound is the socket's own send and receive timeout).
+/// The hello is held back and sent in one write with the first request, so a command costs one round
+/// trip; the daemon answers the hello first, and a refusal is reported as <see cref="UpstartClient"/> does.
+/// </summary>
+/// <remarks>Not thread-safe. Failures are <see cref="UpstartException"/>s, NotConnected when the daemon cannot be reached or is lost.</remarks>
+public sealed class BlockingUpstartClient : IDisposable
+{
+    private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
+
+    private readonly Socket _socket;
+    private readonly BlockingFrameStream _frames;
+    private readonly TimeSpan _connectTimeout;
+    private bool _helloAnswered;
+    private long _lastId;
+
+    private BlockingUpstartClient(string socketPath, Socket socket, TimeSpan connectTimeout)
+    {
+        SocketPath = socketPath;
+        _socket = socket;
+        _connectTimeout = connectTimeout;
+        _frames = new BlockingFrameStream(socket, FrameFormat.MaxRequestBytes, FrameFormat.MaxResponseBytes);
+    }
+
+    public string SocketPath { get; }
+
+    /// <summary>
+    /// Connects (bounded by <see cref="UpstartClientOptions.ConnectTimeout"/>, which also bounds the wait for the
+    /// daemon's hello) and queues the hello. Throws NotConnected.
+    /// </summary>
+    public static BlockingUpstartClient Connect(UpstartClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var path = options.SocketPath ?? ControlSocketPaths.Resolve(options.System);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            // SO_SNDTIMEO bounds a blocking connect() on a Unix socket whose backlog is full, SO_RCVTIMEO the hello.
+            var timeout = (int)Math.Clamp(options.ConnectTimeout.TotalMilliseconds, 1, int.MaxValue);
+            socket.SendTimeout = timeout;
+            socket.ReceiveTimeout = timeout;
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+            var client = new BlockingUpstartClient(path, socket, options.ConnectTimeout);
+            client._frames.Queue(Handshake.Hello(options.ClientName), Json.ClientHello);
+            return client;
+        }
+        catch (Exception ex)
+        {
+            socket.Dispose();
+            throw ex switch
+            {
+                SocketException socketError => ConnectionErrors.NotConnected(path, ConnectionErrors.Describe(socketError), ex),
+                ArgumentException => ConnectionErrors.NotConnected(path, "the socket path is not usable (a Unix socket path is at most 107 bytes)", ex),
+                _ => ex,
+            };
+        }
+    }
+
+    public string GetVersion() => Require(Call(new RequestFrame { Op = Operations.Version }).Text);
+
+    public IReadOnlyList<JobInfo> List() => Require(Call(new RequestFrame { Op = Operations.List }).Jobs);
+
+    /// <summary>Instances of jobs whose name matches <paramref name="namePattern"/> (wildcards * ? [..]); instance null = all.</summary>
+    public IReadOnlyList<JobInfo> Status(string namePattern, string? instance = null)
+    {
+        ArgumentNullException.ThrowIfNull(namePattern);
+        return Require(Call(new RequestFrame { Op = Operations.Status, Job = namePattern, Instance = instance }).Jobs);
+    }
+
+    /// <summary>The answer carries the job's state once the command is done, so no status request follows.</summary>
+    public JobInfo Start(string job, IReadOnlyList<string>? environment = null, bool wait = true) => JobCommand(Operations.Start, job, environment, wait);
+
+    public JobInfo Stop(string job, IReadOnlyList<string>? environment = null, bool wait = true) => JobCommand(Operations.Stop, job, environment, wait);
+
+    public JobInfo Restart(string job, IReadOnlyList<string>? environment = null, bool wait = true) => JobCommand(Operations.Restart, job, environment, wait);
+
+    public JobInfo Reload(string job, IReadOnlyList<string>? environment = null) => JobCommand(Operations.Reload, job, environment, wait: null);
+
+    public void Emit(string eventName, IReadOnlyList<string>? environment = null, bool wait = true)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        Call(new RequestFrame { Op = Operations.Emit, Event = eventName, Env = environment ?? [], Wait = wait });
+    }
+
+    public ConfigurationChange ReloadConfiguration(bool dryRun = false) =>
+        Require(Call(new RequestFrame { Op = Operations.ReloadConfiguration, DryRun = dryRun }).Change);
+
+    public IReadOnlyList<CheckConfigItem> CheckConfig(IReadOnlyList<string>? ignoredEvents = null) =>
+        Require(Call(new RequestFrame { Op = Operations.CheckConfig, IgnoredEvents = ignoredEvents ?? [] }).Problems);
+
+    public JobConfigInfo ShowConfig(string job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return Require(Call(new RequestFrame { Op = Operations.ShowConfig, Job = job }).Config);
+    }
+
+    public IReadOnlyList<DiagnosticInfo> GetDiagnostics() => Require(Call(new RequestFrame { Op = Operations.Diagnostics }).Diagnostics);
+
+    public void SetEnabled(string job, bool enabled)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Call(new RequestFrame { Op = Operations.SetEnabled, Job = job, Enabled = enabled });
+    }
+
+    /// <summary>As <see cref="UpstartClient.DisableAsync"/>: disables, with <paramref name="stop"/> also stops every running instance (`disable --now`).</summary>
+    public IReadOnlyList<JobInfo> Disable(string job, bool stop, bool wait = true)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var response = Call(new RequestFrame { Op = Operations.SetEnabled, Job = job, Enabled = false, Stop = stop ? true : null, Wait = wait });
+        return response.Jobs ?? (stop
+            ? throw new UpstartException(
+                UpstartErrorCode.ProtocolMismatch,
+                $"The daemon at {SocketPath} disabled {job} but is too old to stop it as well: stop it with `stop {job}`")
+            : []);
+    }
+
+    public string LogPriority(string? priority = null) => Require(Call(new RequestFrame { Op = Operations.LogPriority, Priority = priority }).Text);
+
+    /// <summary>The last <paramref name="tail"/> lines of a job's log, then (with follow) new lines until the process ends.</summary>
+    public IEnumerable<LogLineInfo> ReadLog(string job, string? instance = null, int tail = 10, bool follow = false)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var id = Send(new RequestFrame { Op = Operations.Log, Job = job, Instance = instance, Tail = tail, Follow = follow });
+        while (true)
+        {
+            var frame = Receive(id);
+            if (frame.Type != ResponseTypes.Item)
+            {
+                ThrowIfError(frame);
+                yield break;
+            }
+
+            if (frame.Line is { } line)
+            {
+                yield return line;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // The peer went first.
+        }
+
+        _socket.Dispose();
+        _frames.Dispose();
+    }
+
+    private JobInfo JobCommand(string op, string job, IReadOnlyList<string>? environment, bool? wait)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return Require(Call(new RequestFrame { Op = op, Job = job, Env = environment ?? [], Wait = wait }).Job);
+    }
+
+    private ResponseFrame Call(RequestFrame request)
+    {
+        var response = Receive(Send(request));
+        ThrowIfError(response);
+        return response;
+    }
+
+    private long Send(RequestFrame request)
+    {
+        request.Id = ++_lastId;
+        try
+        {
+            _frames.Queue(request, Json.RequestFrame);
+            _frames.Flush();
+        }
+        catch (FrameException ex)
+        {
+            throw new UpstartException(UpstartErrorCode.BadRequest, ex.Message, ex);
+        }
+        catch (SocketException ex)
+        {
+            throw Lost(ex);
+        }
+
+        return request.Id;
+    }
+
+    /// <summary>The next frame for request <paramref name="id"/>; the daemon's hello first if it has not come yet.</summary>
+    private ResponseFrame Receive(long id)
+    {
+        try
+        {
+            if (!_helloAnswered)
+            {
+                var hello = ReadFrame(ConnectionErrors.NotConnected(SocketPath, "the daemon closed the connection during the handshake"));
+                Handshake.Check(
+                    JsonSerializer.Deserialize(hello.Span, Json.ServerHello) ?? throw ConnectionErrors.NotConnected(SocketPath, "the daemon sent an empty handshake"),
+                    SocketPath);
+                _helloAnswered = true;
+
+                // Past the handshake a wait is the command's own (a start waits for its job): no bound.
+                _socket.ReceiveTimeout = 0;
+                _socket.SendTimeout = 0;
+            }
+
+            while (true)
+            {
+                var frame = JsonSerializer.Deserialize(ReadFrame(null).Span, Json.ResponseFrame);
+                if (frame is not null && (frame.Id == id || frame.Id == 0))
+                {
+                    // Id 0 is the daemon's answer to a frame it could not read at all (docs/protocol.md, Errors).
+                    return frame;
+                }
+            }
+        }
+        catch (SocketException ex) when (!_helloAnswered && ex.SocketErrorCode == SocketError.TimedOut)
+        {
+            throw ConnectionErrors.NotConnected(SocketPath, $"the daemon did not answer within {_connectTimeout.TotalSeconds:0.#} s", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or FrameException or JsonException)
+        {
+            throw Lost(ex);
+        }
+    }
+
+    private ReadOnlyMemory<byte> ReadFrame(UpstartException? atEnd) =>
+        _frames.Read() ?? throw atEnd ?? new UpstartException(UpstartErrorCode.NotConnected, $"The daemon at {SocketPath} closed the connection");
+
+    private static void ThrowIfError(ResponseFrame response)
+    {
+        if (response.Type == ResponseTypes.Error)
+        {
+            var error = response.Error;
+            if (error is { Code: UpstartErrorCode.CheckFailed, Check: { } check })
+            {
+                throw new UpstartException(error.Message, check);
+            }
+
+            throw new UpstartException(error?.Code ?? UpstartErrorCode.Unknown, error?.Message ?? "Unknown error");
+        }
+    }
+
+    private static T Require<T>(T? value)
+        where T : class =>
+        value ?? throw new UpstartException(UpstartErrorCode.BadRequest, "The daemon's answer lacks the expected result");
+
+    private UpstartException Lost(Exception ex) =>
+        new(UpstartErrorCode.NotConnected, $"Lost the connection to the daemon at {SocketPath}: {ex.Message}", ex);
+}
