@@ -37,14 +37,19 @@ public sealed class EngineComposition : IAsyncDisposable
             sink => processes = new ProcessLayer(sink, loggerFactory),
             new SystemEngineClock(),
             loggerFactory.CreateLogger<JobEngine>());
+        Adopted = new AdoptedProcesses(Engine);
         Engine.Start();
     }
 
     public JobEngine Engine { get; }
 
+    /// <summary>Processes adopted from an earlier daemon, watched through pidfds.</summary>
+    internal AdoptedProcesses Adopted { get; }
+
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync().ConfigureAwait(false);
+        Adopted.Dispose();
         if (processes is not null)
         {
             await processes.LogWriter.FlushAsync().ConfigureAwait(false);

@@ -145,6 +145,7 @@ public static partial class HostProgram
         services.AddSingleton(sp => new AdminStateStore(settings.StateDir, sp.GetRequiredService<ILogger<AdminStateStore>>()));
         services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
+        services.AddSingleton(sp => new RuntimeState(settings, sp.GetRequiredService<EngineComposition>(), sp.GetRequiredService<ILogger<RuntimeState>>()));
         services.AddSingleton(sp => new JobConfiguration(
             settings.ConfDirs,
             sp.GetRequiredService<IEngineControl>(),

@@ -162,6 +162,12 @@ internal static unsafe partial class Libc
     public static partial int getpid();
 
     [LibraryImport(Lib, SetLastError = true)]
+    private static partial long syscall(long number, long arg1, long arg2);
+
+    /// <summary>pidfd_open(2) (Linux 5.3) through syscall(2): glibc has a wrapper only since 2.36. The number is the same on every architecture.</summary>
+    public static int pidfd_open(int pid) => (int)syscall(434, pid, 0);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     [LibraryImport(Lib, SetLastError = true)]
