@@ -129,6 +129,7 @@ public sealed class Ctl
         ["disable"] = new(NeedsJob, (c, client, ct) => c.SetEnabledAsync(client, false, ct)),
         ["log"] = new(NeedsJobAndInstanceVariables, (c, client, ct) => c.LogAsync(client, ct)),
         ["diagnostics"] = new(NoCheck, (c, client, ct) => c.DiagnosticsAsync(client, ct)),
+        ["re-exec"] = new(NoCheck, (_, client, ct) => ReExecAsync(client, ct)),
     };
 
     private void Validate()
@@ -238,6 +239,17 @@ public sealed class Ctl
         await client.EmitAsync(args.Words[0], [.. args.Words.Skip(1)], !args.NoWait, ct).ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>Like `telinit u`: nothing printed; returns once the new program answers on the socket.</summary>
+    private static async Task<int> ReExecAsync(UpstartClient client, CancellationToken ct)
+    {
+        await client.ReExecAsync(ct).ConfigureAwait(false);
+        await UpstartClient.WaitUntilAnsweringAsync(new UpstartClientOptions { SocketPath = client.SocketPath }, ReExecTimeout, ct).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>A re-exec with 1,000 jobs takes well under a second; this bounds a daemon that never comes back.</summary>
+    private static readonly TimeSpan ReExecTimeout = TimeSpan.FromSeconds(60);
 
     private async Task<int> ReloadConfigurationAsync(UpstartClient client, CancellationToken ct)
     {

@@ -245,6 +245,18 @@ public sealed class DaemonFixture : IAsyncDisposable
         return code;
     }
 
+    /// <summary>A fresh connection once the daemon answers again (after a re-exec closed the old one).</summary>
+    public async Task ReconnectAsync()
+    {
+        var process = daemon ?? throw new InvalidOperationException("daemon not started");
+        if (client is not null)
+        {
+            await client.DisposeAsync();
+        }
+
+        client = await WaitUntilReadyAsync(process, CancellationToken.None);
+    }
+
     /// <summary>SIGKILL, as a crash would: the daemon cleans nothing up and its jobs are left running.</summary>
     public async Task KillDaemonAsync()
     {

@@ -135,9 +135,12 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
             return Task.FromResult(true);
         }, cancellationToken);
 
-    /// <summary>A snapshot of every instance now (re-exec writes it synchronously before it execs).</summary>
-    public Task<IReadOnlyList<InstanceRecord>> SnapshotAsync(CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.SnapshotInstances()), cancellationToken);
+    /// <summary>
+    /// Runs <paramref name="action"/> on the engine thread with a snapshot of every instance: nothing else
+    /// happens in the engine meanwhile, so the snapshot stays true while it runs (re-exec execs in it).
+    /// </summary>
+    public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, T> action, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(action(_core.SnapshotInstances())), cancellationToken);
 
     /// <summary>Stops the engine thread (jobs keep running: DESIGN.md decision 7). Pending requests get ShuttingDown.</summary>
     public async ValueTask DisposeAsync()

@@ -161,7 +161,14 @@ public static partial class HostProgram
             sp.GetRequiredService<JobLogTail>(),
             sp.GetRequiredService<WatchHub>(),
             sp.GetRequiredService<LogPriority>(),
-            [.. settings.BootEvents.Select(e => e.Name)]));
+            [.. settings.BootEvents.Select(e => e.Name)])
+        {
+            BeginReExec = sp.GetRequiredService<DaemonReExec>().Begin,
+        });
+        services.AddSingleton(sp => new DaemonReExec(
+            sp.GetRequiredService<EngineComposition>(),
+            sp.GetRequiredService<RuntimeState>(),
+            sp.GetRequiredService<ILogger<DaemonReExec>>()));
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();

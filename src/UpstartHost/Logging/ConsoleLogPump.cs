@@ -20,6 +20,7 @@ internal sealed class ConsoleLogPump : IDisposable
     private readonly WakeablePoll poll = new();
     private readonly Thread thread;
     private volatile bool stopping;
+    private volatile bool detaching;
 
     public ConsoleLogPump(JobLogWriter writer)
     {
@@ -33,6 +34,25 @@ internal sealed class ConsoleLogPump : IDisposable
     {
         added.Enqueue((masterFd, path));
         poll.Wake();
+    }
+
+    /// <summary>
+    /// Re-exec: reads what is buffered now, stops the thread and hands every master back open (the job
+    /// keeps writing into the pty; the next program reads on from there). The pump is finished after this.
+    /// </summary>
+    public IReadOnlyList<(int Fd, string Path)> Detach()
+    {
+        detaching = true;
+        stopping = true;
+        poll.Wake();
+        thread.Join();
+        poll.Dispose();
+        while (added.TryDequeue(out var source))
+        {
+            sources.Add(source);
+        }
+
+        return [.. sources];
     }
 
     /// <summary>Reads what is left, closes every master, stops the thread.</summary>
@@ -59,7 +79,10 @@ internal sealed class ConsoleLogPump : IDisposable
                 foreach (var source in sources)
                 {
                     Drain(source, buffer);
-                    Libc.close(source.Fd);
+                    if (!detaching)
+                    {
+                        Libc.close(source.Fd);
+                    }
                 }
 
                 return;

@@ -12,6 +12,7 @@ namespace UpstartHost.Processes;
 internal sealed class AdoptedProcesses : IDisposable
 {
     private readonly IProcessNoticeSink sink;
+    private readonly InheritedChild inherited;
     private readonly WakeablePoll poll = new();
     private readonly Lock gate = new();
     private readonly List<Watched> added = [];
@@ -22,14 +23,31 @@ internal sealed class AdoptedProcesses : IDisposable
     public AdoptedProcesses(IProcessNoticeSink sink)
     {
         this.sink = sink;
+        inherited = new InheritedChild(sink);
     }
 
-    /// <summary>Starts watching the recorded process; false when it is gone, a zombie, or the pid now names another process.</summary>
+    /// <summary>
+    /// Starts watching the recorded process; false when it is gone, a zombie, or the pid now names another
+    /// process. One that is still our child (we re-exec'd) goes to the reaper instead, which learns its
+    /// real status, zombie or not.
+    /// </summary>
     public bool TryAdopt(ProcessRecord record)
     {
         if (disposed || record.StartTime == 0 || record.Pid <= 1 || record.Pid == Environment.ProcessId)
         {
             return false;
+        }
+
+        if (ProcStat.Read(record.Pid) is { } child && child.ParentPid == Environment.ProcessId)
+        {
+            // Our child cannot be reaped by anyone else, so its pid cannot have been reused meanwhile.
+            if (child.StartTime != record.StartTime)
+            {
+                return false;
+            }
+
+            ChildReaper.Instance.Adopt(record.Pid, inherited);
+            return true;
         }
 
         var fd = Libc.pidfd_open(record.Pid);

@@ -29,7 +29,12 @@ public static class RuntimeStateFile
     public static string PathIn(string stateDir) => Path.Combine(stateDir, FileName);
 
     /// <summary>Serialises a snapshot; start times already known by pid are reused, the others read from /proc.</summary>
-    public static byte[] Serialize(IReadOnlyList<InstanceRecord> records, Dictionary<int, ulong> startTimes, DateTimeOffset writtenUtc)
+    /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program.</param>
+    public static byte[] Serialize(
+        IReadOnlyList<InstanceRecord> records,
+        Dictionary<int, ulong> startTimes,
+        DateTimeOffset writtenUtc,
+        IReadOnlyList<(int Fd, string Path)>? logChannels = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(startTimes);
@@ -64,7 +69,8 @@ public static class RuntimeStateFile
             startTimes.Remove(pid);
         }
 
-        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances);
+        var channels = logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path)).ToArray();
+        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, channels);
         return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
 
@@ -144,7 +150,11 @@ public static class RuntimeStateFile
         }
 
         var age = Math.Max(0, (long)Math.Floor((nowUtc - file.WrittenUtc).TotalSeconds));
-        return new RecordedState(records, age, file.DaemonPid);
+        var logChannels = (file.LogChannels ?? [])
+            .Where(c => c.Fd > 2 && c.Path is { Length: > 0 })
+            .Select(c => (c.Fd, c.Path!))
+            .ToList();
+        return new RecordedState(records, age, file.DaemonPid, logChannels);
     }
 
     private static InstanceRecord? ToRecord(InstanceEntry e)
@@ -186,9 +196,16 @@ public static class RuntimeStateFile
 }
 
 /// <summary>What <see cref="RuntimeStateFile.Read"/> found: the records, how old they are, and who wrote them.</summary>
-public sealed record RecordedState(IReadOnlyList<InstanceRecord> Instances, long AgeSeconds, int DaemonPid);
+/// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
+public sealed record RecordedState(IReadOnlyList<InstanceRecord> Instances, long AgeSeconds, int DaemonPid, IReadOnlyList<(int Fd, string Path)> LogChannels)
+{
+    /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
+    public bool IsOwnReExec => DaemonPid == Environment.ProcessId;
+}
 
-internal sealed record StateFileEntry(int Version, string BootId, DateTimeOffset WrittenUtc, int DaemonPid, InstanceEntry[]? Instances);
+internal sealed record StateFileEntry(int Version, string BootId, DateTimeOffset WrittenUtc, int DaemonPid, InstanceEntry[]? Instances, LogChannelEntry[]? LogChannels);
+
+internal sealed record LogChannelEntry(int Fd, string? Path);
 
 internal sealed record InstanceEntry(
     string? Job,

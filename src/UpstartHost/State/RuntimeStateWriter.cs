@@ -13,6 +13,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
     private readonly string stateDir;
     private readonly ILogger logger;
     private readonly object gate = new();
+    private readonly object writeLock = new();
     private readonly Dictionary<int, ulong> startTimes = [];
     private readonly Thread thread;
     private IReadOnlyList<InstanceRecord>? pending;
@@ -53,6 +54,16 @@ public sealed partial class RuntimeStateWriter : IDisposable
             {
                 Monitor.Wait(gate);
             }
+        }
+    }
+
+    /// <summary>Writes <paramref name="snapshot"/> now, on the caller's thread, after any write under way (re-exec).</summary>
+    public void WriteNow(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<(int Fd, string Path)> logChannels)
+    {
+        Flush();
+        lock (writeLock)
+        {
+            RuntimeStateFile.Write(stateDir, RuntimeStateFile.Serialize(snapshot, startTimes, DateTimeOffset.UtcNow, logChannels));
         }
     }
 
@@ -118,7 +129,11 @@ public sealed partial class RuntimeStateWriter : IDisposable
     {
         try
         {
-            RuntimeStateFile.Write(stateDir, RuntimeStateFile.Serialize(snapshot, startTimes, DateTimeOffset.UtcNow));
+            lock (writeLock)
+            {
+                RuntimeStateFile.Write(stateDir, RuntimeStateFile.Serialize(snapshot, startTimes, DateTimeOffset.UtcNow));
+            }
+
             failedBefore = false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
