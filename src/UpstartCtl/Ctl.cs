@@ -15,15 +15,22 @@ public sealed class Ctl
     private readonly CtlArguments args;
     private readonly TextWriter output;
     private readonly TextWriter error;
+    private readonly Func<string, string?> environment;
 
-    private Ctl(CtlArguments args, TextWriter output, TextWriter error)
+    private Ctl(CtlArguments args, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         this.args = args;
         this.output = output;
         this.error = error;
+        this.environment = environment;
     }
 
-    public static async Task<int> RunAsync(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(program, argv, output, error, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <summary><see cref="RunAsync(string, IReadOnlyList{string}, TextWriter, TextWriter, CancellationToken)"/> with the environment supplied (tests).</summary>
+    internal static async Task<int> RunAsync(
+        string program, IReadOnlyList<string> argv, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -54,7 +61,7 @@ public sealed class Ctl
             return Usage(program, "missing command", error);
         }
 
-        return await new Ctl(args, output, error).RunAsync(cancellationToken).ConfigureAwait(false);
+        return await new Ctl(args, output, error, environment).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static int Usage(string program, string message, TextWriter error)
@@ -79,7 +86,8 @@ public sealed class Ctl
             return Fail(e.Message);
         }
 
-        var socket = args.SocketPath ?? UpstartClient.ResolveSocketPath(args.System);
+        // One socket, chosen once: if nobody answers there the error names it (no second guess).
+        var socket = ChooseSocket(args, environment, File.Exists, ControlSocketPaths.CurrentUid);
         try
         {
             await using var client = await UpstartClient.ConnectAsync(socket, cancellationToken).ConfigureAwait(false);
@@ -88,6 +96,15 @@ public sealed class Ctl
         catch (CtlUsageException e)
         {
             return Usage(args.Program, e.Message, error);
+        }
+        catch (UpstartException e) when (e.CheckFailure is { } check)
+        {
+            foreach (var line in CheckFailureText.Format(args.Program, e.Message, check))
+            {
+                error.WriteLine(line);
+            }
+
+            return 1;
         }
         catch (UpstartException e)
         {
@@ -104,6 +121,10 @@ public sealed class Ctl
             return Fail($"Connection to the UpstartPS daemon at {socket} failed: {e.Message}");
         }
     }
+
+    /// <summary>--socket PATH, else the rule every client shares (ControlSocketPaths.Resolve: as root the system daemon unless a session is asked for).</summary>
+    internal static string ChooseSocket(CtlArguments args, Func<string, string?> environment, Func<string, bool> exists, Func<uint> uid) =>
+        args.SocketPath ?? ControlSocketPaths.Resolve(args.System, environment, exists, uid);
 
     /// <summary>
     /// Every command once: what it checks in its words before any connection is made, and what it does.
@@ -137,6 +158,11 @@ public sealed class Ctl
         if (!Commands.TryGetValue(args.Command!, out var command))
         {
             throw new CtlUsageException($"invalid command: {args.Command}");
+        }
+
+        if (args.Now && args.Command != "disable")
+        {
+            throw new CtlUsageException("option '--now' goes with disable only");
         }
 
         command.Check(this);
@@ -184,10 +210,10 @@ public sealed class Ctl
             return (words[0], [.. words.Skip(1)], !args.NoWait);
         }
 
-        if (Environment.GetEnvironmentVariable("UPSTART_JOB") is { Length: > 0 } self)
+        if (environment("UPSTART_JOB") is { Length: > 0 } self)
         {
             var env = words.ToList();
-            if (Environment.GetEnvironmentVariable("UPSTART_INSTANCE") is { Length: > 0 } instance)
+            if (environment("UPSTART_INSTANCE") is { Length: > 0 } instance)
             {
                 env.Add("UPSTART_INSTANCE=" + instance);
             }
@@ -314,8 +340,19 @@ public sealed class Ctl
 
     private async Task<int> SetEnabledAsync(UpstartClient client, bool enabled, CancellationToken ct)
     {
-        var (job, _, _) = JobAndEnvironment();
-        await client.SetEnabledAsync(job, enabled, ct).ConfigureAwait(false);
+        var (job, _, wait) = JobAndEnvironment();
+        if (enabled || !args.Now)
+        {
+            await client.SetEnabledAsync(job, enabled, ct).ConfigureAwait(false);
+            return 0;
+        }
+
+        // disable --now: like stop, print where each instance ended up.
+        foreach (var info in await client.DisableAsync(job, stop: true, wait, ct).ConfigureAwait(false))
+        {
+            Print(StatusLine.Format(info));
+        }
+
         return 0;
     }
 

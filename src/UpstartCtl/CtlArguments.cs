@@ -37,6 +37,9 @@ public sealed record CtlArguments
     /// <summary>log -f/--follow.</summary>
     public bool Follow { get; init; }
 
+    /// <summary>disable --now: also stop the job's running instances.</summary>
+    public bool Now { get; init; }
+
     /// <summary>log --lines N.</summary>
     public int Lines { get; init; } = 10;
 
@@ -98,6 +101,9 @@ public sealed record CtlArguments
                     break;
                 case "-e" or "--enumerate":
                     result = result with { Enumerate = true };
+                    break;
+                case "--now":
+                    result = result with { Now = true };
                     break;
                 case "--dry-run":
                     result = result with { DryRun = true };

@@ -19,6 +19,7 @@ public static class HelpText
           list                         one status line per job instance
           usage JOB                    the job's usage stanza
           enable JOB / disable JOB     allow / forbid starting a job (remembered across reboots)
+          disable --now JOB            disable it and stop it now (stop alone is Upstart's: not remembered)
           log JOB [-f] [--lines N]     the job's console log
 
         Event and daemon commands:
@@ -37,6 +38,8 @@ public static class HelpText
           --system          talk to the system daemon
           --session, --user talk to this user's session daemon
           --socket PATH     talk to the daemon listening on PATH
+                            (default: $UPSTARTPS_SOCKET, else $UPSTART_SESSION's daemon, else as
+                            root the system daemon, else your session daemon if it runs, else the system one)
           -h, --help        this help; --version  this program's version
 
         Invoked as start, stop, restart, reload or status, acts as that command.

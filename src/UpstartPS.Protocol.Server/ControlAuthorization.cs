@@ -5,15 +5,17 @@ namespace UpstartPS.Protocol.Server;
 /// <summary>
 /// Who may do what over the control socket (DESIGN.md decision 5). System mode: anyone may read; changing
 /// anything needs uid 0 or membership of the admin group (primary group, supplementary groups of the peer
-/// process, or the member list in /etc/group). Session mode: only the owner's uid may connect at all.
+/// process, or the member list in /etc/group). Job logs are read by whom <see cref="LogAccess"/> says
+/// (issue 12: by default the job's own user and administrators, since a job may print secrets).
+/// Session mode: only the owner's uid may connect at all.
 /// </summary>
 public sealed class ControlAuthorization
 {
     private readonly IUserDatabase _users;
 
-    private ControlAuthorization(DaemonMode mode, uint ownerUid, string? adminGroup, IUserDatabase users, bool logsNeedAdministrator = false)
+    private ControlAuthorization(DaemonMode mode, uint ownerUid, string? adminGroup, IUserDatabase users, LogAccess logAccess)
     {
-        LogsNeedAdministrator = logsNeedAdministrator;
+        LogAccess = logAccess;
         Mode = mode;
         OwnerUid = ownerUid;
         AdminGroup = string.IsNullOrWhiteSpace(adminGroup) ? null : adminGroup;
@@ -28,17 +30,17 @@ public sealed class ControlAuthorization
     /// <summary>System mode: the group (name or number) whose members may change things, or null for root only.</summary>
     public string? AdminGroup { get; }
 
-    /// <summary>Job logs may hold secrets a job printed; when true, reading them needs the same rights as a change.</summary>
-    public bool LogsNeedAdministrator { get; }
+    /// <summary>System mode: who may read a job's console log (job logs may hold secrets a job printed).</summary>
+    public LogAccess LogAccess { get; }
 
     /// <param name="adminGroup">Group name or number whose members may change things; null for root only.</param>
     /// <param name="users">Account lookups; null reads /etc/group and /etc/passwd.</param>
-    /// <param name="logsNeedAdministrator">Whether reading job logs needs the same rights as a change.</param>
-    public static ControlAuthorization ForSystem(string? adminGroup = null, IUserDatabase? users = null, bool logsNeedAdministrator = false) =>
-        new(DaemonMode.System, 0, adminGroup, users ?? new EtcUserDatabase(), logsNeedAdministrator);
+    /// <param name="logAccess">Who may read job logs; by default the job's own user and administrators.</param>
+    public static ControlAuthorization ForSystem(string? adminGroup = null, IUserDatabase? users = null, LogAccess logAccess = LogAccess.OwnerAndAdministrators) =>
+        new(DaemonMode.System, 0, adminGroup, users ?? new EtcUserDatabase(), logAccess);
 
     public static ControlAuthorization ForSession(uint ownerUid) =>
-        new(DaemonMode.Session, ownerUid, null, new EtcUserDatabase());
+        new(DaemonMode.Session, ownerUid, null, new EtcUserDatabase(), LogAccess.Everyone);
 
     /// <summary>Operations that change jobs, events or configuration.</summary>
     public static bool IsMutating(ControlOperation operation) => operation is
@@ -67,15 +69,36 @@ public sealed class ControlAuthorization
             return refused;
         }
 
-        var needsAdministrator = IsMutating(operation) || (LogsNeedAdministrator && operation == ControlOperation.ReadLog);
+        var needsAdministrator = IsMutating(operation) || (LogAccess == LogAccess.Administrators && operation == ControlOperation.ReadLog);
         if (Mode == DaemonMode.Session || !needsAdministrator || IsAdministrator(client))
         {
             return null;
         }
 
-        return AdminGroup is null
-            ? $"Access denied: {Describe(operation)} needs root"
-            : $"Access denied: {Describe(operation)} needs root or membership of group {AdminGroup}";
+        return NeedsAdministrator(Describe(operation));
+    }
+
+    /// <summary>
+    /// Null when <paramref name="client"/> may read the log of a job that runs as <paramref name="jobUser"/>
+    /// (its `setuid` name; null or empty for root); otherwise the refusal. Checked once the job is known, after
+    /// <see cref="Refuse"/> admitted the operation. A user name that no longer resolves matches nobody.
+    /// </summary>
+    public string? RefuseLog(ClientIdentity client, string? jobUser)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (Mode == DaemonMode.Session || LogAccess == LogAccess.Everyone || IsAdministrator(client))
+        {
+            return null;
+        }
+
+        if (LogAccess == LogAccess.OwnerAndAdministrators && !client.IsRoot && IsJobUser(client.Uid, jobUser))
+        {
+            return null;
+        }
+
+        return LogAccess == LogAccess.OwnerAndAdministrators
+            ? NeedsAdministrator("reading this job's log", alsoAllowed: "the user the job runs as")
+            : NeedsAdministrator("reading job logs");
     }
 
     /// <summary>Root, or a member of the admin group by primary gid, the peer's supplementary groups, or /etc/group.</summary>
@@ -98,6 +121,15 @@ public sealed class ControlAuthorization
         }
 
         return _users.FindUserName(client.Uid) is { } user && group.Members.Contains(user, StringComparer.Ordinal);
+    }
+
+    private bool IsJobUser(uint uid, string? jobUser) =>
+        !string.IsNullOrEmpty(jobUser) && _users.FindUid(jobUser) is { } jobUid && jobUid == uid;
+
+    private string NeedsAdministrator(string what, string? alsoAllowed = null)
+    {
+        var who = AdminGroup is null ? "root" : $"root or membership of group {AdminGroup}";
+        return alsoAllowed is null ? $"Access denied: {what} needs {who}" : $"Access denied: {what} needs {who}, or to be {alsoAllowed}";
     }
 
     private static string Describe(ControlOperation operation) => operation switch

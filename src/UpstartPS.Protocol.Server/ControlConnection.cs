@@ -309,7 +309,7 @@ internal sealed class ControlConnection : IDisposable
         }
         catch (UpstartException ex)
         {
-            await TrySendAsync(ResponseFrame.Failure(id, ex.Code, ex.Message)).ConfigureAwait(false);
+            await TrySendAsync(ResponseFrame.Failure(id, ex.Code, ex.Message, ex.CheckFailure)).ConfigureAwait(false);
         }
         catch (FrameException ex)
         {

@@ -42,7 +42,11 @@ public interface IControlHandler
 
     Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken);
 
-    Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken);
+    /// <summary>
+    /// Enable or disable a job (persisted); with <paramref name="stopNow"/> (only with enabled false) also stop
+    /// every running instance, waiting for them when <paramref name="wait"/>. Returns the job's instances after.
+    /// </summary>
+    Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken);
 
     /// <summary>Returns the log priority in force; sets it first when <paramref name="priority"/> is not null.</summary>
     Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken);

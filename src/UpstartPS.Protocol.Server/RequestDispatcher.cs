@@ -40,7 +40,7 @@ internal static class RequestDispatcher
             {
                 Diagnostics = await handler.GetDiagnosticsAsync(client, cancellationToken).ConfigureAwait(false),
             },
-            ControlOperation.SetEnabled => await Done(handler.SetEnabledAsync(client, JobName(request), Enabled(request), cancellationToken)).ConfigureAwait(false),
+            ControlOperation.SetEnabled => Jobs(await handler.SetEnabledAsync(client, JobName(request), Enabled(request), request.Stop ?? false, wait, cancellationToken).ConfigureAwait(false)),
             ControlOperation.GetLogPriority or ControlOperation.SetLogPriority =>
                 Text(await handler.LogPriorityAsync(client, request.Priority, cancellationToken).ConfigureAwait(false)),
             _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is a stream"),
@@ -86,7 +86,11 @@ internal static class RequestDispatcher
                 break;
             case ControlOperation.SetEnabled:
                 JobName(request);
-                Enabled(request);
+                if (Enabled(request) && request.Stop == true)
+                {
+                    throw new UpstartException(UpstartErrorCode.BadRequest, "set-enabled: stop goes with enabled: false");
+                }
+
                 break;
             case ControlOperation.CheckConfig when request.IgnoredEvents is { } ignored && ignored.Any(static e => e is null):
                 throw new UpstartException(UpstartErrorCode.BadRequest, "ignored events must be names");

@@ -13,6 +13,9 @@ public interface IUserDatabase
 
     /// <summary>The login name of <paramref name="uid"/>, or null.</summary>
     string? FindUserName(uint uid);
+
+    /// <summary>The uid of the login <paramref name="name"/> (getpwnam), or null when there is none.</summary>
+    uint? FindUid(string name);
 }
 
 /// <summary>
@@ -51,6 +54,20 @@ public sealed class EtcUserDatabase(string groupFile = "/etc/group", string pass
             if (fields.Length >= 3 && uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var found) && found == uid)
             {
                 return fields[0];
+            }
+        }
+
+        return null;
+    }
+
+    public uint? FindUid(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var fields in Records(passwdFile))
+        {
+            if (fields.Length >= 3 && fields[0] == name && uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+            {
+                return uid;
             }
         }
 

@@ -37,28 +37,69 @@ public static class ControlSocketPaths
         mode == DaemonMode.System ? SystemSocketPath : SessionSocketPath();
 
     /// <summary>
-    /// What a client connects to: with <paramref name="system"/> given, that daemon's socket; otherwise
-    /// $UPSTARTPS_SOCKET if set, else the session daemon's socket if it exists, else the system one.
+    /// Set by a session daemon in its jobs' environment (`unix:path=SOCKET`), like Upstart's session init:
+    /// a client that sees it talks to that session.
     /// </summary>
-    public static string Resolve(bool? system = null) => Resolve(system, Environment.GetEnvironmentVariable, File.Exists);
+    public const string SessionEnvironmentVariable = "UPSTART_SESSION";
 
-    /// <summary><see cref="Resolve(bool?)"/> with the environment and the file system supplied (for tests).</summary>
-    internal static string Resolve(bool? system, Func<string, string?> environment, Func<string, bool> exists)
+    /// <summary>What <see cref="SessionEnvironmentVariable"/> holds before the socket path.</summary>
+    public const string SessionAddressPrefix = "unix:path=";
+
+    /// <summary>
+    /// What a client connects to. With <paramref name="system"/> given (--system / --session), that daemon's
+    /// socket. Otherwise $UPSTARTPS_SOCKET if set; else, with $UPSTART_SESSION set, that session; else as
+    /// root the system daemon (initctl run as root talks to the system init unless a session is asked for);
+    /// else the user's session daemon if its socket exists, else the system one. The choice is final: a
+    /// socket nobody answers on is an error that names it, never a reason to try another (docs/protocol.md).
+    /// </summary>
+    public static string Resolve(bool? system = null) => Resolve(system, Environment.GetEnvironmentVariable, File.Exists, CurrentUid);
+
+    /// <summary><see cref="Resolve(bool?)"/> with the environment, the file system and the uid supplied (front ends' tests).</summary>
+    public static string Resolve(bool? system, Func<string, string?> environment, Func<string, bool> exists, Func<uint> uid)
     {
-        var session = SessionSocketPath(environment("XDG_RUNTIME_DIR") ?? "");
-        if (system is { } forced)
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(exists);
+        ArgumentNullException.ThrowIfNull(uid);
+        if (system == true)
         {
-            return forced ? SystemSocketPath : session;
+            return SystemSocketPath;
         }
 
-        var fromEnvironment = environment(EnvironmentVariable);
-        if (!string.IsNullOrEmpty(fromEnvironment))
+        var session = environment(SessionEnvironmentVariable) is { Length: > 0 } address
+            ? SessionFromAddress(address, environment, uid)
+            : null;
+        if (system == false)
+        {
+            return session ?? SessionSocketPath(environment("XDG_RUNTIME_DIR") ?? "", uid());
+        }
+
+        if (environment(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
         {
             return fromEnvironment;
         }
 
-        return exists(session) ? session : SystemSocketPath;
+        if (session is not null)
+        {
+            return session;
+        }
+
+        if (uid() == 0)
+        {
+            return SystemSocketPath;
+        }
+
+        var own = SessionSocketPath(environment("XDG_RUNTIME_DIR") ?? "", uid());
+        return exists(own) ? own : SystemSocketPath;
     }
+
+    /// <summary>
+    /// The socket an $UPSTART_SESSION value names: ours are `unix:path=SOCKET`; any other address (a real
+    /// Upstart's `unix:abstract=…`) means "this user's session", so the session daemon's usual socket.
+    /// </summary>
+    private static string SessionFromAddress(string address, Func<string, string?> environment, Func<uint> uid) =>
+        address.StartsWith(SessionAddressPrefix, StringComparison.Ordinal) && address.Length > SessionAddressPrefix.Length
+            ? address[SessionAddressPrefix.Length..]
+            : SessionSocketPath(environment("XDG_RUNTIME_DIR") ?? "", uid());
 
     /// <summary>The effective uid of this process, read from /proc so no native call is needed.</summary>
     public static uint CurrentUid()

@@ -1,3 +1,5 @@
+using UpstartPS.Protocol.Messages;
+
 namespace UpstartPS.Protocol;
 
 /// <summary>Stable error codes carried in error replies; front ends map them to their own forms.</summary>
@@ -20,6 +22,12 @@ public enum UpstartErrorCode
     UnknownParameter,
     ShuttingDown,
     Timeout,
+
+    /// <summary>The job's pre-restart check failed; <see cref="UpstartException.CheckFailure"/> says how.</summary>
+    CheckFailed,
+
+    /// <summary>A pre-restart check of the instance is already running.</summary>
+    CheckInProgress,
 }
 
 /// <summary>An error reply from the daemon (Message is initctl's text), or a connection failure.</summary>
@@ -27,6 +35,14 @@ public sealed class UpstartException : Exception
 {
     public UpstartException(UpstartErrorCode code, string message, Exception? inner = null)
         : base(message, inner) => Code = code;
+
+    /// <summary>A <see cref="UpstartErrorCode.CheckFailed"/> error with the check's status and output.</summary>
+    public UpstartException(string message, CheckFailureInfo checkFailure, Exception? inner = null)
+        : base(message, inner)
+    {
+        Code = UpstartErrorCode.CheckFailed;
+        CheckFailure = checkFailure;
+    }
 
     public UpstartException()
         : this(UpstartErrorCode.Unknown, "Upstart error")
@@ -44,4 +60,7 @@ public sealed class UpstartException : Exception
     }
 
     public UpstartErrorCode Code { get; }
+
+    /// <summary>Set with <see cref="UpstartErrorCode.CheckFailed"/>: how the job's pre-restart check failed.</summary>
+    public CheckFailureInfo? CheckFailure { get; }
 }

@@ -58,13 +58,32 @@ Describe 'Completion and formats' -Tag 'CI' {
         Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
     }
 
-    It 'finds the session daemon by itself when nothing names a socket' -Skip:(-not $IsLinux) {
+    # A user's own session daemon is found by itself; root talks to the system daemon (as initctl does)
+    # unless UPSTART_SESSION names a session, so each runs where it applies.
+    It 'finds the session daemon by itself when nothing names a socket' -Skip:(-not $IsLinux -or (id -u) -eq '0') {
         $saved = $env:UPSTARTPS_SOCKET
         try {
             $env:UPSTARTPS_SOCKET = $null
             (Get-UpstartJob -Name sleeper).State | Should -Be 'running'
         }
         finally { $env:UPSTARTPS_SOCKET = $saved }
+    }
+
+    It 'as root, talks to a session daemon only when UPSTART_SESSION names it' -Skip:(-not $IsLinux -or (id -u) -ne '0') {
+        $saved = $env:UPSTARTPS_SOCKET, $env:UPSTART_SESSION
+        try {
+            $env:UPSTARTPS_SOCKET = $null
+            $env:UPSTART_SESSION = "unix:path=$($daemon.Socket)"
+            (Get-UpstartJob -Name sleeper).State | Should -Be 'running'
+
+            $env:UPSTART_SESSION = $null
+            if (-not (Test-Path /run/upstartps/control.sock)) {
+                $message = try { Get-UpstartJob -Name sleeper -ErrorAction Stop; '' } catch { $_.Exception.Message }
+                $message | Should -Match ([regex]::Escape("'/run/upstartps/control.sock'"))
+                $message | Should -Not -Match ([regex]::Escape($daemon.Socket))
+            }
+        }
+        finally { $env:UPSTARTPS_SOCKET, $env:UPSTART_SESSION = $saved }
     }
 
     It 'completes job names' {

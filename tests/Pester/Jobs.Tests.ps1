@@ -223,6 +223,58 @@ Describe 'Job cmdlets' -Tag 'CI' {
             Disable-UpstartJob -Name web -WhatIf
             (Get-UpstartJob web).Disabled | Should -BeFalse
         }
+
+        It 'leaves a running job running without -Stop, and shows Disabled on the object and in the table' {
+            Start-UpstartJob -Name web
+            Disable-UpstartJob -Name web
+            $job = Get-UpstartJob web
+            $job.State | Should -Be 'running'
+            $job.Disabled | Should -BeTrue
+            $lines = Get-UpstartJob web | Format-Table | Out-String -Stream -Width 200 | Where-Object { $_ -match '\S' }
+            $lines[0] | Should -Match '^Name\s+Instance\s+Goal\s+State\s+ProcessId\s+Disabled\s+Description'
+            $lines[2] | Should -Match "^web\s+start\s+running\s+$($job.ProcessId)\s+True"
+        }
+
+        It 'stops the job with -Stop and keeps it disabled' {
+            Start-UpstartJob -Name web
+            $job = Disable-UpstartJob -Name web -Stop -PassThru
+            $job.Disabled | Should -BeTrue
+            $job.State | Should -Be 'waiting'
+            (Get-UpstartJob web).State | Should -Be 'waiting'
+            Start-UpstartJob -Name web -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobFailedToStart,UpstartPS.Commands.StartUpstartJobCommand'
+            (Get-UpstartJob web).State | Should -Be 'waiting'
+        }
+
+        It 'stops every instance of an instance job with -Stop' {
+            Start-UpstartJob -Name tty -Environment 'TTY=tty5'
+            Start-UpstartJob -Name tty -Environment 'TTY=tty6'
+            Disable-UpstartJob -Name tty -Stop -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            Get-UpstartJob tty | Where-Object Goal -eq 'start' | Should -BeNullOrEmpty
+            (Get-UpstartJob tty | Select-Object -First 1).Disabled | Should -BeTrue
+        }
+
+        It 'stops nothing and disables nothing with -Stop -WhatIf' {
+            Start-UpstartJob -Name web
+            Disable-UpstartJob -Name web -Stop -WhatIf
+            $job = Get-UpstartJob web
+            ($job.State, $job.Disabled) | Should -Be @('running', $false)
+        }
+    }
+
+    Context 'Stop-UpstartJob has no lasting effect' {
+        AfterEach { Reset-Jobs }
+
+        It 'leaves the job enabled, and its start on event starts it again' {
+            Start-UpstartJob -Name sleeper
+            (Wait-UpstartJob -Name chained -Timeout 10 -PassThru).State | Should -Be 'running'
+            Stop-UpstartJob -Name chained
+            (Get-UpstartJob chained).Disabled | Should -BeFalse
+            Stop-UpstartJob -Name sleeper
+            Start-UpstartJob -Name sleeper
+            (Wait-UpstartJob -Name chained -Timeout 10 -PassThru).State | Should -Be 'running'
+        }
     }
 
     Context 'What a PowerShell user reaches for' {

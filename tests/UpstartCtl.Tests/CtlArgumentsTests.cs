@@ -14,6 +14,15 @@ public class CtlArgumentsTests
         Assert.Equal("/s", a.SocketPath);
     }
 
+    [Fact]
+    public void Now_is_an_option_of_disable()
+    {
+        var a = CtlArguments.Parse("initctl", ["disable", "--now", "web"]);
+        Assert.Equal(("disable", true), (a.Command, a.Now));
+        Assert.Equal(["web"], a.Words);
+        Assert.False(CtlArguments.Parse("initctl", ["disable", "web"]).Now);
+    }
+
     [Theory]
     [InlineData("start")]
     [InlineData("stop")]

@@ -21,6 +21,17 @@ public sealed class CtlFailureTests
     }
 
     [Fact]
+    public async Task Now_with_any_command_but_disable_is_a_usage_error_before_connecting()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await UpstartCtl.Ctl.RunAsync("initctl", ["--socket", "/nonexistent/none.sock", "stop", "--now", "web"], output, error);
+
+        Assert.Equal((1, "initctl: option '--now' goes with disable only\nTry `initctl --help' for more information.\n"), (exit, error.ToString()));
+    }
+
+    [Fact]
     public async Task Variables_that_only_pick_an_instance_are_checked_before_connecting()
     {
         using var output = new StringWriter();

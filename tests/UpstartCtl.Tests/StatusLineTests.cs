@@ -16,6 +16,19 @@ public class StatusLineTests
     };
 
     [Fact]
+    public void A_disabled_job_with_no_instance_keeps_initctls_words_and_adds_disabled_at_the_end() =>
+        Assert.Equal("cups stop/waiting, disabled", StatusLine.Format(new JobInfo { Name = "cups", Disabled = true }));
+
+    [Fact]
+    public void A_disabled_job_still_running_says_so_after_its_process_and_before_further_process_lines() =>
+        Assert.Equal("tty (tty1) start/post-start, process 1234, disabled\n\tpost-start process 1357",
+            StatusLine.Format(Job("tty", "tty1", "start", "post-start", ("post-start", 1357), ("main", 1234)) with { Disabled = true }));
+
+    [Fact]
+    public void An_enabled_job_has_no_mark() =>
+        Assert.Equal("cups stop/waiting", StatusLine.Format(new JobInfo { Name = "cups" }));
+
+    [Fact]
     public void A_running_service_shows_its_main_process() =>
         Assert.Equal("ssh start/running, process 1141", StatusLine.Format(Job("ssh", "", "start", "running", ("main", 1141))));
 

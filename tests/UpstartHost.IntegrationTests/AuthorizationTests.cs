@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace UpstartHost.IntegrationTests;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace UpstartHost.IntegrationTests;
 [Collection(RealDaemonTests.Name)]
 public class AuthorizationTests
 {
-    private const string TestUser = "upstartps-test";
+    private const string TestUser = TestUsers.Primary;
 
     private static readonly string[][] Mutating =
     [
@@ -27,8 +25,7 @@ public class AuthorizationTests
     [Fact]
     public async Task A_non_root_user_is_refused_every_change_and_allowed_every_read()
     {
-        Assert.True(Environment.UserName == "root", "this test needs root: it runs the daemon in system mode and switches users");
-        await EnsureTestUserAsync();
+        await TestUsers.EnsureAsync(TestUser);
         var d = DaemonFixture.Create(systemMode: true);
         await using (d)
         {
@@ -62,32 +59,5 @@ public class AuthorizationTests
             // Root may.
             Assert.Equal(0, (await d.RunCtlAsync(["stop", "web"])).ExitCode);
         }
-    }
-
-    private static async Task EnsureTestUserAsync()
-    {
-        if (await RunAsync("id", "-u", TestUser) == 0)
-        {
-            return;
-        }
-
-        var rc = await RunAsync("useradd", "-r", "-M", "-s", "/usr/sbin/nologin", TestUser);
-
-        // 9: created meanwhile by a parallel run.
-        Assert.True(rc is 0 or 9, $"useradd exited {rc}");
-    }
-
-    private static async Task<int> RunAsync(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await p.WaitForExitAsync(cts.Token);
-        return p.ExitCode;
     }
 }

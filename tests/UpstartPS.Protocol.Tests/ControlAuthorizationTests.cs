@@ -111,11 +111,47 @@ public sealed class ControlAuthorizationTests
     public void Logs_may_be_restricted_to_administrators()
     {
         var policy = ControlAuthorization.ForSystem("upstartps", Users);
-        var strict = ControlAuthorization.ForSystem("upstartps", Users, logsNeedAdministrator: true);
+        var strict = ControlAuthorization.ForSystem("upstartps", Users, LogAccess.Administrators);
 
         Assert.Null(policy.Refuse(new ClientIdentity(10, 1001, 1001, []), ControlOperation.ReadLog));
         Assert.Equal("Access denied: reading job logs needs root or membership of group upstartps", strict.Refuse(new ClientIdentity(10, 1001, 1001, []), ControlOperation.ReadLog));
         Assert.Null(strict.Refuse(new ClientIdentity(10, 1000, 1000, []), ControlOperation.ReadLog));
+        Assert.NotNull(strict.RefuseLog(new ClientIdentity(10, 1001, 1001, []), "bob"));
+    }
+
+    [Fact]
+    public void By_default_a_job_log_is_read_only_by_the_jobs_own_user_and_administrators()
+    {
+        var policy = ControlAuthorization.ForSystem("upstartps", Users);
+        var bob = new ClientIdentity(10, 1001, 1001, []);
+        var carol = new ClientIdentity(10, 1002, 1002, []);
+
+        Assert.Equal(LogAccess.OwnerAndAdministrators, policy.LogAccess);
+        Assert.Null(policy.RefuseLog(bob, "bob"));
+        Assert.Equal(
+            "Access denied: reading this job's log needs root or membership of group upstartps, or to be the user the job runs as",
+            policy.RefuseLog(carol, "bob"));
+        Assert.NotNull(policy.RefuseLog(bob, null));
+        Assert.NotNull(policy.RefuseLog(bob, "no-such-user"));
+        Assert.Null(policy.RefuseLog(new ClientIdentity(10, 1000, 1000, []), "bob"));
+        Assert.Null(policy.RefuseLog(new ClientIdentity(10, 0, 0, []), null));
+    }
+
+    [Fact]
+    public void Logs_may_be_opened_to_everyone()
+    {
+        var policy = ControlAuthorization.ForSystem("upstartps", Users, LogAccess.Everyone);
+
+        Assert.Null(policy.RefuseLog(new ClientIdentity(10, 1002, 1002, []), "bob"));
+        Assert.Null(policy.RefuseLog(new ClientIdentity(10, 1002, 1002, []), null));
+    }
+
+    [Fact]
+    public void A_session_daemons_owner_reads_every_log()
+    {
+        var policy = ControlAuthorization.ForSession(1000);
+
+        Assert.Null(policy.RefuseLog(new ClientIdentity(10, 1000, 1000, []), "root"));
     }
 
     [Fact]
@@ -166,6 +202,8 @@ public sealed class ControlAuthorizationTests
             Assert.Null(users.FindGroup("wheel"));
             Assert.Equal("alice", users.FindUserName(1000));
             Assert.Null(users.FindUserName(4242));
+            Assert.Equal(1000u, users.FindUid("alice"));
+            Assert.Null(users.FindUid("bob"));
         }
         finally
         {
@@ -179,5 +217,7 @@ public sealed class ControlAuthorizationTests
             nameOrGid == group.Name || nameOrGid == group.Gid.ToString(System.Globalization.CultureInfo.InvariantCulture) ? group : null;
 
         public string? FindUserName(uint uid) => names.GetValueOrDefault(uid);
+
+        public uint? FindUid(string name) => names.FirstOrDefault(n => n.Value == name) is { Value: not null } found ? found.Key : null;
     }
 }

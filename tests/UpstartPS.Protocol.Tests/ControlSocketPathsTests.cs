@@ -31,9 +31,7 @@ public sealed class ControlSocketPathsTests
     [Fact]
     public void Without_XDG_RUNTIME_DIR_the_session_socket_is_in_a_per_uid_tmp_directory()
     {
-        var uid = ControlSocketPaths.CurrentUid();
-
-        Assert.Equal($"/tmp/upstartps-{uid}/control.sock", Resolve(false, NoEnvironment, _ => false));
+        Assert.Equal("/tmp/upstartps-1000/control.sock", Resolve(false, NoEnvironment, _ => false));
         Assert.Equal("/tmp/upstartps-1000/control.sock", ControlSocketPaths.SessionSocketPath("", 1000));
     }
 
@@ -47,6 +45,49 @@ public sealed class ControlSocketPathsTests
     }
 
     [Fact]
+    public void As_root_without_a_session_asked_for_the_system_daemon_is_chosen_even_when_a_session_socket_exists()
+    {
+        var env = new Dictionary<string, string> { ["XDG_RUNTIME_DIR"] = "/run/user/0" };
+
+        // Upstart's initctl run as root talks to the system init; a stale /tmp/upstartps-0 is no reason not to.
+        Assert.Equal("/run/upstartps/control.sock", Resolve(null, env, _ => true, uid: 0));
+        Assert.Equal("/run/upstartps/control.sock", Resolve(null, NoEnvironment, _ => true, uid: 0));
+    }
+
+    [Fact]
+    public void As_root_a_session_is_chosen_when_asked_for_with_the_session_flag()
+    {
+        Assert.Equal("/tmp/upstartps-0/control.sock", Resolve(false, NoEnvironment, _ => false, uid: 0));
+    }
+
+    [Fact]
+    public void UPSTART_SESSION_names_the_session_daemon_to_talk_to_for_root_and_users_alike()
+    {
+        var env = new Dictionary<string, string> { ["UPSTART_SESSION"] = "unix:path=/run/user/1000/upstartps/control.sock" };
+
+        Assert.Equal("/run/user/1000/upstartps/control.sock", Resolve(null, env, _ => false, uid: 0));
+        Assert.Equal("/run/user/1000/upstartps/control.sock", Resolve(null, env, _ => false));
+        Assert.Equal("/run/user/1000/upstartps/control.sock", Resolve(false, env, _ => false, uid: 0));
+        Assert.Equal("/run/upstartps/control.sock", Resolve(true, env, _ => true, uid: 0));
+    }
+
+    [Fact]
+    public void An_UPSTART_SESSION_address_of_another_form_means_this_users_session_socket()
+    {
+        var env = new Dictionary<string, string> { ["UPSTART_SESSION"] = "unix:abstract=/com/ubuntu/upstart-session/1000/42", ["XDG_RUNTIME_DIR"] = "/run/user/1000" };
+
+        Assert.Equal("/run/user/1000/upstartps/control.sock", Resolve(null, env, _ => false, uid: 0));
+    }
+
+    [Fact]
+    public void UPSTARTPS_SOCKET_wins_over_UPSTART_SESSION()
+    {
+        var env = new Dictionary<string, string> { ["UPSTARTPS_SOCKET"] = "/srv/my.sock", ["UPSTART_SESSION"] = "unix:path=/run/user/1000/upstartps/control.sock" };
+
+        Assert.Equal("/srv/my.sock", Resolve(null, env, _ => true, uid: 0));
+    }
+
+    [Fact]
     public void The_current_uid_is_read_from_proc()
     {
         var statusUid = File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[2];
@@ -54,6 +95,8 @@ public sealed class ControlSocketPathsTests
         Assert.Equal(uint.Parse(statusUid, System.Globalization.CultureInfo.InvariantCulture), ControlSocketPaths.CurrentUid());
     }
 
-    private static string Resolve(bool? system, Dictionary<string, string> env, Func<string, bool> exists) =>
-        ControlSocketPaths.Resolve(system, name => env.GetValueOrDefault(name), exists);
+    private const uint User = 1000;
+
+    private static string Resolve(bool? system, Dictionary<string, string> env, Func<string, bool> exists, uint uid = User) =>
+        ControlSocketPaths.Resolve(system, name => env.GetValueOrDefault(name), exists, () => uid);
 }

@@ -46,6 +46,25 @@ public sealed class ErrorReplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_check_carries_its_status_and_lines_to_the_client()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.ReloadAsync("nginx", cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal((UpstartErrorCode.CheckFailed, "Job not reloaded: nginx pre-restart check terminated with status 1"), (error.Code, error.Message));
+        var check = error.CheckFailure!;
+        Assert.Equal(("nginx", "", "failed", (int?)1, (string?)null), (check.Job, check.Instance, check.Result, check.ExitStatus, check.ExitSignal));
+        Assert.Equal(["unknown directive \"lisen\"", "test failed"], check.Output);
+    }
+
+    [Fact]
+    public async Task Other_errors_carry_no_check()
+    {
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.ReloadAsync("cron", cancellationToken: TestServer.Deadline()));
+
+        Assert.Null(error.CheckFailure);
+    }
+
+    [Fact]
     public async Task A_failed_event_is_EventFailed()
     {
         var error = await Assert.ThrowsAsync<UpstartException>(() => _client.EmitAsync("doomed", cancellationToken: TestServer.Deadline()));

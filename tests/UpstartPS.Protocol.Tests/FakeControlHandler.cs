@@ -80,9 +80,14 @@ internal sealed class FakeControlHandler : IControlHandler
         JobCommand(client, "restart", job, environment, wait, "start", "running", cancellationToken);
 
     public Task<JobInfo> ReloadAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
-        job == "cron"
-            ? throw new UpstartException(UpstartErrorCode.JobNotRunning, "Job is not running: cron")
-            : JobCommand(client, "reload", job, environment, true, "start", "running", cancellationToken);
+        job switch
+        {
+            "cron" => throw new UpstartException(UpstartErrorCode.JobNotRunning, "Job is not running: cron"),
+            "nginx" => throw new UpstartException(
+                "Job not reloaded: nginx pre-restart check terminated with status 1",
+                new CheckFailureInfo { Job = "nginx", Result = "failed", ExitStatus = 1, Output = ["unknown directive \"lisen\"", "test failed"] }),
+            _ => JobCommand(client, "reload", job, environment, true, "start", "running", cancellationToken),
+        };
 
     public Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
@@ -116,8 +121,12 @@ internal sealed class FakeControlHandler : IControlHandler
     public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Record<IReadOnlyList<DiagnosticInfo>>(client, "diagnostics", [new DiagnosticInfo("/etc/init/bad.conf", 3, 1, "UnknownStanza", "Unknown stanza")]);
 
-    public Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken) =>
-        Record(client, $"set-enabled {job} {enabled}", 0);
+    public Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken) =>
+        Record<IReadOnlyList<JobInfo>>(
+            client,
+            stopNow ? $"set-enabled {job} {enabled} stop wait={wait}" : $"set-enabled {job} {enabled}",
+            // "old-daemon": answers as a daemon from before `stop` did (no jobs in the result).
+            job == "old-daemon" ? null! : [new JobInfo { Name = job, Disabled = !enabled }]);
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken)
     {

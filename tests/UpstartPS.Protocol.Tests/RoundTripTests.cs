@@ -148,6 +148,37 @@ public sealed class RoundTripTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Disable_with_stop_asks_for_the_stop_and_the_wait_and_returns_the_jobs_after()
+    {
+        var after = await _client.DisableAsync("ssh", stop: true, wait: false, TestServer.Deadline());
+
+        Assert.Contains("set-enabled ssh False stop wait=False", Handler.Calls);
+        Assert.Equal(("ssh", true), (after.Single().Name, after.Single().Disabled));
+    }
+
+    [Fact]
+    public async Task A_daemon_that_ignores_stop_is_reported_and_not_passed_off_as_done()
+    {
+        var e = await Assert.ThrowsAsync<UpstartException>(() => _client.DisableAsync("old-daemon", stop: true, cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal(UpstartErrorCode.ProtocolMismatch, e.Code);
+        Assert.Equal($"The daemon at {_server.SocketPath} disabled old-daemon but is too old to stop it as well: stop it with `stop old-daemon`", e.Message);
+    }
+
+    [Fact]
+    public async Task Stop_with_enabled_true_is_a_bad_request_that_never_reaches_the_handler()
+    {
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, TestServer.Deadline());
+        await raw.SendFrameAsync("""{"id":3,"op":"set-enabled","job":"ssh","enabled":true,"stop":true}""", TestServer.Deadline());
+
+        var reply = (await raw.ReadFrameAsync(TestServer.Deadline()))!.Value;
+
+        Assert.Equal("error", reply.GetProperty("type").GetString());
+        Assert.Equal("set-enabled: stop goes with enabled: false", reply.GetProperty("error").GetProperty("message").GetString());
+        Assert.DoesNotContain(Handler.Calls, c => c.StartsWith("set-enabled", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Log_priority_is_read_without_an_argument_and_set_with_one()
     {
         Assert.Equal("message", await _client.LogPriorityAsync(cancellationToken: TestServer.Deadline()));

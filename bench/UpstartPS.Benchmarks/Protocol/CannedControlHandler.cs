@@ -61,7 +61,8 @@ internal sealed class CannedControlHandler : IControlHandler
     public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DiagnosticInfo>>([]);
 
-    public Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JobInfo>>([]);
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken) => Task.FromResult("message");
 

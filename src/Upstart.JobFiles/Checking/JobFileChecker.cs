@@ -155,6 +155,7 @@ public static class JobFileChecker
         if (config is not null)
         {
             jobs[name] = config;
+            diagnostics.AddRange(ExtensionWarnings.For(config));
         }
 
         return new CheckResult([(path, diagnostics)], jobs);
@@ -172,7 +173,9 @@ public static class JobFileChecker
         foreach (var job in catalog.Jobs.Values.OrderBy(j => j.SourcePath, StringComparer.Ordinal))
         {
             var path = job.SourcePath!;
-            files.Add((path, byFile.Remove(path, out var list) ? list : []));
+            var list = byFile.Remove(path, out var found) ? found : [];
+            list.AddRange(ExtensionWarnings.For(job));
+            files.Add((path, list));
         }
 
         // Files that defined no job: failed confs, refused names, symbolic links.

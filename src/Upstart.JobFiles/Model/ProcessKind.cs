@@ -11,6 +11,12 @@ public enum ProcessKind
 
     /// <summary>The AppArmor load process (`apparmor load`), run in the security state.</summary>
     Security,
+
+    /// <summary>
+    /// UpstartPS's check (`pre-restart`), not Upstart 1.13's: run while the job is running, before an
+    /// administrator's restart or reload; when it fails the running process is left alone.
+    /// </summary>
+    PreRestart,
 }
 
 public static class ProcessKindNames
@@ -24,6 +30,7 @@ public static class ProcessKindNames
         ProcessKind.PreStop => "pre-stop",
         ProcessKind.PostStop => "post-stop",
         ProcessKind.Security => "security",
+        ProcessKind.PreRestart => "pre-restart",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -6,9 +6,15 @@ namespace UpstartCtl.Formatting;
 /// initctl's status line (UPSTART.md §d): `JOB[ (INST)] GOAL/STATE`, then `, process PID` when the first
 /// live process is main, pre-start or post-stop, else `, (KIND) process PID`; every further live
 /// process on its own line `\tKIND process PID`. A class with no instance is `JOB stop/waiting`.
+/// A disabled job (beyond Upstart) ends its first line with `, disabled`: everything before it is
+/// initctl's, so parsers that look for `stop/waiting`, `start/running` or `process PID` (Ansible's service
+/// module, Puppet, Salt) read the line as before; the further process lines are untouched.
 /// </summary>
 public static class StatusLine
 {
+    /// <summary>The suffix that says a job is disabled; nothing for an enabled one.</summary>
+    public const string DisabledSuffix = ", disabled";
+
     private static readonly string[] Order = ["main", "pre-start", "post-start", "pre-stop", "post-stop", "security"];
 
     public static string Format(JobInfo job)
@@ -16,7 +22,7 @@ public static class StatusLine
         ArgumentNullException.ThrowIfNull(job);
         if (!job.HasInstance)
         {
-            return $"{job.Name} stop/waiting";
+            return $"{job.Name} stop/waiting{DisabledMark(job)}";
         }
 
         var head = job.Instance.Length > 0 ? $"{job.Name} ({job.Instance})" : job.Name;
@@ -25,21 +31,22 @@ public static class StatusLine
             .Where(p => p.Pid > 0)
             .OrderBy(p => Array.IndexOf(Order, p.Kind) is var i && i < 0 ? Order.Length : i)
             .ToList();
-        for (var i = 0; i < live.Count; i++)
+        if (live.Count > 0)
         {
-            var p = live[i];
-            if (i == 0)
-            {
-                line.Append(p.Kind is "main" or "pre-start" or "post-stop"
-                    ? $", process {p.Pid}"
-                    : $", ({p.Kind}) process {p.Pid}");
-            }
-            else
-            {
-                line.Append($"\n\t{p.Kind} process {p.Pid}");
-            }
+            var first = live[0];
+            line.Append(first.Kind is "main" or "pre-start" or "post-stop"
+                ? $", process {first.Pid}"
+                : $", ({first.Kind}) process {first.Pid}");
+        }
+
+        line.Append(DisabledMark(job));
+        foreach (var p in live.Skip(1))
+        {
+            line.Append($"\n\t{p.Kind} process {p.Pid}");
         }
 
         return line.ToString();
     }
+
+    private static string DisabledMark(JobInfo job) => job.Disabled ? DisabledSuffix : "";
 }

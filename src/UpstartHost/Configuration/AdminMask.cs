@@ -5,9 +5,9 @@ using UpstartHost.State;
 namespace UpstartHost.Configuration;
 
 /// <summary>
-/// How persisted admin state reaches the engine without the engine knowing about it: a job that is
-/// disabled or admin-stopped is handed to the engine with its `start on` removed, so no event can start
-/// it (docs/beyond-upstart.md). `stop on` and explicit start requests (when allowed) are untouched.
+/// How persisted admin state reaches the engine without the engine knowing about it: a disabled job is
+/// handed to the engine with its `start on` removed, so no event can start it (docs/beyond-upstart.md).
+/// `stop on` is untouched; start requests are refused before they reach the engine (DaemonControl).
 /// </summary>
 public static class AdminMask
 {

@@ -75,7 +75,7 @@ public sealed partial class JobConfiguration : IDisposable
         }
     }
 
-    /// <summary>Hands the engine the current catalog again after admin state changed (a job stopped, disabled, enabled).</summary>
+    /// <summary>Hands the engine the current catalog again after admin state changed (a job disabled or enabled).</summary>
     public async Task ReapplyAsync(CancellationToken cancellationToken = default)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

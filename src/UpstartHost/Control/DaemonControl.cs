@@ -27,8 +27,10 @@ public sealed class DaemonControl : IControlHandler
     private readonly WatchHub watch;
     private readonly LogPriority logPriority;
     private readonly IReadOnlyList<string> bootEvents;
+    private readonly ControlAuthorization authorization;
 
     /// <param name="bootEvents">The events the daemon emits itself at boot: check-config counts them as emitted.</param>
+    /// <param name="authorization">The server's policy; here it decides, once the job is known, who may read its log.</param>
     public DaemonControl(
         IEngineControl engine,
         JobConfiguration configuration,
@@ -36,7 +38,8 @@ public sealed class DaemonControl : IControlHandler
         JobLogTail logs,
         WatchHub watch,
         LogPriority logPriority,
-        IReadOnlyList<string> bootEvents)
+        IReadOnlyList<string> bootEvents,
+        ControlAuthorization authorization)
     {
         this.engine = engine;
         this.configuration = configuration;
@@ -45,6 +48,7 @@ public sealed class DaemonControl : IControlHandler
         this.watch = watch;
         this.logPriority = logPriority;
         this.bootEvents = bootEvents;
+        this.authorization = authorization;
     }
 
     /// <summary>Starts a re-exec (the daemon's, in Hosting); null where the daemon cannot re-exec (tests).</summary>
@@ -98,52 +102,28 @@ public sealed class DaemonControl : IControlHandler
         return Map(matching);
     }
 
-    /// <summary>start: refused for a disabled job; clears an admin stop (the administrator changed their mind).</summary>
+    /// <summary>start: refused for a disabled job.</summary>
     public async Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
-        var state = adminState.Current;
-        if (state.Disabled.Contains(job))
-        {
-            throw new UpstartException(UpstartErrorCode.JobFailedToStart, $"Job is disabled: {job} (enable it first)");
-        }
-
-        if (state.Stopped.Contains(job))
-        {
-            adminState.Update(s => s.WithStopped(job, false));
-            await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        RefuseIfDisabled(job);
         var snapshot = await Engine(() => engine.StartAsync(job, environment, wait, cancellationToken)).ConfigureAwait(false);
         return Map(snapshot);
     }
 
-    /// <summary>stop: remembered (persisted) so neither events nor a reboot start the job again until an administrator does.</summary>
+    /// <summary>
+    /// stop: Upstart's, and nothing more. Nothing is remembered: the job's next matching event may start it
+    /// again, as under Upstart (`stop x; …; emit y` scripts rely on it). `disable` is what keeps a job down.
+    /// </summary>
     public async Task<JobInfo> StopAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
         var snapshot = await Engine(() => engine.StopAsync(job, environment, wait, cancellationToken)).ConfigureAwait(false);
-        if (!adminState.Current.Stopped.Contains(job))
-        {
-            adminState.Update(s => s.WithStopped(job, true));
-            await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         return Map(snapshot);
     }
 
     public async Task<JobInfo> RestartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
-        if (adminState.Current.Disabled.Contains(job))
-        {
-            throw new UpstartException(UpstartErrorCode.JobFailedToStart, $"Job is disabled: {job} (enable it first)");
-        }
-
+        RefuseIfDisabled(job);
         var snapshot = await Engine(() => engine.RestartAsync(job, environment, wait, cancellationToken)).ConfigureAwait(false);
-        if (adminState.Current.Stopped.Contains(job))
-        {
-            adminState.Update(s => s.WithStopped(job, false));
-            await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         return Map(snapshot);
     }
 
@@ -177,8 +157,13 @@ public sealed class DaemonControl : IControlHandler
     public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DiagnosticInfo>>([.. configuration.Diagnostics.Select(ToInfo)]);
 
-    /// <summary>Disable/enable (persisted). Disabling does not stop a running instance; it keeps events and start requests away.</summary>
-    public async Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken)
+    /// <summary>
+    /// Disable/enable (persisted). Disabling keeps events and start requests away; with
+    /// <paramref name="stopNow"/> it also stops every running instance (`disable --now`), after the mark is
+    /// written and applied, so no event can start the job again between the stop and the disable.
+    /// Returns the job's instances as they are afterwards.
+    /// </summary>
+    public async Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken)
     {
         if (!configuration.Catalog.Jobs.ContainsKey(job) && enabled == !adminState.Current.Disabled.Contains(job))
         {
@@ -187,6 +172,16 @@ public sealed class DaemonControl : IControlHandler
 
         adminState.Update(s => s.WithDisabled(job, !enabled));
         await configuration.ReapplyAsync(cancellationToken).ConfigureAwait(false);
+        if (!enabled && stopNow)
+        {
+            var stopped = await Engine(() => engine.StopInstancesAsync(job, wait, cancellationToken)).ConfigureAwait(false);
+            return Map(stopped);
+        }
+
+        // An enabled name with no job file (cleaning up a mark) has nothing to show.
+        return configuration.Catalog.Jobs.ContainsKey(job)
+            ? Map([.. (await Engine(() => engine.StatusAsync(job, null, cancellationToken)).ConfigureAwait(false)).Where(s => s.Name == job)])
+            : [];
     }
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken)
@@ -199,11 +194,27 @@ public sealed class DaemonControl : IControlHandler
         return Task.FromResult(logPriority.Current);
     }
 
+    /// <summary>
+    /// log: the job's own user and administrators by default (<see cref="LogAccess"/>; the job's user is its
+    /// `setuid` user as the job file says now, root when it has none). A log that is a symbolic link or not a
+    /// regular file is refused with a clear error rather than read.
+    /// </summary>
     public IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken)
     {
-        if (!configuration.Catalog.Jobs.ContainsKey(job))
+        ArgumentNullException.ThrowIfNull(client);
+        if (!configuration.Catalog.Jobs.TryGetValue(job, out var config))
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
+        }
+
+        if (authorization.RefuseLog(client, config.Setuid) is { } refused)
+        {
+            throw new UpstartException(UpstartErrorCode.AccessDenied, refused);
+        }
+
+        if (logs.RefusalFor(job, instance ?? "") is { } problem)
+        {
+            throw new UpstartException(UpstartErrorCode.AccessDenied, problem);
         }
 
         return logs.ReadAsync(job, instance ?? "", tail, follow, cancellationToken);
@@ -225,8 +236,18 @@ public sealed class DaemonControl : IControlHandler
         EngineError.UnknownParameter => UpstartErrorCode.UnknownParameter,
         EngineError.BadInstanceName => UpstartErrorCode.BadEnvironment,
         EngineError.ShuttingDown => UpstartErrorCode.ShuttingDown,
+        EngineError.CheckFailed => UpstartErrorCode.CheckFailed,
+        EngineError.CheckInProgress => UpstartErrorCode.CheckInProgress,
         _ => UpstartErrorCode.Unknown,
     };
+
+    private void RefuseIfDisabled(string job)
+    {
+        if (adminState.Current.Disabled.Contains(job))
+        {
+            throw new UpstartException(UpstartErrorCode.JobFailedToStart, $"Job is disabled: {job} (enable it first)");
+        }
+    }
 
     private static DiagnosticInfo ToInfo(Upstart.JobFiles.Diagnostics.Diagnostic d) =>
         new(d.Path, d.Line, d.Column, d.Kind, d.Message, d.Severity == Upstart.JobFiles.Diagnostics.DiagnosticSeverity.Error ? "error" : "warning");
@@ -236,6 +257,10 @@ public sealed class DaemonControl : IControlHandler
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (EngineException e) when (e.Check is { } check)
+        {
+            throw new UpstartException(e.Message, CheckFailureMapping.ToInfo(check), e);
         }
         catch (EngineException e)
         {

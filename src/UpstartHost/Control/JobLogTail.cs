@@ -8,7 +8,8 @@ namespace UpstartHost.Control;
 /// <summary>
 /// Reads a job's console log (UPSTART.md §f: LOGDIR/JOB[-INSTANCE].log) for `log` requests: the last N
 /// lines, then with follow every line appended, also across the file being deleted and recreated.
-/// The path comes from <see cref="LogFileName"/>, which keeps every name inside the log directory.
+/// The path comes from <see cref="LogFileName"/>, which keeps every name inside the log directory, and is
+/// opened by <see cref="LogFileReading"/>: never through a symbolic link, regular files only.
 /// Unlike <see cref="Logging.JobLogReader"/>'s separate Tail and Follow, the tail here returns the file
 /// offset after each line, so follow resumes exactly there: no line is lost or repeated between the two.
 /// </summary>
@@ -17,6 +18,9 @@ public sealed class JobLogTail(string logDirectory)
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     public string PathFor(string job, string instance) => LogFileName.For(logDirectory, job, instance);
+
+    /// <summary>Null when the log may be read (or does not exist yet); otherwise why the daemon refuses to read it.</summary>
+    public string? RefusalFor(string job, string instance) => LogFileReading.Problem(PathFor(job, instance));
 
     public async IAsyncEnumerable<LogLineInfo> ReadAsync(string job, string instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -95,7 +99,12 @@ public sealed class JobLogTail(string logDirectory)
         long start;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = LogFileReading.Open(path);
+            if (stream is null)
+            {
+                return result;
+            }
+
             var length = stream.Length;
 
             // A log line is rarely over 4 KiB; read enough for count lines, capped at 4 MiB.
@@ -140,21 +149,19 @@ public sealed class JobLogTail(string logDirectory)
 
     private static long SafeLength(string path)
     {
-        try
-        {
-            return new FileInfo(path).Length;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        return LogFileReading.Length(path);
     }
 
     private static (string Text, long End) ReadFrom(string path, long position)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = LogFileReading.Open(path);
+            if (stream is null)
+            {
+                return ("", position);
+            }
+
             stream.Seek(position, SeekOrigin.Begin);
             var buffer = new byte[Math.Min(stream.Length - position, 1 << 20)];
             var read = stream.Read(buffer);

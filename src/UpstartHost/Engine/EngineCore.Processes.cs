@@ -7,8 +7,11 @@ namespace UpstartHost.Engine;
 /// <summary>Spawning, reaping and killing through the process layer (Upstart's job_process.c, UPSTART.md §c.2).</summary>
 internal sealed partial class EngineCore
 {
-    /// <summary>job_process_run: spawns one process; false (and logged) when it could not be spawned.</summary>
-    private bool Run(JobInstance instance, ProcessKind kind)
+    /// <summary>
+    /// job_process_run: spawns one process; false (and logged) when it could not be spawned.
+    /// <paramref name="output"/> also collects its last output lines (the pre-restart check).
+    /// </summary>
+    private bool Run(JobInstance instance, ProcessKind kind, OutputTail? output = null)
     {
         var config = instance.Config;
         var definition = config.GetProcess(kind);
@@ -22,7 +25,7 @@ internal sealed partial class EngineCore
         SpawnResult result;
         try
         {
-            result = _processes.Spawn(new SpawnRequest(config.Name, instance.Name, kind, definition, config, env, logPath));
+            result = _processes.Spawn(new SpawnRequest(config.Name, instance.Name, kind, definition, config, env, logPath) { Output = output });
         }
 #pragma warning disable CA1031 // The contract says Spawn never throws; if it does, the job fails, not the daemon.
         catch (Exception ex)
@@ -111,6 +114,12 @@ internal sealed partial class EngineCore
         }
 
         EngineLog.SpawnFailed(_logger, instance.DisplayName, kind.ToUpstartName(), error);
+        if (kind == ProcessKind.PreRestart)
+        {
+            CheckCouldNotRun(instance);
+            return;
+        }
+
         var waitsIn = kind == ProcessKind.Main ? JobState.Spawned : StateOf(kind);
         if (instance.Destroyed || instance.State != waitsIn)
         {
@@ -184,6 +193,13 @@ internal sealed partial class EngineCore
     /// </summary>
     internal void Terminated(JobInstance instance, ProcessKind kind, int status)
     {
+        if (kind == ProcessKind.PreRestart)
+        {
+            // The check runs beside the job's states and never moves them.
+            CheckExited(instance, status);
+            return;
+        }
+
         var failed = false;
         var stop = false;
         var moveState = true;

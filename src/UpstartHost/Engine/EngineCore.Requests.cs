@@ -58,6 +58,40 @@ internal sealed partial class EngineCore
             return Refuse(EngineError.AlreadyStopped, "Job has already been stopped: " + instance.DisplayName);
         }
 
+        return RequestStop(instance, environment, wait);
+    }
+
+    /// <summary>
+    /// Stops every instance of <paramref name="job"/> whose goal is start (`disable --now`); with wait,
+    /// completes when each has stopped. The result is those instances; with none to stop, the job as status
+    /// shows it (stopping nothing is not an error here: the point is that nothing runs).
+    /// </summary>
+    public Task<IReadOnlyList<JobSnapshot>> StopInstances(string job, bool wait)
+    {
+        if (job is null || !_registry.TryGet(job, out var jobClass))
+        {
+            return Task.FromException<IReadOnlyList<JobSnapshot>>(new EngineException(EngineError.UnknownJob, "Unknown job: " + job));
+        }
+
+        var stops = new List<Task<JobSnapshot>>();
+        foreach (var instance in jobClass.Instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal).ToArray())
+        {
+            if (instance.Goal != JobGoal.Stop && !instance.Destroyed)
+            {
+                stops.Add(RequestStop(instance, [], wait));
+            }
+        }
+
+        return stops.Count == 0
+            ? Task.FromResult<IReadOnlyList<JobSnapshot>>(ClassStatus(jobClass, null))
+            : AllStopped(stops);
+    }
+
+    private static async Task<IReadOnlyList<JobSnapshot>> AllStopped(List<Task<JobSnapshot>> stops) =>
+        await Task.WhenAll(stops).ConfigureAwait(false);
+
+    private Task<JobSnapshot> RequestStop(JobInstance instance, IReadOnlyList<string> environment, bool wait)
+    {
         // initctl stop K=V: the variables reach pre-stop and post-stop like a stop event's.
         instance.StopEnvironment = [.. environment];
         Finished(instance, failed: false);
@@ -76,7 +110,10 @@ internal sealed partial class EngineCore
         return request.Task;
     }
 
-    /// <summary>Stop then start of an existing instance, which keeps its definition and environment.</summary>
+    /// <summary>
+    /// Stop then start of an existing instance, which keeps its definition and environment; behind the
+    /// job's pre-restart check when it has one and is running (EngineCore.Checks).
+    /// </summary>
     public Task<JobSnapshot> Restart(string job, IReadOnlyList<string> environment, bool wait)
     {
         if (!TryFindInstance(job, environment, out var instance, out var refusal))
@@ -89,8 +126,19 @@ internal sealed partial class EngineCore
             return Refuse(EngineError.AlreadyStopped, "Job has already been stopped: " + instance.DisplayName);
         }
 
-        Finished(instance, failed: false);
+        if (NeedsCheck(instance))
+        {
+            return RunCheck(instance, CheckedRequest.Restart, wait);
+        }
+
         var request = NewRequest();
+        BeginRestart(instance, request, wait);
+        return request.Task;
+    }
+
+    private void BeginRestart(JobInstance instance, TaskCompletionSource<JobSnapshot> request, bool wait)
+    {
+        Finished(instance, failed: false);
         if (wait)
         {
             instance.Blocking.Add(Blocked.ForRequest(RequestKind.Restart, request));
@@ -102,11 +150,9 @@ internal sealed partial class EngineCore
         {
             request.TrySetResult(JobSnapshots.Of(instance));
         }
-
-        return request.Task;
     }
 
-    /// <summary>The reload signal (default HUP) to the main PID only.</summary>
+    /// <summary>The reload signal (default HUP) to the main PID only; behind the pre-restart check, if any.</summary>
     public Task<JobSnapshot> Reload(string job, IReadOnlyList<string> environment)
     {
         if (!TryFindInstance(job, environment, out var instance, out var refusal))
@@ -114,6 +160,16 @@ internal sealed partial class EngineCore
             return refusal;
         }
 
+        if (NeedsCheck(instance))
+        {
+            return RunCheck(instance, CheckedRequest.Reload, wait: false);
+        }
+
+        return Reload(instance);
+    }
+
+    private Task<JobSnapshot> Reload(JobInstance instance)
+    {
         if (!instance.MainAlive)
         {
             return Refuse(EngineError.JobNotRunning, "Job is not running: " + instance.DisplayName);

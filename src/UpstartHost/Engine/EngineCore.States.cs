@@ -306,7 +306,9 @@ internal sealed partial class EngineCore
 
         instance.KillTimer?.Dispose();
         instance.KillTimer = null;
+        AbandonCheck(instance);
         _processTable.ForgetAll(instance);
+        _processes.InstanceFinished(instance.Class.Name, instance.Name);
 
         var jobClass = instance.Class;
         if (jobClass.Instances.TryGetValue(instance.Name, out var current) && current == instance)

@@ -32,4 +32,10 @@ public sealed record EngineOptions
 
     /// <summary>Upstart's --no-respawn: a failing main process is never respawned.</summary>
     public bool DisableRespawn { get; init; }
+
+    /// <summary>
+    /// How long a pre-restart check may run before its process group is killed and the request refused
+    /// (docs/job-files.md "pre-restart").
+    /// </summary>
+    public TimeSpan PreRestartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -26,6 +26,9 @@ public interface IEngineControl
     /// <summary>Stop an instance (UnknownJob, UnknownInstance, AlreadyStopped, JobFailedWhileStopping).</summary>
     Task<JobSnapshot> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 
+    /// <summary>Stop every running instance of a job (UnknownJob); none running is no error. The result: those instances, or the job's status.</summary>
+    Task<IReadOnlyList<JobSnapshot>> StopInstancesAsync(string job, bool wait, CancellationToken cancellationToken = default);
+
     /// <summary>Stop then start an existing instance, keeping its environment.</summary>
     Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 
@@ -106,10 +109,19 @@ public enum EngineError
     UnknownParameter,
     BadInstanceName,
     ShuttingDown,
+
+    /// <summary>The job's pre-restart check failed: the restart or reload was not done (<see cref="EngineException.Check"/>).</summary>
+    CheckFailed,
+
+    /// <summary>A pre-restart check of this instance is already running.</summary>
+    CheckInProgress,
 }
 
 /// <summary>A refused or failed request; Message is initctl's text (`Unknown job: foo`).</summary>
-public sealed class EngineException(EngineError error, string message) : Exception(message)
+public sealed class EngineException(EngineError error, string message, CheckFailure? check = null) : Exception(message)
 {
     public EngineError Error { get; } = error;
+
+    /// <summary>For <see cref="EngineError.CheckFailed"/>: the check's status and last output lines.</summary>
+    public CheckFailure? Check { get; } = check;
 }

@@ -76,6 +76,9 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     public Task<JobSnapshot> StopAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default) =>
         Invoke(() => _core.Stop(job, environment ?? [], wait), cancellationToken);
 
+    public Task<IReadOnlyList<JobSnapshot>> StopInstancesAsync(string job, bool wait, CancellationToken cancellationToken = default) =>
+        Invoke(() => _core.StopInstances(job, wait), cancellationToken);
+
     public Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default) =>
         Invoke(() => _core.Restart(job, environment ?? [], wait), cancellationToken);
 

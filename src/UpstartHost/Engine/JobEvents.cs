@@ -21,6 +21,9 @@ public static class JobEvents
     /// <summary>Beyond Upstart: the respawn limit stopped a flapping job.</summary>
     public const string RespawnLimitReached = "respawn-limit-reached";
 
+    /// <summary>Beyond Upstart: a pre-restart check failed, so a restart or reload was not done.</summary>
+    public const string RestartRefused = "restart-refused";
+
     /// <summary>Upstart appends this to a failed event's name and emits it once.</summary>
     public const string FailedSuffix = "/failed";
 
@@ -97,4 +100,27 @@ public static class JobEvents
         "COUNT=" + limit.Count.ToString(CultureInfo.InvariantCulture),
         "INTERVAL=" + limit.IntervalSeconds.ToString(CultureInfo.InvariantCulture),
     ];
+
+    /// <summary>
+    /// `restart-refused JOB= INSTANCE= REQUEST=restart|reload RESULT=failed|timeout|unrunnable`, then
+    /// EXIT_STATUS=N or EXIT_SIGNAL=NAME when the check ran.
+    /// </summary>
+    public static List<string> RestartRefusedEnvironment(CheckedRequest request, CheckFailure failure)
+    {
+        var env = new List<string>(5)
+        {
+            "JOB=" + failure.Job,
+            "INSTANCE=" + failure.Instance,
+            "REQUEST=" + (request == CheckedRequest.Reload ? "reload" : "restart"),
+            "RESULT=" + failure.Result,
+        };
+        if (failure.Status is { } status)
+        {
+            env.Add(failure.Signaled
+                ? "EXIT_SIGNAL=" + SignalNames.ToShortName(status >> 8)
+                : "EXIT_STATUS=" + status.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return env;
+    }
 }

@@ -68,6 +68,9 @@ internal sealed class JobInstance
 
     public IDisposable? KillTimer { get; set; }
 
+    /// <summary>The pre-restart check running in front of a restart or reload, if any.</summary>
+    public RestartCheck? Check { get; set; }
+
     public RespawnWindow Respawns { get; } = new();
 
     /// <summary>True once the instance reached waiting and left its class.</summary>

@@ -60,6 +60,6 @@ internal static class JobSnapshots
     private static readonly ProcessKind[] StatusOrder =
     [
         ProcessKind.Main, ProcessKind.Security, ProcessKind.PreStart, ProcessKind.PostStart,
-        ProcessKind.PreStop, ProcessKind.PostStop,
+        ProcessKind.PreStop, ProcessKind.PostStop, ProcessKind.PreRestart,
     ];
 }

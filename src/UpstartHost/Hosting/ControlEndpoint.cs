@@ -15,20 +15,27 @@ public sealed partial class ControlEndpoint : IControlEndpoint
 {
     private readonly ControlServer server;
 
-    public ControlEndpoint(DaemonSettings settings, DaemonControl handler, ILogger<ControlEndpoint> logger)
+    public ControlEndpoint(DaemonSettings settings, DaemonControl handler, ControlAuthorization authorization, ILogger<ControlEndpoint> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var mode = settings.Authorization == AuthorizationMode.System ? DaemonMode.System : DaemonMode.Session;
+        ArgumentNullException.ThrowIfNull(authorization);
         server = new ControlServer(handler, new ControlServerOptions
         {
             SocketPath = settings.SocketPath,
-            Mode = mode,
+            Mode = authorization.Mode,
             DaemonVersion = DaemonControl.VersionText,
-            Authorization = mode == DaemonMode.System
-                ? ControlAuthorization.ForSystem(settings.AdminGroup)
-                : ControlAuthorization.ForSession(DaemonDirectories.geteuid()),
+            Authorization = authorization,
             Log = (message, exception) => LogClientProblem(logger, message, exception),
         });
+    }
+
+    /// <summary>The policy for <paramref name="settings"/>: the one the server checks requests with and the handler checks logs with.</summary>
+    public static ControlAuthorization AuthorizationFor(DaemonSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Authorization == AuthorizationMode.System
+            ? ControlAuthorization.ForSystem(settings.AdminGroup, logAccess: settings.LogAccess)
+            : ControlAuthorization.ForSession(DaemonDirectories.geteuid());
     }
 
     public int ConnectionCount => server.ConnectionCount;

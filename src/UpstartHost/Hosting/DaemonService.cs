@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
+using UpstartHost.Processes.Cgroups;
 using UpstartHost.State;
 
 namespace UpstartHost.Hosting;
@@ -24,6 +25,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly SystemdStatusReporter status;
     private readonly HangupSignal hangup;
     private readonly RuntimeState runtimeState;
+    private readonly JobCgroups cgroups;
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
     private JobDirectoryWatcher? watcher;
@@ -40,6 +42,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         SystemdStatusReporter status,
         HangupSignal hangup,
         RuntimeState runtimeState,
+        JobCgroups cgroups,
         ILogger<DaemonService> logger)
     {
         this.settings = settings;
@@ -51,13 +54,14 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         this.status = status;
         this.hangup = hangup;
         this.runtimeState = runtimeState;
+        this.cgroups = cgroups;
         this.logger = logger;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var state = adminState.Load();
-        LogAdminState(logger, state.Stopped.Count, state.Disabled.Count, adminState.FilePath);
+        LogAdminState(logger, state.Disabled.Count, adminState.FilePath);
 
         engine.Notification += OnNotification;
         var (_, catalog) = await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
@@ -121,6 +125,10 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 
         // Not cancellable on purpose: a second SIGTERM must not cut a job's kill timeout short.
         await engine.StopAllAsync(CancellationToken.None).ConfigureAwait(false);
+
+        // Every job is stopped, so nothing of theirs may outlive the daemon (issue 12 item 14). Only this
+        // path kills: a re-exec hands running jobs (and their cgroups) over and must never come here.
+        await cgroups.KillAllAsync().ConfigureAwait(false);
         LogAllStopped(logger);
         runtimeState.Finish();
 
@@ -178,8 +186,8 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Admin state: {Stopped} stopped, {Disabled} disabled ({Path})")]
-    private static partial void LogAdminState(ILogger logger, int stopped, int disabled, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin state: {Disabled} disabled ({Path})")]
+    private static partial void LogAdminState(ILogger logger, int disabled, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Socket}; job directories {Dirs}: {Jobs} jobs, {Diagnostics} diagnostics")]
     private static partial void LogListening(ILogger logger, string socket, IReadOnlyList<string> dirs, int jobs, int diagnostics);

@@ -1,3 +1,5 @@
+using UpstartPS.Protocol.Server;
+
 namespace UpstartHost.Hosting;
 
 /// <summary>Who may do what on the control socket (DESIGN.md decision 5).</summary>
@@ -20,6 +22,9 @@ public sealed record DaemonSettings
     public required string StateDir { get; init; }
     public string AdminGroup { get; init; } = "upstartps";
     public AuthorizationMode Authorization { get; init; }
+
+    /// <summary>Who may read job logs (system authorisation; a session daemon's owner reads all).</summary>
+    public LogAccess LogAccess { get; init; }
     public IReadOnlyList<BootEvent> BootEvents { get; init; } = [];
     public IReadOnlyList<BootEvent> ShutdownEvents { get; init; } = [];
     public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -27,6 +32,12 @@ public sealed record DaemonSettings
     /// <summary>How often the job directories are checked for being replaced, and rescanned when inotify failed.</summary>
     public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int WatchBufferSize { get; init; } = 1024;
+
+    /// <summary>Whole-job cleanup through a cgroup per job instance, where the kernel offers it (docs/processes.md).</summary>
+    public bool JobCgroups { get; init; } = true;
+
+    /// <summary>The cgroup2 directory job cgroups are made under; null: the daemon's own cgroup.</summary>
+    public string? CgroupRoot { get; init; }
 
     /// <summary>The default boot sequence, so stock job files (`start on runlevel [2345]`, `start on filesystem`) run.</summary>
     public static IReadOnlyList<string> DefaultBootEvents { get; } =
@@ -77,13 +88,24 @@ public sealed record DaemonSettings
             StateDir = Path.GetFullPath(commandLine.StateDir ?? file.StateDir ?? defaults.StateDir),
             AdminGroup = file.AdminGroup ?? "upstartps",
             Authorization = ParseAuthorization(file.Authorization, defaults.Mode),
+            LogAccess = ParseLogAccess(file.LogAccess),
             BootEvents = boot,
             ShutdownEvents = (file.ShutdownEvents ?? DefaultShutdownEvents).Select(BootEvent.Parse).ToList(),
             ReloadDebounce = TimeSpan.FromMilliseconds(Math.Clamp(file.ReloadDebounceMilliseconds ?? 100, 0, 60_000)),
             RescanInterval = TimeSpan.FromMilliseconds(Math.Clamp(file.RescanIntervalMilliseconds ?? 2000, 50, 3_600_000)),
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
+            JobCgroups = file.JobCgroups ?? true,
+            CgroupRoot = file.CgroupRoot is { Length: > 0 } cgroupRoot ? Path.GetFullPath(cgroupRoot) : null,
         };
     }
+
+    private static LogAccess ParseLogAccess(string? value) => value switch
+    {
+        null or "" or "owner-and-admins" => LogAccess.OwnerAndAdministrators,
+        "admins" => LogAccess.Administrators,
+        "everyone" => LogAccess.Everyone,
+        _ => throw new HostUsageException($"logAccess must be \"owner-and-admins\", \"admins\" or \"everyone\", not \"{value}\""),
+    };
 
     private static AuthorizationMode ParseAuthorization(string? value, HostMode mode) => value?.ToUpperInvariant() switch
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using UpstartHost.Engine;
 using UpstartHost.Processes;
+using UpstartHost.Processes.Cgroups;
 
 namespace UpstartHost.Hosting;
 
@@ -12,7 +13,7 @@ public sealed class EngineComposition : IAsyncDisposable
 {
     private ProcessLayer? processes;
 
-    public EngineComposition(DaemonSettings settings, ILoggerFactory loggerFactory)
+    public EngineComposition(DaemonSettings settings, ILoggerFactory loggerFactory, JobCgroups cgroups)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -37,7 +38,7 @@ public sealed class EngineComposition : IAsyncDisposable
         ChildReaper.HoldFromStart();
         Engine = new JobEngine(
             options,
-            sink => processes = new ProcessLayer(sink, loggerFactory),
+            sink => processes = new ProcessLayer(sink, loggerFactory, cgroups: cgroups),
             new SystemEngineClock(),
             loggerFactory.CreateLogger<JobEngine>());
         Adopted = new AdoptedProcesses(Engine);

@@ -7,7 +7,9 @@ using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
+using UpstartHost.Processes.Cgroups;
 using UpstartHost.State;
+using UpstartPS.Protocol.Server;
 
 namespace UpstartHost.Hosting;
 
@@ -143,7 +145,10 @@ public static partial class HostProgram
         services.AddSingleton(settings);
         services.AddSingleton(priority);
         services.AddSingleton(sp => new AdminStateStore(settings.StateDir, sp.GetRequiredService<ILogger<AdminStateStore>>()));
-        services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => JobCgroups.Create(
+            new JobCgroupOptions { Enabled = settings.JobCgroups, Root = settings.CgroupRoot, SocketPath = settings.SocketPath },
+            sp.GetRequiredService<ILogger<JobCgroups>>()));
+        services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<JobCgroups>()));
         services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
         services.AddSingleton(sp => new RuntimeState(settings, sp.GetRequiredService<EngineComposition>(), sp.GetRequiredService<ILogger<RuntimeState>>()));
         services.AddSingleton(sp => new JobConfiguration(
@@ -154,6 +159,7 @@ public static partial class HostProgram
             dirs => JobDirectoryLoader.Load(dirs, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any)));
         services.AddSingleton(new JobLogTail(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
+        services.AddSingleton(ControlEndpoint.AuthorizationFor(settings));
         services.AddSingleton(sp => new DaemonControl(
             sp.GetRequiredService<IEngineControl>(),
             sp.GetRequiredService<JobConfiguration>(),
@@ -161,7 +167,8 @@ public static partial class HostProgram
             sp.GetRequiredService<JobLogTail>(),
             sp.GetRequiredService<WatchHub>(),
             sp.GetRequiredService<LogPriority>(),
-            [.. settings.BootEvents.Select(e => e.Name)])
+            [.. settings.BootEvents.Select(e => e.Name)],
+            sp.GetRequiredService<ControlAuthorization>())
         {
             BeginReExec = sp.GetRequiredService<DaemonReExec>().Begin,
         });

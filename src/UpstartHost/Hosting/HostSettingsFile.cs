@@ -20,6 +20,12 @@ public sealed record HostSettingsFile
     /// <summary>"system" (anyone reads, root/admin group change) or "session" (owner only). Default: the mode's.</summary>
     public string? Authorization { get; init; }
 
+    /// <summary>
+    /// Who may read job logs through a system daemon: "owner-and-admins" (default: root, the admin group and
+    /// the job's own `setuid` user), "admins", or "everyone".
+    /// </summary>
+    public string? LogAccess { get; init; }
+
     /// <summary>Events emitted after loading, in order, each `NAME [KEY=VALUE]...`.</summary>
     public IReadOnlyList<string>? BootEvents { get; init; }
 
@@ -37,6 +43,12 @@ public sealed record HostSettingsFile
 
     /// <summary>Messages each watch client may have queued before it is dropped.</summary>
     public int? WatchBufferSize { get; init; }
+
+    /// <summary>False turns whole-job cleanup through cgroups off; default true (used where the kernel allows).</summary>
+    public bool? JobCgroups { get; init; }
+
+    /// <summary>The cgroup2 directory to make job cgroups under; default the daemon's own cgroup.</summary>
+    public string? CgroupRoot { get; init; }
 
     /// <summary>Reads the file; a missing file is an empty settings object, a malformed one an error naming the file.</summary>
     public static HostSettingsFile Read(string path)

@@ -15,8 +15,8 @@ internal sealed class ConsoleLogPump : IDisposable
     private const int ReadSize = 16 * 1024;
 
     private readonly JobLogWriter writer;
-    private readonly ConcurrentQueue<(int Fd, string Path)> added = new();
-    private readonly List<(int Fd, string Path)> sources = [];
+    private readonly ConcurrentQueue<Source> added = new();
+    private readonly List<Source> sources = [];
     private readonly WakeablePoll poll = new();
     private readonly Thread thread;
     private volatile bool stopping;
@@ -29,10 +29,13 @@ internal sealed class ConsoleLogPump : IDisposable
         thread.Start();
     }
 
-    /// <summary>Takes ownership of a non-blocking pty master whose output belongs in <paramref name="path"/>.</summary>
-    public void Add(int masterFd, string path)
+    /// <summary>
+    /// Takes ownership of a non-blocking pty master whose output belongs in <paramref name="path"/>; a
+    /// <paramref name="tail"/> also gets every byte, and is completed when the output ends.
+    /// </summary>
+    public void Add(int masterFd, string path, OutputTail? tail = null)
     {
-        added.Enqueue((masterFd, path));
+        added.Enqueue(new Source(masterFd, path, tail));
         poll.Wake();
     }
 
@@ -52,7 +55,7 @@ internal sealed class ConsoleLogPump : IDisposable
             sources.Add(source);
         }
 
-        return [.. sources];
+        return [.. sources.Select(s => (s.Fd, s.Path))];
     }
 
     /// <summary>Reads what is left, closes every master, stops the thread.</summary>
@@ -83,6 +86,9 @@ internal sealed class ConsoleLogPump : IDisposable
                     {
                         Libc.close(source.Fd);
                     }
+
+                    // A tail is in this program's memory: it cannot follow the output across a re-exec.
+                    source.Tail?.Complete();
                 }
 
                 return;
@@ -98,6 +104,7 @@ internal sealed class ConsoleLogPump : IDisposable
                 if (poll.IsReady(i) && !Drain(sources[i], buffer))
                 {
                     Libc.close(sources[i].Fd);
+                    sources[i].Tail?.Complete();
                     sources.RemoveAt(i);
                 }
             }
@@ -105,7 +112,7 @@ internal sealed class ConsoleLogPump : IDisposable
     }
 
     /// <summary>Reads until the pty is empty; false when it has ended (EIO once no slave is open, or EOF).</summary>
-    private unsafe bool Drain((int Fd, string Path) source, byte[] buffer)
+    private unsafe bool Drain(Source source, byte[] buffer)
     {
         while (true)
         {
@@ -118,6 +125,7 @@ internal sealed class ConsoleLogPump : IDisposable
             if (n > 0)
             {
                 writer.TryAppend(source.Path, buffer.AsSpan(0, (int)n).ToArray());
+                source.Tail?.Append(buffer.AsSpan(0, (int)n));
                 continue;
             }
 
@@ -135,4 +143,6 @@ internal sealed class ConsoleLogPump : IDisposable
             return errno == Libc.EAGAIN;
         }
     }
+
+    private readonly record struct Source(int Fd, string Path, OutputTail? Tail);
 }

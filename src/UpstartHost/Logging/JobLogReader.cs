@@ -17,7 +17,7 @@ public static class JobLogReader
     public static IReadOnlyList<string> Tail(string path, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count == 0 || !File.Exists(path))
+        if (count == 0)
         {
             return [];
         }
@@ -49,7 +49,7 @@ public static class JobLogReader
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var interval = pollInterval ?? TimeSpan.FromMilliseconds(250);
-        var position = fromOffset ?? (File.Exists(path) ? new FileInfo(path).Length : 0);
+        var position = fromOffset ?? LogFileReading.Length(path);
         var pending = new List<byte>();
         var buffer = new byte[BlockSize];
         while (!cancellationToken.IsCancellationRequested)
@@ -132,17 +132,14 @@ public static class JobLogReader
         return 0;
     }
 
+    /// <summary>Through <see cref="LogFileReading"/>: a symbolic link or a non-regular file reads as no log at all.</summary>
     private static FileStream? OpenShared(string path)
     {
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return LogFileReading.Open(path);
         }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
+        catch (LogFileRefusedException)
         {
             return null;
         }

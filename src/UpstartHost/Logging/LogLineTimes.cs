@@ -89,7 +89,13 @@ public sealed class LogLineTimes
         string text;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Like the log itself: not through a link, regular files only (a refusal is an IOException: no times).
+            using var stream = LogFileReading.Open(path);
+            if (stream is null)
+            {
+                return [];
+            }
+
             var skip = Math.Max(0, stream.Length - MaxBytesRead);
             stream.Seek(skip, SeekOrigin.Begin);
             var bytes = new byte[stream.Length - skip];

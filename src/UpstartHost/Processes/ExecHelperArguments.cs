@@ -12,9 +12,11 @@ internal static class ExecHelperArguments
     /// <summary>The fd the helper reports failures on (dup2'd there by the daemon, close-on-exec in the helper).</summary>
     public const int ErrorFd = 3;
 
-    public static List<string> For(JobClassConfig config, ProcessCommand command, bool consoleOwner, out List<string> limitNames)
+    /// <param name="cgroup">The job instance's cgroup v2 directory for the helper to join first; null for none.</param>
+    public static List<string> For(JobClassConfig config, ProcessCommand command, bool consoleOwner, out List<string> limitNames, string? cgroup = null)
     {
         var argv = new List<string> { "upstart-exec", "-e", ErrorFd.ToString(CultureInfo.InvariantCulture) };
+        AddIfSet(argv, "-c", cgroup);
         if (consoleOwner)
         {
             argv.Add("-t");

@@ -22,6 +22,7 @@ internal enum ExecHelperStep
     Setuid = 15,
     KeepFd = 16,
     Exec = 17,
+    Cgroup = 18,
 }
 
 /// <summary>
@@ -57,6 +58,7 @@ internal static class ExecHelperFailure
             ExecHelperStep.Setuid => "unable to setuid: " + reason,
             ExecHelperStep.KeepFd => "unable to pass the script: " + reason,
             ExecHelperStep.Exec => "unable to execute: " + reason,
+            ExecHelperStep.Cgroup => "unable to join the job's cgroup: " + reason,
             _ => "exec helper failed: " + reason,
         };
     }

@@ -25,6 +25,14 @@ public interface IProcessLayer
 
     /// <summary>Sends a signal to one process (reload signal goes to the main PID only).</summary>
     void Signal(int pid, int signal);
+
+    /// <summary>
+    /// The instance has finished (it is back at waiting: main process gone, post-stop done). The real layer kills
+    /// whatever of the instance is left in its cgroup, such as a child that escaped the process group with setsid.
+    /// </summary>
+    void InstanceFinished(string jobName, string instance)
+    {
+    }
 }
 
 /// <summary>
@@ -38,7 +46,14 @@ public sealed record SpawnRequest(
     ProcessDefinition Process,
     JobClassConfig Config,
     IReadOnlyList<string> Environment,
-    string? LogPath);
+    string? LogPath)
+{
+    /// <summary>
+    /// Also collects the last lines of the process's `console log` output (a pre-restart check's reply);
+    /// the layer completes it when the output ends, at once when there is no log pty.
+    /// </summary>
+    public Logging.OutputTail? Output { get; init; }
+}
 
 /// <summary>Pid &gt; 0 on success; otherwise Error says why (logged, and the job fails in that process).</summary>
 public readonly record struct SpawnResult(int Pid, string? Error)

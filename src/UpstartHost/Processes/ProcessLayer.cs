@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Upstart.JobFiles.Model;
 using UpstartHost.Logging;
+using UpstartHost.Processes.Cgroups;
 using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Processes;
@@ -29,6 +30,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private ConsoleLogPump pump;
     private readonly ExecWatcher watcher;
     private readonly byte[] helperPath;
+    private readonly JobCgroups? cgroups;
 
     /// <summary>
     /// Live processes by the pid the engine knows them by (the main pid after ProcessReady), for
@@ -39,10 +41,12 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private readonly HashSet<string> reported = [];
     private volatile bool disposed;
 
-    public ProcessLayer(IProcessNoticeSink sink, ILoggerFactory? loggerFactory = null, string? helperPath = null)
+    /// <param name="cgroups">Whole-job cleanup: each instance's processes join its cgroup; null runs without.</param>
+    public ProcessLayer(IProcessNoticeSink sink, ILoggerFactory? loggerFactory = null, string? helperPath = null, JobCgroups? cgroups = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         this.sink = sink;
+        this.cgroups = cgroups;
         loggerFactory ??= NullLoggerFactory.Instance;
         logger = loggerFactory.CreateLogger<ProcessLayer>();
         HelperPath = helperPath ?? DefaultHelperPath;
@@ -100,7 +104,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             LogConsoleProblem(logger, request.JobName, processName, console.Warning);
         }
 
-        var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames);
+        var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames, cgroups?.Enter(request.JobName, request.Instance));
         using var argv = NativeStrings.TryCreate(helperArgv);
         using var envp = NativeStrings.TryCreate(request.Environment);
         if (argv is null || envp is null)
@@ -163,7 +167,11 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         // A helper that fails closes its end of the pty at exit: the pump sees EOF and writes nothing.
         if (console.LogMaster >= 0)
         {
-            pump.Add(console.TakeLogMaster(), request.LogPath!);
+            pump.Add(console.TakeLogMaster(), request.LogPath!, request.Output);
+        }
+        else
+        {
+            request.Output?.Complete();
         }
 
         return SpawnResult.Ok(tracked.Pid);
@@ -197,6 +205,8 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
         KillGroup(pid, signal);
     }
+
+    public void InstanceFinished(string jobName, string instance) => cgroups?.Release(jobName, instance);
 
     public void Signal(int pid, int signal)
     {

@@ -5,27 +5,25 @@ namespace UpstartHost.State;
 
 /// <summary>
 /// What administrators decided and the daemon must remember across restarts and reboots
-/// (DESIGN.md decision 7): jobs they stopped, and jobs they disabled. Immutable; each change is a new
-/// value written by <see cref="AdminStateStore"/>.
+/// (DESIGN.md decision 7): the jobs they disabled. Immutable; each change is a new value written by
+/// <see cref="AdminStateStore"/>. A plain stop is not here: it is Upstart's stop, with no lasting effect
+/// (docs/beyond-upstart.md).
 /// </summary>
 public sealed record AdminState
 {
+    /// <summary>
+    /// The file format this daemon writes. Version 1 also held "stopped" marks (a stop suspended the job's
+    /// `start on` for good); version 2 dropped them, and loading a version 1 file drops them too.
+    /// </summary>
+    public const int CurrentVersion = 2;
+
     public static AdminState Empty { get; } = new();
-
-    /// <summary>File format version, so a later daemon can migrate.</summary>
-    public int Version { get; init; } = 1;
-
-    /// <summary>Jobs an administrator stopped: events do not start them until an administrator starts them.</summary>
-    public ImmutableSortedSet<string> Stopped { get; init; } = ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal);
 
     /// <summary>Jobs an administrator disabled: neither events nor start requests start them until enabled.</summary>
     public ImmutableSortedSet<string> Disabled { get; init; } = ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal);
 
     /// <summary>True when events must not start <paramref name="job"/>.</summary>
-    public bool SuppressesEvents(string job) => Stopped.Contains(job) || Disabled.Contains(job);
-
-    public AdminState WithStopped(string job, bool stopped) =>
-        this with { Stopped = stopped ? Stopped.Add(job) : Stopped.Remove(job) };
+    public bool SuppressesEvents(string job) => Disabled.Contains(job);
 
     public AdminState WithDisabled(string job, bool disabled) =>
         this with { Disabled = disabled ? Disabled.Add(job) : Disabled.Remove(job) };
@@ -33,13 +31,19 @@ public sealed record AdminState
     public bool Equivalent(AdminState other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Stopped.SetEquals(other.Stopped) && Disabled.SetEquals(other.Disabled);
+        return Disabled.SetEquals(other.Disabled);
     }
 }
 
-/// <summary>The on-disk shape (plain arrays, sorted, so the file diffs well).</summary>
-internal sealed record AdminStateFile(int Version, string[] Stopped, string[] Disabled);
+/// <summary>
+/// The on-disk shape (plain arrays, sorted, so the file diffs well). <see cref="Stopped"/> is only ever
+/// read, from version 1 files, to name the marks being dropped; it is never written.
+/// </summary>
+internal sealed record AdminStateFile(int Version, string[]? Disabled, string[]? Stopped = null);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AdminStateFile))]
 internal sealed partial class AdminStateJsonContext : JsonSerializerContext;

@@ -33,6 +33,7 @@ public sealed partial class AdminStateStore
     /// <summary>
     /// Reads the file. A missing file is the empty state; a corrupt one is logged, kept aside as
     /// `admin-state.json.corrupt` for the administrator, and treated as empty (bad input never stops the daemon).
+    /// A file written by an older daemon is migrated (<see cref="Migrate"/>).
     /// </summary>
     public AdminState Load()
     {
@@ -42,12 +43,11 @@ public sealed partial class AdminStateStore
             var bytes = File.ReadAllBytes(FilePath);
             var file = JsonSerializer.Deserialize(bytes, AdminStateJsonContext.Default.AdminStateFile)
                 ?? throw new JsonException("empty document");
-            loaded = new AdminState
+            loaded = new AdminState { Disabled = AdminState.Empty.Disabled.Union(file.Disabled ?? []) };
+            if (file.Version < AdminState.CurrentVersion)
             {
-                Version = file.Version,
-                Stopped = AdminState.Empty.Stopped.Union(file.Stopped ?? []),
-                Disabled = AdminState.Empty.Disabled.Union(file.Disabled ?? []),
-            };
+                Migrate(file, loaded);
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -85,7 +85,7 @@ public sealed partial class AdminStateStore
     private void Write(AdminState state)
     {
         Directory.CreateDirectory(directory);
-        var file = new AdminStateFile(state.Version, [.. state.Stopped], [.. state.Disabled]);
+        var file = new AdminStateFile(AdminState.CurrentVersion, [.. state.Disabled]);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(file, AdminStateJsonContext.Default.AdminStateFile);
         var temp = Path.Combine(directory, $".{FileName}.{Environment.ProcessId}.tmp");
         using (var stream = new FileStream(temp, new FileStreamOptions
@@ -102,6 +102,38 @@ public sealed partial class AdminStateStore
         File.Move(temp, FilePath, overwrite: true);
         SyncDirectory(directory);
     }
+
+    /// <summary>
+    /// Version 1 files held "stopped" marks: a stop by an administrator suspended the job's `start on` for
+    /// good. A stop is Upstart's stop again (the next matching event may start the job), so the marks are
+    /// dropped, with one log line naming the jobs so an administrator who meant "keep it down" can
+    /// `disable` them, and the file is rewritten at once so the line is not repeated at every start.
+    /// </summary>
+    private void Migrate(AdminStateFile file, AdminState loaded)
+    {
+        var dropped = (file.Stopped ?? []).Where(name => !string.IsNullOrEmpty(name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (dropped.Count > 0)
+        {
+            LogStoppedMarksDropped(logger, FilePath, file.Version, dropped.Count, string.Join(", ", dropped.Select(Printable)));
+        }
+
+        try
+        {
+            lock (writeLock)
+            {
+                Write(loaded);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The old file still loads the same way next time; the daemon runs on with the migrated state.
+            LogMigrationNotWritten(logger, FilePath, e.Message);
+        }
+    }
+
+    /// <summary>A name from the file as one log line can hold it: control characters (a forged line break) escaped.</summary>
+    private static string Printable(string name) =>
+        string.Concat(name.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:X4}" : c.ToString()));
 
     private void TryKeepAside()
     {
@@ -142,4 +174,10 @@ public sealed partial class AdminStateStore
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Path}: unreadable admin state ({Reason}); kept as .corrupt, starting with none")]
     private static partial void LogCorrupt(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: version {Version} admin state; dropped the stopped mark of {Count} job(s), which events may start again (disable a job to keep it down): {Jobs}")]
+    private static partial void LogStoppedMarksDropped(ILogger logger, string path, int version, int count, string jobs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: could not rewrite the migrated admin state ({Reason}); it is migrated again at the next start")]
+    private static partial void LogMigrationNotWritten(ILogger logger, string path, string reason);
 }

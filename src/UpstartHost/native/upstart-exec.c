@@ -10,10 +10,12 @@
  * pipe later (EOF: ProcessSpawned; a record: ProcessSpawnFailed), as Upstart 1.13 reads its
  * job_process_spawn pipe asynchronously while the job waits in its "-ing" state.
  *
- *   upstart-exec -e FD [-t] [-m UMASK] [-n NICE] [-o SCORE] [-l RES:SOFT:HARD]... [-r ROOT]
+ *   upstart-exec -e FD [-c CGROUP] [-t] [-m UMASK] [-n NICE] [-o SCORE] [-l RES:SOFT:HARD]... [-r ROOT]
  *                [-d DIR] [-u USER] [-g GROUP] [-k FD] -- FILE [ARG]...
  *
- * Order follows Upstart: setsid, console owner, umask, limits, nice, oom score, then names are resolved
+ * First of all the helper joins the job's cgroup (-c, a cgroup v2 directory: it writes its own pid to
+ * cgroup.procs), so the job and everything it ever forks is born inside and a setsid cannot leave it.
+ * Then, in Upstart's order: setsid, console owner, umask, limits, nice, oom score, then names are resolved
  * (before chroot, so the host's user database is used), chroot, chdir (default "/"), setgid,
  * supplementary groups, setuid, exec.
  */
@@ -54,6 +56,7 @@ enum step {
     STEP_SETUID = 15,
     STEP_KEEP_FD = 16,
     STEP_EXEC = 17,
+    STEP_CGROUP = 18,
 };
 
 #define MAX_LIMITS 32
@@ -153,6 +156,21 @@ static void default_all_signals(void)
     }
 }
 
+/* Moves this process into the cgroup directory (cgroup v2: writing "0" to cgroup.procs moves the writer). */
+static void join_cgroup(const char *cgroup)
+{
+    char path[PATH_MAX];
+    int length = snprintf(path, sizeof path, "%s/cgroup.procs", cgroup);
+    if (length < 0 || (size_t)length >= sizeof path)
+        fail(STEP_CGROUP, ENAMETOOLONG, 0);
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        fail(STEP_CGROUP, errno, 0);
+    if (write(fd, "0", 1) != 1)
+        fail(STEP_CGROUP, errno, 0);
+    close(fd);
+}
+
 static void write_oom_score(long score)
 {
     char text[16];
@@ -167,7 +185,7 @@ static void write_oom_score(long score)
 
 int main(int argc, char **argv)
 {
-    const char *user = NULL, *group = NULL, *root = NULL, *dir = "/";
+    const char *user = NULL, *group = NULL, *root = NULL, *dir = "/", *cgroup = NULL;
     long mask = -1, nice_value = 0, oom = 0, keep_fd = -1, fd_value;
     int have_nice = 0, have_oom = 0, console_owner = 0;
     struct limit limits[MAX_LIMITS];
@@ -175,12 +193,15 @@ int main(int argc, char **argv)
     int option;
 
     /* "+": stop at the first non-option, the job's own argv is never parsed as ours. */
-    while ((option = getopt(argc, argv, "+e:tm:n:o:l:r:d:u:g:k:")) != -1) {
+    while ((option = getopt(argc, argv, "+e:c:tm:n:o:l:r:d:u:g:k:")) != -1) {
         switch (option) {
         case 'e':
             if (parse_long(optarg, 0, INT_MAX, &fd_value) != 0)
                 fail(STEP_USAGE, EINVAL, 'e');
             error_fd = (int)fd_value;
+            break;
+        case 'c':
+            cgroup = optarg;
             break;
         case 't':
             console_owner = 1;
@@ -232,6 +253,9 @@ int main(int argc, char **argv)
         for (int fd = 3; fd < 1024; fd++)
             fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
+
+    if (cgroup != NULL)
+        join_cgroup(cgroup);
 
     default_all_signals();
 

@@ -213,6 +213,24 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         await CallAsync(new RequestFrame { Op = Operations.SetEnabled, Job = job, Enabled = enabled }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Disables a job and, with <paramref name="stop"/>, stops every running instance of it (`disable --now`);
+    /// with <paramref name="wait"/> returns once they have stopped. Returns the job's instances afterwards.
+    /// A daemon older than this request (it ignores `stop`) disables without stopping: that is reported as
+    /// <see cref="UpstartErrorCode.ProtocolMismatch"/>, never passed off as done.
+    /// </summary>
+    public async Task<IReadOnlyList<JobInfo>> DisableAsync(string job, bool stop, bool wait = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var request = new RequestFrame { Op = Operations.SetEnabled, Job = job, Enabled = false, Stop = stop ? true : null, Wait = wait };
+        var response = await CallAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.Jobs ?? (stop
+            ? throw new UpstartException(
+                UpstartErrorCode.ProtocolMismatch,
+                $"The daemon at {SocketPath} disabled {job} but is too old to stop it as well: stop it with `stop {job}`")
+            : []);
+    }
+
     /// <summary>Gets the log priority, or sets it when <paramref name="priority"/> is given; returns the priority in force.</summary>
     public async Task<string> LogPriorityAsync(string? priority = null, CancellationToken cancellationToken = default) =>
         Require((await CallAsync(new RequestFrame { Op = Operations.LogPriority, Priority = priority }, cancellationToken).ConfigureAwait(false)).Text);
@@ -448,6 +466,11 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         if (response.Type == ResponseTypes.Error)
         {
             var error = response.Error;
+            if (error is { Code: UpstartErrorCode.CheckFailed, Check: { } check })
+            {
+                throw new UpstartException(error.Message, check);
+            }
+
             throw new UpstartException(error?.Code ?? UpstartErrorCode.Unknown, error?.Message ?? "Unknown error");
         }
     }

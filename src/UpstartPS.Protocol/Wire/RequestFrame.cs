@@ -31,6 +31,9 @@ internal sealed class RequestFrame
 
     public bool? Enabled { get; set; }
 
+    /// <summary>set-enabled with enabled false: also stop every running instance (`disable --now`).</summary>
+    public bool? Stop { get; set; }
+
     /// <summary>log-priority: the priority to set, or absent to read it.</summary>
     public string? Priority { get; set; }
 

@@ -33,8 +33,8 @@ internal sealed class ResponseFrame
 
     public ErrorBody? Error { get; set; }
 
-    public static ResponseFrame Failure(long id, UpstartErrorCode code, string message) =>
-        new() { Id = id, Type = ResponseTypes.Error, Error = new ErrorBody { Code = code, Message = message } };
+    public static ResponseFrame Failure(long id, UpstartErrorCode code, string message, CheckFailureInfo? check = null) =>
+        new() { Id = id, Type = ResponseTypes.Error, Error = new ErrorBody { Code = code, Message = message, Check = check } };
 }
 
 /// <summary>The error payload: a stable code and initctl's message text.</summary>
@@ -43,6 +43,9 @@ internal sealed class ErrorBody
     public UpstartErrorCode Code { get; set; }
 
     public string Message { get; set; } = "";
+
+    /// <summary>With <see cref="UpstartErrorCode.CheckFailed"/>: the check's status and last output lines.</summary>
+    public CheckFailureInfo? Check { get; set; }
 }
 
 internal static class ResponseTypes

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using UpstartPS.Connection;
+using UpstartPS.Errors;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Commands;
@@ -42,17 +43,24 @@ public sealed class GetUpstartLogCommand : JobCommandBase
             var lines = new List<LogLineInfo>();
             foreach (var target in _targets)
             {
-                var tail = TryCall(target.Name, async ct =>
+                try
                 {
-                    var read = new List<LogLineInfo>();
-                    await foreach (var line in client.ReadLogAsync(target.Name, InstanceOf(target), Tail, false, ct).ConfigureAwait(false))
+                    lines.AddRange(Call(async ct =>
                     {
-                        read.Add(line);
-                    }
+                        var read = new List<LogLineInfo>();
+                        await foreach (var line in client.ReadLogAsync(target.Name, InstanceOf(target), Tail, false, ct).ConfigureAwait(false))
+                        {
+                            read.Add(line);
+                        }
 
-                    return read;
-                });
-                lines.AddRange(tail ?? []);
+                        return read;
+                    }));
+                }
+                catch (Exception ex) when (IsFailure(ex))
+                {
+                    // A log refused to this user is reported for its job only; the other logs are still read.
+                    Report(FailureMapping.FromLogException(ex, ResolvedSocketPath, target.Name), target.Name, target.Name, ex);
+                }
             }
 
             foreach (var line in lines.OrderBy(l => l.Time))
@@ -75,7 +83,8 @@ public sealed class GetUpstartLogCommand : JobCommandBase
         }
         catch (Exception ex) when (IsFailure(ex))
         {
-            ReportException(ex, string.Join(", ", _targets));
+            var targets = string.Join(", ", _targets);
+            Report(FailureMapping.FromLogException(ex, ResolvedSocketPath, targets), targets, targets, ex);
         }
     }
 

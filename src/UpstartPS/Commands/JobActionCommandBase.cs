@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using UpstartPS.Arguments;
+using UpstartPS.Errors;
 using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
 
@@ -138,6 +139,12 @@ public abstract class JobActionCommandBase : JobCommandBase
         {
             WriteVerbose($"{target}: {ex.Message}");
             info = null;
+        }
+        catch (UpstartException ex) when (ex.CheckFailure is { } check)
+        {
+            // The job's pre-restart check refused a restart or reload: its status and lines go in the record.
+            WriteError(CheckFailureRecord.Describe(ex, check).ToErrorRecord());
+            return;
         }
         catch (Exception ex) when (IsFailure(ex))
         {

@@ -1,7 +1,4 @@
 using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
-using UpstartPS.Connection;
 using UpstartPS.Protocol.Client;
 
 namespace UpstartPS.Completion;
@@ -11,26 +8,10 @@ namespace UpstartPS.Completion;
 /// a job waits for in `start on` / `stop on`, asked of the daemon within the completer's short time
 /// budget; never throws.
 /// </summary>
-public sealed class EventNameCompleter : IArgumentCompleter
+public sealed class EventNameCompleter : DaemonNameCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        try
-        {
-            var socket = SocketLocation.Resolve(fakeBoundParameters?["SocketPath"] as string);
-            var emitted = CompletionSource.For("event:" + socket, ct => FetchAsync(socket, ct)).Names();
-            return CompletionSource.Complete(KnownEvents.Names.Concat(emitted), wordToComplete)
-                .Select(n => new CompletionResult(CompletionSource.Quote(n), n, CompletionResultType.ParameterValue, n))
-                .ToList();
-        }
-#pragma warning disable CA1031 // A completer must never throw at the prompt.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return [];
-        }
-    }
+    protected override IEnumerable<string> Candidates(string socket, IDictionary? fakeBoundParameters) =>
+        KnownEvents.Names.Concat(CompletionSource.For("event:" + socket, ct => FetchAsync(socket, ct)).Names());
 
     internal static async Task<IReadOnlyList<string>> FetchAsync(string socket, CancellationToken cancellationToken)
     {

@@ -1,7 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
-using UpstartPS.Connection;
 using UpstartPS.Matching;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
@@ -12,29 +10,15 @@ namespace UpstartPS.Completion;
 /// Completes -Instance with the instances the daemon runs, of the jobs -Name already selects (all jobs
 /// when -Name is not typed yet). Without it PowerShell falls back to completing file names.
 /// </summary>
-public sealed class InstanceCompleter : IArgumentCompleter
+public sealed class InstanceCompleter : DaemonNameCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override IEnumerable<string> Candidates(string socket, IDictionary? fakeBoundParameters)
     {
-        try
-        {
-            var socket = SocketLocation.Resolve(fakeBoundParameters?["SocketPath"] as string);
-            var jobs = CompletionSource.For("instance:" + socket, ct => FetchAsync(socket, ct)).Names();
-            var names = NamesOf(fakeBoundParameters?["Name"]);
-            var instances = jobs.Select(Split)
-                .Where(j => names.Count == 0 || names.Any(n => NamePattern.Parse(n).IsMatch(j.Job)))
-                .Select(j => j.Instance);
-            return CompletionSource.Complete(instances, wordToComplete)
-                .Select(n => new CompletionResult(CompletionSource.Quote(n), n, CompletionResultType.ParameterValue, n))
-                .ToList();
-        }
-#pragma warning disable CA1031 // A completer must never throw at the prompt.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return [];
-        }
+        var jobs = CompletionSource.For("instance:" + socket, ct => FetchAsync(socket, ct)).Names();
+        var names = NamesOf(fakeBoundParameters?["Name"]).Select(NamePattern.Parse).ToList();
+        return jobs.Select(Split)
+            .Where(j => names.Count == 0 || names.Any(n => n.IsMatch(j.Job)))
+            .Select(j => j.Instance);
     }
 
     /// <summary>"JOB\0INSTANCE" for every running instance, so one cached list serves every -Name.</summary>

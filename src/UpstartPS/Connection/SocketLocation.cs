@@ -4,7 +4,8 @@ namespace UpstartPS.Connection;
 
 /// <summary>
 /// Which daemon a command talks to: -SocketPath, else $UPSTARTPS_SOCKET, else the client library's
-/// discovery (the session daemon's socket when it exists, else the system one).
+/// rule, which upstartctl shares (ControlSocketPaths.Resolve: $UPSTART_SESSION's daemon, else as root the
+/// system daemon, else the user's session daemon when its socket exists, else the system one).
 /// </summary>
 public static class SocketLocation
 {

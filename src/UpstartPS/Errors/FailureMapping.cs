@@ -42,6 +42,8 @@ public static class FailureMapping
             UpstartErrorCode.BadEnvironment => new("InvalidEnvironment", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
             UpstartErrorCode.UnknownParameter => new("UnknownParameter", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
             UpstartErrorCode.BadRequest => new("BadRequest", ErrorCategory.InvalidArgument, false, $"{what}{message}"),
+            UpstartErrorCode.CheckFailed => new(CheckFailureRecord.ErrorId, ErrorCategory.InvalidResult, false, $"{what}{message}"),
+            UpstartErrorCode.CheckInProgress => new("JobCheckInProgress", ErrorCategory.ResourceBusy, false, $"{what}{message}"),
             UpstartErrorCode.Timeout => new("OperationTimedOut", ErrorCategory.OperationTimeout, false, $"{what}{message}"),
             _ => new("UpstartError", ErrorCategory.NotSpecified, false, $"{what}{message}"),
         };
@@ -67,6 +69,16 @@ public static class FailureMapping
             _ => new("UpstartError", ErrorCategory.NotSpecified, false, (target is null ? "" : $"'{target}': ") + exception.Message),
         };
     }
+
+    /// <summary>
+    /// A failure while reading <paramref name="target"/>'s log. The daemon refuses one job's log to users other
+    /// than its own and administrators (docs/protocol.md `logAccess`): that is this job's failure, not the end of
+    /// the command, so the other jobs' logs are still read.
+    /// </summary>
+    public static UpstartFailure FromLogException(Exception exception, string socketPath, string target) =>
+        exception is UpstartException { Code: UpstartErrorCode.AccessDenied } refused
+            ? new("LogAccessDenied", ErrorCategory.PermissionDenied, false, $"'{target}': {refused.Message}")
+            : FromException(exception, socketPath, target);
 
     /// <summary>A literal name that matched no job: non-terminating, as Get-Service's NoServiceFoundForGivenName.</summary>
     public static UpstartFailure JobNotFound(string name) =>

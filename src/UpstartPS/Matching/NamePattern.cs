@@ -1,37 +1,45 @@
 using System.Text;
-using System.Text.RegularExpressions;
+using Upstart.JobFiles.Events.Matching;
 
 namespace UpstartPS.Matching;
 
 /// <summary>
 /// PowerShell's wildcard rules (`*`, `?`, `[abc]`, `[a-z]`, backtick escapes), case-insensitive as
-/// Get-Service matches. Plain .NET so it is testable without a PowerShell host; a literal pattern
-/// (no unescaped wildcard) is treated by callers as an exact name that must exist.
+/// Get-Service matches. The pattern is translated once into fnmatch(3) syntax and matched by the job-file
+/// library's <see cref="Fnmatch"/>, the project's one glob matcher; case is folded by lower-casing both
+/// sides (invariant culture), which is what makes `[A-Z]` and `web*` match `WEB`. A literal pattern (no
+/// unescaped wildcard) is treated by callers as an exact name that must exist.
 /// </summary>
 public sealed class NamePattern
 {
-    private readonly Regex? _regex;
+    /// <summary>Names up to this length are folded on the stack; longer ones (rare) allocate.</summary>
+    private const int StackFoldLimit = 256;
 
-    private NamePattern(string text, Regex? regex, string literal)
+    private readonly string? _fnmatch;
+
+    private NamePattern(string text, string? fnmatch, string literal)
     {
         Text = text;
-        _regex = regex;
+        _fnmatch = fnmatch;
         Literal = literal;
     }
 
     /// <summary>The pattern as the user typed it.</summary>
     public string Text { get; }
 
-    /// <summary>True when the pattern contains an unescaped `*`, `?` or `[`.</summary>
-    public bool IsWildcard => _regex is not null;
+    /// <summary>True when the pattern contains an unescaped `*`, `?` or a closed `[...]`.</summary>
+    public bool IsWildcard => _fnmatch is not null;
 
     /// <summary>The name with backtick escapes removed (meaningful when not a wildcard).</summary>
     public string Literal { get; }
 
+    /// <summary>The fnmatch(3) form of a wildcard pattern, lower-cased; null for a literal.</summary>
+    internal string? FnmatchPattern => _fnmatch;
+
     public static NamePattern Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var regex = new StringBuilder("^");
+        var fnmatch = new StringBuilder();
         var literal = new StringBuilder();
         var wildcard = false;
         for (var i = 0; i < text.Length; i++)
@@ -40,59 +48,80 @@ public sealed class NamePattern
             if (c == '`' && i + 1 < text.Length)
             {
                 i++;
-                regex.Append(Regex.Escape(text[i].ToString()));
+                AppendLiteral(fnmatch, text[i]);
                 literal.Append(text[i]);
                 continue;
             }
 
-            switch (c)
+            if (c is '*' or '?')
             {
-                case '*':
-                    wildcard = true;
-                    regex.Append(".*");
-                    break;
-                case '?':
-                    wildcard = true;
-                    regex.Append('.');
-                    break;
-                case '[':
-                    var close = ClosingBracket(text, i);
-                    if (close < 0)
-                    {
-                        // PowerShell rejects an unclosed bracket; as a name it can only be literal.
-                        regex.Append(Regex.Escape("["));
-                        literal.Append(c);
-                        break;
-                    }
-
-                    wildcard = true;
-                    regex.Append(BracketClass(text.AsSpan(i + 1, close - i - 1)));
-                    i = close;
-                    break;
-                default:
-                    regex.Append(Regex.Escape(c.ToString()));
-                    literal.Append(c);
-                    break;
+                wildcard = true;
+                fnmatch.Append(c);
+                continue;
             }
+
+            var close = c == '[' ? ClosingBracket(text, i) : -1;
+            if (close > 0)
+            {
+                wildcard = true;
+                AppendBracket(fnmatch, text.AsSpan(i + 1, close - i - 1));
+                i = close;
+                continue;
+            }
+
+            // Everything else, including an unclosed `[` (PowerShell rejects it; as a name it can only be literal).
+            AppendLiteral(fnmatch, c);
+            literal.Append(c);
         }
 
-        regex.Append('$');
-        var compiled = wildcard
-            ? new Regex(regex.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1))
-            : null;
-        return new NamePattern(text, compiled, literal.ToString());
+        return new NamePattern(text, wildcard ? fnmatch.ToString() : null, literal.ToString());
     }
 
-    /// <summary>Wildcards match case-insensitively; a literal matches ordinally, then case-insensitively.</summary>
+    /// <summary>Wildcards match case-insensitively; a literal matches its name ignoring case.</summary>
     public bool IsMatch(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _regex is not null
-            ? _regex.IsMatch(name)
-            : string.Equals(name, Literal, StringComparison.OrdinalIgnoreCase);
+        if (_fnmatch is null)
+        {
+            return string.Equals(name, Literal, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var folded = name.Length <= StackFoldLimit ? stackalloc char[name.Length] : new char[name.Length];
+        name.AsSpan().ToLowerInvariant(folded);
+        return Fnmatch.IsMatch(_fnmatch, folded);
     }
 
     public override string ToString() => Text;
+
+    /// <summary>One character that must match itself: escaped with a backslash, fnmatch's escape.</summary>
+    private static void AppendLiteral(StringBuilder fnmatch, char c) => fnmatch.Append('\\').Append(char.ToLowerInvariant(c));
+
+    /// <summary>
+    /// A PowerShell bracket body as an fnmatch bracket: ranges keep their `-`; every other character is
+    /// escaped, so `!` or `^` first (negation in fnmatch, plain in PowerShell) and `[:` stay literal.
+    /// </summary>
+    private static void AppendBracket(StringBuilder fnmatch, ReadOnlySpan<char> body)
+    {
+        fnmatch.Append('[');
+        for (var k = 0; k < body.Length; k++)
+        {
+            var c = body[k];
+            if (c == '`' && k + 1 < body.Length)
+            {
+                k++;
+                c = body[k];
+            }
+            else if (c == '-' && k > 0 && k + 1 < body.Length)
+            {
+                fnmatch.Append('-');
+                continue;
+            }
+
+            AppendLiteral(fnmatch, c);
+        }
+
+        fnmatch.Append(']');
+    }
 
     private static int ClosingBracket(string text, int open)
     {
@@ -109,34 +138,5 @@ public sealed class NamePattern
         }
 
         return -1;
-    }
-
-    private static string BracketClass(ReadOnlySpan<char> body)
-    {
-        var set = new StringBuilder("[");
-        for (var k = 0; k < body.Length; k++)
-        {
-            var c = body[k];
-            if (c == '`' && k + 1 < body.Length)
-            {
-                k++;
-                c = body[k];
-            }
-            else if (c == '-' && k > 0 && k + 1 < body.Length)
-            {
-                set.Append('-');
-                continue;
-            }
-
-            // Inside a .NET character class only these are special.
-            if (c is '\\' or ']' or '[' or '^' or '-')
-            {
-                set.Append('\\');
-            }
-
-            set.Append(c);
-        }
-
-        return set.Append(']').ToString();
     }
 }

@@ -34,6 +34,7 @@ public sealed class UpstartJobConfiguration
         PostStart = ProcessOf(info, "post-start");
         PreStop = ProcessOf(info, "pre-stop");
         PostStop = ProcessOf(info, "post-stop");
+        PreRestart = ProcessOf(info, "pre-restart");
         Provenance = info.Provenance.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}").ToArray();
         OverriddenStanzas = info.Provenance.Where(p => p.Value == "override").Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
     }
@@ -69,6 +70,9 @@ public sealed class UpstartJobConfiguration
     public string? PostStart { get; }
     public string? PreStop { get; }
     public string? PostStop { get; }
+
+    /// <summary>The check run before a restart or reload (UpstartPS's `pre-restart`, not Upstart 1.13's).</summary>
+    public string? PreRestart { get; }
 
     /// <summary>Every stanza as "STANZA=conf" or "STANZA=override".</summary>
     public string[] Provenance { get; }

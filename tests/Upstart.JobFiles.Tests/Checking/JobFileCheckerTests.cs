@@ -1,4 +1,5 @@
 using Upstart.JobFiles.Checking;
+using Upstart.JobFiles.Diagnostics;
 
 namespace Upstart.JobFiles.Tests.Checking;
 
@@ -135,5 +136,33 @@ public sealed class JobFileCheckerTests
         var d = Assert.Single(JobFileChecker.Check(dir.Path));
         Assert.Equal((waiter, JobFileChecker.UnknownEventKind), (d.Path, d.Kind));
         Assert.Empty(JobFileChecker.Check(dir.Path, ["peach"]));
+    }
+
+    [Fact]
+    public void A_pre_restart_check_passes_with_a_warning_that_Upstart_would_not_know_it()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("nginx.conf", "exec nginx\npre-restart exec nginx -t\n");
+
+        var (code, lines) = Run([path]);
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            [
+                $"{path}:2:1: upstart-extension: pre-restart is an UpstartPS extension; Upstart 1.13 would reject this file (Unknown stanza)",
+                $"File {path}: syntax ok",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public void A_pre_restart_from_an_override_is_warned_about_in_the_override()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("web.conf", "exec sleep 60\n");
+        var overridePath = dir.Write("web.override", "pre-restart exec true\n");
+
+        var d = Assert.Single(JobFileChecker.Check(dir.Path));
+        Assert.Equal((overridePath, 1, ExtensionWarnings.Kind, DiagnosticSeverity.Warning), (d.Path, d.Line, d.Kind, d.Severity));
     }
 }

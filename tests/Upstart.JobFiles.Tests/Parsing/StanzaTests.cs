@@ -138,8 +138,24 @@ public sealed class StanzaTests
     [InlineData("post-start exec a", ProcessKind.PostStart)]
     [InlineData("pre-stop exec a", ProcessKind.PreStop)]
     [InlineData("post-stop exec a", ProcessKind.PostStop)]
+    [InlineData("pre-restart exec a", ProcessKind.PreRestart)]
     public void Each_process_stanza_fills_its_process(string text, ProcessKind kind) =>
         Assert.Equal("a", Ok(text).GetProcess(kind)!.Command);
+
+    [Fact]
+    public void Pre_restart_takes_a_script_block_like_pre_start()
+    {
+        var check = Ok("exec /usr/sbin/nginx\npre-restart script\n  nginx -t\nend script\n").GetProcess(ProcessKind.PreRestart);
+        Assert.Equal(new ProcessDefinition(true, "nginx -t\n", 2), check);
+    }
+
+    [Theory]
+    [InlineData("pre-restart", "expected-token")]
+    [InlineData("pre-restart exec", "expected-token")]
+    [InlineData("pre-restart run x", "unknown-stanza")]
+    [InlineData("pre-restart script foo", "unexpected-token")]
+    public void Pre_restart_errors_are_those_of_the_other_process_stanzas(string text, string kind) =>
+        Assert.Equal(kind, ErrorKind(text));
 
     [Fact]
     public void Apparmor_load_is_also_the_security_process()
@@ -187,7 +203,7 @@ public sealed class StanzaTests
             ["instance", "description", "author", "version", "usage", "env", "export", "start", "stop", "manual",
              "emits", "exec", "script", "pre-start", "post-start", "pre-stop", "post-stop", "expect", "task",
              "kill", "reload", "respawn", "normal", "console", "umask", "nice", "oom", "limit", "chroot", "chdir",
-             "setuid", "setgid", "apparmor", "cgroup", "debug"],
+             "setuid", "setgid", "apparmor", "cgroup", "debug", "pre-restart"],
             JobFileParser.StanzaKeywords);
     }
 

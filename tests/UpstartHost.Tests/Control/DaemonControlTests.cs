@@ -17,12 +17,14 @@ public sealed class DaemonControlTests : IDisposable
 
     public void Dispose() => dir.Delete(true);
 
+    private static AdminStateStore NewStoreOn(string file) => new(Path.GetDirectoryName(file)!, NullLogger.Instance);
+
     private (DaemonControl Control, JobConfiguration Config, AdminStateStore Store) Build()
     {
         var store = new AdminStateStore(dir.FullName, NullLogger.Instance);
         store.Load();
         var config = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => disk);
-        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"]);
+        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"], ControlAuthorization.ForSystem());
         return (control, config, store);
     }
 
@@ -31,37 +33,67 @@ public sealed class DaemonControlTests : IDisposable
     {
         var (control, config, _) = Build();
         await config.ReloadAsync(false);
-        await control.SetEnabledAsync(Root, "web", false, default);
+        await control.SetEnabledAsync(Root, "web", false, false, true, default);
         var e = await Assert.ThrowsAsync<UpstartException>(() => control.StartAsync(Root, "web", [], true, default));
         Assert.Equal("Job is disabled: web (enable it first)", e.Message);
         Assert.Null(engine.Applied!.Jobs["web"].StartOn);
         Assert.NotNull(engine.Applied.Jobs["tty"].StartOn);
         Assert.True((await control.StatusAsync(Root, "web", null, default)).Single().Disabled);
 
-        await control.SetEnabledAsync(Root, "web", true, default);
+        await control.SetEnabledAsync(Root, "web", true, false, true, default);
         Assert.NotNull(engine.Applied!.Jobs["web"].StartOn);
         Assert.Equal("running", (await control.StartAsync(Root, "web", [], true, default)).State);
     }
 
     [Fact]
-    public async Task An_admin_stop_is_persisted_and_masks_start_on_until_an_admin_starts_the_job()
+    public async Task A_stop_is_Upstarts_stop_nothing_is_written_and_start_on_stays_in_force()
     {
         var (control, config, store) = Build();
         await config.ReloadAsync(false);
         await control.StartAsync(Root, "web", [], true, default);
-        await control.StopAsync(Root, "web", [], true, default);
-        Assert.Contains("web", store.Current.Stopped);
-        Assert.Null(engine.Applied!.Jobs["web"].StartOn);
+        var applied = engine.ApplyCount;
 
-        // A new daemon (same state dir) still suppresses the boot events for it.
-        var (_, config2, store2) = Build();
-        await config2.ReloadAsync(false);
-        Assert.Contains("web", store2.Current.Stopped);
-        Assert.Null(engine.Applied!.Jobs["web"].StartOn);
+        var stopped = await control.StopAsync(Root, "web", [], true, default);
 
-        await control.StartAsync(Root, "web", [], true, default);
-        Assert.DoesNotContain("web", store.Current.Stopped);
+        Assert.Equal(("waiting", false), (stopped.State, stopped.Disabled));
+        Assert.False(File.Exists(store.FilePath));
+        Assert.Equal(applied, engine.ApplyCount);
         Assert.NotNull(engine.Applied!.Jobs["web"].StartOn);
+
+        // The next matching event starts it again, as under Upstart.
+        await control.EmitAsync(Root, "startup", [], true, default);
+        Assert.Equal("running", (await control.StatusAsync(Root, "web", null, default)).Single().State);
+    }
+
+    [Fact]
+    public async Task Disable_with_stop_now_masks_start_on_before_it_stops_the_job_and_reports_it_stopped_and_disabled()
+    {
+        var (control, config, store) = Build();
+        await config.ReloadAsync(false);
+        await control.StartAsync(Root, "web", [], true, default);
+        engine.Calls.Clear();
+
+        var after = await control.SetEnabledAsync(Root, "web", enabled: false, stopNow: true, wait: true, default);
+
+        // task1 has no `start on` of its own; web's is removed before the stop is asked for.
+        Assert.Equal(["apply (no start on: task1 web)", "stop-instances web"], engine.Calls);
+        var web = Assert.Single(after);
+        Assert.Equal(("web", "waiting", true), (web.Name, web.State, web.Disabled));
+        Assert.Contains("web", NewStoreOn(store.FilePath).Load().Disabled);
+    }
+
+    [Fact]
+    public async Task Plain_disable_leaves_a_running_job_running_and_reports_it_disabled()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        await control.StartAsync(Root, "web", [], true, default);
+        engine.Calls.Clear();
+
+        var after = await control.SetEnabledAsync(Root, "web", enabled: false, stopNow: false, wait: true, default);
+
+        Assert.Equal(["apply (no start on: task1 web)"], engine.Calls);
+        Assert.Equal(("running", true), (after.Single().State, after.Single().Disabled));
     }
 
     [Fact]
@@ -69,7 +101,7 @@ public sealed class DaemonControlTests : IDisposable
     {
         var (control, config, _) = Build();
         await config.ReloadAsync(false);
-        await control.SetEnabledAsync(Root, "web", false, default);
+        await control.SetEnabledAsync(Root, "web", false, false, true, default);
         Assert.Equal("startup", (await control.StatusAsync(Root, "web", null, default)).Single().StartOn);
     }
 

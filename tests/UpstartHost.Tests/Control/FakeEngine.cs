@@ -19,6 +19,9 @@ internal sealed class FakeEngine : IEngineControl
 
     public ConcurrentQueue<string> Emitted { get; } = new();
 
+    /// <summary>Catalog applications and stop-instances requests in order: "apply (no start on: task1 web)", "stop-instances web".</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
     public event Action<EngineNotification>? Notification;
 
     public void Raise(EngineNotification n) => Notification?.Invoke(n);
@@ -57,6 +60,14 @@ internal sealed class FakeEngine : IEngineControl
         return Task.FromResult(Snapshot(job));
     }
 
+    public Task<IReadOnlyList<JobSnapshot>> StopInstancesAsync(string job, bool wait, CancellationToken cancellationToken = default)
+    {
+        Known(job);
+        Calls.Enqueue("stop-instances " + job);
+        states[job] = "waiting";
+        return Task.FromResult<IReadOnlyList<JobSnapshot>>([Snapshot(job)]);
+    }
+
     public Task<JobSnapshot> RestartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default)
     {
         Known(job);
@@ -90,6 +101,8 @@ internal sealed class FakeEngine : IEngineControl
     {
         Applied = catalog;
         ApplyCount++;
+        var masked = catalog.Jobs.Values.Where(j => j.StartOn is null).Select(j => j.Name).Order(StringComparer.Ordinal);
+        Calls.Enqueue($"apply (no start on: {string.Join(' ', masked)})");
         return Task.CompletedTask;
     }
 

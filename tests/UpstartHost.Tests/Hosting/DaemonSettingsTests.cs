@@ -56,6 +56,24 @@ public class DaemonSettingsTests
         Assert.Equal(AuthorizationMode.Session, s.Authorization);
     }
 
+    [Theory]
+    [InlineData(null, UpstartPS.Protocol.Server.LogAccess.OwnerAndAdministrators)]
+    [InlineData("owner-and-admins", UpstartPS.Protocol.Server.LogAccess.OwnerAndAdministrators)]
+    [InlineData("admins", UpstartPS.Protocol.Server.LogAccess.Administrators)]
+    [InlineData("everyone", UpstartPS.Protocol.Server.LogAccess.Everyone)]
+    public void LogAccess_defaults_to_the_jobs_own_user_and_administrators(string? value, UpstartPS.Protocol.Server.LogAccess expected)
+    {
+        var s = DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile { LogAccess = value }, DaemonPaths.ForSystem());
+        Assert.Equal(expected, s.LogAccess);
+    }
+
+    [Fact]
+    public void An_unknown_logAccess_is_a_usage_error()
+    {
+        var e = Assert.Throws<HostUsageException>(() => DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile { LogAccess = "all" }, DaemonPaths.ForSystem()));
+        Assert.Contains("logAccess must be", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_default_boot_sequence_ends_in_runlevel_2()
     {

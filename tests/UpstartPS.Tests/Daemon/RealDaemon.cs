@@ -35,6 +35,12 @@ internal sealed class RealDaemon : IAsyncDisposable
 
     public static async Task<RealDaemon> StartAsync(params (string Name, string Text)[] jobs)
     {
+        // The test project builds the daemon; a missing one is a broken build, never a reason to skip.
+        if (!File.Exists(DaemonPath))
+        {
+            throw new FileNotFoundException($"upstart-host is not built at {DaemonPath}", DaemonPath);
+        }
+
         var root = Path.Combine("/tmp", "ups-" + Guid.NewGuid().ToString("N")[..10]);
         foreach (var dir in new[] { "init", "log", "state" })
         {

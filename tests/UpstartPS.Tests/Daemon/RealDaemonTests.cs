@@ -14,7 +14,7 @@ public sealed class RealDaemonTests
 {
     private static CancellationToken Deadline => ScriptedDaemon.Deadline(30);
 
-    [RealDaemonFact]
+    [Fact]
     public async Task A_selected_job_starts_and_the_waiter_sees_it_running()
     {
         await using var daemon = await RealDaemon.StartAsync(("web", "exec sleep 600\n"), ("web-admin", "exec sleep 600\n"), ("db", "exec sleep 600\n"));
@@ -29,7 +29,7 @@ public sealed class RealDaemonTests
         Assert.Equal("waiting", (await StateWaiter.WaitForStateAsync(daemon.Client.ListAsync, "web", "", "waiting", Deadline)).State);
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task Starting_a_running_job_is_the_code_Start_treats_as_success()
     {
         await using var daemon = await RealDaemon.StartAsync(("web", "exec sleep 600\n"));
@@ -39,7 +39,7 @@ public sealed class RealDaemonTests
         await daemon.Client.StopAsync("web", cancellationToken: Deadline);
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task Stopping_a_stopped_job_is_a_code_Stop_treats_as_success()
     {
         await using var daemon = await RealDaemon.StartAsync(("web", "exec sleep 600\n"));
@@ -47,7 +47,7 @@ public sealed class RealDaemonTests
         Assert.Contains(error.Code, new[] { UpstartErrorCode.UnknownInstance, UpstartErrorCode.AlreadyStopped, UpstartErrorCode.JobNotRunning });
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task An_unknown_job_maps_to_NoJobFoundForGivenName()
     {
         await using var daemon = await RealDaemon.StartAsync(("web", "exec sleep 600\n"));
@@ -55,7 +55,7 @@ public sealed class RealDaemonTests
         Assert.Equal("NoJobFoundForGivenName", FailureMapping.FromException(error, daemon.SocketPath, "ghost").ErrorId);
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task A_job_that_cannot_exec_maps_to_JobFailedToStart()
     {
         await using var daemon = await RealDaemon.StartAsync(("broken", "exec /nonexistent/upstartps-test-binary\n"));
@@ -63,7 +63,7 @@ public sealed class RealDaemonTests
         Assert.Equal("JobFailedToStart", FailureMapping.FromException(error, daemon.SocketPath, "broken").ErrorId);
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task An_instance_is_addressed_by_the_environment_its_template_inverts_to()
     {
         await using var daemon = await RealDaemon.StartAsync(("tty", "instance $TTY\nexec sleep 600\n"));
@@ -79,7 +79,7 @@ public sealed class RealDaemonTests
         await daemon.Client.StopAsync("tty", ["TTY=tty1"], cancellationToken: Deadline);
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task An_emit_with_a_parsed_hashtable_waits_for_the_task_it_starts()
     {
         await using var daemon = await RealDaemon.StartAsync(("on-deploy", "start on deploy\ntask\nexec sh -c 'echo deployed $VERSION to $SLOT'\n"));
@@ -89,7 +89,7 @@ public sealed class RealDaemonTests
         Assert.Contains("deployed 1.4.2 to blue", lines);
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task Reloading_a_stopped_job_is_an_error_the_cmdlet_reports()
     {
         await using var daemon = await RealDaemon.StartAsync(("web", "exec sleep 600\n"));
@@ -97,7 +97,7 @@ public sealed class RealDaemonTests
         Assert.False(FailureMapping.FromException(error, daemon.SocketPath, "web").Terminating);
     }
 
-    [RealDaemonFact]
+    [Fact]
     public async Task A_dry_run_reports_a_new_job_without_adding_it()
     {
         await using var daemon = await RealDaemon.StartAsync(("web", "exec sleep 600\n"));

@@ -98,8 +98,8 @@ internal sealed class ScriptedDaemon : IControlHandler, IAsyncDisposable
     public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DiagnosticInfo>>([]);
 
-    public Task SetEnabledAsync(ClientIdentity client, string job, bool enabled, CancellationToken cancellationToken) =>
-        Record(enabled ? "enable" : "disable", job, []);
+    public async Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken) =>
+        [(await Record(enabled ? "enable" : stopNow ? "disable-stop" : "disable", job, []).ConfigureAwait(false)) with { Disabled = !enabled, Goal = "stop", State = "waiting" }];
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken) => Task.FromResult("message");
 

@@ -17,6 +17,8 @@ public sealed class FailureMappingTests
     [InlineData(UpstartErrorCode.BadEnvironment, "InvalidEnvironment", ErrorCategory.InvalidArgument)]
     [InlineData(UpstartErrorCode.Timeout, "OperationTimedOut", ErrorCategory.OperationTimeout)]
     [InlineData(UpstartErrorCode.AlreadyRunning, "JobAlreadyRunning", ErrorCategory.ResourceExists)]
+    [InlineData(UpstartErrorCode.CheckFailed, "JobCheckFailed", ErrorCategory.InvalidResult)]
+    [InlineData(UpstartErrorCode.CheckInProgress, "JobCheckInProgress", ErrorCategory.ResourceBusy)]
     public void Job_failures_are_per_item_errors_with_stable_ids(UpstartErrorCode code, string id, ErrorCategory category)
     {
         var failure = FailureMapping.FromCode(code, "boom", "web");
@@ -37,6 +39,20 @@ public sealed class FailureMappingTests
         Assert.Equal(id, failure.ErrorId);
         Assert.Equal(category, failure.Category);
         Assert.True(failure.Terminating);
+    }
+
+    [Fact]
+    public void A_log_refused_to_this_user_fails_only_that_job()
+    {
+        var refused = FailureMapping.FromLogException(
+            new UpstartException(UpstartErrorCode.AccessDenied, "Access denied: reading this job's log needs root"), "/run/x.sock", "web");
+        Assert.Equal("LogAccessDenied", refused.ErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, refused.Category);
+        Assert.False(refused.Terminating);
+        Assert.Equal("'web': Access denied: reading this job's log needs root", refused.Message);
+
+        var unreachable = FailureMapping.FromLogException(new UpstartException(UpstartErrorCode.NotConnected, "gone"), "/run/x.sock", "web");
+        Assert.True(unreachable.Terminating);
     }
 
     [Fact]

@@ -62,4 +62,35 @@ public sealed class NamePatternTests
         Assert.True(pattern.IsMatch("web"));
         Assert.False(pattern.IsMatch("webs"));
     }
+
+    [Theory]
+    [InlineData("tty[!1]", "tty!", true)]
+    [InlineData("tty[!1]", "tty2", false)]
+    [InlineData("tty[^1]", "tty^", true)]
+    [InlineData("x[[:digit:]]", "x:]", true)]
+    [InlineData("x[[:digit:]]", "x5", false)]
+    public void Fnmatch_syntax_inside_brackets_is_plain_text_as_in_PowerShell(string pattern, string name, bool expected) =>
+        Assert.Equal(expected, NamePattern.Parse(pattern).IsMatch(name));
+
+    [Theory]
+    [InlineData("[A-C]x", "bX", true)]
+    [InlineData("[a-c]x", "BX", true)]
+    [InlineData("[a-c]x", "dx", false)]
+    public void Ranges_match_either_case(string pattern, string name, bool expected) =>
+        Assert.Equal(expected, NamePattern.Parse(pattern).IsMatch(name));
+
+    [Fact]
+    public void A_long_name_matches_as_a_short_one_does()
+    {
+        var name = new string('a', 1000) + "Z";
+        Assert.True(NamePattern.Parse("a*z").IsMatch(name));
+        Assert.False(NamePattern.Parse("a*y").IsMatch(name));
+    }
+
+    [Fact]
+    public void The_pattern_is_matched_by_the_one_glob_matcher()
+    {
+        Assert.Equal(@"\w\e\b*", NamePattern.Parse("WEB*").FnmatchPattern);
+        Assert.Null(NamePattern.Parse("web").FnmatchPattern);
+    }
 }

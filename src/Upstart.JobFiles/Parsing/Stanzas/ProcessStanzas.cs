@@ -26,6 +26,10 @@ internal static class ProcessStanzas
     public static bool PostStop(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
         ParseProcess(t, job, ProcessKind.PostStop, ref at);
 
+    /// <summary>UpstartPS's check before restart/reload; parsed exactly like pre-start (Upstart 1.13 has no such stanza).</summary>
+    public static bool PreRestart(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+        ParseProcess(t, job, ProcessKind.PreRestart, ref at);
+
     /// <summary>`P exec CMD` or `P script`; another word is an unknown stanza.</summary>
     private static bool ParseProcess(ConfigTokenizer t, JobClassBuilder job, ProcessKind kind, ref Cursor at)
     {

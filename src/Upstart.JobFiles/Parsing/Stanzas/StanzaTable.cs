@@ -43,6 +43,9 @@ internal static class StanzaTable
         ("apparmor", ExecutionStanzas.AppArmor),
         ("cgroup", ExecutionStanzas.Cgroup),
         ("debug", ExecutionStanzas.Debug),
+
+        // UpstartPS's additions, after init(5)'s own; Upstart 1.13 calls them unknown stanzas.
+        ("pre-restart", ProcessStanzas.PreRestart),
     ];
 
     /// <summary>

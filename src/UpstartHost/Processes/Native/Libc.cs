@@ -18,6 +18,10 @@ internal static unsafe partial class Libc
     public const int ECHILD = 10;
     public const int ENOENT = 2;
     public const int ESRCH = 3;
+    public const int EBUSY = 16;
+    public const int EEXIST = 17;
+    public const int ENOTDIR = 20;
+    public const int ELOOP = 40;
 
     public const int O_RDONLY = 0;
     public const int O_WRONLY = 1;
@@ -118,6 +122,21 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int close(int fd);
+
+    /// <summary>AT_EMPTY_PATH: statx of the fd itself.</summary>
+    public const int AT_EMPTY_PATH = 0x1000;
+
+    /// <summary>STATX_TYPE | STATX_MODE: enough for stx_mode.</summary>
+    public const uint STATX_TYPE_MODE = 0x3;
+
+    /// <summary>Size of struct statx (fixed by the kernel ABI on every architecture, unlike struct stat).</summary>
+    public const int StatxSize = 256;
+
+    /// <summary>Offset of stx_mode (u16) in struct statx.</summary>
+    public const int StatxModeOffset = 28;
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int dirFd, string path, int flags, uint mask, byte* buffer);
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial nint read(int fd, void* buffer, nint count);

@@ -1,0 +1,300 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using UpstartHost.Processes.Native;
+
+namespace UpstartHost.Processes.Cgroups;
+
+/// <summary>What the daemon was told about job cgroups (host.json `jobCgroups`, `cgroupRoot`).</summary>
+public sealed record JobCgroupOptions
+{
+    /// <summary>False turns job cgroups off (today's process-group-only behaviour, no warning).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>The cgroup2 directory to make the daemon's directory in; null: the daemon's own cgroup.</summary>
+    public string? Root { get; init; }
+
+    /// <summary>The control socket: names the daemon's directory, so daemons side by side (and a re-exec'd one) never mix.</summary>
+    public required string SocketPath { get; init; }
+}
+
+/// <summary>
+/// Whole-job cleanup (issue 12 item 14). Upstart signals a job's process group, so a child that calls setsid
+/// escaped every stop and the daemon's exit. Where the kernel offers cgroup v2 with `cgroup.kill` (Linux 5.14)
+/// and the daemon may create cgroups, each job instance runs in its own cgroup,
+/// `ROOT/upstartps.HASH/j-JOB/i-INSTANCE.TAG`: the exec helper moves itself there before it execs (so every
+/// descendant is born inside, with no window), and when the instance has finished — its main process gone,
+/// post-stop done, after any kill timeout — whatever is left in it is killed with `cgroup.kill` and the cgroup
+/// removed. <see cref="KillAllAsync"/> does the same for every job when the daemon exits after stopping its jobs.
+/// Where any of that is not available the daemon says why once at start and runs as before.
+/// </summary>
+public sealed partial class JobCgroups
+{
+    private static readonly TimeSpan RemovalPatience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RemovalRetry = TimeSpan.FromMilliseconds(20);
+
+    private readonly Dictionary<(string Job, string Instance), string> live = [];
+    private readonly Lock gate = new();
+    private readonly ILogger logger;
+    private readonly string tag = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+    private long generation;
+    private int enterFailureReported;
+
+    private JobCgroups(string? directory, ILogger logger)
+    {
+        Directory = directory;
+        this.logger = logger;
+    }
+
+    /// <summary>The daemon's cgroup directory, or null when job cgroups are not in use.</summary>
+    public string? Directory { get; }
+
+    public bool Available => Directory is not null;
+
+    /// <summary>Job cgroups off: every call does nothing.</summary>
+    public static JobCgroups None(ILogger logger) => new(null, logger);
+
+    /// <summary>Finds (or creates) the daemon's cgroup directory; logs once why job cgroups are not available.</summary>
+    public static JobCgroups Create(JobCgroupOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (!options.Enabled)
+        {
+            LogTurnedOff(logger);
+            return None(logger);
+        }
+
+        var directory = TryCreateDirectory(options, out var reason);
+        if (directory is null)
+        {
+            LogUnavailable(logger, reason!);
+            return None(logger);
+        }
+
+        LogAvailable(logger, directory);
+        return new JobCgroups(directory, logger);
+    }
+
+    /// <summary>
+    /// The cgroup a process of this instance is to join (created on first use, kept across respawns until
+    /// <see cref="Release"/>), or null to run it without one (job cgroups off, or the directory could not be made).
+    /// </summary>
+    public string? Enter(string job, string instance)
+    {
+        if (Directory is null)
+        {
+            return null;
+        }
+
+        lock (gate)
+        {
+            if (live.TryGetValue((job, instance), out var existing))
+            {
+                return existing;
+            }
+
+            // A fresh directory per incarnation (pid and counter): a new instance of the same name never joins,
+            // or is removed with, the one being cleaned up, nor one a re-exec'd daemon inherited.
+            var path = Path.Combine(Directory, CgroupNames.ForJob(job), CgroupNames.ForInstance(instance, tag + "-" + (++generation).ToString(CultureInfo.InvariantCulture)));
+            try
+            {
+                System.IO.Directory.CreateDirectory(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (Interlocked.Exchange(ref enterFailureReported, 1) == 0)
+                {
+                    LogEnterFailed(logger, path, e.Message);
+                }
+
+                return null;
+            }
+
+            live[(job, instance)] = path;
+            return path;
+        }
+    }
+
+    /// <summary>The instance has finished: kill whatever of it is left (escaped by setsid or not) and remove its cgroup.</summary>
+    public void Release(string job, string instance)
+    {
+        string? path;
+        lock (gate)
+        {
+            if (!live.Remove((job, instance), out path))
+            {
+                return;
+            }
+        }
+
+        Kill(path);
+        _ = RemoveWhenEmptyAsync(path);
+    }
+
+    /// <summary>
+    /// Kills every process in every job cgroup and removes them all. Only for an exit that stops the jobs: a
+    /// re-exec hands running jobs over and must not call it (their cgroups stay where they are, and the new
+    /// daemon, having the same control socket, uses the same directory).
+    /// </summary>
+    public async Task KillAllAsync()
+    {
+        if (Directory is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            live.Clear();
+        }
+
+        Kill(Directory);
+        var deadline = DateTime.UtcNow + RemovalPatience;
+        while (IsPopulated(Directory) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(RemovalRetry).ConfigureAwait(false);
+        }
+
+        foreach (var jobDirectory in SafeSubdirectories(Directory))
+        {
+            foreach (var instanceDirectory in SafeSubdirectories(jobDirectory))
+            {
+                TryRemove(instanceDirectory);
+            }
+
+            TryRemove(jobDirectory);
+        }
+
+        if (!TryRemove(Directory))
+        {
+            LogNotRemoved(logger, Directory);
+        }
+    }
+
+    private static string? TryCreateDirectory(JobCgroupOptions options, out string? reason)
+    {
+        reason = null;
+        var root = options.Root ?? CgroupLocation.OfThisProcess(out reason);
+        if (root is null)
+        {
+            reason ??= "no cgroup v2 directory";
+            return null;
+        }
+
+        if (!File.Exists(Path.Combine(root, "cgroup.controllers")))
+        {
+            reason = $"{root} is not a cgroup v2 directory";
+            return null;
+        }
+
+        var directory = Path.Combine(root, CgroupNames.ForDaemon(options.SocketPath));
+        var existed = System.IO.Directory.Exists(directory);
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            reason = $"cannot create {directory}: {e.Message}";
+            return null;
+        }
+
+        if (!File.Exists(Path.Combine(directory, "cgroup.kill")))
+        {
+            if (!existed)
+            {
+                TryRemove(directory);
+            }
+
+            reason = "the kernel has no cgroup.kill (Linux 5.14 or later is needed)";
+            return null;
+        }
+
+        reason = null;
+        return directory;
+    }
+
+    private async Task RemoveWhenEmptyAsync(string path)
+    {
+        // cgroup.kill is asynchronous: rmdir answers EBUSY until the last process has exited.
+        var deadline = DateTime.UtcNow + RemovalPatience;
+        while (!TryRemove(path))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                LogNotRemoved(logger, path);
+                return;
+            }
+
+            await Task.Delay(RemovalRetry).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes "1" to cgroup.kill: SIGKILL to every process in the cgroup and below, new forks included.</summary>
+    private static void Kill(string cgroup)
+    {
+        var fd = Libc.open(Path.Combine(cgroup, "cgroup.kill"), Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+        if (fd >= 0)
+        {
+            Libc.WriteAll(fd, "1"u8);
+            Libc.close(fd);
+        }
+    }
+
+    private static bool IsPopulated(string cgroup)
+    {
+        try
+        {
+            return File.ReadLines(Path.Combine(cgroup, "cgroup.events")).Any(l => l == "populated 1");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>rmdir; true when the directory is gone (removed now or already).</summary>
+    private static bool TryRemove(string path)
+    {
+        try
+        {
+            System.IO.Directory.Delete(path, recursive: false);
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static string[] SafeSubdirectories(string path)
+    {
+        try
+        {
+            return System.IO.Directory.GetDirectories(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job cgroups: each job instance runs in its own cgroup under {Directory}")]
+    private static partial void LogAvailable(ILogger logger, string directory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job cgroups are turned off (host.json jobCgroups): a process that leaves its job's process group survives a stop")]
+    private static partial void LogTurnedOff(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job cgroups unavailable ({Reason}): stops signal process groups only, so a process that calls setsid survives its job's stop")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot create job cgroup {Path} ({Reason}): such processes run without one")]
+    private static partial void LogEnterFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job cgroup {Path} could not be removed: processes may remain in it")]
+    private static partial void LogNotRemoved(ILogger logger, string path);
+}
