@@ -269,7 +269,18 @@ public sealed class Ctl
     /// <summary>Like `telinit u`: nothing printed; returns once the new program answers on the socket.</summary>
     private static async Task<int> ReExecAsync(UpstartClient client, CancellationToken ct)
     {
-        await client.ReExecAsync(ct).ConfigureAwait(false);
+        // A daemon whose exec failed keeps running and keeps this connection open: say so instead of waiting forever.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(ReExecTimeout);
+        try
+        {
+            await client.ReExecAsync(bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new UpstartException(UpstartErrorCode.Timeout, "The daemon did not re-exec (see its log)");
+        }
+
         await UpstartClient.WaitUntilAnsweringAsync(new UpstartClientOptions { SocketPath = client.SocketPath }, ReExecTimeout, ct).ConfigureAwait(false);
         return 0;
     }
