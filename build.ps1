@@ -25,6 +25,9 @@
                extracted package).
       PublishModule  Package, then Publish-PSResource of out/UpstartPS to the file repository
                out/psrepo/ (the nupkg people install with Install-PSResource).
+      Fuzz     the fuzz tests (xunit trait Category=Fuzz) at full size: 200,000 job files and 100,000
+               protocol frames (override with $env:UPSTARTPS_FUZZ_JOBFILES / UPSTARTPS_FUZZ_FRAMES,
+               seed with UPSTARTPS_FUZZ_SEED); the ordinary test run has them at a quick size.
     Test also runs TestNative and TestDeb, so one command checks the shipped build.
     Results: out/xunit/*.trx, out/xunit-native/*.trx, out/pester-results.xml, out/packaging-results.xml.
 
@@ -36,7 +39,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Xunit', 'Pester', 'Package', 'Run', 'PublishNative', 'TestNative', 'Deb', 'TestDeb', 'PublishModule')]
+    [ValidateSet('Build', 'Test', 'Xunit', 'Pester', 'Package', 'Run', 'PublishNative', 'TestNative', 'Deb', 'TestDeb', 'PublishModule', 'Fuzz')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -185,6 +188,21 @@ function Invoke-AllTests {
     if (-not ($xunitPassed -and $pesterPassed -and $nativePassed -and $debPassed) -or $script:Counts.Failed -gt 0) { throw 'Tests failed.' }
 }
 
+function Invoke-Fuzz {
+    # Full-size fuzz runs; the figures each test prints are what docs/protocol.md and docs/job-files.md quote.
+    $sizes = @{ UPSTARTPS_FUZZ_JOBFILES = '200000'; UPSTARTPS_FUZZ_FRAMES = '100000' }
+    foreach ($name in $sizes.Keys) {
+        if (-not [Environment]::GetEnvironmentVariable($name)) { [Environment]::SetEnvironmentVariable($name, $sizes[$name]) }
+    }
+    $passed = $true
+    foreach ($project in 'tests/Upstart.JobFiles.Tests/Upstart.JobFiles.Tests.csproj', 'tests/UpstartPS.Protocol.Tests/UpstartPS.Protocol.Tests.csproj') {
+        $code = Invoke-Native dotnet @('test', (Join-Path $Root $project), '-c', $Configuration, '--filter', 'Category=Fuzz',
+            '--logger', 'console;verbosity=detailed') -AllowFailure
+        $passed = $passed -and $code -eq 0
+    }
+    $passed
+}
+
 function Invoke-Run {
     $null = Invoke-Native dotnet @('build', $HostProject, '-c', $Configuration, '-warnaserror')
     $examples = Join-Path $Root 'examples/init'
@@ -208,5 +226,6 @@ foreach ($step in $Task) {
         'Deb' { Invoke-Deb }
         'TestDeb' { if (-not (Invoke-DebTests)) { throw 'Package tests failed.' } }
         'PublishModule' { Invoke-PublishModule }
+        'Fuzz' { if (-not (Invoke-Fuzz)) { throw 'Fuzz tests failed.' } }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using UpstartPS.Protocol.Wire;
 
@@ -20,6 +21,8 @@ internal sealed class ControlConnection : IDisposable
     private readonly FrameReader _reader;
     private readonly FrameSender _sender;
     private readonly CancellationTokenSource _closing;
+    private readonly SendBudget _queued;
+    private CancellationTokenSource _idle;
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _inFlight = new();
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
@@ -29,7 +32,13 @@ internal sealed class ControlConnection : IDisposable
     private int _running;
 
     public ControlConnection(
-        Socket socket, ClientIdentity client, IControlHandler handler, ControlServerOptions options, ControlAuthorization authorization, CancellationToken serverStopping)
+        Socket socket,
+        ClientIdentity client,
+        IControlHandler handler,
+        ControlServerOptions options,
+        ControlAuthorization authorization,
+        SendBudget? userBudget,
+        CancellationToken serverStopping)
     {
         _socket = socket;
         _client = client;
@@ -37,9 +46,16 @@ internal sealed class ControlConnection : IDisposable
         _options = options;
         _authorization = authorization;
         _reader = new FrameReader(socket, options.MaxRequestBytes);
-        _sender = new FrameSender(socket, options.MaxResponseBytes, options.WriteTimeout);
+        _queued = new SendBudget(options.MaxQueuedBytesPerConnection);
+        _sender = new FrameSender(socket, options.MaxResponseBytes, options.WriteTimeout, connectionBudget: _queued, userBudget: userBudget);
         _closing = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        _idle = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
     }
+
+    /// <summary>Bytes of answers waiting to be sent on this connection.</summary>
+    internal long QueuedBytes => _queued.Queued;
+
+    internal long PeakQueuedBytes => _queued.Peak;
 
     /// <summary>Serves the connection until the client leaves, breaks the protocol, or the server stops; never throws.</summary>
     public async Task RunAsync()
@@ -71,6 +87,11 @@ internal sealed class ControlConnection : IDisposable
         }
         finally
         {
+            if (_sender.Overflowed)
+            {
+                Log($"Dropped connection from {_client}: it did not read its answers ({_options.MaxQueuedBytesPerConnection} bytes per connection, {_options.MaxQueuedBytesPerUser} per user may wait)", null);
+            }
+
             await _closing.CancelAsync().ConfigureAwait(false);
             await DrainAsync().ConfigureAwait(false);
             Close();
@@ -189,12 +210,43 @@ internal sealed class ControlConnection : IDisposable
 
     private async Task ReadRequestsAsync(ClientIdentity client)
     {
-        while (await _reader.ReadAsync(_closing.Token).ConfigureAwait(false))
+        while (await ReadUnlessIdleAsync(client).ConfigureAwait(false))
         {
             if (!Accept(client))
             {
                 Log($"Closing connection from {client}: {_options.MaxConsecutiveBadRequests} malformed requests in a row", null);
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next frame, or false when the client left or has been idle too long: no frame completed within
+    /// <see cref="ControlServerOptions.IdleTimeout"/> while nothing of its was in flight. A connection waiting
+    /// on a watch or a long start is not idle, and a frame cut short by the timer is resumed (the reader keeps
+    /// the bytes it has), so only a silent or trickling client with nothing to wait for is closed.
+    /// One timer per connection, re-armed per frame: nothing is allocated on the way.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadUnlessIdleAsync(ClientIdentity client)
+    {
+        while (true)
+        {
+            _idle.CancelAfter(_options.IdleTimeout);
+            try
+            {
+                return await _reader.ReadAsync(_idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
+            {
+                if (Volatile.Read(ref _running) == 0)
+                {
+                    Log($"Closing connection from {client}: idle for {_options.IdleTimeout.TotalSeconds:0.#} s", null);
+                    return false;
+                }
+
+                _idle.Dispose();
+                _idle = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
             }
         }
     }
@@ -424,6 +476,7 @@ internal sealed class ControlConnection : IDisposable
 
     public void Dispose()
     {
+        _idle.Dispose();
         _sender.Dispose();
         _closing.Dispose();
     }

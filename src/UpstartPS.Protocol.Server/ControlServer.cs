@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using UpstartPS.Protocol.Wire;
 
 namespace UpstartPS.Protocol.Server;
 
@@ -15,10 +16,11 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly ControlAuthorization _authorization;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ControlConnection, Task> _connections = new();
-    private readonly Dictionary<uint, int> _connectionsPerUser = [];
+    private readonly Dictionary<uint, UserShare> _users = [];
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _stopped;
+    private long _closedPeakQueuedBytes;
 
     public ControlServer(IControlHandler handler, ControlServerOptions options)
     {
@@ -110,30 +112,68 @@ public sealed class ControlServer : IAsyncDisposable
         }
     }
 
-    /// <summary>One user cannot take every connection slot (root is not limited: the daemon's own tools run as root).</summary>
-    private bool TryCountConnection(uint uid)
+    /// <summary>Bytes of answers waiting to be sent, over every connection (tests check the bounds with it).</summary>
+    internal long QueuedBytes => _connections.Keys.Sum(static c => c.QueuedBytes);
+
+    /// <summary>The most answer bytes any one connection has had waiting at once, closed connections included.</summary>
+    internal long PeakQueuedBytesPerConnection =>
+        Math.Max(Interlocked.Read(ref _closedPeakQueuedBytes), _connections.Keys.Select(static c => c.PeakQueuedBytes).DefaultIfEmpty().Max());
+
+    /// <summary>
+    /// One user cannot take every connection slot (root is not limited: the daemon's own tools run as root),
+    /// and the answers waiting for all of a user's connections share one byte budget.
+    /// </summary>
+    private bool TryCountConnection(uint uid, out SendBudget? userBudget)
     {
-        lock (_connectionsPerUser)
+        userBudget = null;
+        lock (_users)
         {
-            var open = _connectionsPerUser.GetValueOrDefault(uid);
-            if (uid != 0 && open >= _options.MaxConnectionsPerUser)
+            if (!_users.TryGetValue(uid, out var share))
+            {
+                share = new UserShare(uid == 0 ? null : new SendBudget(_options.MaxQueuedBytesPerUser));
+                _users[uid] = share;
+            }
+            else if (uid != 0 && share.Connections >= _options.MaxConnectionsPerUser)
             {
                 return false;
             }
 
-            _connectionsPerUser[uid] = open + 1;
+            share.Connections++;
+            userBudget = share.Budget;
             return true;
         }
     }
 
     private void ForgetConnection(uint uid)
     {
-        lock (_connectionsPerUser)
+        lock (_users)
         {
-            if (--_connectionsPerUser[uid] == 0)
+            if (--_users[uid].Connections == 0)
             {
-                _connectionsPerUser.Remove(uid);
+                _users.Remove(uid);
             }
+        }
+    }
+
+    private sealed class UserShare(SendBudget? budget)
+    {
+        public SendBudget? Budget { get; } = budget;
+
+        public int Connections { get; set; }
+    }
+
+    private void NoteClosedPeak(long peak)
+    {
+        var seen = Interlocked.Read(ref _closedPeakQueuedBytes);
+        while (peak > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _closedPeakQueuedBytes, peak, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
         }
     }
 
@@ -151,14 +191,15 @@ public sealed class ControlServer : IAsyncDisposable
             return;
         }
 
-        if (!TryCountConnection(client.Uid))
+        if (!TryCountConnection(client.Uid, out var userBudget))
         {
             _options.Log?.Invoke($"Refusing a control connection from {client}: {_options.MaxConnectionsPerUser} already open for uid {client.Uid}", null);
             socket.Dispose();
             return;
         }
 
-        var connection = new ControlConnection(socket, client, _handler, _options, _authorization, _stopping.Token);
+        var connection = new ControlConnection(
+            socket, client, _handler, _options, _authorization, userBudget, _stopping.Token);
         var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections[connection] = served.Task;
         _ = Task.Run(async () =>
@@ -171,6 +212,7 @@ public sealed class ControlServer : IAsyncDisposable
             {
                 _connections.TryRemove(connection, out _);
                 ForgetConnection(client.Uid);
+                NoteClosedPeak(connection.PeakQueuedBytes);
                 connection.Dispose();
                 served.SetResult();
             }

@@ -37,6 +37,18 @@ public sealed class ControlServerOptions
     /// <summary>How long a frame may wait for a client that does not read before the connection is dropped.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After the handshake, a connection with no request in flight that completes no frame for this long is closed.
+    /// A connection waiting on a request (a watch, a followed log, a start that takes minutes) is never idle.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Bytes of answers one connection may have waiting to be sent; a client that lets more pile up is dropped.</summary>
+    public long MaxQueuedBytesPerConnection { get; init; } = 4L * 1024 * 1024;
+
+    /// <summary>The same, over all the connections of one non-root uid (root is bounded per connection only).</summary>
+    public long MaxQueuedBytesPerUser { get; init; } = 32L * 1024 * 1024;
+
     public int MaxRequestBytes { get; init; } = FrameFormat.MaxRequestBytes;
 
     public int MaxResponseBytes { get; init; } = FrameFormat.MaxResponseBytes;

@@ -57,4 +57,12 @@ public class StatusLineTests
     [Fact]
     public void An_instance_with_no_live_process_has_no_suffix() =>
         Assert.Equal("bar start/starting", StatusLine.Format(Job("bar", "", "start", "starting")));
+
+    [Fact]
+    public void A_respawn_waiting_for_its_back_off_says_when_it_is_due_on_a_line_of_its_own() =>
+        Assert.Equal("web start/post-stop\n\trespawn due 2026-12-03T19:10:02.500Z",
+            StatusLine.Format(Job("web", "", "start", "post-stop") with
+            {
+                NextRespawn = new DateTimeOffset(2026, 12, 3, 20, 10, 2, 500, TimeSpan.FromHours(1)),
+            }));
 }

@@ -112,6 +112,56 @@ public sealed class FrameReaderTests : IDisposable
         Assert.False(await reader.ReadAsync(TestServer.Deadline()));
     }
 
+    [Fact]
+    public async Task A_header_promising_a_mebibyte_with_no_body_does_not_allocate_a_mebibyte()
+    {
+        var reader = new FrameReader(_readerSocket, 1024 * 1024);
+        _writer.Send([0, 0x10, 0, 0, 1, 2, 3]);
+        _writer.Shutdown(SocketShutdown.Send);
+
+        await Assert.ThrowsAsync<FrameException>(() => reader.ReadAsync(TestServer.Deadline()).AsTask());
+
+        Assert.InRange(reader.BufferBytes, 1, 16 * 1024);
+    }
+
+    [Fact]
+    public async Task A_frame_sent_in_part_costs_about_what_arrived_not_what_was_promised()
+    {
+        var reader = new FrameReader(_readerSocket, 1024 * 1024);
+        var half = new byte[300_000];
+        var send = Task.Run(() =>
+        {
+            _writer.Send([0, 0x10, 0, 0]);
+            _writer.Send(half);
+            _writer.Shutdown(SocketShutdown.Send);
+        });
+
+        await Assert.ThrowsAsync<FrameException>(() => reader.ReadAsync(TestServer.Deadline()).AsTask());
+        await send;
+
+        Assert.InRange(reader.BufferBytes, half.Length, 2 * (half.Length + 4));
+    }
+
+    [Fact]
+    public async Task A_frame_trickled_byte_by_byte_grows_the_buffer_only_as_bytes_arrive()
+    {
+        var reader = new FrameReader(_readerSocket, 1024 * 1024);
+        var payload = new byte[40_000];
+        var frame = RawConnection.Frame(payload);
+        var read = reader.ReadAsync(TestServer.Deadline()).AsTask();
+        var sizes = new List<int>();
+        for (var i = 0; i < frame.Length; i += 1000)
+        {
+            _writer.Send(frame.AsSpan(i, Math.Min(1000, frame.Length - i)));
+            sizes.Add(reader.BufferBytes);
+        }
+
+        Assert.True(await read);
+        Assert.Equal(payload.Length, reader.Current.Length);
+        // Never more than twice what had been sent when it was looked at (plus the 16 KiB start), never the promised size first.
+        Assert.All(sizes.Select((size, i) => (size, sent: (i + 1) * 1000)), s => Assert.InRange(s.size, 1, Math.Max(16 * 1024, 2 * s.sent)));
+    }
+
     public void Dispose()
     {
         _writer.Dispose();

@@ -109,5 +109,8 @@ internal sealed class RawConnection : IDisposable
         return true;
     }
 
+    /// <summary>Half-closes: the server sees the end of the requests and may still answer.</summary>
+    public void EndSending() => _socket.Shutdown(SocketShutdown.Send);
+
     public void Dispose() => _socket.Dispose();
 }

@@ -72,6 +72,11 @@ public static class JobFileChecker
             var result = Directory.Exists(path) ? CheckDirectory(path) : CheckFile(path);
             foreach (var (file, diagnostics) in result.Files)
             {
+                if (options.UpstartCompatible && file is not null)
+                {
+                    diagnostics.AddRange(result.Jobs.Values.Where(j => j.SourcePath == file).SelectMany(UpstartCompatibility.Check));
+                }
+
                 var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
                 foreach (var d in diagnostics)
                 {

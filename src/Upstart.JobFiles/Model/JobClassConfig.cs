@@ -40,6 +40,9 @@ public sealed record JobClassConfig
     public bool Respawn { get; init; }
     public RespawnLimit RespawnLimit { get; init; } = RespawnLimit.Default;
 
+    /// <summary>Beyond Upstart: `respawn delay INITIAL [MAX]`; null when the file does not say (the daemon's default applies).</summary>
+    public RespawnDelay? RespawnDelay { get; init; }
+
     /// <summary>normal exit items in order, accumulated across stanzas.</summary>
     public ImmutableArray<ExitStatus> NormalExit { get; init; } = [];
 

@@ -25,6 +25,7 @@ internal sealed class JobClassBuilder
     public bool Respawn;
     public int RespawnCount;
     public long RespawnInterval;
+    public RespawnDelay? RespawnDelay;
     public readonly List<ExitStatus> NormalExit = [];
     public readonly Dictionary<ProcessKind, ProcessDefinition> Processes = [];
     public ExpectMode Expect;
@@ -86,6 +87,7 @@ internal sealed class JobClassBuilder
             Respawn = config.Respawn,
             RespawnCount = config.RespawnLimit.Count,
             RespawnInterval = config.RespawnLimit.IntervalSeconds,
+            RespawnDelay = config.RespawnDelay,
             Expect = config.Expect,
             KillTimeout = config.KillTimeout,
             KillSignal = config.KillSignal,
@@ -160,6 +162,7 @@ internal sealed class JobClassBuilder
         Task = Task,
         Respawn = Respawn,
         RespawnLimit = new RespawnLimit(RespawnCount, RespawnInterval),
+        RespawnDelay = RespawnDelay,
         NormalExit = [.. NormalExit],
         Processes = Processes.ToImmutableDictionary(),
         Expect = Expect,

@@ -24,27 +24,34 @@ internal static class JobFileReader
         }
 
         var t = new ConfigTokenizer(text);
-        var c = new Cursor(0, 1);
-        while (c.Pos < text.Length)
+        try
         {
-            while (c.Pos < text.Length && ConfigTokenizer.IsBlank(text[c.Pos]))
+            var c = new Cursor(0, 1);
+            while (c.Pos < text.Length)
             {
-                c.Pos++;
+                while (c.Pos < text.Length && ConfigTokenizer.IsBlank(text[c.Pos]))
+                {
+                    c.Pos++;
+                }
+
+                if (!t.HasToken(c))
+                {
+                    t.NextLine(ref c);
+                    continue;
+                }
+
+                if (!ReadStanza(t, job, ref c))
+                {
+                    return ToDiagnostic(path, text, c, t.ErrorKind!, t.ErrorMessage!);
+                }
             }
 
-            if (!t.HasToken(c))
-            {
-                t.NextLine(ref c);
-                continue;
-            }
-
-            if (!ReadStanza(t, job, ref c))
-            {
-                return ToDiagnostic(path, text, c, t.ErrorKind!, t.ErrorMessage!);
-            }
+            return null;
         }
-
-        return null;
+        finally
+        {
+            t.Release();
+        }
     }
 
     /// <summary>nih_config_parse_stanza: the keyword (quotes kept), then its handler.</summary>

@@ -19,6 +19,9 @@ internal static class ParseErrors
     public const string IllegalNice = "illegal-nice";
     public const string IllegalOom = "illegal-oom";
     public const string IllegalLimit = "illegal-limit";
+
+    /// <summary>Beyond Upstart (`respawn delay`), so the message is ours.</summary>
+    public const string IllegalDelay = "illegal-delay";
     public const string ExpectedEvent = "expected-event";
     public const string ExpectedOperator = "expected-operator";
     public const string ExpectedVariable = "expected-variable";
@@ -42,6 +45,7 @@ internal static class ParseErrors
         IllegalNice => "Illegal nice value, expected -20 to 19",
         IllegalOom => "Illegal oom adjustment, expected -16 to 15 or 'never'",
         IllegalLimit => "Illegal limit, expected 'unlimited' or integer",
+        IllegalDelay => "Illegal delay, expected seconds from 0 to 86400 (MAX no less than INITIAL)",
         ExpectedEvent => "Expected event",
         ExpectedOperator => "Expected operator",
         ExpectedVariable => "Expected variable name before value",

@@ -9,6 +9,8 @@ namespace UpstartCtl.Formatting;
 /// A disabled job (beyond Upstart) ends its first line with `, disabled`: everything before it is
 /// initctl's, so parsers that look for `stop/waiting`, `start/running` or `process PID` (Ansible's service
 /// module, Puppet, Salt) read the line as before; the further process lines are untouched.
+/// Beyond Upstart, a respawn waiting for its back-off adds `\trespawn due TIME` (UTC, ISO 8601) on a line
+/// of its own, after the processes, so parsers of the first line and of `process PID` lines are unaffected.
 /// </summary>
 public static class StatusLine
 {
@@ -43,6 +45,12 @@ public static class StatusLine
         foreach (var p in live.Skip(1))
         {
             line.Append($"\n\t{p.Kind} process {p.Pid}");
+        }
+
+        if (job.NextRespawn is { } due)
+        {
+            line.Append("\n\trespawn due ")
+                .Append(due.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return line.ToString();

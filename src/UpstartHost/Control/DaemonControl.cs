@@ -28,6 +28,7 @@ public sealed class DaemonControl : IControlHandler
     private readonly LogPriority logPriority;
     private readonly IReadOnlyList<string> bootEvents;
     private readonly ControlAuthorization authorization;
+    private readonly LogReaderSlots logReaders;
 
     /// <param name="bootEvents">The events the daemon emits itself at boot: check-config counts them as emitted.</param>
     /// <param name="authorization">The server's policy; here it decides, once the job is known, who may read its log.</param>
@@ -39,8 +40,10 @@ public sealed class DaemonControl : IControlHandler
         WatchHub watch,
         LogPriority logPriority,
         IReadOnlyList<string> bootEvents,
-        ControlAuthorization authorization)
+        ControlAuthorization authorization,
+        LogReaderSlots? logReaders = null)
     {
+        this.logReaders = logReaders ?? new LogReaderSlots();
         this.engine = engine;
         this.configuration = configuration;
         this.adminState = adminState;
@@ -217,7 +220,17 @@ public sealed class DaemonControl : IControlHandler
             throw new UpstartException(UpstartErrorCode.AccessDenied, problem);
         }
 
-        return logs.ReadAsync(job, instance ?? "", tail, follow, cancellationToken);
+        return ReadLogInSlotAsync(client.Uid, job, instance ?? "", tail, follow, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<LogLineInfo> ReadLogInSlotAsync(
+        uint uid, string job, string instance, int tail, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var slot = logReaders.Take(uid);
+        await foreach (var line in logs.ReadAsync(job, instance, tail, follow, cancellationToken).ConfigureAwait(false))
+        {
+            yield return line;
+        }
     }
 
     public IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken) =>

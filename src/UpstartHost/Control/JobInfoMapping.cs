@@ -31,6 +31,7 @@ public static class JobInfoMapping
             ConfigChanged = s.ConfigChanged,
             Disabled = admin.Disabled.Contains(s.Name),
             HasInstance = s.HasInstance,
+            NextRespawn = s.NextRespawn,
         };
     }
 
@@ -55,6 +56,7 @@ public static class JobInfoMapping
             Task = c.Task,
             Respawn = c.Respawn,
             RespawnLimit = c.RespawnLimit.IsUnlimited ? "unlimited" : $"{c.RespawnLimit.Count} {c.RespawnLimit.IntervalSeconds}",
+            RespawnDelay = c.RespawnDelay?.ToString(),
             Expect = c.Expect.ToString().ToLowerInvariant(),
             Console = c.Console.ToString().ToLowerInvariant(),
             Processes = c.Processes.ToDictionary(

@@ -17,6 +17,18 @@ public sealed class JobLogTail(string logDirectory)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Most of a log's end a tail reads, whatever number of lines was asked for: a tail holds at most this
+    /// (and the strings made of it) while it is sent (issue 12, item 8: 4 MiB tails left unread took 900 MB a connection).
+    /// </summary>
+    internal const int MaxTailBytes = 512 * 1024;
+
+    /// <summary>Longest line follow holds back waiting for its newline; a longer run of bytes is sent as it is.</summary>
+    internal const int MaxLineBytes = 64 * 1024;
+
+    /// <summary>Most bytes follow reads at a time.</summary>
+    private const int FollowChunkBytes = 256 * 1024;
+
     public string PathFor(string job, string instance) => LogFileName.For(logDirectory, job, instance);
 
     /// <summary>Null when the log may be read (or does not exist yet); otherwise why the daemon refuses to read it.</summary>
@@ -73,6 +85,21 @@ public sealed class JobLogTail(string logDirectory)
 
                     pending.Clear().Append(s[(last + 1)..]);
                 }
+
+                if (pending.Length > MaxLineBytes)
+                {
+                    // A job writing without newlines must not grow this without end: hand over what there is.
+                    var part = pending.ToString();
+                    yield return new LogLineInfo(times.TimeAt(pendingStart), job, instance, part);
+                    pendingStart += Encoding.UTF8.GetByteCount(part);
+                    pending.Clear();
+                }
+
+                if (text.Length > 0 && length > position)
+                {
+                    // More than one chunk was waiting: read on before sleeping.
+                    continue;
+                }
             }
 
             try
@@ -107,8 +134,8 @@ public sealed class JobLogTail(string logDirectory)
 
             var length = stream.Length;
 
-            // A log line is rarely over 4 KiB; read enough for count lines, capped at 4 MiB.
-            var want = Math.Min(length, Math.Min(4L << 20, (long)count * 4096 + 4096));
+            // A log line is rarely over 4 KiB; read enough for count lines, capped at MaxTailBytes.
+            var want = Math.Min(length, Math.Min(MaxTailBytes, (long)count * 4096 + 4096));
             start = length - want;
             stream.Seek(start, SeekOrigin.Begin);
             data = new byte[want];
@@ -163,7 +190,7 @@ public sealed class JobLogTail(string logDirectory)
             }
 
             stream.Seek(position, SeekOrigin.Begin);
-            var buffer = new byte[Math.Min(stream.Length - position, 1 << 20)];
+            var buffer = new byte[Math.Min(stream.Length - position, FollowChunkBytes)];
             var read = stream.Read(buffer);
             return (Encoding.UTF8.GetString(buffer, 0, read), position + read);
         }

@@ -50,6 +50,7 @@ public static class Provenance
         Add("task", c.Task ? "task" : null);
         Add("respawn", c.Respawn ? "respawn" : null);
         Add("respawn limit", c.RespawnLimit == Defaults.RespawnLimit ? null : c.RespawnLimit.ToString());
+        Add("respawn delay", c.RespawnDelay?.ToString());
         Add("normal exit", c.NormalExit.IsDefaultOrEmpty ? null : string.Join(' ', c.NormalExit));
         Add("expect", c.Expect == Defaults.Expect ? null : c.Expect.ToString());
         Add("kill timeout", c.KillTimeout == Defaults.KillTimeout ? null : c.KillTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture));

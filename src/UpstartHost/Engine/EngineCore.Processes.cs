@@ -310,6 +310,7 @@ internal sealed partial class EngineCore
                 }
 
                 EngineLog.Respawning(_logger, instance.DisplayName, ProcessKind.Main.ToUpstartName());
+                PlanRespawn(instance);
                 if (!moveState)
                 {
                     SetGoal(instance, JobGoal.Respawn);

@@ -144,8 +144,16 @@ internal sealed partial class EngineCore
             instance.Blocking.Add(Blocked.ForRequest(RequestKind.Restart, request));
         }
 
-        ChangeGoal(instance, JobGoal.Stop);
-        ChangeGoal(instance, JobGoal.Start);
+        if (instance.Backoff.IsWaiting)
+        {
+            // Beyond Upstart: a respawn waiting for its back-off is what the restart asks for, only now.
+            RespawnNow(instance);
+        }
+        else
+        {
+            ChangeGoal(instance, JobGoal.Stop);
+            ChangeGoal(instance, JobGoal.Start);
+        }
         if (!wait)
         {
             request.TrySetResult(JobSnapshots.Of(instance));

@@ -29,10 +29,12 @@ internal sealed partial class EngineCore
         }
 
         LogGoal(instance, goal);
+        var wasWaitingToRespawn = CancelRespawnWait(instance);
         instance.Goal = goal;
         NotifyInstance(instance, NotificationKind.Goal);
         if ((instance.State == JobState.Waiting && goal == JobGoal.Start)
-            || (instance.State == JobState.Running && goal == JobGoal.Stop))
+            || (instance.State == JobState.Running && goal == JobGoal.Stop)
+            || wasWaitingToRespawn)
         {
             ChangeState(instance, NextState(instance));
         }
@@ -83,6 +85,11 @@ internal sealed partial class EngineCore
     {
         while (instance.State != target && !instance.Destroyed)
         {
+            if (instance.State == JobState.PostStop && target == JobState.Starting && TryBeginRespawnWait(instance))
+            {
+                return;
+            }
+
             var old = instance.State;
             instance.State = target;
             if (_logger.IsEnabled(LogLevel.Debug))
@@ -126,6 +133,8 @@ internal sealed partial class EngineCore
                     {
                         return FailSpawn(instance, ProcessKind.Main);
                     }
+
+                    instance.Backoff.MainStarted(_clock.Monotonic);
 
                     // Wait here for ProcessSpawned (expect none) or ProcessReady (expect stop|fork|daemon).
                     return instance.State;

@@ -1,3 +1,5 @@
+using Upstart.JobFiles.Model;
+
 namespace UpstartHost.Engine;
 
 /// <summary>How the daemon configures the engine.</summary>
@@ -24,7 +26,7 @@ public sealed record EngineOptions
     /// <summary>The UPSTART_SESSION value given to jobs in session mode.</summary>
     public string? SessionAddress { get; init; }
 
-    /// <summary>Emit the process-exited and respawn-limit-reached events (beyond Upstart; docs/engine.md).</summary>
+    /// <summary>Emit the process-exited, respawning and respawn-limit-reached events (beyond Upstart; docs/engine.md).</summary>
     public bool EmitProcessEvents { get; init; } = true;
 
     /// <summary>Whether the `apparmor load` (security) process runs; Upstart skips it when AppArmor is unavailable.</summary>
@@ -38,4 +40,10 @@ public sealed record EngineOptions
     /// (docs/job-files.md "pre-restart").
     /// </summary>
     public TimeSpan PreRestartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Beyond Upstart: the back-off of jobs whose file has no `respawn delay` (host.json `respawnDelay`).
+    /// None, Upstart's behaviour, unless configured.
+    /// </summary>
+    public RespawnDelay RespawnDelay { get; init; } = RespawnDelay.None;
 }

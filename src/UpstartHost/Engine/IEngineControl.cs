@@ -51,6 +51,7 @@ public interface IEngineControl
 /// <summary>
 /// One instance (or a class with no instance: Goal Stop, State Waiting). ConfigChanged: the job file
 /// changed or was deleted and this running instance still uses the old definition (UPSTART.md §0).
+/// NextRespawn (beyond Upstart): while a respawn waits for its back-off, when the next attempt is due.
 /// The engine speaks enums; the edges render Upstart's words (JobGoalNames, JobStateNames, ProcessKind).
 /// </summary>
 public sealed record JobSnapshot(
@@ -67,7 +68,8 @@ public sealed record JobSnapshot(
     JobFailure? LastFailure,
     string? ConfigPath,
     bool HasInstance,
-    bool ConfigChanged = false);
+    bool ConfigChanged = false,
+    DateTimeOffset? NextRespawn = null);
 
 /// <summary>A live process of an instance.</summary>
 public sealed record ProcessSnapshot(Upstart.JobFiles.Model.ProcessKind Kind, int Pid);

@@ -24,6 +24,9 @@ public static class JobEvents
     /// <summary>Beyond Upstart: a pre-restart check failed, so a restart or reload was not done.</summary>
     public const string RestartRefused = "restart-refused";
 
+    /// <summary>Beyond Upstart: a respawn waits for its back-off (`respawn delay`).</summary>
+    public const string Respawning = "respawning";
+
     /// <summary>Upstart appends this to a failed event's name and emits it once.</summary>
     public const string FailedSuffix = "/failed";
 
@@ -91,6 +94,14 @@ public static class JobEvents
             : "EXIT_STATUS=" + status.ToString(CultureInfo.InvariantCulture));
         return env;
     }
+
+    /// <summary>`respawning JOB= INSTANCE= DELAY=` (seconds, as `respawn delay` writes them: `2`, `0.5`).</summary>
+    public static List<string> RespawningEnvironment(string job, string instance, TimeSpan delay) =>
+    [
+        "JOB=" + job,
+        "INSTANCE=" + instance,
+        "DELAY=" + Seconds.Format(delay),
+    ];
 
     /// <summary>`respawn-limit-reached JOB= INSTANCE= COUNT= INTERVAL=`.</summary>
     public static List<string> RespawnLimitEnvironment(string job, string instance, RespawnLimit limit) =>

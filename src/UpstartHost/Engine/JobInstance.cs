@@ -73,6 +73,9 @@ internal sealed class JobInstance
 
     public RespawnWindow Respawns { get; } = new();
 
+    /// <summary>Beyond Upstart: the wait before the next respawn (`respawn delay`).</summary>
+    public RespawnBackoff Backoff { get; } = new();
+
     /// <summary>True once the instance reached waiting and left its class.</summary>
     public bool Destroyed { get; set; }
 

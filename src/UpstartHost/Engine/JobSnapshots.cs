@@ -53,7 +53,8 @@ internal static class JobSnapshots
             instance.Failure,
             config.SourcePath,
             true,
-            instance.Class.PendingConfig is not null || instance.Class.Deleted);
+            instance.Class.PendingConfig is not null || instance.Class.Deleted,
+            instance.Backoff.Due);
     }
 
     /// <summary>initctl's status line lists main first, then the others in run order.</summary>

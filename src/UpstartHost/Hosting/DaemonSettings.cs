@@ -1,4 +1,5 @@
 using UpstartPS.Protocol.Server;
+using Upstart.JobFiles.Model;
 
 namespace UpstartHost.Hosting;
 
@@ -38,6 +39,9 @@ public sealed record DaemonSettings
 
     /// <summary>The cgroup2 directory job cgroups are made under; null: the daemon's own cgroup.</summary>
     public string? CgroupRoot { get; init; }
+
+    /// <summary>The back-off for jobs without `respawn delay` (host.json `respawnDelay`); none by default, as in Upstart.</summary>
+    public RespawnDelay RespawnDelay { get; init; } = RespawnDelay.None;
 
     /// <summary>The default boot sequence, so stock job files (`start on runlevel [2345]`, `start on filesystem`) run.</summary>
     public static IReadOnlyList<string> DefaultBootEvents { get; } =
@@ -96,6 +100,7 @@ public sealed record DaemonSettings
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
             JobCgroups = file.JobCgroups ?? true,
             CgroupRoot = file.CgroupRoot is { Length: > 0 } cgroupRoot ? Path.GetFullPath(cgroupRoot) : null,
+            RespawnDelay = ParseRespawnDelay(file.RespawnDelay),
         };
     }
 
@@ -106,6 +111,13 @@ public sealed record DaemonSettings
         "everyone" => LogAccess.Everyone,
         _ => throw new HostUsageException($"logAccess must be \"owner-and-admins\", \"admins\" or \"everyone\", not \"{value}\""),
     };
+
+    /// <summary>A bad value stops the daemon from starting, as a bad `authorization` does: it must not silently mean "no back-off".</summary>
+    private static RespawnDelay ParseRespawnDelay(string? value) =>
+        value is null ? RespawnDelay.None
+        : RespawnDelay.TryParse(value, out var delay) ? delay
+        : throw new HostUsageException(
+            $"respawnDelay must be \"INITIAL [MAX]\" in seconds (0 to 86400, up to 3 decimals, MAX no less than INITIAL), not \"{value}\"");
 
     private static AuthorizationMode ParseAuthorization(string? value, HostMode mode) => value?.ToUpperInvariant() switch
     {

@@ -25,6 +25,7 @@ public sealed class EngineComposition : IAsyncDisposable
             LogDirectory = settings.LogDir,
             DaemonEnvironment = daemonEnvironment,
             SessionMode = settings.Mode == HostMode.Session,
+            RespawnDelay = settings.RespawnDelay,
             SessionAddress = settings.Mode == HostMode.Session ? "unix:path=" + settings.SocketPath : null,
 
             // init --user: the job environment starts from the session's own (UPSTART.md §g); system

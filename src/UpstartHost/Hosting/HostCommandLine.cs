@@ -41,10 +41,13 @@ public sealed record HostCommandLine
     /// <summary>Paths given to `check`.</summary>
     public IReadOnlyList<string> CheckPaths { get; init; } = [];
 
+    /// <summary>`check --upstart-compatible`: also warn about stanzas Upstart 1.13 would reject.</summary>
+    public bool UpstartCompatible { get; init; }
+
     public const string Usage =
         """
         Usage: upstart-host [OPTION]...
-               upstart-host check PATH...
+               upstart-host check [--upstart-compatible] PATH...
 
         Runs Upstart job files (init(5)) under an event-driven supervisor.
 
@@ -64,6 +67,8 @@ public sealed record HostCommandLine
 
           check PATH...         parse job files or directories and print every diagnostic
                                 (exit 1 when any file has an error)
+          --upstart-compatible  with check: also warn about stanzas Upstart 1.13 would
+                                reject (respawn delay), for files shared with old hosts
         """;
 
     /// <summary>Parses argv; a bad argument throws <see cref="HostUsageException"/> with the message to print.</summary>
@@ -125,6 +130,9 @@ public sealed record HostCommandLine
                     break;
                 case "--no-startup-event":
                     result = result with { NoStartupEvent = true };
+                    break;
+                case "--upstart-compatible" when result.Verb == HostVerb.Check:
+                    result = result with { UpstartCompatible = true };
                     break;
                 case "--foreground":
                     result = result with { Foreground = true };

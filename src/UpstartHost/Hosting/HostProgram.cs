@@ -32,7 +32,10 @@ public static partial class HostProgram
                     Console.Out.WriteLine(DaemonControl.VersionText);
                     return 0;
                 case HostVerb.Check:
-                    return Upstart.JobFiles.Checking.JobFileChecker.Run([.. commandLine.CheckPaths, .. commandLine.ConfDirs], Console.Out);
+                    return Upstart.JobFiles.Checking.JobFileChecker.Run(
+                        [.. commandLine.CheckPaths, .. commandLine.ConfDirs],
+                        Console.Out,
+                        new Upstart.JobFiles.Checking.CheckOptions { UpstartCompatible = commandLine.UpstartCompatible });
             }
 
             settings = ResolveSettings(commandLine);

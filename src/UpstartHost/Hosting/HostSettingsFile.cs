@@ -41,6 +41,12 @@ public sealed record HostSettingsFile
     /// </summary>
     public int? RescanIntervalMilliseconds { get; init; }
 
+    /// <summary>
+    /// Beyond Upstart: the respawn back-off of jobs whose file has no `respawn delay`, written as the stanza's
+    /// arguments: `"INITIAL [MAX]"` in seconds. Default: none (Upstart's immediate respawn).
+    /// </summary>
+    public string? RespawnDelay { get; init; }
+
     /// <summary>Messages each watch client may have queued before it is dropped.</summary>
     public int? WatchBufferSize { get; init; }
 

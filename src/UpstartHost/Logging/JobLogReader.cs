@@ -13,6 +13,12 @@ public static class JobLogReader
 {
     private const int BlockSize = 8192;
 
+    /// <summary>Most of a log's end a tail reads, like the daemon's (Control/JobLogTail): lines before it are not returned.</summary>
+    internal const int MaxTailBytes = 512 * 1024;
+
+    /// <summary>Longest run without a newline follow holds back; a longer one is handed over as a line.</summary>
+    internal const int MaxLineBytes = 64 * 1024;
+
     /// <summary>The last <paramref name="count"/> lines (a final line without '\n' counts); empty when the file does not exist.</summary>
     public static IReadOnlyList<string> Tail(string path, int count)
     {
@@ -28,7 +34,7 @@ public static class JobLogReader
             return [];
         }
 
-        var start = StartOfLastLines(stream, count);
+        var start = Math.Max(StartOfLastLines(stream, count), stream.Length - MaxTailBytes);
         stream.Position = start;
         var bytes = new byte[stream.Length - start];
         stream.ReadExactly(bytes);
@@ -82,6 +88,14 @@ public static class JobLogReader
                 yield return line;
             }
 
+            if (pending.Count > MaxLineBytes)
+            {
+                // A writer that never ends its line must not grow this without end.
+                var run = Encoding.UTF8.GetString(pending.ToArray());
+                pending.Clear();
+                yield return run;
+            }
+
             try
             {
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
@@ -100,7 +114,7 @@ public static class JobLogReader
         var seen = 0;
         // A trailing '\n' ends the last line rather than starting an empty one.
         var skipFinalNewline = true;
-        while (end > 0)
+        while (end > 0 && stream.Length - end < MaxTailBytes)
         {
             var size = (int)Math.Min(BlockSize, end);
             var start = end - size;

@@ -27,6 +27,12 @@ public sealed record JobInfo
     /// <summary>Disabled by an administrator (persisted).</summary>
     public bool Disabled { get; init; }
     public bool HasInstance { get; init; }
+
+    /// <summary>
+    /// Beyond Upstart: while a respawn waits for its back-off (`respawn delay`), when the next attempt is
+    /// due (UTC); null otherwise. The instance then shows goal start, state post-stop.
+    /// </summary>
+    public DateTimeOffset? NextRespawn { get; init; }
 }
 
 /// <summary>A live process: Kind is Upstart's name (main, pre-start, post-start, pre-stop, post-stop, security).</summary>

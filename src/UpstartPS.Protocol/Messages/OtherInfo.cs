@@ -38,6 +38,9 @@ public sealed record JobConfigInfo
     public bool Task { get; init; }
     public bool Respawn { get; init; }
     public string? RespawnLimit { get; init; }
+
+    /// <summary>Beyond Upstart: `respawn delay` as "INITIAL MAX" seconds; null when the file does not set it (the daemon's default applies).</summary>
+    public string? RespawnDelay { get; init; }
     public string Expect { get; init; } = "none";
     public string Console { get; init; } = "log";
 

@@ -10,8 +10,9 @@ namespace UpstartPS.Protocol.Wire;
 
 /// <summary>
 /// Serialises messages into frames and writes them whole, one at a time, from any number of threads.
-/// Writers queue on a lock; <paramref name="writeTimeout"/> bounds how long a frame may wait for a peer
-/// that does not read. A frame interrupted half-way leaves the stream unusable, so the socket is shut down.
+/// Writers queue on a lock; <c>writeTimeout</c> bounds how long a frame may wait for a peer that does not
+/// read, and the optional <see cref="SendBudget"/>s bound how many bytes the waiting frames may hold.
+/// A frame interrupted half-way leaves the stream unusable, so the socket is shut down.
 /// </summary>
 internal sealed class FrameSender : IDisposable
 {
@@ -29,41 +30,59 @@ internal sealed class FrameSender : IDisposable
     private readonly CancellationTokenSource _timeout = new();
     private bool _broken;
 
+    /// <summary>What a queued frame costs beyond its bytes (the waiting send's state, its copy's header): tiny frames count too.</summary>
+    internal const int QueuedFrameOverheadBytes = 256;
+
+    private readonly SendBudget? _connectionBudget;
+    private readonly SendBudget? _userBudget;
+
     /// <param name="socket">The connected socket to write.</param>
     /// <param name="maxFrameBytes">Largest payload sent; a bigger message throws <see cref="FrameException"/>.</param>
     /// <param name="writeTimeout">How long a frame may wait for the peer to read.</param>
     /// <param name="retainBytes">Largest serialisation buffer kept between frames.</param>
-    public FrameSender(Socket socket, int maxFrameBytes, TimeSpan writeTimeout, int retainBytes = 1024 * 1024)
+    /// <param name="connectionBudget">Bytes this connection's unsent frames may hold; null: not counted (the client's side).</param>
+    /// <param name="userBudget">Bytes shared by every connection of the peer's user; null: not counted.</param>
+    public FrameSender(
+        Socket socket, int maxFrameBytes, TimeSpan writeTimeout, int retainBytes = 1024 * 1024, SendBudget? connectionBudget = null, SendBudget? userBudget = null)
     {
         _socket = socket;
         _maxFrameBytes = maxFrameBytes;
         _writeTimeout = writeTimeout;
         _retainBytes = retainBytes;
+        _connectionBudget = connectionBudget;
+        _userBudget = userBudget;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
-    /// <summary>Sends one frame. Throws <see cref="FrameException"/> when the message is larger than the limit (nothing is sent).</summary>
+    /// <summary>True once a frame was refused because the peer's answers went over a budget (the socket is shut down).</summary>
+    public bool Overflowed { get; private set; }
+
+    /// <summary>
+    /// Sends one frame. Throws <see cref="FrameException"/> when the message is larger than the limit (nothing is sent),
+    /// <see cref="PeerNotReadingException"/> when queuing it would pass a budget, <see cref="TimeoutException"/> when the
+    /// peer does not read in time.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync<T>(T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
-        if (!_lock.Wait(0, CancellationToken.None) && !await _lock.WaitAsync(_writeTimeout, cancellationToken).ConfigureAwait(false))
+        if (!_lock.Wait(0, CancellationToken.None))
         {
-            Break();
-            throw new TimeoutException("The peer did not read its frames in time");
+            await SendQueuedAsync(message, typeInfo, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         try
         {
             ObjectDisposedException.ThrowIf(_broken, this);
             var frame = Serialise(message, typeInfo);
-
-            // Once the first byte is out the frame must finish or the stream is lost: only the timeout interrupts it.
-            _timeout.CancelAfter(_writeTimeout);
-            await SendWholeAsync(frame, _timeout.Token).ConfigureAwait(false);
-            if (!_timeout.TryReset())
+            var cost = Take(frame.Length);
+            try
             {
-                Break();
-                throw new TimeoutException("The peer did not read its frames in time");
+                await SendTimedAsync(frame).ConfigureAwait(false);
+            }
+            finally
+            {
+                Give(cost);
             }
 
             if (_buffer.Capacity > _retainBytes)
@@ -77,6 +96,113 @@ internal sealed class FrameSender : IDisposable
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>
+    /// Another frame is on the wire: this one waits its turn as bytes of its own, so what the wait costs is
+    /// known and counted against the budgets before it is allowed to wait at all (issue 12, item 9).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendQueuedAsync<T>(T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_broken, this);
+        var frame = SerialiseCopy(message, typeInfo);
+        var cost = Take(frame.Length);
+        try
+        {
+            if (!await _lock.WaitAsync(_writeTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                Break();
+                throw new TimeoutException("The peer did not read its frames in time");
+            }
+
+            try
+            {
+                ObjectDisposedException.ThrowIf(_broken, this);
+                await SendTimedAsync(frame).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+        finally
+        {
+            Give(cost);
+        }
+    }
+
+    /// <summary>Once the first byte is out the frame must finish or the stream is lost: only the timeout interrupts it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendTimedAsync(ReadOnlyMemory<byte> frame)
+    {
+        _timeout.CancelAfter(_writeTimeout);
+        await SendWholeAsync(frame, _timeout.Token).ConfigureAwait(false);
+        if (!_timeout.TryReset())
+        {
+            Break();
+            throw new TimeoutException("The peer did not read its frames in time");
+        }
+    }
+
+    /// <summary>Counts a frame against both budgets; over either, the peer is dropped.</summary>
+    private long Take(int frameBytes)
+    {
+        if (_connectionBudget is null && _userBudget is null)
+        {
+            return 0;
+        }
+
+        long cost = frameBytes + QueuedFrameOverheadBytes;
+        if (_connectionBudget?.TryTake(cost) == false)
+        {
+            Overflow(_connectionBudget, "connection");
+        }
+
+        if (_userBudget?.TryTake(cost) == false)
+        {
+            _connectionBudget?.Give(cost);
+            Overflow(_userBudget, "user");
+        }
+
+        return cost;
+    }
+
+    private void Give(long cost)
+    {
+        if (cost != 0)
+        {
+            _connectionBudget?.Give(cost);
+            _userBudget?.Give(cost);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Overflow(SendBudget budget, string scope)
+    {
+        Overflowed = true;
+        Break();
+        throw new PeerNotReadingException($"The peer is not reading its answers: over the {scope} limit of {budget.Limit} bytes waiting to be sent");
+    }
+
+    private ReadOnlyMemory<byte> SerialiseCopy<T>(T message, JsonTypeInfo<T> typeInfo)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        buffer.Advance(FrameFormat.HeaderBytes);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            JsonSerializer.Serialize(json, message, typeInfo);
+        }
+
+        var length = buffer.WrittenCount - FrameFormat.HeaderBytes;
+        if (length > _maxFrameBytes)
+        {
+            throw new FrameException($"Message of {length} bytes exceeds the limit of {_maxFrameBytes} bytes");
+        }
+
+        var frame = MemoryMarshal.AsMemory(buffer.WrittenMemory);
+        BinaryPrimitives.WriteInt32BigEndian(frame.Span, length);
+        return frame;
     }
 
     private ReadOnlyMemory<byte> Serialise<T>(T message, JsonTypeInfo<T> typeInfo)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Protocol.Wire;
@@ -40,6 +41,7 @@ internal sealed class ResponseFrame
 /// <summary>The error payload: a stable code and initctl's message text.</summary>
 internal sealed class ErrorBody
 {
+    [JsonConverter(typeof(TolerantErrorCodeConverter))]
     public UpstartErrorCode Code { get; set; }
 
     public string Message { get; set; } = "";

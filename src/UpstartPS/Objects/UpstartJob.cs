@@ -23,6 +23,7 @@ public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
         StopOn = info.StopOn;
         IsTask = info.IsTask;
         RespawnCount = info.RespawnCount;
+        NextRespawn = info.NextRespawn?.LocalDateTime;
         LastFailure = info.LastFailure;
         ConfigPath = info.ConfigPath;
         ConfigurationChanged = info.ConfigChanged;
@@ -70,6 +71,13 @@ public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
     public string? StopOn { get; }
     public bool IsTask { get; }
     public int RespawnCount { get; }
+
+    /// <summary>
+    /// Beyond Upstart: while a respawn waits for its back-off (`respawn delay`; Goal start, State post-stop),
+    /// when the next attempt is due, in local time like UpstartEvent.Time (a DateTime, which remoting keeps
+    /// typed); null otherwise.
+    /// </summary>
+    public DateTime? NextRespawn { get; }
 
     /// <summary>"main status=1", "pre-start signal=KILL", "respawn", or null when the job never failed.</summary>
     public string? LastFailure { get; }

@@ -27,6 +27,7 @@ public sealed class UpstartJobConfiguration
         IsTask = info.Task;
         Respawn = info.Respawn;
         RespawnLimit = info.RespawnLimit;
+        RespawnDelay = info.RespawnDelay;
         Expect = info.Expect;
         Console = info.Console;
         PreStart = ProcessOf(info, "pre-start");
@@ -61,6 +62,9 @@ public sealed class UpstartJobConfiguration
     public bool IsTask { get; }
     public bool Respawn { get; }
     public string? RespawnLimit { get; }
+
+    /// <summary>Beyond Upstart: `respawn delay` as "INITIAL MAX" seconds; null when the file leaves it to the daemon's default.</summary>
+    public string? RespawnDelay { get; }
     public string Expect { get; }
     public string Console { get; }
 

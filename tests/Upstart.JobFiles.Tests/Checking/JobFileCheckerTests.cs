@@ -165,4 +165,43 @@ public sealed class JobFileCheckerTests
         var d = Assert.Single(JobFileChecker.Check(dir.Path));
         Assert.Equal((overridePath, 1, ExtensionWarnings.Kind, DiagnosticSeverity.Warning), (d.Path, d.Line, d.Kind, d.Severity));
     }
+
+    private const string BeyondUpstart = "beyond-upstart: respawn delay is not understood by Upstart 1.13 (it rejects the file: Unknown stanza)";
+
+    [Fact]
+    public void Upstart_compatible_warns_at_respawn_delay_and_still_passes()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("web.conf", "respawn\n  respawn delay 1 30 # back off\nexec /bin/web\n");
+
+        var (code, lines) = Run([path], new CheckOptions { UpstartCompatible = true, AnalyzeConditions = false });
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"{path}:2:3: {BeyondUpstart}", $"File {path}: syntax ok"], lines);
+    }
+
+    [Fact]
+    public void Without_the_option_respawn_delay_is_simply_accepted()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("web.conf", "respawn\nrespawn delay 1 30\nexec /bin/web\n");
+
+        var (code, lines) = Run([path], new CheckOptions { AnalyzeConditions = false });
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"File {path}: syntax ok"], lines);
+    }
+
+    [Fact]
+    public void Upstart_compatible_names_the_override_that_sets_respawn_delay_and_ignores_script_text()
+    {
+        using var dir = new TempDirectory();
+        var conf = dir.Write("web.conf", "respawn\nscript\n  respawn delay 9\nend script\n");
+        var over = dir.Write("web.override", "\nrespawn delay 2\n");
+
+        var (code, lines) = Run([dir.Path], new CheckOptions { UpstartCompatible = true, AnalyzeConditions = false });
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"{over}:2:1: {BeyondUpstart}", $"File {conf}: syntax ok"], lines);
+    }
 }

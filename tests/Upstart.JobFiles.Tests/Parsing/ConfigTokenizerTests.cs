@@ -125,4 +125,18 @@ public sealed class ConfigTokenizerTests
     {
         Assert.Equal("unexpected-token", Error("description a b").Kind);
     }
+
+    [Fact]
+    public void Files_parsed_one_after_another_on_a_thread_never_see_each_others_tokens()
+    {
+        // The token buffer is reused per thread: after a huge token, an error, and an override, each
+        // parse still reads only its own text.
+        Assert.Equal(new string('x', 10_000), Ok("description " + new string('x', 10_000) + "\n").Description);
+        Assert.Equal("short", Ok("description short\n").Description);
+        Assert.Equal("unknown-stanza", Error("description \"a very long description\"\nfrob\n").Kind);
+        Assert.Equal("b", Ok("description b\n").Description);
+        var conf = Ok("description conf\nauthor someone\n");
+        var applied = JobFileParser.ApplyOverride(conf, "/etc/init/j.override", "author \"o\"\n").Config!;
+        Assert.Equal(("conf", "o"), (applied.Description, applied.Author));
+    }
 }

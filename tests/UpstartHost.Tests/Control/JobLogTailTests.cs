@@ -57,4 +57,37 @@ public sealed class JobLogTailTests : IDisposable
 
         Assert.Equal(["old", "new1", "new2"], lines);
     }
+
+    [Fact]
+    public async Task A_huge_tail_reads_no_more_than_the_tail_byte_bound()
+    {
+        var reader = new JobLogTail(dir.FullName);
+        var line = new string('x', 99);
+        await File.WriteAllTextAsync(reader.PathFor("web", ""), string.Concat(Enumerable.Repeat(line + "\n", 40_000)));
+        long bytes = 0;
+        var count = 0;
+        await foreach (var l in reader.ReadAsync("web", "", 100_000, follow: false))
+        {
+            bytes += l.Line.Length + 1;
+            count++;
+        }
+
+        Assert.InRange(bytes, JobLogTail.MaxTailBytes - 200, JobLogTail.MaxTailBytes);
+        Assert.True(count < 40_000);
+    }
+
+    [Fact]
+    public async Task Follow_hands_over_a_run_without_newlines_once_it_passes_the_line_bound()
+    {
+        var reader = new JobLogTail(dir.FullName);
+        var path = reader.PathFor("web", "");
+        await File.WriteAllTextAsync(path, "");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await File.AppendAllTextAsync(path, new string('y', JobLogTail.MaxLineBytes + 10), cts.Token);
+        await foreach (var l in reader.ReadAsync("web", "", 0, follow: true, cts.Token))
+        {
+            Assert.Equal(JobLogTail.MaxLineBytes + 10, l.Line.Length);
+            break;
+        }
+    }
 }

@@ -124,4 +124,49 @@ public class DaemonSettingsTests
             dir.Delete(true);
         }
     }
+
+    [Fact]
+    public void Without_respawnDelay_respawns_are_immediate_as_in_upstart() =>
+        Assert.Equal(
+            Upstart.JobFiles.Model.RespawnDelay.None,
+            DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile(), Session(NoXdg)).RespawnDelay);
+
+    [Theory]
+    [InlineData("2", 2000, 2000)]
+    [InlineData("0.5 30", 500, 30_000)]
+    [InlineData(" 1\t8 ", 1000, 8000)]
+    public void RespawnDelay_is_read_as_the_stanza_arguments(string value, int initialMs, int maxMs) =>
+        Assert.Equal(
+            new Upstart.JobFiles.Model.RespawnDelay(TimeSpan.FromMilliseconds(initialMs), TimeSpan.FromMilliseconds(maxMs)),
+            DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile { RespawnDelay = value }, Session(NoXdg)).RespawnDelay);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("fast")]
+    [InlineData("8 2")]
+    [InlineData("1 2 3")]
+    [InlineData("-1")]
+    [InlineData("86401")]
+    public void A_bad_respawnDelay_stops_the_daemon_with_a_message_naming_it(string value)
+    {
+        var e = Assert.Throws<HostUsageException>(
+            () => DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile { RespawnDelay = value }, Session(NoXdg)));
+        Assert.StartsWith("respawnDelay must be \"INITIAL [MAX]\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RespawnDelay_is_accepted_in_host_json()
+    {
+        var dir = Directory.CreateTempSubdirectory("upstartps-settings-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "host.json");
+            File.WriteAllText(path, """{ "respawnDelay": "1 60" }""");
+            Assert.Equal("1 60", HostSettingsFile.Read(path).RespawnDelay);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
 }

@@ -46,4 +46,14 @@ public class HostCommandLineTests
         Assert.Equal(HostVerb.Version, HostCommandLine.Parse(["--version"]).Verb);
         Assert.Equal(HostVerb.Help, HostCommandLine.Parse(["--help"]).Verb);
     }
+
+    [Fact]
+    public void Check_takes_upstart_compatible_and_the_daemon_does_not()
+    {
+        var c = HostCommandLine.Parse(["check", "--upstart-compatible", "a.conf"]);
+        Assert.True(c.UpstartCompatible);
+        Assert.Equal(["a.conf"], c.CheckPaths);
+        Assert.False(HostCommandLine.Parse(["check", "a.conf"]).UpstartCompatible);
+        Assert.Throws<HostUsageException>(() => HostCommandLine.Parse(["--upstart-compatible"]));
+    }
 }

@@ -62,4 +62,15 @@ public sealed class JobLogReaderTests : IDisposable
 
         Assert.Equal(["new 1", "partial", "x"], lines);
     }
+
+    [Fact]
+    public void A_tail_of_a_huge_log_without_newlines_reads_no_more_than_the_tail_bound()
+    {
+        var path = Path.Combine(directory, "flood.log");
+        File.WriteAllText(path, new string('z', 3 * JobLogReader.MaxTailBytes));
+
+        var line = Assert.Single(JobLogReader.Tail(path, 10));
+
+        Assert.Equal(JobLogReader.MaxTailBytes, line.Length);
+    }
 }

@@ -4,12 +4,14 @@ namespace UpstartPS.Tests.Contract;
 
 /// <summary>
 /// Output objects are sealed, get-only and flat: remoting serialises to depth 1, so a property must be
-/// a scalar, a string, a DateTime or a string array to arrive intact as Deserialized.UpstartPS.*.
+/// a scalar, a string, a DateTime (or none: a nullable one) or a string array to arrive intact as
+/// Deserialized.UpstartPS.*.
 /// </summary>
 public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<ModuleFixture>
 {
     private static readonly string[] Flat =
-        ["System.String", "System.Int32", "System.Boolean", "System.DateTime", "System.String[]", "System.Nullable`1[[System.Int32"];
+        ["System.String", "System.Int32", "System.Boolean", "System.DateTime", "System.String[]", "System.Nullable`1[[System.Int32",
+         "System.Nullable`1[[System.DateTime,"];
 
     private IEnumerable<Type> OutputTypes =>
         fixture.Module.Cmdlets.SelectMany(c => c.OutputTypes).Where(t => t.Namespace == "UpstartPS").Distinct();

@@ -16,10 +16,18 @@ public static class ExpansionNesting
     public static Diagnostic? Check(string path, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+
+        // Most files expand nothing: nothing before the first `${` can open or close a level.
+        var first = text.IndexOf("${", StringComparison.Ordinal);
+        if (first < 0)
+        {
+            return null;
+        }
+
         var depth = 0;
-        var line = 1;
-        var lineStart = 0;
-        for (var i = 0; i < text.Length; i++)
+        var line = 1 + text.AsSpan(0, first).Count('\n');
+        var lineStart = first == 0 ? 0 : text.LastIndexOf('\n', first - 1) + 1;
+        for (var i = first; i < text.Length; i++)
         {
             switch (text[i])
             {

@@ -140,9 +140,15 @@ internal sealed class EventExpressionTokenizer(ConfigTokenizer scanner) : Tokeni
             kind = OperatorKind(scanner.Token);
             if (kind == EventToken.Word)
             {
-                // parse_on dequotes an operand as it reads it: an empty one ("") is an error there.
-                var dequoted = start;
-                scanner.ScanToken(ref dequoted, Delimiters.BlankOrParen, dequote: true, out var length);
+                // parse_on dequotes an operand as it reads it: an empty one ("") is an error there. Without
+                // quotes or escapes dequoting changes nothing, so only such a word is scanned again.
+                var length = rawLength;
+                if (scanner.Token.ContainsAny(EventSyntax.Quoting))
+                {
+                    var dequoted = start;
+                    scanner.ScanToken(ref dequoted, Delimiters.BlankOrParen, dequote: true, out length);
+                }
+
                 if (rawLength == 0 || length == 0)
                 {
                     return Error(s.At, ParseErrors.ExpectedToken);

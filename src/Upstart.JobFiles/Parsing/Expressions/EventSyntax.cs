@@ -11,9 +11,21 @@ namespace Upstart.JobFiles.Parsing.Expressions;
 /// </summary>
 internal abstract class EventSyntax
 {
-    /// <summary>A word as parse_on stores it: dequoted by libnih's rules.</summary>
+    /// <summary>The characters dequoting acts on: quotes and the escape.</summary>
+    public static readonly System.Buffers.SearchValues<char> Quoting = System.Buffers.SearchValues.Create("\"'\\");
+
+    /// <summary>
+    /// A word as parse_on stores it: dequoted by libnih's rules. A word without quotes or escapes is its
+    /// own text (blanks, newlines and NUL end a word outside quotes), so only the others are scanned again.
+    /// </summary>
     protected static string Dequote(ConfigTokenizer scanner, Token<EventToken> word)
     {
+        var raw = word.Span.Source!.AsSpan(word.Span.Position.Absolute, word.Span.Length);
+        if (!raw.ContainsAny(Quoting))
+        {
+            return new string(raw);
+        }
+
         var cursor = new Cursor(word.Span.Position.Absolute, word.Span.Position.Line);
         scanner.ScanToken(ref cursor, Delimiters.BlankOrParen, dequote: true, out _);
         return scanner.TokenString();

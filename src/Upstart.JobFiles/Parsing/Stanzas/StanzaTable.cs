@@ -54,16 +54,35 @@ internal static class StanzaTable
     /// </summary>
     private static readonly string[] TwoWordStanzas =
     [
-        "start on", "stop on", "respawn limit", "normal exit", "kill timeout", "kill signal", "reload signal",
+        "start on", "stop on", "respawn limit", "respawn delay", "normal exit", "kill timeout", "kill signal", "reload signal",
         "oom score", "apparmor load", "apparmor switch",
     ];
 
     /// <summary>The stanza keywords, for tools (completion, documentation).</summary>
     public static IEnumerable<string> Keywords => Stanzas.Select(s => s.Keyword);
 
+    /// <summary>The table's entries by the keyword's first character ('a'..'z'), so a lookup compares one to four keywords.</summary>
+    private static readonly (string Keyword, StanzaHandler Handler)[][] ByInitial = BuildInitials();
+
+    private static (string, StanzaHandler)[][] BuildInitials()
+    {
+        var buckets = new (string, StanzaHandler)[26][];
+        for (var letter = 0; letter < buckets.Length; letter++)
+        {
+            buckets[letter] = [.. Stanzas.Where(s => s.Keyword[0] - 'a' == letter)];
+        }
+
+        return buckets;
+    }
+
     public static StanzaHandler? Find(ReadOnlySpan<char> keyword)
     {
-        foreach (var (name, handler) in Stanzas)
+        if (keyword.IsEmpty || keyword[0] is < 'a' or > 'z')
+        {
+            return null;
+        }
+
+        foreach (var (name, handler) in ByInitial[keyword[0] - 'a'])
         {
             if (keyword.SequenceEqual(name))
             {

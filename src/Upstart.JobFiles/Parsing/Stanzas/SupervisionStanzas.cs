@@ -35,7 +35,10 @@ internal static class SupervisionStanzas
         return t.SkipComment(ref at);
     }
 
-    /// <summary>`respawn`, or `respawn limit COUNT INTERVAL|unlimited` (which does not turn respawn on).</summary>
+    /// <summary>
+    /// `respawn`, or `respawn limit COUNT INTERVAL|unlimited` (which does not turn respawn on), or, beyond
+    /// Upstart, `respawn delay INITIAL [MAX]` (which does not either).
+    /// </summary>
     public static bool Respawn(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
     {
         if (!t.HasToken(at))
@@ -49,6 +52,11 @@ internal static class SupervisionStanzas
         {
             at = a;
             return false;
+        }
+
+        if (t.Token.SequenceEqual("delay"))
+        {
+            return RespawnDelayStanza.Parse(t, job, ref a, ref at);
         }
 
         if (!t.Token.SequenceEqual("limit"))

@@ -1,0 +1,64 @@
+using UpstartPS.Protocol.Server;
+
+namespace UpstartPS.Protocol.Tests;
+
+/// <summary>
+/// Issue 12, item 10: after the hello, a connection with nothing in flight that completes no frame within the idle
+/// timeout is closed; a connection waiting on a stream is not idle, however long it waits.
+/// </summary>
+public sealed class IdleTimeoutTests
+{
+    private static TestServer StartServer(TimeSpan idle) => TestServer.Start(path => new ControlServerOptions { SocketPath = path, IdleTimeout = idle });
+
+    [Fact]
+    public async Task A_silent_connection_is_closed_after_the_idle_timeout()
+    {
+        await using var server = StartServer(TimeSpan.FromMilliseconds(200));
+        using var connection = await RawConnection.HandshakenAsync(server.SocketPath, TestServer.Deadline());
+
+        Assert.Equal(0, await connection.DrainUntilClosedAsync(TestServer.Deadline()));
+        lock (server.Log)
+        {
+            Assert.Contains(server.Log, line => line.Contains("idle for", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_client_that_trickles_a_frame_and_never_finishes_it_is_closed_as_idle()
+    {
+        await using var server = StartServer(TimeSpan.FromMilliseconds(300));
+        using var connection = await RawConnection.HandshakenAsync(server.SocketPath, TestServer.Deadline());
+        await connection.SendBytesAsync(new byte[] { 0, 0x10, 0, 0 }, TestServer.Deadline());
+        var closed = connection.DrainUntilClosedAsync(TestServer.Deadline());
+        for (var i = 0; i < 1000 && !closed.IsCompleted; i++)
+        {
+            try
+            {
+                await connection.SendBytesAsync(new byte[] { (byte)'x' }, TestServer.Deadline());
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                break;
+            }
+
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(0, await closed);
+    }
+
+    [Fact]
+    public async Task A_connection_waiting_on_a_watch_is_not_idle_and_still_answers_afterwards()
+    {
+        await using var server = StartServer(TimeSpan.FromMilliseconds(100));
+        using var connection = await RawConnection.HandshakenAsync(server.SocketPath, TestServer.Deadline());
+        await connection.SendFrameAsync("""{"id":1,"op":"watch"}""", TestServer.Deadline());
+
+        // What is tested is a wait several idle timeouts long: the watch keeps the connection open through it.
+        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        await connection.SendFrameAsync("""{"id":2,"op":"version"}""", TestServer.Deadline());
+
+        var answer = await connection.ReadFrameAsync(TestServer.Deadline());
+        Assert.Equal(2, answer?.GetProperty("id").GetInt64());
+    }
+}
