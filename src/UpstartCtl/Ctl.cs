@@ -149,6 +149,7 @@ public sealed class Ctl
         ["disable"] = new(NeedsJob, (c, client) => c.SetEnabled(client, false)),
         ["log"] = new(NeedsJobAndInstanceVariables, (c, client) => c.Log(client)),
         ["diagnostics"] = new(NoCheck, (c, client) => c.Diagnostics(client)),
+        ["re-exec"] = new(NoCheck, (c, client) => c.ReExec(client)),
     };
 
     private void Validate()
@@ -261,6 +262,18 @@ public sealed class Ctl
         client.Emit(args.Words[0], [.. args.Words.Skip(1)], !args.NoWait);
         return 0;
     }
+
+    /// <summary>Like `telinit u`: nothing printed; returns once the new program answers on the socket.</summary>
+    private int ReExec(BlockingUpstartClient client)
+    {
+        // A daemon whose exec failed keeps running and keeps this connection open: ReExec says so instead of waiting forever.
+        client.ReExec(ReExecTimeout);
+        BlockingUpstartClient.WaitUntilAnswering(new UpstartClientOptions { SocketPath = client.SocketPath, ClientName = HelpText.ClientVersion }, ReExecTimeout);
+        return 0;
+    }
+
+    /// <summary>A re-exec with 1,000 jobs takes well under a second; this bounds a daemon that never comes back.</summary>
+    private static readonly TimeSpan ReExecTimeout = TimeSpan.FromSeconds(60);
 
     private int ReloadConfiguration(BlockingUpstartClient client)
     {

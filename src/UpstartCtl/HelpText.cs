@@ -25,6 +25,7 @@ public static class HelpText
         Event and daemon commands:
           emit EVENT [KEY=VALUE]...    emit an event and wait until it has been handled
           reload-configuration         re-read the job directories (--dry-run: only show changes)
+          re-exec                      restart the daemon's program in place; every job keeps running
           check-config [-i EV,..] [JOB]  report conditions no event could satisfy
           show-config [-e] [JOB]       print what each job emits and waits for
           diagnostics                  problems in job files the daemon could not load

@@ -46,7 +46,7 @@ public sealed class ControlAuthorization
     public static bool IsMutating(ControlOperation operation) => operation is
         ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart or ControlOperation.Reload
         or ControlOperation.Emit or ControlOperation.ReloadConfiguration or ControlOperation.SetEnabled
-        or ControlOperation.SetLogPriority;
+        or ControlOperation.SetLogPriority or ControlOperation.ReExec;
 
     /// <summary>Whether the policy looks at supplementary groups (so the server reads them while the peer surely lives).</summary>
     public bool UsesGroups => Mode == DaemonMode.System && AdminGroup is not null;
@@ -143,6 +143,7 @@ public sealed class ControlAuthorization
         ControlOperation.SetEnabled => "enabling or disabling a job",
         ControlOperation.SetLogPriority => "setting the log priority",
         ControlOperation.ReadLog => "reading job logs",
+        ControlOperation.ReExec => "re-executing the daemon",
         _ => operation.ToString(),
     };
 }

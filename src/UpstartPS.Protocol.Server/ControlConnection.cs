@@ -337,6 +337,12 @@ internal sealed class ControlConnection : IDisposable
 
                 await SendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.End }).ConfigureAwait(false);
             }
+            else if (operation == ControlOperation.ReExec)
+            {
+                var reExec = await _handler.PrepareReExecAsync(client, cancellation.Token).ConfigureAwait(false);
+                await SendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.Result }).ConfigureAwait(false);
+                reExec();
+            }
             else
             {
                 var response = await RequestDispatcher.InvokeAsync(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false);

@@ -25,6 +25,9 @@ public enum ControlOperation
     SetLogPriority,
     ReadLog,
     Watch,
+
+    /// <summary>The daemon replaces its program in place, keeping every job (docs/daemon.md).</summary>
+    ReExec,
 }
 
 internal static class ControlOperations
@@ -52,6 +55,7 @@ internal static class ControlOperations
             Operations.LogPriority => ControlOperation.SetLogPriority,
             Operations.Log => ControlOperation.ReadLog,
             Operations.Watch => ControlOperation.Watch,
+            Operations.ReExec => ControlOperation.ReExec,
             _ => (ControlOperation)(-1),
         };
         return operation >= 0;

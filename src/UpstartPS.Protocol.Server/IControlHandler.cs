@@ -60,4 +60,12 @@ public interface IControlHandler
 
     /// <summary>Events and state changes until cancelled; with history, recent ones first. Same back-pressure note as logs.</summary>
     IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// re-exec: checks that the daemon can replace its program and returns the action that does it. The
+    /// server sends the (empty) reply first and then runs the action, since the exec closes the connection.
+    /// A handler without the ability refuses.
+    /// </summary>
+    Task<Action> PrepareReExecAsync(ClientIdentity client, CancellationToken cancellationToken) =>
+        Task.FromException<Action>(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot re-exec"));
 }

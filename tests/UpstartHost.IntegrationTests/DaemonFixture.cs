@@ -245,6 +245,52 @@ public sealed class DaemonFixture : IAsyncDisposable
         return code;
     }
 
+    /// <summary>A fresh connection once the daemon answers again (after a re-exec closed the old one).</summary>
+    public async Task ReconnectAsync()
+    {
+        var process = daemon ?? throw new InvalidOperationException("daemon not started");
+        if (client is not null)
+        {
+            await client.DisposeAsync();
+        }
+
+        client = await WaitUntilReadyAsync(process, CancellationToken.None);
+    }
+
+    /// <summary>SIGKILL, as a crash would: the daemon cleans nothing up and its jobs are left running.</summary>
+    public async Task KillDaemonAsync()
+    {
+        var process = daemon ?? throw new InvalidOperationException("daemon not started");
+        if (client is not null)
+        {
+            await client.DisposeAsync();
+            client = null;
+        }
+
+        SendSignal(process.Id, 9);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        await process.WaitForExitAsync(timeout.Token);
+        process.Dispose();
+        daemon = null;
+    }
+
+    /// <summary>Live (non-zombie) processes whose environment says UPSTART_JOB=<paramref name="job"/>: its copies.</summary>
+    public IReadOnlyList<int> ProcessesOfJob(string job)
+    {
+        var tag = Encoding.UTF8.GetBytes("UPSTART_JOB=" + job + "\0");
+        return [.. JobProcesses().Where(pid =>
+        {
+            try
+            {
+                return File.ReadAllBytes($"/proc/{pid}/environ").AsSpan().IndexOf(tag) >= 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        })];
+    }
+
     public void SendSignal(int signal)
     {
         var process = daemon ?? throw new InvalidOperationException("daemon not started");
@@ -486,7 +532,7 @@ public sealed class DaemonFixture : IAsyncDisposable
         }
     }
 
-    private static void SendSignal(int pid, int signal) => _ = kill(pid, signal);
+    public static void SendSignal(int pid, int signal) => _ = kill(pid, signal);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

@@ -18,7 +18,7 @@ public sealed class ControlAuthorizationTests
     private static readonly ControlOperation[] Changes =
     [
         ControlOperation.Start, ControlOperation.Stop, ControlOperation.Restart, ControlOperation.Reload, ControlOperation.Emit,
-        ControlOperation.ReloadConfiguration, ControlOperation.SetEnabled, ControlOperation.SetLogPriority,
+        ControlOperation.ReloadConfiguration, ControlOperation.SetEnabled, ControlOperation.SetLogPriority, ControlOperation.ReExec,
     ];
 
     [Fact]

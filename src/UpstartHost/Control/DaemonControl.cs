@@ -54,7 +54,21 @@ public sealed class DaemonControl : IControlHandler
         this.authorization = authorization;
     }
 
+    /// <summary>Starts a re-exec (the daemon's, in Hosting); null where the daemon cannot re-exec (tests).</summary>
+    public Func<bool>? BeginReExec { get; init; }
+
     public Task<string> GetVersionAsync(ClientIdentity client, CancellationToken cancellationToken) => Task.FromResult(VersionText);
+
+    /// <summary>re-exec: refused when impossible here or already under way; otherwise started once the reply is out.</summary>
+    public Task<Action> PrepareReExecAsync(ClientIdentity client, CancellationToken cancellationToken)
+    {
+        if (BeginReExec is not { } begin)
+        {
+            return Task.FromException<Action>(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot re-exec"));
+        }
+
+        return Task.FromResult<Action>(() => begin());
+    }
 
     public async Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken)
     {

@@ -63,6 +63,9 @@ internal sealed partial class EngineCore
             case ProcessExited exited:
                 OnProcessExited(exited.Pid, exited.Status, exited.Signaled);
                 break;
+            case ProcessGone gone:
+                OnProcessGone(gone.Pid);
+                break;
             case ProcessReady ready:
                 // Readiness implies the exec happened, even if the layer did not say so first.
                 OnProcessSpawned(ready.Pid);

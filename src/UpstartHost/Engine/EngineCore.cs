@@ -91,7 +91,9 @@ internal sealed partial class EngineCore
         }
     }
 
-    private void NotifyInstance(JobInstance instance, NotificationKind kind) =>
+    private void NotifyInstance(JobInstance instance, NotificationKind kind)
+    {
+        _instanceVersion++;
         Notify(new EngineNotification(
             _clock.UtcNow,
             kind,
@@ -101,6 +103,7 @@ internal sealed partial class EngineCore
             instance.Name,
             instance.Goal,
             instance.State));
+    }
 
     public IReadOnlyList<JobSnapshot> List()
     {

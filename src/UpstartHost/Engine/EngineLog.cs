@@ -52,4 +52,16 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "{Job} respawn delayed by {Seconds}s")]
     public static partial void RespawnDelayed(ILogger logger, string job, string seconds);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "{Job}: not resumed, no such job is defined now; its {Count} recorded processes are left running unsupervised")]
+    public static partial void NotResumedNoJob(ILogger logger, string job, int count);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Error, Message = "{Job}: could not be resumed")]
+    public static partial void ResumeFailed(ILogger logger, Exception exception, string job);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "{Job} {Process} process ({Pid}) ended (adopted, status unknown)")]
+    public static partial void AdoptedProcessEnded(ILogger logger, string job, string process, int pid);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "{Job} {Process} process ended while no daemon was watching it")]
+    public static partial void EndedWhileUnwatched(ILogger logger, string job, string process);
 }

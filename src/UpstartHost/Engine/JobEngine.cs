@@ -21,6 +21,8 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     private readonly ILogger<JobEngine> _logger;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
+    private Action<IReadOnlyList<InstanceRecord>>? _stateChanged;
+    private long _recordedVersion = -1;
 
     public JobEngine(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger<JobEngine> logger)
         : this(options, _ => processes, clock, logger)
@@ -115,6 +117,34 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     public Task<IReadOnlyList<JobClassConfig>> GetJobConfigsAsync(CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(_core.GetConfigs()), cancellationToken);
 
+    /// <summary>
+    /// Rebuilds the instances an earlier daemon recorded (<see cref="EngineCore.Restore"/>); the job
+    /// classes must be loaded first. Returns how many processes were adopted.
+    /// </summary>
+    public Task<int> RestoreAsync(IReadOnlyList<InstanceRecord> records, long recordAgeSeconds, Func<ProcessRecord, bool> adopt, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt)), cancellationToken);
+
+    /// <summary>
+    /// From now on, <paramref name="stateChanged"/> gets a snapshot of every instance after each burst of
+    /// messages that changed a goal, a state or a pid (on the engine thread: it must only hand it on), and
+    /// once at once.
+    /// </summary>
+    public Task TrackStateAsync(Action<IReadOnlyList<InstanceRecord>> stateChanged, CancellationToken cancellationToken = default) =>
+        Invoke(() =>
+        {
+            _stateChanged = stateChanged;
+            _recordedVersion = -1;
+            RecordStateIfChanged();
+            return Task.FromResult(true);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the engine thread with a snapshot of every instance: nothing else
+    /// happens in the engine meanwhile, so the snapshot stays true while it runs (re-exec execs in it).
+    /// </summary>
+    public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, T> action, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(action(_core.SnapshotInstances())), cancellationToken);
+
     /// <summary>Stops the engine thread (jobs keep running: DESIGN.md decision 7). Pending requests get ShuttingDown.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -184,6 +214,28 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         return cancellationToken.CanBeCanceled ? reply.Task.WaitAsync(cancellationToken) : reply.Task;
     }
 
+    private const int MessagesPerStateRecord = 64;
+
+    private void RecordStateIfChanged()
+    {
+        if (_stateChanged is null || _core.StateVersion == _recordedVersion)
+        {
+            return;
+        }
+
+        try
+        {
+            _recordedVersion = _core.StateVersion;
+            _stateChanged(_core.SnapshotInstances());
+        }
+#pragma warning disable CA1031 // Recording the state is best effort; supervision goes on without it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            EngineLog.MessageFailed(_logger, ex);
+        }
+    }
+
     private void Run()
     {
         var reader = _inbox.Reader;
@@ -191,12 +243,19 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         {
             while (true)
             {
+                var handled = 0;
                 while (reader.TryRead(out var work))
                 {
                     try
                     {
                         work();
                         _core.Poll();
+
+                        // Batched: a burst is recorded once it is over, or every so many messages if it goes on.
+                        if (++handled % MessagesPerStateRecord == 0)
+                        {
+                            RecordStateIfChanged();
+                        }
                     }
 #pragma warning disable CA1031 // One bad message must not stop supervision of every other job.
                     catch (Exception ex)
@@ -206,6 +265,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
                     }
                 }
 
+                RecordStateIfChanged();
                 var more = reader.WaitToReadAsync();
                 if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
                 {

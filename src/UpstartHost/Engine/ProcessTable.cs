@@ -20,6 +20,9 @@ internal sealed class ProcessTable
     /// <summary>Processes tracked, in any phase.</summary>
     public int Count => _byPid.Count;
 
+    /// <summary>Counts every add and remove, so a state snapshot can tell that a pid changed.</summary>
+    public long Version { get; private set; }
+
     /// <summary>A spawn that <see cref="IProcessLayer.Spawn"/> accepted; its exec is not confirmed yet.</summary>
     public void AddSpawning(JobInstance instance, ProcessKind kind, int pid)
     {
@@ -134,6 +137,7 @@ internal sealed class ProcessTable
         }
 
         instance.AssignPid(kind, 0);
+        Version++;
     }
 
     /// <summary>Forgets every process of a destroyed instance.</summary>
@@ -152,10 +156,12 @@ internal sealed class ProcessTable
     {
         _byPid[pid] = new Entry(instance, kind, phase, null);
         instance.AssignPid(kind, pid);
+        Version++;
     }
 
     private void Remove(int pid, Entry entry)
     {
+        Version++;
         _byPid.Remove(pid);
         if (entry.Instance.Pid(entry.Kind) == pid)
         {

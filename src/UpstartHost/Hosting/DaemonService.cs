@@ -24,6 +24,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly IControlEndpoint endpoint;
     private readonly SystemdStatusReporter status;
     private readonly HangupSignal hangup;
+    private readonly RuntimeState runtimeState;
     private readonly JobCgroups cgroups;
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
@@ -40,6 +41,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         IControlEndpoint endpoint,
         SystemdStatusReporter status,
         HangupSignal hangup,
+        RuntimeState runtimeState,
         JobCgroups cgroups,
         ILogger<DaemonService> logger)
     {
@@ -51,6 +53,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         this.endpoint = endpoint;
         this.status = status;
         this.hangup = hangup;
+        this.runtimeState = runtimeState;
         this.cgroups = cgroups;
         this.logger = logger;
     }
@@ -62,6 +65,10 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 
         engine.Notification += OnNotification;
         var (_, catalog) = await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+
+        // Before the socket answers and before any event: the instances an earlier daemon left are back
+        // (their processes adopted) by the time anyone can ask.
+        var resumed = await runtimeState.ResumeAsync(cancellationToken).ConfigureAwait(false);
         // SIGHUP is ours before anyone can see the daemon ready: a client that reloads the moment the
         // socket answers must not meet the default action, which ends the process.
         hangup.ReloadRequested += OnReloadRequested;
@@ -83,8 +90,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         }
 
         // The boot sequence is emitted without waiting, in order: like mountall and rc-sysinit, the
-        // daemon does not hold boot back for a job that is slow to start.
-        foreach (var e in settings.BootEvents)
+        // daemon does not hold boot back for a job that is slow to start. A daemon that resumed is not
+        // booting: the events ran already, and tasks they started must not run twice.
+        foreach (var e in resumed ? [] : settings.BootEvents)
         {
             await engine.EmitAsync(e.Name, e.Environment, wait: false, settled).ConfigureAwait(false);
         }
@@ -122,6 +130,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         // path kills: a re-exec hands running jobs (and their cgroups) over and must never come here.
         await cgroups.KillAllAsync().ConfigureAwait(false);
         LogAllStopped(logger);
+        runtimeState.Finish();
 
         await running.CancelAsync().ConfigureAwait(false);
         await background.ConfigureAwait(false);

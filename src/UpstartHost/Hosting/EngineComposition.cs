@@ -34,19 +34,30 @@ public sealed class EngineComposition : IAsyncDisposable
                 ? [.. daemonEnvironment.Where(kv => !IsDaemonPrivate(kv.Key)).Select(kv => kv.Key + "=" + kv.Value)]
                 : new EngineOptions().BaseEnvironment,
         };
+        // After a re-exec, children of the previous program wait as zombies until the resumed engine claims
+        // them (RuntimeState releases the hold): reaped now, their exit status would be lost.
+        ChildReaper.HoldFromStart();
         Engine = new JobEngine(
             options,
             sink => processes = new ProcessLayer(sink, loggerFactory, cgroups: cgroups),
             new SystemEngineClock(),
             loggerFactory.CreateLogger<JobEngine>());
+        Adopted = new AdoptedProcesses(Engine);
         Engine.Start();
     }
 
     public JobEngine Engine { get; }
 
+    /// <summary>The real process layer (re-exec hands its log channels over).</summary>
+    internal ProcessLayer Processes => processes ?? throw new InvalidOperationException("no process layer");
+
+    /// <summary>Processes adopted from an earlier daemon, watched through pidfds.</summary>
+    internal AdoptedProcesses Adopted { get; }
+
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync().ConfigureAwait(false);
+        Adopted.Dispose();
         if (processes is not null)
         {
             await processes.LogWriter.FlushAsync().ConfigureAwait(false);

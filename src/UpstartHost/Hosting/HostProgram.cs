@@ -153,6 +153,7 @@ public static partial class HostProgram
             sp.GetRequiredService<ILogger<JobCgroups>>()));
         services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<JobCgroups>()));
         services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
+        services.AddSingleton(sp => new RuntimeState(settings, sp.GetRequiredService<EngineComposition>(), sp.GetRequiredService<ILogger<RuntimeState>>()));
         services.AddSingleton(sp => new JobConfiguration(
             settings.ConfDirs,
             sp.GetRequiredService<IEngineControl>(),
@@ -170,7 +171,14 @@ public static partial class HostProgram
             sp.GetRequiredService<WatchHub>(),
             sp.GetRequiredService<LogPriority>(),
             [.. settings.BootEvents.Select(e => e.Name)],
-            sp.GetRequiredService<ControlAuthorization>()));
+            sp.GetRequiredService<ControlAuthorization>())
+        {
+            BeginReExec = sp.GetRequiredService<DaemonReExec>().Begin,
+        });
+        services.AddSingleton(sp => new DaemonReExec(
+            sp.GetRequiredService<EngineComposition>(),
+            sp.GetRequiredService<RuntimeState>(),
+            sp.GetRequiredService<ILogger<DaemonReExec>>()));
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();

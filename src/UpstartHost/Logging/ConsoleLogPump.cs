@@ -20,6 +20,7 @@ internal sealed class ConsoleLogPump : IDisposable
     private readonly WakeablePoll poll = new();
     private readonly Thread thread;
     private volatile bool stopping;
+    private volatile bool detaching;
 
     public ConsoleLogPump(JobLogWriter writer)
     {
@@ -36,6 +37,25 @@ internal sealed class ConsoleLogPump : IDisposable
     {
         added.Enqueue(new Source(masterFd, path, tail));
         poll.Wake();
+    }
+
+    /// <summary>
+    /// Re-exec: reads what is buffered now, stops the thread and hands every master back open (the job
+    /// keeps writing into the pty; the next program reads on from there). The pump is finished after this.
+    /// </summary>
+    public IReadOnlyList<(int Fd, string Path)> Detach()
+    {
+        detaching = true;
+        stopping = true;
+        poll.Wake();
+        thread.Join();
+        poll.Dispose();
+        while (added.TryDequeue(out var source))
+        {
+            sources.Add(source);
+        }
+
+        return [.. sources.Select(s => (s.Fd, s.Path))];
     }
 
     /// <summary>Reads what is left, closes every master, stops the thread.</summary>
@@ -62,7 +82,12 @@ internal sealed class ConsoleLogPump : IDisposable
                 foreach (var source in sources)
                 {
                     Drain(source, buffer);
-                    Libc.close(source.Fd);
+                    if (!detaching)
+                    {
+                        Libc.close(source.Fd);
+                    }
+
+                    // A tail is in this program's memory: it cannot follow the output across a re-exec.
                     source.Tail?.Complete();
                 }
 

@@ -35,7 +35,11 @@ internal sealed class ChildReaper
     private readonly Lock gate = new();
     private readonly Dictionary<int, IChildOwner> owners = [];
     private readonly object spawnSignal = new();
+    private readonly object holdGate = new();
     private bool spawnedSinceCheck;
+    private bool held = startHeld;
+    private bool delivering;
+    private static bool startHeld;
 
     private ChildReaper()
     {
@@ -47,6 +51,13 @@ internal sealed class ChildReaper
     }
 
     public static ChildReaper Instance => Shared.Value;
+
+    /// <summary>
+    /// The daemon, before anything uses the reaper: reap nothing until <see cref="Release"/>. After a
+    /// re-exec the children of the old program are still ours, and one that exited during the exec waits
+    /// as a zombie; it must not be reaped as a stray before the resumed engine claims it.
+    /// </summary>
+    public static void HoldFromStart() => startHeld = true;
 
     public int OwnPid { get; }
 
@@ -92,6 +103,31 @@ internal sealed class ChildReaper
         lock (gate)
         {
             owners[pid] = owner;
+        }
+    }
+
+    /// <summary>
+    /// Stops reaping (children that end stay zombies, status intact) and returns once no exit is being
+    /// delivered: a re-exec then knows every exit reported so far has been posted to the engine.
+    /// </summary>
+    public void Hold()
+    {
+        lock (holdGate)
+        {
+            held = true;
+            while (delivering)
+            {
+                Monitor.Wait(holdGate);
+            }
+        }
+    }
+
+    public void ReleaseHold()
+    {
+        lock (holdGate)
+        {
+            held = false;
+            Monitor.PulseAll(holdGate);
         }
     }
 
@@ -151,24 +187,50 @@ internal sealed class ChildReaper
                 continue;
             }
 
-            // An orphan's exit can be seen before the exit of the process that orphaned it (children are
-            // listed per thread). Owners following a fork chain go first, while the orphan is still visible.
-            first.Clear();
-            lock (gate)
+            lock (holdGate)
             {
-                if (!owners.ContainsKey(info.Pid))
+                while (held)
                 {
-                    first.AddRange(owners.Where(o => o.Value.ReapBeforeOrphans).Select(o => o.Key));
+                    Monitor.Wait(holdGate);
+                }
+
+                delivering = true;
+            }
+
+            try
+            {
+                ReapInOrder(info.Pid, first);
+            }
+            finally
+            {
+                lock (holdGate)
+                {
+                    delivering = false;
+                    Monitor.PulseAll(holdGate);
                 }
             }
-
-            foreach (var pid in first)
-            {
-                ReapAndDeliver(pid);
-            }
-
-            ReapAndDeliver(info.Pid);
         }
+    }
+
+    private void ReapInOrder(int ready, List<int> first)
+    {
+        // An orphan's exit can be seen before the exit of the process that orphaned it (children are
+        // listed per thread). Owners following a fork chain go first, while the orphan is still visible.
+        first.Clear();
+        lock (gate)
+        {
+            if (!owners.ContainsKey(ready))
+            {
+                first.AddRange(owners.Where(o => o.Value.ReapBeforeOrphans).Select(o => o.Key));
+            }
+        }
+
+        foreach (var pid in first)
+        {
+            ReapAndDeliver(pid);
+        }
+
+        ReapAndDeliver(ready);
     }
 
     private unsafe void ReapAndDeliver(int pid)

@@ -27,7 +27,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private readonly IProcessNoticeSink sink;
     private readonly ILogger logger;
     private readonly ChildReaper reaper = ChildReaper.Instance;
-    private readonly ConsoleLogPump pump;
+    private ConsoleLogPump pump;
     private readonly ExecWatcher watcher;
     private readonly byte[] helperPath;
     private readonly JobCgroups? cgroups;
@@ -67,6 +67,21 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
     /// <summary>Where `console log` output goes; <see cref="JobLogWriter.FlushAsync"/> waits for it.</summary>
     public JobLogWriter LogWriter { get; }
+
+    /// <summary>
+    /// Re-exec, on the engine thread (so nothing spawns meanwhile): stops reading the `console log` ptys,
+    /// writes out what was read, and returns the masters, still open, for the next program.
+    /// </summary>
+    public IReadOnlyList<(int Fd, string Path)> DetachLogChannels()
+    {
+        var channels = pump.Detach();
+        LogWriter.FlushAsync().GetAwaiter().GetResult();
+        pump = new ConsoleLogPump(LogWriter);
+        return channels;
+    }
+
+    /// <summary>A `console log` pty master inherited across a re-exec (or kept when the exec failed): read on from it.</summary>
+    public void AttachLogChannel(int masterFd, string path) => pump.Add(masterFd, path);
 
     public SpawnResult Spawn(SpawnRequest request)
     {

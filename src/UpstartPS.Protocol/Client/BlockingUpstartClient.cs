@@ -146,6 +146,56 @@ public sealed class BlockingUpstartClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the daemon to exec itself in place (admin only) and returns when it has: the old program closes the
+    /// connection as it execs. Timeout when the connection stays open past <paramref name="timeout"/> (the exec
+    /// failed and the old program carries on). Then <see cref="WaitUntilAnswering"/> for the new program.
+    /// </summary>
+    public void ReExec(TimeSpan timeout)
+    {
+        Call(new RequestFrame { Op = Operations.ReExec });
+        _socket.ReceiveTimeout = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+        try
+        {
+            while (_frames.Read() is not null)
+            {
+                // Nothing more is expected on this connection; whatever comes is not an answer to wait for.
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut)
+        {
+            throw new UpstartException(UpstartErrorCode.Timeout, "The daemon did not re-exec (see its log)", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or FrameException)
+        {
+            // Reset rather than closed: the old program is gone either way.
+        }
+    }
+
+    /// <summary>
+    /// Connects again and again until the daemon answers a version request: after <see cref="ReExec"/>, until the
+    /// new program serves the socket. NotConnected once <paramref name="timeout"/> has passed.
+    /// </summary>
+    public static void WaitUntilAnswering(UpstartClientOptions options, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                using var fresh = Connect(options);
+                fresh.GetVersion();
+                return;
+            }
+            catch (UpstartException e) when (e.Code == UpstartErrorCode.NotConnected && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+            {
+                // The new program has not bound the socket yet; nothing announces it, so this polls.
+                Thread.Sleep(5);
+            }
+        }
+    }
+
     public void Dispose()
     {
         try

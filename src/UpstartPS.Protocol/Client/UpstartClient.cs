@@ -137,6 +137,41 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         await CallAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// re-exec: the daemon replaces its program in place and keeps every job. Returns once the old program
+    /// has let go of this connection (the exec closes it); connect again to reach the new one
+    /// (<see cref="WaitUntilAnsweringAsync"/>).
+    /// </summary>
+    public async Task ReExecAsync(CancellationToken cancellationToken = default)
+    {
+        await CallAsync(new RequestFrame { Op = Operations.ReExec }, cancellationToken).ConfigureAwait(false);
+        await _readLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Connects again and again until the daemon answers a version request: after <see cref="ReExecAsync"/>,
+    /// until the new program serves the socket. NotConnected once <paramref name="timeout"/> has passed.
+    /// </summary>
+    public static async Task WaitUntilAnsweringAsync(UpstartClientOptions options, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                await using var fresh = await ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+                await fresh.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (UpstartException e) when (e.Code == UpstartErrorCode.NotConnected && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+            {
+                // The new program has not bound the socket yet; nothing announces it, so this polls.
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Re-reads the job directories; with dryRun, only reports what would change.</summary>
     public async Task<ConfigurationChange> ReloadConfigurationAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {

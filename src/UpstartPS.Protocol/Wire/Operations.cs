@@ -19,6 +19,7 @@ internal static class Operations
     public const string LogPriority = "log-priority";
     public const string Log = "log";
     public const string Watch = "watch";
+    public const string ReExec = "re-exec";
 
     /// <summary>Not an operation of its own: asks the daemon to abandon the request in flight with the same id.</summary>
     public const string Cancel = "cancel";

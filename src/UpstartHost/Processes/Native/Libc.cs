@@ -36,6 +36,9 @@ internal static unsafe partial class Libc
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int F_DUPFD_CLOEXEC = 1030;
+    public const int F_GETFD = 1;
+    public const int F_SETFD = 2;
+    public const int FD_CLOEXEC = 1;
 
     public const int SIGKILL = 9;
     public const int SIGCHLD = 17;
@@ -179,6 +182,15 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib)]
     public static partial int getpid();
+
+    [LibraryImport(Lib, SetLastError = true)]
+    private static partial long syscall(long number, long arg1, long arg2);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int execve(byte* path, byte** argv, byte** envp);
+
+    /// <summary>pidfd_open(2) (Linux 5.3) through syscall(2): glibc has a wrapper only since 2.36. The number is the same on every architecture.</summary>
+    public static int pidfd_open(int pid) => (int)syscall(434, pid, 0);
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging;
+using Upstart.JobFiles.Model;
+using UpstartHost.Processes;
+
+namespace UpstartHost.Engine;
+
+/// <summary>
+/// Resuming the instances an earlier daemon left (docs/daemon.md, "Restarting the daemon"): each comes
+/// back in its goal and state with its environment and respawn window, its live processes adopted, and
+/// the ones that ended while no daemon watched handled as exits. No start event or `start on` runs for
+/// them again.
+/// </summary>
+internal sealed partial class EngineCore
+{
+    /// <summary>
+    /// Rebuilds instances from <paramref name="records"/>. <paramref name="adopt"/> watches one recorded
+    /// process and answers false when it is gone or the pid now names another process (a different start
+    /// time): that process is treated as having exited. Returns how many processes were adopted.
+    /// </summary>
+    internal int Restore(IReadOnlyList<InstanceRecord> records, long recordAgeSeconds, Func<ProcessRecord, bool> adopt)
+    {
+        var now = (long)Math.Floor(_clock.Monotonic.TotalSeconds);
+        var adopted = 0;
+        var resumed = new List<(JobInstance Instance, List<ProcessKind> Gone)>();
+        foreach (var record in records)
+        {
+            if (!_registry.TryGet(record.Job, out var jobClass))
+            {
+                EngineLog.NotResumedNoJob(_logger, record.Job, record.Processes.Count);
+                continue;
+            }
+
+            if (record.State == JobState.Waiting || jobClass.Instances.ContainsKey(record.Instance))
+            {
+                continue;
+            }
+
+            // A changed job file: the instance carries on under the definition loaded now (the one it ran
+            // under was not recorded), as the next start would use it anyway.
+            var instance = GetOrCreateInstance(jobClass, record.Instance);
+            instance.Environment = [.. record.Environment];
+            instance.StopEnvironment = record.StopEnvironment is { } stop ? [.. stop] : null;
+            instance.Goal = record.Goal;
+            instance.State = record.State;
+            if (record.RespawnWindowAgeSeconds is { } age)
+            {
+                instance.Respawns.Seed(record.RespawnCount, now - age - recordAgeSeconds);
+            }
+
+            var gone = new List<ProcessKind>();
+            foreach (var process in record.Processes)
+            {
+                if (process.Pid > 1 && instance.Pid(process.Kind) == 0 && adopt(process))
+                {
+                    _processTable.AddConfirmed(instance, process.Kind, process.Pid);
+                    adopted++;
+                }
+                else
+                {
+                    gone.Add(process.Kind);
+                }
+            }
+
+            resumed.Add((instance, gone));
+            NotifyInstance(instance, NotificationKind.State);
+        }
+
+        // Only once every instance is back: moving one on may emit events that others react to.
+        foreach (var (instance, gone) in resumed)
+        {
+            try
+            {
+                CarryOn(instance, gone);
+            }
+#pragma warning disable CA1031 // One odd record must not stop the others from resuming.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                EngineLog.ResumeFailed(_logger, ex, instance.DisplayName);
+            }
+        }
+
+        return adopted;
+    }
+
+    /// <summary>A pidfd saw an adopted process end: handled as an exit whose status is unknown (reported as 0).</summary>
+    private void OnProcessGone(int pid)
+    {
+        if (!_processTable.TryRemoveExited(pid, out var instance, out var kind))
+        {
+            return;
+        }
+
+        var process = kind.ToUpstartName();
+        EngineLog.AdoptedProcessEnded(_logger, instance.DisplayName, process, pid);
+        Terminated(instance, kind, 0);
+    }
+
+    /// <summary>
+    /// Picks up where the earlier daemon stopped: processes that ended meanwhile are exits (respawn rules
+    /// apply); a state that waited on an event or a process no longer there moves on; a kill in progress
+    /// gets its signal and its kill timeout again.
+    /// </summary>
+    private void CarryOn(JobInstance instance, List<ProcessKind> gone)
+    {
+        foreach (var kind in gone)
+        {
+            if (!instance.Destroyed)
+            {
+                EngineLog.EndedWhileUnwatched(_logger, instance.DisplayName, kind.ToUpstartName());
+                Terminated(instance, kind, 0);
+            }
+        }
+
+        if (instance.Destroyed || gone.Count > 0)
+        {
+            return;
+        }
+
+        switch (instance.State)
+        {
+            case JobState.Killed when instance.MainAlive:
+                Kill(instance);
+                break;
+            case JobState.Running when instance.Goal == JobGoal.Start && instance.Config.HasMain && !instance.MainAlive:
+                Terminated(instance, ProcessKind.Main, 0);
+                break;
+            case JobState.Running when instance.Goal == JobGoal.Start:
+            case JobState.Security when instance.IsAlive(ProcessKind.Security):
+            case JobState.PreStart when instance.IsAlive(ProcessKind.PreStart):
+            case JobState.PostStart when instance.IsAlive(ProcessKind.PostStart):
+            case JobState.PreStop when instance.IsAlive(ProcessKind.PreStop):
+            case JobState.PostStop when instance.IsAlive(ProcessKind.PostStop):
+                // Waiting for a live process, as before: its exit moves the instance on.
+                break;
+            default:
+                // Starting and stopping waited on an event the earlier daemon took with it; spawned waited
+                // for expect, whose chain it was following: the recorded main process is taken as ready.
+                ChangeState(instance, NextState(instance));
+                break;
+        }
+    }
+}

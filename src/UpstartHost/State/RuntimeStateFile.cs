@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
+using UpstartHost.Processes;
+
+namespace UpstartHost.State;
+
+/// <summary>
+/// `STATE_DIR/instances.json`: every instance that is not waiting, with its processes' pids and start
+/// times, so that the next daemon of this boot resumes them instead of starting copies. Replaced by
+/// rename (never torn) but not fsync'd: a daemon crash keeps the page cache, and a power loss that could
+/// lose the write also ends every process it describes (the boot id then no longer matches).
+/// The state directory is the daemon's own (0700), and what is read back is still checked.
+/// </summary>
+public static class RuntimeStateFile
+{
+    public const string FileName = "instances.json";
+
+    /// <summary>Far above any real state (1,000 instances with large environments are a few MiB).</summary>
+    private const long MaxBytes = 64L << 20;
+
+    private const int FormatVersion = 1;
+
+    /// <summary>This boot's id (/proc/sys/kernel/random/boot_id): start times count from boot.</summary>
+    public static string CurrentBootId { get; } = ReadBootId();
+
+    public static string PathIn(string stateDir) => Path.Combine(stateDir, FileName);
+
+    /// <summary>Serialises a snapshot; start times already known by pid are reused, the others read from /proc.</summary>
+    /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program.</param>
+    public static byte[] Serialize(
+        IReadOnlyList<InstanceRecord> records,
+        Dictionary<int, ulong> startTimes,
+        DateTimeOffset writtenUtc,
+        IReadOnlyList<(int Fd, string Path)>? logChannels = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(startTimes);
+        var seen = new HashSet<int>();
+        var instances = new InstanceEntry[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            var processes = new ProcessEntry[r.Processes.Count];
+            for (var p = 0; p < processes.Length; p++)
+            {
+                var pid = r.Processes[p].Pid;
+                seen.Add(pid);
+                if (!startTimes.TryGetValue(pid, out var start))
+                {
+                    // Our own children until reaped, so the pid cannot have been reused yet; 0 when gone already.
+                    start = ProcStat.Read(pid)?.StartTime ?? 0;
+                    startTimes[pid] = start;
+                }
+
+                processes[p] = new ProcessEntry(r.Processes[p].Kind.ToUpstartName(), pid, start);
+            }
+
+            instances[i] = new InstanceEntry(
+                r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
+                r.RespawnCount, r.RespawnWindowAgeSeconds, r.BackoffUntilUtc, [.. r.Environment],
+                r.StopEnvironment is { } stop ? [.. stop] : null);
+        }
+
+        foreach (var pid in startTimes.Keys.Where(p => !seen.Contains(p)).ToList())
+        {
+            startTimes.Remove(pid);
+        }
+
+        var channels = logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path)).ToArray();
+        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, channels);
+        return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
+    }
+
+    /// <summary>Writes beside the file and renames over it, so a reader sees the old or the new state.</summary>
+    public static void Write(string stateDir, byte[] bytes)
+    {
+        var path = PathIn(stateDir);
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            stream.Write(bytes);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static void Delete(string stateDir)
+    {
+        File.Delete(PathIn(stateDir));
+    }
+
+    /// <summary>
+    /// Reads the file left by an earlier daemon of this boot. Null when there is none (a clean stop deletes
+    /// it) or it belongs to another boot; throws <see cref="InvalidDataException"/> when it is unreadable.
+    /// </summary>
+    public static RecordedState? Read(string stateDir, DateTimeOffset nowUtc)
+    {
+        var path = PathIn(stateDir);
+        byte[] bytes;
+        try
+        {
+            if (new FileInfo(path).Length > MaxBytes)
+            {
+                throw new InvalidDataException("larger than " + MaxBytes + " bytes");
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        StateFileEntry file;
+        try
+        {
+            file = JsonSerializer.Deserialize(bytes, RuntimeStateJsonContext.Default.StateFileEntry)
+                ?? throw new InvalidDataException("empty document");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+
+        if (file.Version != FormatVersion)
+        {
+            throw new InvalidDataException("format version " + file.Version.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (file.BootId != CurrentBootId)
+        {
+            return null;
+        }
+
+        var records = new List<InstanceRecord>(file.Instances?.Length ?? 0);
+        foreach (var e in file.Instances ?? [])
+        {
+            if (ToRecord(e) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        var age = Math.Max(0, (long)Math.Floor((nowUtc - file.WrittenUtc).TotalSeconds));
+        var logChannels = (file.LogChannels ?? [])
+            .Where(c => c.Fd > 2 && c.Path is { Length: > 0 })
+            .Select(c => (c.Fd, c.Path!))
+            .ToList();
+        return new RecordedState(records, age, file.DaemonPid, logChannels);
+    }
+
+    private static InstanceRecord? ToRecord(InstanceEntry e)
+    {
+        if (e.Job is null || e.Instance is null || e.Environment is null
+            || !JobGoalNames.TryParse(e.Goal ?? "", out var goal) || !JobStateNames.TryParse(e.State ?? "", out var state))
+        {
+            return null;
+        }
+
+        var processes = new List<ProcessRecord>();
+        foreach (var p in e.Processes ?? [])
+        {
+            if (!ProcessKindNames.TryParse(p.Kind ?? "", out var kind) || p.Pid <= 1)
+            {
+                return null;
+            }
+
+            processes.Add(new ProcessRecord(kind, p.Pid, p.StartTime));
+        }
+
+        return new InstanceRecord(
+            e.Job, e.Instance, goal, state, processes, Math.Max(0, e.RespawnCount),
+            e.RespawnWindowAgeSeconds is >= 0 ? e.RespawnWindowAgeSeconds : null,
+            e.Environment, e.StopEnvironment, e.BackoffUntilUtc);
+    }
+
+    private static string ReadBootId()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}
+
+/// <summary>What <see cref="RuntimeStateFile.Read"/> found: the records, how old they are, and who wrote them.</summary>
+/// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
+public sealed record RecordedState(IReadOnlyList<InstanceRecord> Instances, long AgeSeconds, int DaemonPid, IReadOnlyList<(int Fd, string Path)> LogChannels)
+{
+    /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
+    public bool IsOwnReExec => DaemonPid == Environment.ProcessId;
+}
+
+internal sealed record StateFileEntry(int Version, string BootId, DateTimeOffset WrittenUtc, int DaemonPid, InstanceEntry[]? Instances, LogChannelEntry[]? LogChannels);
+
+internal sealed record LogChannelEntry(int Fd, string? Path);
+
+internal sealed record InstanceEntry(
+    string? Job,
+    string? Instance,
+    string? Goal,
+    string? State,
+    ProcessEntry[]? Processes,
+    int RespawnCount,
+    long? RespawnWindowAgeSeconds,
+    DateTimeOffset? BackoffUntilUtc,
+    string[]? Environment,
+    string[]? StopEnvironment);
+
+internal sealed record ProcessEntry(string? Kind, int Pid, ulong StartTime);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StateFileEntry))]
+internal sealed partial class RuntimeStateJsonContext : JsonSerializerContext;

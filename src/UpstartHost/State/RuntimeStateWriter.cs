@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging;
+using UpstartHost.Engine;
+
+namespace UpstartHost.State;
+
+/// <summary>
+/// Writes the engine's instance snapshots to <see cref="RuntimeStateFile"/> off the engine thread. Only
+/// the latest snapshot matters, so snapshots offered while a write is under way replace each other and
+/// the next write takes the newest: one write per burst of transitions, however many there were.
+/// </summary>
+public sealed partial class RuntimeStateWriter : IDisposable
+{
+    private readonly string stateDir;
+    private readonly ILogger logger;
+    private readonly object gate = new();
+    private readonly object writeLock = new();
+    private readonly Dictionary<int, ulong> startTimes = [];
+    private readonly Thread thread;
+    private IReadOnlyList<InstanceRecord>? pending;
+    private long offered;
+    private long written;
+    private bool stopping;
+    private bool failedBefore;
+
+    public RuntimeStateWriter(string stateDir, ILogger logger)
+    {
+        this.stateDir = stateDir;
+        this.logger = logger;
+        thread = new Thread(Run) { IsBackground = true, Name = "upstart state writer" };
+        thread.Start();
+    }
+
+    /// <summary>Snapshots written so far (tests count them to see the batching).</summary>
+    public long WriteCount { get; private set; }
+
+    /// <summary>Called on the engine thread: queues the snapshot and returns at once.</summary>
+    public void Offer(IReadOnlyList<InstanceRecord> snapshot)
+    {
+        lock (gate)
+        {
+            pending = snapshot;
+            offered++;
+            Monitor.PulseAll(gate);
+        }
+    }
+
+    /// <summary>Waits until every snapshot offered so far is on disk (or failed to be written).</summary>
+    public void Flush()
+    {
+        lock (gate)
+        {
+            var target = offered;
+            while (written < target && !stopping)
+            {
+                Monitor.Wait(gate);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="snapshot"/> now, on the caller's thread, after any write under way (re-exec).</summary>
+    public void WriteNow(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<(int Fd, string Path)> logChannels)
+    {
+        Flush();
+        lock (writeLock)
+        {
+            RuntimeStateFile.Write(stateDir, RuntimeStateFile.Serialize(snapshot, startTimes, DateTimeOffset.UtcNow, logChannels));
+        }
+    }
+
+    /// <summary>After a clean stop every job is gone: the next daemon starts from the boot events, not from a record.</summary>
+    public void DeleteFile()
+    {
+        Stop();
+        try
+        {
+            RuntimeStateFile.Delete(stateDir);
+        }
+        catch (IOException e)
+        {
+            LogWriteFailed(logger, RuntimeStateFile.PathIn(stateDir), e.Message);
+        }
+    }
+
+    public void Dispose() => Stop();
+
+    private void Stop()
+    {
+        lock (gate)
+        {
+            stopping = true;
+            Monitor.PulseAll(gate);
+        }
+
+        thread.Join();
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            IReadOnlyList<InstanceRecord>? snapshot;
+            long target;
+            lock (gate)
+            {
+                while (pending is null && !stopping)
+                {
+                    Monitor.Wait(gate);
+                }
+
+                if (pending is null)
+                {
+                    return;
+                }
+
+                (snapshot, pending, target) = (pending, null, offered);
+            }
+
+            Write(snapshot);
+            lock (gate)
+            {
+                written = target;
+                WriteCount++;
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    private void Write(IReadOnlyList<InstanceRecord> snapshot)
+    {
+        try
+        {
+            lock (writeLock)
+            {
+                RuntimeStateFile.Write(stateDir, RuntimeStateFile.Serialize(snapshot, startTimes, DateTimeOffset.UtcNow));
+            }
+
+            failedBefore = false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Said once per run of failures: a full disk would otherwise log on every transition.
+            if (!failedBefore)
+            {
+                LogWriteFailed(logger, RuntimeStateFile.PathIn(stateDir), e.Message);
+                failedBefore = true;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write the runtime state {Path}: {Reason}; a daemon restart may not find every job")]
+    private static partial void LogWriteFailed(ILogger logger, string path, string reason);
+}

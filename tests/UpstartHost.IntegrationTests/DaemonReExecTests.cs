@@ -1,0 +1,147 @@
+using System.Globalization;
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartHost.IntegrationTests;
+
+/// <summary>
+/// `upstartctl re-exec`: the daemon replaces its program in place; every job keeps its pid and stays its
+/// child, nothing starts twice, and no `console log` line is lost (docs/daemon.md).
+/// </summary>
+[Collection(RealDaemonTests.Name)]
+public class DaemonReExecTests
+{
+    private const string Service = "start on startup\nconsole none\nrespawn\nexec /bin/sleep 1000\n";
+    private const string Forking = "start on startup\nconsole none\nexpect fork\nexec /bin/sh -c '/bin/sleep 1000 &'\n";
+
+    // Writes 1, 2, 3… every 2 ms into its console log: a gap would show a lost line.
+    private const string Counter = "start on startup\nconsole log\nexec /bin/sh -c 'i=0; while true; do i=$((i+1)); echo $i; sleep 0.002; done'\n";
+
+    private static async Task<JobInfo> StatusOf(DaemonFixture d, string job) => (await d.Client.StatusAsync(job)).Single();
+
+    private static int MainPid(JobInfo job) => job.Processes.Single(p => p.Kind == "main").Pid;
+
+    private static List<int> Numbers(string log) =>
+        [.. log.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.TrimEnd('\r'))
+            .Where(l => l.Length > 0)
+            .Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
+
+    /// <summary>The job's processes that no other process of the job started: one per running copy (the counter's sleeps are its children).</summary>
+    private static List<int> Copies(DaemonFixture d, string job)
+    {
+        var all = d.ProcessesOfJob(job);
+        return [.. all.Where(pid => !all.Contains(ParentOf(pid)))];
+    }
+
+    private static int ZombieChildren(int parent) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(n => n!.All(char.IsAsciiDigit))
+            .Count(n =>
+            {
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{n}/stat");
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    return fields[0] == "Z" && fields[1] == parent.ToString(CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            });
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task ReExec(DaemonFixture d)
+    {
+        var result = await d.RunCtlAsync(["re-exec"]);
+        Assert.True(result.ExitCode == 0, result.Stderr + d.DaemonOutput);
+        await d.ReconnectAsync();
+    }
+
+    [Fact]
+    public async Task Re_exec_keeps_every_pid_starts_nothing_twice_and_loses_no_log_line()
+    {
+        await using var d = DaemonFixture.Create();
+        var ranFile = Path.Combine(d.Root, "task-ran");
+        d.WriteJob("svc", Service);
+        d.WriteJob("forker", Forking);
+        d.WriteJob("counter", Counter);
+        d.WriteJob("once", $"start on startup\ntask\nconsole none\nexec /bin/sh -c 'echo ran >> {ranFile}'\n");
+        await d.StartAsync();
+        var daemonPid = d.DaemonPid;
+        await DaemonFixture.WaitUntilAsync(
+            async () => (await d.Client.ListAsync()).Count(j => j.State == "running") == 3 && File.Exists(ranFile),
+            "three services and the boot task");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(Numbers(d.ReadLog("counter")).Count >= 20), "the counter to write");
+        var pids = new Dictionary<string, int>();
+        foreach (var job in new[] { "svc", "forker", "counter" })
+        {
+            pids[job] = MainPid(await StatusOf(d, job));
+        }
+
+        var before = new[] { "svc", "forker", "counter" }.SelectMany(job => Copies(d, job)).Order().ToList();
+
+        await ReExec(d);
+
+        Assert.Equal(daemonPid, d.DaemonPid);
+        foreach (var (job, pid) in pids)
+        {
+            var now = await StatusOf(d, job);
+            Assert.Equal((job, "running", pid), (job, now.State, MainPid(now)));
+            Assert.Equal([pid], Copies(d, job));
+        }
+
+        Assert.Equal(before, new[] { "svc", "forker", "counter" }.SelectMany(job => Copies(d, job)).Order().ToList());
+        Assert.Equal("ran\n", await File.ReadAllTextAsync(ranFile));
+        Assert.Contains("Re-executed", d.DaemonOutput, StringComparison.Ordinal);
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(ZombieChildren(d.DaemonPid) == 0), "no zombie left unreaped after the exec");
+
+        // The counter went on writing through the exec: once it is stopped, its log holds 1..N without a gap.
+        var atReExec = Numbers(d.ReadLog("counter")).Count;
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(Numbers(d.ReadLog("counter")).Count > atReExec + 20), "the counter to go on");
+        await d.Client.StopAsync("counter");
+        var numbers = Numbers(d.ReadLog("counter"));
+        Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
+
+        // The kept children are still supervised with their real exit status: a killed service respawns.
+        DaemonFixture.SendSignal(pids["svc"], 9);
+        await DaemonFixture.WaitUntilAsync(
+            async () => await StatusOf(d, "svc") is { State: "running" } s && MainPid(s) != pids["svc"],
+            "svc respawned");
+        Assert.Contains("killed by KILL signal", d.DaemonOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pre_start_kept_across_re_exec_fails_the_job_with_its_real_exit_status()
+    {
+        await using var d = DaemonFixture.Create();
+        var gate = Path.Combine(d.Root, "gate");
+        d.WriteJob("slow", $"start on startup\nconsole none\npre-start script\n  while [ ! -e {gate} ]; do sleep 0.02; done\n  exit 3\nend script\nexec /bin/sleep 1000\n");
+        await d.StartAsync();
+        await DaemonFixture.WaitUntilAsync(async () => (await StatusOf(d, "slow")).State == "pre-start", "pre-start running");
+        var preStart = (await StatusOf(d, "slow")).Processes.Single(p => p.Kind == "pre-start").Pid;
+
+        await ReExec(d);
+        Assert.Equal(preStart, (await StatusOf(d, "slow")).Processes.Single(p => p.Kind == "pre-start").Pid);
+
+        // After a crash the status would be unknown (taken as 0, and main would start); our own child's is 3.
+        await File.WriteAllTextAsync(gate, "");
+        await DaemonFixture.WaitUntilAsync(async () => (await StatusOf(d, "slow")).State == "waiting", "the job to fail");
+        Assert.Contains("pre-start process", d.DaemonOutput, StringComparison.Ordinal);
+        Assert.Contains("terminated with status 3", d.DaemonOutput, StringComparison.Ordinal);
+        Assert.Empty(d.ProcessesOfJob("slow"));
+    }
+}

@@ -1,0 +1,66 @@
+using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
+using UpstartHost.State;
+
+namespace UpstartHost.Tests.State;
+
+/// <summary>STATE_DIR/instances.json: round trip, other boots, bad input (docs/daemon.md).</summary>
+public sealed class RuntimeStateFileTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("ups-state-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private static readonly InstanceRecord Web = new(
+        "web", "", JobGoal.Start, JobState.Running, [new ProcessRecord(ProcessKind.Main, Environment.ProcessId, 0)],
+        2, 30, ["PATH=/bin", "A=b c"], null, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void What_is_written_reads_back_with_start_times_filled_in_and_its_age()
+    {
+        var written = DateTimeOffset.UtcNow;
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], written, [(12, "/var/log/upstart/web.log")]));
+
+        var read = RuntimeStateFile.Read(dir, written.AddSeconds(5))!;
+
+        var record = Assert.Single(read.Instances);
+        Assert.Equal((Web.Job, Web.Goal, Web.State, Web.RespawnCount, Web.RespawnWindowAgeSeconds), (record.Job, record.Goal, record.State, record.RespawnCount, record.RespawnWindowAgeSeconds));
+        Assert.Equal(Web.Environment, record.Environment);
+        Assert.Equal(DateTimeOffset.UnixEpoch, record.BackoffUntilUtc);
+        var process = Assert.Single(record.Processes);
+        Assert.Equal(UpstartHost.Processes.ProcStat.Read(Environment.ProcessId)!.Value.StartTime, process.StartTime);
+        Assert.Equal(5, read.AgeSeconds);
+        Assert.True(read.IsOwnReExec);
+        Assert.Equal([(12, "/var/log/upstart/web.log")], read.LogChannels);
+    }
+
+    [Fact]
+    public void A_file_from_another_boot_is_ignored_and_no_file_is_no_record()
+    {
+        Assert.Null(RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow));
+        var text = System.Text.Encoding.UTF8.GetString(RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow))
+            .Replace(RuntimeStateFile.CurrentBootId, "another-boot", StringComparison.Ordinal);
+        File.WriteAllText(RuntimeStateFile.PathIn(dir), text);
+
+        Assert.Null(RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public void A_corrupt_file_is_an_error_and_bad_records_are_dropped()
+    {
+        File.WriteAllText(RuntimeStateFile.PathIn(dir), "{ not json");
+        Assert.Throws<InvalidDataException>(() => RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow));
+
+        var bootId = RuntimeStateFile.CurrentBootId;
+        File.WriteAllText(RuntimeStateFile.PathIn(dir), $$"""
+            {"version":1,"bootId":"{{bootId}}","writtenUtc":"2020-01-01T00:00:00Z","daemonPid":1,"instances":[
+              {"job":"a","instance":"","goal":"start","state":"running","processes":[{"kind":"main","pid":1,"startTime":5}],"environment":[]},
+              {"job":"b","instance":"","goal":"sideways","state":"running","processes":[],"environment":[]},
+              {"job":"c","instance":"","goal":"start","state":"running","processes":[{"kind":"main","pid":77,"startTime":5}],"environment":[]}
+            ]}
+            """);
+        var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!;
+        Assert.Equal(["c"], read.Instances.Select(i => i.Job));
+        Assert.False(read.IsOwnReExec);
+    }
+}
