@@ -149,7 +149,7 @@ public sealed class Ctl
         ["disable"] = new(NeedsJob, (c, client) => c.SetEnabled(client, false)),
         ["log"] = new(NeedsJobAndInstanceVariables, (c, client) => c.Log(client)),
         ["diagnostics"] = new(NoCheck, (c, client) => c.Diagnostics(client)),
-        ["re-exec"] = new(NoCheck, (c, client) => c.ReExec(client)),
+        ["re-exec"] = new(NoCheck, (_, client) => ReExec(client)),
     };
 
     private void Validate()
@@ -264,7 +264,7 @@ public sealed class Ctl
     }
 
     /// <summary>Like `telinit u`: nothing printed; returns once the new program answers on the socket.</summary>
-    private int ReExec(BlockingUpstartClient client)
+    private static int ReExec(BlockingUpstartClient client)
     {
         // A daemon whose exec failed keeps running and keeps this connection open: ReExec says so instead of waiting forever.
         client.ReExec(ReExecTimeout);
