@@ -3,6 +3,8 @@ using System.Text.Json;
 using UpstartPS.Protocol.Messages;
 using UpstartPS.Protocol.Wire;
 
+using static UpstartPS.Protocol.Client.Answers;
+
 namespace UpstartPS.Protocol.Client;
 
 /// <summary>
@@ -285,24 +287,5 @@ public sealed class BlockingUpstartClient : IDisposable
     private ReadOnlyMemory<byte> ReadFrame(UpstartException? atEnd) =>
         _frames.Read() ?? throw atEnd ?? new UpstartException(UpstartErrorCode.NotConnected, $"The daemon at {SocketPath} closed the connection");
 
-    private static void ThrowIfError(ResponseFrame response)
-    {
-        if (response.Type == ResponseTypes.Error)
-        {
-            var error = response.Error;
-            if (error is { Code: UpstartErrorCode.CheckFailed, Check: { } check })
-            {
-                throw new UpstartException(error.Message, check);
-            }
-
-            throw new UpstartException(error?.Code ?? UpstartErrorCode.Unknown, error?.Message ?? "Unknown error");
-        }
-    }
-
-    private static T Require<T>(T? value)
-        where T : class =>
-        value ?? throw new UpstartException(UpstartErrorCode.BadRequest, "The daemon's answer lacks the expected result");
-
-    private UpstartException Lost(Exception ex) =>
-        new(UpstartErrorCode.NotConnected, $"Lost the connection to the daemon at {SocketPath}: {ex.Message}", ex);
+    private UpstartException Lost(Exception ex) => Answers.Lost(SocketPath, ex);
 }

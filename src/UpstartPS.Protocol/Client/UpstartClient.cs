@@ -5,6 +5,8 @@ using System.Text.Json;
 using UpstartPS.Protocol.Messages;
 using UpstartPS.Protocol.Wire;
 
+using static UpstartPS.Protocol.Client.Answers;
+
 namespace UpstartPS.Protocol.Client;
 
 /// <summary>
@@ -451,26 +453,7 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         _socket.Dispose();
     }
 
-    private static void ThrowIfError(ResponseFrame response)
-    {
-        if (response.Type == ResponseTypes.Error)
-        {
-            var error = response.Error;
-            if (error is { Code: UpstartErrorCode.CheckFailed, Check: { } check })
-            {
-                throw new UpstartException(error.Message, check);
-            }
-
-            throw new UpstartException(error?.Code ?? UpstartErrorCode.Unknown, error?.Message ?? "Unknown error");
-        }
-    }
-
-    private static T Require<T>(T? value)
-        where T : class =>
-        value ?? throw new UpstartException(UpstartErrorCode.BadRequest, "The daemon's answer lacks the expected result");
-
-    private UpstartException Lost(Exception ex) =>
-        new(UpstartErrorCode.NotConnected, $"Lost the connection to the daemon at {SocketPath}: {ex.Message}", ex);
+    private UpstartException Lost(Exception ex) => Answers.Lost(SocketPath, ex);
 
     /// <summary>What a cancelled request's token callback needs, in one allocation.</summary>
     private sealed class CancelRegistration(UpstartClient client, long id, UnaryRequest pending)
