@@ -1,3 +1,4 @@
+using UpstartPS.Protocol.Messages;
 using UpstartPS.Protocol.Server;
 
 namespace UpstartPS.Protocol.Tests;
@@ -50,12 +51,17 @@ public sealed class IdleTimeoutTests
     [Fact]
     public async Task A_connection_waiting_on_a_watch_is_not_idle_and_still_answers_afterwards()
     {
-        await using var server = StartServer(TimeSpan.FromMilliseconds(100));
+        await using var server = StartServer(TimeSpan.FromMilliseconds(300));
         using var connection = await RawConnection.HandshakenAsync(server.SocketPath, TestServer.Deadline());
         await connection.SendFrameAsync("""{"id":1,"op":"watch"}""", TestServer.Deadline());
 
+        // The watch is in flight once its first item arrives; before that a slow server could still see the
+        // connection as idle, which is not what this test is about.
+        await server.Handler.LiveEvents.Writer.WriteAsync(new EventInfo { Name = "ready", Time = DateTimeOffset.UnixEpoch });
+        Assert.Equal(1, (await connection.ReadFrameAsync(TestServer.Deadline()))?.GetProperty("id").GetInt64());
+
         // What is tested is a wait several idle timeouts long: the watch keeps the connection open through it.
-        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        await Task.Delay(TimeSpan.FromMilliseconds(1500));
         await connection.SendFrameAsync("""{"id":2,"op":"version"}""", TestServer.Deadline());
 
         var answer = await connection.ReadFrameAsync(TestServer.Deadline());
