@@ -43,6 +43,33 @@ public class JobCgroupTests
     }
 
     [Fact]
+    public async Task A_task_that_ends_by_itself_leaves_what_it_started_running_as_under_Upstart_until_the_daemon_exits()
+    {
+        await using var d = DaemonFixture.Create();
+
+        // The old way of starting a daemon from a job: fork it off and end. Upstart left it running.
+        d.WriteJob("launcher", "task\nscript\n  setsid /bin/sleep 1000 &\nend script\n");
+        await d.StartAsync();
+
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "launcher"])).ExitCode);
+        var launched = 0;
+        await DaemonFixture.WaitUntilAsync(
+            () =>
+            {
+                var left = d.JobProcesses();
+                launched = left.Count == 1 && Stat(left[0]).Command == "sleep" ? left[0] : 0;
+                return Task.FromResult(launched > 0);
+            },
+            "the launched sleep to run on its own");
+        Assert.Equal("waiting", (await d.Client.StatusAsync("launcher")).Single().State);
+        Assert.Contains("/upstartps.", CgroupOf(launched), StringComparison.Ordinal);
+
+        // The daemon's exit stops its jobs and kills every job cgroup, this one included.
+        Assert.Equal(0, await d.StopAsync());
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 0), "the launched sleep to be gone");
+    }
+
+    [Fact]
     public async Task Without_job_cgroups_the_daemon_warns_once_and_stops_jobs_as_before()
     {
         await using var d = DaemonFixture.Create();

@@ -341,6 +341,7 @@ internal sealed partial class EngineCore
     private void Kill(JobInstance instance)
     {
         var pid = instance.Pid(ProcessKind.Main);
+        instance.MainWasKilled = true;
         _processes.SignalGroup(pid, instance.Config.KillSignal);
         instance.KillTimer?.Dispose();
         instance.KillTimer = _clock.StartTimer(KillDelay(instance.Config.KillTimeout), () => _post(() => OnKillTimeout(instance, pid)));

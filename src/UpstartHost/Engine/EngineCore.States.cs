@@ -129,6 +129,7 @@ internal sealed partial class EngineCore
             case JobState.Spawned:
                 if (instance.Config.HasMain)
                 {
+                    instance.MainWasKilled = false;
                     if (!Run(instance, ProcessKind.Main))
                     {
                         return FailSpawn(instance, ProcessKind.Main);
@@ -317,7 +318,7 @@ internal sealed partial class EngineCore
         instance.KillTimer = null;
         AbandonCheck(instance);
         _processTable.ForgetAll(instance);
-        _processes.InstanceFinished(instance.Class.Name, instance.Name);
+        _processes.InstanceFinished(instance.Class.Name, instance.Name, killLeftovers: instance.MainWasKilled);
 
         var jobClass = instance.Class;
         if (jobClass.Instances.TryGetValue(instance.Name, out var current) && current == instance)

@@ -76,6 +76,13 @@ internal sealed class JobInstance
     /// <summary>Beyond Upstart: the wait before the next respawn (`respawn delay`).</summary>
     public RespawnBackoff Backoff { get; } = new();
 
+    /// <summary>
+    /// The daemon signalled this run's main process to end it (job_process_kill). Only then are the instance's
+    /// leftovers killed when it finishes (its cgroup); a main process that ended by itself leaves what it started
+    /// running, as under Upstart, so a task that starts a daemon the old way keeps working.
+    /// </summary>
+    public bool MainWasKilled { get; set; }
+
     /// <summary>True once the instance reached waiting and left its class.</summary>
     public bool Destroyed { get; set; }
 

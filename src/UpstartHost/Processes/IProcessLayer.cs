@@ -27,10 +27,12 @@ public interface IProcessLayer
     void Signal(int pid, int signal);
 
     /// <summary>
-    /// The instance has finished (it is back at waiting: main process gone, post-stop done). The real layer kills
-    /// whatever of the instance is left in its cgroup, such as a child that escaped the process group with setsid.
+    /// The instance has finished (it is back at waiting: main process gone, post-stop done). With
+    /// <paramref name="killLeftovers"/> (the daemon stopped its main process) the real layer kills whatever of the
+    /// instance is left in its cgroup, such as a child that escaped the process group with setsid; otherwise it
+    /// lets the cgroup go and leaves its processes alone, as Upstart would.
     /// </summary>
-    void InstanceFinished(string jobName, string instance)
+    void InstanceFinished(string jobName, string instance, bool killLeftovers)
     {
     }
 }

@@ -206,7 +206,17 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         KillGroup(pid, signal);
     }
 
-    public void InstanceFinished(string jobName, string instance) => cgroups?.Release(jobName, instance);
+    public void InstanceFinished(string jobName, string instance, bool killLeftovers)
+    {
+        if (killLeftovers)
+        {
+            cgroups?.Release(jobName, instance);
+        }
+        else
+        {
+            cgroups?.LetGo(jobName, instance);
+        }
+    }
 
     public void Signal(int pid, int signal)
     {

@@ -132,6 +132,24 @@ public sealed partial class JobCgroups
     }
 
     /// <summary>
+    /// Forgets an instance whose main process ended by itself: what it left running stays running (Upstart's
+    /// behaviour), in a cgroup removed now if it is empty, or at the daemon's exit.
+    /// </summary>
+    public void LetGo(string job, string instance)
+    {
+        string? path;
+        lock (gate)
+        {
+            if (!live.Remove((job, instance), out path))
+            {
+                return;
+            }
+        }
+
+        TryRemove(path);
+    }
+
+    /// <summary>
     /// Kills every process in every job cgroup and removes them all. Only for an exit that stops the jobs: a
     /// re-exec hands running jobs over and must not call it (their cgroups stay where they are, and the new
     /// daemon, having the same control socket, uses the same directory).
