@@ -162,20 +162,7 @@ public sealed class ControlServer : IAsyncDisposable
         public int Connections { get; set; }
     }
 
-    private void NoteClosedPeak(long peak)
-    {
-        var seen = Interlocked.Read(ref _closedPeakQueuedBytes);
-        while (peak > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _closedPeakQueuedBytes, peak, seen);
-            if (previous == seen)
-            {
-                return;
-            }
-
-            seen = previous;
-        }
-    }
+    private void NoteClosedPeak(long peak) => AtomicMaximum.Raise(ref _closedPeakQueuedBytes, peak);
 
     private void Serve(Socket socket)
     {

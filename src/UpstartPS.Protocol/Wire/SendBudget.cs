@@ -41,18 +41,5 @@ internal sealed class SendBudget
 
     public void Give(long bytes) => Interlocked.Add(ref _queued, -bytes);
 
-    private void NotePeak(long total)
-    {
-        var peak = Volatile.Read(ref _peak);
-        while (total > peak)
-        {
-            var seen = Interlocked.CompareExchange(ref _peak, total, peak);
-            if (seen == peak)
-            {
-                return;
-            }
-
-            peak = seen;
-        }
-    }
+    private void NotePeak(long total) => AtomicMaximum.Raise(ref _peak, total);
 }
