@@ -13,6 +13,7 @@ namespace UpstartPS.Protocol.Client;
 /// socket calls, no timers (the connect and handshake bound is the socket's own send and receive timeout).
 /// The hello is held back and sent in one write with the first request, so a command costs one round
 /// trip; the daemon answers the hello first, and a refusal is reported as <see cref="UpstartClient"/> does.
+/// Frames go through <see cref="DirectFrameCodec"/> first: a fresh process skips the serialiser's metadata.
 /// </summary>
 /// <remarks>Not thread-safe. Failures are <see cref="UpstartException"/>s, NotConnected when the daemon cannot be reached or is lost.</remarks>
 public sealed class BlockingUpstartClient : IDisposable
@@ -52,7 +53,7 @@ public sealed class BlockingUpstartClient : IDisposable
             socket.ReceiveTimeout = timeout;
             socket.Connect(new UnixDomainSocketEndPoint(path));
             var client = new BlockingUpstartClient(path, socket, options.ConnectTimeout);
-            client._frames.Queue(Handshake.Hello(options.ClientName), Json.ClientHello);
+            client._frames.Queue(Handshake.Hello(options.ClientName), DirectFrameCodec.WriteHello);
             return client;
         }
         catch (Exception ex)
@@ -231,7 +232,7 @@ public sealed class BlockingUpstartClient : IDisposable
         request.Id = ++_lastId;
         try
         {
-            _frames.Queue(request, Json.RequestFrame);
+            _frames.Queue(request, DirectFrameCodec.WriteRequest);
             _frames.Flush();
         }
         catch (FrameException ex)
@@ -254,9 +255,8 @@ public sealed class BlockingUpstartClient : IDisposable
             if (!_helloAnswered)
             {
                 var hello = ReadFrame(ConnectionErrors.NotConnected(SocketPath, "the daemon closed the connection during the handshake"));
-                Handshake.Check(
-                    JsonSerializer.Deserialize(hello.Span, Json.ServerHello) ?? throw ConnectionErrors.NotConnected(SocketPath, "the daemon sent an empty handshake"),
-                    SocketPath);
+                var answer = DirectFrameCodec.TryReadServerHello(hello.Span, out var direct) ? direct : JsonSerializer.Deserialize(hello.Span, Json.ServerHello);
+                Handshake.Check(answer ?? throw ConnectionErrors.NotConnected(SocketPath, "the daemon sent an empty handshake"), SocketPath);
                 _helloAnswered = true;
 
                 // Past the handshake a wait is the command's own (a start waits for its job): no bound.
@@ -266,7 +266,8 @@ public sealed class BlockingUpstartClient : IDisposable
 
             while (true)
             {
-                var frame = JsonSerializer.Deserialize(ReadFrame(null).Span, Json.ResponseFrame);
+                var payload = ReadFrame(null).Span;
+                var frame = DirectFrameCodec.TryReadResponse(payload, out var direct) ? direct : JsonSerializer.Deserialize(payload, Json.ResponseFrame);
                 if (frame is not null && (frame.Id == id || frame.Id == 0))
                 {
                     // Id 0 is the daemon's answer to a frame it could not read at all (docs/protocol.md, Errors).

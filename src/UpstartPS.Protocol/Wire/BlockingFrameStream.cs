@@ -35,13 +35,17 @@ internal sealed class BlockingFrameStream : IDisposable
     }
 
     /// <summary>Serialises one frame behind those already queued. Throws <see cref="FrameException"/> (nothing queued) when it is too large.</summary>
-    public void Queue<T>(T message, JsonTypeInfo<T> typeInfo)
+    public void Queue<T>(T message, JsonTypeInfo<T> typeInfo) => Queue(message, (writer, m) => JsonSerializer.Serialize(writer, m, typeInfo));
+
+    /// <summary>As <see cref="Queue{T}(T, JsonTypeInfo{T})"/>, with the frame's JSON written by <paramref name="write"/>.</summary>
+    public void Queue<T>(T message, Action<Utf8JsonWriter, T> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var frameStart = _outgoing.WrittenCount;
         _outgoing.GetSpan(FrameFormat.HeaderBytes);
         _outgoing.Advance(FrameFormat.HeaderBytes);
         _json.Reset(_outgoing);
-        JsonSerializer.Serialize(_json, message, typeInfo);
+        write(_json, message);
         _json.Flush();
         var length = _outgoing.WrittenCount - frameStart - FrameFormat.HeaderBytes;
         if (length > _maxRequestBytes)

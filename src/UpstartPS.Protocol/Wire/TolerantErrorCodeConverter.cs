@@ -18,12 +18,15 @@ internal sealed class TolerantErrorCodeConverter : JsonConverter<UpstartErrorCod
             throw new JsonException("an error code is a string");
         }
 
+        return FromName(reader.GetString());
+    }
+
+    /// <summary>The code a name stands for; <see cref="UpstartErrorCode.Unknown"/> for any name this client does not know.</summary>
+    public static UpstartErrorCode FromName(string? name) =>
         // Names only: a number is not a code, even though Enum.TryParse would accept one.
-        var name = reader.GetString();
-        return name is { Length: > 0 } && char.IsAsciiLetter(name[0]) && Enum.TryParse<UpstartErrorCode>(name, ignoreCase: false, out var code)
+        name is { Length: > 0 } && char.IsAsciiLetter(name[0]) && Enum.TryParse<UpstartErrorCode>(name, ignoreCase: false, out var code)
             ? code
             : UpstartErrorCode.Unknown;
-    }
 
     public override void Write(Utf8JsonWriter writer, UpstartErrorCode value, JsonSerializerOptions options)
     {
