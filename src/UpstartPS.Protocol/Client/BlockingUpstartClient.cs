@@ -20,13 +20,13 @@ public sealed class BlockingUpstartClient : IDisposable
 {
     private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
 
-    private readonly Socket _socket;
+    private readonly BlockingUnixSocket _socket;
     private readonly BlockingFrameStream _frames;
     private readonly TimeSpan _connectTimeout;
     private bool _helloAnswered;
     private long _lastId;
 
-    private BlockingUpstartClient(string socketPath, Socket socket, TimeSpan connectTimeout)
+    private BlockingUpstartClient(string socketPath, BlockingUnixSocket socket, TimeSpan connectTimeout)
     {
         SocketPath = socketPath;
         _socket = socket;
@@ -44,21 +44,18 @@ public sealed class BlockingUpstartClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var path = options.SocketPath ?? ControlSocketPaths.Resolve(options.System);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        BlockingUnixSocket? socket = null;
         try
         {
             // SO_SNDTIMEO bounds a blocking connect() on a Unix socket whose backlog is full, SO_RCVTIMEO the hello.
-            var timeout = (int)Math.Clamp(options.ConnectTimeout.TotalMilliseconds, 1, int.MaxValue);
-            socket.SendTimeout = timeout;
-            socket.ReceiveTimeout = timeout;
-            socket.Connect(new UnixDomainSocketEndPoint(path));
+            socket = BlockingUnixSocket.Connect(path, AtLeastOneMillisecond(options.ConnectTimeout));
             var client = new BlockingUpstartClient(path, socket, options.ConnectTimeout);
             client._frames.Queue(Handshake.Hello(options.ClientName), DirectFrameCodec.WriteHello);
             return client;
         }
         catch (Exception ex)
         {
-            socket.Dispose();
+            socket?.Dispose();
             throw ex switch
             {
                 SocketException socketError => ConnectionErrors.NotConnected(path, ConnectionErrors.Describe(socketError), ex),
@@ -157,7 +154,7 @@ public sealed class BlockingUpstartClient : IDisposable
     public void ReExec(TimeSpan timeout)
     {
         Call(new RequestFrame { Op = Operations.ReExec });
-        _socket.ReceiveTimeout = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+        _socket.ReceiveTimeout = AtLeastOneMillisecond(timeout);
         try
         {
             while (_frames.Read() is not null)
@@ -201,15 +198,7 @@ public sealed class BlockingUpstartClient : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // The peer went first.
-        }
-
+        _socket.Shutdown();
         _socket.Dispose();
         _frames.Dispose();
     }
@@ -260,8 +249,8 @@ public sealed class BlockingUpstartClient : IDisposable
                 _helloAnswered = true;
 
                 // Past the handshake a wait is the command's own (a start waits for its job): no bound.
-                _socket.ReceiveTimeout = 0;
-                _socket.SendTimeout = 0;
+                _socket.ReceiveTimeout = TimeSpan.Zero;
+                _socket.SendTimeout = TimeSpan.Zero;
             }
 
             while (true)
@@ -289,4 +278,8 @@ public sealed class BlockingUpstartClient : IDisposable
         _frames.Read() ?? throw atEnd ?? new UpstartException(UpstartErrorCode.NotConnected, $"The daemon at {SocketPath} closed the connection");
 
     private UpstartException Lost(Exception ex) => Answers.Lost(SocketPath, ex);
+
+    /// <summary>A socket timeout of 0 means none: a bound given as 0 or less is the smallest real one instead.</summary>
+    private static TimeSpan AtLeastOneMillisecond(TimeSpan timeout) =>
+        timeout < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : timeout;
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -17,7 +16,7 @@ internal sealed class BlockingFrameStream : IDisposable
 {
     private const int InitialBufferBytes = 4 * 1024;
 
-    private readonly Socket _socket;
+    private readonly BlockingUnixSocket _socket;
     private readonly int _maxRequestBytes;
     private readonly int _maxResponseBytes;
     private readonly ArrayBufferWriter<byte> _outgoing = new(InitialBufferBytes);
@@ -26,7 +25,7 @@ internal sealed class BlockingFrameStream : IDisposable
     private int _start;
     private int _end;
 
-    public BlockingFrameStream(Socket socket, int maxRequestBytes, int maxResponseBytes)
+    public BlockingFrameStream(BlockingUnixSocket socket, int maxRequestBytes, int maxResponseBytes)
     {
         _socket = socket;
         _maxRequestBytes = maxRequestBytes;
@@ -66,7 +65,7 @@ internal sealed class BlockingFrameStream : IDisposable
         var pending = _outgoing.WrittenSpan;
         while (!pending.IsEmpty)
         {
-            pending = pending[_socket.Send(pending, SocketFlags.None)..];
+            pending = pending[_socket.Send(pending)..];
         }
 
         _outgoing.ResetWrittenCount();
@@ -110,7 +109,7 @@ internal sealed class BlockingFrameStream : IDisposable
                 _incoming = target;
             }
 
-            var read = _socket.Receive(_incoming.AsSpan(_end), SocketFlags.None);
+            var read = _socket.Receive(_incoming.AsSpan(_end));
             if (read == 0)
             {
                 return false;
