@@ -40,6 +40,7 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         _sender = sender;
         DaemonVersion = hello.Daemon ?? "";
         Mode = hello.Mode;
+        DaemonProcessId = PeerProcess.Id(socket);
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -102,6 +103,9 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
 
     /// <summary>Whether the daemon serves the whole system or one user's session.</summary>
     public DaemonMode Mode { get; }
+
+    /// <summary>The daemon's pid, from the kernel (SO_PEERCRED) rather than the protocol; null where it cannot tell.</summary>
+    public int? DaemonProcessId { get; }
 
     /// <summary>False once the connection has failed or been disposed; requests then throw NotConnected.</summary>
     public bool IsConnected => _failure is null && _disposed == 0;

@@ -52,6 +52,13 @@ public abstract class UpstartCommandBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Drops the connection (after a re-exec closed it); the next use of <see cref="Client"/> connects again.</summary>
+    protected void Disconnect()
+    {
+        _client?.Dispose();
+        _client = null;
+    }
+
     /// <summary>Runs a daemon call on the pipeline thread; Ctrl+C becomes PipelineStoppedException.</summary>
     protected T Call<T>(Func<CancellationToken, Task<T>> operation, TimeSpan? timeout = null, Action? heartbeat = null)
     {
