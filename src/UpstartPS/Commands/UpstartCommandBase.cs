@@ -62,7 +62,7 @@ public abstract class UpstartCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Drops the connection (after a re-exec closed it); the next use of <see cref="Client"/> connects again.</summary>
+    /// <summary>Drops the connection (the daemon closed it: idle timeout, re-exec); the next use of <see cref="Client"/> connects again.</summary>
     protected void Disconnect()
     {
         _client?.Dispose();
