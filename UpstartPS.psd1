@@ -27,6 +27,7 @@
         'Get-UpstartJobConfiguration'
         'Update-UpstartConfiguration'
         'Test-UpstartJobFile'
+        'Restart-UpstartDaemon'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -135,12 +135,30 @@ Describe 'upstartps .deb extracted into a temporary root' {
         $emit.ExitCode | Should -Be 0
         Get-Content -Raw (Join-Path $RunDir 'log/on-demand.log') | Should -Match 'my-event received: from-the-deb'
 
+        # What `systemctl reload upstartps` runs (ExecReload): the packaged daemon execs itself in place and
+        # the running instance keeps its process.
+        $before = (Invoke-Ctl @('status', 'worker', 'NAME=alpha')).Output
+        $reExec = Invoke-Ctl @('re-exec')
+        $reExec.ExitCode | Should -Be 0 -Because ($reExec.Output -join "`n")
+        (Invoke-Ctl @('status', 'worker', 'NAME=alpha')).Output | Should -Be $before
+        $DaemonProcess.HasExited | Should -BeFalse
+
         (Invoke-Ctl @('stop', 'worker', 'NAME=alpha')).Output | Should -Match '^worker stop/waiting$'
 
         & kill -TERM $DaemonProcess.Id
         $DaemonProcess.WaitForExit(60000) | Should -BeTrue
         $DaemonProcess.ExitCode | Should -Be 0 -Because $stderr.Result
         $null = $stdout.Result
+    }
+
+    It 'has a unit whose reload re-execs the daemon with the upstartctl it installs, and whose stop signals only the daemon' {
+        $unit = Get-Content (Join-Path $RootDir 'usr/lib/systemd/system/upstartps.service')
+        $reload = @($unit | Where-Object { $_ -match '^ExecReload=' })
+        $reload | Should -Be @('ExecReload=/usr/sbin/upstartctl --system re-exec')
+        Test-Path (Join-Path $RootDir 'usr/sbin/upstartctl') | Should -BeTrue
+        # SIGTERM to the daemon alone: it stops the jobs itself on stop/restart, and a crash leaves them running.
+        $unit | Should -Contain 'KillMode=process'
+        $unit | Should -Contain 'KillSignal=SIGTERM'
     }
 
     It 'installs and removes the optional initctl names as symlinks to upstartctl' {

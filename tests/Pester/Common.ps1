@@ -54,11 +54,13 @@ function Start-UpstartTestDaemon {
         control.sock). Waits until the daemon answers, points $env:UPSTARTPS_SOCKET at it, and returns an
         object for Stop-UpstartTestDaemon. -ReloadDebounceMilliseconds stretches the daemon's inotify
         quiet period so a test, not the watcher, decides when the configuration is re-read.
+        -ControlIdleTimeoutSeconds shortens how long the daemon keeps a connection with nothing in flight.
     #>
     param(
         [Parameter(Mandatory)] [string] $JobDirectory,
         [string] $StateDirectory = (New-UpstartTestDirectory),
-        [int] $ReloadDebounceMilliseconds = 100
+        [int] $ReloadDebounceMilliseconds = 100,
+        [int] $ControlIdleTimeoutSeconds = 0
     )
 
     $runtime = Join-Path '/tmp' ('ups-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -87,7 +89,9 @@ function Start-UpstartTestDaemon {
     $state = Join-Path $StateDirectory 'admin-state'
     $settings = Join-Path $StateDirectory 'host.json'
     $null = New-Item -ItemType Directory -Path $logs, $state -Force
-    @{ reloadDebounceMilliseconds = $ReloadDebounceMilliseconds } | ConvertTo-Json | Set-Content -LiteralPath $settings
+    $hostJson = @{ reloadDebounceMilliseconds = $ReloadDebounceMilliseconds }
+    if ($ControlIdleTimeoutSeconds -gt 0) { $hostJson.controlIdleTimeoutSeconds = $ControlIdleTimeoutSeconds }
+    $hostJson | ConvertTo-Json | Set-Content -LiteralPath $settings
     $stdout = Join-Path $StateDirectory 'daemon.out'
     $stderr = Join-Path $StateDirectory 'daemon.err'
     $arguments = @('--session', '--confdir', $JobDirectory, '--socket', $socket, '--logdir', $logs, '--state-dir', $state, '--config', $settings)

@@ -40,6 +40,43 @@ Describe 'Reaching the daemon' -Tag 'CI' {
     }
 }
 
+Describe 'A pipeline that pauses longer than the daemon''s idle timeout' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        $jobs = Join-Path $TestDrive 'init'
+        New-UpstartTestJob $jobs first "exec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs second "exec sleep 3600" | Out-Null
+        Import-Module (Get-UpstartTestModulePath) -Force
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs -ControlIdleTimeoutSeconds 1
+        # The daemon logs each connection it closes as idle (ControlConnection: "idle for 1 s").
+        $idleCloses = {
+            $logs = (Join-Path $daemon.State 'daemon.out'), (Join-Path $daemon.State 'daemon.err')
+            @(Select-String -LiteralPath $logs -Pattern 'idle for 1 s' -SimpleMatch -ErrorAction SilentlyContinue).Count
+        }
+    }
+
+    AfterAll {
+        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+        Stop-UpstartTestDaemon $daemon
+        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'connects again for the next item once the daemon has closed the idle connection' {
+        $closedBefore = & $idleCloses
+        $started = 'first', 'second' | ForEach-Object -Begin { $seen = 0 } -Process {
+            if ($seen++ -gt 0) {
+                # Start-UpstartJob's connection has had nothing in flight since the first item: wait for the
+                # daemon to close it, so the second item meets a closed connection.
+                Wait-UpstartTestCondition { (& $idleCloses) -gt $closedBefore } -TimeoutSeconds 20
+            }
+            $_
+        } | Start-UpstartJob -PassThru
+
+        $started.Name | Should -Be @('first', 'second')
+        (Get-UpstartJob -Name first, second).State | Should -Be @('running', 'running')
+    }
+}
+
 Describe 'Completion and formats' -Tag 'CI' {
     BeforeAll {
         . $PSScriptRoot/Common.ps1

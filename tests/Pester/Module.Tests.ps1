@@ -7,7 +7,7 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $module = Import-Module $modulePath -Force -PassThru
         $expected = @(
             'Disable-UpstartJob', 'Enable-UpstartJob', 'Get-UpstartJob', 'Get-UpstartJobConfiguration', 'Get-UpstartLog',
-            'Restart-UpstartJob', 'Send-UpstartEvent', 'Start-UpstartJob', 'Stop-UpstartJob', 'Test-UpstartJob',
+            'Restart-UpstartDaemon', 'Restart-UpstartJob', 'Send-UpstartEvent', 'Start-UpstartJob', 'Stop-UpstartJob', 'Test-UpstartJob',
             'Test-UpstartJobFile', 'Update-UpstartConfiguration', 'Update-UpstartJob', 'Wait-UpstartJob', 'Watch-UpstartEvent')
     }
 
@@ -38,7 +38,7 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
     It 'has help with examples for <_>' -ForEach @(
         'Get-UpstartJob', 'Start-UpstartJob', 'Stop-UpstartJob', 'Restart-UpstartJob', 'Update-UpstartJob', 'Enable-UpstartJob',
         'Disable-UpstartJob', 'Wait-UpstartJob', 'Test-UpstartJob', 'Send-UpstartEvent', 'Watch-UpstartEvent', 'Get-UpstartLog',
-        'Get-UpstartJobConfiguration', 'Update-UpstartConfiguration', 'Test-UpstartJobFile') {
+        'Get-UpstartJobConfiguration', 'Update-UpstartConfiguration', 'Test-UpstartJobFile', 'Restart-UpstartDaemon') {
         $command = $_
         $help = Get-Help $command -Full
         # Without a help file, Get-Help makes a synopsis out of the syntax.

@@ -25,6 +25,27 @@ public sealed class IdleTimeoutTests
     }
 
     [Fact]
+    public async Task A_client_knows_its_connection_is_closed_as_soon_as_the_server_has_closed_it()
+    {
+        await using var server = StartServer(TimeSpan.FromMilliseconds(200));
+        await using var client = await server.ConnectAsync();
+        Assert.True(client.IsConnected);
+
+        // The server forgets a connection only after closing its socket.
+        var deadline = TestServer.Deadline();
+        while (server.Server.ConnectionCount > 0)
+        {
+            await Task.Delay(10, deadline);
+        }
+
+        // At once, not once the client's reader has caught up: the module decides on this whether to connect
+        // again before sending (a request sent on a closed connection would be lost, never resent).
+        Assert.False(client.IsConnected);
+        var error = await Assert.ThrowsAsync<UpstartException>(() => client.GetVersionAsync(TestServer.Deadline()));
+        Assert.Equal(UpstartErrorCode.NotConnected, error.Code);
+    }
+
+    [Fact]
     public async Task A_client_that_trickles_a_frame_and_never_finishes_it_is_closed_as_idle()
     {
         await using var server = StartServer(TimeSpan.FromMilliseconds(300));

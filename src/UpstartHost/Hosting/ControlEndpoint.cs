@@ -25,6 +25,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
             Mode = authorization.Mode,
             DaemonVersion = DaemonControl.VersionText,
             Authorization = authorization,
+            IdleTimeout = settings.ControlIdleTimeout,
             Log = (message, exception) => LogClientProblem(logger, message, exception),
         });
     }

@@ -34,6 +34,9 @@ public sealed record DaemonSettings
     public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int WatchBufferSize { get; init; } = 1024;
 
+    /// <summary>How long a control connection with nothing in flight stays open (host.json `controlIdleTimeoutSeconds`).</summary>
+    public TimeSpan ControlIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Whole-job cleanup through a cgroup per job instance, where the kernel offers it (docs/processes.md).</summary>
     public bool JobCgroups { get; init; } = true;
 
@@ -98,11 +101,24 @@ public sealed record DaemonSettings
             ReloadDebounce = TimeSpan.FromMilliseconds(Math.Clamp(file.ReloadDebounceMilliseconds ?? 100, 0, 60_000)),
             RescanInterval = TimeSpan.FromMilliseconds(Math.Clamp(file.RescanIntervalMilliseconds ?? 2000, 50, 3_600_000)),
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
+            ControlIdleTimeout = ParseControlIdleTimeout(file.ControlIdleTimeoutSeconds),
             JobCgroups = file.JobCgroups ?? true,
             CgroupRoot = file.CgroupRoot is { Length: > 0 } cgroupRoot ? Path.GetFullPath(cgroupRoot) : null,
             RespawnDelay = ParseRespawnDelay(file.RespawnDelay),
         };
     }
+
+    /// <summary>
+    /// Refused rather than clamped, as `respawnDelay`: 0 would close every connection at once, and a typo such as
+    /// 600000 (meant as milliseconds) would keep abandoned connections for a week.
+    /// </summary>
+    private static TimeSpan ParseControlIdleTimeout(int? seconds) =>
+        seconds switch
+        {
+            null => TimeSpan.FromSeconds(60),
+            >= 1 and <= 86_400 => TimeSpan.FromSeconds(seconds.Value),
+            _ => throw new HostUsageException($"controlIdleTimeoutSeconds must be a whole number of seconds from 1 to 86400, not {seconds}"),
+        };
 
     private static LogAccess ParseLogAccess(string? value) => value switch
     {

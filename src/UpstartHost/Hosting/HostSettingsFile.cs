@@ -47,6 +47,12 @@ public sealed record HostSettingsFile
     /// </summary>
     public string? RespawnDelay { get; init; }
 
+    /// <summary>
+    /// Seconds a control connection may sit with no request in flight before the daemon closes it; default 60,
+    /// 1 to 86400. Clients that pause longer connect again (the module does so by itself).
+    /// </summary>
+    public int? ControlIdleTimeoutSeconds { get; init; }
+
     /// <summary>Messages each watch client may have queued before it is dropped.</summary>
     public int? WatchBufferSize { get; init; }
 

@@ -40,6 +40,7 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
         _sender = sender;
         DaemonVersion = hello.Daemon ?? "";
         Mode = hello.Mode;
+        DaemonProcessId = PeerProcess.Id(socket);
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -103,8 +104,15 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
     /// <summary>Whether the daemon serves the whole system or one user's session.</summary>
     public DaemonMode Mode { get; }
 
-    /// <summary>False once the connection has failed or been disposed; requests then throw NotConnected.</summary>
-    public bool IsConnected => _failure is null && _disposed == 0;
+    /// <summary>The daemon's pid, from the kernel (SO_PEERCRED) rather than the protocol; null where it cannot tell.</summary>
+    public int? DaemonProcessId { get; }
+
+    /// <summary>
+    /// False once the connection has failed, been disposed, or been closed by the daemon (its idle timeout, a
+    /// re-exec, a restart); requests then throw NotConnected. A close is seen as soon as the kernel has it, even
+    /// before the reader loop has run: a closed peer leaves the socket readable with nothing to read.
+    /// </summary>
+    public bool IsConnected => _failure is null && _disposed == 0 && !PeerHasClosed();
 
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default) =>
         Require((await CallAsync(new RequestFrame { Op = Operations.Version }, cancellationToken).ConfigureAwait(false)).Text);
@@ -436,6 +444,19 @@ public sealed class UpstartClient : IAsyncDisposable, IDisposable
             {
                 pending.Fail(failure);
             }
+        }
+    }
+
+    private bool PeerHasClosed()
+    {
+        try
+        {
+            // poll(2) keeps reporting a closed stream as readable after the reader loop took its end of file.
+            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return true;
         }
     }
 

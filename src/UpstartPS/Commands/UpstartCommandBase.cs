@@ -28,11 +28,21 @@ public abstract class UpstartCommandBase : PSCmdlet, IDisposable
     /// <summary>The socket in use, resolved once per command.</summary>
     protected string ResolvedSocketPath => _socketPath ??= SocketLocation.Resolve(SocketPath);
 
-    /// <summary>The connection, opened on first use; failing to open it terminates the command.</summary>
+    /// <summary>
+    /// The connection, opened on first use; failing to open it terminates the command. A connection the daemon
+    /// has closed meanwhile (a pipeline that paused longer than its idle timeout, host.json
+    /// controlIdleTimeoutSeconds) is replaced by a new one here, before any request is sent on it. A request
+    /// that was sent is never sent again: if the connection breaks under it, that failure is reported.
+    /// </summary>
     protected UpstartClient Client
     {
         get
         {
+            if (_client is { IsConnected: false })
+            {
+                Disconnect();
+            }
+
             if (_client is null)
             {
                 var path = ResolvedSocketPath;
@@ -50,6 +60,13 @@ public abstract class UpstartCommandBase : PSCmdlet, IDisposable
 
             return _client;
         }
+    }
+
+    /// <summary>Drops the connection (the daemon closed it: idle timeout, re-exec); the next use of <see cref="Client"/> connects again.</summary>
+    protected void Disconnect()
+    {
+        _client?.Dispose();
+        _client = null;
     }
 
     /// <summary>Runs a daemon call on the pipeline thread; Ctrl+C becomes PipelineStoppedException.</summary>

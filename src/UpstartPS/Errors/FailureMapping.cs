@@ -89,6 +89,20 @@ public static class FailureMapping
         new("WaitTimedOut", ErrorCategory.OperationTimeout, false,
             $"'{target}' did not reach state '{state}' within {timeout.TotalSeconds:0.###} seconds.");
 
+    /// <summary>
+    /// The daemon accepted a re-exec but its old program still held the connection when the time ran out: the
+    /// exec failed and the old program carries on (its log says why). Not fatal: the daemon still answers.
+    /// </summary>
+    public static UpstartFailure ReExecNotDone(string socketPath, TimeSpan timeout) =>
+        new("DaemonReExecFailed", ErrorCategory.OperationTimeout, false,
+            $"The Upstart daemon at '{socketPath}' accepted the re-exec but was still running its old program after {timeout.TotalSeconds:0.###} seconds; " +
+            "the exec probably failed (the daemon's log says why). Its jobs keep running.");
+
+    /// <summary>The old program let go of the connection for its re-exec, but nothing answered again in time: the daemon is unreachable.</summary>
+    public static UpstartFailure NotBackAfterReExec(string socketPath, TimeSpan timeout) =>
+        new("DaemonNotBackAfterReExec", ErrorCategory.ConnectionError, true,
+            $"The Upstart daemon at '{socketPath}' began its re-exec but did not answer again within {timeout.TotalSeconds:0.###} seconds (the daemon's log says why). {HowToReach}");
+
     private static UpstartFailure FromSocket(SocketException socket, string socketPath) => socket.SocketErrorCode switch
     {
         SocketError.AccessDenied => AccessDenied(socketPath),

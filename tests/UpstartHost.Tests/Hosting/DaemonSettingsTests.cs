@@ -155,6 +155,25 @@ public class DaemonSettingsTests
     }
 
     [Fact]
+    public void Control_connections_are_closed_after_60_idle_seconds_unless_host_json_says_otherwise()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(60), DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile(), Session(NoXdg)).ControlIdleTimeout);
+        var file = new HostSettingsFile { ControlIdleTimeoutSeconds = 1 };
+        Assert.Equal(TimeSpan.FromSeconds(1), DaemonSettings.Resolve(HostCommandLine.Parse([]), file, Session(NoXdg)).ControlIdleTimeout);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(86_401)]
+    public void A_control_idle_timeout_out_of_range_stops_the_daemon_with_a_message_naming_it(int seconds)
+    {
+        var e = Assert.Throws<HostUsageException>(
+            () => DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile { ControlIdleTimeoutSeconds = seconds }, Session(NoXdg)));
+        Assert.StartsWith("controlIdleTimeoutSeconds must be", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RespawnDelay_is_accepted_in_host_json()
     {
         var dir = Directory.CreateTempSubdirectory("upstartps-settings-");

@@ -6,7 +6,7 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
     private static readonly string[] Expected =
     [
         "Disable-UpstartJob", "Enable-UpstartJob", "Get-UpstartJob", "Get-UpstartJobConfiguration", "Get-UpstartLog",
-        "Restart-UpstartJob", "Send-UpstartEvent", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob",
+        "Restart-UpstartDaemon", "Restart-UpstartJob", "Send-UpstartEvent", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob",
         "Test-UpstartJobFile", "Update-UpstartConfiguration", "Update-UpstartJob", "Wait-UpstartJob", "Watch-UpstartEvent",
     ];
 
@@ -42,13 +42,22 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
     [Fact]
     public void Every_state_changing_cmdlet_supports_ShouldProcess_at_Medium_impact()
     {
-        var mutators = Cmdlets.Where(c => ApprovedVerbs.StateChanging.Contains(c.Verb)).ToList();
+        var mutators = Cmdlets.Where(c => ApprovedVerbs.StateChanging.Contains(c.Verb) && c.Noun != "UpstartDaemon").ToList();
         Assert.Equal(8, mutators.Count);
         Assert.All(mutators, c =>
         {
             Assert.True(c.SupportsShouldProcess, $"{c.Name} must support -WhatIf/-Confirm");
             Assert.Equal("Medium", c.ConfirmImpact);
         });
+    }
+
+    [Fact]
+    public void Restart_UpstartDaemon_asks_first_because_it_replaces_the_program_supervising_every_job()
+    {
+        var cmdlet = Cmdlet("Restart-UpstartDaemon");
+        Assert.True(cmdlet.SupportsShouldProcess);
+        Assert.Equal("High", cmdlet.ConfirmImpact);
+        Assert.Equal("Int32", cmdlet.Parameter("Timeout")?.Type.Name);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<Modul
     [Fact]
     public void There_is_an_output_type_for_each_kind_of_result() =>
         Assert.Equal(
-            ["UpstartConfigurationChange", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine"],
+            ["UpstartConfigurationChange", "UpstartDaemon", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine"],
             OutputTypes.Select(t => t.Name).Order(StringComparer.Ordinal));
 
     [Fact]

@@ -149,4 +149,21 @@ public sealed class FailureMappingTests
         Assert.Equal(ErrorCategory.OperationTimeout, failure.Category);
         Assert.Contains("'running' within 3 seconds", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_re_exec_the_daemon_never_carried_out_is_per_command_because_the_old_program_still_answers()
+    {
+        var failure = FailureMapping.ReExecNotDone("/s", TimeSpan.FromSeconds(60));
+        Assert.Equal(("DaemonReExecFailed", ErrorCategory.OperationTimeout, false), (failure.ErrorId, failure.Category, failure.Terminating));
+        Assert.Contains("after 60 seconds", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("jobs keep running", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_daemon_that_does_not_answer_after_its_re_exec_is_unreachable_and_terminates()
+    {
+        var failure = FailureMapping.NotBackAfterReExec("/s", TimeSpan.FromSeconds(5));
+        Assert.Equal(("DaemonNotBackAfterReExec", ErrorCategory.ConnectionError, true), (failure.ErrorId, failure.Category, failure.Terminating));
+        Assert.Contains(FailureMapping.HowToReach, failure.Message, StringComparison.Ordinal);
+    }
 }
