@@ -60,7 +60,7 @@ public static class RuntimeStateFile
 
             instances[i] = new InstanceEntry(
                 r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
-                r.RespawnCount, r.RespawnWindowAgeSeconds, r.BackoffUntilUtc, [.. r.Environment],
+                r.RespawnCount, r.RespawnWindowAgeSeconds, ToEntry(r.Backoff), [.. r.Environment],
                 r.StopEnvironment is { } stop ? [.. stop] : null);
         }
 
@@ -179,8 +179,21 @@ public static class RuntimeStateFile
         return new InstanceRecord(
             e.Job, e.Instance, goal, state, processes, Math.Max(0, e.RespawnCount),
             e.RespawnWindowAgeSeconds is >= 0 ? e.RespawnWindowAgeSeconds : null,
-            e.Environment, e.StopEnvironment, e.BackoffUntilUtc);
+            e.Environment, e.StopEnvironment, ToRecord(e.Backoff));
     }
+
+    private static BackoffEntry? ToEntry(BackoffRecord? b) =>
+        b is null ? null : new BackoffEntry((long)b.LastDelay.TotalMilliseconds, b.Planned, b.MainStartedUtc, b.DueUtc);
+
+    /// <summary>
+    /// A wait outside what `respawn delay` allows drops the back-off alone (the instance still resumes, as
+    /// if it had never waited): the engine clamps what is left of a wait to the wait itself, so a bound on
+    /// the wait bounds every timer a file can ask for.
+    /// </summary>
+    private static BackoffRecord? ToRecord(BackoffEntry? b) =>
+        b is { LastDelayMs: > 0 } && b.LastDelayMs <= (long)RespawnDelay.Limit.TotalMilliseconds
+            ? new BackoffRecord(TimeSpan.FromMilliseconds(b.LastDelayMs), b.Planned, b.MainStartedUtc, b.DueUtc)
+            : null;
 
     private static string ReadBootId()
     {
@@ -215,9 +228,15 @@ internal sealed record InstanceEntry(
     ProcessEntry[]? Processes,
     int RespawnCount,
     long? RespawnWindowAgeSeconds,
-    DateTimeOffset? BackoffUntilUtc,
+    BackoffEntry? Backoff,
     string[]? Environment,
     string[]? StopEnvironment);
+
+/// <summary>
+/// <see cref="BackoffRecord"/> in the file: `lastDelayMs` (the last wait, whole milliseconds as
+/// `respawn delay` allows), `planned`, `mainStartedUtc` and `dueUtc` (set while the wait is in progress).
+/// </summary>
+internal sealed record BackoffEntry(long LastDelayMs, bool Planned, DateTimeOffset? MainStartedUtc, DateTimeOffset? DueUtc);
 
 internal sealed record ProcessEntry(string? Kind, int Pid, ulong StartTime);
 
