@@ -42,6 +42,7 @@ internal sealed partial class EngineCore
             instance.StopEnvironment = record.StopEnvironment is { } stop ? [.. stop] : null;
             instance.Goal = record.Goal;
             instance.State = record.State;
+            instance.MainWasKilled = record.MainWasKilled;
             if (record.RespawnWindowAgeSeconds is { } age)
             {
                 instance.Respawns.Seed(record.RespawnCount, now - age - recordAgeSeconds);
@@ -50,6 +51,12 @@ internal sealed partial class EngineCore
             if (record.Backoff is { } backoff)
             {
                 instance.Backoff.Resume(backoff, _clock.Monotonic, _clock.UtcNow);
+            }
+
+            if (record.Cgroup is { } cgroup)
+            {
+                // Before anything can finish the instance: its end must kill what its processes left behind.
+                _processes.ResumeCgroup(jobClass.Config.Name, record.Instance, cgroup);
             }
 
             var gone = new List<ProcessKind>();

@@ -5,11 +5,13 @@ namespace UpstartHost.Engine;
 /// <summary>
 /// What a later daemon needs to carry on supervising one instance (docs/daemon.md, "Restarting the
 /// daemon"): its goal and state, the pids of its live processes (with their start time once the state
-/// writer has read it), its respawn window, its respawn back-off and its environment. Immutable, so the
-/// engine thread can hand it to the writer thread.
+/// writer has read it), its respawn window, its respawn back-off, its environment and its job cgroup.
+/// Immutable, so the engine thread can hand it to the writer thread.
 /// </summary>
 /// <param name="RespawnWindowAgeSeconds">Seconds since the respawn window opened; null before any respawn.</param>
 /// <param name="Backoff">The `respawn delay` back-off under way; null when there is none to carry.</param>
+/// <param name="Cgroup">The cgroup its processes run in (docs/processes.md), so a later daemon still kills what they leave; null without one.</param>
+/// <param name="MainWasKilled">The daemon signalled this run's main process to end it: the instance's end kills its leftovers.</param>
 public sealed record InstanceRecord(
     string Job,
     string Instance,
@@ -20,7 +22,9 @@ public sealed record InstanceRecord(
     long? RespawnWindowAgeSeconds,
     IReadOnlyList<string> Environment,
     IReadOnlyList<string>? StopEnvironment,
-    BackoffRecord? Backoff = null);
+    BackoffRecord? Backoff = null,
+    string? Cgroup = null,
+    bool MainWasKilled = false);
 
 /// <summary>
 /// What a later daemon needs to go on backing off where this one stopped (docs/engine.md "Respawn

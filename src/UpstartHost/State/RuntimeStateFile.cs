@@ -61,7 +61,7 @@ public static class RuntimeStateFile
             instances[i] = new InstanceEntry(
                 r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
                 r.RespawnCount, r.RespawnWindowAgeSeconds, ToEntry(r.Backoff), [.. r.Environment],
-                r.StopEnvironment is { } stop ? [.. stop] : null);
+                r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null);
         }
 
         foreach (var pid in startTimes.Keys.Where(p => !seen.Contains(p)).ToList())
@@ -179,8 +179,16 @@ public static class RuntimeStateFile
         return new InstanceRecord(
             e.Job, e.Instance, goal, state, processes, Math.Max(0, e.RespawnCount),
             e.RespawnWindowAgeSeconds is >= 0 ? e.RespawnWindowAgeSeconds : null,
-            e.Environment, e.StopEnvironment, ToRecord(e.Backoff));
+            e.Environment, e.StopEnvironment, ToRecord(e.Backoff), IsPlausibleCgroup(e.Cgroup) ? e.Cgroup : null,
+            e.MainWasKilled == true);
     }
+
+    /// <summary>
+    /// A cgroup path is kept only if it is an absolute path of sane length without NUL; whether it is one of
+    /// this daemon's cgroups, and this instance's, is for <c>JobCgroups.Resume</c>, which knows its directory.
+    /// </summary>
+    private static bool IsPlausibleCgroup(string? path) =>
+        path is { Length: > 1 and <= 4096 } && path[0] == '/' && !path.Contains('\0', StringComparison.Ordinal);
 
     private static BackoffEntry? ToEntry(BackoffRecord? b) =>
         b is null ? null : new BackoffEntry((long)b.LastDelay.TotalMilliseconds, b.Planned, b.MainStartedUtc, b.DueUtc);
@@ -230,7 +238,9 @@ internal sealed record InstanceEntry(
     long? RespawnWindowAgeSeconds,
     BackoffEntry? Backoff,
     string[]? Environment,
-    string[]? StopEnvironment);
+    string[]? StopEnvironment,
+    string? Cgroup,
+    bool? MainWasKilled);
 
 /// <summary>
 /// <see cref="BackoffRecord"/> in the file: `lastDelayMs` (the last wait, whole milliseconds as
