@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using UpstartPS.Protocol;
@@ -423,6 +424,25 @@ public sealed class DaemonFixture : IAsyncDisposable
 
         return found;
     }
+
+    /// <summary>Children of <paramref name="parent"/> that have ended and not been reaped.</summary>
+    public static int ZombieChildren(int parent) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(n => n!.All(char.IsAsciiDigit))
+            .Count(n =>
+            {
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{n}/stat");
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    return fields[0] == "Z" && fields[1] == parent.ToString(CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            });
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds, polling an observable state.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)

@@ -29,6 +29,40 @@ public class JobCgroupTests
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 0), "every process of the job to be gone");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_child_that_calls_setsid_does_not_survive_the_stop_of_an_instance_resumed_after_a_restart(bool crash)
+    {
+        await using var d = DaemonFixture.Create();
+        d.WriteJob("escape", Escaping);
+        await d.StartAsync();
+        var (main, escaped) = await StartEscapingAsync(d);
+        var stateFile = Path.Combine(d.StateDir, "instances.json");
+        await DaemonFixture.WaitUntilAsync(
+            async () => (await File.ReadAllTextAsync(stateFile)).Contains("\"cgroup\"", StringComparison.Ordinal),
+            "the cgroup in the state file");
+
+        if (crash)
+        {
+            await d.KillDaemonAsync();
+            await d.StartAsync();
+        }
+        else
+        {
+            var reExec = await d.RunCtlAsync(["re-exec"]);
+            Assert.True(reExec.ExitCode == 0, reExec.Stderr + d.DaemonOutput);
+            await d.ReconnectAsync();
+        }
+
+        Assert.Equal(main, (await d.Client.StatusAsync("escape")).Single().Processes.Single().Pid);
+        Assert.Equal(new[] { main, escaped }.Order(), d.JobProcesses().Order());
+        Assert.Equal(0, (await d.RunCtlAsync(["stop", "escape"])).ExitCode);
+
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 0), "every process of the job to be gone");
+        Assert.DoesNotContain("not resuming the recorded cgroup", d.DaemonOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_child_that_calls_setsid_does_not_survive_the_daemons_exit()
     {

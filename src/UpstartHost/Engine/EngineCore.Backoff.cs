@@ -27,9 +27,7 @@ internal sealed partial class EngineCore
             return false;
         }
 
-        IDisposable? timer = null;
-        timer = _clock.StartTimer(delay, () => _post(() => OnRespawnDue(instance, timer)));
-        backoff.Begin(timer, _clock.UtcNow + delay);
+        StartRespawnTimer(instance, delay);
         EngineLog.RespawnDelayed(_logger, instance.DisplayName, Seconds.Format(delay));
         if (_options.EmitProcessEvents)
         {
@@ -39,6 +37,37 @@ internal sealed partial class EngineCore
         // Watchers and status see the wait (NextRespawn) although the state has not changed.
         NotifyInstance(instance, NotificationKind.State);
         return true;
+    }
+
+    /// <summary>
+    /// Restore: a wait an earlier daemon began (it recorded when it ends) goes on for the time it had left,
+    /// never longer than the wait itself whatever the wall clock did meanwhile; one already due respawns
+    /// now. Not announced again: its `respawning` event went out when it began.
+    /// </summary>
+    private void ResumeRespawnWait(JobInstance instance, DateTimeOffset due)
+    {
+        var left = due - _clock.UtcNow;
+        if (left > instance.Backoff.Planned)
+        {
+            left = instance.Backoff.Planned;
+        }
+
+        if (left <= TimeSpan.Zero)
+        {
+            RespawnNow(instance);
+            return;
+        }
+
+        StartRespawnTimer(instance, left);
+        EngineLog.RespawnWaitResumed(_logger, instance.DisplayName, Seconds.Format(left));
+        NotifyInstance(instance, NotificationKind.State);
+    }
+
+    private void StartRespawnTimer(JobInstance instance, TimeSpan delay)
+    {
+        IDisposable? timer = null;
+        timer = _clock.StartTimer(delay, () => _post(() => OnRespawnDue(instance, timer)));
+        instance.Backoff.Begin(timer, _clock.UtcNow + delay);
     }
 
     /// <summary>The wait is over: the respawn goes on into starting, unless the wait was cancelled meanwhile.</summary>

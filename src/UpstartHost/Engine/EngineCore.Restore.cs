@@ -21,7 +21,7 @@ internal sealed partial class EngineCore
     {
         var now = (long)Math.Floor(_clock.Monotonic.TotalSeconds);
         var adopted = 0;
-        var resumed = new List<(JobInstance Instance, List<ProcessKind> Gone)>();
+        var resumed = new List<(JobInstance Instance, List<ProcessKind> Gone, DateTimeOffset? RespawnDue)>();
         foreach (var record in records)
         {
             if (!_registry.TryGet(record.Job, out var jobClass))
@@ -42,9 +42,21 @@ internal sealed partial class EngineCore
             instance.StopEnvironment = record.StopEnvironment is { } stop ? [.. stop] : null;
             instance.Goal = record.Goal;
             instance.State = record.State;
+            instance.MainWasKilled = record.MainWasKilled;
             if (record.RespawnWindowAgeSeconds is { } age)
             {
                 instance.Respawns.Seed(record.RespawnCount, now - age - recordAgeSeconds);
+            }
+
+            if (record.Backoff is { } backoff)
+            {
+                instance.Backoff.Resume(backoff, _clock.Monotonic, _clock.UtcNow);
+            }
+
+            if (record.Cgroup is { } cgroup)
+            {
+                // Before anything can finish the instance: its end must kill what its processes left behind.
+                _processes.ResumeCgroup(jobClass.Config.Name, record.Instance, cgroup);
             }
 
             var gone = new List<ProcessKind>();
@@ -61,16 +73,16 @@ internal sealed partial class EngineCore
                 }
             }
 
-            resumed.Add((instance, gone));
+            resumed.Add((instance, gone, record.Backoff?.DueUtc));
             NotifyInstance(instance, NotificationKind.State);
         }
 
         // Only once every instance is back: moving one on may emit events that others react to.
-        foreach (var (instance, gone) in resumed)
+        foreach (var (instance, gone, respawnDue) in resumed)
         {
             try
             {
-                CarryOn(instance, gone);
+                CarryOn(instance, gone, respawnDue);
             }
 #pragma warning disable CA1031 // One odd record must not stop the others from resuming.
             catch (Exception ex)
@@ -99,9 +111,10 @@ internal sealed partial class EngineCore
     /// <summary>
     /// Picks up where the earlier daemon stopped: processes that ended meanwhile are exits (respawn rules
     /// apply); a state that waited on an event or a process no longer there moves on; a kill in progress
-    /// gets its signal and its kill timeout again.
+    /// gets its signal and its kill timeout again; a respawn that was waiting out its back-off waits out what
+    /// was left of it.
     /// </summary>
-    private void CarryOn(JobInstance instance, List<ProcessKind> gone)
+    private void CarryOn(JobInstance instance, List<ProcessKind> gone, DateTimeOffset? respawnDue)
     {
         foreach (var kind in gone)
         {
@@ -114,6 +127,13 @@ internal sealed partial class EngineCore
 
         if (instance.Destroyed || gone.Count > 0)
         {
+            return;
+        }
+
+        if (respawnDue is { } due && instance.State == JobState.PostStop && instance.Goal == JobGoal.Start
+            && !instance.IsAlive(ProcessKind.PostStop))
+        {
+            ResumeRespawnWait(instance, due);
             return;
         }
 

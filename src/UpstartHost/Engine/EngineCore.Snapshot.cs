@@ -47,7 +47,10 @@ internal sealed partial class EngineCore
                     window.Count,
                     window.OpenedAt == long.MinValue ? null : now - window.OpenedAt,
                     [.. instance.Environment],
-                    instance.StopEnvironment is { } stop ? [.. stop] : null));
+                    instance.StopEnvironment is { } stop ? [.. stop] : null,
+                    instance.Backoff.Save(_clock.Monotonic, _clock.UtcNow),
+                    _processes.CgroupOf(instance.Config.Name, instance.Name),
+                    instance.MainWasKilled));
             }
         }
 

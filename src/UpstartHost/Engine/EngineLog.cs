@@ -64,4 +64,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "{Job} {Process} process ended while no daemon was watching it")]
     public static partial void EndedWhileUnwatched(ILogger logger, string job, string process);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "{Job} respawn wait resumed, {Seconds}s left")]
+    public static partial void RespawnWaitResumed(ILogger logger, string job, string seconds);
 }

@@ -5,14 +5,13 @@ namespace UpstartHost.Engine;
 /// <summary>
 /// What a later daemon needs to carry on supervising one instance (docs/daemon.md, "Restarting the
 /// daemon"): its goal and state, the pids of its live processes (with their start time once the state
-/// writer has read it), its respawn window and its environment. Immutable, so the engine thread can hand
-/// it to the writer thread.
+/// writer has read it), its respawn window, its respawn back-off, its environment and its job cgroup.
+/// Immutable, so the engine thread can hand it to the writer thread.
 /// </summary>
 /// <param name="RespawnWindowAgeSeconds">Seconds since the respawn window opened; null before any respawn.</param>
-/// <param name="BackoffUntilUtc">
-/// Hook for `respawn delay` back-off: when the pending respawn is due. Carried through the file but not
-/// yet set or honoured by the engine.
-/// </param>
+/// <param name="Backoff">The `respawn delay` back-off under way; null when there is none to carry.</param>
+/// <param name="Cgroup">The cgroup its processes run in (docs/processes.md), so a later daemon still kills what they leave; null without one.</param>
+/// <param name="MainWasKilled">The daemon signalled this run's main process to end it: the instance's end kills its leftovers.</param>
 public sealed record InstanceRecord(
     string Job,
     string Instance,
@@ -23,7 +22,19 @@ public sealed record InstanceRecord(
     long? RespawnWindowAgeSeconds,
     IReadOnlyList<string> Environment,
     IReadOnlyList<string>? StopEnvironment,
-    DateTimeOffset? BackoffUntilUtc = null);
+    BackoffRecord? Backoff = null,
+    string? Cgroup = null,
+    bool MainWasKilled = false);
+
+/// <summary>
+/// What a later daemon needs to go on backing off where this one stopped (docs/engine.md "Respawn
+/// back-off"): the last wait (the next young death doubles it), whether a respawn under way has that wait
+/// still to do, when the main process was spawned (to tell a crash from a run), and when the wait in
+/// progress ends. Times are wall clock: the monotonic clock does not survive the daemon.
+/// </summary>
+/// <param name="Planned">A respawn is under way and has <paramref name="LastDelay"/> still to wait.</param>
+/// <param name="DueUtc">The wait is in progress (post-stop, goal start) and ends then.</param>
+public sealed record BackoffRecord(TimeSpan LastDelay, bool Planned, DateTimeOffset? MainStartedUtc, DateTimeOffset? DueUtc);
 
 /// <summary>
 /// One live process. <see cref="StartTime"/> is /proc/PID/stat field 22 (clock ticks after boot): with

@@ -9,6 +9,9 @@ namespace UpstartHost.Engine;
 /// </summary>
 internal sealed class RespawnBackoff
 {
+    /// <summary>Longer than any <see cref="RespawnDelay.StayedUp"/> (MAX is at most a day).</summary>
+    private static readonly TimeSpan MaxMainAge = RespawnDelay.Limit * 2;
+
     private TimeSpan _mainStartedAt = TimeSpan.MinValue;
     private TimeSpan _lastDelay;
 
@@ -51,6 +54,40 @@ internal sealed class RespawnBackoff
     {
         Timer = timer;
         Due = due;
+    }
+
+    /// <summary>
+    /// For the runtime state (<see cref="BackoffRecord"/>); null when nothing would change the next wait
+    /// (no wait yet: the next one is INITIAL whatever happened before).
+    /// </summary>
+    public BackoffRecord? Save(TimeSpan now, DateTimeOffset utcNow)
+    {
+        if (_lastDelay <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        DateTimeOffset? mainStarted = _mainStartedAt == TimeSpan.MinValue ? null : utcNow - (now - _mainStartedAt);
+        return new BackoffRecord(_lastDelay, Planned > TimeSpan.Zero, mainStarted, Due);
+    }
+
+    /// <summary>
+    /// Takes up a back-off an earlier daemon recorded (<see cref="Save"/>), as of <paramref name="now"/>
+    /// (monotonic) and <paramref name="utcNow"/>. The wait in progress is not begun here: the engine does
+    /// that once the instance is back (<see cref="BackoffRecord.DueUtc"/>).
+    /// </summary>
+    public void Resume(BackoffRecord saved, TimeSpan now, DateTimeOffset utcNow)
+    {
+        _lastDelay = saved.LastDelay;
+        Planned = saved.Planned ? saved.LastDelay : TimeSpan.Zero;
+        if (saved.MainStartedUtc is { } started)
+        {
+            // A start in the future (the wall clock went back) is a start now; a very old one has stayed up
+            // by any measure, and the cap keeps the subtraction far from TimeSpan's range.
+            var age = utcNow - started;
+            age = age < TimeSpan.Zero ? TimeSpan.Zero : age > MaxMainAge ? MaxMainAge : age;
+            _mainStartedAt = now - age;
+        }
     }
 
     /// <summary>The wait ended (due, cancelled) or the plan was dropped: nothing pending any more.</summary>

@@ -35,6 +35,18 @@ public interface IProcessLayer
     void InstanceFinished(string jobName, string instance, bool killLeftovers)
     {
     }
+
+    /// <summary>The cgroup the instance's processes join, for the runtime state; null when it has none.</summary>
+    string? CgroupOf(string jobName, string instance) => null;
+
+    /// <summary>
+    /// Restore: an earlier daemon ran the instance's processes in <paramref name="path"/> (from the runtime state,
+    /// so checked before use). The instance's later processes join it, and <see cref="InstanceFinished"/> and the
+    /// daemon's exit treat it as one this daemon made.
+    /// </summary>
+    void ResumeCgroup(string jobName, string instance, string path)
+    {
+    }
 }
 
 /// <summary>

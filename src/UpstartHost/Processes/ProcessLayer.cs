@@ -218,6 +218,10 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
     }
 
+    public string? CgroupOf(string jobName, string instance) => cgroups?.PathOf(jobName, instance);
+
+    public void ResumeCgroup(string jobName, string instance, string path) => cgroups?.Resume(jobName, instance, path);
+
     public void Signal(int pid, int signal)
     {
         if (IsSignalable(pid))

@@ -60,8 +60,8 @@ public static class RuntimeStateFile
 
             instances[i] = new InstanceEntry(
                 r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
-                r.RespawnCount, r.RespawnWindowAgeSeconds, r.BackoffUntilUtc, [.. r.Environment],
-                r.StopEnvironment is { } stop ? [.. stop] : null);
+                r.RespawnCount, r.RespawnWindowAgeSeconds, ToEntry(r.Backoff), [.. r.Environment],
+                r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null);
         }
 
         foreach (var pid in startTimes.Keys.Where(p => !seen.Contains(p)).ToList())
@@ -179,8 +179,29 @@ public static class RuntimeStateFile
         return new InstanceRecord(
             e.Job, e.Instance, goal, state, processes, Math.Max(0, e.RespawnCount),
             e.RespawnWindowAgeSeconds is >= 0 ? e.RespawnWindowAgeSeconds : null,
-            e.Environment, e.StopEnvironment, e.BackoffUntilUtc);
+            e.Environment, e.StopEnvironment, ToRecord(e.Backoff), IsPlausibleCgroup(e.Cgroup) ? e.Cgroup : null,
+            e.MainWasKilled == true);
     }
+
+    /// <summary>
+    /// A cgroup path is kept only if it is an absolute path of sane length without NUL; whether it is one of
+    /// this daemon's cgroups, and this instance's, is for <c>JobCgroups.Resume</c>, which knows its directory.
+    /// </summary>
+    private static bool IsPlausibleCgroup(string? path) =>
+        path is { Length: > 1 and <= 4096 } && path[0] == '/' && !path.Contains('\0', StringComparison.Ordinal);
+
+    private static BackoffEntry? ToEntry(BackoffRecord? b) =>
+        b is null ? null : new BackoffEntry((long)b.LastDelay.TotalMilliseconds, b.Planned, b.MainStartedUtc, b.DueUtc);
+
+    /// <summary>
+    /// A wait outside what `respawn delay` allows drops the back-off alone (the instance still resumes, as
+    /// if it had never waited): the engine clamps what is left of a wait to the wait itself, so a bound on
+    /// the wait bounds every timer a file can ask for.
+    /// </summary>
+    private static BackoffRecord? ToRecord(BackoffEntry? b) =>
+        b is { LastDelayMs: > 0 } && b.LastDelayMs <= (long)RespawnDelay.Limit.TotalMilliseconds
+            ? new BackoffRecord(TimeSpan.FromMilliseconds(b.LastDelayMs), b.Planned, b.MainStartedUtc, b.DueUtc)
+            : null;
 
     private static string ReadBootId()
     {
@@ -215,9 +236,17 @@ internal sealed record InstanceEntry(
     ProcessEntry[]? Processes,
     int RespawnCount,
     long? RespawnWindowAgeSeconds,
-    DateTimeOffset? BackoffUntilUtc,
+    BackoffEntry? Backoff,
     string[]? Environment,
-    string[]? StopEnvironment);
+    string[]? StopEnvironment,
+    string? Cgroup,
+    bool? MainWasKilled);
+
+/// <summary>
+/// <see cref="BackoffRecord"/> in the file: `lastDelayMs` (the last wait, whole milliseconds as
+/// `respawn delay` allows), `planned`, `mainStartedUtc` and `dueUtc` (set while the wait is in progress).
+/// </summary>
+internal sealed record BackoffEntry(long LastDelayMs, bool Planned, DateTimeOffset? MainStartedUtc, DateTimeOffset? DueUtc);
 
 internal sealed record ProcessEntry(string? Kind, int Pid, ulong StartTime);
 

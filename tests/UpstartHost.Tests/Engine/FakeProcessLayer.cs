@@ -50,6 +50,19 @@ internal sealed class FakeProcessLayer : IProcessLayer
 
     public void Signal(int pid, int signal) => Signals.Add((pid, signal, false));
 
+    /// <summary>The cgroup path of each instance, as the real layer would report it ("JOB/INSTANCE" → path).</summary>
+    public Dictionary<string, string> CgroupPaths { get; } = [];
+
+    /// <summary>Resumed cgroups and finished instances, in order: `resume JOB/INSTANCE PATH`, `finished JOB/INSTANCE kill|let-go`.</summary>
+    public List<string> CgroupCalls { get; } = [];
+
+    public string? CgroupOf(string jobName, string instance) => CgroupPaths.GetValueOrDefault(jobName + "/" + instance);
+
+    public void ResumeCgroup(string jobName, string instance, string path) => CgroupCalls.Add($"resume {jobName}/{instance} {path}");
+
+    public void InstanceFinished(string jobName, string instance, bool killLeftovers) =>
+        CgroupCalls.Add($"finished {jobName}/{instance} {(killLeftovers ? "kill" : "let-go")}");
+
     public SpawnRequest LastSpawn(ProcessKind kind) => Spawns.Last(s => s.Kind == kind);
 
     /// <summary>Outcomes posted so far and not yet delivered, oldest first.</summary>

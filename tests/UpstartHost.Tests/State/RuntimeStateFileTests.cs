@@ -13,7 +13,10 @@ public sealed class RuntimeStateFileTests : IDisposable
 
     private static readonly InstanceRecord Web = new(
         "web", "", JobGoal.Start, JobState.Running, [new ProcessRecord(ProcessKind.Main, Environment.ProcessId, 0)],
-        2, 30, ["PATH=/bin", "A=b c"], null, DateTimeOffset.UnixEpoch);
+        2, 30, ["PATH=/bin", "A=b c"], null,
+        new BackoffRecord(TimeSpan.FromMilliseconds(2500), true, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(9)),
+        "/sys/fs/cgroup/upstartps.1/j-web/i-.41-1",
+        MainWasKilled: true);
 
     [Fact]
     public void What_is_written_reads_back_with_start_times_filled_in_and_its_age()
@@ -26,7 +29,8 @@ public sealed class RuntimeStateFileTests : IDisposable
         var record = Assert.Single(read.Instances);
         Assert.Equal((Web.Job, Web.Goal, Web.State, Web.RespawnCount, Web.RespawnWindowAgeSeconds), (record.Job, record.Goal, record.State, record.RespawnCount, record.RespawnWindowAgeSeconds));
         Assert.Equal(Web.Environment, record.Environment);
-        Assert.Equal(DateTimeOffset.UnixEpoch, record.BackoffUntilUtc);
+        Assert.Equal(Web.Backoff, record.Backoff);
+        Assert.Equal((Web.Cgroup, true), (record.Cgroup, record.MainWasKilled));
         var process = Assert.Single(record.Processes);
         Assert.Equal(UpstartHost.Processes.ProcStat.Read(Environment.ProcessId)!.Value.StartTime, process.StartTime);
         Assert.Equal(5, read.AgeSeconds);
@@ -62,5 +66,42 @@ public sealed class RuntimeStateFileTests : IDisposable
         var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!;
         Assert.Equal(["c"], read.Instances.Select(i => i.Job));
         Assert.False(read.IsOwnReExec);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(86_400_001)]
+    public void A_back_off_wait_outside_what_respawn_delay_allows_is_dropped_and_the_instance_kept(long lastDelayMs)
+    {
+        var bootId = RuntimeStateFile.CurrentBootId;
+        File.WriteAllText(RuntimeStateFile.PathIn(dir), $$"""
+            {"version":1,"bootId":"{{bootId}}","writtenUtc":"2020-01-01T00:00:00Z","daemonPid":1,"instances":[
+              {"job":"a","instance":"","goal":"start","state":"post-stop","processes":[],"environment":[],
+               "backoff":{"lastDelayMs":{{lastDelayMs}},"planned":true,"dueUtc":"9999-01-01T00:00:00Z"} }
+            ]}
+            """);
+
+        var record = Assert.Single(RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.Instances);
+
+        Assert.Null(record.Backoff);
+    }
+
+    [Theory]
+    [InlineData("\"relative/j-a/i-.1-1\"")]
+    [InlineData("\"/\"")]
+    [InlineData("\"/cg/j-a/i-.1-1\\u0000\"")]
+    public void A_cgroup_that_is_no_absolute_path_is_dropped_and_the_instance_kept(string cgroup)
+    {
+        var bootId = RuntimeStateFile.CurrentBootId;
+        File.WriteAllText(RuntimeStateFile.PathIn(dir), $$"""
+            {"version":1,"bootId":"{{bootId}}","writtenUtc":"2020-01-01T00:00:00Z","daemonPid":1,"instances":[
+              {"job":"a","instance":"","goal":"start","state":"running","processes":[],"environment":[],"cgroup":{{cgroup}} }
+            ]}
+            """);
+
+        var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow);
+
+        Assert.Null(Assert.Single(read!.Instances).Cgroup);
     }
 }

@@ -32,6 +32,9 @@ public sealed partial class JobCgroups
     private static readonly TimeSpan RemovalPatience = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RemovalRetry = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>What an incarnation tag (`PID-COUNTER`) is made of.</summary>
+    private static readonly System.Buffers.SearchValues<char> TagCharacters = System.Buffers.SearchValues.Create("0123456789-");
+
     private readonly Dictionary<(string Job, string Instance), string> live = [];
     private readonly Lock gate = new();
     private readonly ILogger logger;
@@ -94,8 +97,15 @@ public sealed partial class JobCgroups
             }
 
             // A fresh directory per incarnation (pid and counter): a new instance of the same name never joins,
-            // or is removed with, the one being cleaned up, nor one a re-exec'd daemon inherited.
-            var path = Path.Combine(Directory, CgroupNames.ForJob(job), CgroupNames.ForInstance(instance, tag + "-" + (++generation).ToString(CultureInfo.InvariantCulture)));
+            // or is removed with, the one being cleaned up. A re-exec'd daemon has the same pid and counts
+            // afresh, so a name still taken (an inherited cgroup, one with leftovers let go) is skipped.
+            string path;
+            do
+            {
+                path = Path.Combine(Directory, CgroupNames.ForJob(job), CgroupNames.ForInstance(instance, tag + "-" + (++generation).ToString(CultureInfo.InvariantCulture)));
+            }
+            while (System.IO.Directory.Exists(path));
+
             try
             {
                 System.IO.Directory.CreateDirectory(path);
@@ -113,6 +123,66 @@ public sealed partial class JobCgroups
             live[(job, instance)] = path;
             return path;
         }
+    }
+
+    /// <summary>The cgroup the instance's processes join now, or null (none yet, or job cgroups off).</summary>
+    public string? PathOf(string job, string instance)
+    {
+        lock (gate)
+        {
+            return live.GetValueOrDefault((job, instance));
+        }
+    }
+
+    /// <summary>
+    /// Takes over the cgroup an earlier daemon (crashed, or this process before a re-exec) recorded for the instance,
+    /// so its end and the daemon's exit kill what is left in it. The record is only trusted as far as it names a
+    /// cgroup this daemon could have made for this very instance, and that cgroup still exists: anything else is
+    /// refused and logged, and the instance gets a fresh cgroup at its next spawn.
+    /// </summary>
+    public void Resume(string job, string instance, string path)
+    {
+        if (Directory is null)
+        {
+            return;
+        }
+
+        if (!IsInstanceCgroup(Directory, job, instance, path) || !System.IO.Directory.Exists(path))
+        {
+            LogResumeRefused(logger, job, path);
+            return;
+        }
+
+        lock (gate)
+        {
+            live.TryAdd((job, instance), Path.GetFullPath(path));
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is `DIRECTORY/j-JOB/i-INSTANCE.TAG` for this job and instance, as
+    /// <see cref="Enter"/> makes them: a recorded path that leads elsewhere (`..`, another job's cgroup, the
+    /// daemon's own directory, any other cgroup of the machine) would have a later stop kill what is not the job's.
+    /// </summary>
+    internal static bool IsInstanceCgroup(string directory, string job, string instance, string path)
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+
+        var name = Path.GetFileName(full);
+        var prefix = CgroupNames.ForInstance(instance, "");
+        return Path.IsPathFullyQualified(path)
+            && Path.GetDirectoryName(full) == Path.Combine(Path.GetFullPath(directory), CgroupNames.ForJob(job))
+            && name.Length > prefix.Length
+            && name.StartsWith(prefix, StringComparison.Ordinal)
+            && !name.AsSpan(prefix.Length).ContainsAnyExcept(TagCharacters);
     }
 
     /// <summary>The instance has finished: kill whatever of it is left (escaped by setsid or not) and remove its cgroup.</summary>
@@ -312,6 +382,9 @@ public sealed partial class JobCgroups
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot create job cgroup {Path} ({Reason}): such processes run without one")]
     private static partial void LogEnterFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: not resuming the recorded cgroup {Path}: it is not one this daemon makes for that instance, or it is gone")]
+    private static partial void LogResumeRefused(ILogger logger, string job, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job cgroup {Path} could not be removed: processes may remain in it")]
     private static partial void LogNotRemoved(ILogger logger, string path);

@@ -48,6 +48,60 @@ public sealed class JobCgroupsTests : IDisposable
         Assert.False(Directory.Exists(cgroups.Directory));
     }
 
+    [Theory]
+    [InlineData("/cg/upstartps.1/j-web/i-eth0.41-3", true)]
+    [InlineData("/cg/upstartps.1/j-web/i-eth0.41-3/", false)]
+    [InlineData("/cg/upstartps.1/j-web/./i-eth0.41-3", true)]
+    [InlineData("/cg/upstartps.1/j-web/i-eth0.", false)]
+    [InlineData("/cg/upstartps.1/j-web/i-eth0.41-3x", false)]
+    [InlineData("/cg/upstartps.1/j-web/i-eth1.41-3", false)]
+    [InlineData("/cg/upstartps.1/j-db/i-eth0.41-3", false)]
+    [InlineData("/cg/upstartps.1/j-web/i-eth0.41-3/i-eth0.41-3", false)]
+    [InlineData("/cg/upstartps.1/j-web/../j-db/i-eth0.41-3", false)]
+    [InlineData("/cg/upstartps.2/j-web/i-eth0.41-3", false)]
+    [InlineData("/cg/upstartps.1", false)]
+    [InlineData("/cg", false)]
+    [InlineData("/", false)]
+    [InlineData("cg/upstartps.1/j-web/i-eth0.41-3", false)]
+    [InlineData("/cg/upstartps.1/j-web/i-eth0.41-3\0", false)]
+    public void A_recorded_cgroup_is_resumed_only_if_it_is_one_this_daemon_makes_for_that_instance(string path, bool resumed)
+    {
+        Assert.Equal(resumed, JobCgroups.IsInstanceCgroup("/cg/upstartps.1", "web", "eth0", path));
+    }
+
+    [RootFact]
+    public async Task A_resumed_cgroup_is_the_instances_again_and_a_name_still_taken_is_never_reused()
+    {
+        var socket = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock";
+        var before = JobCgroups.Create(new JobCgroupOptions { SocketPath = socket }, NullLogger.Instance);
+        Assert.True(before.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
+
+        // The daemon after a re-exec: same pid, same directory, its counter starting again.
+        var after = JobCgroups.Create(new JobCgroupOptions { SocketPath = socket }, NullLogger.Instance);
+        try
+        {
+            // eth1's is the first name either counter makes: `after` must not hand it out again.
+            var other = before.Enter("web", "eth1")!;
+            var recorded = before.Enter("web", "eth0")!;
+
+            after.Resume("web", "eth0", recorded);
+            after.Resume("web", "eth2", other);
+
+            Assert.Equal(recorded, after.PathOf("web", "eth0"));
+            Assert.Equal(recorded, after.Enter("web", "eth0"));
+            Assert.Null(after.PathOf("web", "eth2"));
+            var fresh = after.Enter("web", "eth1")!;
+            Assert.NotEqual(other, fresh);
+
+            after.Release("web", "eth0");
+            await WaitUntilAsync(() => !Directory.Exists(recorded));
+        }
+        finally
+        {
+            await after.KillAllAsync();
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
