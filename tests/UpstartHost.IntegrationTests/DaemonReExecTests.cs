@@ -33,24 +33,6 @@ public class DaemonReExecTests
         return [.. all.Where(pid => !all.Contains(ParentOf(pid)))];
     }
 
-    private static int ZombieChildren(int parent) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(n => n!.All(char.IsAsciiDigit))
-            .Count(n =>
-            {
-                try
-                {
-                    var stat = File.ReadAllText($"/proc/{n}/stat");
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    return fields[0] == "Z" && fields[1] == parent.ToString(CultureInfo.InvariantCulture);
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            });
-
     private static int ParentOf(int pid)
     {
         try
@@ -107,7 +89,7 @@ public class DaemonReExecTests
         Assert.Equal(before, new[] { "svc", "forker", "counter" }.SelectMany(job => Copies(d, job)).Order().ToList());
         Assert.Equal("ran\n", await File.ReadAllTextAsync(ranFile));
         Assert.Contains("Re-executed", d.DaemonOutput, StringComparison.Ordinal);
-        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(ZombieChildren(d.DaemonPid) == 0), "no zombie left unreaped after the exec");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(DaemonFixture.ZombieChildren(d.DaemonPid) == 0), "no zombie left unreaped after the exec");
 
         // The counter went on writing through the exec: once it is stopped, its log holds 1..N without a gap.
         var atReExec = Numbers(d.ReadLog("counter")).Count;
