@@ -105,6 +105,17 @@ public class LogChannelStoreTests
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(Numbers(d.ReadLog("counter")).LastOrDefault() > adopted + 20), "the next daemon to log on");
         Assert.Equal([stored.Name], systemd.Entries.Select(e => e.Name));
 
+        // A re-exec of the adopting daemon keeps the channel under its name, and does not take fd 3 as
+        // LISTEN_FDS again (LISTEN_PID would still be its pid).
+        var reExec = await d.RunCtlAsync(["re-exec"]);
+        Assert.True(reExec.ExitCode == 0, reExec.Stderr + d.DaemonOutput);
+        await d.ReconnectAsync();
+        Assert.Equal(pid, MainPid(await StatusOf(d, "counter")));
+        var reExecuted = ReadNumber(Path.Combine(d.Root, "PROGRESS"));
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(Numbers(d.ReadLog("counter")).LastOrDefault() > reExecuted + 20), "the re-executed daemon to log on");
+        Assert.Equal([stored.Name], systemd.Entries.Select(e => e.Name));
+        Assert.Single(d.DaemonOutput.Split('\n'), l => l.Contains("console log channels read on", StringComparison.Ordinal));
+
         // Stopped, the job's output ends: the daemon drops the channel from the store, and the log holds 1..N.
         await d.Client.StopAsync("counter");
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(systemd.Entries.Count == 0), "the channel to leave the store");

@@ -53,7 +53,12 @@ public sealed partial class RuntimeState : IDisposable
         var engine = composition.Engine;
         try
         {
-            TakeStoredChannels(recorded?.Instances ?? []);
+            // After our own re-exec any LISTEN_FDS are stale (the variables came with our first start, and
+            // the numbers now name the channels the state file hands over): only a new process takes them.
+            if (recorded?.IsOwnReExec != true)
+            {
+                TakeStoredChannels(recorded?.Instances ?? []);
+            }
             if (recorded is not null)
             {
                 if (recorded.IsOwnReExec)
