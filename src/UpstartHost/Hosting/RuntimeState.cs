@@ -20,12 +20,12 @@ public sealed partial class RuntimeState : IDisposable
     private readonly IReadOnlyList<(int Fd, string? Name)> storedChannels;
     private RuntimeStateWriter? writer;
 
-    /// <param name="storedChannels">The `console log` channels systemd's file-descriptor store handed back (LISTEN_FDS).</param>
     public RuntimeState(DaemonSettings settings, EngineComposition composition, ILogger<RuntimeState> logger)
         : this(settings, composition, logger, [])
     {
     }
 
+    /// <param name="storedChannels">The `console log` channels systemd's file-descriptor store handed back (LISTEN_FDS).</param>
     internal RuntimeState(DaemonSettings settings, EngineComposition composition, ILogger<RuntimeState> logger, IReadOnlyList<(int Fd, string? Name)> storedChannels)
     {
         this.settings = settings;
@@ -59,6 +59,7 @@ public sealed partial class RuntimeState : IDisposable
             {
                 TakeStoredChannels(recorded?.Instances ?? []);
             }
+
             if (recorded is not null)
             {
                 if (recorded.IsOwnReExec)

@@ -179,8 +179,10 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         // A helper that fails closes its end of the pty at exit: the pump sees EOF and writes nothing.
         if (console.LogMaster >= 0)
         {
+            // Stored before the pump owns it: the pump may close it at once when the process is quick.
             var master = console.TakeLogMaster();
-            pump.Add(master, request.LogPath!, request.Output, store?.Keep(master, request.JobName, request.Instance));
+            var storeName = store?.Keep(master, request.JobName, request.Instance);
+            pump.Add(master, request.LogPath!, request.Output, storeName);
         }
         else
         {

@@ -114,6 +114,7 @@ public sealed class LogChannelStoreTests : IDisposable
 
         await File.WriteAllTextAsync(gate, "");
         await notices.WaitFor<ProcessExited>(pid);
+        await ProcessTree.AssertGone(pid);
         Assert.Equal(("FDSTOREREMOVE=1\nFDNAME=" + name, 0), Texts(systemd.Receive(Timeout)));
         Assert.Equal("before\nafter\n", await LogText.WaitForEnd(log, layer));
     }
