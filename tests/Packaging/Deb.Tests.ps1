@@ -62,6 +62,18 @@ Describe 'upstartps .deb contents' {
         $Listing | Where-Object { $_ -match '\./usr/sbin/upstartctl -> ' } | Should -Match '-> \.\./lib/upstartps/upstartctl$'
     }
 
+    It 'ships a unit that keeps the jobs and their console log channels through a daemon crash' {
+        $unitDir = Join-Path $TestDrive 'unit'
+        Invoke-DpkgDeb @('-x', $Deb, $unitDir)
+        $unit = Get-Content (Join-Path $unitDir 'usr/lib/systemd/system/upstartps.service')
+        $unit | Should -Contain 'KillMode=process'
+        $unit | Should -Contain 'Restart=on-failure'
+        $unit | Should -Contain 'NotifyAccess=main'
+        $max = $unit | Where-Object { $_ -match '^FileDescriptorStoreMax=(\d+)$' } | ForEach-Object { [int]$Matches[1] }
+        $max | Should -BeGreaterThan 0 -Because 'the daemon keeps each console log pty master in the store'
+        $unit | Should -Contain "Environment=FDSTORE=$max" -Because 'systemd before 254 does not tell the daemon the store size'
+    }
+
     It 'does not claim the initctl names itself' {
         $Paths | Where-Object { $_ -match '/(initctl|start|stop|status)$' } | Should -BeNullOrEmpty
     }

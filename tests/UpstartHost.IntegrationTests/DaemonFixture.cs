@@ -61,6 +61,14 @@ public sealed class DaemonFixture : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<string> LaunchPrefix { get; set; } = [];
 
+    /// <summary>
+    /// This process's descriptors (close-on-exec) that the <see cref="LaunchPrefix"/> command inherits, e.g.
+    /// a file-descriptor store's to hand on as LISTEN_FDS. Inheritable only around the start itself; a child
+    /// another test class starts in that moment may get a copy too (harmless for a pty master: the pty ends
+    /// when its slave side is closed).
+    /// </summary>
+    public IReadOnlyList<int> PassFds { get; set; } = [];
+
     /// <summary>Extra environment for the daemon (e.g. NOTIFY_SOCKET to play systemd).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -193,7 +201,16 @@ public sealed class DaemonFixture : IAsyncDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
+        SetCloseOnExec(PassFds, false);
+        try
+        {
+            process.Start();
+        }
+        finally
+        {
+            SetCloseOnExec(PassFds, true);
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         daemon = process;
@@ -553,6 +570,40 @@ public sealed class DaemonFixture : IAsyncDisposable
     }
 
     public static void SendSignal(int pid, int signal) => _ = kill(pid, signal);
+
+    /// <summary>Zombies whose parent is <paramref name="parent"/>: exits nobody reaped.</summary>
+    public static int ZombieChildren(int parent) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(n => n!.All(char.IsAsciiDigit))
+            .Count(n =>
+            {
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{n}/stat");
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    return fields[0] == "Z" && fields[1] == parent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            });
+
+    private static void SetCloseOnExec(IReadOnlyList<int> fds, bool closeOnExec)
+    {
+        const int F_SETFD = 2;
+        foreach (var fd in fds)
+        {
+            if (fcntl(fd, F_SETFD, closeOnExec ? 1 : 0) != 0)
+            {
+                throw new IOException($"fcntl({fd}): errno {Marshal.GetLastPInvokeError()}");
+            }
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fcntl(int fd, int command, int argument);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

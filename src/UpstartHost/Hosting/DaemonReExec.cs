@@ -80,14 +80,14 @@ public sealed partial class DaemonReExec
     {
         var path = ProgramPath();
         var argv = ReadNulSeparated("/proc/self/cmdline");
-        var envp = ReadNulSeparated("/proc/self/environ");
+        var envp = ReadNulSeparated("/proc/self/environ").Where(e => !ListenFds.IsListenVariable(e)).ToList();
         var channels = composition.Processes.DetachLogChannels();
         try
         {
             runtimeState.WriteForReExec(snapshot, channels);
-            foreach (var (fd, _) in channels)
+            foreach (var channel in channels)
             {
-                InheritedDescriptor.SetCloseOnExec(fd, false);
+                InheritedDescriptor.SetCloseOnExec(channel.Fd, false);
             }
 
             LogReExecuting(logger, path, snapshot.Count, channels.Count);
@@ -96,10 +96,10 @@ public sealed partial class DaemonReExec
         finally
         {
             // Only reached when the exec failed: carry on as before.
-            foreach (var (fd, logPath) in channels)
+            foreach (var channel in channels)
             {
-                InheritedDescriptor.SetCloseOnExec(fd, true);
-                composition.Processes.AttachLogChannel(fd, logPath);
+                InheritedDescriptor.SetCloseOnExec(channel.Fd, true);
+                composition.Processes.AttachLogChannel(channel);
             }
         }
     }
@@ -121,7 +121,9 @@ public sealed partial class DaemonReExec
     /// <summary>
     /// The command line and environment the daemon was started with, as the kernel kept them: the same
     /// options, and NOTIFY_SOCKET and the watchdog variables that the first program removed from its own
-    /// view of the environment (so that no job inherits them) but the next one needs again.
+    /// view of the environment (so that no job inherits them) but the next one needs again. LISTEN_FDS and
+    /// its companions are dropped: they described descriptors this program took at its start (LISTEN_PID
+    /// would still name us), and the channels it still has go over in the state file.
     /// </summary>
     private static List<string> ReadNulSeparated(string path)
     {

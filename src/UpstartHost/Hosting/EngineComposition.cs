@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using UpstartHost.Engine;
+using UpstartHost.Logging;
 using UpstartHost.Processes;
 using UpstartHost.Processes.Cgroups;
 
@@ -14,6 +15,12 @@ public sealed class EngineComposition : IAsyncDisposable
     private ProcessLayer? processes;
 
     public EngineComposition(DaemonSettings settings, ILoggerFactory loggerFactory, JobCgroups cgroups)
+        : this(settings, loggerFactory, cgroups, null)
+    {
+    }
+
+    /// <param name="logStore">systemd's file-descriptor store for the `console log` channels; null without one.</param>
+    internal EngineComposition(DaemonSettings settings, ILoggerFactory loggerFactory, JobCgroups cgroups, LogChannelStore? logStore)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -39,10 +46,11 @@ public sealed class EngineComposition : IAsyncDisposable
         ChildReaper.HoldFromStart();
         Engine = new JobEngine(
             options,
-            sink => processes = new ProcessLayer(sink, loggerFactory, cgroups: cgroups),
+            sink => processes = new ProcessLayer(sink, loggerFactory, null, cgroups, logStore),
             new SystemEngineClock(),
             loggerFactory.CreateLogger<JobEngine>());
         Adopted = new AdoptedProcesses(Engine);
+        LogStore = logStore;
         Engine.Start();
     }
 
@@ -50,6 +58,9 @@ public sealed class EngineComposition : IAsyncDisposable
 
     /// <summary>The real process layer (re-exec hands its log channels over).</summary>
     internal ProcessLayer Processes => processes ?? throw new InvalidOperationException("no process layer");
+
+    /// <summary>Where `console log` channels are kept through a crash; null when the service manager has no store for us.</summary>
+    internal LogChannelStore? LogStore { get; }
 
     /// <summary>Processes adopted from an earlier daemon, watched through pidfds.</summary>
     internal AdoptedProcesses Adopted { get; }
@@ -63,11 +74,13 @@ public sealed class EngineComposition : IAsyncDisposable
             await processes.LogWriter.FlushAsync().ConfigureAwait(false);
             processes.Dispose();
         }
+
+        LogStore?.Dispose();
     }
 
     /// <summary>Variables that describe the daemon's own process and must not leak into jobs.</summary>
     private static bool IsDaemonPrivate(string key) =>
-        key is "NOTIFY_SOCKET" or "WATCHDOG_USEC" or "WATCHDOG_PID" or "LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES"
+        key is "NOTIFY_SOCKET" or "WATCHDOG_USEC" or "WATCHDOG_PID" or "LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES" or "FDSTORE"
             or "INVOCATION_ID" or "JOURNAL_STREAM" or "UPSTART_JOB" or "UPSTART_INSTANCE" or "UPSTART_EVENTS"
         || key.StartsWith("DOTNET_", StringComparison.Ordinal);
 }

@@ -7,6 +7,7 @@ using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Control;
 using UpstartHost.Engine;
+using UpstartHost.Logging;
 using UpstartHost.Processes.Cgroups;
 using UpstartHost.State;
 using UpstartPS.Protocol.Server;
@@ -48,8 +49,10 @@ public static partial class HostProgram
             return 2;
         }
 
+        // First: the inherited log channels must be close-on-exec before anything could be spawned.
+        var stored = StoredLogChannels.TakeFromEnvironment();
         var systemd = SystemdHosting.TakeFromEnvironment();
-        var host = Build(settings, systemd.Notifier, systemd.Watchdog, systemd.Listens);
+        var host = Build(settings, systemd.Notifier, systemd.Watchdog, systemd.Listens, stored);
         var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
         var exitCode = 0;
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
@@ -103,7 +106,10 @@ public static partial class HostProgram
         return DaemonSettings.Resolve(commandLine, file, defaults);
     }
 
-    public static IHost Build(DaemonSettings settings, ISystemdNotifier notifier, TimeSpan? watchdogInterval, bool serviceManagerListens)
+    public static IHost Build(DaemonSettings settings, ISystemdNotifier notifier, TimeSpan? watchdogInterval, bool serviceManagerListens) =>
+        Build(settings, notifier, watchdogInterval, serviceManagerListens, StoredLogChannels.None);
+
+    internal static IHost Build(DaemonSettings settings, ISystemdNotifier notifier, TimeSpan? watchdogInterval, bool serviceManagerListens, StoredLogChannels stored)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -151,9 +157,13 @@ public static partial class HostProgram
         services.AddSingleton(sp => JobCgroups.Create(
             new JobCgroupOptions { Enabled = settings.JobCgroups, Root = settings.CgroupRoot, SocketPath = settings.SocketPath },
             sp.GetRequiredService<ILogger<JobCgroups>>()));
-        services.AddSingleton(sp => new EngineComposition(settings, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<JobCgroups>()));
+        services.AddSingleton(sp => new EngineComposition(
+            settings,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<JobCgroups>(),
+            serviceManagerListens ? LogChannelStore.Create(stored.NotifySocket, stored.FdStore, sp.GetRequiredService<ILogger<LogChannelStore>>()) : null));
         services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
-        services.AddSingleton(sp => new RuntimeState(settings, sp.GetRequiredService<EngineComposition>(), sp.GetRequiredService<ILogger<RuntimeState>>()));
+        services.AddSingleton(sp => new RuntimeState(settings, sp.GetRequiredService<EngineComposition>(), sp.GetRequiredService<ILogger<RuntimeState>>(), stored.Inherited));
         services.AddSingleton(sp => new JobConfiguration(
             settings.ConfDirs,
             sp.GetRequiredService<IEngineControl>(),

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using UpstartHost.Engine;
+using UpstartHost.Logging;
 using UpstartHost.Processes;
+using UpstartHost.Processes.Native;
 using UpstartHost.State;
 
 namespace UpstartHost.Hosting;
@@ -15,13 +17,21 @@ public sealed partial class RuntimeState : IDisposable
     private readonly DaemonSettings settings;
     private readonly EngineComposition composition;
     private readonly ILogger logger;
+    private readonly IReadOnlyList<(int Fd, string? Name)> storedChannels;
     private RuntimeStateWriter? writer;
 
     public RuntimeState(DaemonSettings settings, EngineComposition composition, ILogger<RuntimeState> logger)
+        : this(settings, composition, logger, [])
+    {
+    }
+
+    /// <param name="storedChannels">The `console log` channels systemd's file-descriptor store handed back (LISTEN_FDS).</param>
+    internal RuntimeState(DaemonSettings settings, EngineComposition composition, ILogger<RuntimeState> logger, IReadOnlyList<(int Fd, string? Name)> storedChannels)
     {
         this.settings = settings;
         this.composition = composition;
         this.logger = logger;
+        this.storedChannels = storedChannels;
     }
 
     /// <summary>
@@ -43,6 +53,13 @@ public sealed partial class RuntimeState : IDisposable
         var engine = composition.Engine;
         try
         {
+            // After our own re-exec any LISTEN_FDS are stale (the variables came with our first start, and
+            // the numbers now name the channels the state file hands over): only a new process takes them.
+            if (recorded?.IsOwnReExec != true)
+            {
+                TakeStoredChannels(recorded?.Instances ?? []);
+            }
+
             if (recorded is not null)
             {
                 if (recorded.IsOwnReExec)
@@ -80,7 +97,7 @@ public sealed partial class RuntimeState : IDisposable
     /// Re-exec, on the engine thread: the last snapshot and the log channels, written before the exec
     /// (synchronously: nothing may change between this and the exec).
     /// </summary>
-    internal void WriteForReExec(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<(int Fd, string Path)> logChannels)
+    internal void WriteForReExec(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<LogChannel> logChannels)
     {
         var current = writer ?? throw new InvalidOperationException("the runtime state is not being tracked");
         current.WriteNow(snapshot, logChannels);
@@ -96,21 +113,55 @@ public sealed partial class RuntimeState : IDisposable
     /// (a pty master; a log file inside the log directory) before it is read: a descriptor number alone
     /// could name anything.
     /// </summary>
-    private void AttachLogChannels(IReadOnlyList<(int Fd, string Path)> channels)
+    private void AttachLogChannels(IReadOnlyList<LogChannel> channels)
     {
         var logDir = Path.GetFullPath(settings.LogDir) + "/";
-        foreach (var (fd, path) in channels)
+        foreach (var channel in channels)
         {
-            var full = Path.GetFullPath(path);
-            if (!full.StartsWith(logDir, StringComparison.Ordinal) || !InheritedDescriptor.IsPtyMaster(fd))
+            var full = Path.GetFullPath(channel.Path);
+            if (!full.StartsWith(logDir, StringComparison.Ordinal) || !InheritedDescriptor.IsPtyMaster(channel.Fd))
             {
-                LogChannelRefused(logger, fd, path);
+                LogChannelRefused(logger, channel.Fd, channel.Path);
                 continue;
             }
 
-            InheritedDescriptor.SetCloseOnExec(fd, true);
-            composition.Processes.AttachLogChannel(fd, full);
+            InheritedDescriptor.SetCloseOnExec(channel.Fd, true);
+            composition.LogStore?.Adopt(channel.StoreName);
+            composition.Processes.AttachLogChannel(channel with { Path = full });
         }
+    }
+
+    /// <summary>
+    /// After a crash: the channels the store kept for instances the earlier daemon recorded are read on
+    /// (what their jobs wrote meanwhile waits in the pty); any other descriptor is closed and dropped from
+    /// the store, so that nothing is kept for a job no daemon follows.
+    /// </summary>
+    private void TakeStoredChannels(IReadOnlyList<InstanceRecord> recorded)
+    {
+        if (storedChannels.Count == 0)
+        {
+            return;
+        }
+
+        var store = composition.LogStore;
+        var (matched, leftOver) = StoredLogChannels.Match(storedChannels, recorded, settings.LogDir, InheritedDescriptor.IsPtyMaster);
+        foreach (var channel in matched)
+        {
+            store?.Adopt(channel.StoreName);
+            composition.Processes.AttachLogChannel(store is null ? channel with { StoreName = null } : channel);
+        }
+
+        var kept = matched.Select(c => c.StoreName).ToHashSet(StringComparer.Ordinal);
+        foreach (var (fd, name) in leftOver)
+        {
+            Libc.close(fd);
+            if (name is not null && !kept.Contains(name))
+            {
+                store?.Forget(name, counted: false);
+            }
+        }
+
+        LogStoredChannels(logger, matched.Count, leftOver.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-executed: {Instances} instances resumed, {Adopted} processes kept, {Channels} log channels kept")]
@@ -118,6 +169,9 @@ public sealed partial class RuntimeState : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not reading inherited descriptor {Fd} as the log {Path}: not a pty master, or outside the log directory")]
     private static partial void LogChannelRefused(ILogger logger, int fd, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "File-descriptor store: {Matched} console log channels read on, {LeftOver} other descriptors closed")]
+    private static partial void LogStoredChannels(ILogger logger, int matched, int leftOver);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring the runtime state {Path}: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string path, string reason);

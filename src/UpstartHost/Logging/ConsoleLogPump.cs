@@ -8,13 +8,15 @@ namespace UpstartHost.Logging;
 /// Reads every `console log` pty master on one thread (poll(2) over all of them plus an eventfd to wake
 /// it) and hands what it reads to the <see cref="JobLogWriter"/>. A source ends when its pty reports
 /// EIO/EOF, which happens once every process holding the slave — the job process and anything it left
-/// behind — has closed it; remaining output is read first.
+/// behind — has closed it; remaining output is read first. A channel kept in systemd's file-descriptor
+/// store is released from it when it ends here (<see cref="LogChannelStore"/>).
 /// </summary>
 internal sealed class ConsoleLogPump : IDisposable
 {
     private const int ReadSize = 16 * 1024;
 
     private readonly JobLogWriter writer;
+    private readonly Action<string>? released;
     private readonly ConcurrentQueue<Source> added = new();
     private readonly List<Source> sources = [];
     private readonly WakeablePoll poll = new();
@@ -22,20 +24,23 @@ internal sealed class ConsoleLogPump : IDisposable
     private volatile bool stopping;
     private volatile bool detaching;
 
-    public ConsoleLogPump(JobLogWriter writer)
+    /// <param name="released">Called, on the pump's thread, with the store name of each channel that ends.</param>
+    public ConsoleLogPump(JobLogWriter writer, Action<string>? released = null)
     {
         this.writer = writer;
+        this.released = released;
         thread = new Thread(Run) { IsBackground = true, Name = "upstart log pump" };
         thread.Start();
     }
 
     /// <summary>
     /// Takes ownership of a non-blocking pty master whose output belongs in <paramref name="path"/>; a
-    /// <paramref name="tail"/> also gets every byte, and is completed when the output ends.
+    /// <paramref name="tail"/> also gets every byte, and is completed when the output ends;
+    /// <paramref name="storeName"/> is the channel's name in the file-descriptor store, if it is kept there.
     /// </summary>
-    public void Add(int masterFd, string path, OutputTail? tail = null)
+    public void Add(int masterFd, string path, OutputTail? tail = null, string? storeName = null)
     {
-        added.Enqueue(new Source(masterFd, path, tail));
+        added.Enqueue(new Source(masterFd, path, tail, storeName));
         poll.Wake();
     }
 
@@ -43,7 +48,7 @@ internal sealed class ConsoleLogPump : IDisposable
     /// Re-exec: reads what is buffered now, stops the thread and hands every master back open (the job
     /// keeps writing into the pty; the next program reads on from there). The pump is finished after this.
     /// </summary>
-    public IReadOnlyList<(int Fd, string Path)> Detach()
+    public IReadOnlyList<LogChannel> Detach()
     {
         detaching = true;
         stopping = true;
@@ -55,7 +60,7 @@ internal sealed class ConsoleLogPump : IDisposable
             sources.Add(source);
         }
 
-        return [.. sources.Select(s => (s.Fd, s.Path))];
+        return [.. sources.Select(s => new LogChannel(s.Fd, s.Path, s.StoreName))];
     }
 
     /// <summary>Reads what is left, closes every master, stops the thread.</summary>
@@ -84,7 +89,7 @@ internal sealed class ConsoleLogPump : IDisposable
                     Drain(source, buffer);
                     if (!detaching)
                     {
-                        Libc.close(source.Fd);
+                        Close(source);
                     }
 
                     // A tail is in this program's memory: it cannot follow the output across a re-exec.
@@ -103,11 +108,21 @@ internal sealed class ConsoleLogPump : IDisposable
             {
                 if (poll.IsReady(i) && !Drain(sources[i], buffer))
                 {
-                    Libc.close(sources[i].Fd);
+                    Close(sources[i]);
                     sources[i].Tail?.Complete();
                     sources.RemoveAt(i);
                 }
             }
+        }
+    }
+
+    /// <summary>Our copy goes, then the store's: the pty ends once no process holds its slave either.</summary>
+    private void Close(Source source)
+    {
+        Libc.close(source.Fd);
+        if (source.StoreName is { } name)
+        {
+            released?.Invoke(name);
         }
     }
 
@@ -144,5 +159,5 @@ internal sealed class ConsoleLogPump : IDisposable
         }
     }
 
-    private readonly record struct Source(int Fd, string Path, OutputTail? Tail);
+    private readonly record struct Source(int Fd, string Path, OutputTail? Tail, string? StoreName);
 }

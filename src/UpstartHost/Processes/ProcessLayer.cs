@@ -31,6 +31,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private readonly ExecWatcher watcher;
     private readonly byte[] helperPath;
     private readonly JobCgroups? cgroups;
+    private readonly LogChannelStore? store;
 
     /// <summary>
     /// Live processes by the pid the engine knows them by (the main pid after ProcessReady), for
@@ -42,22 +43,30 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private volatile bool disposed;
 
     /// <param name="cgroups">Whole-job cleanup: each instance's processes join its cgroup; null runs without.</param>
-    public ProcessLayer(IProcessNoticeSink sink, ILoggerFactory? loggerFactory = null, string? helperPath = null, JobCgroups? cgroups = null)
+    /// <param name="store">systemd's file-descriptor store, which keeps each `console log` channel through a crash; null without.</param>
+    internal ProcessLayer(IProcessNoticeSink sink, ILoggerFactory? loggerFactory, string? helperPath, JobCgroups? cgroups, LogChannelStore? store)
     {
         ArgumentNullException.ThrowIfNull(sink);
         this.sink = sink;
         this.cgroups = cgroups;
+        this.store = store;
         loggerFactory ??= NullLoggerFactory.Instance;
         logger = loggerFactory.CreateLogger<ProcessLayer>();
         HelperPath = helperPath ?? DefaultHelperPath;
         this.helperPath = NulTerminated(HelperPath);
         LogWriter = new JobLogWriter(loggerFactory.CreateLogger<JobLogWriter>());
-        pump = new ConsoleLogPump(LogWriter);
+        pump = NewPump();
         watcher = new ExecWatcher(Resolve);
         if (!reaper.IsSubreaper)
         {
             LogNotSubreaper(logger);
         }
+    }
+
+    /// <param name="cgroups">Whole-job cleanup: each instance's processes join its cgroup; null runs without.</param>
+    public ProcessLayer(IProcessNoticeSink sink, ILoggerFactory? loggerFactory = null, string? helperPath = null, JobCgroups? cgroups = null)
+        : this(sink, loggerFactory, helperPath, cgroups, null)
+    {
     }
 
     /// <summary>The helper installed next to the daemon by the build (UpstartHost.csproj).</summary>
@@ -72,16 +81,19 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     /// Re-exec, on the engine thread (so nothing spawns meanwhile): stops reading the `console log` ptys,
     /// writes out what was read, and returns the masters, still open, for the next program.
     /// </summary>
-    public IReadOnlyList<(int Fd, string Path)> DetachLogChannels()
+    public IReadOnlyList<LogChannel> DetachLogChannels()
     {
         var channels = pump.Detach();
         LogWriter.FlushAsync().GetAwaiter().GetResult();
-        pump = new ConsoleLogPump(LogWriter);
+        pump = NewPump();
         return channels;
     }
 
-    /// <summary>A `console log` pty master inherited across a re-exec (or kept when the exec failed): read on from it.</summary>
-    public void AttachLogChannel(int masterFd, string path) => pump.Add(masterFd, path);
+    /// <summary>
+    /// A `console log` pty master inherited across a re-exec or from the file-descriptor store (or kept
+    /// when the exec failed): read on from it.
+    /// </summary>
+    public void AttachLogChannel(LogChannel channel) => pump.Add(channel.Fd, channel.Path, storeName: channel.StoreName);
 
     public SpawnResult Spawn(SpawnRequest request)
     {
@@ -167,7 +179,10 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         // A helper that fails closes its end of the pty at exit: the pump sees EOF and writes nothing.
         if (console.LogMaster >= 0)
         {
-            pump.Add(console.TakeLogMaster(), request.LogPath!, request.Output);
+            // Stored before the pump owns it: the pump may close it at once when the process is quick.
+            var master = console.TakeLogMaster();
+            var storeName = store?.Keep(master, request.JobName, request.Instance);
+            pump.Add(master, request.LogPath!, request.Output, storeName);
         }
         else
         {
@@ -428,6 +443,9 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             },
             tracked);
     }
+
+    /// <summary>A channel that ends leaves the store too (<see cref="LogChannelStore.Forget"/>).</summary>
+    private ConsoleLogPump NewPump() => new(LogWriter, store is null ? null : name => store.Forget(name));
 
     /// <summary>kill(-pid) reaches the whole process group the helper's setsid made; a process that left it still gets kill(pid).</summary>
     private static void KillGroup(int pid, int signal)

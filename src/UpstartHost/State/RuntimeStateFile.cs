@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
+using UpstartHost.Logging;
 using UpstartHost.Processes;
 
 namespace UpstartHost.State;
@@ -29,12 +30,12 @@ public static class RuntimeStateFile
     public static string PathIn(string stateDir) => Path.Combine(stateDir, FileName);
 
     /// <summary>Serialises a snapshot; start times already known by pid are reused, the others read from /proc.</summary>
-    /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program.</param>
+    /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program, with their store names.</param>
     public static byte[] Serialize(
         IReadOnlyList<InstanceRecord> records,
         Dictionary<int, ulong> startTimes,
         DateTimeOffset writtenUtc,
-        IReadOnlyList<(int Fd, string Path)>? logChannels = null)
+        IReadOnlyList<LogChannel>? logChannels = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(startTimes);
@@ -69,7 +70,7 @@ public static class RuntimeStateFile
             startTimes.Remove(pid);
         }
 
-        var channels = logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path)).ToArray();
+        var channels = logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path, c.StoreName)).ToArray();
         var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, channels);
         return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
@@ -152,7 +153,7 @@ public static class RuntimeStateFile
         var age = Math.Max(0, (long)Math.Floor((nowUtc - file.WrittenUtc).TotalSeconds));
         var logChannels = (file.LogChannels ?? [])
             .Where(c => c.Fd > 2 && c.Path is { Length: > 0 })
-            .Select(c => (c.Fd, c.Path!))
+            .Select(c => new LogChannel(c.Fd, c.Path!, c.StoreName is { } name && LogChannelName.IsValidFdName(name) ? name : null))
             .ToList();
         return new RecordedState(records, age, file.DaemonPid, logChannels);
     }
@@ -218,7 +219,7 @@ public static class RuntimeStateFile
 
 /// <summary>What <see cref="RuntimeStateFile.Read"/> found: the records, how old they are, and who wrote them.</summary>
 /// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
-public sealed record RecordedState(IReadOnlyList<InstanceRecord> Instances, long AgeSeconds, int DaemonPid, IReadOnlyList<(int Fd, string Path)> LogChannels)
+public sealed record RecordedState(IReadOnlyList<InstanceRecord> Instances, long AgeSeconds, int DaemonPid, IReadOnlyList<LogChannel> LogChannels)
 {
     /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
     public bool IsOwnReExec => DaemonPid == Environment.ProcessId;
@@ -226,7 +227,7 @@ public sealed record RecordedState(IReadOnlyList<InstanceRecord> Instances, long
 
 internal sealed record StateFileEntry(int Version, string BootId, DateTimeOffset WrittenUtc, int DaemonPid, InstanceEntry[]? Instances, LogChannelEntry[]? LogChannels);
 
-internal sealed record LogChannelEntry(int Fd, string? Path);
+internal sealed record LogChannelEntry(int Fd, string? Path, string? StoreName = null);
 
 internal sealed record InstanceEntry(
     string? Job,

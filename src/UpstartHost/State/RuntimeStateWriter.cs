@@ -58,7 +58,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
     }
 
     /// <summary>Writes <paramref name="snapshot"/> now, on the caller's thread, after any write under way (re-exec).</summary>
-    public void WriteNow(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<(int Fd, string Path)> logChannels)
+    public void WriteNow(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<Logging.LogChannel> logChannels)
     {
         Flush();
         lock (writeLock)

@@ -1,5 +1,6 @@
 using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
+using UpstartHost.Logging;
 using UpstartHost.State;
 
 namespace UpstartHost.Tests.State;
@@ -22,7 +23,7 @@ public sealed class RuntimeStateFileTests : IDisposable
     public void What_is_written_reads_back_with_start_times_filled_in_and_its_age()
     {
         var written = DateTimeOffset.UtcNow;
-        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], written, [(12, "/var/log/upstart/web.log")]));
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], written, [new LogChannel(12, "/var/log/upstart/web.log", "log.ab-1.web."), new LogChannel(13, "/var/log/upstart/web.log")]));
 
         var read = RuntimeStateFile.Read(dir, written.AddSeconds(5))!;
 
@@ -35,7 +36,7 @@ public sealed class RuntimeStateFileTests : IDisposable
         Assert.Equal(UpstartHost.Processes.ProcStat.Read(Environment.ProcessId)!.Value.StartTime, process.StartTime);
         Assert.Equal(5, read.AgeSeconds);
         Assert.True(read.IsOwnReExec);
-        Assert.Equal([(12, "/var/log/upstart/web.log")], read.LogChannels);
+        Assert.Equal([new LogChannel(12, "/var/log/upstart/web.log", "log.ab-1.web."), new LogChannel(13, "/var/log/upstart/web.log")], read.LogChannels);
     }
 
     [Fact]
