@@ -571,25 +571,6 @@ public sealed class DaemonFixture : IAsyncDisposable
 
     public static void SendSignal(int pid, int signal) => _ = kill(pid, signal);
 
-    /// <summary>Zombies whose parent is <paramref name="parent"/>: exits nobody reaped.</summary>
-    public static int ZombieChildren(int parent) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(n => n!.All(char.IsAsciiDigit))
-            .Count(n =>
-            {
-                try
-                {
-                    var stat = File.ReadAllText($"/proc/{n}/stat");
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    return fields[0] == "Z" && fields[1] == parent.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            });
-
     private static void SetCloseOnExec(IReadOnlyList<int> fds, bool closeOnExec)
     {
         const int F_SETFD = 2;
