@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Upstart.JobFiles.Checking;
 using UpstartPS.Offline;
 
 namespace UpstartPS.Commands;
@@ -39,12 +40,13 @@ public sealed class TestUpstartJobFileCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
+        var options = new CheckOptions { IgnoredEvents = IgnoreEvent ?? [] };
         foreach (var file in Resolve())
         {
             IReadOnlyList<Upstart.JobFiles.Diagnostics.Diagnostic> diagnostics;
             try
             {
-                diagnostics = JobFileCheck.Check(file, IgnoreEvent);
+                diagnostics = JobFileCheck.Check(file, options);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
