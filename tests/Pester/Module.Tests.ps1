@@ -136,6 +136,19 @@ Describe 'Test-UpstartJobFile' -Tag 'CI' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'warns at a stanza Upstart 1.13 rejects only with -UpstartCompatible, and still passes' {
+        $shared = New-UpstartTestJob -Directory (Join-Path $TestDrive 'shared') -Name shared -Text "exec sleep 60`n  respawn delay 5"
+        Test-UpstartJobFile -Path $shared | Should -BeNullOrEmpty
+        $warning = Test-UpstartJobFile -Path $shared -UpstartCompatible
+        $warning | Should -HaveCount 1
+        $warning.Kind | Should -Be 'beyond-upstart'
+        $warning.Severity | Should -Be 'Warning'
+        $warning.Path | Should -Be $shared
+        $warning.Line | Should -Be 2
+        $warning.Column | Should -Be 3
+        Test-UpstartJobFile -Path $shared -UpstartCompatible -Quiet | Should -BeTrue
+    }
+
     It 'formats diagnostics as a table' {
         $table = Test-UpstartJobFile -Path $bad | Format-Table | Out-String
         $table | Should -Match 'Severity'

@@ -12,7 +12,7 @@ public sealed record CheckOptions
     /// <summary>Make unreachable conditions fail the check (exit 1) instead of being warnings.</summary>
     public bool FailOnUnreachable { get; init; }
 
-    /// <summary>Warn about stanzas Upstart 1.13 would reject (<see cref="UpstartCompatibility"/>); the check still passes.</summary>
+    /// <summary>Warn at each stanza Upstart 1.13 would reject (<see cref="UpstartCompatibility"/>); the check still passes. Off by default.</summary>
     public bool UpstartCompatible { get; init; }
 
     public static CheckOptions Default { get; } = new();

@@ -31,20 +31,22 @@ public static class JobFileChecker
     /// The same check as data, for the module's Test-UpstartJobFile: the diagnostics of a .conf (with its
     /// .override), of an .override (with its .conf), or of every file below a directory, read with the
     /// loader's guards (size bound, zero-length entries such as FIFOs never opened); for a directory also
-    /// a warning per condition no job in it can satisfy.
+    /// a warning per condition no job in it can satisfy (events in <see cref="CheckOptions.IgnoredEvents"/>
+    /// count as emitted); with <see cref="CheckOptions.UpstartCompatible"/>, the stanzas Upstart 1.13 rejects.
     /// </summary>
-    public static IReadOnlyList<Diagnostic> Check(string path, IEnumerable<string>? ignoredEvents = null)
+    public static IReadOnlyList<Diagnostic> Check(string path, CheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        options ??= CheckOptions.Default;
         var directory = Directory.Exists(path);
-        var result = directory ? CheckDirectory(path) : CheckFile(path);
+        var result = directory ? CheckDirectory(path, options) : CheckFile(path, options);
         var diagnostics = result.Files.SelectMany(f => f.Diagnostics).ToList();
         if (!directory)
         {
             return diagnostics;
         }
 
-        foreach (var problem in ConditionAnalyzer.Analyze(new JobCatalog(result.Jobs.ToImmutableDictionary(StringComparer.Ordinal), []), ignoredEvents))
+        foreach (var problem in ConditionAnalyzer.Analyze(new JobCatalog(result.Jobs.ToImmutableDictionary(StringComparer.Ordinal), []), options.IgnoredEvents))
         {
             var source = result.Jobs.TryGetValue(problem.Job, out var job) ? job.SourcePath : null;
             diagnostics.Add(new Diagnostic(
@@ -69,14 +71,9 @@ public static class JobFileChecker
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            var result = Directory.Exists(path) ? CheckDirectory(path) : CheckFile(path);
+            var result = Directory.Exists(path) ? CheckDirectory(path, options) : CheckFile(path, options);
             foreach (var (file, diagnostics) in result.Files)
             {
-                if (options.UpstartCompatible && file is not null)
-                {
-                    diagnostics.AddRange(result.Jobs.Values.Where(j => j.SourcePath == file).SelectMany(UpstartCompatibility.Check));
-                }
-
                 var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
                 foreach (var d in diagnostics)
                 {
@@ -119,7 +116,7 @@ public static class JobFileChecker
         List<(string? File, List<Diagnostic> Diagnostics)> Files,
         IReadOnlyDictionary<string, JobClassConfig> Jobs);
 
-    private static CheckResult CheckFile(string path)
+    private static CheckResult CheckFile(string path, CheckOptions options)
     {
         // An override is checked as what it is: applied on top of its conf.
         if (path.EndsWith(".override", StringComparison.Ordinal))
@@ -160,13 +157,13 @@ public static class JobFileChecker
         if (config is not null)
         {
             jobs[name] = config;
-            diagnostics.AddRange(ExtensionWarnings.For(config));
+            AddCompatibilityWarnings(diagnostics, config, options);
         }
 
         return new CheckResult([(path, diagnostics)], jobs);
     }
 
-    private static CheckResult CheckDirectory(string directory)
+    private static CheckResult CheckDirectory(string directory, CheckOptions options)
     {
         var catalog = JobDirectoryLoader.Load([directory]);
         var files = new List<(string?, List<Diagnostic>)>();
@@ -179,7 +176,7 @@ public static class JobFileChecker
         {
             var path = job.SourcePath!;
             var list = byFile.Remove(path, out var found) ? found : [];
-            list.AddRange(ExtensionWarnings.For(job));
+            AddCompatibilityWarnings(list, job, options);
             files.Add((path, list));
         }
 
@@ -190,6 +187,14 @@ public static class JobFileChecker
         }
 
         return new CheckResult(files, catalog.Jobs);
+    }
+
+    private static void AddCompatibilityWarnings(List<Diagnostic> diagnostics, JobClassConfig job, CheckOptions options)
+    {
+        if (options.UpstartCompatible)
+        {
+            diagnostics.AddRange(UpstartCompatibility.Check(job));
+        }
     }
 
     private static string ConfFor(string path) =>

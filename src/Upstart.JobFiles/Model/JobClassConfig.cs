@@ -96,6 +96,13 @@ public sealed record JobClassConfig
     /// </summary>
     public ImmutableArray<string> OverrideSettings { get; init; } = [];
 
+    /// <summary>
+    /// Every stanza the files use that Upstart 1.13 does not know (`pre-restart`, `respawn delay`: it
+    /// would refuse the whole file with "Unknown stanza"), in the order read, the .conf's before the
+    /// .override's. Recorded by the parser, for `check --upstart-compatible`.
+    /// </summary>
+    public ImmutableArray<StanzaLocation> BeyondUpstart { get; init; } = [];
+
     /// <summary>True when the main process is defined (a job without one models a state).</summary>
     public bool HasMain => Processes.ContainsKey(ProcessKind.Main);
 

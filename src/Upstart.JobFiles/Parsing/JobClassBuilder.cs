@@ -54,6 +54,12 @@ internal sealed class JobClassBuilder
     /// </summary>
     public List<string>? OverrideSettings;
 
+    /// <summary>
+    /// Where the files use stanzas Upstart 1.13 does not know (<see cref="JobClassConfig.BeyondUpstart"/>);
+    /// null until the first, so a typical file allocates nothing for it.
+    /// </summary>
+    public List<StanzaLocation>? BeyondUpstart;
+
     /// <summary>The defaults: JobClassConfig's, the one place they are written down.</summary>
     private static readonly JobClassConfig Defaults = new() { Name = "" };
 
@@ -141,6 +147,11 @@ internal sealed class JobClassBuilder
             b.Cgroups.Add(setting.Controller, setting.Name, setting.Key, setting.Value);
         }
 
+        if (!config.BeyondUpstart.IsEmpty)
+        {
+            b.BeyondUpstart = [.. config.BeyondUpstart];
+        }
+
         return b;
     }
 
@@ -183,5 +194,6 @@ internal sealed class JobClassBuilder
         Cgroups = Cgroups.ToImmutable(),
         Debug = Debug,
         OverrideSettings = OverrideSettings is null ? [] : [.. OverrideSettings],
+        BeyondUpstart = BeyondUpstart is null ? [] : [.. BeyondUpstart],
     };
 }

@@ -64,7 +64,7 @@ public static class JobFileParser
             : new EventExpressionParseResult(job.StartOn, null, null);
     }
 
-    /// <summary>The stanza keywords Upstart 1.13 knows, in init(5) order.</summary>
+    /// <summary>The stanza keywords: Upstart 1.13's in init(5) order, then UpstartPS's (`pre-restart`).</summary>
     public static IEnumerable<string> StanzaKeywords => Stanzas.StanzaTable.Keywords;
 }
 

@@ -1,4 +1,5 @@
 using Upstart.JobFiles.Diagnostics;
+using Upstart.JobFiles.Model;
 using Upstart.JobFiles.Parsing.Stanzas;
 
 namespace Upstart.JobFiles.Parsing;
@@ -40,7 +41,7 @@ internal static class JobFileReader
                     continue;
                 }
 
-                if (!ReadStanza(t, job, ref c))
+                if (!ReadStanza(t, path, job, ref c))
                 {
                     return ToDiagnostic(path, text, c, t.ErrorKind!, t.ErrorMessage!);
                 }
@@ -54,9 +55,14 @@ internal static class JobFileReader
         }
     }
 
-    /// <summary>nih_config_parse_stanza: the keyword (quotes kept), then its handler.</summary>
-    private static bool ReadStanza(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    /// <summary>
+    /// nih_config_parse_stanza: the keyword (quotes kept), then its handler. Once the stanza is handled,
+    /// notes the setting it made when an override is read (provenance), and where it stands when Upstart
+    /// 1.13 would not know it (`check --upstart-compatible`) — from this read, never a second one.
+    /// </summary>
+    private static bool ReadStanza(ConfigTokenizer t, string path, JobClassBuilder job, ref Cursor at)
     {
+        var keywordAt = at;
         var a = at;
         if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
         {
@@ -64,7 +70,7 @@ internal static class JobFileReader
             return false;
         }
 
-        var handler = StanzaTable.Find(t.Token);
+        var handler = StanzaTable.Find(t.Token, out var keyword);
         if (handler is null)
         {
             // nih_config_parse_stanza leaves the position at the name but has counted the lines it
@@ -73,21 +79,31 @@ internal static class JobFileReader
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
-        var setting = job.OverrideSettings is null ? null : SettingName(t, a);
+        // Naming the setting peeks at the next token, so it is done only when something will use the name.
+        var setting = job.OverrideSettings is not null || StanzaTable.MayBeBeyondUpstart(keyword) ? SettingName(t, keyword, a) : null;
         var ok = handler(t, job, ref a);
         at = a;
-        if (ok && setting is not null && !job.OverrideSettings!.Contains(setting))
+        if (!ok || setting is null)
+        {
+            return ok;
+        }
+
+        if (job.OverrideSettings is not null && !job.OverrideSettings.Contains(setting))
         {
             job.OverrideSettings.Add(setting);
+        }
+
+        if (StanzaTable.IsBeyondUpstart(setting))
+        {
+            (job.BeyondUpstart ??= []).Add(new StanzaLocation(setting, path, keywordAt.Line, ColumnOf(t.Text, keywordAt.Pos)));
         }
 
         return ok;
     }
 
-    /// <summary>The stanza just read (its keyword is the tokenizer's token), with its first argument if it has one.</summary>
-    private static string? SettingName(ConfigTokenizer t, Cursor afterKeyword)
+    /// <summary>The stanza just read, named by its keyword and, for two-word settings, its first argument.</summary>
+    private static string? SettingName(ConfigTokenizer t, string keyword, Cursor afterKeyword)
     {
-        var keyword = t.TokenString();
         var next = afterKeyword;
         if (!t.HasToken(next) || !t.ScanToken(ref next, Delimiters.Blank, dequote: false, out _))
         {
@@ -97,6 +113,9 @@ internal static class JobFileReader
 
         return StanzaTable.SettingName(keyword, t.Token);
     }
+
+    /// <summary>The 1-based column of <paramref name="pos"/> on its line.</summary>
+    private static int ColumnOf(string text, int pos) => pos - (pos == 0 ? 0 : text.LastIndexOf('\n', pos - 1) + 1) + 1;
 
     /// <summary>
     /// Upstart reports LINE; the column is where its cursor stood on that line. When Upstart has counted

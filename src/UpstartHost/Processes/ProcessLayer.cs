@@ -20,7 +20,8 @@ namespace UpstartHost.Processes;
 /// followed without ptrace and announced as <see cref="ProcessReady"/>. `console log` output is read by
 /// a <see cref="ConsoleLogPump"/> and appended by a <see cref="JobLogWriter"/>, off the engine thread.
 /// Disposing stops routing notices and log output but leaves the processes running (decision 7: the
-/// daemon can restart without killing its jobs).
+/// daemon can restart without killing its jobs). This file spawns; what becomes of each process is in
+/// ProcessLayer.Outcomes.cs and the signals the engine sends in ProcessLayer.Signals.cs.
 /// </summary>
 public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 {
@@ -192,35 +193,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         return SpawnResult.Ok(tracked.Pid);
     }
 
-    public void SignalGroup(int pid, int signal)
-    {
-        if (!IsSignalable(pid))
-        {
-            return;
-        }
-
-        int following = 0;
-        if (byNoticePid.TryGetValue(pid, out var tracked))
-        {
-            lock (tracked.Lock)
-            {
-                // A stop while expect fork|daemon is still walking the chain must reach the intermediate too:
-                // it may have left the job's process group with setsid.
-                if (tracked.Phase == TrackedPhase.FollowingFork && tracked.Current != pid)
-                {
-                    following = tracked.Current;
-                }
-            }
-        }
-
-        if (following > 0)
-        {
-            KillGroup(following, signal);
-        }
-
-        KillGroup(pid, signal);
-    }
-
     public void InstanceFinished(string jobName, string instance, bool killLeftovers)
     {
         if (killLeftovers)
@@ -236,14 +208,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     public string? CgroupOf(string jobName, string instance) => cgroups?.PathOf(jobName, instance);
 
     public void ResumeCgroup(string jobName, string instance, string path) => cgroups?.Resume(jobName, instance, path);
-
-    public void Signal(int pid, int signal)
-    {
-        if (IsSignalable(pid))
-        {
-            Libc.kill(pid, signal);
-        }
-    }
 
     public void Dispose()
     {
@@ -269,167 +233,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         LogWriter.Dispose();
     }
 
-    /// <summary>
-    /// The exec watcher found the helper's error pipe readable: resolves the exec (<see cref="ResolveExec"/>).
-    /// </summary>
-    internal void Resolve(TrackedProcess tracked)
-    {
-        // Without the lock (the reaper may need it): let the exec that closed the pipe finish, so that
-        // ProcessSpawned means the job's program is in place (its name and environment readable).
-        var pid = tracked.Pid;
-        for (var attempt = 0; attempt < ImageWaitAttempts && tracked.ErrorFd >= 0 && ProcStat.ImageComplete(pid) == false; attempt++)
-        {
-            if (attempt < 20)
-            {
-                Thread.Yield();
-            }
-            else
-            {
-                Thread.Sleep(1);
-            }
-        }
-
-        lock (tracked.Lock)
-        {
-            ResolveExec(tracked);
-        }
-    }
-
-    /// <summary>About 20 yields then 10 ms at most: a helper that failed has no image to wait for (it is a zombie or gone).</summary>
-    private const int ImageWaitAttempts = 30;
-
-    /// <summary>
-    /// Called under the process's lock, by the exec watcher (the pipe is readable) and by the reaper
-    /// before it reports an exit (the child is gone, so its end of the pipe is closed). Reads the
-    /// helper's outcome, once, and posts <see cref="ProcessSpawned"/> or <see cref="ProcessSpawnFailed"/>.
-    /// Whoever comes second finds the process past <see cref="TrackedPhase.Spawning"/> and does nothing.
-    /// </summary>
-    private void ResolveExec(TrackedProcess tracked)
-    {
-        var fd = tracked.ErrorFd;
-        if (tracked.Phase != TrackedPhase.Spawning || fd < 0)
-        {
-            return;
-        }
-
-        var failure = SpawnPipes.ReadHelperFailure(fd, tracked.LimitNames);
-        Libc.close(fd);
-        tracked.ErrorFd = -1;
-        if (failure is null)
-        {
-            tracked.TryApply(TrackedEvent.ExecSucceeded);
-            if (!disposed)
-            {
-                sink.Post(new ProcessSpawned(tracked.Pid));
-            }
-
-            return;
-        }
-
-        // init(5): the job fails in this process; the helper's own exit is not the job's exit.
-        tracked.TryApply(TrackedEvent.ExecFailed);
-        byNoticePid.TryRemove(tracked.Pid, out _);
-        if (!disposed)
-        {
-            LogSpawnFailed(logger, tracked.JobName, tracked.ProcessName, failure);
-            sink.Post(new ProcessSpawnFailed(tracked.Pid, failure));
-        }
-    }
-
-    /// <summary>
-    /// Under the process's lock, when the reaper saw it stop: a helper stopped before its exec, with
-    /// nothing on the pipe yet, is left unresolved (the read would wait for its exec or its death).
-    /// </summary>
-    private void ResolveExecIfReadable(TrackedProcess tracked)
-    {
-        if (tracked.ErrorFd is var fd and >= 0 && SpawnPipes.IsReadable(fd))
-        {
-            ResolveExec(tracked);
-        }
-    }
-
-    /// <summary>The reaper's report of an exit. Notices are posted under the process's lock so they stay in order.</summary>
-    internal void OnChildExited(TrackedProcess tracked, int pid, int status, bool signaled)
-    {
-        lock (tracked.Lock)
-        {
-            ResolveExec(tracked);
-            if (disposed)
-            {
-                return;
-            }
-
-            if (tracked.Phase == TrackedPhase.FollowingFork && status == 0 && !signaled && pid == tracked.Current)
-            {
-                FollowFork(tracked);
-                return;
-            }
-
-            ReportExit(tracked, status, signaled);
-        }
-    }
-
-    internal void OnChildStopped(TrackedProcess tracked, int pid, int signal)
-    {
-        // init(5): expect stop waits for the main process to raise SIGSTOP; anything else stopping it is not readiness.
-        if (signal != Libc.SIGSTOP)
-        {
-            return;
-        }
-
-        lock (tracked.Lock)
-        {
-            ResolveExecIfReadable(tracked);
-            if (!disposed && pid == tracked.Pid && tracked.TryApply(TrackedEvent.Stopped))
-            {
-                Libc.kill(tracked.Pid, Libc.SIGCONT);
-                sink.Post(new ProcessReady(tracked.Pid, tracked.Pid));
-            }
-        }
-    }
-
-    /// <summary>Under the process's lock: the exit is reported under the pid the engine knows (none for a failed helper).</summary>
-    private void ReportExit(TrackedProcess tracked, int status, bool signaled)
-    {
-        var noticePid = tracked.NoticePid;
-        if (tracked.TryApply(TrackedEvent.Exited))
-        {
-            byNoticePid.TryRemove(noticePid, out _);
-            sink.Post(new ProcessExited(noticePid, status, signaled));
-        }
-    }
-
-    /// <summary>
-    /// Under the process's lock, on the reaper thread: the followed process exited 0. Only the reaper
-    /// thread reaps, so the orphans seen here stay visible (zombies included) until they are adopted.
-    /// </summary>
-    private void FollowFork(TrackedProcess tracked)
-    {
-        var orphans = ProcStat.ChildrenOf(reaper.OwnPid).Where(c => !reaper.IsOwned(c.Pid));
-        switch (ForkFollower.Decide(tracked, orphans))
-        {
-            case ForkFollower.Ready ready:
-                tracked.Current = ready.Main.Pid;
-                tracked.TryApply(TrackedEvent.DaemonFound);
-                reaper.Adopt(ready.Main.Pid, tracked);
-                byNoticePid.TryRemove(tracked.Pid, out _);
-                byNoticePid[ready.Main.Pid] = tracked;
-                sink.Post(new ProcessReady(tracked.Pid, ready.Main.Pid));
-                break;
-            case ForkFollower.Follow follow:
-                tracked.Current = follow.Next.Pid;
-                tracked.ForksLeft--;
-                tracked.Lineage.Add(follow.Next.Pid);
-                tracked.Lineage.Add(follow.Next.Session);
-                tracked.TryApply(TrackedEvent.IntermediateFound);
-                reaper.Adopt(follow.Next.Pid, tracked);
-                break;
-            default:
-                ReportExit(tracked, 0, false);
-                break;
-        }
-    }
-
     private unsafe int SpawnHelper(NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked)
     {
         var pairs = fds.ToArray();
@@ -446,18 +249,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
     /// <summary>A channel that ends leaves the store too (<see cref="LogChannelStore.Forget"/>).</summary>
     private ConsoleLogPump NewPump() => new(LogWriter, store is null ? null : name => store.Forget(name));
-
-    /// <summary>kill(-pid) reaches the whole process group the helper's setsid made; a process that left it still gets kill(pid).</summary>
-    private static void KillGroup(int pid, int signal)
-    {
-        if (Libc.kill(-pid, signal) != 0)
-        {
-            Libc.kill(pid, signal);
-        }
-    }
-
-    /// <summary>Never 0, -1, init or ourselves: kill(-0) or kill(-1) would hit the daemon's own group or everything.</summary>
-    private bool IsSignalable(int pid) => pid > 1 && pid != reaper.OwnPid;
 
     /// <summary>Console problems repeat on every spawn (no /dev/console in a container): say each once.</summary>
     private bool ReportOnce(string problem)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Upstart.JobFiles.Checking;
 using UpstartPS.Offline;
 
 namespace UpstartPS.Commands;
@@ -33,18 +34,26 @@ public sealed class TestUpstartJobFileCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? IgnoreEvent { get; set; }
 
+    /// <summary>
+    /// Also warn (kind beyond-upstart) at each stanza Upstart 1.13 would reject, for job files shared with
+    /// hosts that still run it; as `upstart-host check --upstart-compatible`.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter UpstartCompatible { get; set; }
+
     /// <summary>Write $true or $false per path instead of diagnostics.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
     protected override void ProcessRecord()
     {
+        var options = new CheckOptions { IgnoredEvents = IgnoreEvent ?? [], UpstartCompatible = UpstartCompatible };
         foreach (var file in Resolve())
         {
             IReadOnlyList<Upstart.JobFiles.Diagnostics.Diagnostic> diagnostics;
             try
             {
-                diagnostics = JobFileCheck.Check(file, IgnoreEvent);
+                diagnostics = JobFileCheck.Check(file, options);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

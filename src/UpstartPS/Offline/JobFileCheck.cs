@@ -15,9 +15,12 @@ public static class JobFileCheck
     public const string UnknownEventKind = JobFileChecker.UnknownEventKind;
     public const string UnknownJobKind = JobFileChecker.UnknownJobKind;
 
-    /// <summary>Diagnostics for <paramref name="path"/>: a .conf, an .override (checked with its .conf), or a directory.</summary>
+    /// <summary>
+    /// Diagnostics for <paramref name="path"/>: a .conf, an .override (checked with its .conf), or a directory;
+    /// <paramref name="options"/> carries the ignored events and whether to warn about stanzas Upstart 1.13 rejects.
+    /// </summary>
     /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>; the cmdlet reports it as an error record.</exception>
-    public static IReadOnlyList<Diagnostic> Check(string path, IEnumerable<string>? ignoredEvents = null)
+    public static IReadOnlyList<Diagnostic> Check(string path, CheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path) && !Directory.Exists(path))
@@ -25,7 +28,7 @@ public static class JobFileCheck
             throw new FileNotFoundException("No such file", path);
         }
 
-        return JobFileChecker.Check(path, ignoredEvents);
+        return JobFileChecker.Check(path, options);
     }
 
     /// <summary>init(5): the job's name is the file's name less ".conf".</summary>

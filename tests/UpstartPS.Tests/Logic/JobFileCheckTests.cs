@@ -1,3 +1,4 @@
+using Upstart.JobFiles.Checking;
 using Upstart.JobFiles.Diagnostics;
 using UpstartPS.Offline;
 
@@ -58,7 +59,16 @@ public sealed class JobFileCheckTests : IDisposable
     public void Ignored_events_are_not_reported()
     {
         Write("waiter.conf", "start on peach\nexec sleep 60\n");
-        Assert.DoesNotContain(JobFileCheck.Check(_dir, ["peach"]), d => d.Kind == JobFileCheck.UnknownEventKind);
+        Assert.DoesNotContain(JobFileCheck.Check(_dir, new CheckOptions { IgnoredEvents = ["peach"] }), d => d.Kind == JobFileCheck.UnknownEventKind);
+    }
+
+    [Fact]
+    public void Stanzas_Upstart_rejects_are_warned_about_only_when_asked()
+    {
+        var path = Write("web.conf", "exec sleep 60\nrespawn delay 5\n");
+        Assert.Empty(JobFileCheck.Check(path));
+        var warning = Assert.Single(JobFileCheck.Check(path, new CheckOptions { UpstartCompatible = true }));
+        Assert.Equal((path, 2, UpstartCompatibility.Kind, DiagnosticSeverity.Warning), (warning.Path, warning.Line, warning.Kind, warning.Severity));
     }
 
     [Fact]

@@ -58,6 +58,12 @@ internal static class StanzaTable
         "oom score", "apparmor load", "apparmor switch",
     ];
 
+    /// <summary>
+    /// The settings UpstartPS accepts and Upstart 1.13 refuses (its parser calls them unknown stanzas and
+    /// rejects the whole file). The parser records where each is used, for `check --upstart-compatible`.
+    /// </summary>
+    private static readonly string[] BeyondUpstartSettings = ["pre-restart", "respawn delay"];
+
     /// <summary>The stanza keywords, for tools (completion, documentation).</summary>
     public static IEnumerable<string> Keywords => Stanzas.Select(s => s.Keyword);
 
@@ -75,23 +81,43 @@ internal static class StanzaTable
         return buckets;
     }
 
-    public static StanzaHandler? Find(ReadOnlySpan<char> keyword)
+    /// <summary>The handler of <paramref name="keyword"/>, and the table's own string for it (so naming the stanza allocates nothing).</summary>
+    public static StanzaHandler? Find(ReadOnlySpan<char> keyword, out string name)
     {
+        name = "";
         if (keyword.IsEmpty || keyword[0] is < 'a' or > 'z')
         {
             return null;
         }
 
-        foreach (var (name, handler) in ByInitial[keyword[0] - 'a'])
+        foreach (var (entry, handler) in ByInitial[keyword[0] - 'a'])
         {
-            if (keyword.SequenceEqual(name))
+            if (keyword.SequenceEqual(entry))
             {
+                name = entry;
                 return handler;
             }
         }
 
         return null;
     }
+
+    /// <summary>True when a stanza with this keyword may set a setting Upstart 1.13 does not know.</summary>
+    public static bool MayBeBeyondUpstart(string keyword)
+    {
+        foreach (var setting in BeyondUpstartSettings)
+        {
+            if (setting.AsSpan().StartsWith(keyword) && (setting.Length == keyword.Length || setting[keyword.Length] == ' '))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True for a setting (as <see cref="SettingName"/> names it) that Upstart 1.13 does not know.</summary>
+    public static bool IsBeyondUpstart(string setting) => Array.IndexOf(BeyondUpstartSettings, setting) >= 0;
 
     /// <summary>
     /// The name show-config gives the setting a stanza makes: `kill timeout` for `kill timeout 30`,
