@@ -67,10 +67,14 @@ public sealed class EnvironmentTests
         Assert.Equal(pid, await sv.MainPid("worker", "1"));
     }
 
+    /// <summary>
+    /// Until the process is sleep with its environment in place: execve renames the task (comm) before it
+    /// lays out the new image's environment, so comm alone can be "sleep" while environ still reads empty.
+    /// </summary>
     private static async Task BecomesSleep(int pid)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (ProcScan.ProcFile(pid, "comm").Trim() != "sleep")
+        while (ProcScan.ProcFile(pid, "comm").Trim() != "sleep" || Environ(pid).Length == 0)
         {
             await Task.Delay(5, timeout.Token);
         }
