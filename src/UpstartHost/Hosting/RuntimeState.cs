@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Upstart.JobFiles.Loading;
 using UpstartHost.Engine;
 using UpstartHost.Logging;
 using UpstartHost.Processes;
@@ -88,10 +89,13 @@ public sealed partial class RuntimeState : IDisposable
             ChildReaper.Instance.ReleaseHold();
         }
 
-        writer = new RuntimeStateWriter(settings.StateDir, logger);
+        writer = new RuntimeStateWriter(settings.StateDir, logger, Definitions);
         await engine.TrackStateAsync(writer.Offer, cancellationToken).ConfigureAwait(false);
         return recorded is not null;
     }
+
+    /// <summary>The job files each instance runs under, read with the loader's trust.</summary>
+    private DefinitionStore Definitions => new(settings.StateDir, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any, logger);
 
     /// <summary>
     /// Re-exec, on the engine thread: the last snapshot and the log channels, written before the exec
