@@ -44,3 +44,6 @@ public sealed record BackoffRecord(TimeSpan LastDelay, bool Planned, DateTimeOff
 /// never adopted.
 /// </summary>
 public readonly record struct ProcessRecord(ProcessKind Kind, int Pid, ulong StartTime);
+
+/// <summary>A definition recorded instances run under that is not the loaded one (<see cref="InstanceRecord.Fingerprint"/>), with its fingerprint.</summary>
+public sealed record EarlierDefinition(JobClassConfig Config, string Fingerprint);

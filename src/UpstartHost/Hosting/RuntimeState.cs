@@ -38,8 +38,10 @@ public sealed partial class RuntimeState : IDisposable
     /// <summary>
     /// Call once the job classes are loaded and before any event. True when an earlier daemon's record was
     /// found: this is a restart, not a boot, and the boot events must not run `start on` again.
+    /// <paramref name="loaded"/> (unmasked, with its fingerprints) and <paramref name="adminState"/> tell
+    /// which recorded instances run under a definition their job file no longer holds.
     /// </summary>
-    public async Task<bool> ResumeAsync(CancellationToken cancellationToken)
+    public async Task<bool> ResumeAsync(JobCatalog loaded, AdminState adminState, CancellationToken cancellationToken)
     {
         RecordedState? recorded = null;
         try
@@ -68,10 +70,12 @@ public sealed partial class RuntimeState : IDisposable
                     AttachLogChannels(recorded.LogChannels);
                 }
 
+                var earlier = EarlierDefinitions.Find(recorded.Instances, loaded, adminState, Definitions, logger);
                 var adopted = await engine.RestoreAsync(
                     recorded.Instances,
                     recorded.AgeSeconds,
                     composition.Adopted.TryAdopt,
+                    earlier,
                     cancellationToken).ConfigureAwait(false);
                 if (recorded.IsOwnReExec)
                 {
