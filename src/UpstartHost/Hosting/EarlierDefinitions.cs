@@ -39,7 +39,8 @@ internal static partial class EarlierDefinitions
             }
             else
             {
-                LogNotKept(logger, record.Job);
+                // The name comes from a file, not from the loader: made printable before it is logged.
+                LogNotKept(logger, JobName.Sanitize(record.Job));
             }
         }
 
@@ -62,9 +63,9 @@ internal static partial class EarlierDefinitions
         return config?.Name == job ? config : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: its job file changed while no daemon ran; its instances resume under the definition they started with, and the new one takes effect once they stop")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: its job file changed while its instances ran; they resume under the definition they started with, and the new one takes effect once they stop")]
     private static partial void LogEarlier(ILogger logger, string job);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: its job file changed while no daemon ran, and the definition its instances started with was not kept (or cannot be read back): they resume under the new one")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: its job file changed while its instances ran, and the definition its instances started with was not kept (or cannot be read back): they resume under the new one")]
     private static partial void LogNotKept(ILogger logger, string job);
 }

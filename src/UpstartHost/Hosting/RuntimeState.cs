@@ -19,6 +19,9 @@ public sealed partial class RuntimeState : IDisposable
     private readonly EngineComposition composition;
     private readonly ILogger logger;
     private readonly IReadOnlyList<(int Fd, string? Name)> storedChannels;
+
+    /// <summary>The job files each instance runs under, read with the loader's trust.</summary>
+    private readonly DefinitionStore definitions;
     private RuntimeStateWriter? writer;
 
     public RuntimeState(DaemonSettings settings, EngineComposition composition, ILogger<RuntimeState> logger)
@@ -33,6 +36,7 @@ public sealed partial class RuntimeState : IDisposable
         this.composition = composition;
         this.logger = logger;
         this.storedChannels = storedChannels;
+        definitions = new DefinitionStore(settings.StateDir, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any, logger);
     }
 
     /// <summary>
@@ -70,7 +74,7 @@ public sealed partial class RuntimeState : IDisposable
                     AttachLogChannels(recorded.LogChannels);
                 }
 
-                var earlier = EarlierDefinitions.Find(recorded.Instances, loaded, adminState, Definitions, logger);
+                var earlier = EarlierDefinitions.Find(recorded.Instances, loaded, adminState, definitions, logger);
                 var adopted = await engine.RestoreAsync(
                     recorded.Instances,
                     recorded.AgeSeconds,
@@ -93,13 +97,11 @@ public sealed partial class RuntimeState : IDisposable
             ChildReaper.Instance.ReleaseHold();
         }
 
-        writer = new RuntimeStateWriter(settings.StateDir, logger, Definitions);
+        writer = new RuntimeStateWriter(settings.StateDir, logger, definitions);
         await engine.TrackStateAsync(writer.Offer, cancellationToken).ConfigureAwait(false);
         return recorded is not null;
     }
 
-    /// <summary>The job files each instance runs under, read with the loader's trust.</summary>
-    private DefinitionStore Definitions => new(settings.StateDir, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any, logger);
 
     /// <summary>
     /// Re-exec, on the engine thread: the last snapshot and the log channels, written before the exec

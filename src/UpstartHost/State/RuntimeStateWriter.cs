@@ -65,6 +65,11 @@ public sealed partial class RuntimeStateWriter : IDisposable
     }
 
     /// <summary>Writes <paramref name="snapshot"/> now, on the caller's thread, after any write under way (re-exec).</summary>
+    /// <remarks>
+    /// Stores no definition (this runs on the engine thread): every fingerprint the snapshot names was in a
+    /// snapshot offered before, since a class only changes definition when it has no instance, and the flush
+    /// waits until that one's definitions are stored.
+    /// </remarks>
     public void WriteNow(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<Logging.LogChannel> logChannels)
     {
         Flush();
