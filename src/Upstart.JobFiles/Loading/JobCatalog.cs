@@ -127,7 +127,28 @@ public static class JobDirectoryLoader
 
     /// <summary>Paths and content hashes of a job's files, as one string a reload compares.</summary>
     private static string Fingerprint(string? confPath, byte[]? confPrint, string? overridePath, byte[]? overridePrint) =>
-        string.Join('\0', confPath ?? "-", confPrint is null ? "-" : Convert.ToHexString(confPrint), overridePath ?? "-", overridePrint is null ? "-" : Convert.ToHexString(overridePrint));
+        JobFingerprint.Compose(confPath, confPrint, overridePath, overridePrint);
+
+    /// <summary>
+    /// Parses a job from bytes read earlier from <paramref name="confPath"/> (and <paramref name="overridePath"/>)
+    /// exactly as <see cref="Load(IReadOnlyList{string})"/> parses the files: a definition kept by the daemon
+    /// for an instance that still runs under it. Null (with diagnostics) when the .conf does not parse.
+    /// </summary>
+    public static JobClassConfig? ParseStored(string name, string confPath, byte[] conf, string? overridePath, byte[]? overrideBytes, List<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(conf);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var parsed = JobFileParser.Parse(name, confPath, JobFileSource.Decode(conf));
+        diagnostics.AddRange(parsed.Diagnostics);
+        if (parsed.Config is not { } job || overridePath is null || overrideBytes is null)
+        {
+            return parsed.Config;
+        }
+
+        var applied = JobFileParser.ApplyOverride(job, overridePath, JobFileSource.Decode(overrideBytes));
+        diagnostics.AddRange(applied.Diagnostics);
+        return applied.Config ?? job;
+    }
 
     private static JobClassConfig? ParseConf(string name, FileInfo conf, JobFileTrust trust, List<Diagnostic> diagnostics, out byte[]? print)
     {

@@ -33,7 +33,17 @@ public static partial class JobFileSource
     /// is read a second time to find out). With <see cref="JobFileTrust.RootOnly"/> (system mode) a file
     /// owned by another user, or that a group or others may write, is refused: it would run as root.
     /// </summary>
-    public static string? Read(string path, List<Diagnostic> diagnostics, JobFileTrust trust, out byte[]? fingerprint)
+    public static string? Read(string path, List<Diagnostic> diagnostics, JobFileTrust trust, out byte[]? fingerprint) =>
+        ReadBytes(path, diagnostics, trust, out fingerprint) is { } bytes ? Decode(bytes) : null;
+
+    /// <summary>The text the loader parses from a file's bytes (invalid UTF-8 becomes U+FFFD, as it always has).</summary>
+    public static string Decode(byte[] bytes) => Utf8.GetString(bytes);
+
+    /// <summary>
+    /// As <see cref="Read(string, List{Diagnostic}, JobFileTrust, out byte[])"/>, giving the exact bytes read
+    /// (the daemon's definition store keeps them, under the same guards).
+    /// </summary>
+    public static byte[]? ReadBytes(string path, List<Diagnostic> diagnostics, JobFileTrust trust, out byte[]? fingerprint)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
         fingerprint = null;
@@ -87,7 +97,7 @@ public static partial class JobFileSource
             }
 
             fingerprint = ContentFingerprint.Of(buffer.AsSpan(0, total));
-            return Utf8.GetString(buffer, 0, total);
+            return buffer[..total];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -109,7 +119,7 @@ public static partial class JobFileSource
         return (*(ushort*)(buffer + 28), *(uint*)(buffer + 20), *(long*)(buffer + 40));
     }
 
-    private static string? TooLarge(string path, List<Diagnostic> diagnostics)
+    private static byte[]? TooLarge(string path, List<Diagnostic> diagnostics)
     {
         diagnostics.Add(new Diagnostic(path, 0, 0, LoaderDiagnostics.FileTooLarge, $"File larger than {MaxBytes} bytes"));
         return null;

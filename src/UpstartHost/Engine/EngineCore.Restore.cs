@@ -15,10 +15,18 @@ internal sealed partial class EngineCore
     /// <summary>
     /// Rebuilds instances from <paramref name="records"/>. <paramref name="adopt"/> watches one recorded
     /// process and answers false when it is gone or the pid now names another process (a different start
-    /// time): that process is treated as having exited. Returns how many processes were adopted.
+    /// time): that process is treated as having exited. <paramref name="earlier"/> gives, per job, the
+    /// definition its instances ran under where the job file has changed since: it is put back in charge
+    /// and the loaded one left pending, as a reload would have left them. Returns how many processes were adopted.
     /// </summary>
-    internal int Restore(IReadOnlyList<InstanceRecord> records, long recordAgeSeconds, Func<ProcessRecord, bool> adopt)
+    internal int Restore(IReadOnlyList<InstanceRecord> records, long recordAgeSeconds, Func<ProcessRecord, bool> adopt, IReadOnlyDictionary<string, EarlierDefinition>? earlier = null)
     {
+        var reinstalled = new List<JobClass>();
+        foreach (var (_, definition) in earlier ?? new Dictionary<string, EarlierDefinition>())
+        {
+            reinstalled.Add(_registry.InstallEarlier(definition.Config, definition.Fingerprint));
+        }
+
         var now = (long)Math.Floor(_clock.Monotonic.TotalSeconds);
         var adopted = 0;
         var resumed = new List<(JobInstance Instance, List<ProcessKind> Gone, DateTimeOffset? RespawnDue)>();
@@ -35,8 +43,8 @@ internal sealed partial class EngineCore
                 continue;
             }
 
-            // A changed job file: the instance carries on under the definition loaded now (the one it ran
-            // under was not recorded), as the next start would use it anyway.
+            // A changed job file whose earlier definition was kept runs under that one (installed above);
+            // otherwise the instance carries on under the definition loaded now.
             var instance = GetOrCreateInstance(jobClass, record.Instance);
             instance.Environment = [.. record.Environment];
             instance.StopEnvironment = record.StopEnvironment is { } stop ? [.. stop] : null;
@@ -90,6 +98,12 @@ internal sealed partial class EngineCore
             {
                 EngineLog.ResumeFailed(_logger, ex, instance.DisplayName);
             }
+        }
+
+        // A class put back for instances that did not come back (or have ended already) goes on to its file's definition.
+        foreach (var jobClass in reinstalled)
+        {
+            _registry.Reconsider(jobClass);
         }
 
         return adopted;

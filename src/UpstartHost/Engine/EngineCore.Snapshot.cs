@@ -50,7 +50,8 @@ internal sealed partial class EngineCore
                     instance.StopEnvironment is { } stop ? [.. stop] : null,
                     instance.Backoff.Save(_clock.Monotonic, _clock.UtcNow),
                     _processes.CgroupOf(instance.Config.Name, instance.Name),
-                    instance.MainWasKilled));
+                    instance.MainWasKilled,
+                    jobClass.Fingerprint));
             }
         }
 

@@ -12,6 +12,7 @@ namespace UpstartHost.Engine;
 /// <param name="Backoff">The `respawn delay` back-off under way; null when there is none to carry.</param>
 /// <param name="Cgroup">The cgroup its processes run in (docs/processes.md), so a later daemon still kills what they leave; null without one.</param>
 /// <param name="MainWasKilled">The daemon signalled this run's main process to end it: the instance's end kills its leftovers.</param>
+/// <param name="Fingerprint">The fingerprint of the job files of the definition the instance runs under (its class's active one); null when not read from disk.</param>
 public sealed record InstanceRecord(
     string Job,
     string Instance,
@@ -24,7 +25,8 @@ public sealed record InstanceRecord(
     IReadOnlyList<string>? StopEnvironment,
     BackoffRecord? Backoff = null,
     string? Cgroup = null,
-    bool MainWasKilled = false);
+    bool MainWasKilled = false,
+    string? Fingerprint = null);
 
 /// <summary>
 /// What a later daemon needs to go on backing off where this one stopped (docs/engine.md "Respawn
@@ -42,3 +44,6 @@ public sealed record BackoffRecord(TimeSpan LastDelay, bool Planned, DateTimeOff
 /// never adopted.
 /// </summary>
 public readonly record struct ProcessRecord(ProcessKind Kind, int Pid, ulong StartTime);
+
+/// <summary>A definition recorded instances run under that is not the loaded one (<see cref="InstanceRecord.Fingerprint"/>), with its fingerprint.</summary>
+public sealed record EarlierDefinition(JobClassConfig Config, string Fingerprint);

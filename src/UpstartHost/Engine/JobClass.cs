@@ -10,15 +10,23 @@ namespace UpstartHost.Engine;
 /// </summary>
 internal sealed class JobClass
 {
-    public JobClass(JobClassConfig config)
+    public JobClass(JobClassConfig config, string? fingerprint = null)
     {
         Config = config;
+        Fingerprint = fingerprint;
         StartCondition = config.StartOn is { } on ? new EventConditionState(on) : null;
     }
 
     public JobClassConfig Config { get; }
 
     public string Name => Config.Name;
+
+    /// <summary>
+    /// The <see cref="Upstart.JobFiles.Loading.JobCatalog.Fingerprints"/> entry of the files <see cref="Config"/>
+    /// was read from (null when not read from disk): each instance's record carries it, so that a later daemon
+    /// can resume the instance under this definition even if the file has changed since (docs/daemon.md).
+    /// </summary>
+    public string? Fingerprint { get; set; }
 
     /// <summary>One per class: a `start on` shared by every instance it may create.</summary>
     public EventConditionState? StartCondition { get; }
@@ -28,6 +36,9 @@ internal sealed class JobClass
 
     /// <summary>The definition to switch to once the last instance has stopped.</summary>
     public JobClassConfig? PendingConfig { get; set; }
+
+    /// <summary>The fingerprint of <see cref="PendingConfig"/>'s files.</summary>
+    public string? PendingFingerprint { get; set; }
 
     /// <summary>The file is gone; the class disappears once the last instance has stopped.</summary>
     public bool Deleted { get; set; }

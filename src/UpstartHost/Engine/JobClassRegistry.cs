@@ -49,23 +49,28 @@ internal sealed class JobClassRegistry
                 continue;
             }
 
+            var print = catalog.Fingerprints.GetValueOrDefault(name);
             if (!_classes.TryGetValue(name, out var existing))
             {
-                Register(new JobClass(config));
+                Register(new JobClass(config, print));
                 continue;
             }
 
             // Value equality: the daemon hands over the same parsed definition for an unchanged file, or a
             // copy of it that differs in nothing (admin state masks `start on` with a fresh `with` copy).
+            // A file changed in a way that parses the same is that file now: its fingerprint is the new one.
             if (existing.Config.Equals(config))
             {
                 existing.Deleted = false;
                 existing.PendingConfig = null;
+                existing.PendingFingerprint = null;
+                existing.Fingerprint = print;
                 continue;
             }
 
             existing.Deleted = false;
             existing.PendingConfig = config;
+            existing.PendingFingerprint = print;
             if (existing.Instances.Count == 0)
             {
                 Reconsider(existing);
@@ -81,6 +86,7 @@ internal sealed class JobClassRegistry
 
             existing.Deleted = true;
             existing.PendingConfig = null;
+            existing.PendingFingerprint = null;
             if (existing.Instances.Count == 0)
             {
                 Reconsider(existing);
@@ -95,6 +101,7 @@ internal sealed class JobClassRegistry
         {
             existing.Deleted = false;
             existing.PendingConfig = config;
+            existing.PendingFingerprint = null;
             if (existing.Instances.Count == 0)
             {
                 Reconsider(existing);
@@ -104,6 +111,30 @@ internal sealed class JobClassRegistry
         }
 
         Register(new JobClass(config));
+    }
+
+    /// <summary>
+    /// Restore (docs/daemon.md, "Restarting the daemon"): the definition an earlier daemon's instance of
+    /// <paramref name="config"/>'s job ran under becomes the class's active one, before any instance is
+    /// back, and what is loaded now waits as a reload would have left it: pending, or the class deleted
+    /// when its file is gone.
+    /// </summary>
+    public JobClass InstallEarlier(JobClassConfig config, string fingerprint)
+    {
+        var earlier = new JobClass(config, fingerprint);
+        if (_classes.TryGetValue(config.Name, out var current))
+        {
+            earlier.PendingConfig = current.Config;
+            earlier.PendingFingerprint = current.Fingerprint;
+            Unregister(current);
+        }
+        else
+        {
+            earlier.Deleted = true;
+        }
+
+        Register(earlier);
+        return earlier;
     }
 
     /// <summary>job_class_reconsider: with no instances left, a pending definition or deletion takes effect.</summary>
@@ -123,7 +154,7 @@ internal sealed class JobClassRegistry
         if (jobClass.PendingConfig is JobClassConfig pending)
         {
             Unregister(jobClass);
-            Register(new JobClass(pending));
+            Register(new JobClass(pending, jobClass.PendingFingerprint));
         }
     }
 

@@ -121,8 +121,14 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     /// Rebuilds the instances an earlier daemon recorded (<see cref="EngineCore.Restore"/>); the job
     /// classes must be loaded first. Returns how many processes were adopted.
     /// </summary>
-    public Task<int> RestoreAsync(IReadOnlyList<InstanceRecord> records, long recordAgeSeconds, Func<ProcessRecord, bool> adopt, CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt)), cancellationToken);
+    /// <param name="earlier">Per job, the definition its instances ran under where the job file changed since.</param>
+    public Task<int> RestoreAsync(
+        IReadOnlyList<InstanceRecord> records,
+        long recordAgeSeconds,
+        Func<ProcessRecord, bool> adopt,
+        IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
+        CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier)), cancellationToken);
 
     /// <summary>
     /// From now on, <paramref name="stateChanged"/> gets a snapshot of every instance after each burst of

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Upstart.JobFiles.Loading;
 using UpstartHost.Engine;
 using UpstartHost.Logging;
 using UpstartHost.Processes;
@@ -18,6 +19,9 @@ public sealed partial class RuntimeState : IDisposable
     private readonly EngineComposition composition;
     private readonly ILogger logger;
     private readonly IReadOnlyList<(int Fd, string? Name)> storedChannels;
+
+    /// <summary>The job files each instance runs under, read with the loader's trust.</summary>
+    private readonly DefinitionStore definitions;
     private RuntimeStateWriter? writer;
 
     public RuntimeState(DaemonSettings settings, EngineComposition composition, ILogger<RuntimeState> logger)
@@ -32,13 +36,16 @@ public sealed partial class RuntimeState : IDisposable
         this.composition = composition;
         this.logger = logger;
         this.storedChannels = storedChannels;
+        definitions = new DefinitionStore(settings.StateDir, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any, logger);
     }
 
     /// <summary>
     /// Call once the job classes are loaded and before any event. True when an earlier daemon's record was
     /// found: this is a restart, not a boot, and the boot events must not run `start on` again.
+    /// <paramref name="loaded"/> (unmasked, with its fingerprints) and <paramref name="adminState"/> tell
+    /// which recorded instances run under a definition their job file no longer holds.
     /// </summary>
-    public async Task<bool> ResumeAsync(CancellationToken cancellationToken)
+    public async Task<bool> ResumeAsync(JobCatalog loaded, AdminState adminState, CancellationToken cancellationToken)
     {
         RecordedState? recorded = null;
         try
@@ -67,10 +74,12 @@ public sealed partial class RuntimeState : IDisposable
                     AttachLogChannels(recorded.LogChannels);
                 }
 
+                var earlier = EarlierDefinitions.Find(recorded.Instances, loaded, adminState, definitions, logger);
                 var adopted = await engine.RestoreAsync(
                     recorded.Instances,
                     recorded.AgeSeconds,
                     composition.Adopted.TryAdopt,
+                    earlier,
                     cancellationToken).ConfigureAwait(false);
                 if (recorded.IsOwnReExec)
                 {
@@ -88,10 +97,11 @@ public sealed partial class RuntimeState : IDisposable
             ChildReaper.Instance.ReleaseHold();
         }
 
-        writer = new RuntimeStateWriter(settings.StateDir, logger);
+        writer = new RuntimeStateWriter(settings.StateDir, logger, definitions);
         await engine.TrackStateAsync(writer.Offer, cancellationToken).ConfigureAwait(false);
         return recorded is not null;
     }
+
 
     /// <summary>
     /// Re-exec, on the engine thread: the last snapshot and the log channels, written before the exec

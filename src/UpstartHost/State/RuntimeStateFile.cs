@@ -24,6 +24,9 @@ public static class RuntimeStateFile
 
     private const int FormatVersion = 1;
 
+    /// <summary>Two paths and two prints (<c>JobFingerprint</c>); anything longer was not written by a daemon.</summary>
+    private const int MaxFingerprintLength = 2 * 4096 + 80;
+
     /// <summary>This boot's id (/proc/sys/kernel/random/boot_id): start times count from boot.</summary>
     public static string CurrentBootId { get; } = ReadBootId();
 
@@ -62,7 +65,7 @@ public static class RuntimeStateFile
             instances[i] = new InstanceEntry(
                 r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
                 r.RespawnCount, r.RespawnWindowAgeSeconds, ToEntry(r.Backoff), [.. r.Environment],
-                r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null);
+                r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null, r.Fingerprint);
         }
 
         foreach (var pid in startTimes.Keys.Where(p => !seen.Contains(p)).ToList())
@@ -181,7 +184,7 @@ public static class RuntimeStateFile
             e.Job, e.Instance, goal, state, processes, Math.Max(0, e.RespawnCount),
             e.RespawnWindowAgeSeconds is >= 0 ? e.RespawnWindowAgeSeconds : null,
             e.Environment, e.StopEnvironment, ToRecord(e.Backoff), IsPlausibleCgroup(e.Cgroup) ? e.Cgroup : null,
-            e.MainWasKilled == true);
+            e.MainWasKilled == true, e.Fingerprint is { Length: <= MaxFingerprintLength } print ? print : null);
     }
 
     /// <summary>
@@ -241,7 +244,8 @@ internal sealed record InstanceEntry(
     string[]? Environment,
     string[]? StopEnvironment,
     string? Cgroup,
-    bool? MainWasKilled);
+    bool? MainWasKilled,
+    string? Fingerprint = null);
 
 /// <summary>
 /// <see cref="BackoffRecord"/> in the file: `lastDelayMs` (the last wait, whole milliseconds as

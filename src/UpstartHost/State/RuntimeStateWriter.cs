@@ -16,16 +16,23 @@ public sealed partial class RuntimeStateWriter : IDisposable
     private readonly object writeLock = new();
     private readonly Dictionary<int, ulong> startTimes = [];
     private readonly Thread thread;
+    private readonly DefinitionStore? definitions;
+
+    /// <summary>Fingerprints the store was asked for (stored, or changed since load: asking again would not help).</summary>
+    private readonly HashSet<string> storeAttempted = new(StringComparer.Ordinal);
+    private HashSet<string> referencedBefore = new(StringComparer.Ordinal);
     private IReadOnlyList<InstanceRecord>? pending;
     private long offered;
     private long written;
     private bool stopping;
     private bool failedBefore;
 
-    public RuntimeStateWriter(string stateDir, ILogger logger)
+    /// <param name="definitions">Where the job files each instance runs under are kept (null: not kept).</param>
+    public RuntimeStateWriter(string stateDir, ILogger logger, DefinitionStore? definitions = null)
     {
         this.stateDir = stateDir;
         this.logger = logger;
+        this.definitions = definitions;
         thread = new Thread(Run) { IsBackground = true, Name = "upstart state writer" };
         thread.Start();
     }
@@ -58,6 +65,11 @@ public sealed partial class RuntimeStateWriter : IDisposable
     }
 
     /// <summary>Writes <paramref name="snapshot"/> now, on the caller's thread, after any write under way (re-exec).</summary>
+    /// <remarks>
+    /// Stores no definition (this runs on the engine thread): every fingerprint the snapshot names was in a
+    /// snapshot offered before, since a class only changes definition when it has no instance, and the flush
+    /// waits until that one's definitions are stored.
+    /// </remarks>
     public void WriteNow(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<Logging.LogChannel> logChannels)
     {
         Flush();
@@ -74,6 +86,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
         try
         {
             RuntimeStateFile.Delete(stateDir);
+            DefinitionStore.Delete(stateDir);
         }
         catch (IOException e)
         {
@@ -127,6 +140,9 @@ public sealed partial class RuntimeStateWriter : IDisposable
 
     private void Write(IReadOnlyList<InstanceRecord> snapshot)
     {
+        // Before the record that names them: a daemon that dies between the two leaves an entry unused, not a
+        // record without its definition.
+        StoreDefinitions(snapshot);
         try
         {
             lock (writeLock)
@@ -144,6 +160,34 @@ public sealed partial class RuntimeStateWriter : IDisposable
                 LogWriteFailed(logger, RuntimeStateFile.PathIn(stateDir), e.Message);
                 failedBefore = true;
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the files of each definition a record names, once per fingerprint; when the set of named
+    /// definitions changes (rarely: a job started, stopped, or switched to a new file), prunes the rest.
+    /// </summary>
+    private void StoreDefinitions(IReadOnlyList<InstanceRecord> snapshot)
+    {
+        if (definitions is null)
+        {
+            return;
+        }
+
+        var referenced = snapshot.Select(r => r.Fingerprint).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var fingerprint in referenced)
+        {
+            if (storeAttempted.Add(fingerprint))
+            {
+                definitions.TryStore(fingerprint);
+            }
+        }
+
+        if (!referenced.SetEquals(referencedBefore))
+        {
+            storeAttempted.IntersectWith(referenced);
+            definitions.Prune(referenced);
+            referencedBefore = referenced;
         }
     }
 

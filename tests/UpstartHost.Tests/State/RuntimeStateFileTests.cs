@@ -17,7 +17,8 @@ public sealed class RuntimeStateFileTests : IDisposable
         2, 30, ["PATH=/bin", "A=b c"], null,
         new BackoffRecord(TimeSpan.FromMilliseconds(2500), true, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(9)),
         "/sys/fs/cgroup/upstartps.1/j-web/i-.41-1",
-        MainWasKilled: true);
+        MainWasKilled: true,
+        Fingerprint: "/etc/init/web.conf\0AB\0-\0-");
 
     [Fact]
     public void What_is_written_reads_back_with_start_times_filled_in_and_its_age()
@@ -31,7 +32,7 @@ public sealed class RuntimeStateFileTests : IDisposable
         Assert.Equal((Web.Job, Web.Goal, Web.State, Web.RespawnCount, Web.RespawnWindowAgeSeconds), (record.Job, record.Goal, record.State, record.RespawnCount, record.RespawnWindowAgeSeconds));
         Assert.Equal(Web.Environment, record.Environment);
         Assert.Equal(Web.Backoff, record.Backoff);
-        Assert.Equal((Web.Cgroup, true), (record.Cgroup, record.MainWasKilled));
+        Assert.Equal((Web.Cgroup, true, Web.Fingerprint), (record.Cgroup, record.MainWasKilled, record.Fingerprint));
         var process = Assert.Single(record.Processes);
         Assert.Equal(UpstartHost.Processes.ProcStat.Read(Environment.ProcessId)!.Value.StartTime, process.StartTime);
         Assert.Equal(5, read.AgeSeconds);
