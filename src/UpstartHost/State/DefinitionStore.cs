@@ -81,18 +81,7 @@ public sealed partial class DefinitionStore
         {
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var bytes = JsonSerializer.SerializeToUtf8Bytes(new DefinitionEntry(fingerprint, conf, overrideBytes), DefinitionJsonContext.Default.DefinitionEntry);
-            var temp = path + ".tmp";
-            using (var stream = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.Create,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
-            {
-                stream.Write(bytes);
-            }
-
-            File.Move(temp, path, overwrite: true);
+            ReplacedFile.Write(path, bytes);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -79,22 +79,7 @@ public static class RuntimeStateFile
     }
 
     /// <summary>Writes beside the file and renames over it, so a reader sees the old or the new state.</summary>
-    public static void Write(string stateDir, byte[] bytes)
-    {
-        var path = PathIn(stateDir);
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            stream.Write(bytes);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void Write(string stateDir, byte[] bytes) => ReplacedFile.Write(PathIn(stateDir), bytes);
 
     public static void Delete(string stateDir)
     {
