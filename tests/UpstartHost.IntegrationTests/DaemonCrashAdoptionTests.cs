@@ -129,7 +129,11 @@ public class DaemonCrashAdoptionTests
             "svc started afresh");
         Assert.True(Directory.Exists($"/proc/{svcPid}"), "the unadopted process was left alone");
         Assert.Equal(2, d.ProcessesOfJob("svc").Count);
+
+        // Nobody supervises it, so the test ends it, and waits: kill() returns before the process is gone,
+        // and the fixture counts whatever is still there as left behind.
         DaemonFixture.SendSignal(svcPid, 9);
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(!d.ProcessesOfJob("svc").Contains(svcPid)), "the unadopted process to end");
     }
 
     [Fact]
