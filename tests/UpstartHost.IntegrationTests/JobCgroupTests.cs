@@ -12,6 +12,9 @@ namespace UpstartHost.IntegrationTests;
 public class JobCgroupTests
 {
     // The background child leaves the job's process group and session; the main process stays.
+    // The old way of starting a daemon from a job: fork it off and end. Upstart left it running.
+    private const string Launcher = "task\nscript\n  setsid /bin/sleep 1000 &\nend script\n";
+
     private const string Escaping = "script\n  setsid /bin/sleep 1000 &\n  exec /bin/sleep 1000\nend script\n";
 
     [Fact]
@@ -80,27 +83,64 @@ public class JobCgroupTests
     public async Task A_task_that_ends_by_itself_leaves_what_it_started_running_as_under_Upstart_until_the_daemon_exits()
     {
         await using var d = DaemonFixture.Create();
-
-        // The old way of starting a daemon from a job: fork it off and end. Upstart left it running.
-        d.WriteJob("launcher", "task\nscript\n  setsid /bin/sleep 1000 &\nend script\n");
+        d.WriteJob("launcher", Launcher);
         await d.StartAsync();
 
-        Assert.Equal(0, (await d.RunCtlAsync(["start", "launcher"])).ExitCode);
-        var launched = 0;
-        await DaemonFixture.WaitUntilAsync(
-            () =>
-            {
-                var left = d.JobProcesses();
-                launched = left.Count == 1 && Stat(left[0]).Command == "sleep" ? left[0] : 0;
-                return Task.FromResult(launched > 0);
-            },
-            "the launched sleep to run on its own");
-        Assert.Equal("waiting", (await d.Client.StatusAsync("launcher")).Single().State);
+        var launched = await LaunchAsync(d);
         Assert.Contains("/upstartps.", CgroupOf(launched), StringComparison.Ordinal);
 
         // The daemon's exit stops its jobs and kills every job cgroup, this one included.
         Assert.Equal(0, await d.StopAsync());
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 0), "the launched sleep to be gone");
+    }
+
+    [Fact]
+    public async Task The_next_daemon_removes_the_cgroups_of_jobs_that_ended_while_no_daemon_ran()
+    {
+        await using var d = DaemonFixture.Create();
+        d.WriteJob("svc", "console none\nexec /bin/sleep 1000\n");
+        d.WriteJob("launcher", Launcher);
+        await d.StartAsync();
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "svc"])).ExitCode);
+        var service = (await d.Client.StatusAsync("svc")).Single().Processes.Single().Pid;
+        var launched = await LaunchAsync(d);
+        var stateFile = Path.Combine(d.StateDir, "instances.json");
+        await DaemonFixture.WaitUntilAsync(
+            async () => (await File.ReadAllTextAsync(stateFile)).Contains("\"cgroup\"", StringComparison.Ordinal),
+            "the service's cgroup in the state file");
+
+        // The service is taken back (and ends at once); the task had finished, so no record names its cgroup.
+        await d.KillDaemonAsync();
+        DaemonFixture.SendSignal(service, 9);
+        DaemonFixture.SendSignal(launched, 9);
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 0), "the jobs to end with no daemon");
+        await d.StartAsync();
+
+        Assert.Equal("waiting", (await d.Client.StatusAsync("svc")).Single().State);
+        Assert.Empty(Directory.GetDirectories(d.CgroupDirectory!));
+        Assert.DoesNotContain("no resumed instance took back:", d.DaemonOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_no_resumed_instance_took_back_runs_on_with_a_warning_until_the_daemons_exit()
+    {
+        await using var d = DaemonFixture.Create();
+        d.WriteJob("launcher", Launcher);
+        await d.StartAsync();
+        var launched = await LaunchAsync(d);
+        var cgroup = CgroupOf(launched);
+
+        // A crash does not change what runs: the next daemon leaves it in its cgroup, and says so.
+        await d.KillDaemonAsync();
+        await d.StartAsync();
+
+        Assert.Equal([launched], d.JobProcesses());
+        Assert.Equal(cgroup, CgroupOf(launched));
+        Assert.Single(d.DaemonOutput.Split('\n'), l => l.Contains("holds 1 processes that no resumed instance took back", StringComparison.Ordinal));
+
+        Assert.Equal(0, await d.StopAsync());
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 0), "the launched sleep to be gone");
+        Assert.False(Directory.Exists(d.CgroupDirectory), "the daemon's cgroups outlived its exit");
     }
 
     [Fact]
@@ -127,6 +167,23 @@ public class JobCgroupTests
 
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.JobProcesses().Count == 0), "the survivor to be killed");
         Assert.Single(d.DaemonOutput.Split('\n'), l => l.Contains("Job cgroups unavailable", StringComparison.Ordinal) && l.Contains(notCgroup, StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs the launcher task and waits until it has ended and the sleep it launched runs on its own; returns the sleep's pid.</summary>
+    private static async Task<int> LaunchAsync(DaemonFixture d)
+    {
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "launcher"])).ExitCode);
+        var launched = 0;
+        await DaemonFixture.WaitUntilAsync(
+            () =>
+            {
+                var left = d.ProcessesOfJob("launcher");
+                launched = left.Count == 1 && Stat(left[0]).Command == "sleep" ? left[0] : 0;
+                return Task.FromResult(launched > 0);
+            },
+            "the launched sleep to run on its own");
+        await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("launcher")).Single().State == "waiting", "the launcher to end");
+        return launched;
     }
 
     /// <summary>

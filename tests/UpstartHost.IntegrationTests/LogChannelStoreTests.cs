@@ -139,5 +139,11 @@ public class LogChannelStoreTests
 
         await d.KillDaemonAsync();
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(!IsAlive(pid)), "the counter to die of EIO");
+
+        // The next daemon finds it gone, and its exit leaves no job cgroup behind (left by every run before).
+        await d.StartAsync();
+        Assert.Equal("waiting", (await StatusOf(d, "counter")).State);
+        Assert.Equal(0, await d.StopAsync());
+        Assert.False(Directory.Exists(d.CgroupDirectory), "the daemon's job cgroups outlived it");
     }
 }

@@ -69,6 +69,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         // Before the socket answers and before any event: the instances an earlier daemon left are back
         // (their processes adopted) by the time anyone can ask.
         var resumed = await runtimeState.ResumeAsync(catalog, adminState.Current, cancellationToken).ConfigureAwait(false);
+
+        // Whether or not a record was found: a daemon that crashed before it wrote one left cgroups too.
+        cgroups.RemoveUnclaimed();
         // SIGHUP is ours before anyone can see the daemon ready: a client that reloads the moment the
         // socket answers must not meet the default action, which ends the process.
         hangup.ReloadRequested += OnReloadRequested;

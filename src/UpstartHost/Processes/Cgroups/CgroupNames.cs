@@ -12,13 +12,19 @@ namespace UpstartHost.Processes.Cgroups;
 /// </summary>
 public static class CgroupNames
 {
+    /// <summary>What every job's directory name starts with.</summary>
+    public const string JobPrefix = "j-";
+
+    /// <summary>What every instance incarnation's directory name starts with.</summary>
+    public const string InstancePrefix = "i-";
+
     private const int MaxLength = 200;
 
     /// <summary>`j-ENCODED` for a job.</summary>
-    public static string ForJob(string job) => Encoded("j-", job);
+    public static string ForJob(string job) => Encoded(JobPrefix, job);
 
     /// <summary>`i-ENCODED.TAG` for one incarnation of an instance (the empty instance is `i-.TAG`).</summary>
-    public static string ForInstance(string instance, string tag) => Encoded("i-", instance) + "." + tag;
+    public static string ForInstance(string instance, string tag) => Encoded(InstancePrefix, instance) + "." + tag;
 
     /// <summary>
     /// The directory a daemon keeps its jobs' cgroups in: one per control socket, so daemons side by side never share one.

@@ -1,21 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Processes.Cgroups;
-
-/// <summary>What the daemon was told about job cgroups (host.json `jobCgroups`, `cgroupRoot`).</summary>
-public sealed record JobCgroupOptions
-{
-    /// <summary>False turns job cgroups off (today's process-group-only behaviour, no warning).</summary>
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>The cgroup2 directory to make the daemon's directory in; null: the daemon's own cgroup.</summary>
-    public string? Root { get; init; }
-
-    /// <summary>The control socket: names the daemon's directory, so daemons side by side (and a re-exec'd one) never mix.</summary>
-    public required string SocketPath { get; init; }
-}
 
 /// <summary>
 /// Whole-job cleanup (issue 12 item 14). Upstart signals a job's process group, so a child that calls setsid
@@ -36,15 +22,20 @@ public sealed partial class JobCgroups
     private static readonly System.Buffers.SearchValues<char> TagCharacters = System.Buffers.SearchValues.Create("0123456789-");
 
     private readonly Dictionary<(string Job, string Instance), string> live = [];
+
+    /// <summary>Cgroups of finished instances being killed and removed (<see cref="Release"/>): still this daemon's.</summary>
+    private readonly HashSet<string> releasing = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly ILogger logger;
     private readonly string tag = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     private long generation;
     private int enterFailureReported;
 
-    private JobCgroups(string? directory, ILogger logger)
+    /// <summary>Job cgroups in <paramref name="directory"/> as it is (tests use a plain directory tree).</summary>
+    internal JobCgroups(string? directory, ILogger logger)
     {
-        Directory = directory;
+        // One spelling of every path: the claimed cgroups are told apart from leftovers by comparing paths.
+        Directory = directory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         this.logger = logger;
     }
 
@@ -134,57 +125,6 @@ public sealed partial class JobCgroups
         }
     }
 
-    /// <summary>
-    /// Takes over the cgroup an earlier daemon (crashed, or this process before a re-exec) recorded for the instance,
-    /// so its end and the daemon's exit kill what is left in it. The record is only trusted as far as it names a
-    /// cgroup this daemon could have made for this very instance, and that cgroup still exists: anything else is
-    /// refused and logged, and the instance gets a fresh cgroup at its next spawn.
-    /// </summary>
-    public void Resume(string job, string instance, string path)
-    {
-        if (Directory is null)
-        {
-            return;
-        }
-
-        if (!IsInstanceCgroup(Directory, job, instance, path) || !System.IO.Directory.Exists(path))
-        {
-            LogResumeRefused(logger, job, path);
-            return;
-        }
-
-        lock (gate)
-        {
-            live.TryAdd((job, instance), Path.GetFullPath(path));
-        }
-    }
-
-    /// <summary>
-    /// True when <paramref name="path"/> is `DIRECTORY/j-JOB/i-INSTANCE.TAG` for this job and instance, as
-    /// <see cref="Enter"/> makes them: a recorded path that leads elsewhere (`..`, another job's cgroup, the
-    /// daemon's own directory, any other cgroup of the machine) would have a later stop kill what is not the job's.
-    /// </summary>
-    internal static bool IsInstanceCgroup(string directory, string job, string instance, string path)
-    {
-        string full;
-        try
-        {
-            full = Path.GetFullPath(path);
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-
-        var name = Path.GetFileName(full);
-        var prefix = CgroupNames.ForInstance(instance, "");
-        return Path.IsPathFullyQualified(path)
-            && Path.GetDirectoryName(full) == Path.Combine(Path.GetFullPath(directory), CgroupNames.ForJob(job))
-            && name.Length > prefix.Length
-            && name.StartsWith(prefix, StringComparison.Ordinal)
-            && !name.AsSpan(prefix.Length).ContainsAnyExcept(TagCharacters);
-    }
-
     /// <summary>The instance has finished: kill whatever of it is left (escaped by setsid or not) and remove its cgroup.</summary>
     public void Release(string job, string instance)
     {
@@ -195,9 +135,11 @@ public sealed partial class JobCgroups
             {
                 return;
             }
+
+            releasing.Add(path);
         }
 
-        Kill(path);
+        CgroupFiles.Kill(path);
         _ = RemoveWhenEmptyAsync(path);
     }
 
@@ -216,7 +158,7 @@ public sealed partial class JobCgroups
             }
         }
 
-        TryRemove(path);
+        CgroupFiles.TryRemove(path);
     }
 
     /// <summary>
@@ -236,24 +178,24 @@ public sealed partial class JobCgroups
             live.Clear();
         }
 
-        Kill(Directory);
+        CgroupFiles.Kill(Directory);
         var deadline = DateTime.UtcNow + RemovalPatience;
-        while (IsPopulated(Directory) && DateTime.UtcNow < deadline)
+        while (CgroupFiles.IsPopulated(Directory) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(RemovalRetry).ConfigureAwait(false);
         }
 
-        foreach (var jobDirectory in SafeSubdirectories(Directory))
+        foreach (var jobDirectory in CgroupFiles.Subdirectories(Directory, ""))
         {
-            foreach (var instanceDirectory in SafeSubdirectories(jobDirectory))
+            foreach (var instanceDirectory in CgroupFiles.Subdirectories(jobDirectory, ""))
             {
-                TryRemove(instanceDirectory);
+                CgroupFiles.TryRemove(instanceDirectory);
             }
 
-            TryRemove(jobDirectory);
+            CgroupFiles.TryRemove(jobDirectory);
         }
 
-        if (!TryRemove(Directory))
+        if (!CgroupFiles.TryRemove(Directory))
         {
             LogNotRemoved(logger, Directory);
         }
@@ -291,7 +233,7 @@ public sealed partial class JobCgroups
         {
             if (!existed)
             {
-                TryRemove(directory);
+                CgroupFiles.TryRemove(directory);
             }
 
             reason = "the kernel has no cgroup.kill (Linux 5.14 or later is needed)";
@@ -306,68 +248,20 @@ public sealed partial class JobCgroups
     {
         // cgroup.kill is asynchronous: rmdir answers EBUSY until the last process has exited.
         var deadline = DateTime.UtcNow + RemovalPatience;
-        while (!TryRemove(path))
+        while (!CgroupFiles.TryRemove(path))
         {
             if (DateTime.UtcNow > deadline)
             {
                 LogNotRemoved(logger, path);
-                return;
+                break;
             }
 
             await Task.Delay(RemovalRetry).ConfigureAwait(false);
         }
-    }
 
-    /// <summary>Writes "1" to cgroup.kill: SIGKILL to every process in the cgroup and below, new forks included.</summary>
-    private static void Kill(string cgroup)
-    {
-        var fd = Libc.open(Path.Combine(cgroup, "cgroup.kill"), Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
-        if (fd >= 0)
+        lock (gate)
         {
-            Libc.WriteAll(fd, "1"u8);
-            Libc.close(fd);
-        }
-    }
-
-    private static bool IsPopulated(string cgroup)
-    {
-        try
-        {
-            return File.ReadLines(Path.Combine(cgroup, "cgroup.events")).Any(l => l == "populated 1");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>rmdir; true when the directory is gone (removed now or already).</summary>
-    private static bool TryRemove(string path)
-    {
-        try
-        {
-            System.IO.Directory.Delete(path, recursive: false);
-            return true;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static string[] SafeSubdirectories(string path)
-    {
-        try
-        {
-            return System.IO.Directory.GetDirectories(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
+            releasing.Remove(path);
         }
     }
 
@@ -382,9 +276,6 @@ public sealed partial class JobCgroups
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot create job cgroup {Path} ({Reason}): such processes run without one")]
     private static partial void LogEnterFailed(ILogger logger, string path, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: not resuming the recorded cgroup {Path}: it is not one this daemon makes for that instance, or it is gone")]
-    private static partial void LogResumeRefused(ILogger logger, string job, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job cgroup {Path} could not be removed: processes may remain in it")]
     private static partial void LogNotRemoved(ILogger logger, string path);
