@@ -1,18 +1,5 @@
 namespace Upstart.JobFiles.Parsing;
 
-/// <summary>Which characters end a token outside quotes (libnih's CNL, CNLWS and parse_on's "()" CNLWS).</summary>
-internal enum Delimiters
-{
-    /// <summary>`#` and newline: commands run to the end of the line.</summary>
-    CommentOrNewline,
-
-    /// <summary>Blanks, `#` and newline: ordinary arguments.</summary>
-    Blank,
-
-    /// <summary>Blanks, `#`, newline and parentheses: event expression tokens.</summary>
-    BlankOrParen,
-}
-
 /// <summary>
 /// Upstart's job-file tokeniser, a faithful port of libnih's nih/config.c (the version Upstart 1.13.2
 /// builds against): argument tokens, commands, `script … end script` blocks, comments and line
@@ -22,8 +9,9 @@ internal enum Delimiters
 /// Two C quirks are kept on purpose because they decide what real files mean: a NUL character counts as
 /// a blank and as a delimiter (strchr finds the terminator), and a backslash before an ordinary
 /// character right after blanks in a command shifts the copied blanks by one (`exec a \*`).
+/// `script … end script` blocks, read line by line rather than token by token, are in ConfigTokenizer.Blocks.cs.
 /// </summary>
-internal sealed class ConfigTokenizer
+internal sealed partial class ConfigTokenizer
 {
     private readonly string _text;
     /// <summary>The token buffer of the last tokenizer released on this thread: files are parsed by the thousand.</summary>
@@ -375,124 +363,6 @@ internal sealed class ConfigTokenizer
 
         command = TokenString();
         NextLine(ref c);
-        return true;
-    }
-
-    /// <summary>
-    /// nih_config_parse_block: lines up to `end TYPE`, with the leading whitespace they share with the
-    /// first line removed (measured from the first line and shrinking).
-    /// </summary>
-    public bool ParseBlock(ref Cursor c, string type, out string block)
-    {
-        var text = _text;
-        int shStart = c.Pos, shEnd = 0, ws = 0, lines = 0;
-        block = "";
-
-        while (!BlockEnd(ref c, type, ref shEnd))
-        {
-            lines++;
-            var lineStart = c.Pos;
-            var p = c.Pos;
-            if (lines == 1)
-            {
-                while (p < text.Length && IsBlank(text[p]))
-                {
-                    p++;
-                }
-
-                ws = p - lineStart;
-            }
-            else
-            {
-                while (p < text.Length && p - lineStart < ws && text[shStart + p - lineStart] == text[p])
-                {
-                    p++;
-                }
-
-                if (p - lineStart < ws)
-                {
-                    ws = p - lineStart;
-                }
-            }
-
-            c.Pos = p;
-            NextLine(ref c);
-            if (c.Pos >= text.Length)
-            {
-                return Raise(ParseErrors.UnterminatedBlock);
-            }
-        }
-
-        _length = 0;
-        var pp = shStart;
-        while (pp < shEnd)
-        {
-            pp += ws;
-            var start = pp;
-            while (text[pp++] != '\n')
-            {
-            }
-
-            Append(text.AsSpan(start, pp - start));
-        }
-
-        block = new string(_buffer, 0, _length);
-        return true;
-    }
-
-    /// <summary>nih_config_block_end: is this line `[ws]end[ws+]TYPE[ws][#comment]`?</summary>
-    private bool BlockEnd(ref Cursor c, string type, ref int endPos)
-    {
-        var text = _text;
-        var p = c.Pos;
-        while (p < text.Length && IsBlank(text[p]))
-        {
-            p++;
-        }
-
-        if (text.Length - p < 4 || !text.AsSpan(p, 3).SequenceEqual("end") || !IsBlank(text[p + 3]))
-        {
-            return false;
-        }
-
-        p += 3;
-        while (p < text.Length && IsBlank(text[p]))
-        {
-            p++;
-        }
-
-        if (text.Length - p < type.Length || !text.AsSpan(p, type.Length).SequenceEqual(type))
-        {
-            return false;
-        }
-
-        p += type.Length;
-        while (p < text.Length && IsBlank(text[p]))
-        {
-            p++;
-        }
-
-        if (p < text.Length && text[p] == '#')
-        {
-            while (p < text.Length && text[p] != '\n')
-            {
-                p++;
-            }
-        }
-
-        if (p < text.Length && text[p] != '\n')
-        {
-            return false;
-        }
-
-        if (p < text.Length)
-        {
-            c.Line++;
-            p++;
-        }
-
-        endPos = c.Pos;
-        c.Pos = p;
         return true;
     }
 
