@@ -1,0 +1,182 @@
+using UpstartCtl.Formatting;
+using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol.Messages;
+
+namespace UpstartCtl;
+
+/// <summary>What each upstartctl command sends to the daemon and prints, as initctl(8) does.</summary>
+public sealed partial class Ctl
+{
+    private int JobCommand(Func<string, IReadOnlyList<string>, bool, JobInfo> call, bool printStatus)
+    {
+        var (job, env, wait) = JobAndEnvironment();
+        var info = call(job, env, wait);
+        if (printStatus)
+        {
+            Print(StatusLine.Format(info));
+        }
+
+        return 0;
+    }
+
+    /// <summary>status JOB [K=V]...: the instance named by expanding the job's `instance` stanza with the given variables.</summary>
+    private int Status(BlockingUpstartClient client)
+    {
+        var (job, env, _) = JobAndEnvironment();
+        string? instance = null;
+        var envWithoutSelf = env.Where(e => !e.StartsWith("UPSTART_INSTANCE=", StringComparison.Ordinal)).ToList();
+        if (env.FirstOrDefault(e => e.StartsWith("UPSTART_INSTANCE=", StringComparison.Ordinal)) is { } self && args.Words.Count == 0)
+        {
+            instance = self["UPSTART_INSTANCE=".Length..];
+        }
+        else if (envWithoutSelf.Count > 0)
+        {
+            var config = client.ShowConfig(job);
+            instance = InstanceName.Expand(config.Instance, config.Env, envWithoutSelf);
+        }
+
+        var jobs = client.Status(job, instance);
+        foreach (var info in jobs)
+        {
+            Print(StatusLine.Format(info));
+        }
+
+        return 0;
+    }
+
+    private int List(BlockingUpstartClient client)
+    {
+        var jobs = client.List();
+        foreach (var info in jobs.OrderBy(j => j.Name, StringComparer.Ordinal).ThenBy(j => j.Instance, StringComparer.Ordinal))
+        {
+            Print(StatusLine.Format(info));
+        }
+
+        return 0;
+    }
+
+    private int Emit(BlockingUpstartClient client)
+    {
+        client.Emit(args.Words[0], [.. args.Words.Skip(1)], !args.NoWait);
+        return 0;
+    }
+
+    /// <summary>Like `telinit u`: nothing printed; returns once the new program answers on the socket.</summary>
+    private static int ReExec(BlockingUpstartClient client)
+    {
+        // A daemon whose exec failed keeps running and keeps this connection open: ReExec says so instead of waiting forever.
+        client.ReExec(ReExecTimeout);
+        BlockingUpstartClient.WaitUntilAnswering(new UpstartClientOptions { SocketPath = client.SocketPath, ClientName = HelpText.ClientVersion }, ReExecTimeout);
+        return 0;
+    }
+
+    /// <summary>A re-exec with 1,000 jobs takes well under a second; this bounds a daemon that never comes back.</summary>
+    private static readonly TimeSpan ReExecTimeout = TimeSpan.FromSeconds(60);
+
+    private int ReloadConfiguration(BlockingUpstartClient client)
+    {
+        var change = client.ReloadConfiguration(args.DryRun);
+        if (args.DryRun)
+        {
+            Print(ConfigText.ConfigurationChange(change));
+        }
+
+        return 0;
+    }
+
+    private int CheckConfig(BlockingUpstartClient client)
+    {
+        var items = client.CheckConfig(args.IgnoredEvents);
+        if (args.Words.Count > 0)
+        {
+            items = [.. items.Where(i => i.Job == args.Words[0])];
+        }
+
+        Print(ConfigText.CheckConfig(items));
+        return items.Count > 0 ? 1 : 0;
+    }
+
+    private int ShowConfig(BlockingUpstartClient client)
+    {
+        IEnumerable<string> names = args.Words.Count > 0
+            ? [args.Words[0]]
+            : client.List().Select(j => j.Name).Distinct().Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            Print(ConfigText.ShowConfig(client.ShowConfig(name)));
+        }
+
+        return 0;
+    }
+
+    private int LogPriority(BlockingUpstartClient client)
+    {
+        var priority = client.LogPriority(args.Words.Count > 0 ? args.Words[0] : null);
+        if (args.Words.Count == 0)
+        {
+            Print(priority);
+        }
+
+        return 0;
+    }
+
+    private int Version(BlockingUpstartClient client)
+    {
+        Print(client.GetVersion());
+        return 0;
+    }
+
+    private int Usage(BlockingUpstartClient client)
+    {
+        var (job, _, _) = JobAndEnvironment();
+        var config = client.ShowConfig(job);
+        Print("Usage: " + (config.Usage ?? ""));
+        return 0;
+    }
+
+    private int SetEnabled(BlockingUpstartClient client, bool enabled)
+    {
+        var (job, _, wait) = JobAndEnvironment();
+        if (enabled || !args.Now)
+        {
+            client.SetEnabled(job, enabled);
+            return 0;
+        }
+
+        // disable --now: like stop, print where each instance ended up.
+        foreach (var info in client.Disable(job, stop: true, wait))
+        {
+            Print(StatusLine.Format(info));
+        }
+
+        return 0;
+    }
+
+    private int Log(BlockingUpstartClient client)
+    {
+        var (job, env, _) = JobAndEnvironment();
+        var instance = env.Count > 0 ? InstanceName.Expand("", [], env) : null;
+        foreach (var line in client.ReadLog(job, instance, args.Lines, args.Follow))
+        {
+            output.WriteLine(line.Line);
+            if (args.Follow)
+            {
+                // A follower reads lines as they come: stdout is buffered until the process ends otherwise.
+                output.Flush();
+            }
+        }
+
+        return 0;
+    }
+
+    private int Diagnostics(BlockingUpstartClient client)
+    {
+        var diagnostics = client.GetDiagnostics();
+        foreach (var d in diagnostics)
+        {
+            Print($"{d.Path}:{d.Line}:{d.Column}: {d.Kind}: {d.Message}");
+        }
+
+        return diagnostics.Any(d => d.Severity == "error") ? 1 : 0;
+    }
+}
