@@ -24,6 +24,9 @@ public sealed partial class DaemonFixture : IAsyncDisposable
     private Process? daemon;
     private UpstartClient? client;
 
+    // Bound for the daemon's whole life: it also sends STOPPING=1 and status lines, and fails if nobody listens.
+    private ReadinessNotice? notifySocket;
+
     private DaemonFixture(string root, bool systemMode, IReadOnlyList<string> extraArguments)
     {
         Root = root;
@@ -166,7 +169,8 @@ public sealed partial class DaemonFixture : IAsyncDisposable
             await File.WriteAllTextAsync(SettingsPath, """{ "authorization": "system", "adminGroup": "upstartps-test-admins" }""", cancellationToken);
         }
 
-        using var notify = ReadyByNotify ? ReadinessNotice.Listen(Path.Combine(Root, "notify.sock"), info) : null;
+        var notify = ReadyByNotify ? ReadinessNotice.Listen(Path.Combine(Root, "notify.sock"), info) : null;
+        notifySocket = notify;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -228,8 +232,7 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         }
 
         var code = process.ExitCode;
-        process.Dispose();
-        daemon = null;
+        Forget(process);
         return code;
     }
 
@@ -255,8 +258,7 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         Posix.Kill(process.Id, 9);
         using var timeout = new CancellationTokenSource(StopTimeout);
         await process.WaitForExitAsync(timeout.Token);
-        process.Dispose();
-        daemon = null;
+        Forget(process);
     }
 
     public void SendSignal(int signal)
@@ -307,6 +309,7 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         }
         finally
         {
+            notifySocket?.Dispose();
             try
             {
                 Directory.Delete(Root, recursive: true);
@@ -368,6 +371,15 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         }
 
         return process;
+    }
+
+    /// <summary>The daemon has exited: let go of it and of what only it used.</summary>
+    private void Forget(Process process)
+    {
+        process.Dispose();
+        daemon = null;
+        notifySocket?.Dispose();
+        notifySocket = null;
     }
 
     private void Append(string? line)
