@@ -33,6 +33,8 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         SystemMode = systemMode;
         this.extraArguments = [.. extraArguments];
         Marker = "UPSTARTPS_TEST_RUN=" + Path.GetFileName(root);
+        ConfDir = Path.Combine(Root, "init");
+        SocketPath = Path.Combine(Root, "s.sock");
         Directory.CreateDirectory(ConfDir);
         Directory.CreateDirectory(LogDir);
         Directory.CreateDirectory(StateDir);
@@ -42,13 +44,15 @@ public sealed partial class DaemonFixture : IAsyncDisposable
 
     public bool SystemMode { get; }
 
-    public string ConfDir => Path.Combine(Root, "init");
+    /// <summary>The job directory: ROOT/init, or one the caller set before <see cref="StartAsync"/> (Pester's).</summary>
+    public string ConfDir { get; set; }
 
     public string LogDir => Path.Combine(Root, "log");
 
     public string StateDir => Path.Combine(Root, "state");
 
-    public string SocketPath => Path.Combine(Root, "s.sock");
+    /// <summary>ROOT/s.sock, or one the caller set before <see cref="StartAsync"/> (Pester's, where session discovery looks).</summary>
+    public string SocketPath { get; set; }
 
     public string SettingsPath => Path.Combine(Root, "host.json");
 
@@ -247,6 +251,12 @@ public sealed partial class DaemonFixture : IAsyncDisposable
 
         client = await WaitUntilReadyAsync(process, CancellationToken.None);
     }
+
+    /// <summary>
+    /// Closes the fixture's own connection, for a test that counts the daemon's connections (Pester's idle-close
+    /// test); <see cref="Client"/> is unusable until <see cref="ReconnectAsync"/>.
+    /// </summary>
+    public Task DisconnectAsync() => ForgetClientAsync();
 
     /// <summary>
     /// SIGKILL, as a crash would: the daemon cleans nothing up and its jobs are left running, and so are its job
