@@ -140,8 +140,10 @@ public class LogChannelStoreTests
         await d.KillDaemonAsync();
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(!IsAlive(pid)), "the counter to die of EIO");
 
-        // The killed daemon's job cgroup outlives it (empty); a daemon on the same directories removes it at its
-        // clean exit, and the fixture checks that nothing is left.
+        // The next daemon finds it gone, and its exit leaves no job cgroup behind (left by every run before).
         await d.StartAsync();
+        Assert.Equal("waiting", (await StatusOf(d, "counter")).State);
+        Assert.Equal(0, await d.StopAsync());
+        Assert.False(Directory.Exists(d.CgroupDirectory), "the daemon's job cgroups outlived it");
     }
 }

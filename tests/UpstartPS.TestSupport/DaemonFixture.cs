@@ -56,6 +56,12 @@ public sealed partial class DaemonFixture : IAsyncDisposable
 
     public string SettingsPath => Path.Combine(Root, "host.json");
 
+    /// <summary>
+    /// Where the daemon makes its job cgroups when host.json names no `cgroupRoot`: under the cgroup it inherits
+    /// from this process. Null without cgroup v2.
+    /// </summary>
+    public string? CgroupDirectory => DaemonLeftovers.CgroupDirectory(SocketPath);
+
     /// <summary>KEY=VALUE present in the environment of the daemon and therefore of every job process.</summary>
     public string Marker { get; }
 
