@@ -55,6 +55,7 @@ $ModuleOut = Join-Path $OutDir 'UpstartPS'
 $HostProject = Join-Path $Root 'src/UpstartHost/UpstartHost.csproj'
 $ModuleProject = Join-Path $Root 'src/UpstartPS/UpstartPS.csproj'
 $PesterRestoreProject = Join-Path $Root 'tests/Pester/Restore/Pester.Restore.csproj'
+$TestSupportProject = Join-Path $Root 'tests/UpstartPS.TestSupport/UpstartPS.TestSupport.csproj'
 $PesterVersion = '5.9.1'
 
 # Each test task adds its counts here; Test prints the sum as its closing line.
@@ -111,11 +112,13 @@ function Invoke-PesterSuites {
     # This script's StrictMode would reach into every test scope; the suites run as users run the module.
     Set-StrictMode -Off
     Invoke-Package
-    $null = Invoke-Native dotnet @('build', $HostProject, '-c', $Configuration, '-warnaserror')
+    # The real-daemon fixture the suites start the daemon through; building it builds the daemon too.
+    $null = Invoke-Native dotnet @('build', $TestSupportProject, '-c', $Configuration, '-warnaserror')
 
     # The suites read these to find what they test (tests/Pester/Common.ps1).
     $env:UPSTARTPS_MODULE = Join-Path $ModuleOut 'UpstartPS.psd1'
     $env:UPSTARTPS_HOST = Get-HostPath
+    $env:UPSTARTPS_TEST_SUPPORT = Join-Path $Root "tests/UpstartPS.TestSupport/bin/$Configuration/net10.0/UpstartPS.TestSupport.dll"
 
     Invoke-PesterPath -Path (Join-Path $Root 'tests/Pester') -ResultName 'pester-results.xml'
 }

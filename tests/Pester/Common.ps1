@@ -1,5 +1,6 @@
-# Shared by the UpstartPS Pester suites: find the packaged module and the daemon, run a session
-# daemon on a private directory, write job files. Dot-source it inside BeforeAll, never at discovery.
+# Shared by the UpstartPS Pester suites: find the packaged module and the daemon, run a session daemon
+# on a private directory (through the one real-daemon fixture, DaemonFixture), write job files.
+# Dot-source it inside BeforeAll, never at discovery.
 
 # Every cmdlet that blocks gets a bound, so a daemon that never gets there fails one test in seconds
 # instead of hanging the run (a test may still pass its own, shorter -Timeout).
@@ -46,15 +47,22 @@ function New-UpstartTestDirectory {
     $path
 }
 
+function Get-UpstartTestSupportPath {
+    # The one real-daemon fixture (tests/UpstartPS.TestSupport), the same the xunit tests and benchmarks use.
+    if ($env:UPSTARTPS_TEST_SUPPORT) { return $env:UPSTARTPS_TEST_SUPPORT }
+    Join-Path $PSScriptRoot '../UpstartPS.TestSupport/bin/Debug/net10.0/UpstartPS.TestSupport.dll'
+}
+
 function Start-UpstartTestDaemon {
     <#
-        Starts `upstart-host --session` on JobDirectory with every directory private to the test: XDG
-        directories, logs and state under StateDirectory, and the socket under a short runtime directory
-        (sun_path holds about 108 bytes) at the place session discovery looks ($XDG_RUNTIME_DIR/upstartps/
-        control.sock). Waits until the daemon answers, points $env:UPSTARTPS_SOCKET at it, and returns an
-        object for Stop-UpstartTestDaemon. -ReloadDebounceMilliseconds stretches the daemon's inotify
-        quiet period so a test, not the watcher, decides when the configuration is re-read.
-        -ControlIdleTimeoutSeconds shortens how long the daemon keeps a connection with nothing in flight.
+        Starts `upstart-host --session` on JobDirectory through DaemonFixture (UpstartPS.TestSupport.dll, loaded
+        here), with every directory private to the test: XDG directories under StateDirectory, logs and state
+        in the fixture's own directory, and the socket under a short runtime directory (sun_path holds about
+        108 bytes) at the place session discovery looks ($XDG_RUNTIME_DIR/upstartps/control.sock). The fixture
+        waits until the daemon answers; this points $env:UPSTARTPS_SOCKET at it and returns an object for
+        Stop-UpstartTestDaemon (Fixture.DaemonOutput holds what the daemon logged). -ReloadDebounceMilliseconds
+        stretches the daemon's inotify quiet period so a test, not the watcher, decides when the configuration
+        is re-read. -ControlIdleTimeoutSeconds shortens how long the daemon keeps a connection with nothing in flight.
     #>
     param(
         [Parameter(Mandatory)] [string] $JobDirectory,
@@ -84,44 +92,34 @@ function Start-UpstartTestDaemon {
     if (-not (Get-Module UpstartPS)) { Import-Module (Get-UpstartTestModulePath) -Force -Global }
     $hostPath = Get-UpstartTestHostPath
     if (-not (Test-Path $hostPath)) { throw "The daemon is not built: $hostPath (run ./build.ps1 -Task Build)." }
-    $socket = Join-Path $runtime 'upstartps/control.sock'
-    $logs = Join-Path $StateDirectory 'log'
-    $state = Join-Path $StateDirectory 'admin-state'
-    $settings = Join-Path $StateDirectory 'host.json'
-    $null = New-Item -ItemType Directory -Path $logs, $state -Force
+    # After the module: the fixture binds to the UpstartPS.Protocol the module has loaded.
+    if (-not ('UpstartPS.TestSupport.DaemonFixture' -as [type])) { Add-Type -LiteralPath (Get-UpstartTestSupportPath) }
+
+    $fixture = [UpstartPS.TestSupport.DaemonFixture]::Create($false, [string[]]@())
+    $fixture.Program = $hostPath
+    $fixture.ConfDir = $JobDirectory
+    $fixture.SocketPath = Join-Path $runtime 'upstartps/control.sock'
     $hostJson = @{ reloadDebounceMilliseconds = $ReloadDebounceMilliseconds }
     if ($ControlIdleTimeoutSeconds -gt 0) { $hostJson.controlIdleTimeoutSeconds = $ControlIdleTimeoutSeconds }
-    $hostJson | ConvertTo-Json | Set-Content -LiteralPath $settings
-    $stdout = Join-Path $StateDirectory 'daemon.out'
-    $stderr = Join-Path $StateDirectory 'daemon.err'
-    $arguments = @('--session', '--confdir', $JobDirectory, '--socket', $socket, '--logdir', $logs, '--state-dir', $state, '--config', $settings)
-    $process = Start-Process -FilePath $hostPath -ArgumentList $arguments -RedirectStandardOutput $stdout -RedirectStandardError $stderr -PassThru
-
-    # Ready means it answers, not merely that the socket file exists.
-    $deadline = [DateTime]::UtcNow.AddSeconds(30)
-    while ($true) {
-        if ($process.HasExited) {
-            throw "The daemon exited with code $($process.ExitCode): $(Get-Content $stderr -Raw -ErrorAction SilentlyContinue)"
-        }
-        if ([DateTime]::UtcNow -gt $deadline) {
-            throw "The daemon did not answer on $socket within 30 s: $(Get-Content $stderr -Raw -ErrorAction SilentlyContinue)"
-        }
-        if (Test-Path -LiteralPath $socket) {
-            try {
-                $null = Get-UpstartJob -SocketPath $socket -ErrorAction Stop
-                break
-            }
-            catch { Start-Sleep -Milliseconds 100 }
-        }
-        else { Start-Sleep -Milliseconds 100 }
+    $hostJson | ConvertTo-Json | Set-Content -LiteralPath $fixture.SettingsPath
+    try {
+        $fixture.StartAsync([Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        # The tests make their own connections (and one counts the daemon's idle closes): the fixture keeps none.
+        $fixture.DisconnectAsync().GetAwaiter().GetResult()
     }
-    $env:UPSTARTPS_SOCKET = $socket
+    catch {
+        $fixture.DisposeAsync().AsTask().GetAwaiter().GetResult()
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        throw
+    }
+    $env:UPSTARTPS_SOCKET = $fixture.SocketPath
 
     [pscustomobject]@{
-        Process      = $process
-        Socket       = $socket
+        Fixture      = $fixture
+        Process      = Get-Process -Id $fixture.DaemonPid
+        Socket       = $fixture.SocketPath
         Runtime      = $runtime
-        LogDirectory = $logs
+        LogDirectory = $fixture.LogDir
         JobDirectory = $JobDirectory
         Saved        = $saved
         State        = $StateDirectory
@@ -129,17 +127,17 @@ function Start-UpstartTestDaemon {
 }
 
 function Stop-UpstartTestDaemon {
-    # SIGTERM lets the daemon stop its jobs (pre-stop, kill timeout) so no process outlives the suite.
+    # SIGTERM lets the daemon stop its jobs (pre-stop, kill timeout); the fixture then checks that no process
+    # and no job cgroup of it is left, and throws (failing the AfterAll) if one was.
     param($Daemon)
     if (-not $Daemon) { return }
-    if (-not $Daemon.Process.HasExited) {
-        # The native kill(1), not a Stop-Process alias: Stop-Process sends SIGKILL, which would orphan the jobs.
-        $kill = Get-Command kill -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-        if ($kill) { & $kill.Source -TERM $Daemon.Process.Id 2>$null }
-        if (-not $Daemon.Process.WaitForExit(30000)) { $Daemon.Process.Kill($true) }
+    try {
+        $Daemon.Fixture.DisposeAsync().AsTask().GetAwaiter().GetResult()
     }
-    foreach ($name in $Daemon.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Daemon.Saved[$name]) }
-    Remove-Item -LiteralPath $Daemon.Runtime, $Daemon.State -Recurse -Force -ErrorAction SilentlyContinue
+    finally {
+        foreach ($name in $Daemon.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Daemon.Saved[$name]) }
+        Remove-Item -LiteralPath $Daemon.Runtime, $Daemon.State -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 function Receive-UpstartTestJob {

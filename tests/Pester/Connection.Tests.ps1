@@ -50,8 +50,7 @@ Describe 'A pipeline that pauses longer than the daemon''s idle timeout' -Tag 'C
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs -ControlIdleTimeoutSeconds 1
         # The daemon logs each connection it closes as idle (ControlConnection: "idle for 1 s").
         $idleCloses = {
-            $logs = (Join-Path $daemon.State 'daemon.out'), (Join-Path $daemon.State 'daemon.err')
-            @(Select-String -LiteralPath $logs -Pattern 'idle for 1 s' -SimpleMatch -ErrorAction SilentlyContinue).Count
+            @($daemon.Fixture.DaemonOutput -split "`n" | Select-String -Pattern 'idle for 1 s' -SimpleMatch).Count
         }
     }
 

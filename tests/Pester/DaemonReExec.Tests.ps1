@@ -8,7 +8,7 @@ Describe 'Restart-UpstartDaemon' -Tag 'CI' {
         New-UpstartTestJob $jobs sleeper "exec sleep 3600" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
-        $daemonLog = { (Get-Content -LiteralPath (Join-Path $daemon.State 'daemon.out'), (Join-Path $daemon.State 'daemon.err') -Raw -ErrorAction SilentlyContinue) -join "`n" }
+        $daemonLog = { $daemon.Fixture.DaemonOutput }
         Start-UpstartJob sleeper
     }
 

@@ -1,115 +1,53 @@
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
-using System.Text;
-using UpstartPS.Protocol.Client;
+using UpstartPS.TestSupport;
 
 namespace UpstartPS.Benchmarks.Daemon;
 
 /// <summary>
-/// A real `upstart-host --session` in a temp directory with N generated job files, for the end-to-end
-/// daemon harnesses. Readiness is measured from systemd's READY=1 on a private NOTIFY_SOCKET.
+/// A real `upstart-host --session` with N generated job files for the end-to-end daemon harnesses, through the
+/// one real-daemon fixture (tests/UpstartPS.TestSupport). Readiness is measured from systemd's READY=1 on a
+/// private NOTIFY_SOCKET (<see cref="DaemonFixture.StartToReady"/>).
 /// </summary>
-internal sealed class BenchDaemon : IAsyncDisposable
+internal static class BenchDaemon
 {
-    private readonly Process process;
-    private readonly Socket notify;
-
-    private BenchDaemon(string root, Process process, Socket notify, TimeSpan startToReady)
+    /// <summary>Writes <paramref name="jobs"/> job files (job0000…), starts the daemon and waits for READY=1.</summary>
+    public static async Task<DaemonFixture> StartAsync(int jobs)
     {
-        Root = root;
-        this.process = process;
-        this.notify = notify;
-        StartToReady = startToReady;
+        var daemon = Create(jobs);
+        await daemon.StartAsync();
+        return daemon;
     }
 
-    public string Root { get; }
-
-    public string SocketPath => Path.Combine(Root, "s.sock");
-
-    public TimeSpan StartToReady { get; }
-
-    public int Pid => process.Id;
-
-    public static string BinDirectory => AppContext.BaseDirectory;
-
-    /// <summary>Writes <paramref name="jobs"/> job files (job0000…), starts the daemon and waits for READY=1.</summary>
-    public static async Task<BenchDaemon> StartAsync(int jobs, string? root = null)
+    /// <summary>The fixture with its job files written, not started.</summary>
+    public static DaemonFixture Create(int jobs)
     {
-        root ??= Path.Combine("/tmp", "upsb-" + Guid.NewGuid().ToString("N")[..8]);
-        var conf = Path.Combine(root, "init");
-        if (!Directory.Exists(conf))
-        {
-            Directory.CreateDirectory(conf);
-            for (var i = 0; i < jobs; i++)
-            {
-                // A mix like a real /etc/init: services, tasks, chained jobs; none starts at boot.
-                var text = (i % 3) switch
-                {
-                    0 => $"description \"service {i}\"\nstart on bench-start-{i}\nstop on bench-stop-{i}\nrespawn\nexec /bin/sleep 1000\n",
-                    1 => $"description \"task {i}\"\nstart on started job{i - 1:D4}\ntask\nexec /bin/true\n",
-                    _ => $"description \"instance {i}\"\ninstance $N\nenv N=x\npre-start exec /bin/true\nexec /bin/sleep 1000\n",
-                };
-                await File.WriteAllTextAsync(Path.Combine(conf, $"job{i:D4}.conf"), text);
-            }
-        }
-
-        var notifyPath = Path.Combine(root, "notify.sock");
-        File.Delete(notifyPath);
-        var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        var daemon = DaemonFixture.Create();
+        daemon.ReadyByNotify = true;
 
         // UPSTARTPS_BENCH_DAEMON: measure another build, e.g. the ReadyToRun publish output.
-        var daemonPath = Environment.GetEnvironmentVariable("UPSTARTPS_BENCH_DAEMON") is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(BinDirectory, "upstart-host");
-        var info = new ProcessStartInfo(daemonPath)
+        if (Environment.GetEnvironmentVariable("UPSTARTPS_BENCH_DAEMON") is { Length: > 0 } custom)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "--session", "--confdir", conf, "--logdir", Path.Combine(root, "log"), "--state-dir", Path.Combine(root, "state"),
-            "--socket", Path.Combine(root, "s.sock"), "--config", Path.Combine(root, "host.json") })
-        {
-            info.ArgumentList.Add(a);
+            daemon.Program = custom;
         }
 
-        info.Environment["NOTIFY_SOCKET"] = notifyPath;
-        var clock = Stopwatch.StartNew();
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        for (var i = 0; i < jobs; i++)
         {
-            if (e.Data is not null)
+            // A mix like a real /etc/init: services, tasks, chained jobs; none starts at boot.
+            daemon.WriteJob($"job{i:D4}", (i % 3) switch
             {
-                Console.Error.WriteLine("daemon: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var n = await notify.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            if (Encoding.UTF8.GetString(buffer, 0, n).Contains("READY=1", StringComparison.Ordinal))
-            {
-                break;
-            }
+                0 => $"description \"service {i}\"\nstart on bench-start-{i}\nstop on bench-stop-{i}\nrespawn\nexec /bin/sleep 1000\n",
+                1 => $"description \"task {i}\"\nstart on started job{i - 1:D4}\ntask\nexec /bin/true\n",
+                _ => $"description \"instance {i}\"\ninstance $N\nenv N=x\npre-start exec /bin/true\nexec /bin/sleep 1000\n",
+            });
         }
 
-        clock.Stop();
-        return new BenchDaemon(root, process, notify, clock.Elapsed);
+        return daemon;
     }
 
-    public Task<UpstartClient> ConnectAsync() => UpstartClient.ConnectAsync(SocketPath);
-
     /// <summary>Resident set size of the daemon, in KiB (VmRSS).</summary>
-    public long RssKiB()
+    public static long RssKiB(DaemonFixture daemon)
     {
-        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+        foreach (var line in File.ReadLines($"/proc/{daemon.DaemonPid}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
@@ -119,28 +57,6 @@ internal sealed class BenchDaemon : IAsyncDisposable
 
         return -1;
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        _ = kill(process.Id, 15);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        process.Dispose();
-        notify.Dispose();
-    }
-
-    public void DeleteFiles() => Directory.Delete(Root, recursive: true);
-
-    [DllImport("libc")]
-    private static extern int kill(int pid, int signal);
 }
 
 /// <summary>Percentiles of a sample, printed the way every harness reports them.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using UpstartPS.TestSupport;
 
 namespace UpstartPS.Benchmarks.Daemon;
 
@@ -17,41 +18,32 @@ public sealed class CtlStatusProcess : IEndToEndBenchmark
             return 2;
         }
 
-        var daemon = await BenchDaemon.StartAsync(1000);
-        try
+        await using var daemon = await BenchDaemon.StartAsync(1000);
+        var samples = new List<double>(iterations);
+        for (var i = 0; i < iterations + 3; i++)
         {
-            var samples = new List<double>(iterations);
-            for (var i = 0; i < iterations + 3; i++)
+            var info = new ProcessStartInfo(ctl) { RedirectStandardOutput = true, UseShellExecute = false };
+            info.ArgumentList.Add("--socket");
+            info.ArgumentList.Add(daemon.SocketPath);
+            info.ArgumentList.Add("status");
+            info.ArgumentList.Add("job0500");
+            var t = Stopwatch.GetTimestamp();
+            using var p = Process.Start(info)!;
+            var output = await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            var elapsed = Percentiles.Micro(Stopwatch.GetTimestamp() - t);
+            if (p.ExitCode != 0 || !output.StartsWith("job0500 ", StringComparison.Ordinal))
             {
-                var info = new ProcessStartInfo(ctl) { RedirectStandardOutput = true, UseShellExecute = false };
-                info.ArgumentList.Add("--socket");
-                info.ArgumentList.Add(daemon.SocketPath);
-                info.ArgumentList.Add("status");
-                info.ArgumentList.Add("job0500");
-                var t = Stopwatch.GetTimestamp();
-                using var p = Process.Start(info)!;
-                var output = await p.StandardOutput.ReadToEndAsync();
-                await p.WaitForExitAsync();
-                var elapsed = Percentiles.Micro(Stopwatch.GetTimestamp() - t);
-                if (p.ExitCode != 0 || !output.StartsWith("job0500 ", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"upstartctl failed: {p.ExitCode} {output}");
-                }
-
-                if (i >= 3)
-                {
-                    samples.Add(elapsed);
-                }
+                throw new InvalidOperationException($"upstartctl failed: {p.ExitCode} {output}");
             }
 
-            Console.WriteLine(Percentiles.Format("upstartctl status (whole process)", samples));
-        }
-        finally
-        {
-            await daemon.DisposeAsync();
-            daemon.DeleteFiles();
+            if (i >= 3)
+            {
+                samples.Add(elapsed);
+            }
         }
 
+        Console.WriteLine(Percentiles.Format("upstartctl status (whole process)", samples));
         return 0;
     }
 
@@ -66,8 +58,8 @@ public sealed class CtlStatusProcess : IEndToEndBenchmark
             return File.Exists(custom) ? custom : null;
         }
 
-        var candidates = new List<string> { Path.Combine(BenchDaemon.BinDirectory, "upstartctl") };
-        for (var dir = new DirectoryInfo(BenchDaemon.BinDirectory); dir is not null; dir = dir.Parent)
+        var candidates = new List<string> { Path.Combine(DaemonFixture.BinDirectory, "upstartctl") };
+        for (var dir = new DirectoryInfo(DaemonFixture.BinDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "UpstartPS.sln")))
             {
@@ -89,42 +81,35 @@ public sealed class DaemonColdStart : IEndToEndBenchmark
     public async Task<int> RunAsync(string[] args)
     {
         var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
-        var root = Path.Combine("/tmp", "upsb-" + Guid.NewGuid().ToString("N")[..8]);
         var samples = new List<double>(runs);
         long rss = 0;
-        try
-        {
-            for (var i = 0; i < runs + 1; i++)
-            {
-                var daemon = await BenchDaemon.StartAsync(1000, root);
-                try
-                {
-                    if (i > 0)
-                    {
-                        samples.Add(daemon.StartToReady.TotalMicroseconds);
-                    }
 
-                    if (i == runs)
-                    {
-                        // Idle: let start-up garbage be collected and the status loop settle.
-                        await Task.Delay(TimeSpan.FromSeconds(3));
-                        rss = daemon.RssKiB();
-                    }
-                }
-                finally
-                {
-                    await daemon.DisposeAsync();
-                }
+        // One fixture, started and stopped again on the same job files: the first start warms the page cache.
+        await using var daemon = BenchDaemon.Create(1000);
+        for (var i = 0; i < runs + 1; i++)
+        {
+            await daemon.StartAsync();
+            if (i > 0)
+            {
+                samples.Add(daemon.StartToReady.TotalMicroseconds);
             }
 
-            Console.WriteLine(Percentiles.Format("cold start to READY=1 (1,000 job files)", samples));
-            Console.WriteLine($"idle RSS with 1,000 jobs: {rss / 1024.0:F1} MiB");
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
+            if (i == runs)
+            {
+                // Idle: let start-up garbage be collected and the status loop settle.
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                rss = BenchDaemon.RssKiB(daemon);
+            }
+
+            var code = await daemon.StopAsync();
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"daemon exited {code}:\n{daemon.DaemonOutput}");
+            }
         }
 
+        Console.WriteLine(Percentiles.Format("cold start to READY=1 (1,000 job files)", samples));
+        Console.WriteLine($"idle RSS with 1,000 jobs: {rss / 1024.0:F1} MiB");
         return 0;
     }
 }

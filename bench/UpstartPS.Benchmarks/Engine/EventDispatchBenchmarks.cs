@@ -6,6 +6,7 @@ using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 using UpstartHost.Processes;
+using UpstartPS.TestSupport.Engine;
 
 namespace UpstartPS.Benchmarks.Engine;
 
@@ -26,12 +27,12 @@ public class EventDispatchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _core = new EngineCore(
+        _core = new EngineHarness(
             new EngineOptions { AppArmorAvailable = false, EmitProcessEvents = true },
             new NullProcessLayer(),
             new SystemEngineClock(),
             NullLogger.Instance,
-            work => work());
+            recording: false).Core;
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
         for (var i = 0; i < Loaded; i++)
         {

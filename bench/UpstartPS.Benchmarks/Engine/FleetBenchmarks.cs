@@ -6,6 +6,7 @@ using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 using UpstartHost.Processes;
+using UpstartPS.TestSupport.Engine;
 
 namespace UpstartPS.Benchmarks.Engine;
 
@@ -27,12 +28,12 @@ public class FleetBenchmarks
     public void Setup()
     {
         _processes = new InstantProcessLayer();
-        _core = new EngineCore(
+        _core = new EngineHarness(
             new EngineOptions { AppArmorAvailable = false },
             _processes,
             new SystemEngineClock(),
             NullLogger.Instance,
-            work => work());
+            recording: false).Core;
         var main = ImmutableDictionary<ProcessKind, ProcessDefinition>.Empty.Add(ProcessKind.Main, new ProcessDefinition(false, "sleep 1000"));
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
         for (var i = 0; i < Services; i++)

@@ -36,6 +36,9 @@ internal sealed class SupervisedEngine : IAsyncDisposable
 
     public JobEngine Engine { get; }
 
+    /// <summary>The real layer under the timing wrapper (to signal a job's process group as a crash would).</summary>
+    public ProcessLayer Processes => layer ?? throw new InvalidOperationException("the engine has not made its process layer");
+
     /// <summary>Stopwatch ticks spent inside Spawn on the engine thread (spawn is synchronous: it returns once the target has exec'd).</summary>
     public long SpawnTicks { get; set; }
 

@@ -10,6 +10,7 @@ namespace UpstartPS.Tests.Daemon;
 /// What the cmdlets assume of the daemon, checked against the real one: which error codes mean
 /// "already there", how an instance is addressed, that an emit waits for the jobs it starts.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RealDaemonTests
 {
     private static CancellationToken Deadline => ScriptedDaemon.Deadline(30);

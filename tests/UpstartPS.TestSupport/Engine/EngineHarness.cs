@@ -1,37 +1,62 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 using UpstartHost.Processes;
 
-namespace UpstartHost.Tests.Engine;
+namespace UpstartPS.TestSupport.Engine;
 
 /// <summary>
-/// An <see cref="EngineCore"/> driven from the test thread with a fake process layer and a fake clock.
-/// Every helper runs the event queue afterwards, as the engine thread does after each message, and then
-/// delivers the fake layer's spawn outcomes (ProcessSpawned/ProcessSpawnFailed) as the inbox would.
+/// The one real-engine fixture: an <see cref="EngineCore"/> driven from the caller's thread. For the engine's
+/// tests, with a fake process layer, a fake clock and a capturing logger: every helper runs the event queue
+/// afterwards, as the engine thread does after each message, and then delivers the fake layer's spawn
+/// outcomes (ProcessSpawned/ProcessSpawnFailed) as the inbox would. For the benchmarks, with the layer, clock
+/// and logger they choose and nothing recorded: deferred work runs alone and the benchmark polls.
+/// (The whole engine with the real process layer on its own thread is Supervisor's, in UpstartHost.Tests.)
 /// </summary>
 internal sealed class EngineHarness
 {
+    private readonly IProcessLayer processes;
+    private readonly IEngineClock clock;
+    private readonly ILogger log;
+
     public EngineHarness(EngineOptions? options = null)
+        : this(options ?? new EngineOptions { LogDirectory = "/var/log/upstart", AppArmorAvailable = false }, new FakeProcessLayer(), new FakeClock(), new CapturingLogger<JobEngine>(), recording: true)
     {
-        Core = new EngineCore(
-            options ?? new EngineOptions { LogDirectory = "/var/log/upstart", AppArmorAvailable = false },
-            Processes,
-            Clock,
-            Log,
-            work =>
-            {
-                work();
-                Pump();
-            });
-        Core.EventQueued += e => Events.Add(e);
     }
 
-    public FakeProcessLayer Processes { get; } = new();
+    /// <summary>
+    /// With <paramref name="recording"/>, every queued event is kept (<see cref="Events"/>) and deferred work is
+    /// followed by <see cref="Pump"/>; without, nothing grows with the work done (a benchmark measures allocations).
+    /// </summary>
+    public EngineHarness(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger log, bool recording)
+    {
+        this.processes = processes;
+        this.clock = clock;
+        this.log = log;
+        Core = new EngineCore(
+            options,
+            processes,
+            clock,
+            log,
+            recording
+                ? work =>
+                {
+                    work();
+                    Pump();
+                }
+                : work => work());
+        if (recording)
+        {
+            Core.EventQueued += e => Events.Add(e);
+        }
+    }
 
-    public FakeClock Clock { get; } = new();
+    public FakeProcessLayer Processes => processes as FakeProcessLayer ?? throw new InvalidOperationException("this harness has another process layer");
 
-    public CapturingLogger<JobEngine> Log { get; } = new();
+    public FakeClock Clock => clock as FakeClock ?? throw new InvalidOperationException("this harness has another clock");
+
+    public CapturingLogger<JobEngine> Log => log as CapturingLogger<JobEngine> ?? throw new InvalidOperationException("this harness has another logger");
 
     public EngineCore Core { get; }
 
@@ -81,7 +106,7 @@ internal sealed class EngineHarness
         while (true)
         {
             Core.Poll();
-            if (!Processes.TryTakeOutcome(out var outcome))
+            if (processes is not FakeProcessLayer fake || !fake.TryTakeOutcome(out var outcome))
             {
                 return;
             }
@@ -93,7 +118,7 @@ internal sealed class EngineHarness
     /// <summary>Delivers spawn outcomes without running the event queue (the conformance runner's view).</summary>
     public void DeliverOutcomes()
     {
-        while (Processes.TryTakeOutcome(out var outcome))
+        while (processes is FakeProcessLayer fake && fake.TryTakeOutcome(out var outcome))
         {
             Core.OnProcessNotice(outcome);
         }

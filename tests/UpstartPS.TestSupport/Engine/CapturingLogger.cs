@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace UpstartHost.Tests.Engine;
+namespace UpstartPS.TestSupport.Engine;
 
 /// <summary>Keeps every formatted message so tests can assert the daemon's log lines word for word.</summary>
 internal sealed class CapturingLogger<T> : ILogger<T>

@@ -1,6 +1,6 @@
 using UpstartHost.Engine;
 
-namespace UpstartHost.Tests.Engine;
+namespace UpstartPS.TestSupport.Engine;
 
 /// <summary>A clock moved by hand: timers fire, synchronously, inside <see cref="Advance"/>.</summary>
 internal sealed class FakeClock : IEngineClock

@@ -1,7 +1,7 @@
 using Upstart.JobFiles.Model;
 using UpstartHost.Processes;
 
-namespace UpstartHost.Tests.Engine;
+namespace UpstartPS.TestSupport.Engine;
 
 /// <summary>
 /// A process layer that spawns nothing: it hands out PIDs and records every request and signal. Like the
