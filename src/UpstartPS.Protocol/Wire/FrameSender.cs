@@ -132,12 +132,23 @@ internal sealed class FrameSender : IDisposable
         }
     }
 
-    /// <summary>Once the first byte is out the frame must finish or the stream is lost: only the timeout interrupts it.</summary>
+    /// <summary>
+    /// Once the first byte is out the frame must finish or the stream is lost: only the timeout interrupts it.
+    /// Most frames go out at once (the socket buffer has room), so the timer is armed only for a send that has
+    /// to wait: re-arming it costs two trips through the runtime's timer queue lock per frame (issue 11).
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendTimedAsync(ReadOnlyMemory<byte> frame)
     {
+        var sending = SendWholeAsync(frame, _timeout.Token);
+        if (sending.IsCompleted)
+        {
+            await sending.ConfigureAwait(false);
+            return;
+        }
+
         _timeout.CancelAfter(_writeTimeout);
-        await SendWholeAsync(frame, _timeout.Token).ConfigureAwait(false);
+        await sending.ConfigureAwait(false);
         if (!_timeout.TryReset())
         {
             Break();
