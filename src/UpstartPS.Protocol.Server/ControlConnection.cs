@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -31,6 +32,7 @@ internal sealed partial class ControlConnection : IDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _badRequests;
     private int _running;
+    private long _lastFrame;
 
     public ControlConnection(
         Socket socket,
@@ -132,6 +134,8 @@ internal sealed partial class ControlConnection : IDisposable
 
     private async Task ReadRequestsAsync(ClientIdentity client)
     {
+        _lastFrame = Stopwatch.GetTimestamp();
+        _idle.CancelAfter(_options.IdleTimeout);
         while (await ReadUnlessIdleAsync(client).ConfigureAwait(false))
         {
             if (!Accept(client))
@@ -147,21 +151,25 @@ internal sealed partial class ControlConnection : IDisposable
     /// <see cref="ControlServerOptions.IdleTimeout"/> while nothing of its was in flight. A connection waiting
     /// on a watch or a long start is not idle, and a frame cut short by the timer is resumed (the reader keeps
     /// the bytes it has), so only a silent or trickling client with nothing to wait for is closed.
-    /// One timer per connection, re-armed per frame: nothing is allocated on the way.
+    /// One timer per connection, armed once per idle period rather than per frame (re-arming it cost a trip
+    /// through the runtime's timer queue lock per request, issue 11): when it fires on a connection that has
+    /// completed a frame meanwhile, it is armed again for what is left of the period.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadUnlessIdleAsync(ClientIdentity client)
     {
         while (true)
         {
-            _idle.CancelAfter(_options.IdleTimeout);
             try
             {
-                return await _reader.ReadAsync(_idle.Token).ConfigureAwait(false);
+                var read = await _reader.ReadAsync(_idle.Token).ConfigureAwait(false);
+                _lastFrame = Stopwatch.GetTimestamp();
+                return read;
             }
             catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
             {
-                if (Volatile.Read(ref _running) == 0)
+                var quiet = Stopwatch.GetElapsedTime(_lastFrame);
+                if (quiet >= _options.IdleTimeout && Volatile.Read(ref _running) == 0)
                 {
                     Log($"Closing connection from {client}: idle for {_options.IdleTimeout.TotalSeconds:0.#} s", null);
                     return false;
@@ -169,6 +177,7 @@ internal sealed partial class ControlConnection : IDisposable
 
                 _idle.Dispose();
                 _idle = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+                _idle.CancelAfter(quiet < _options.IdleTimeout ? _options.IdleTimeout - quiet : _options.IdleTimeout);
             }
         }
     }
