@@ -21,7 +21,9 @@ internal sealed class FrameSender : IDisposable
     private readonly TimeSpan _writeTimeout;
     private readonly int _retainBytes;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private const int InitialBufferBytes = 16 * 1024;
+    // One page: most answers are a few hundred bytes; a big one (list of thousands) grows it, and it is given
+    // back afterwards (retainBytes). Each upstartctl command is a connection of its own (issue 11).
+    private const int InitialBufferBytes = 4 * 1024;
 
     private ArrayBufferWriter<byte> _buffer = new(InitialBufferBytes);
     private readonly Utf8JsonWriter _json;
