@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using UpstartPS.Protocol.Messages;
 using UpstartPS.Protocol.Wire;
 
 namespace UpstartPS.Protocol.Server;
@@ -10,7 +12,7 @@ namespace UpstartPS.Protocol.Server;
 /// One client connection: credentials, handshake, then a read loop that starts each request on its own
 /// and lets responses go out in whatever order they finish. Nothing a client sends can throw out of here.
 /// </summary>
-internal sealed class ControlConnection : IDisposable
+internal sealed partial class ControlConnection : IDisposable
 {
     private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
 
@@ -30,6 +32,7 @@ internal sealed class ControlConnection : IDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _badRequests;
     private int _running;
+    private long _lastFrame;
 
     public ControlConnection(
         Socket socket,
@@ -129,87 +132,10 @@ internal sealed class ControlConnection : IDisposable
         }
     }
 
-    private async Task<bool> HandshakeAsync(ClientIdentity client)
-    {
-        ClientHello? hello;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token))
-        {
-            timeout.CancelAfter(_options.HandshakeTimeout);
-            try
-            {
-                if (!await _reader.ReadAsync(timeout.Token).ConfigureAwait(false))
-                {
-                    return false;
-                }
-            }
-            catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
-            {
-                Log($"Connection from {client} sent no handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s", null);
-                return false;
-            }
-
-            try
-            {
-                hello = JsonSerializer.Deserialize(_reader.Current.Span, Json.ClientHello);
-            }
-            catch (JsonException)
-            {
-                hello = null;
-            }
-        }
-
-        if (hello is null || hello.Type != ResponseTypes.Hello)
-        {
-            return await RefuseAsync(UpstartErrorCode.BadRequest, "Expected a hello frame first").ConfigureAwait(false);
-        }
-
-        if (hello.Protocol != FrameFormat.ProtocolVersion)
-        {
-            return await RefuseAsync(
-                UpstartErrorCode.ProtocolMismatch,
-                $"Protocol mismatch: the daemon speaks version {FrameFormat.ProtocolVersion}, the client speaks version {hello.Protocol}").ConfigureAwait(false);
-        }
-
-        client.ClientName = hello.Client is { Length: <= 256 } name ? name : null;
-        if (_authorization.RefuseConnection(client) is { } refusal)
-        {
-            return await RefuseAsync(UpstartErrorCode.AccessDenied, refusal).ConfigureAwait(false);
-        }
-
-        if (_authorization.UsesGroups)
-        {
-            // Read now, while the peer certainly still exists: a pid read later might belong to another process.
-            _ = client.SupplementaryGroups;
-        }
-
-        var answer = new ServerHello
-        {
-            Type = ResponseTypes.Hello,
-            Protocol = FrameFormat.ProtocolVersion,
-            Daemon = _options.DaemonVersion,
-            Mode = _options.Mode,
-        };
-        await _sender.SendAsync(answer, Json.ServerHello, _closing.Token).ConfigureAwait(false);
-        return true;
-    }
-
-    private async Task<bool> RefuseAsync(UpstartErrorCode code, string message)
-    {
-        var answer = new ServerHello
-        {
-            Type = ResponseTypes.Error,
-            Protocol = FrameFormat.ProtocolVersion,
-            Daemon = _options.DaemonVersion,
-            Mode = _options.Mode,
-            Error = new ErrorBody { Code = code, Message = message },
-        };
-        await _sender.SendAsync(answer, Json.ServerHello, _closing.Token).ConfigureAwait(false);
-        Log($"Refused connection from {_client}: {message}", null);
-        return false;
-    }
-
     private async Task ReadRequestsAsync(ClientIdentity client)
     {
+        _lastFrame = Stopwatch.GetTimestamp();
+        _idle.CancelAfter(_options.IdleTimeout);
         while (await ReadUnlessIdleAsync(client).ConfigureAwait(false))
         {
             if (!Accept(client))
@@ -225,21 +151,25 @@ internal sealed class ControlConnection : IDisposable
     /// <see cref="ControlServerOptions.IdleTimeout"/> while nothing of its was in flight. A connection waiting
     /// on a watch or a long start is not idle, and a frame cut short by the timer is resumed (the reader keeps
     /// the bytes it has), so only a silent or trickling client with nothing to wait for is closed.
-    /// One timer per connection, re-armed per frame: nothing is allocated on the way.
+    /// One timer per connection, armed once per idle period rather than per frame (re-arming it cost a trip
+    /// through the runtime's timer queue lock per request, issue 11): when it fires on a connection that has
+    /// completed a frame meanwhile, it is armed again for what is left of the period.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadUnlessIdleAsync(ClientIdentity client)
     {
         while (true)
         {
-            _idle.CancelAfter(_options.IdleTimeout);
             try
             {
-                return await _reader.ReadAsync(_idle.Token).ConfigureAwait(false);
+                var read = await _reader.ReadAsync(_idle.Token).ConfigureAwait(false);
+                _lastFrame = Stopwatch.GetTimestamp();
+                return read;
             }
             catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
             {
-                if (Volatile.Read(ref _running) == 0)
+                var quiet = Stopwatch.GetElapsedTime(_lastFrame);
+                if (quiet >= _options.IdleTimeout && Volatile.Read(ref _running) == 0)
                 {
                     Log($"Closing connection from {client}: idle for {_options.IdleTimeout.TotalSeconds:0.#} s", null);
                     return false;
@@ -247,6 +177,7 @@ internal sealed class ControlConnection : IDisposable
 
                 _idle.Dispose();
                 _idle = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+                _idle.CancelAfter(quiet < _options.IdleTimeout ? _options.IdleTimeout - quiet : _options.IdleTimeout);
             }
         }
     }
@@ -301,6 +232,11 @@ internal sealed class ControlConnection : IDisposable
             return true;
         }
 
+        if (TryAnswerNow(client, request, operation))
+        {
+            return true;
+        }
+
         if (_inFlight.Count >= _options.MaxRequestsInFlight)
         {
             Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.BadRequest, $"Too many requests in flight (limit {_options.MaxRequestsInFlight})"));
@@ -319,6 +255,49 @@ internal sealed class ControlConnection : IDisposable
         // does not hold up the next one on this connection.
         Interlocked.Increment(ref _running);
         _ = ServeAsync(client, request, operation, cancellation);
+        return true;
+    }
+
+    /// <summary>
+    /// status and list that the handler can answer at once (the daemon: from the engine's published status) are
+    /// answered here on the read loop: no cancellation source, no in-flight entry, no task per request (issue 11).
+    /// False for anything else, which <see cref="ServeAsync"/> serves; also for an id already in flight, which
+    /// the ordinary path refuses.
+    /// </summary>
+    private bool TryAnswerNow(ClientIdentity client, RequestFrame request, ControlOperation operation)
+    {
+        if (operation is not (ControlOperation.Status or ControlOperation.List) || _inFlight.ContainsKey(request.Id))
+        {
+            return false;
+        }
+
+        IReadOnlyList<JobInfo>? jobs;
+        try
+        {
+            jobs = operation == ControlOperation.Status
+                ? _handler.TryStatusNow(client, request.Job!, request.Instance)
+                : _handler.TryListNow(client);
+        }
+        catch (UpstartException ex)
+        {
+            Respond(ResponseFrame.Failure(request.Id, ex.Code, ex.Message, ex.CheckFailure));
+            return true;
+        }
+#pragma warning disable CA1031 // As in ServeAsync: a handler's bug is the client's internal error, not the connection's end.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log($"{request.Op} from {client} failed", ex);
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.Unknown, $"Internal error in {request.Op}: {ex.Message}"));
+            return true;
+        }
+
+        if (jobs is null)
+        {
+            return false;
+        }
+
+        Respond(new ResponseFrame { Id = request.Id, Type = ResponseTypes.Result, Jobs = jobs });
         return true;
     }
 

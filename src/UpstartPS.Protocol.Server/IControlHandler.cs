@@ -24,6 +24,15 @@ public interface IControlHandler
     /// <summary>Instances of jobs whose name matches the pattern (see <see cref="JobNamePattern"/>); instance null = all.</summary>
     Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// list answered at once, when the handler can without waiting (the daemon: from the engine's published
+    /// status); null to take <see cref="ListAsync"/>. Called on the read loop: must not block.
+    /// </summary>
+    IReadOnlyList<JobInfo>? TryListNow(ClientIdentity client) => null;
+
+    /// <summary>As <see cref="TryListNow"/> for <see cref="StatusAsync"/>; may throw as StatusAsync does (Unknown job).</summary>
+    IReadOnlyList<JobInfo>? TryStatusNow(ClientIdentity client, string namePattern, string? instance) => null;
+
     Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken);
 
     Task<JobInfo> StopAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken);

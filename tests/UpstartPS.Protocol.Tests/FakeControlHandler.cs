@@ -58,7 +58,19 @@ internal sealed class FakeControlHandler : IControlHandler
     public Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Record<IReadOnlyList<JobInfo>>(client, "list", Jobs);
 
-    public Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken) =>
+        Record<IReadOnlyList<JobInfo>>(client, $"status {namePattern} {instance}", Find(namePattern, instance));
+
+    /// <summary>When true, status and list are answered at once, as the daemon answers them from the engine's published status.</summary>
+    public bool AnswersNow { get; set; }
+
+    public IReadOnlyList<JobInfo>? TryListNow(ClientIdentity client) =>
+        AnswersNow ? Record<IReadOnlyList<JobInfo>>(client, "list-now", Jobs).Result : null;
+
+    public IReadOnlyList<JobInfo>? TryStatusNow(ClientIdentity client, string namePattern, string? instance) =>
+        AnswersNow ? Record<IReadOnlyList<JobInfo>>(client, $"status-now {namePattern} {instance}", Find(namePattern, instance)).Result : null;
+
+    private List<JobInfo> Find(string namePattern, string? instance)
     {
         var pattern = new JobNamePattern(namePattern);
         var found = Jobs.Where(j => pattern.IsMatch(j.Name) && (instance is null || j.Instance == instance)).ToList();
@@ -67,7 +79,7 @@ internal sealed class FakeControlHandler : IControlHandler
             throw new UpstartException(UpstartErrorCode.UnknownJob, "Unknown job: " + namePattern);
         }
 
-        return Record<IReadOnlyList<JobInfo>>(client, $"status {namePattern} {instance}", found);
+        return found;
     }
 
     public Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken) =>

@@ -121,7 +121,7 @@ public sealed class FrameReaderTests : IDisposable
 
         await Assert.ThrowsAsync<FrameException>(() => reader.ReadAsync(TestServer.Deadline()).AsTask());
 
-        Assert.InRange(reader.BufferBytes, 1, 16 * 1024);
+        Assert.InRange(reader.BufferBytes, 1, 4 * 1024);
     }
 
     [Fact]
@@ -158,8 +158,8 @@ public sealed class FrameReaderTests : IDisposable
 
         Assert.True(await read);
         Assert.Equal(payload.Length, reader.Current.Length);
-        // Never more than twice what had been sent when it was looked at (plus the 16 KiB start), never the promised size first.
-        Assert.All(sizes.Select((size, i) => (size, sent: (i + 1) * 1000)), s => Assert.InRange(s.size, 1, Math.Max(16 * 1024, 2 * s.sent)));
+        // Never more than twice what had been sent when it was looked at (plus the 4 KiB start), never the promised size first.
+        Assert.All(sizes.Select((size, i) => (size, sent: (i + 1) * 1000)), s => Assert.InRange(s.size, 1, Math.Max(4 * 1024, 2 * s.sent)));
     }
 
     public void Dispose()

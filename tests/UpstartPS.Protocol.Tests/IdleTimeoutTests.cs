@@ -25,6 +25,24 @@ public sealed class IdleTimeoutTests
     }
 
     [Fact]
+    public async Task A_connection_that_keeps_asking_is_never_idle_however_long_it_lasts()
+    {
+        await using var server = StartServer(TimeSpan.FromMilliseconds(200));
+        await using var client = await server.ConnectAsync();
+
+        // The timer is armed once per period, not per frame: requests spread over several periods, none of them
+        // a whole period after the last, must keep the connection open.
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("init (upstart 1.13.2)", await client.GetVersionAsync(TestServer.Deadline()));
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.True(client.IsConnected);
+        Assert.Equal(1, server.Server.ConnectionCount);
+    }
+
+    [Fact]
     public async Task A_client_knows_its_connection_is_closed_as_soon_as_the_server_has_closed_it()
     {
         await using var server = StartServer(TimeSpan.FromMilliseconds(200));

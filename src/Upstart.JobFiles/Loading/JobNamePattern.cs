@@ -18,11 +18,18 @@ public sealed class JobNamePattern
     {
         ArgumentNullException.ThrowIfNull(pattern);
         _pattern = pattern;
-        HasWildcards = pattern.AsSpan().IndexOfAny("*?[") >= 0;
+        HasWildcards = IsWildcard(pattern);
         _fnmatchPattern = pattern.Replace("\\", "\\\\", StringComparison.Ordinal);
     }
 
     public bool HasWildcards { get; }
+
+    /// <summary>Whether <paramref name="pattern"/> has a wildcard, without building a matcher (status of one name, on the hot path).</summary>
+    public static bool IsWildcard(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return pattern.AsSpan().IndexOfAny("*?[") >= 0;
+    }
 
     public bool IsMatch(string name)
     {

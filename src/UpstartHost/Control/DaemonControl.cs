@@ -70,39 +70,53 @@ public sealed class DaemonControl : IControlHandler
         return Task.FromResult<Action>(() => begin());
     }
 
-    public async Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken)
-    {
-        var snapshots = await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false);
-        return Map(snapshots);
-    }
+    public async Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken) =>
+        TryListNow(client) ?? Map(await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false));
+
+    /// <summary>list from the engine's published status, with no hop to its thread; null when that is not current.</summary>
+    public IReadOnlyList<JobInfo>? TryListNow(ClientIdentity client) =>
+        engine.CurrentStatus is { } now ? Map(now.All) : null;
 
     /// <summary>status: a name, or a pattern; an unknown plain name is `Unknown job: NAME`.</summary>
-    public async Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken)
-    {
-        var wildcard = new JobNamePattern(namePattern).HasWildcards;
+    public async Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken) =>
+        TryStatusNow(client, namePattern, instance)
+        ?? Select(namePattern, instance, await Engine(() => engine.StatusAsync(namePattern, null, cancellationToken)).ConfigureAwait(false));
 
-        // The engine snapshots only the matching classes (one lookup for a plain name), so only the matches are mapped.
-        var matching = (await Engine(() => engine.StatusAsync(namePattern, null, cancellationToken)).ConfigureAwait(false)).ToList();
+    /// <summary>status from the engine's published status (issue 11); null when that is not current.</summary>
+    public IReadOnlyList<JobInfo>? TryStatusNow(ClientIdentity client, string namePattern, string? instance) =>
+        engine.CurrentStatus is { } now ? Select(namePattern, instance, now.Status(namePattern, null)) : null;
+
+    /// <summary>
+    /// The engine matched the classes only (one lookup for a plain name), so only what is kept is mapped.
+    /// An instance is picked here, not by the engine, to tell an unknown job from an unknown instance.
+    /// </summary>
+    private List<JobInfo> Select(string namePattern, string? instance, IReadOnlyList<JobSnapshot> matching)
+    {
+        var wildcard = JobNamePattern.IsWildcard(namePattern);
         if (!wildcard && matching.Count == 0)
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {namePattern}");
         }
 
-        if (instance is not null)
+        // A plain name with several lines is a class with instances: its placeholder "stop/waiting" line is not one.
+        var instancesOnly = instance is null && !wildcard && matching.Count > 1;
+        var catalog = configuration.Catalog;
+        var state = adminState.Current;
+        var kept = new List<JobInfo>(matching.Count);
+        foreach (var snapshot in matching)
         {
-            matching = [.. matching.Where(j => j.Instance == instance)];
-            if (!wildcard && matching.Count == 0)
+            if (instance is null ? !instancesOnly || snapshot.HasInstance : snapshot.Instance == instance)
             {
-                throw new UpstartException(UpstartErrorCode.UnknownInstance, $"Unknown instance: {instance}");
+                kept.Add(JobInfoMapping.ToInfo(snapshot, catalog.Jobs.GetValueOrDefault(snapshot.Name), state));
             }
         }
-        else if (!wildcard && matching.Count > 1)
+
+        if (instance is not null && !wildcard && kept.Count == 0)
         {
-            // A class with instances: the placeholder "stop/waiting" line is not an instance.
-            matching = [.. matching.Where(j => j.HasInstance)];
+            throw new UpstartException(UpstartErrorCode.UnknownInstance, $"Unknown instance: {instance}");
         }
 
-        return Map(matching);
+        return kept;
     }
 
     /// <summary>start: refused for a disabled job.</summary>
@@ -297,7 +311,13 @@ public sealed class DaemonControl : IControlHandler
     {
         var catalog = configuration.Catalog;
         var state = adminState.Current;
-        return [.. snapshots.Select(s => JobInfoMapping.ToInfo(s, catalog.Jobs.GetValueOrDefault(s.Name), state))];
+        var infos = new List<JobInfo>(snapshots.Count);
+        foreach (var s in snapshots)
+        {
+            infos.Add(JobInfoMapping.ToInfo(s, catalog.Jobs.GetValueOrDefault(s.Name), state));
+        }
+
+        return infos;
     }
 
     private JobInfo Map(JobSnapshot s) =>

@@ -14,6 +14,9 @@ internal sealed partial class EngineCore
     /// </summary>
     public long StateVersion => _instanceVersion + _processTable.Version;
 
+    /// <summary>Every loaded class, in no particular order (engine thread: <see cref="PublishedStatus"/> copies what it needs).</summary>
+    public IEnumerable<JobClass> Classes => _registry.All;
+
     /// <summary>Every instance that is not simply waiting, as records (engine thread).</summary>
     public IReadOnlyList<InstanceRecord> SnapshotInstances()
     {

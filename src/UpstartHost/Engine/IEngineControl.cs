@@ -20,6 +20,13 @@ public interface IEngineControl
     /// </summary>
     Task<IReadOnlyList<JobSnapshot>> StatusAsync(string namePattern, string? instance, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What status and list would show now, when the engine can tell without a message to its thread: a
+    /// status it published, with nothing posted to it since. Null when it cannot (busy, or no such
+    /// publication): then ask <see cref="StatusAsync"/> or <see cref="ListAsync"/>. Any thread, never blocks.
+    /// </summary>
+    PublishedStatus? CurrentStatus => null;
+
     /// <summary>Start an instance. Throws <see cref="EngineException"/> (UnknownJob, AlreadyRunning, JobFailedToStart, UnknownParameter).</summary>
     Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default);
 

@@ -24,6 +24,13 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     private Action<IReadOnlyList<InstanceRecord>>? _stateChanged;
     private long _recordedVersion = -1;
 
+    // Status without a hop (issue 11): messages posted (any thread) and handled (engine thread), and the last
+    // status the engine published. A reader asks for a fresh one by setting _statusWanted before it posts.
+    private long _posted;
+    private long _handled;
+    private PublishedStatus? _published;
+    private int _statusWanted;
+
     public JobEngine(EngineOptions options, IProcessLayer processes, IEngineClock clock, ILogger<JobEngine> logger)
         : this(options, _ => processes, clock, logger)
     {
@@ -59,6 +66,26 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
 
         _thread = new Thread(Run) { IsBackground = true, Name = "upstart-engine" };
         _thread.Start();
+    }
+
+    /// <summary>
+    /// The status the engine published, if no message has been posted to the engine since it was taken (so it
+    /// is what the engine would answer now, and follows every request already answered); otherwise null, and
+    /// the engine publishes a fresh one once it has handled what is waiting. Any thread.
+    /// </summary>
+    public PublishedStatus? CurrentStatus
+    {
+        get
+        {
+            var published = Volatile.Read(ref _published);
+            if (published is not null && published.Sequence == Interlocked.Read(ref _posted))
+            {
+                return published;
+            }
+
+            Volatile.Write(ref _statusWanted, 1);
+            return null;
+        }
     }
 
     /// <inheritdoc />
@@ -165,6 +192,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
 
     private void Post(Action work)
     {
+        Interlocked.Increment(ref _posted);
         if (!_inbox.Writer.TryWrite(work))
         {
             // The engine is gone; nothing can be done with a late notice or timer.
@@ -176,6 +204,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     private Task<T> Invoke<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
     {
         var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _posted);
         var posted = _inbox.Writer.TryWrite(() =>
         {
             Task<T> task;
@@ -242,6 +271,30 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         }
     }
 
+    /// <summary>
+    /// Once the inbox is empty and only if a reader found the last status stale: taking it costs a snapshot of
+    /// every class, which a busy engine nobody asks need not pay.
+    /// </summary>
+    private void PublishStatusIfWanted()
+    {
+        if (Volatile.Read(ref _statusWanted) == 0 || Interlocked.Read(ref _posted) != _handled)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _statusWanted, 0);
+        try
+        {
+            Volatile.Write(ref _published, PublishedStatus.Take(_handled, _core.Classes));
+        }
+#pragma warning disable CA1031 // Status is best effort here; the engine thread answers it the slow way.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            EngineLog.MessageFailed(_logger, ex);
+        }
+    }
+
     private void Run()
     {
         var reader = _inbox.Reader;
@@ -269,9 +322,12 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
                     {
                         EngineLog.MessageFailed(_logger, ex);
                     }
+
+                    _handled++;
                 }
 
                 RecordStateIfChanged();
+                PublishStatusIfWanted();
                 var more = reader.WaitToReadAsync();
                 if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
                 {

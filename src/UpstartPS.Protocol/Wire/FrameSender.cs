@@ -21,7 +21,9 @@ internal sealed class FrameSender : IDisposable
     private readonly TimeSpan _writeTimeout;
     private readonly int _retainBytes;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private const int InitialBufferBytes = 16 * 1024;
+    // One page: most answers are a few hundred bytes; a big one (list of thousands) grows it, and it is given
+    // back afterwards (retainBytes). Each upstartctl command is a connection of its own (issue 11).
+    private const int InitialBufferBytes = 4 * 1024;
 
     private ArrayBufferWriter<byte> _buffer = new(InitialBufferBytes);
     private readonly Utf8JsonWriter _json;
@@ -132,12 +134,23 @@ internal sealed class FrameSender : IDisposable
         }
     }
 
-    /// <summary>Once the first byte is out the frame must finish or the stream is lost: only the timeout interrupts it.</summary>
+    /// <summary>
+    /// Once the first byte is out the frame must finish or the stream is lost: only the timeout interrupts it.
+    /// Most frames go out at once (the socket buffer has room), so the timer is armed only for a send that has
+    /// to wait: re-arming it costs two trips through the runtime's timer queue lock per frame (issue 11).
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendTimedAsync(ReadOnlyMemory<byte> frame)
     {
+        var sending = SendWholeAsync(frame, _timeout.Token);
+        if (sending.IsCompleted)
+        {
+            await sending.ConfigureAwait(false);
+            return;
+        }
+
         _timeout.CancelAfter(_writeTimeout);
-        await SendWholeAsync(frame, _timeout.Token).ConfigureAwait(false);
+        await sending.ConfigureAwait(false);
         if (!_timeout.TryReset())
         {
             Break();
