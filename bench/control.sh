@@ -33,19 +33,12 @@ stop_daemon() {
 }
 trap 'stop_daemon; rm -rf "$WORK"' EXIT
 
-# N jobs s0001..sNNNN: `start on startup`, respawn, no console (like ../shared/bench/adapters/upstartps.sh).
+# source: bench/session-daemon.sh
+. "$ROOT/bench/session-daemon.sh"
 start_daemon() {
-    local n=$1 i dir=$WORK/n$1
-    mkdir -p "$dir/init" "$dir/sock" "$dir/log" "$dir/state"
-    echo '{}' > "$dir/host.json"
-    for ((i = 1; i <= n; i++)); do
-        printf 'start on startup\nrespawn\nrespawn limit unlimited\nconsole none\nexec /bin/sleep 1000000\n' > "$dir/init/$(printf 's%04d' "$i").conf"
-    done
-    SOCK=$dir/sock/control.sock
+    local n=$1 dir=$WORK/n$1
     T_DAEMON=$EPOCHREALTIME
-    "$HOST" --session --confdir "$dir/init" --socket "$SOCK" --logdir "$dir/log" --state-dir "$dir/state" \
-        --config "$dir/host.json" </dev/null >"$dir/daemon.log" 2>&1 &
-    DAEMON_PID=$!
+    start_session_daemon "$HOST" "$dir" "$n"
     local deadline=$((SECONDS + 60))
     until [[ -S $SOCK ]] && [[ $(ctl list 2>/dev/null | grep -c 'start/running') == "$n" ]]; do
         (( SECONDS < deadline )) || { echo "daemon with $n jobs not up in 60 s" >&2; cat "$dir/daemon.log" >&2; exit 1; }

@@ -7,21 +7,30 @@ namespace Upstart.JobFiles.Events;
 public sealed class EnvironmentBuilder
 {
     private readonly List<KeyValuePair<string, string>> _entries = [];
+
+    // The "KEY=VALUE" string an entry was set from, or null: ToList hands it back instead of concatenating a
+    // copy, so the environments built from one base (every instance of every job starts from the daemon's)
+    // share their strings rather than each holding its own (issue 11, docs/performance.md).
+    private readonly List<string?> _texts = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
     public int Count => _entries.Count;
 
     /// <summary>Sets KEY to VALUE, replacing in place when present.</summary>
-    public void Set(string key, string value)
+    public void Set(string key, string value) => Set(key, value, text: null);
+
+    private void Set(string key, string value, string? text)
     {
         if (_index.TryGetValue(key, out var i))
         {
             _entries[i] = new(key, value);
+            _texts[i] = text;
         }
         else
         {
             _index[key] = _entries.Count;
             _entries.Add(new(key, value));
+            _texts.Add(text);
         }
     }
 
@@ -40,7 +49,7 @@ public sealed class EnvironmentBuilder
         var eq = entry.IndexOf('=', StringComparison.Ordinal);
         if (eq > 0)
         {
-            Set(entry[..eq], entry[(eq + 1)..]);
+            Set(entry[..eq], entry[(eq + 1)..], entry);
         }
     }
 
@@ -69,6 +78,7 @@ public sealed class EnvironmentBuilder
         if (_index.Remove(key, out var i))
         {
             _entries.RemoveAt(i);
+            _texts.RemoveAt(i);
             for (var j = i; j < _entries.Count; j++)
             {
                 _index[_entries[j].Key] = j;
@@ -91,7 +101,16 @@ public sealed class EnvironmentBuilder
     public IReadOnlyList<KeyValuePair<string, string>> Entries => _entries;
 
     /// <summary>The table as KEY=VALUE strings, in order.</summary>
-    public List<string> ToList() => _entries.ConvertAll(e => e.Key + "=" + e.Value);
+    public List<string> ToList()
+    {
+        var list = new List<string>(_entries.Count);
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            list.Add(_texts[i] ?? _entries[i].Key + "=" + _entries[i].Value);
+        }
+
+        return list;
+    }
 
     public Dictionary<string, string> ToDictionary()
     {

@@ -10,9 +10,7 @@ namespace UpstartHost.Engine;
 internal sealed class JobInstance
 {
     private static readonly int ProcessKinds = Enum.GetValues<ProcessKind>().Length;
-    private Dictionary<string, string>? _environmentTable;
     private readonly int[] _pids = new int[ProcessKinds];
-    private List<string> _environment = [];
 
     public JobInstance(JobClass jobClass, string name)
     {
@@ -38,15 +36,7 @@ internal sealed class JobInstance
     public JobState State { get; set; } = JobState.Waiting;
 
     /// <summary>The job environment (§b.4), used by every process and by `stop on` $VAR expansion.</summary>
-    public List<string> Environment
-    {
-        get => _environment;
-        set
-        {
-            _environment = value;
-            _environmentTable = null;
-        }
-    }
+    public List<string> Environment { get; set; } = [];
 
     /// <summary>The environment of the latest start request or start event, applied on entering starting.</summary>
     public List<string>? StartEnvironment { get; set; }
@@ -96,23 +86,6 @@ internal sealed class JobInstance
 
     public bool MainAlive => Config.HasMain && IsAlive(ProcessKind.Main);
 
-    /// <summary>The environment as a lookup table, for `stop on` expansion.</summary>
-    public IReadOnlyDictionary<string, string> EnvironmentTable
-    {
-        get
-        {
-            if (_environmentTable is null)
-            {
-                var builder = new EnvironmentBuilder();
-                foreach (var e in _environment)
-                {
-                    builder.SetEntry(e);
-                }
-
-                _environmentTable = builder.ToDictionary();
-            }
-
-            return _environmentTable;
-        }
-    }
+    /// <summary>The environment as a lookup table, for `stop on` expansion and `export` (a view, not a copy).</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentTable => new EnvironmentLookup(Environment);
 }

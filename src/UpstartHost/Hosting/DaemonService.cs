@@ -26,6 +26,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly HangupSignal hangup;
     private readonly RuntimeState runtimeState;
     private readonly JobCgroups cgroups;
+    private readonly QuietCollector quietCollector;
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
     private JobDirectoryWatcher? watcher;
@@ -43,6 +44,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         HangupSignal hangup,
         RuntimeState runtimeState,
         JobCgroups cgroups,
+        QuietCollector quietCollector,
         ILogger<DaemonService> logger)
     {
         this.settings = settings;
@@ -55,6 +57,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         this.hangup = hangup;
         this.runtimeState = runtimeState;
         this.cgroups = cgroups;
+        this.quietCollector = quietCollector;
         this.logger = logger;
     }
 
@@ -102,6 +105,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 
         status.SendStatus(await JobCounts.CountAsync(engine, configuration, settled).ConfigureAwait(false));
         background = Task.Run(() => status.RunAsync(running.Token), CancellationToken.None);
+
+        // Loading the catalog allocated; if no job starts, no notification would ever start the quiet period.
+        quietCollector.Poke();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -155,6 +161,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private void OnNotification(EngineNotification notification)
     {
         watch.Publish(notification);
+        quietCollector.Poke();
         if (notification.Kind != NotificationKind.Event)
         {
             status.MarkChanged();
@@ -183,6 +190,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         {
             await configuration.ReloadAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
             status.MarkChanged();
+            quietCollector.Poke();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

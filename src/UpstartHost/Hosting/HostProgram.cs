@@ -17,6 +17,9 @@ namespace UpstartHost.Hosting;
 /// <summary>`upstart-host`'s entry: verbs, settings, the generic host and its services.</summary>
 public static partial class HostProgram
 {
+    /// <summary>How long the daemon must be quiet before it gives a burst's memory back (see <see cref="QuietCollector"/>).</summary>
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(1);
+
     public static async Task<int> RunAsync(string[] args)
     {
         HostCommandLine commandLine;
@@ -146,6 +149,7 @@ public static partial class HostProgram
         });
         SystemdHosting.Add(services, notifier, serviceManagerListens);
         services.AddSingleton<HangupSignal>();
+        services.AddSingleton(sp => new QuietCollector(QuietPeriod, sp.GetRequiredService<ILogger<QuietCollector>>()));
         services.AddSingleton(sp => new SystemdStatusReporter(
             notifier,
             watchdogInterval,
