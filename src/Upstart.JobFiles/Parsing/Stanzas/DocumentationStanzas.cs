@@ -1,3 +1,5 @@
+using Upstart.JobFiles.Model;
+
 namespace Upstart.JobFiles.Parsing.Stanzas;
 
 /// <summary>
@@ -8,48 +10,39 @@ namespace Upstart.JobFiles.Parsing.Stanzas;
 /// </summary>
 internal static class DocumentationStanzas
 {
-    public static bool Description(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Description);
+    public static bool Description(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Description = v });
 
-    public static bool Author(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Author);
+    public static bool Author(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Author = v });
 
-    public static bool Version(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Version);
+    public static bool Version(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Version = v });
 
-    public static bool Usage(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Usage);
+    public static bool Usage(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Usage = v });
 
-    public static bool Chroot(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Chroot);
+    public static bool Chroot(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Chroot = v });
 
-    public static bool Chdir(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Chdir);
+    public static bool Chdir(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Chdir = v });
 
-    public static bool Setuid(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Setuid);
+    public static bool Setuid(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Setuid = v });
 
-    public static bool Setgid(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
-        Single(t, ref at, ref job.Setgid);
+    public static bool Setgid(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Setgid = v });
 
     /// <summary>`instance PATTERN`: stored unexpanded; expanded when a start arrives.</summary>
-    public static bool Instance(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
-    {
-        string? value = job.Instance;
-        var ok = Single(t, ref at, ref value);
-        job.Instance = value ?? "";
-        return ok;
-    }
+    public static bool Instance(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
+        Single(t, job, ref at, static (c, v) => c with { Instance = v ?? "" });
 
-    private static bool Single(ConfigTokenizer t, ref Cursor at, ref string? field)
+    /// <summary>Reads the argument and stores it through <paramref name="set"/>; null when it is missing.</summary>
+    private static bool Single(ConfigTokenizer t, JobParseState job, ref Cursor at, Func<JobClassConfig, string?, JobClassConfig> set)
     {
-        if (!t.NextArgument(ref at, out var value))
-        {
-            field = null;
-            return false;
-        }
-
-        field = value;
-        return t.SkipComment(ref at);
+        var ok = t.NextArgument(ref at, out var value);
+        job.Current = set(job.Current, ok ? value : null);
+        return ok && t.SkipComment(ref at);
     }
 }

@@ -11,8 +11,12 @@ internal static class ExecutionStanzas
     private const string AppArmorParser = "/sbin/apparmor_parser -r -W";
     private const string ImplicitCgroupName = "$UPSTART_CGROUP";
 
+    /// <summary>cgroup stanzas merge as Upstart's cgroup.c keeps them (<see cref="CgroupTable"/>).</summary>
+    private static readonly Accumulated<CgroupTable> CgroupList =
+        new(static c => CgroupTable.From(c.Cgroups), static (c, table) => c with { Cgroups = table.ToImmutable() });
+
     /// <summary>`console none|output|owner|log`.</summary>
-    public static bool Console(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Console(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextArgument(ref a, out var argument))
@@ -26,12 +30,12 @@ internal static class ExecutionStanzas
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
-        job.Console = mode;
+        job.Current = job.Current with { Console = mode };
         return SupervisionStanzas.Finish(t, ref a, ref at);
     }
 
     /// <summary>`umask OCTAL`: base 8 even without a leading 0; at most 0777.</summary>
-    public static bool Umask(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Umask(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextArgument(ref a, out var argument))
@@ -42,8 +46,9 @@ internal static class ExecutionStanzas
 
         // mode_t is 32 bits: strtoul's result is truncated before the range check, as in Upstart.
         var mask = CNumber.Strtoul(argument, 8);
-        job.Umask = unchecked((uint)mask.Value);
-        if (!mask.IsValid || (job.Umask & ~0x1FFu) != 0)
+        var umask = unchecked((uint)mask.Value);
+        job.Current = job.Current with { Umask = unchecked((int)umask) };
+        if (!mask.IsValid || (umask & ~0x1FFu) != 0)
         {
             return t.Raise(ParseErrors.IllegalUmask);
         }
@@ -52,7 +57,7 @@ internal static class ExecutionStanzas
     }
 
     /// <summary>`nice N`, -20..19.</summary>
-    public static bool Nice(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Nice(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextArgument(ref a, out var argument))
@@ -63,7 +68,7 @@ internal static class ExecutionStanzas
 
         var value = CNumber.Strtol(argument, 10);
         var nice = unchecked((int)value.Value);
-        job.Nice = nice;
+        job.Current = job.Current with { Nice = nice };
         if (!value.IsValid || nice < -20 || nice > 19)
         {
             return t.Raise(ParseErrors.IllegalNice);
@@ -76,7 +81,7 @@ internal static class ExecutionStanzas
     /// `oom score N|never` (-1000..1000), or the legacy `oom N|never` (-17..15) converted to a score by
     /// N*1000/17 or N*1000/15 with C's truncating division.
     /// </summary>
-    public static bool Oom(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Oom(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextArgument(ref a, out var argument))
@@ -96,13 +101,14 @@ internal static class ExecutionStanzas
 
             if (score == "never")
             {
-                job.OomScore = -1000;
+                SetOomScore(job, -1000);
             }
             else
             {
                 var value = CNumber.Strtol(score, 10);
-                job.OomScore = unchecked((int)value.Value);
-                if (!value.IsValid || job.OomScore < -1000 || job.OomScore > 1000)
+                var oomScore = unchecked((int)value.Value);
+                SetOomScore(job, oomScore);
+                if (!value.IsValid || oomScore < -1000 || oomScore > 1000)
                 {
                     return t.Raise(ParseErrors.IllegalOom, ParseErrors.OomScoreMessage);
                 }
@@ -110,13 +116,13 @@ internal static class ExecutionStanzas
         }
         else if (argument == "never")
         {
-            job.OomScore = -1000;
+            SetOomScore(job, -1000);
         }
         else
         {
             var value = CNumber.Strtol(argument, 10);
             var adj = unchecked((int)value.Value);
-            job.OomScore = unchecked(adj * 1000) / (adj < 0 ? 17 : 15);
+            SetOomScore(job, unchecked(adj * 1000) / (adj < 0 ? 17 : 15));
             if (!value.IsValid || adj < -17 || adj > 15)
             {
                 return t.Raise(ParseErrors.IllegalOom);
@@ -127,7 +133,7 @@ internal static class ExecutionStanzas
     }
 
     /// <summary>`limit RES SOFT HARD`: both values, each unsigned decimal or `unlimited`.</summary>
-    public static bool Limit(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Limit(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextArgument(ref a, out var name))
@@ -146,12 +152,12 @@ internal static class ExecutionStanzas
             return false;
         }
 
-        job.Limits[resource] = new ResourceLimit(soft, hard);
+        job.Current = job.Current with { Limits = job.Current.Limits.SetItem(resource, new ResourceLimit(soft, hard)) };
         return SupervisionStanzas.Finish(t, ref a, ref at);
     }
 
     /// <summary>`apparmor load PATH` (run as the security process) or `apparmor switch NAME`.</summary>
-    public static bool AppArmor(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool AppArmor(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
@@ -169,21 +175,20 @@ internal static class ExecutionStanzas
                 return false;
             }
 
-            job.AppArmorLoad = profile;
-            job.Processes[ProcessKind.Security] =
-                new ProcessDefinition(IsScript: false, $"{AppArmorParser} {profile}", at.Line);
+            job.Current = job.Current with { AppArmorLoad = profile };
+            ProcessStanzas.Define(job, ProcessKind.Security, new ProcessDefinition(IsScript: false, $"{AppArmorParser} {profile}", at.Line));
         }
         else if (t.Token.SequenceEqual("switch"))
         {
             at = a;
             if (!t.NextArgument(ref a, out var profile))
             {
-                job.AppArmorSwitch = null;
+                job.Current = job.Current with { AppArmorSwitch = null };
                 at = a;
                 return false;
             }
 
-            job.AppArmorSwitch = profile;
+            job.Current = job.Current with { AppArmorSwitch = profile };
         }
         else
         {
@@ -197,7 +202,7 @@ internal static class ExecutionStanzas
     /// `cgroup CONTROLLER [NAME] [KEY VALUE]`: the argument count decides the meaning; three arguments
     /// mean a setting under the implicit name `$UPSTART_CGROUP`.
     /// </summary>
-    public static bool Cgroup(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Cgroup(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var args = new string?[4];
         var count = 0;
@@ -217,19 +222,20 @@ internal static class ExecutionStanzas
             return false;
         }
 
+        var cgroups = job.Open(CgroupList);
         switch (count)
         {
             case 1:
-                job.Cgroups.Add(args[0]!, ImplicitCgroupName, null, null);
+                cgroups.Add(args[0]!, ImplicitCgroupName, null, null);
                 break;
             case 2:
-                job.Cgroups.Add(args[0]!, args[1]!, null, null);
+                cgroups.Add(args[0]!, args[1]!, null, null);
                 break;
             case 3:
-                job.Cgroups.Add(args[0]!, ImplicitCgroupName, args[1], args[2]);
+                cgroups.Add(args[0]!, ImplicitCgroupName, args[1], args[2]);
                 break;
             default:
-                job.Cgroups.Add(args[0]!, args[1]!, args[2], args[3]);
+                cgroups.Add(args[0]!, args[1]!, args[2], args[3]);
                 break;
         }
 
@@ -241,11 +247,13 @@ internal static class ExecutionStanzas
     /// leaves the rest of the line alone (stanza_debug in 1.13.2 returns without reading on), so
     /// `debug task` is two stanzas and `debug x` is an unknown stanza at `x`.
     /// </summary>
-    public static bool Debug(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Debug(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
-        job.Debug = true;
+        job.Current = job.Current with { Debug = true };
         return true;
     }
+
+    private static void SetOomScore(JobParseState job, int score) => job.Current = job.Current with { OomScore = score };
 
     private static bool LimitValue(ConfigTokenizer t, ref Cursor a, ref Cursor at, out ulong value)
     {

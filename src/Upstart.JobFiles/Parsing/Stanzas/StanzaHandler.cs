@@ -1,8 +1,9 @@
 namespace Upstart.JobFiles.Parsing.Stanzas;
 
 /// <summary>
-/// Parses the rest of one stanza (the keyword has been read) into the job. Returns false after raising
+/// Parses the rest of one stanza (the keyword has been read) into the job: replaces
+/// <see cref="JobParseState.Current"/> with a `with` copy, or adds to a list field it opens. Returns false after raising
 /// an error on the tokenizer; <paramref name="at"/> is left where Upstart leaves its cursor, which is
 /// the line the error is reported on.
 /// </summary>
-internal delegate bool StanzaHandler(ConfigTokenizer t, JobClassBuilder job, ref Cursor at);
+internal delegate bool StanzaHandler(ConfigTokenizer t, JobParseState job, ref Cursor at);
