@@ -18,13 +18,13 @@ internal static class JobFileReader
     public const string TooLargeMessage = "File too large";
 
     private static readonly Accumulated<ImmutableArray<string>.Builder> ConfSettings =
-        AccumulatedList.Of(static c => c.ConfSettings, static (c, v) => c with { ConfSettings = v });
+        AccumulatedList.Of<string>(nameof(JobClassConfig.ConfSettings));
 
     private static readonly Accumulated<ImmutableArray<string>.Builder> OverrideSettings =
-        AccumulatedList.Of(static c => c.OverrideSettings, static (c, v) => c with { OverrideSettings = v });
+        AccumulatedList.Of<string>(nameof(JobClassConfig.OverrideSettings));
 
     private static readonly Accumulated<ImmutableArray<StanzaLocation>.Builder> BeyondUpstart =
-        AccumulatedList.Of(static c => c.BeyondUpstart, static (c, v) => c with { BeyondUpstart = v });
+        AccumulatedList.Of<StanzaLocation>(nameof(JobClassConfig.BeyondUpstart));
 
     /// <summary>Applies every stanza of <paramref name="text"/> to <paramref name="job"/>; null or the first error.</summary>
     public static Diagnostic? Read(string path, string text, JobParseState job)

@@ -5,23 +5,24 @@ namespace Upstart.JobFiles.Parsing;
 
 /// <summary>
 /// What the stanza handlers change while one file is read, like Upstart's JobClass while parse_job runs.
-/// <see cref="Current"/> is the job so far; a handler replaces it with a `with` copy, so every field and
-/// its default is written once, in <see cref="JobClassConfig"/>. An override starts from the finished
-/// conf, so scalars replace and lists (<see cref="Accumulated{TBuilder}"/>) append, as in Upstart.
+/// <see cref="Current"/> is the job so far: the state's own JobClassConfig, whose properties the
+/// handlers set through <see cref="JobField{T}"/>, so every field and its default is written once, in
+/// JobClassConfig. An override starts from a copy of the finished conf, so scalars replace and lists
+/// (<see cref="Accumulated{TBuilder}"/>) append, as in Upstart.
 /// </summary>
 internal sealed class JobParseState
 {
     // At most one entry per list field a file uses (a handful), so a linear search beats a dictionary.
     private readonly List<(IAccumulated Field, object Builder)> _open = [];
 
-    private JobParseState(JobClassConfig start, bool isOverride)
+    private JobParseState(JobClassConfig draft, bool isOverride)
     {
-        Current = start;
+        Current = draft;
         IsOverride = isOverride;
     }
 
-    /// <summary>The job as the stanzas read so far left it, lists still open excepted.</summary>
-    public JobClassConfig Current { get; set; }
+    /// <summary>The job as the stanzas read so far left it, lists still open excepted. Not shared until <see cref="Finish"/>.</summary>
+    public JobClassConfig Current { get; }
 
     /// <summary>True while an .override is read (so the settings it makes are recorded as the override's).</summary>
     public bool IsOverride { get; }
@@ -30,7 +31,7 @@ internal sealed class JobParseState
     public static JobParseState ForConf(string name, string? path) =>
         new(new JobClassConfig { Name = name, SourcePath = path }, isOverride: false);
 
-    /// <summary>A state for an .override read on top of <paramref name="conf"/>.</summary>
+    /// <summary>A state for an .override read on top of <paramref name="conf"/>, which is left as it is.</summary>
     public static JobParseState ForOverride(JobClassConfig conf, string overridePath) =>
         new(conf with { OverridePath = overridePath }, isOverride: true);
 
@@ -51,23 +52,23 @@ internal sealed class JobParseState
         return opened;
     }
 
-    /// <summary>The job read: <see cref="Current"/> with every open list written back.</summary>
+    /// <summary>The job read: <see cref="Current"/> with every open list written back. The state is done with.</summary>
     public JobClassConfig Finish()
     {
-        var job = Current;
         foreach (var (field, builder) in _open)
         {
-            job = field.Close(job, builder);
+            field.Close(Current, builder);
         }
 
-        return job;
+        _open.Clear();
+        return Current;
     }
 }
 
 /// <summary>A list field of <see cref="JobClassConfig"/> that stanzas extend.</summary>
 internal interface IAccumulated
 {
-    JobClassConfig Close(JobClassConfig job, object builder);
+    void Close(JobClassConfig draft, object builder);
 }
 
 /// <summary>
@@ -78,19 +79,21 @@ internal interface IAccumulated
 /// </summary>
 internal sealed class Accumulated<TBuilder>(
     Func<JobClassConfig, TBuilder> open,
-    Func<JobClassConfig, TBuilder, JobClassConfig> close) : IAccumulated
+    Action<JobClassConfig, TBuilder> close) : IAccumulated
     where TBuilder : class
 {
-    public TBuilder Open(JobClassConfig job) => open(job);
+    public TBuilder Open(JobClassConfig draft) => open(draft);
 
-    public JobClassConfig Close(JobClassConfig job, object builder) => close(job, (TBuilder)builder);
+    public void Close(JobClassConfig draft, object builder) => close(draft, (TBuilder)builder);
 }
 
-/// <summary>The <see cref="Accumulated{TBuilder}"/> of an ImmutableArray field.</summary>
+/// <summary>The <see cref="Accumulated{TBuilder}"/> of an ImmutableArray property.</summary>
 internal static class AccumulatedList
 {
-    public static Accumulated<ImmutableArray<T>.Builder> Of<T>(
-        Func<JobClassConfig, ImmutableArray<T>> get,
-        Func<JobClassConfig, ImmutableArray<T>, JobClassConfig> set) =>
-        new(job => get(job).ToBuilder(), (job, builder) => set(job, builder.ToImmutable()));
+    /// <param name="property">nameof(JobClassConfig.Property).</param>
+    public static Accumulated<ImmutableArray<T>.Builder> Of<T>(string property)
+    {
+        var field = new JobField<ImmutableArray<T>>(property);
+        return new(draft => field.Get(draft).ToBuilder(), (draft, builder) => field.Set(draft, builder.ToImmutable()));
+    }
 }

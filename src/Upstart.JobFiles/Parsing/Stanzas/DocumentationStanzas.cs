@@ -11,38 +11,64 @@ namespace Upstart.JobFiles.Parsing.Stanzas;
 internal static class DocumentationStanzas
 {
     public static bool Description(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Description = v });
+        Single(t, job, ref at, Field.Description);
 
     public static bool Author(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Author = v });
+        Single(t, job, ref at, Field.Author);
 
     public static bool Version(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Version = v });
+        Single(t, job, ref at, Field.Version);
 
     public static bool Usage(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Usage = v });
+        Single(t, job, ref at, Field.Usage);
 
     public static bool Chroot(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Chroot = v });
+        Single(t, job, ref at, Field.Chroot);
 
     public static bool Chdir(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Chdir = v });
+        Single(t, job, ref at, Field.Chdir);
 
     public static bool Setuid(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Setuid = v });
+        Single(t, job, ref at, Field.Setuid);
 
     public static bool Setgid(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Setgid = v });
+        Single(t, job, ref at, Field.Setgid);
 
     /// <summary>`instance PATTERN`: stored unexpanded; expanded when a start arrives.</summary>
-    public static bool Instance(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
-        Single(t, job, ref at, static (c, v) => c with { Instance = v ?? "" });
-
-    /// <summary>Reads the argument and stores it through <paramref name="set"/>; null when it is missing.</summary>
-    private static bool Single(ConfigTokenizer t, JobParseState job, ref Cursor at, Func<JobClassConfig, string?, JobClassConfig> set)
+    public static bool Instance(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var ok = t.NextArgument(ref at, out var value);
-        job.Current = set(job.Current, ok ? value : null);
+        Field.Instance.Set(job, ok ? value : "");
         return ok && t.SkipComment(ref at);
+    }
+
+    /// <summary>Reads the argument into <paramref name="field"/>; a missing one clears it.</summary>
+    private static bool Single(ConfigTokenizer t, JobParseState job, ref Cursor at, JobField<string?> field)
+    {
+        var ok = t.NextArgument(ref at, out var value);
+        field.Set(job, ok ? value : null);
+        return ok && t.SkipComment(ref at);
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<string?> Description = new(nameof(JobClassConfig.Description));
+
+        public static readonly JobField<string?> Author = new(nameof(JobClassConfig.Author));
+
+        public static readonly JobField<string?> Version = new(nameof(JobClassConfig.Version));
+
+        public static readonly JobField<string?> Usage = new(nameof(JobClassConfig.Usage));
+
+        public static readonly JobField<string?> Chroot = new(nameof(JobClassConfig.Chroot));
+
+        public static readonly JobField<string?> Chdir = new(nameof(JobClassConfig.Chdir));
+
+        public static readonly JobField<string?> Setuid = new(nameof(JobClassConfig.Setuid));
+
+        public static readonly JobField<string?> Setgid = new(nameof(JobClassConfig.Setgid));
+
+        public static readonly JobField<string> Instance = new(nameof(JobClassConfig.Instance));
     }
 }

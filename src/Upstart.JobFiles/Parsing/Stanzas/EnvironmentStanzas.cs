@@ -7,13 +7,13 @@ namespace Upstart.JobFiles.Parsing.Stanzas;
 internal static class EnvironmentStanzas
 {
     private static readonly Accumulated<ImmutableArray<string>.Builder> EnvList =
-        AccumulatedList.Of(static c => c.Env, static (c, v) => c with { Env = v });
+        AccumulatedList.Of<string>(nameof(JobClassConfig.Env));
 
     private static readonly Accumulated<ImmutableArray<string>.Builder> ExportList =
-        AccumulatedList.Of(static c => c.Export, static (c, v) => c with { Export = v });
+        AccumulatedList.Of<string>(nameof(JobClassConfig.Export));
 
     private static readonly Accumulated<ImmutableArray<string>.Builder> EmitsList =
-        AccumulatedList.Of(static c => c.Emits, static (c, v) => c with { Emits = v });
+        AccumulatedList.Of<string>(nameof(JobClassConfig.Emits));
 
     /// <summary>`env KEY=VALUE` or `env KEY`, exactly one argument; the value is not expanded.</summary>
     public static bool Env(ConfigTokenizer t, JobParseState job, ref Cursor at)

@@ -1,3 +1,6 @@
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Model;
+
 namespace Upstart.JobFiles.Parsing.Stanzas;
 
 /// <summary>start on, stop on and manual (init(5) "Event definition").</summary>
@@ -12,7 +15,7 @@ internal static class EventStanzas
         }
 
         var startOn = EventExpressionParser.Parse(t, ref found);
-        job.Current = job.Current with { StartOn = startOn };
+        Field.StartOn.Set(job, startOn);
         at = found;
         return startOn is not null;
     }
@@ -26,7 +29,7 @@ internal static class EventStanzas
         }
 
         var stopOn = EventExpressionParser.Parse(t, ref found);
-        job.Current = job.Current with { StopOn = stopOn };
+        Field.StopOn.Set(job, stopOn);
         at = found;
         return stopOn is not null;
     }
@@ -37,7 +40,7 @@ internal static class EventStanzas
     /// </summary>
     public static bool Manual(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
-        job.Current = job.Current with { StartOn = null };
+        Field.StartOn.Set(job, null);
         return true;
     }
 
@@ -52,5 +55,13 @@ internal static class EventStanzas
         }
 
         return t.Token.SequenceEqual("on") || t.Raise(ParseErrors.UnknownStanza);
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<EventExpression?> StartOn = new(nameof(JobClassConfig.StartOn));
+
+        public static readonly JobField<EventExpression?> StopOn = new(nameof(JobClassConfig.StopOn));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Upstart.JobFiles.Model;
 
 namespace Upstart.JobFiles.Parsing.Stanzas;
@@ -13,7 +14,7 @@ internal static class ExecutionStanzas
 
     /// <summary>cgroup stanzas merge as Upstart's cgroup.c keeps them (<see cref="CgroupTable"/>).</summary>
     private static readonly Accumulated<CgroupTable> CgroupList =
-        new(static c => CgroupTable.From(c.Cgroups), static (c, table) => c with { Cgroups = table.ToImmutable() });
+        new(static c => CgroupTable.From(c.Cgroups), static (draft, table) => Field.Cgroups.Set(draft, table.ToImmutable()));
 
     /// <summary>`console none|output|owner|log`.</summary>
     public static bool Console(ConfigTokenizer t, JobParseState job, ref Cursor at)
@@ -30,7 +31,7 @@ internal static class ExecutionStanzas
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
-        job.Current = job.Current with { Console = mode };
+        Field.Console.Set(job, mode);
         return SupervisionStanzas.Finish(t, ref a, ref at);
     }
 
@@ -47,7 +48,7 @@ internal static class ExecutionStanzas
         // mode_t is 32 bits: strtoul's result is truncated before the range check, as in Upstart.
         var mask = CNumber.Strtoul(argument, 8);
         var umask = unchecked((uint)mask.Value);
-        job.Current = job.Current with { Umask = unchecked((int)umask) };
+        Field.Umask.Set(job, unchecked((int)umask));
         if (!mask.IsValid || (umask & ~0x1FFu) != 0)
         {
             return t.Raise(ParseErrors.IllegalUmask);
@@ -68,7 +69,7 @@ internal static class ExecutionStanzas
 
         var value = CNumber.Strtol(argument, 10);
         var nice = unchecked((int)value.Value);
-        job.Current = job.Current with { Nice = nice };
+        Field.Nice.Set(job, nice);
         if (!value.IsValid || nice < -20 || nice > 19)
         {
             return t.Raise(ParseErrors.IllegalNice);
@@ -101,13 +102,13 @@ internal static class ExecutionStanzas
 
             if (score == "never")
             {
-                SetOomScore(job, -1000);
+                Field.OomScore.Set(job, -1000);
             }
             else
             {
                 var value = CNumber.Strtol(score, 10);
                 var oomScore = unchecked((int)value.Value);
-                SetOomScore(job, oomScore);
+                Field.OomScore.Set(job, oomScore);
                 if (!value.IsValid || oomScore < -1000 || oomScore > 1000)
                 {
                     return t.Raise(ParseErrors.IllegalOom, ParseErrors.OomScoreMessage);
@@ -116,13 +117,13 @@ internal static class ExecutionStanzas
         }
         else if (argument == "never")
         {
-            SetOomScore(job, -1000);
+            Field.OomScore.Set(job, -1000);
         }
         else
         {
             var value = CNumber.Strtol(argument, 10);
             var adj = unchecked((int)value.Value);
-            SetOomScore(job, unchecked(adj * 1000) / (adj < 0 ? 17 : 15));
+            Field.OomScore.Set(job, unchecked(adj * 1000) / (adj < 0 ? 17 : 15));
             if (!value.IsValid || adj < -17 || adj > 15)
             {
                 return t.Raise(ParseErrors.IllegalOom);
@@ -152,7 +153,7 @@ internal static class ExecutionStanzas
             return false;
         }
 
-        job.Current = job.Current with { Limits = job.Current.Limits.SetItem(resource, new ResourceLimit(soft, hard)) };
+        Field.Limits.Set(job, job.Current.Limits.SetItem(resource, new ResourceLimit(soft, hard)));
         return SupervisionStanzas.Finish(t, ref a, ref at);
     }
 
@@ -175,7 +176,7 @@ internal static class ExecutionStanzas
                 return false;
             }
 
-            job.Current = job.Current with { AppArmorLoad = profile };
+            Field.AppArmorLoad.Set(job, profile);
             ProcessStanzas.Define(job, ProcessKind.Security, new ProcessDefinition(IsScript: false, $"{AppArmorParser} {profile}", at.Line));
         }
         else if (t.Token.SequenceEqual("switch"))
@@ -183,12 +184,12 @@ internal static class ExecutionStanzas
             at = a;
             if (!t.NextArgument(ref a, out var profile))
             {
-                job.Current = job.Current with { AppArmorSwitch = null };
+                Field.AppArmorSwitch.Set(job, null);
                 at = a;
                 return false;
             }
 
-            job.Current = job.Current with { AppArmorSwitch = profile };
+            Field.AppArmorSwitch.Set(job, profile);
         }
         else
         {
@@ -249,11 +250,9 @@ internal static class ExecutionStanzas
     /// </summary>
     public static bool Debug(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
-        job.Current = job.Current with { Debug = true };
+        Field.Debug.Set(job, true);
         return true;
     }
-
-    private static void SetOomScore(JobParseState job, int score) => job.Current = job.Current with { OomScore = score };
 
     private static bool LimitValue(ConfigTokenizer t, ref Cursor a, ref Cursor at, out ulong value)
     {
@@ -274,5 +273,27 @@ internal static class ExecutionStanzas
         var number = CNumber.Strtoul(argument, 10);
         value = number.Value;
         return number.IsValid || t.Raise(ParseErrors.IllegalLimit);
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<ConsoleMode> Console = new(nameof(JobClassConfig.Console));
+
+        public static readonly JobField<int> Umask = new(nameof(JobClassConfig.Umask));
+
+        public static readonly JobField<int?> Nice = new(nameof(JobClassConfig.Nice));
+
+        public static readonly JobField<ImmutableDictionary<ResourceKind, ResourceLimit>> Limits = new(nameof(JobClassConfig.Limits));
+
+        public static readonly JobField<string?> AppArmorLoad = new(nameof(JobClassConfig.AppArmorLoad));
+
+        public static readonly JobField<string?> AppArmorSwitch = new(nameof(JobClassConfig.AppArmorSwitch));
+
+        public static readonly JobField<bool> Debug = new(nameof(JobClassConfig.Debug));
+
+        public static readonly JobField<int> OomScore = new(nameof(JobClassConfig.OomScore));
+
+        public static readonly JobField<ImmutableArray<CgroupSetting>> Cgroups = new(nameof(JobClassConfig.Cgroups));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Upstart.JobFiles.Model;
 
 namespace Upstart.JobFiles.Parsing.Stanzas;
@@ -100,6 +101,12 @@ internal static class ProcessStanzas
     internal static void Define(JobParseState job, ProcessKind kind, ProcessDefinition? process)
     {
         var processes = job.Current.Processes;
-        job.Current = job.Current with { Processes = process is null ? processes.Remove(kind) : processes.SetItem(kind, process) };
+        Field.Processes.Set(job, process is null ? processes.Remove(kind) : processes.SetItem(kind, process));
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<ImmutableDictionary<ProcessKind, ProcessDefinition>> Processes = new(nameof(JobClassConfig.Processes));
     }
 }

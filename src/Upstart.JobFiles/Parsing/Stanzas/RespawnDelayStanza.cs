@@ -41,7 +41,13 @@ internal static class RespawnDelayStanza
             }
         }
 
-        job.Current = job.Current with { RespawnDelay = new RespawnDelay(initial, maximum) };
+        Field.RespawnDelay.Set(job, new RespawnDelay(initial, maximum));
         return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<RespawnDelay?> RespawnDelay = new(nameof(JobClassConfig.RespawnDelay));
     }
 }

@@ -11,7 +11,7 @@ namespace Upstart.JobFiles.Parsing.Stanzas;
 internal static class SupervisionStanzas
 {
     private static readonly Accumulated<ImmutableArray<ExitStatus>.Builder> NormalExitList =
-        AccumulatedList.Of(static c => c.NormalExit, static (c, v) => c with { NormalExit = v });
+        AccumulatedList.Of<ExitStatus>(nameof(JobClassConfig.NormalExit));
 
     /// <summary>`expect stop|daemon|fork|none`.</summary>
     public static bool Expect(ConfigTokenizer t, JobParseState job, ref Cursor at)
@@ -28,14 +28,14 @@ internal static class SupervisionStanzas
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
-        job.Current = job.Current with { Expect = mode };
+        Field.Expect.Set(job, mode);
         return Finish(t, ref a, ref at);
     }
 
     /// <summary>`task`, no arguments.</summary>
     public static bool Task(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
-        job.Current = job.Current with { Task = true };
+        Field.Task.Set(job, true);
         return t.SkipComment(ref at);
     }
 
@@ -47,7 +47,7 @@ internal static class SupervisionStanzas
     {
         if (!t.HasToken(at))
         {
-            job.Current = job.Current with { Respawn = true };
+            Field.Respawn.Set(job, true);
             return t.SkipComment(ref at);
         }
 
@@ -77,14 +77,14 @@ internal static class SupervisionStanzas
 
         if (limit == "unlimited")
         {
-            SetRespawnLimit(job, new RespawnLimit(0, 0));
+            Field.RespawnLimit.Set(job, new RespawnLimit(0, 0));
             return Finish(t, ref a, ref at);
         }
 
         // JobClass.respawn_limit is an int: the long from strtol is truncated before the sign check.
         var count = CNumber.Strtol(limit, 10);
         var respawnCount = unchecked((int)count.Value);
-        SetRespawnLimit(job, job.Current.RespawnLimit with { Count = respawnCount });
+        Field.RespawnLimit.Set(job, job.Current.RespawnLimit with { Count = respawnCount });
         if (!count.IsValid || respawnCount < 0)
         {
             return t.Raise(ParseErrors.IllegalLimit);
@@ -98,7 +98,7 @@ internal static class SupervisionStanzas
         }
 
         var seconds = CNumber.Strtol(interval, 10);
-        SetRespawnLimit(job, job.Current.RespawnLimit with { IntervalSeconds = seconds.Value });
+        Field.RespawnLimit.Set(job, job.Current.RespawnLimit with { IntervalSeconds = seconds.Value });
         if (!seconds.IsValid || seconds.Value < 0)
         {
             return t.Raise(ParseErrors.IllegalInterval);
@@ -170,7 +170,7 @@ internal static class SupervisionStanzas
             }
 
             var seconds = CNumber.Strtol(argument, 10);
-            job.Current = job.Current with { KillTimeout = seconds.Value };
+            Field.KillTimeout.Set(job, seconds.Value);
             if (!seconds.IsValid || seconds.Value < 0)
             {
                 return t.Raise(ParseErrors.IllegalInterval);
@@ -183,7 +183,7 @@ internal static class SupervisionStanzas
                 return false;
             }
 
-            job.Current = job.Current with { KillSignal = signal };
+            Field.KillSignal.Set(job, signal);
         }
         else
         {
@@ -213,11 +213,9 @@ internal static class SupervisionStanzas
             return false;
         }
 
-        job.Current = job.Current with { ReloadSignal = signal };
+        Field.ReloadSignal.Set(job, signal);
         return Finish(t, ref a, ref at);
     }
-
-    private static void SetRespawnLimit(JobParseState job, RespawnLimit limit) => job.Current = job.Current with { RespawnLimit = limit };
 
     /// <summary>A signal name, or any decimal 0..INT_MAX (numbers are not range checked).</summary>
     private static bool Signal(ConfigTokenizer t, ref Cursor a, ref Cursor at, out int signal)
@@ -254,5 +252,23 @@ internal static class SupervisionStanzas
         var ok = t.SkipComment(ref a);
         at = a;
         return ok;
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<ExpectMode> Expect = new(nameof(JobClassConfig.Expect));
+
+        public static readonly JobField<bool> Task = new(nameof(JobClassConfig.Task));
+
+        public static readonly JobField<bool> Respawn = new(nameof(JobClassConfig.Respawn));
+
+        public static readonly JobField<long> KillTimeout = new(nameof(JobClassConfig.KillTimeout));
+
+        public static readonly JobField<int> KillSignal = new(nameof(JobClassConfig.KillSignal));
+
+        public static readonly JobField<int> ReloadSignal = new(nameof(JobClassConfig.ReloadSignal));
+
+        public static readonly JobField<RespawnLimit> RespawnLimit = new(nameof(JobClassConfig.RespawnLimit));
     }
 }
