@@ -6,7 +6,9 @@ namespace Upstart.JobFiles.Model;
 /// <summary>
 /// One parsed job file (plus its override), immutable. Field defaults are Upstart 1.13's
 /// (init(5), UPSTART.md "Quick reference: defaults"), written here and nowhere else: the parser starts
-/// from `new JobClassConfig()` and each stanza handler replaces it with a `with` copy. The engine, the
+/// from `new JobClassConfig()` (an override from a copy of the conf's) and each stanza handler sets its
+/// property on that copy before anyone else sees it (Parsing/JobField.cs). Adding a stanza: a property
+/// here, a handler, a table entry and tests (docs/job-files.md "Adding a stanza"). The engine, the
 /// daemon's show-config and the PowerShell module all read this one shape.
 /// </summary>
 public sealed record JobClassConfig
