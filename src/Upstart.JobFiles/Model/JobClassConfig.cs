@@ -5,8 +5,11 @@ namespace Upstart.JobFiles.Model;
 
 /// <summary>
 /// One parsed job file (plus its override), immutable. Field defaults are Upstart 1.13's
-/// (init(5), UPSTART.md "Quick reference: defaults"). The engine, the daemon's show-config and the
-/// PowerShell module all read this one shape.
+/// (init(5), UPSTART.md "Quick reference: defaults"), written here and nowhere else: the parser starts
+/// from `new JobClassConfig()` (an override from a copy of the conf's) and each stanza handler sets its
+/// property on that copy before anyone else sees it (Parsing/JobField.cs). Adding a stanza: a property
+/// here, a handler, a table entry and tests (docs/job-files.md "Adding a stanza"). The engine, the
+/// daemon's show-config and the PowerShell module all read this one shape.
 /// </summary>
 public sealed record JobClassConfig
 {
@@ -90,10 +93,13 @@ public sealed record JobClassConfig
     public bool Debug { get; init; }
 
     /// <summary>
-    /// The settings the .override made, named as show-config names them (`kill timeout`, `start on`,
-    /// `exec`, `pre-start`…); every other setting that differs from the defaults came from the .conf.
-    /// Recorded by the parser, so provenance needs no second read of the files.
+    /// The settings the .conf made, each once, named as show-config names them (`kill timeout`, `start on`,
+    /// `exec`, `pre-start`…; see StanzaTable.SettingName). Recorded by the parser as it reads each
+    /// stanza, so provenance needs no second read of the files and no list of stanzas of its own.
     /// </summary>
+    public ImmutableArray<string> ConfSettings { get; init; } = [];
+
+    /// <summary>The settings the .override made, named and recorded as <see cref="ConfSettings"/> are.</summary>
     public ImmutableArray<string> OverrideSettings { get; init; } = [];
 
     /// <summary>

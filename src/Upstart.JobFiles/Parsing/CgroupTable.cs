@@ -14,6 +14,18 @@ internal sealed class CgroupTable
     private readonly List<Controller> _controllers = [];
     private readonly Dictionary<string, Controller> _byName = new(StringComparer.Ordinal);
 
+    /// <summary>A table holding <paramref name="settings"/>, so an override's cgroup stanzas merge into the conf's.</summary>
+    public static CgroupTable From(ImmutableArray<CgroupSetting> settings)
+    {
+        var table = new CgroupTable();
+        foreach (var setting in settings)
+        {
+            table.Add(setting.Controller, setting.Name, setting.Key, setting.Value);
+        }
+
+        return table;
+    }
+
     public void Add(string controller, string name, string? key, string? value)
     {
         if (!_byName.TryGetValue(controller, out var c))

@@ -17,10 +17,10 @@ public static class JobFileParser
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(text);
 
-        var job = JobClassBuilder.ForConf();
+        var job = JobParseState.ForConf(jobName, path);
         var error = ExpansionNesting.Check(path, text) ?? JobFileReader.Read(path, text, job);
         return error is null
-            ? new JobParseResult(job.Build(jobName, path, overridePath: null), [])
+            ? new JobParseResult(job.Finish(), [])
             : new JobParseResult(null, [error]);
     }
 
@@ -35,14 +35,14 @@ public static class JobFileParser
         ArgumentNullException.ThrowIfNull(overridePath);
         ArgumentNullException.ThrowIfNull(text);
 
-        var job = JobClassBuilder.From(config);
+        var job = JobParseState.ForOverride(config, overridePath);
         var tooDeep = ExpansionNesting.Check(overridePath, text);
         var error = tooDeep ?? JobFileReader.Read(overridePath, text, job);
 
         // A file too large to read, or nested too deeply to expand safely, applies nothing; any other error leaves what came before it applied.
         var applied = error?.Kind == JobFileReader.TooLargeKind || tooDeep is not null
             ? config
-            : job.Build(config.Name, config.SourcePath, overridePath);
+            : job.Finish();
         return new JobParseResult(applied, error is null ? [] : [error]);
     }
 
@@ -52,16 +52,16 @@ public static class JobFileParser
         ArgumentNullException.ThrowIfNull(text);
 
         // Exactly what the job-file parser does with `start on TEXT`, so the error kinds agree.
-        var job = JobClassBuilder.ForConf();
+        var job = JobParseState.ForConf("", path: null);
         var error = JobFileReader.Read("", "start on " + text, job);
         if (error is not null)
         {
             return new EventExpressionParseResult(null, error.Kind, error.Message);
         }
 
-        return job.StartOn is null
+        return job.Current.StartOn is null
             ? new EventExpressionParseResult(null, ParseErrors.ExpectedEvent, ParseErrors.MessageFor(ParseErrors.ExpectedEvent))
-            : new EventExpressionParseResult(job.StartOn, null, null);
+            : new EventExpressionParseResult(job.Current.StartOn, null, null);
     }
 
     /// <summary>The stanza keywords: Upstart 1.13's in init(5) order, then UpstartPS's (`pre-restart`).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Upstart.JobFiles.Diagnostics;
 using Upstart.JobFiles.Model;
 using Upstart.JobFiles.Parsing.Stanzas;
@@ -16,8 +17,17 @@ internal static class JobFileReader
     public const string TooLargeKind = "file-too-large";
     public const string TooLargeMessage = "File too large";
 
+    private static readonly Accumulated<ImmutableArray<string>.Builder> ConfSettings =
+        AccumulatedList.Of<string>(nameof(JobClassConfig.ConfSettings));
+
+    private static readonly Accumulated<ImmutableArray<string>.Builder> OverrideSettings =
+        AccumulatedList.Of<string>(nameof(JobClassConfig.OverrideSettings));
+
+    private static readonly Accumulated<ImmutableArray<StanzaLocation>.Builder> BeyondUpstart =
+        AccumulatedList.Of<StanzaLocation>(nameof(JobClassConfig.BeyondUpstart));
+
     /// <summary>Applies every stanza of <paramref name="text"/> to <paramref name="job"/>; null or the first error.</summary>
-    public static Diagnostic? Read(string path, string text, JobClassBuilder job)
+    public static Diagnostic? Read(string path, string text, JobParseState job)
     {
         if (text.Length > MaxLength)
         {
@@ -57,10 +67,10 @@ internal static class JobFileReader
 
     /// <summary>
     /// nih_config_parse_stanza: the keyword (quotes kept), then its handler. Once the stanza is handled,
-    /// notes the setting it made when an override is read (provenance), and where it stands when Upstart
-    /// 1.13 would not know it (`check --upstart-compatible`) — from this read, never a second one.
+    /// notes the setting it made as the conf's or the override's (provenance), and where it stands when
+    /// Upstart 1.13 would not know it (`check --upstart-compatible`) — from this read, never a second one.
     /// </summary>
-    private static bool ReadStanza(ConfigTokenizer t, string path, JobClassBuilder job, ref Cursor at)
+    private static bool ReadStanza(ConfigTokenizer t, string path, JobParseState job, ref Cursor at)
     {
         var keywordAt = at;
         var a = at;
@@ -79,8 +89,8 @@ internal static class JobFileReader
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
-        // Naming the setting peeks at the next token, so it is done only when something will use the name.
-        var setting = job.OverrideSettings is not null || StanzaTable.MayBeBeyondUpstart(keyword) ? SettingName(t, keyword, a) : null;
+        // Named before the handler runs: the name may need the argument the handler will read past.
+        var setting = SettingName(t, keyword, a);
         var ok = handler(t, job, ref a);
         at = a;
         if (!ok || setting is null)
@@ -88,14 +98,15 @@ internal static class JobFileReader
             return ok;
         }
 
-        if (job.OverrideSettings is not null && !job.OverrideSettings.Contains(setting))
+        var settings = job.Open(job.IsOverride ? OverrideSettings : ConfSettings);
+        if (!settings.Contains(setting))
         {
-            job.OverrideSettings.Add(setting);
+            settings.Add(setting);
         }
 
         if (StanzaTable.IsBeyondUpstart(setting))
         {
-            (job.BeyondUpstart ??= []).Add(new StanzaLocation(setting, path, keywordAt.Line, ColumnOf(t.Text, keywordAt.Pos)));
+            job.Open(BeyondUpstart).Add(new StanzaLocation(setting, path, keywordAt.Line, ColumnOf(t.Text, keywordAt.Pos)));
         }
 
         return ok;

@@ -70,6 +70,17 @@ public sealed class OverrideTests
     }
 
     [Fact]
+    public void The_parser_records_the_settings_the_conf_made_each_once_and_keeps_them_under_an_override()
+    {
+        var conf = JobFileParser.Parse("foo", "/etc/init/foo.conf", "env A=1\nkill timeout 3\nenv B=2\nkill signal INT\n").Config!;
+        Assert.Equal(["env", "kill timeout", "kill signal"], conf.ConfSettings.ToArray());
+
+        var merged = JobFileParser.ApplyOverride(conf, "/etc/init/foo.override", "kill timeout 4\n").Config!;
+        Assert.Equal(["env", "kill timeout", "kill signal"], merged.ConfSettings.ToArray());
+        Assert.Equal(["kill timeout"], merged.OverrideSettings.ToArray());
+    }
+
+    [Fact]
     public void A_stanza_that_failed_in_the_override_is_not_recorded_as_set()
     {
         var result = JobFileParser.ApplyOverride(Conf, "/etc/init/foo.override", "author \"a\"\nnice 99\n");

@@ -34,19 +34,53 @@ public sealed class ProvenanceTests
     }
 
     [Fact]
-    public void Settings_left_at_their_defaults_are_not_listed()
+    public void Settings_no_file_made_are_not_listed()
     {
-        var conf = JobFileParser.Parse("web", Conf, "kill timeout 5\nconsole log\nexec /bin/web\n").Config!;
+        var conf = JobFileParser.Parse("web", Conf, "exec /bin/web\n").Config!;
 
         Assert.Equal(["exec"], Provenance.For(conf).Keys);
     }
 
     [Fact]
-    public void The_security_process_is_what_apparmor_load_in_the_override_set()
+    public void A_setting_written_at_its_default_value_is_still_listed()
+    {
+        // The conf said `kill timeout 5`: the file made the setting even though 5 is the default.
+        var conf = JobFileParser.Parse("web", Conf, "kill timeout 5\nconsole log\nexec /bin/web\n").Config!;
+
+        Assert.Equal(["console", "exec", "kill timeout"], Provenance.For(conf).Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void An_override_that_restores_a_default_is_listed_as_override()
+    {
+        var conf = JobFileParser.Parse("web", Conf, "kill timeout 30\nexec /bin/web\n").Config!;
+        var merged = JobFileParser.ApplyOverride(conf, Override, "kill timeout 5\n").Config!;
+
+        Assert.Equal("override", Provenance.For(merged)["kill timeout"]);
+    }
+
+    [Theory]
+    [InlineData("nice 5\n", "nice")]
+    [InlineData("umask 077\n", "umask")]
+    [InlineData("oom score 100\n", "oom score")]
+    [InlineData("limit nofile 10 20\n", "limit")]
+    [InlineData("cgroup memory\n", "cgroup")]
+    [InlineData("apparmor switch p\n", "apparmor switch")]
+    [InlineData("debug\n", "debug")]
+    public void Every_stanza_the_override_uses_is_listed_without_a_list_of_stanzas(string stanza, string setting)
+    {
+        var conf = JobFileParser.Parse("web", Conf, "exec /bin/web\n").Config!;
+        var merged = JobFileParser.ApplyOverride(conf, Override, stanza).Config!;
+
+        Assert.Equal("override", Provenance.For(merged)[setting]);
+    }
+
+    [Fact]
+    public void Apparmor_load_in_the_override_is_listed_by_its_stanza_name()
     {
         var conf = JobFileParser.Parse("web", Conf, "exec /bin/web\n").Config!;
         var merged = JobFileParser.ApplyOverride(conf, Override, "apparmor load /etc/apparmor.d/web\n").Config!;
 
-        Assert.Equal("override", Provenance.For(merged)["security"]);
+        Assert.Equal("override", Provenance.For(merged)["apparmor load"]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Upstart.JobFiles.Model;
 
 namespace Upstart.JobFiles.Parsing.Stanzas;
@@ -8,30 +9,30 @@ namespace Upstart.JobFiles.Parsing.Stanzas;
 /// </summary>
 internal static class ProcessStanzas
 {
-    public static bool Exec(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+    public static bool Exec(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
         ParseExec(t, job, ProcessKind.Main, ref at);
 
-    public static bool Script(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+    public static bool Script(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
         ParseScript(t, job, ProcessKind.Main, ref at);
 
-    public static bool PreStart(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+    public static bool PreStart(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
         ParseProcess(t, job, ProcessKind.PreStart, ref at);
 
-    public static bool PostStart(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+    public static bool PostStart(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
         ParseProcess(t, job, ProcessKind.PostStart, ref at);
 
-    public static bool PreStop(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+    public static bool PreStop(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
         ParseProcess(t, job, ProcessKind.PreStop, ref at);
 
-    public static bool PostStop(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+    public static bool PostStop(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
         ParseProcess(t, job, ProcessKind.PostStop, ref at);
 
     /// <summary>UpstartPS's check before restart/reload; parsed exactly like pre-start (Upstart 1.13 has no such stanza).</summary>
-    public static bool PreRestart(ConfigTokenizer t, JobClassBuilder job, ref Cursor at) =>
+    public static bool PreRestart(ConfigTokenizer t, JobParseState job, ref Cursor at) =>
         ParseProcess(t, job, ProcessKind.PreRestart, ref at);
 
     /// <summary>`P exec CMD` or `P script`; another word is an unknown stanza.</summary>
-    private static bool ParseProcess(ConfigTokenizer t, JobClassBuilder job, ProcessKind kind, ref Cursor at)
+    private static bool ParseProcess(ConfigTokenizer t, JobParseState job, ProcessKind kind, ref Cursor at)
     {
         var a = at;
         if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
@@ -59,7 +60,7 @@ internal static class ProcessStanzas
     }
 
     /// <summary>The rest of the line, verbatim with its quotes, is the command.</summary>
-    private static bool ParseExec(ConfigTokenizer t, JobClassBuilder job, ProcessKind kind, ref Cursor at)
+    private static bool ParseExec(ConfigTokenizer t, JobParseState job, ProcessKind kind, ref Cursor at)
     {
         if (!t.HasToken(at))
         {
@@ -69,16 +70,16 @@ internal static class ProcessStanzas
         var line = at.Line;
         if (!t.ParseCommand(ref at, out var command))
         {
-            job.Processes.Remove(kind);
+            Define(job, kind, null);
             return false;
         }
 
-        job.Processes[kind] = new ProcessDefinition(IsScript: false, command, line);
+        Define(job, kind, new ProcessDefinition(IsScript: false, command, line));
         return true;
     }
 
     /// <summary>Nothing may follow `script`; the block runs to `end script`.</summary>
-    private static bool ParseScript(ConfigTokenizer t, JobClassBuilder job, ProcessKind kind, ref Cursor at)
+    private static bool ParseScript(ConfigTokenizer t, JobParseState job, ProcessKind kind, ref Cursor at)
     {
         var line = at.Line;
         if (!t.SkipComment(ref at))
@@ -88,11 +89,24 @@ internal static class ProcessStanzas
 
         if (!t.ParseBlock(ref at, "script", out var block))
         {
-            job.Processes.Remove(kind);
+            Define(job, kind, null);
             return false;
         }
 
-        job.Processes[kind] = new ProcessDefinition(IsScript: true, block, line);
+        Define(job, kind, new ProcessDefinition(IsScript: true, block, line));
         return true;
+    }
+
+    /// <summary>Sets the <paramref name="kind"/> process, or removes it (a failed stanza leaves none, as in Upstart).</summary>
+    internal static void Define(JobParseState job, ProcessKind kind, ProcessDefinition? process)
+    {
+        var processes = job.Current.Processes;
+        Field.Processes.Set(job, process is null ? processes.Remove(kind) : processes.SetItem(kind, process));
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<ImmutableDictionary<ProcessKind, ProcessDefinition>> Processes = new(nameof(JobClassConfig.Processes));
     }
 }

@@ -11,7 +11,7 @@ namespace Upstart.JobFiles.Parsing.Stanzas;
 internal static class RespawnDelayStanza
 {
     /// <summary><paramref name="a"/> stands after `delay`.</summary>
-    public static bool Parse(ConfigTokenizer t, JobClassBuilder job, ref Cursor a, ref Cursor at)
+    public static bool Parse(ConfigTokenizer t, JobParseState job, ref Cursor a, ref Cursor at)
     {
         at = a;
         if (!t.NextArgument(ref a, out var first))
@@ -41,7 +41,13 @@ internal static class RespawnDelayStanza
             }
         }
 
-        job.RespawnDelay = new RespawnDelay(initial, maximum);
+        Field.RespawnDelay.Set(job, new RespawnDelay(initial, maximum));
         return SupervisionStanzas.Finish(t, ref a, ref at);
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<RespawnDelay?> RespawnDelay = new(nameof(JobClassConfig.RespawnDelay));
     }
 }

@@ -102,20 +102,6 @@ internal static class StanzaTable
         return null;
     }
 
-    /// <summary>True when a stanza with this keyword may set a setting Upstart 1.13 does not know.</summary>
-    public static bool MayBeBeyondUpstart(string keyword)
-    {
-        foreach (var setting in BeyondUpstartSettings)
-        {
-            if (setting.AsSpan().StartsWith(keyword) && (setting.Length == keyword.Length || setting[keyword.Length] == ' '))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>True for a setting (as <see cref="SettingName"/> names it) that Upstart 1.13 does not know.</summary>
     public static bool IsBeyondUpstart(string setting) => Array.IndexOf(BeyondUpstartSettings, setting) >= 0;
 

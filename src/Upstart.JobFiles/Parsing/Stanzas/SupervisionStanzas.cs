@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Upstart.JobFiles.Model;
 
 namespace Upstart.JobFiles.Parsing.Stanzas;
@@ -9,8 +10,11 @@ namespace Upstart.JobFiles.Parsing.Stanzas;
 /// </summary>
 internal static class SupervisionStanzas
 {
+    private static readonly Accumulated<ImmutableArray<ExitStatus>.Builder> NormalExitList =
+        AccumulatedList.Of<ExitStatus>(nameof(JobClassConfig.NormalExit));
+
     /// <summary>`expect stop|daemon|fork|none`.</summary>
-    public static bool Expect(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Expect(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextArgument(ref a, out var argument))
@@ -24,14 +28,14 @@ internal static class SupervisionStanzas
             return t.Raise(ParseErrors.UnknownStanza);
         }
 
-        job.Expect = mode;
+        Field.Expect.Set(job, mode);
         return Finish(t, ref a, ref at);
     }
 
     /// <summary>`task`, no arguments.</summary>
-    public static bool Task(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Task(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
-        job.Task = true;
+        Field.Task.Set(job, true);
         return t.SkipComment(ref at);
     }
 
@@ -39,11 +43,11 @@ internal static class SupervisionStanzas
     /// `respawn`, or `respawn limit COUNT INTERVAL|unlimited` (which does not turn respawn on), or, beyond
     /// Upstart, `respawn delay INITIAL [MAX]` (which does not either).
     /// </summary>
-    public static bool Respawn(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Respawn(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         if (!t.HasToken(at))
         {
-            job.Respawn = true;
+            Field.Respawn.Set(job, true);
             return t.SkipComment(ref at);
         }
 
@@ -73,15 +77,15 @@ internal static class SupervisionStanzas
 
         if (limit == "unlimited")
         {
-            job.RespawnCount = 0;
-            job.RespawnInterval = 0;
+            Field.RespawnLimit.Set(job, new RespawnLimit(0, 0));
             return Finish(t, ref a, ref at);
         }
 
         // JobClass.respawn_limit is an int: the long from strtol is truncated before the sign check.
         var count = CNumber.Strtol(limit, 10);
-        job.RespawnCount = unchecked((int)count.Value);
-        if (!count.IsValid || job.RespawnCount < 0)
+        var respawnCount = unchecked((int)count.Value);
+        Field.RespawnLimit.Set(job, job.Current.RespawnLimit with { Count = respawnCount });
+        if (!count.IsValid || respawnCount < 0)
         {
             return t.Raise(ParseErrors.IllegalLimit);
         }
@@ -94,7 +98,7 @@ internal static class SupervisionStanzas
         }
 
         var seconds = CNumber.Strtol(interval, 10);
-        job.RespawnInterval = seconds.Value;
+        Field.RespawnLimit.Set(job, job.Current.RespawnLimit with { IntervalSeconds = seconds.Value });
         if (!seconds.IsValid || seconds.Value < 0)
         {
             return t.Raise(ParseErrors.IllegalInterval);
@@ -104,7 +108,7 @@ internal static class SupervisionStanzas
     }
 
     /// <summary>`normal exit ITEM...`: decimal statuses 0..INT_MAX or signal names (stored as signo&lt;&lt;8).</summary>
-    public static bool Normal(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Normal(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
@@ -129,7 +133,7 @@ internal static class SupervisionStanzas
 
             if (MayBeSignalName(item) && ArgumentGrammar.SignalName.TryParse(item, out var signal))
             {
-                job.NormalExit.Add(ExitStatus.FromSignal(signal));
+                job.Open(NormalExitList).Add(ExitStatus.FromSignal(signal));
                 continue;
             }
 
@@ -139,7 +143,7 @@ internal static class SupervisionStanzas
                 return t.Raise(ParseErrors.IllegalExit);
             }
 
-            job.NormalExit.Add(ExitStatus.FromStatus((int)status.Value));
+            job.Open(NormalExitList).Add(ExitStatus.FromStatus((int)status.Value));
         }
         while (t.HasToken(a));
 
@@ -147,7 +151,7 @@ internal static class SupervisionStanzas
     }
 
     /// <summary>`kill timeout N` or `kill signal SIG`.</summary>
-    public static bool Kill(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Kill(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
@@ -166,7 +170,7 @@ internal static class SupervisionStanzas
             }
 
             var seconds = CNumber.Strtol(argument, 10);
-            job.KillTimeout = seconds.Value;
+            Field.KillTimeout.Set(job, seconds.Value);
             if (!seconds.IsValid || seconds.Value < 0)
             {
                 return t.Raise(ParseErrors.IllegalInterval);
@@ -179,7 +183,7 @@ internal static class SupervisionStanzas
                 return false;
             }
 
-            job.KillSignal = signal;
+            Field.KillSignal.Set(job, signal);
         }
         else
         {
@@ -190,7 +194,7 @@ internal static class SupervisionStanzas
     }
 
     /// <summary>`reload signal SIG`.</summary>
-    public static bool Reload(ConfigTokenizer t, JobClassBuilder job, ref Cursor at)
+    public static bool Reload(ConfigTokenizer t, JobParseState job, ref Cursor at)
     {
         var a = at;
         if (!t.NextToken(ref a, Delimiters.Blank, dequote: false))
@@ -209,7 +213,7 @@ internal static class SupervisionStanzas
             return false;
         }
 
-        job.ReloadSignal = signal;
+        Field.ReloadSignal.Set(job, signal);
         return Finish(t, ref a, ref at);
     }
 
@@ -248,5 +252,23 @@ internal static class SupervisionStanzas
         var ok = t.SkipComment(ref a);
         at = a;
         return ok;
+    }
+
+    /// <summary>The JobClassConfig properties these handlers set.</summary>
+    private static class Field
+    {
+        public static readonly JobField<ExpectMode> Expect = new(nameof(JobClassConfig.Expect));
+
+        public static readonly JobField<bool> Task = new(nameof(JobClassConfig.Task));
+
+        public static readonly JobField<bool> Respawn = new(nameof(JobClassConfig.Respawn));
+
+        public static readonly JobField<long> KillTimeout = new(nameof(JobClassConfig.KillTimeout));
+
+        public static readonly JobField<int> KillSignal = new(nameof(JobClassConfig.KillSignal));
+
+        public static readonly JobField<int> ReloadSignal = new(nameof(JobClassConfig.ReloadSignal));
+
+        public static readonly JobField<RespawnLimit> RespawnLimit = new(nameof(JobClassConfig.RespawnLimit));
     }
 }
