@@ -51,6 +51,35 @@ public class SystemdNotifyTests
         }
     }
 
+    [Fact]
+    public async Task A_service_manager_that_goes_away_does_not_fail_the_daemon()
+    {
+        var d = DaemonFixture.Create();
+        var notifyPath = Path.Combine(d.Root, "notify.sock");
+        await using (d)
+        {
+            using (var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
+            {
+                systemd.Bind(new UnixDomainSocketEndPoint(notifyPath));
+                d.WriteJob("svc", "start on startup\nexec /bin/sleep 1000\n");
+                d.Environment["NOTIFY_SOCKET"] = notifyPath;
+                await d.StartAsync();
+                await ReceiveUntilAsync(systemd, m => m.Contains("READY=1", StringComparison.Ordinal));
+            }
+
+            // The manager is gone: its socket closed and its name removed, as when podman --sdnotify exits.
+            File.Delete(notifyPath);
+
+            // The daemon still serves (a job change makes it send STATUS=), and its stop, which sends
+            // STOPPING=1 into nothing, is still a clean exit.
+            await d.Client.StopAsync("svc", [], wait: true);
+            Assert.Equal("stop/waiting", string.Join('/', (await d.Client.StatusAsync("svc")).Select(s => s.Goal + "/" + s.State)));
+            Assert.Equal(0, await d.StopAsync());
+            Assert.Contains("notify socket did not take a message", d.DaemonOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("An error occurred stopping the application", d.DaemonOutput, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Every datagram up to and including the first that matches (bounded).</summary>
     private static async Task<List<string>> ReceiveUntilAsync(Socket socket, Func<string, bool> wanted)
     {

@@ -151,7 +151,7 @@ public static partial class HostProgram
         services.AddSingleton<HangupSignal>();
         services.AddSingleton(sp => new QuietCollector(QuietPeriod, sp.GetRequiredService<ILogger<QuietCollector>>()));
         services.AddSingleton(sp => new SystemdStatusReporter(
-            notifier,
+            sp.GetRequiredService<ISystemdNotifier>(),
             watchdogInterval,
             ct => JobCounts.CountAsync(sp.GetRequiredService<IEngineControl>(), sp.GetRequiredService<JobConfiguration>(), ct),
             sp.GetRequiredService<ILogger<SystemdStatusReporter>>()));

@@ -49,7 +49,8 @@ public static class SystemdHosting
         services.AddSystemd();
 
         // AddSystemd's own notifier would read NOTIFY_SOCKET only when first resolved, after it was cleared.
-        services.Replace(ServiceDescriptor.Singleton(notifier));
+        services.Replace(ServiceDescriptor.Singleton<ISystemdNotifier>(sp =>
+            new TolerantNotifier(notifier, sp.GetRequiredService<ILogger<TolerantNotifier>>())));
         if (listens)
         {
             services.Replace(ServiceDescriptor.Singleton<IHostLifetime, SystemdLifetime>());
