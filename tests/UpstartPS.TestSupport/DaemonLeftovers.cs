@@ -63,28 +63,11 @@ public static class DaemonLeftovers
         var deadline = DateTime.UtcNow + KillPatience;
         foreach (var cgroup in Directory.GetDirectories(directory, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(directory))
         {
-            while (!TryRemove(cgroup) && DateTime.UtcNow < deadline)
+            while (!CgroupFiles.TryRemove(cgroup) && DateTime.UtcNow < deadline)
             {
                 // rmdir answers EBUSY until the last killed process has exited: there is no event for that here.
                 await Task.Delay(20);
             }
-        }
-    }
-
-    private static bool TryRemove(string cgroup)
-    {
-        try
-        {
-            Directory.Delete(cgroup, recursive: false);
-            return true;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 }
