@@ -1,79 +1,62 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Upstart.JobFiles.Loading;
 using UpstartHost.Engine;
 using UpstartHost.Processes;
+using UpstartPS.TestSupport.Engine;
 
 namespace UpstartPS.Benchmarks.Supervision;
 
 /// <summary>
-/// The daemon's supervision core without its socket: a real <see cref="JobEngine"/> driving a real
-/// <see cref="ProcessLayer"/>, with job files written to a temporary directory and loaded as the daemon
-/// loads them. <see cref="Watch"/> lets a harness take a timestamp on the engine thread at the exact
-/// notification it is waiting for. Disposing stops every job and removes the directory.
+/// The daemon's supervision core without its socket, for the harnesses: the tests' one real-engine fixture
+/// (<see cref="Supervisor"/>: a real <see cref="JobEngine"/> driving a real <see cref="ProcessLayer"/>, job
+/// files loaded as the daemon loads them, nothing left behind at the end), with recording off so the engine
+/// thread does only the daemon's work, Spawn timed, and <see cref="Watch"/> to take a timestamp on the
+/// engine thread at the exact notification a harness waits for.
 /// </summary>
 internal sealed class SupervisedEngine : IAsyncDisposable
 {
+    /// <summary>Starting or stopping 1,000 jobs on a loaded machine can take tens of seconds.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    private readonly string root;
-    private ProcessLayer? layer;
+    private Supervisor? supervisor;
 
     private SupervisedEngine()
     {
-        root = Directory.CreateTempSubdirectory("upstartps-bench-").FullName;
-        ConfigDirectory = Directory.CreateDirectory(Path.Combine(root, "init")).FullName;
-        LogDirectory = Directory.CreateDirectory(Path.Combine(root, "log")).FullName;
-        Engine = new JobEngine(
-            new EngineOptions { LogDirectory = LogDirectory, AppArmorAvailable = false },
-            sink => new TimedProcessLayer(layer = new ProcessLayer(sink), this),
-            new SystemEngineClock(),
-            NullLogger<JobEngine>.Instance);
-        Engine.Notification += n => Watch?.Invoke(n);
-        Engine.Start();
     }
 
-    public JobEngine Engine { get; }
+    public JobEngine Engine => Fixture.Engine;
 
     /// <summary>The real layer under the timing wrapper (to signal a job's process group as a crash would).</summary>
-    public ProcessLayer Processes => layer ?? throw new InvalidOperationException("the engine has not made its process layer");
+    public ProcessLayer Processes => Fixture.Processes;
 
-    /// <summary>Stopwatch ticks spent inside Spawn on the engine thread (spawn is synchronous: it returns once the target has exec'd).</summary>
+    /// <summary>Stopwatch ticks spent inside Spawn on the engine thread.</summary>
     public long SpawnTicks { get; set; }
 
-    public string ConfigDirectory { get; }
+    public string ConfigDirectory => Fixture.ConfigDirectory;
 
-    public string LogDirectory { get; }
+    public string LogDirectory => Fixture.LogDirectory;
 
     /// <summary>Runs on the engine thread for every notification: keep it to a timestamp and a counter.</summary>
     public Action<EngineNotification>? Watch { get; set; }
 
+    private Supervisor Fixture => supervisor ?? throw new InvalidOperationException("the engine has not started");
+
     public static async Task<SupervisedEngine> StartAsync(IEnumerable<(string Name, string Text)> jobs)
     {
         var engine = new SupervisedEngine();
-        foreach (var (name, text) in jobs)
-        {
-            await File.WriteAllTextAsync(Path.Combine(engine.ConfigDirectory, name + ".conf"), text).ConfigureAwait(false);
-        }
-
-        var catalog = JobDirectoryLoader.Load([engine.ConfigDirectory]);
-        if (!catalog.Diagnostics.IsEmpty)
-        {
-            throw new InvalidOperationException(string.Join("; ", catalog.Diagnostics));
-        }
-
-        await engine.Engine.ApplyCatalogAsync(catalog).WaitAsync(Bound).ConfigureAwait(false);
+        var setup = new SupervisorSetup { Record = false, Bound = Bound, WrapLayer = inner => new TimedProcessLayer(inner, engine) };
+        engine.supervisor = await Supervisor.StartAsync(setup, [.. jobs]).ConfigureAwait(false);
+        engine.Engine.Notification += n => engine.Watch?.Invoke(n);
         return engine;
     }
 
     public async ValueTask DisposeAsync()
     {
         Watch = null;
-        await Engine.StopAllAsync().WaitAsync(Bound).ConfigureAwait(false);
-        await Engine.DisposeAsync().ConfigureAwait(false);
-        layer?.Dispose();
-        Directory.Delete(root, recursive: true);
+        if (supervisor is not null)
+        {
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>`what: n= p50= p90= p99= max=` from samples in Stopwatch ticks.</summary>
@@ -90,8 +73,8 @@ internal sealed class SupervisedEngine : IAsyncDisposable
     public static string LoadAverage() => "load average: " + File.ReadAllText("/proc/loadavg").Trim();
 }
 
-/// <summary>The real layer, passed through, adding up the time Spawn holds the engine thread.</summary>
-internal sealed class TimedProcessLayer(ProcessLayer inner, SupervisedEngine owner) : IProcessLayer
+/// <summary>The layer the engine would have, passed through, adding up the time Spawn holds the engine thread.</summary>
+internal sealed class TimedProcessLayer(IProcessLayer inner, SupervisedEngine owner) : IProcessLayer
 {
     public SpawnResult Spawn(SpawnRequest request)
     {

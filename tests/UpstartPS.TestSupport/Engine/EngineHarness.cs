@@ -12,7 +12,7 @@ namespace UpstartPS.TestSupport.Engine;
 /// afterwards, as the engine thread does after each message, and then delivers the fake layer's spawn
 /// outcomes (ProcessSpawned/ProcessSpawnFailed) as the inbox would. For the benchmarks, with the layer, clock
 /// and logger they choose and nothing recorded: deferred work runs alone and the benchmark polls.
-/// (The whole engine with the real process layer on its own thread is Supervisor's, in UpstartHost.Tests.)
+/// (The whole engine with the real process layer on its own thread is <see cref="Supervisor"/>.)
 /// </summary>
 internal sealed class EngineHarness
 {

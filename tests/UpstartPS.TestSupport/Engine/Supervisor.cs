@@ -4,21 +4,22 @@ using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 using UpstartHost.Logging;
 using UpstartHost.Processes;
-using UpstartHost.Processes.Native;
-using UpstartHost.Tests.Engine;
-using UpstartHost.Tests.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace UpstartHost.Tests.Supervision;
+namespace UpstartPS.TestSupport.Engine;
 
 /// <summary>
 /// A real <see cref="JobEngine"/> wired to a real <see cref="ProcessLayer"/>, in-process, with job files
 /// written to a temporary directory and loaded as the daemon loads them (JobDirectoryLoader, then
 /// ApplyCatalogAsync). Every wait is bounded by <see cref="Bound"/>. Disposing stops every job, shuts the
-/// engine and the layer down and asserts that nothing the test started is left: no process spawned, no
+/// engine and the layer down and throws if anything the test started is left: no process spawned, no
 /// process in the sessions they made, and no new child (zombies included) of the test process.
+/// The supervision tests use it as it is; the benchmarks' harnesses through <see cref="SupervisorSetup"/>,
+/// with their own timing wrapper round the layer and without capturing log lines.
 /// </summary>
 internal sealed class Supervisor : IAsyncDisposable
 {
+    /// <summary>How long any one wait may take in the tests (a benchmark may ask for more: <see cref="SupervisorSetup.Bound"/>).</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     private readonly ConcurrentDictionary<int, bool> started = new();
@@ -26,9 +27,10 @@ internal sealed class Supervisor : IAsyncDisposable
     private readonly string root;
     private bool disposed;
 
-    private Supervisor(string root, EngineOptions? options)
+    private Supervisor(string root, SupervisorSetup setup)
     {
         this.root = root;
+        Wait = setup.Bound;
         childrenBefore = [.. ProcScan.All().Where(p => p.Ppid == ProcScan.OwnPid).Select(p => p.Pid)];
         ConfigDirectory = Directory.CreateDirectory(Path.Combine(root, "init")).FullName;
         LogDirectory = Directory.CreateDirectory(Path.Combine(root, "log")).FullName;
@@ -36,17 +38,22 @@ internal sealed class Supervisor : IAsyncDisposable
         var sink = new RecordingSink(started);
         ProcessLayer? layer = null;
         Engine = new JobEngine(
-            (options ?? new EngineOptions()) with { LogDirectory = LogDirectory, AppArmorAvailable = false },
+            (setup.Options ?? new EngineOptions()) with { LogDirectory = LogDirectory, AppArmorAvailable = false },
             engine =>
             {
                 sink.Engine = engine;
-                layer = new ProcessLayer(sink, ProcessLog);
-                return new RecordingProcessLayer(layer, started);
+                layer = new ProcessLayer(sink, setup.Record ? ProcessLog : null);
+                var recording = new RecordingProcessLayer(layer, started);
+                return setup.WrapLayer is { } wrap ? wrap(recording) : recording;
             },
             new SystemEngineClock(),
-            EngineLog);
+            setup.Record ? EngineLog : NullLogger<JobEngine>.Instance);
         Processes = layer!;
-        Engine.Notification += Notifications.Add;
+        if (setup.Record)
+        {
+            Engine.Notification += Notifications.Add;
+        }
+
         Engine.Start();
     }
 
@@ -54,11 +61,15 @@ internal sealed class Supervisor : IAsyncDisposable
 
     public ProcessLayer Processes { get; }
 
+    /// <summary>Every notification, in order (empty when the setup turned recording off).</summary>
     public NotificationLog Notifications { get; } = new();
 
     public CapturingLogger<JobEngine> EngineLog { get; } = new();
 
     public CapturingLoggerFactory ProcessLog { get; } = new();
+
+    /// <summary>This fixture's bound on any one wait (<see cref="Bound"/> unless the setup asked for another).</summary>
+    public TimeSpan Wait { get; }
 
     public string ConfigDirectory { get; }
 
@@ -68,11 +79,14 @@ internal sealed class Supervisor : IAsyncDisposable
     public string WorkDirectory { get; }
 
     /// <summary>Writes each job file, loads the directory and applies it; the files must parse cleanly.</summary>
-    public static async Task<Supervisor> StartAsync(params (string Name, string Text)[] jobs) => await StartAsync(null, jobs);
+    public static Task<Supervisor> StartAsync(params (string Name, string Text)[] jobs) => StartAsync(new SupervisorSetup(), jobs);
 
-    public static async Task<Supervisor> StartAsync(EngineOptions? options, params (string Name, string Text)[] jobs)
+    public static Task<Supervisor> StartAsync(EngineOptions? options, params (string Name, string Text)[] jobs) =>
+        StartAsync(new SupervisorSetup { Options = options }, jobs);
+
+    public static async Task<Supervisor> StartAsync(SupervisorSetup setup, params (string Name, string Text)[] jobs)
     {
-        var supervisor = new Supervisor(Directory.CreateTempSubdirectory("upstartps-supervision-").FullName, options);
+        var supervisor = new Supervisor(Directory.CreateTempSubdirectory("upstartps-supervision-").FullName, setup);
         try
         {
             await supervisor.LoadAsync(jobs);
@@ -96,23 +110,27 @@ internal sealed class Supervisor : IAsyncDisposable
         }
 
         var catalog = JobDirectoryLoader.Load([ConfigDirectory]);
-        Assert.Empty(catalog.Diagnostics);
-        await Engine.ApplyCatalogAsync(catalog).WaitAsync(Bound);
+        if (!catalog.Diagnostics.IsEmpty)
+        {
+            throw new InvalidOperationException("the job files do not load cleanly: " + string.Join("; ", catalog.Diagnostics));
+        }
+
+        await Engine.ApplyCatalogAsync(catalog).WaitAsync(Wait);
     }
 
     public Task<JobSnapshot> StartJob(string job, params string[] environment) =>
-        Engine.StartAsync(job, environment, wait: true).WaitAsync(Bound);
+        Engine.StartAsync(job, environment, wait: true).WaitAsync(Wait);
 
     public Task<JobSnapshot> StopJob(string job, params string[] environment) =>
-        Engine.StopAsync(job, environment, wait: true).WaitAsync(Bound);
+        Engine.StopAsync(job, environment, wait: true).WaitAsync(Wait);
 
     public Task Emit(string name, params string[] environment) =>
-        Engine.EmitAsync(name, environment, wait: true).WaitAsync(Bound);
+        Engine.EmitAsync(name, environment, wait: true).WaitAsync(Wait);
 
     /// <summary>The instance as `initctl status` sees it; null when it does not exist.</summary>
     public async Task<JobSnapshot?> Status(string job, string instance = "")
     {
-        var list = await Engine.ListAsync().WaitAsync(Bound);
+        var list = await Engine.ListAsync().WaitAsync(Wait);
         return list.SingleOrDefault(s => s.Name == job && s.Instance == instance && s.HasInstance);
     }
 
@@ -123,19 +141,19 @@ internal sealed class Supervisor : IAsyncDisposable
     }
 
     public Task<EngineNotification> WaitForEvent(string name, int position, params string[] environment) =>
-        Notifications.WaitFor(n => NotificationLog.IsEvent(n, name, environment), $"event {name} {string.Join(' ', environment)}", position, Bound);
+        Notifications.WaitFor(n => NotificationLog.IsEvent(n, name, environment), $"event {name} {string.Join(' ', environment)}", position, Wait);
 
     public Task<EngineNotification> WaitForState(string job, string state, int position, string instance = "") =>
-        Notifications.WaitFor(n => NotificationLog.IsState(n, job, instance, state), $"{job} ({instance}) to reach {state}", position, Bound);
+        Notifications.WaitFor(n => NotificationLog.IsState(n, job, instance, state), $"{job} ({instance}) to reach {state}", position, Wait);
 
     /// <summary>The job's console log once it contains every fragment (the pump and writer run on their own threads).</summary>
     public async Task<string> LogContaining(string job, string instance, params string[] fragments)
     {
         var path = LogFileName.For(LogDirectory, job, instance);
-        var deadline = DateTime.UtcNow + Bound;
+        var deadline = DateTime.UtcNow + Wait;
         while (true)
         {
-            await Processes.LogWriter.FlushAsync().WaitAsync(Bound);
+            await Processes.LogWriter.FlushAsync().WaitAsync(Wait);
             var text = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
             if (fragments.All(f => text.Contains(f, StringComparison.Ordinal)))
             {
@@ -144,7 +162,7 @@ internal sealed class Supervisor : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"{path} never contained {string.Join(", ", fragments)}; it holds: {text}");
+                throw new TimeoutException($"{path} never contained {string.Join(", ", fragments)}; it holds: {text}");
             }
 
             // Output still in a pty buffer raises no notification to await: poll, bounded.
@@ -160,7 +178,7 @@ internal sealed class Supervisor : IAsyncDisposable
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail(path + " was never written");
+                throw new TimeoutException(path + " was never written");
             }
 
             // A file a child writes raises no notification: poll, bounded.
@@ -178,7 +196,7 @@ internal sealed class Supervisor : IAsyncDisposable
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail("timed out waiting for " + what);
+                throw new TimeoutException("timed out waiting for " + what);
             }
 
             await Task.Delay(10);
@@ -204,7 +222,7 @@ internal sealed class Supervisor : IAsyncDisposable
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail("processes left behind: " + string.Join(", ", left.Select(p => $"{p.Pid} ({p.Comm}, state {p.State}, ppid {p.Ppid}, sid {p.Session})")));
+                throw new InvalidOperationException("processes left behind: " + string.Join(", ", left.Select(p => $"{p.Pid} ({p.Comm}, state {p.State}, ppid {p.Ppid}, sid {p.Session})")));
             }
 
             // Exits of orphans are not notified to anyone: poll, bounded.
@@ -217,14 +235,14 @@ internal sealed class Supervisor : IAsyncDisposable
     {
         try
         {
-            await Engine.StopAllAsync().WaitAsync(Bound);
+            await Engine.StopAllAsync().WaitAsync(Wait);
         }
         catch (TimeoutException)
         {
-            var list = await Engine.ListAsync().WaitAsync(Bound);
+            var list = await Engine.ListAsync().WaitAsync(Wait);
             var stuck = list.Where(s => s.HasInstance).Select(s =>
                 $"{s.Name} ({s.Instance}) {s.Goal.ToUpstartName()}/{s.State.ToUpstartName()} [{string.Join(' ', s.Processes.Select(p => p.Kind.ToUpstartName() + "=" + p.Pid))}]");
-            Assert.Fail("stopping every job did not finish; left: " + string.Join("; ", stuck)
+            throw new TimeoutException("stopping every job did not finish; left: " + string.Join("; ", stuck)
                 + "; last notifications: " + string.Join("; ", Notifications.Since(Math.Max(0, Notifications.Count - 30))
                     .Select(n => n.Kind == NotificationKind.Event ? $"event {n.Name} {string.Join(' ', n.Environment)}" : $"{n.Job}({n.Instance}) {n.Goal?.ToUpstartName()}/{n.State?.ToUpstartName()}")));
         }
@@ -249,7 +267,7 @@ internal sealed class Supervisor : IAsyncDisposable
             // Whatever happened above, never let one test's processes leak into the next.
             foreach (var p in Leftovers())
             {
-                Libc.kill(p.Pid, Libc.SIGKILL);
+                Posix.Kill(p.Pid, 9);
             }
 
             await Engine.DisposeAsync();

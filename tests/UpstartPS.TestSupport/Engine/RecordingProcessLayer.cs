@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using UpstartHost.Processes;
 
-namespace UpstartHost.Tests.Supervision;
+namespace UpstartPS.TestSupport.Engine;
 
 /// <summary>
 /// The real <see cref="ProcessLayer"/>, passed through: it only remembers every pid spawned and every main

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace UpstartHost.Tests.Logging;
+namespace UpstartPS.TestSupport.Engine;
 
 /// <summary>Keeps every formatted message so tests can assert what the daemon reported.</summary>
-public sealed class CapturingLoggerFactory : ILoggerFactory
+internal sealed class CapturingLoggerFactory : ILoggerFactory
 {
     private readonly List<(LogLevel Level, string Message)> messages = [];
 
