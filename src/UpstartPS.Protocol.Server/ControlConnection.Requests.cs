@@ -1,0 +1,237 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Wire;
+
+namespace UpstartPS.Protocol.Server;
+
+/// <summary>
+/// One request, from frame to answer: read and checked on the read loop (<see cref="Accept"/>), answered
+/// there when the answer is already published (<see cref="TryAnswerNow"/>), otherwise served on its own
+/// (<see cref="ServeAsync"/>) so that responses go out in whatever order they finish.
+/// </summary>
+internal sealed partial class ControlConnection
+{
+    /// <summary>Handles one frame on the read loop; false when the client has sent too much garbage to keep.</summary>
+    private bool Accept(ClientIdentity client)
+    {
+        RequestFrame? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(_reader.Current.Span, Json.RequestFrame);
+        }
+        catch (JsonException ex)
+        {
+            return Reject(FindId(_reader.Current.Span), UpstartErrorCode.BadRequest, "Malformed request: " + ex.Message);
+        }
+
+        if (request is null || request.Id <= 0)
+        {
+            return Reject(0, UpstartErrorCode.BadRequest, "Malformed request: a positive id is required");
+        }
+
+        if (request.Op == Operations.Cancel)
+        {
+            if (_inFlight.TryGetValue(request.Id, out var running))
+            {
+                CancelQuietly(running);
+            }
+
+            _badRequests = 0;
+            return true;
+        }
+
+        if (!ControlOperations.TryParse(request, out var operation))
+        {
+            return Reject(request.Id, UpstartErrorCode.BadRequest, $"Unknown operation: {Truncate(request.Op)}");
+        }
+
+        try
+        {
+            RequestDispatcher.Validate(request, operation);
+        }
+        catch (UpstartException ex)
+        {
+            return Reject(request.Id, ex.Code, ex.Message);
+        }
+
+        _badRequests = 0;
+        if (_authorization.Refuse(client, operation) is { } refusal)
+        {
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.AccessDenied, refusal));
+            return true;
+        }
+
+        if (TryAnswerNow(client, request, operation))
+        {
+            return true;
+        }
+
+        if (_inFlight.Count >= _options.MaxRequestsInFlight)
+        {
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.BadRequest, $"Too many requests in flight (limit {_options.MaxRequestsInFlight})"));
+            return true;
+        }
+
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        if (!_inFlight.TryAdd(request.Id, cancellation))
+        {
+            cancellation.Dispose();
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.BadRequest, $"Request id {request.Id} is already in flight"));
+            return true;
+        }
+
+        // Runs synchronously up to the handler's first await, then continues on its own: a slow request
+        // does not hold up the next one on this connection.
+        Interlocked.Increment(ref _running);
+        _ = ServeAsync(client, request, operation, cancellation);
+        return true;
+    }
+
+    /// <summary>
+    /// status and list that the handler can answer at once (the daemon: from the engine's published status) are
+    /// answered here on the read loop: no cancellation source, no in-flight entry, no task per request (issue 11).
+    /// False for anything else, which <see cref="ServeAsync"/> serves; also for an id already in flight, which
+    /// the ordinary path refuses.
+    /// </summary>
+    private bool TryAnswerNow(ClientIdentity client, RequestFrame request, ControlOperation operation)
+    {
+        if (operation is not (ControlOperation.Status or ControlOperation.List) || _inFlight.ContainsKey(request.Id))
+        {
+            return false;
+        }
+
+        IReadOnlyList<JobInfo>? jobs;
+        try
+        {
+            jobs = operation == ControlOperation.Status
+                ? _handler.TryStatusNow(client, request.Job!, request.Instance)
+                : _handler.TryListNow(client);
+        }
+        catch (UpstartException ex)
+        {
+            Respond(ResponseFrame.Failure(request.Id, ex.Code, ex.Message, ex.CheckFailure));
+            return true;
+        }
+#pragma warning disable CA1031 // As in ServeAsync: a handler's bug is the client's internal error, not the connection's end.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log($"{request.Op} from {client} failed", ex);
+            Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.Unknown, $"Internal error in {request.Op}: {ex.Message}"));
+            return true;
+        }
+
+        if (jobs is null)
+        {
+            return false;
+        }
+
+        Respond(new ResponseFrame { Id = request.Id, Type = ResponseTypes.Result, Jobs = jobs });
+        return true;
+    }
+
+    private async Task ServeAsync(ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationTokenSource cancellation)
+    {
+        var id = request.Id;
+        try
+        {
+            if (ControlOperations.IsStream(operation))
+            {
+                await foreach (var item in RequestDispatcher.Stream(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false))
+                {
+                    item.Id = id;
+                    await _sender.SendAsync(item, Json.ResponseFrame, cancellation.Token).ConfigureAwait(false);
+                }
+
+                await SendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.End }).ConfigureAwait(false);
+            }
+            else if (operation == ControlOperation.ReExec)
+            {
+                var reExec = await _handler.PrepareReExecAsync(client, cancellation.Token).ConfigureAwait(false);
+                await SendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.Result }).ConfigureAwait(false);
+                reExec();
+            }
+            else
+            {
+                var response = await RequestDispatcher.InvokeAsync(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false);
+                response.Id = id;
+                response.Type = ResponseTypes.Result;
+                await SendAsync(response).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Cancelled by the client (which has stopped waiting) or by shutdown (which the client should hear of).
+            var answer = _closing.IsCancellationRequested
+                ? ResponseFrame.Failure(id, UpstartErrorCode.ShuttingDown, "The daemon is shutting down")
+                : new ResponseFrame { Id = id, Type = ResponseTypes.End };
+            await TrySendAsync(answer).ConfigureAwait(false);
+        }
+        catch (UpstartException ex)
+        {
+            await TrySendAsync(ResponseFrame.Failure(id, ex.Code, ex.Message, ex.CheckFailure)).ConfigureAwait(false);
+        }
+        catch (FrameException ex)
+        {
+            await TrySendAsync(ResponseFrame.Failure(id, UpstartErrorCode.Unknown, "The answer is too large to send: " + ex.Message)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException)
+        {
+            // The client stopped reading or went away; the sender has already shut the socket.
+            Abort();
+        }
+        catch (Exception ex)
+        {
+            Log($"{request.Op} from {client} failed", ex);
+            await TrySendAsync(ResponseFrame.Failure(id, UpstartErrorCode.Unknown, $"Internal error in {request.Op}: {ex.Message}")).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+            cancellation.Dispose();
+            if (Interlocked.Decrement(ref _running) == 0 && _closing.IsCancellationRequested)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    private bool Reject(long id, UpstartErrorCode code, string message)
+    {
+        Respond(ResponseFrame.Failure(id, code, message));
+        return ++_badRequests < _options.MaxConsecutiveBadRequests;
+    }
+
+    /// <summary>Recovers the id from a request that failed to bind, so the error reaches the right waiter.</summary>
+    private static long FindId(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return 0;
+            }
+
+            while (reader.Read() && reader.CurrentDepth == 1)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("id"u8))
+                {
+                    return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id) && id > 0 ? id : 0;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Broken before the id: answer with id 0.
+        }
+
+        return 0;
+    }
+
+    private static string Truncate(string? text) =>
+        text is null ? "(none)" : text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
+}
