@@ -14,13 +14,18 @@ internal sealed partial class ControlConnection
             timeout.CancelAfter(_options.HandshakeTimeout);
             try
             {
-                if (!await _reader.ReadAsync(timeout.Token).ConfigureAwait(false))
+                var read = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+
+                // The hello may arrive on the socket thread; checking it may read the user database.
+                await SocketThread.LeaveAsync();
+                if (!read)
                 {
                     return false;
                 }
             }
             catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
             {
+                await SocketThread.LeaveAsync();
                 Log($"Connection from {client} sent no handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s", null);
                 return false;
             }

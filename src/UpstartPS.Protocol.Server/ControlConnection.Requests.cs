@@ -12,16 +12,33 @@ namespace UpstartPS.Protocol.Server;
 /// </summary>
 internal sealed partial class ControlConnection
 {
-    /// <summary>Handles one frame on the read loop; false when the client has sent too much garbage to keep.</summary>
-    private bool Accept(ClientIdentity client)
+    /// <summary>What the read loop does after <see cref="Accept"/>.</summary>
+    private enum Accepted
     {
-        RequestFrame? request;
+        /// <summary>Answered, refused or cancelled: read the next frame.</summary>
+        Done,
+
+        /// <summary>A valid, authorised request to <see cref="Serve"/>, off the socket thread.</summary>
+        Serve,
+
+        /// <summary>Too many malformed requests in a row: close the connection.</summary>
+        Close,
+    }
+
+    /// <summary>
+    /// Reads, checks and authorises one frame on the read loop, and answers it when it can be answered at once
+    /// where the loop runs. What is left to do comes back as <see cref="Accepted.Serve"/> with the request.
+    /// </summary>
+    private Accepted Accept(ClientIdentity client, out RequestFrame? request, out ControlOperation operation)
+    {
+        operation = default;
         try
         {
             request = JsonSerializer.Deserialize(_reader.Current.Span, Json.RequestFrame);
         }
         catch (JsonException ex)
         {
+            request = null;
             return Reject(FindId(_reader.Current.Span), UpstartErrorCode.BadRequest, "Malformed request: " + ex.Message);
         }
 
@@ -34,14 +51,22 @@ internal sealed partial class ControlConnection
         {
             if (_inFlight.TryGetValue(request.Id, out var running))
             {
-                CancelQuietly(running);
+                // Cancelling runs the request's callbacks, whatever they do: never on the socket thread.
+                if (SocketThread.MustLeave)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(CancelQuietly, running, preferLocal: false);
+                }
+                else
+                {
+                    CancelQuietly(running);
+                }
             }
 
             _badRequests = 0;
-            return true;
+            return Accepted.Done;
         }
 
-        if (!ControlOperations.TryParse(request, out var operation))
+        if (!ControlOperations.TryParse(request, out operation))
         {
             return Reject(request.Id, UpstartErrorCode.BadRequest, $"Unknown operation: {Truncate(request.Op)}");
         }
@@ -59,18 +84,36 @@ internal sealed partial class ControlConnection
         if (_authorization.Refuse(client, operation) is { } refusal)
         {
             Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.AccessDenied, refusal));
-            return true;
+            return Accepted.Done;
         }
 
+        if ((!SocketThread.MustLeave || IsQuick(request, operation)) && TryAnswerNow(client, request, operation))
+        {
+            return Accepted.Done;
+        }
+
+        return Accepted.Serve;
+    }
+
+    /// <summary>
+    /// A status of one job, the one answer small and cheap enough to build on the socket thread. A name
+    /// pattern may match every job and a list is every job: as costly as a list of thousands.
+    /// </summary>
+    private static bool IsQuick(RequestFrame request, ControlOperation operation) =>
+        operation == ControlOperation.Status && request.Job!.AsSpan().IndexOfAny("*?[\\") < 0;
+
+    /// <summary>Starts a request that <see cref="Accept"/> did not answer; on a pool worker, so it may block before its first await.</summary>
+    private void Serve(ClientIdentity client, RequestFrame request, ControlOperation operation)
+    {
         if (TryAnswerNow(client, request, operation))
         {
-            return true;
+            return;
         }
 
         if (_inFlight.Count >= _options.MaxRequestsInFlight)
         {
             Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.BadRequest, $"Too many requests in flight (limit {_options.MaxRequestsInFlight})"));
-            return true;
+            return;
         }
 
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
@@ -78,14 +121,13 @@ internal sealed partial class ControlConnection
         {
             cancellation.Dispose();
             Respond(ResponseFrame.Failure(request.Id, UpstartErrorCode.BadRequest, $"Request id {request.Id} is already in flight"));
-            return true;
+            return;
         }
 
         // Runs synchronously up to the handler's first await, then continues on its own: a slow request
         // does not hold up the next one on this connection.
         Interlocked.Increment(ref _running);
         _ = ServeAsync(client, request, operation, cancellation);
-        return true;
     }
 
     /// <summary>
@@ -197,10 +239,10 @@ internal sealed partial class ControlConnection
         }
     }
 
-    private bool Reject(long id, UpstartErrorCode code, string message)
+    private Accepted Reject(long id, UpstartErrorCode code, string message)
     {
         Respond(ResponseFrame.Failure(id, code, message));
-        return ++_badRequests < _options.MaxConsecutiveBadRequests;
+        return ++_badRequests < _options.MaxConsecutiveBadRequests ? Accepted.Done : Accepted.Close;
     }
 
     /// <summary>Recovers the id from a request that failed to bind, so the error reaches the right waiter.</summary>

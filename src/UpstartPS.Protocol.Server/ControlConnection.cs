@@ -51,6 +51,11 @@ internal sealed partial class ControlConnection : IDisposable
         _sender = new FrameSender(socket, options.MaxResponseBytes, options.WriteTimeout, connectionBudget: _queued, userBudget: userBudget);
         _closing = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         _idle = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        if (options.InlineCompletions)
+        {
+            // Where the runtime lacks the switch, this connection's reads go through the pool as any socket's.
+            _ = SocketThread.TryPreferInline(socket);
+        }
     }
 
     /// <summary>Bytes of answers waiting to be sent on this connection.</summary>
@@ -74,20 +79,25 @@ internal sealed partial class ControlConnection : IDisposable
         }
         catch (FrameException ex)
         {
+            await SocketThread.LeaveAsync();
             // The stream cannot be resynchronised: say why (best effort) and hang up.
             await TrySendAsync(ResponseFrame.Failure(0, UpstartErrorCode.BadRequest, ex.Message)).ConfigureAwait(false);
             Log($"Closing connection from {_client}: {ex.Message}", null);
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException or IOException)
         {
+            await SocketThread.LeaveAsync();
             Log($"Connection from {_client} failed: {ex.Message}", null);
         }
         catch (Exception ex)
         {
+            await SocketThread.LeaveAsync();
             Log($"Unexpected failure serving {_client}", ex);
         }
         finally
         {
+            // The client's close arrives on the socket thread; cancelling runs the in-flight requests' callbacks.
+            await SocketThread.LeaveAsync();
             if (_sender.Overflowed)
             {
                 Log($"Dropped connection from {_client}: it did not read its answers ({_options.MaxQueuedBytesPerConnection} bytes per connection, {_options.MaxQueuedBytesPerUser} per user may wait)", null);
@@ -136,7 +146,16 @@ internal sealed partial class ControlConnection : IDisposable
         _idle.CancelAfter(_options.IdleTimeout);
         while (await ReadUnlessIdleAsync(client).ConfigureAwait(false))
         {
-            if (!Accept(client))
+            var accepted = Accept(client, out var request, out var operation);
+            if (accepted == Accepted.Serve)
+            {
+                // Anything but a status answered at once may block or take long before its first await (a handler
+                // that writes and fsyncs, a list of thousands): not on the socket thread, which serves every socket.
+                // The read loop itself moves, so the request still starts before the next one is read.
+                await SocketThread.LeaveAsync();
+                Serve(client, request!, operation);
+            }
+            else if (accepted == Accepted.Close)
             {
                 Log($"Closing connection from {client}: {_options.MaxConsecutiveBadRequests} malformed requests in a row", null);
                 return;

@@ -61,4 +61,11 @@ public sealed class ControlServerOptions
     /// Called from any thread, possibly concurrently.
     /// </summary>
     public Action<string, Exception?>? Log { get; init; }
+
+    /// <summary>
+    /// Whether a request answered at once (status of one job) is answered on the runtime's socket thread, with no
+    /// hand-over to a pool worker (issue 11); everything else on the connection leaves that thread first
+    /// (<see cref="Wire.SocketThread"/>). False: every completion goes through the pool, as for any socket.
+    /// </summary>
+    public bool InlineCompletions { get; init; } = true;
 }

@@ -39,6 +39,17 @@ internal sealed class FakeControlHandler : IControlHandler
 
     public string LogPriority { get; private set; } = "message";
 
+    /// <summary>Completes when a "stuck" request has reached the handler, which then blocks its thread until <see cref="Unstick"/>.</summary>
+    public TaskCompletionSource StuckStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ManualResetEventSlim Unstick { get; } = new();
+
+    /// <summary>
+    /// For every request the handler took and every log line it produced: whether that code ran on a pool
+    /// worker (true) or on a thread nothing else may wait behind, such as the runtime's socket thread (false).
+    /// </summary>
+    public ConcurrentQueue<(string Call, bool OnPool)> Threads { get; } = new();
+
     public ClientIdentity? LastClient { get; private set; }
 
     public static JobInfo Job(string name, string goal = "stop", string state = "waiting", int pid = 0, string instance = "") => new()
@@ -174,6 +185,7 @@ internal sealed class FakeControlHandler : IControlHandler
 
         for (var i = 1; i <= tail; i++)
         {
+            Threads.Enqueue(("log line", Thread.CurrentThread.IsThreadPoolThread));
             yield return new LogLineInfo(DateTimeOffset.UnixEpoch.AddSeconds(i), job, instance ?? "", "line " + i);
         }
 
@@ -236,6 +248,12 @@ internal sealed class FakeControlHandler : IControlHandler
                 throw new UpstartException(UpstartErrorCode.UnknownJob, "Unknown job: missing");
             case "crash":
                 throw new InvalidOperationException("engine exploded");
+            case "stuck":
+                // Blocks before its first await, as a handler that writes and fsyncs does.
+                Threads.Enqueue(("stuck", Thread.CurrentThread.IsThreadPoolThread));
+                StuckStarted.TrySetResult();
+                Unstick.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
+                break;
             case "slow":
                 SlowStarted.TrySetResult();
                 try
@@ -261,6 +279,7 @@ internal sealed class FakeControlHandler : IControlHandler
 
     private Task<T> Record<T>(ClientIdentity client, string call, T result)
     {
+        Threads.Enqueue((call, Thread.CurrentThread.IsThreadPoolThread));
         LastClient = client;
         Calls.Enqueue(call.TrimEnd());
         return Task.FromResult(result);

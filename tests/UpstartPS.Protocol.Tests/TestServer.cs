@@ -70,6 +70,7 @@ internal sealed class TestServer : IAsyncDisposable
         MaxRequestBytes = options.MaxRequestBytes,
         MaxResponseBytes = options.MaxResponseBytes,
         MaxConsecutiveBadRequests = options.MaxConsecutiveBadRequests,
+        InlineCompletions = options.InlineCompletions,
         Log = (message, exception) =>
         {
             lock (log)

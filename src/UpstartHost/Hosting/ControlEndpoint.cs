@@ -26,6 +26,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
             DaemonVersion = DaemonControl.VersionText,
             Authorization = authorization,
             IdleTimeout = settings.ControlIdleTimeout,
+            InlineCompletions = settings.ControlInlineCompletions,
             Log = (message, exception) => LogClientProblem(logger, message, exception),
         });
     }

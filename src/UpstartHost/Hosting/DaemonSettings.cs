@@ -37,6 +37,9 @@ public sealed record DaemonSettings
     /// <summary>How long a control connection with nothing in flight stays open (host.json `controlIdleTimeoutSeconds`).</summary>
     public TimeSpan ControlIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A status of one job answered on the socket thread (host.json `controlInlineCompletions`).</summary>
+    public bool ControlInlineCompletions { get; init; } = true;
+
     /// <summary>Whole-job cleanup through a cgroup per job instance, where the kernel offers it (docs/processes.md).</summary>
     public bool JobCgroups { get; init; } = true;
 
@@ -102,6 +105,7 @@ public sealed record DaemonSettings
             RescanInterval = TimeSpan.FromMilliseconds(Math.Clamp(file.RescanIntervalMilliseconds ?? 2000, 50, 3_600_000)),
             WatchBufferSize = Math.Clamp(file.WatchBufferSize ?? 1024, 16, 1 << 20),
             ControlIdleTimeout = ParseControlIdleTimeout(file.ControlIdleTimeoutSeconds),
+            ControlInlineCompletions = file.ControlInlineCompletions ?? true,
             JobCgroups = file.JobCgroups ?? true,
             CgroupRoot = file.CgroupRoot is { Length: > 0 } cgroupRoot ? Path.GetFullPath(cgroupRoot) : null,
             RespawnDelay = ParseRespawnDelay(file.RespawnDelay),

@@ -53,6 +53,12 @@ public sealed record HostSettingsFile
     /// </summary>
     public int? ControlIdleTimeoutSeconds { get; init; }
 
+    /// <summary>
+    /// False makes every control connection's reads go through the thread pool, as for any socket; default true:
+    /// a status of one job is answered on the runtime's socket thread (docs/performance.md, issue 11).
+    /// </summary>
+    public bool? ControlInlineCompletions { get; init; }
+
     /// <summary>Messages each watch client may have queued before it is dropped.</summary>
     public int? WatchBufferSize { get; init; }
 

@@ -150,7 +150,17 @@ internal sealed class FrameSender : IDisposable
         }
 
         _timeout.CancelAfter(_writeTimeout);
-        await sending.ConfigureAwait(false);
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        finally
+        {
+            // A send that had to wait finishes on the socket thread when the socket prefers inline completions
+            // (the daemon's connections): what the caller does next (the next item of a stream) must not hold it.
+            await SocketThread.LeaveAsync();
+        }
+
         if (!_timeout.TryReset())
         {
             Break();

@@ -162,6 +162,23 @@ public class DaemonSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(1), DaemonSettings.Resolve(HostCommandLine.Parse([]), file, Session(NoXdg)).ControlIdleTimeout);
     }
 
+    [Fact]
+    public void A_status_is_answered_on_the_socket_thread_unless_host_json_turns_it_off()
+    {
+        Assert.True(DaemonSettings.Resolve(HostCommandLine.Parse([]), new HostSettingsFile(), Session(NoXdg)).ControlInlineCompletions);
+
+        var path = Path.Combine(Directory.CreateTempSubdirectory("upstartps-host-").FullName, "host.json");
+        try
+        {
+            File.WriteAllText(path, """{ "controlInlineCompletions": false }""");
+            Assert.False(DaemonSettings.Resolve(HostCommandLine.Parse([]), HostSettingsFile.Read(path), Session(NoXdg)).ControlInlineCompletions);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
