@@ -47,6 +47,9 @@ internal sealed class InProcessDaemon : IAsyncDisposable
             SocketPath = Path.Combine(state, "control.sock"),
             Mode = DaemonMode.Session,
             Authorization = authorization,
+
+            // UPSTARTPS_BENCH_INLINE=0 measures reads handed to the pool (host.json controlInlineCompletions=false).
+            InlineCompletions = Environment.GetEnvironmentVariable("UPSTARTPS_BENCH_INLINE") != "0",
         });
         server.Start();
         return new InProcessDaemon(supervised, server);
