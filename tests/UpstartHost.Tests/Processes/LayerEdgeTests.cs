@@ -69,6 +69,7 @@ public sealed class LayerEdgeTests
             Libc.kill(-pid, Libc.SIGKILL);
             await ProcessTree.AssertGone(pid);
             File.Delete(log);
+            File.Delete(UpstartHost.Logging.LogLineTimes.PathFor(log));
         }
 
         Assert.Equal([new ProcessSpawned(pid)], notices.About(pid));

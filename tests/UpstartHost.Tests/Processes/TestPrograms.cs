@@ -46,6 +46,9 @@ public sealed class TestPrograms
     private TestPrograms()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("upstartps-programs-").FullName;
+
+        // Shared by the whole run, so no test owns it: it goes when the test process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveDirectory();
         Forker = Compile("forker", ForkerSource, []);
         ChrootDirectory = Path.Combine(Directory, "root");
         System.IO.Directory.CreateDirectory(ChrootDirectory);
@@ -60,6 +63,18 @@ public sealed class TestPrograms
 
     /// <summary>An otherwise empty directory holding only a static /pause.</summary>
     public string ChrootDirectory { get; }
+
+    private void RemoveDirectory()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A program still running from it at exit: the directory stays, nothing else is affected.
+        }
+    }
 
     private string Compile(string name, string source, string[] flags)
     {
