@@ -107,6 +107,22 @@ public class JobDirectoryWatchingTests
         }
     }
 
+    [Fact]
+    public async Task A_daemon_started_with_sighup_ignored_still_reloads_on_sighup()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            // nohup execs the daemon with SIGHUP ignored, a disposition that survives exec.
+            d.LaunchPrefix = ["nohup"];
+            await d.StartAsync();
+            var loads = CountOccurrences(d.DaemonOutput, "Loaded ");
+
+            d.SendSignal(1);
+            await DaemonFixture.WaitUntilAsync(() => Task.FromResult(CountOccurrences(d.DaemonOutput, "Loaded ") > loads), "the job directories to be re-read after SIGHUP");
+        }
+    }
+
     private static async Task RunAsync(string program, params string[] args)
     {
         var info = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };

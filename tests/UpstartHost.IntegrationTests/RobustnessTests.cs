@@ -78,6 +78,26 @@ public class RobustnessTests
     }
 
     [Fact]
+    public async Task A_daemon_started_with_sigchld_ignored_still_sees_its_jobs_exit()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            // bash's `trap '' CHLD` leaves SIGCHLD ignored across exec (dash's does not); left so, the kernel would reap the jobs
+            // itself and no exit would reach the daemon: a task would never finish.
+            d.LaunchPrefix = ["/bin/bash", "-c", "trap '' CHLD; exec \"$@\"", "sh"];
+            d.WriteJob("quick", "task\nexec /bin/true\n");
+            await d.StartAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+            var done = await d.Client.StartAsync("quick", wait: true, cancellationToken: cts.Token);
+
+            Assert.Equal(("stop", "waiting"), (done.Goal, done.State));
+            Assert.Empty(d.ProcessesOfJob("quick"));
+        }
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_clients_are_all_served()
     {
         await using var d = await DaemonFixture.StartNewAsync(("svc", "exec /bin/sleep 1000\n"), ("w", "instance $N\nexec /bin/sleep 1000\n"));

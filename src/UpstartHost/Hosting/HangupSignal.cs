@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Hosting;
 
@@ -8,12 +9,25 @@ namespace UpstartHost.Hosting;
 /// </summary>
 public sealed class HangupSignal : IDisposable
 {
+    private const int SigHup = 1;
+
     private PosixSignalRegistration? registration;
 
     /// <summary>Raised on a thread-pool thread for every SIGHUP once <see cref="Listen"/> was called.</summary>
     public event Action? ReloadRequested;
 
-    public void Listen() => registration ??= PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup);
+    public void Listen()
+    {
+        if (registration is not null)
+        {
+            return;
+        }
+
+        // Started under nohup (or by anything that ignores SIGHUP), the runtime would keep SIGHUP ignored
+        // and `kill -HUP` would reload nothing: the signal is the daemon's documented reload, so it is taken.
+        SignalDisposition.StopIgnoring(SigHup);
+        registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup);
+    }
 
     public void Dispose() => registration?.Dispose();
 

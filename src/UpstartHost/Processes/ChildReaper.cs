@@ -275,21 +275,7 @@ internal sealed class ChildReaper
 
     /// <summary>
     /// With SIGCHLD ignored the kernel reaps children itself and no exit status reaches us; a daemon
-    /// started by a parent that ignored it (nohup-style) would never see a job exit. Only SIG_IGN is
-    /// changed: a handler the runtime installed is left alone. sa_handler is the first member of struct
-    /// sigaction on every Linux ABI.
+    /// started by a parent that ignored it (nohup-style) would never see a job exit.
     /// </summary>
-    private static unsafe void EnsureChildSignalNotIgnored()
-    {
-        var current = stackalloc byte[Libc.OpaqueSize];
-        new Span<byte>(current, Libc.OpaqueSize).Clear();
-        if (Libc.sigaction(Libc.SIGCHLD, null, current) != 0 || *(nint*)current != 1)
-        {
-            return;
-        }
-
-        var dfl = stackalloc byte[Libc.OpaqueSize];
-        new Span<byte>(dfl, Libc.OpaqueSize).Clear();
-        Libc.sigaction(Libc.SIGCHLD, dfl, null);
-    }
+    private static void EnsureChildSignalNotIgnored() => SignalDisposition.StopIgnoring(Libc.SIGCHLD);
 }
