@@ -30,7 +30,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
     private JobDirectoryWatcher? watcher;
-    private int hangupBeforeWatching;
+    private readonly HangupLatch hangups = new();
     private Task background = Task.CompletedTask;
 
     public DaemonService(
@@ -90,7 +90,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         // Watching starts before any job does: it cannot fail (without inotify it rescans), and a change
         // made while the boot events run is not missed.
         Volatile.Write(ref watcher, new JobDirectoryWatcher(settings.ConfDirs, settings.ReloadDebounce, settings.RescanInterval, ReloadFromWatchAsync, logger));
-        if (Interlocked.Exchange(ref hangupBeforeWatching, 0) == 1)
+        if (hangups.StartWatching())
         {
             watcher.Rearm();
         }
@@ -171,12 +171,11 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     /// <summary>SIGHUP: watch the directories afresh (the way back to inotify after a failure), then re-read them.</summary>
     private void OnReloadRequested()
     {
-        // Noted first, read second: a SIGHUP that arrives before the watcher exists is honoured by
-        // StartAsync as soon as it does (see there), whatever the interleaving.
-        Volatile.Write(ref hangupBeforeWatching, 1);
-        if (Volatile.Read(ref watcher) is { } w)
+        // Exactly one re-arm per SIGHUP, whatever the interleaving with StartAsync (HangupLatch).
+        if (hangups.OnHangup())
         {
-            w.Rearm();
+            // Null once the daemon is stopping: nothing is left to re-read.
+            Volatile.Read(ref watcher)?.Rearm();
         }
         else
         {
