@@ -345,6 +345,10 @@ public sealed partial class DaemonFixture : IAsyncDisposable
 
         info.Environment.Remove("NOTIFY_SOCKET");
         info.Environment.Remove("UPSTARTPS_SOCKET");
+
+        // A JIT-built daemon opens the runtime's debugger pipes and diagnostic socket in /tmp, removed only
+        // at a clean exit: the tests that SIGKILL or re-exec it would leave three files there each time.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (key, value) in Environment)
         {
             info.Environment[key] = value;
