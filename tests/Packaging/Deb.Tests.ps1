@@ -48,7 +48,8 @@ Describe 'upstartps .deb contents' {
     }
 
     It 'installs <_>' -ForEach @(
-        './usr/lib/upstartps/upstart-host', './usr/lib/upstartps/upstart-exec', './usr/lib/upstartps/upstartctl',
+        './usr/lib/upstartps/upstart-host', './usr/lib/upstartps/upstart-exec', './usr/lib/upstartps/upstart-exec-static',
+        './usr/lib/upstartps/upstartctl',
         './usr/sbin/upstart-host', './usr/sbin/upstartctl', './usr/sbin/upstartps-initctl-names',
         './usr/lib/systemd/system/upstartps.service', './etc/init/',
         './usr/share/man/man8/upstart-host.8.gz', './usr/share/man/man8/upstartctl.8.gz',

@@ -63,6 +63,13 @@ internal static class ExecHelperArguments
         return argv;
     }
 
+    /// <summary>
+    /// Whether the job names a user or group (`setuid`, `setgid`): only then does the helper look names up,
+    /// which only the dynamically linked helper can do; every other process runs the static one.
+    /// </summary>
+    public static bool NeedsNameLookup(JobClassConfig config) =>
+        !string.IsNullOrEmpty(config.Setuid) || !string.IsNullOrEmpty(config.Setgid);
+
     private static string LimitValue(ulong value) =>
         value == ResourceLimit.Infinity ? "unlimited" : value.ToString(CultureInfo.InvariantCulture);
 

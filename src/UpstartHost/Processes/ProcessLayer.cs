@@ -12,7 +12,8 @@ namespace UpstartHost.Processes;
 
 /// <summary>
 /// The real <see cref="IProcessLayer"/> (DESIGN.md decision 4): every process is posix_spawn'd as the
-/// exec helper (native/upstart-exec), which applies the job's settings and execs the command. Spawn
+/// exec helper (native/upstart-exec), which applies the job's settings and execs the command: its static
+/// build (upstart-exec-static, when installed beside it) unless the job names a user or group to look up. Spawn
 /// returns once posix_spawn has; the helper's close-on-exec error pipe is watched off the engine thread
 /// (<see cref="ExecWatcher"/>) and its outcome posted as <see cref="ProcessSpawned"/> or
 /// <see cref="ProcessSpawnFailed"/>. Exits are reaped by the process-wide
@@ -31,6 +32,9 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private ConsoleLogPump pump;
     private readonly ExecWatcher watcher;
     private readonly byte[] helperPath;
+
+    /// <summary>The static build of the helper, null when it is not beside <see cref="HelperPath"/>.</summary>
+    private readonly byte[]? staticHelperPath;
     private readonly JobCgroups? cgroups;
     private readonly LogChannelStore? store;
 
@@ -55,6 +59,8 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         logger = loggerFactory.CreateLogger<ProcessLayer>();
         HelperPath = helperPath ?? DefaultHelperPath;
         this.helperPath = NulTerminated(HelperPath);
+        StaticHelperPath = File.Exists(HelperPath + StaticSuffix) ? HelperPath + StaticSuffix : null;
+        staticHelperPath = StaticHelperPath is null ? null : NulTerminated(StaticHelperPath);
         LogWriter = new JobLogWriter(loggerFactory.CreateLogger<JobLogWriter>());
         pump = NewPump();
         watcher = new ExecWatcher(Resolve);
@@ -74,6 +80,14 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     public static string DefaultHelperPath => Path.Combine(AppContext.BaseDirectory, "upstart-exec");
 
     public string HelperPath { get; }
+
+    /// <summary>
+    /// The helper's static build, spawned for every process whose job names no user or group (an exec
+    /// without the dynamic loader costs about a third less); null when it is not installed.
+    /// </summary>
+    public string? StaticHelperPath { get; }
+
+    private const string StaticSuffix = "-static";
 
     /// <summary>Where `console log` output goes; <see cref="JobLogWriter.FlushAsync"/> waits for it.</summary>
     public JobLogWriter LogWriter { get; }
@@ -153,13 +167,14 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         };
         lock (tracked.Lock)
         {
-            var pid = SpawnHelper(argv, envp, fds, tracked);
+            var useStatic = staticHelperPath is not null && !ExecHelperArguments.NeedsNameLookup(request.Config);
+            var pid = SpawnHelper(useStatic ? staticHelperPath! : helperPath, argv, envp, fds, tracked);
             Libc.close(errorWrite);
             SpawnPipes.CloseIfOpen(scriptFd);
             if (pid <= 0)
             {
                 Libc.close(errorRead);
-                return SpawnResult.Failed("unable to execute " + HelperPath + ": " + Libc.ErrorText(-pid));
+                return SpawnResult.Failed("unable to execute " + (useStatic ? StaticHelperPath : HelperPath) + ": " + Libc.ErrorText(-pid));
             }
 
             if (tracked.Expect is ExpectMode.Fork or ExpectMode.Daemon && ProcStat.Read(pid) is { } stat)
@@ -233,13 +248,13 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         LogWriter.Dispose();
     }
 
-    private unsafe int SpawnHelper(NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked)
+    private unsafe int SpawnHelper(byte[] helper, NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked)
     {
         var pairs = fds.ToArray();
         return reaper.SpawnOwned(
             () =>
             {
-                fixed (byte* path = helperPath)
+                fixed (byte* path = helper)
                 {
                     return PosixSpawn.Spawn(path, argv.Pointers, envp.Pointers, pairs);
                 }

@@ -18,6 +18,11 @@
  * Then, in Upstart's order: setsid, console owner, umask, limits, nice, oom score, then names are resolved
  * (before chroot, so the host's user database is used), chroot, chdir (default "/"), setgid,
  * supplementary groups, setuid, exec.
+ *
+ * Built twice (UpstartHost.csproj): upstart-exec, dynamically linked, which resolves -u/-g names through
+ * NSS; and upstart-exec-static (-DUPSTART_EXEC_NO_NAMES, static-pie), which refuses -u/-g and which the
+ * daemon runs for every process without setuid/setgid. A static exec costs a third less here (no loader,
+ * fewer mappings: docs/performance.md), and NSS is the one thing a static glibc cannot do safely.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -183,6 +188,59 @@ static void write_oom_score(long score)
     close(fd);
 }
 
+struct identity {
+    uid_t uid;
+    gid_t gid;
+    int have_uid, have_gid;
+    char *user_name;
+};
+
+#ifdef UPSTART_EXEC_NO_NAMES
+/* -u and -g were refused while parsing: there is no name to resolve and no user's groups to look up. */
+static void resolve_names(const char *user, const char *group, struct identity *id)
+{
+    (void)user;
+    (void)group;
+    (void)id;
+}
+
+static int user_groups(const struct identity *id)
+{
+    (void)id;
+    errno = ENOTSUP;
+    return -1;
+}
+#else
+/* Names are resolved before chroot, so the host's user database is used. */
+static void resolve_names(const char *user, const char *group, struct identity *id)
+{
+    if (user != NULL) {
+        errno = 0;
+        struct passwd *pw = getpwnam(user);
+        if (pw == NULL)
+            fail(errno != 0 ? STEP_GETPWNAM : STEP_NO_SUCH_USER, errno, 0);
+        id->uid = pw->pw_uid;
+        id->gid = pw->pw_gid; /* init(5): setuid alone runs with the user's primary group */
+        id->have_uid = id->have_gid = 1;
+        id->user_name = strdup(pw->pw_name);
+    }
+    if (group != NULL) {
+        errno = 0;
+        struct group *gr = getgrnam(group);
+        if (gr == NULL)
+            fail(errno != 0 ? STEP_GETGRNAM : STEP_NO_SUCH_GROUP, errno, 0);
+        id->gid = gr->gr_gid;
+        id->have_gid = 1;
+    }
+}
+
+/* The user's own supplementary groups, as initgroups(3) for system jobs in Upstart. */
+static int user_groups(const struct identity *id)
+{
+    return initgroups(id->user_name, id->gid);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     const char *user = NULL, *group = NULL, *root = NULL, *dir = "/", *cgroup = NULL;
@@ -231,12 +289,19 @@ int main(int argc, char **argv)
         case 'd':
             dir = optarg;
             break;
+#ifdef UPSTART_EXEC_NO_NAMES
+        case 'u':
+        case 'g':
+            fail(STEP_USAGE, ENOTSUP, option);
+            break;
+#else
         case 'u':
             user = optarg;
             break;
         case 'g':
             group = optarg;
             break;
+#endif
         case 'k':
             if (parse_long(optarg, 0, INT_MAX, &keep_fd) != 0)
                 fail(STEP_USAGE, EINVAL, 'k');
@@ -281,43 +346,22 @@ int main(int argc, char **argv)
     if (have_oom)
         write_oom_score(oom);
 
-    uid_t uid = 0;
-    gid_t gid = 0;
-    int have_uid = 0, have_gid = 0;
-    char *user_name = NULL;
-    if (user != NULL) {
-        errno = 0;
-        struct passwd *pw = getpwnam(user);
-        if (pw == NULL)
-            fail(errno != 0 ? STEP_GETPWNAM : STEP_NO_SUCH_USER, errno, 0);
-        uid = pw->pw_uid;
-        gid = pw->pw_gid; /* init(5): setuid alone runs with the user's primary group */
-        have_uid = have_gid = 1;
-        user_name = strdup(pw->pw_name);
-    }
-    if (group != NULL) {
-        errno = 0;
-        struct group *gr = getgrnam(group);
-        if (gr == NULL)
-            fail(errno != 0 ? STEP_GETGRNAM : STEP_NO_SUCH_GROUP, errno, 0);
-        gid = gr->gr_gid;
-        have_gid = 1;
-    }
+    struct identity id = { 0 };
+    resolve_names(user, group, &id);
 
     if (root != NULL && chroot(root) != 0)
         fail(STEP_CHROOT, errno, 0);
     if (chdir(dir) != 0)
         fail(STEP_CHDIR, errno, 0);
 
-    if (have_gid && setgid(gid) != 0)
+    if (id.have_gid && setgid(id.gid) != 0)
         fail(STEP_SETGID, errno, 0);
-    if (have_uid) {
-        /* The user's own supplementary groups, as initgroups(3) for system jobs in Upstart. */
-        if (initgroups(user_name, gid) != 0)
+    if (id.have_uid) {
+        if (user_groups(&id) != 0)
             fail(STEP_SETGROUPS, errno, 0);
-        if (setuid(uid) != 0)
+        if (setuid(id.uid) != 0)
             fail(STEP_SETUID, errno, 0);
-    } else if (have_gid && setgroups(1, &gid) != 0) {
+    } else if (id.have_gid && setgroups(1, &id.gid) != 0) {
         /* setgid alone: drop the daemon's supplementary groups rather than leak root's. */
         fail(STEP_SETGROUPS, errno, 0);
     }
