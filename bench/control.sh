@@ -23,18 +23,10 @@ for f in "$HOST" "$BIN/upstart-exec" "$CTL"; do
 done
 
 WORK=$(mktemp -d /tmp/upstartps-control.XXXXXX)
-DAEMON_PID=
-stop_daemon() {
-    if [[ -n $DAEMON_PID ]]; then
-        kill -TERM "$DAEMON_PID" 2>/dev/null || true
-        wait "$DAEMON_PID" 2>/dev/null || true
-        DAEMON_PID=
-    fi
-}
-trap 'stop_daemon; rm -rf "$WORK"' EXIT
-
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
+trap 'stop_daemon; rm -rf "$WORK"' EXIT
+
 start_daemon() {
     local n=$1 dir=$WORK/n$1
     T_DAEMON=$EPOCHREALTIME

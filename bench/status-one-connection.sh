@@ -20,19 +20,11 @@ CLIENT=$ROOT/../shared/bench/lib/upstartps_inproc.py
 [[ -x $BIN/upstart-host ]] || { echo "missing $BIN/upstart-host (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/upstartps-status1.XXXXXX)
-DAEMON_PID=
-stop_daemon() {
-    if [[ -n $DAEMON_PID ]]; then
-        kill -TERM "$DAEMON_PID" 2>/dev/null || true
-        wait "$DAEMON_PID" 2>/dev/null || true
-        DAEMON_PID=
-    fi
-}
+# source: bench/session-daemon.sh
+. "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT
 cc -O2 -o "$WORK/status-floor" "$ROOT/bench/floor/status-floor.c"
 
-# source: bench/session-daemon.sh
-. "$ROOT/bench/session-daemon.sh"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 report() {
     local what=$1 file=$2 extra=${3:-}
