@@ -26,6 +26,8 @@ namespace UpstartHost.Processes;
 /// </summary>
 public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 {
+    private const string StaticSuffix = "-static";
+
     private readonly IProcessNoticeSink sink;
     private readonly ILogger logger;
     private readonly ChildReaper reaper = ChildReaper.Instance;
@@ -86,8 +88,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     /// without the dynamic loader costs about a third less); null when it is not installed.
     /// </summary>
     public string? StaticHelperPath { get; }
-
-    private const string StaticSuffix = "-static";
 
     /// <summary>Where `console log` output goes; <see cref="JobLogWriter.FlushAsync"/> waits for it.</summary>
     public JobLogWriter LogWriter { get; }
@@ -165,9 +165,9 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             JobName = request.JobName,
             ProcessName = request.Kind.ToUpstartName(),
         };
+        var useStatic = staticHelperPath is not null && !ExecHelperArguments.NeedsNameLookup(request.Config);
         lock (tracked.Lock)
         {
-            var useStatic = staticHelperPath is not null && !ExecHelperArguments.NeedsNameLookup(request.Config);
             var pid = SpawnHelper(useStatic ? staticHelperPath! : helperPath, argv, envp, fds, tracked);
             Libc.close(errorWrite);
             SpawnPipes.CloseIfOpen(scriptFd);
