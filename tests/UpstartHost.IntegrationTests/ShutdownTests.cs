@@ -26,6 +26,25 @@ public class ShutdownTests
     }
 
     [Fact]
+    public async Task A_daemon_started_with_SIGTERM_ignored_still_stops_its_jobs_and_exits_0_on_SIGTERM()
+    {
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            // An ignored disposition survives exec. The runtime takes SIGTERM back by itself (unlike SIGHUP,
+            // see JobDirectoryWatchingTests), so this guards that: were SIGTERM left ignored, the service
+            // manager's SIGKILL would end the jobs without pre-stop or kill timeout.
+            d.LaunchPrefix = ["/bin/bash", "-c", "trap '' TERM; exec \"$@\"", "sh"];
+            d.WriteJob("plain", "start on startup\nexec /bin/sleep 1000\n");
+            await d.StartAsync();
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("plain")).Single().State == "running", "the job to run");
+
+            Assert.Equal(0, await d.StopAsync());
+            Assert.Empty(d.JobProcesses());
+        }
+    }
+
+    [Fact]
     public async Task A_SIGTERM_the_moment_the_socket_answers_still_stops_every_job_and_exits_0()
     {
         // The daemon may still be emitting its boot events: the start must not be abandoned halfway,
