@@ -31,9 +31,9 @@ public class ShutdownTests
         var d = DaemonFixture.Create();
         await using (d)
         {
-            // An ignored disposition survives exec. The runtime takes SIGTERM back by itself (unlike SIGHUP,
-            // see JobDirectoryWatchingTests), so this guards that: were SIGTERM left ignored, the service
-            // manager's SIGKILL would end the jobs without pre-stop or kill timeout.
+            // An ignored disposition survives exec, and the NativeAOT runtime keeps it (the JIT one takes
+            // SIGTERM back, so only the run against the native build fails without SignalLifetime's reset).
+            // Left ignored, the service manager's SIGKILL would end the jobs without pre-stop or kill timeout.
             d.LaunchPrefix = ["/bin/bash", "-c", "trap '' TERM; exec \"$@\"", "sh"];
             d.WriteJob("plain", "start on startup\nexec /bin/sleep 1000\n");
             await d.StartAsync();

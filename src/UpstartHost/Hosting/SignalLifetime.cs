@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Hosting;
 
@@ -13,6 +14,8 @@ namespace UpstartHost.Hosting;
 /// </summary>
 public sealed partial class SignalLifetime : IHostLifetime, IDisposable
 {
+    private const int SigTerm = 15;
+
     private readonly IHostApplicationLifetime lifetime;
     private readonly ILogger<SignalLifetime> logger;
     private readonly List<PosixSignalRegistration> registrations = [];
@@ -26,6 +29,11 @@ public sealed partial class SignalLifetime : IHostLifetime, IDisposable
 
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
+        // SIGTERM is how init scripts, kill(1) and service managers stop the daemon: taken even when the
+        // parent left it ignored (the NativeAOT runtime would keep it ignored; the JIT one does not).
+        // SIGINT and SIGQUIT stay ignored if they were: that is how a shell keeps ^C at the terminal away
+        // from a daemon it started in the background. (systemd resets every signal for its services.)
+        SignalDisposition.StopIgnoring(SigTerm);
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnStop));
