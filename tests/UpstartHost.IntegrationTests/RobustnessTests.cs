@@ -83,9 +83,9 @@ public class RobustnessTests
         var d = DaemonFixture.Create();
         await using (d)
         {
-            // bash's `trap '' CHLD` leaves SIGCHLD ignored across exec (dash's does not); left so, the kernel would reap the jobs
-            // itself and no exit would reach the daemon: a task would never finish.
-            d.LaunchPrefix = ["/bin/bash", "-c", "trap '' CHLD; exec \"$@\"", "sh"];
+            // Left ignored, the kernel would reap the jobs itself and no exit would reach the daemon: a task
+            // would never finish.
+            d.LaunchPrefix = LaunchPrefixes.IgnoringSignal("CHLD");
             d.WriteJob("quick", "task\nexec /bin/true\n");
             await d.StartAsync();
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -34,7 +34,7 @@ public class ShutdownTests
             // An ignored disposition survives exec, and the NativeAOT runtime keeps it (the JIT one takes
             // SIGTERM back, so only the run against the native build fails without SignalLifetime's reset).
             // Left ignored, the service manager's SIGKILL would end the jobs without pre-stop or kill timeout.
-            d.LaunchPrefix = ["/bin/bash", "-c", "trap '' TERM; exec \"$@\"", "sh"];
+            d.LaunchPrefix = LaunchPrefixes.IgnoringSignal("TERM");
             d.WriteJob("plain", "start on startup\nexec /bin/sleep 1000\n");
             await d.StartAsync();
             await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("plain")).Single().State == "running", "the job to run");

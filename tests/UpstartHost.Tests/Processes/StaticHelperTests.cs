@@ -39,14 +39,17 @@ public sealed class StaticHelperTests : IDisposable
     }
 
     [Fact]
-    public void Without_the_static_build_beside_it_every_process_runs_the_helper()
+    public async Task Without_the_static_build_beside_it_every_process_runs_the_helper()
     {
-        var helper = Path.Combine(directory, "upstart-exec");
-        File.Copy(ProcessLayer.DefaultHelperPath, helper);
+        var used = Path.Combine(directory, "used");
+        var helper = Stand_in("upstart-exec", "dynamic", ProcessLayer.DefaultHelperPath, used);
+        var notices = new NoticeRecorder();
+        using var layer = new ProcessLayer(notices, helperPath: helper);
 
-        using var layer = new ProcessLayer(new NoticeRecorder(), helperPath: helper);
+        await RunToExit(layer, notices, SpawnRequests.Exec("/bin/true"));
 
         Assert.Null(layer.StaticHelperPath);
+        Assert.Equal(["dynamic"], File.ReadAllLines(used));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public static unsafe class SignalDisposition
     private const nint Ignore = 1;
 
     /// <summary>Whether <paramref name="signal"/> is ignored now.</summary>
-    public static bool IsIgnored(int signal)
+    private static bool IsIgnored(int signal)
     {
         var current = stackalloc byte[Libc.OpaqueSize];
         new Span<byte>(current, Libc.OpaqueSize).Clear();
