@@ -22,7 +22,7 @@ function Invoke-PublishNative {
         $null = Invoke-Native dotnet @('publish', (Join-Path $Root $project), '-c', 'Release', '-r', 'linux-x64', '-warnaserror', '-o', $NativeOut)
     }
 
-    $expected = @('upstart-exec', 'upstart-exec-static', 'upstart-host', 'upstartctl')
+    $expected = @('libupstart-spawn.so', 'upstart-exec', 'upstart-host', 'upstartctl')
     $found = @(Get-ChildItem $NativeOut | ForEach-Object Name | Sort-Object)
     if (Compare-Object $expected $found) {
         throw "out/native must hold exactly $($expected -join ', ') (single native binaries); it holds $($found -join ', ')"
@@ -83,9 +83,9 @@ function Invoke-Deb {
         New-Item -ItemType Directory -Force -Path $dir | Out-Null
     }
 
-    # The exec helper must sit beside the daemon's real path (ProcessLayer.DefaultHelperPath); the
-    # names in /usr/sbin are symlinks to it.
-    foreach ($name in 'upstart-host', 'upstart-exec', 'upstart-exec-static', 'upstartctl') {
+    # The exec helper and the spawn library must sit beside the daemon's real path
+    # (ProcessLayer.DefaultHelperPath); the names in /usr/sbin are symlinks to it.
+    foreach ($name in 'upstart-host', 'upstart-exec', 'libupstart-spawn.so', 'upstartctl') {
         Copy-Item (Join-Path $NativeOut $name) $lib
     }
     $null = Invoke-Native ln @('-s', '../lib/upstartps/upstart-host', (Join-Path $sbin 'upstart-host'))
@@ -105,11 +105,11 @@ function Invoke-Deb {
     # Debian's modes: programs and maintainer scripts 0755, everything else 0644, directories 0755.
     $null = Invoke-Native find @($stage, '-type', 'd', '-exec', 'chmod', '0755', '{}', '+')
     $null = Invoke-Native find @($stage, '-type', 'f', '-exec', 'chmod', '0644', '{}', '+')
-    $null = Invoke-Native chmod @('0755', "$lib/upstart-host", "$lib/upstart-exec", "$lib/upstart-exec-static", "$lib/upstartctl", "$sbin/upstartps-initctl-names",
+    # libupstart-spawn.so is a shared object, loaded, not run: 0644 like any library.
+    $null = Invoke-Native chmod @('0755', "$lib/upstart-host", "$lib/upstart-exec", "$lib/upstartctl", "$sbin/upstartps-initctl-names",
         "$control/postinst", "$control/prerm", "$control/postrm")
 
-    # upstart-exec-static is statically linked: it needs no library.
-    $depends = Get-SharedLibraryDepends -Binaries @("$lib/upstart-host", "$lib/upstart-exec", "$lib/upstartctl")
+    $depends = Get-SharedLibraryDepends -Binaries @("$lib/upstart-host", "$lib/upstart-exec", "$lib/libupstart-spawn.so", "$lib/upstartctl")
     $installedKiB = [long](((& du -sk --exclude=DEBIAN $stage) -split '\s+')[0])
     $text = (Get-Content -Raw (Join-Path $DebSource 'control.in')).
         Replace('@VERSION@', $version).

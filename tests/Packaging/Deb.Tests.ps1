@@ -48,7 +48,7 @@ Describe 'upstartps .deb contents' {
     }
 
     It 'installs <_>' -ForEach @(
-        './usr/lib/upstartps/upstart-host', './usr/lib/upstartps/upstart-exec', './usr/lib/upstartps/upstart-exec-static',
+        './usr/lib/upstartps/upstart-host', './usr/lib/upstartps/upstart-exec', './usr/lib/upstartps/libupstart-spawn.so',
         './usr/lib/upstartps/upstartctl',
         './usr/sbin/upstart-host', './usr/sbin/upstartctl', './usr/sbin/upstartps-initctl-names',
         './usr/lib/systemd/system/upstartps.service', './etc/init/',

@@ -2,7 +2,7 @@ using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Processes;
 
-/// <summary>The step of native/upstart-exec.c that failed; keep in step with its `enum step`.</summary>
+/// <summary>The step between spawn and exec that failed; keep in step with `enum exec_step` in native/exec-steps.h.</summary>
 internal enum ExecHelperStep
 {
     Usage = 1,
@@ -23,10 +23,11 @@ internal enum ExecHelperStep
     KeepFd = 16,
     Exec = 17,
     Cgroup = 18,
+    SpawnFds = 19,
 }
 
 /// <summary>
-/// The record the helper writes to its error pipe ({step, errno, detail} as three int32) turned into
+/// The record the child (the helper or the spawn library's) writes to its error pipe ({step, errno, detail} as three int32) turned into
 /// Upstart's wording (job_process_error_read: "unable to execute: No such file or directory").
 /// </summary>
 internal static class ExecHelperFailure
@@ -59,6 +60,7 @@ internal static class ExecHelperFailure
             ExecHelperStep.KeepFd => "unable to pass the script: " + reason,
             ExecHelperStep.Exec => "unable to execute: " + reason,
             ExecHelperStep.Cgroup => "unable to join the job's cgroup: " + reason,
+            ExecHelperStep.SpawnFds => "unable to set up the process's file descriptors: " + reason,
             _ => "exec helper failed: " + reason,
         };
     }

@@ -58,6 +58,8 @@ public sealed partial class ProcessLayer
         tracked.ErrorFd = -1;
         if (failure is null)
         {
+            // End of file: the child has exec'd (or exited), so it no longer runs on what it was given.
+            tracked.ReleaseSpawnMemory();
             tracked.TryApply(TrackedEvent.ExecSucceeded);
             if (!disposed)
             {
@@ -95,6 +97,12 @@ public sealed partial class ProcessLayer
         lock (tracked.Lock)
         {
             ResolveExec(tracked);
+            if (pid == tracked.Pid)
+            {
+                // Reaped: a child that failed after writing its record is done with its memory only now.
+                tracked.ReleaseSpawnMemory();
+            }
+
             if (disposed)
             {
                 return;

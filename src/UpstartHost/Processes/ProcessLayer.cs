@@ -11,10 +11,11 @@ using UpstartHost.Processes.Native;
 namespace UpstartHost.Processes;
 
 /// <summary>
-/// The real <see cref="IProcessLayer"/> (DESIGN.md decision 4): every process is posix_spawn'd as the
-/// exec helper (native/upstart-exec), which applies the job's settings and execs the command: its static
-/// build (upstart-exec-static, when installed beside it) unless the job names a user or group to look up. Spawn
-/// returns once posix_spawn has; the helper's close-on-exec error pipe is watched off the engine thread
+/// The real <see cref="IProcessLayer"/> (DESIGN.md decision 4): every process runs the exec helper's steps
+/// (native/exec-steps.c), which apply the job's settings and exec the command: in the spawned child itself
+/// through libupstart-spawn.so (<see cref="SpawnLibrary"/>, installed beside the helper), or, for a job that
+/// names a user or group to look up (or without the library), in the helper program posix_spawn'd first.
+/// Spawn returns once the child has exec'd or failed; its close-on-exec error pipe is watched off the engine thread
 /// (<see cref="ExecWatcher"/>) and its outcome posted as <see cref="ProcessSpawned"/> or
 /// <see cref="ProcessSpawnFailed"/>. Exits are reaped by the process-wide
 /// <see cref="ChildReaper"/> and posted as <see cref="ProcessExited"/>; `expect stop|fork|daemon` are
@@ -26,8 +27,6 @@ namespace UpstartHost.Processes;
 /// </summary>
 public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 {
-    private const string StaticSuffix = "-static";
-
     private readonly IProcessNoticeSink sink;
     private readonly ILogger logger;
     private readonly ChildReaper reaper = ChildReaper.Instance;
@@ -35,8 +34,8 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     private readonly ExecWatcher watcher;
     private readonly byte[] helperPath;
 
-    /// <summary>The static build of the helper, null when it is not beside <see cref="HelperPath"/>.</summary>
-    private readonly byte[]? staticHelperPath;
+    /// <summary>The in-process spawn, null when libupstart-spawn.so is not beside <see cref="HelperPath"/>.</summary>
+    private readonly SpawnLibrary? spawnLibrary;
     private readonly JobCgroups? cgroups;
     private readonly LogChannelStore? store;
 
@@ -61,8 +60,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         logger = loggerFactory.CreateLogger<ProcessLayer>();
         HelperPath = helperPath ?? DefaultHelperPath;
         this.helperPath = NulTerminated(HelperPath);
-        StaticHelperPath = File.Exists(HelperPath + StaticSuffix) ? HelperPath + StaticSuffix : null;
-        staticHelperPath = StaticHelperPath is null ? null : NulTerminated(StaticHelperPath);
+        spawnLibrary = SpawnLibrary.TryLoad(Path.GetDirectoryName(Path.GetFullPath(HelperPath))!);
         LogWriter = new JobLogWriter(loggerFactory.CreateLogger<JobLogWriter>());
         pump = NewPump();
         watcher = new ExecWatcher(Resolve);
@@ -84,10 +82,13 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     public string HelperPath { get; }
 
     /// <summary>
-    /// The helper's static build, spawned for every process whose job names no user or group (an exec
-    /// without the dynamic loader costs about a third less); null when it is not installed.
+    /// The spawn library, which starts every process whose job names no user or group without exec'ing the
+    /// helper first (about 1 ms less per spawn here: docs/processes.md); null when it is not installed.
     /// </summary>
-    public string? StaticHelperPath { get; }
+    public string? SpawnLibraryPath => spawnLibrary?.Path;
+
+    /// <summary>Children started through the library that may still run on the memory they were given.</summary>
+    internal int SpawnMemoryHeld => spawnLibrary?.Outstanding ?? 0;
 
     /// <summary>Where `console log` output goes; <see cref="JobLogWriter.FlushAsync"/> waits for it.</summary>
     public JobLogWriter LogWriter { get; }
@@ -132,12 +133,32 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
 
         var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames, cgroups?.Enter(request.JobName, request.Instance));
-        using var argv = NativeStrings.TryCreate(helperArgv);
-        using var envp = NativeStrings.TryCreate(request.Environment);
-        if (argv is null || envp is null)
+        // Not `using`: a child started by the spawn library reads them until it has exec'd (SpawnMemory).
+        var argv = NativeStrings.TryCreate(helperArgv);
+        var envp = NativeStrings.TryCreate(request.Environment);
+        SpawnMemory? memory = null;
+        try
         {
-            return SpawnResult.Failed("unable to execute: a NUL byte in the " + (argv is null ? "command or settings" : "environment"));
+            if (argv is null || envp is null)
+            {
+                return SpawnResult.Failed("unable to execute: a NUL byte in the " + (argv is null ? "command or settings" : "environment"));
+            }
+
+            return Spawn(request, command, console, argv, envp, limitNames, out memory);
         }
+        finally
+        {
+            if (memory is null)
+            {
+                argv?.Dispose();
+                envp?.Dispose();
+            }
+        }
+    }
+
+    private SpawnResult Spawn(SpawnRequest request, ProcessCommand command, ConsoleFds console, NativeStrings argv, NativeStrings envp, List<string> limitNames, out SpawnMemory? memory)
+    {
+        memory = null;
 
         var scriptFd = -1;
         if (command.ScriptText is not null && !SpawnPipes.TryWriteScript(command.ScriptText, out scriptFd, out var scriptError))
@@ -165,16 +186,16 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             JobName = request.JobName,
             ProcessName = request.Kind.ToUpstartName(),
         };
-        var useStatic = staticHelperPath is not null && !ExecHelperArguments.NeedsNameLookup(request.Config);
+        var library = ExecHelperArguments.NeedsNameLookup(request.Config) ? null : spawnLibrary;
         lock (tracked.Lock)
         {
-            var pid = SpawnHelper(useStatic ? staticHelperPath! : helperPath, argv, envp, fds, tracked);
+            var pid = SpawnChild(library, argv, envp, fds, tracked, out memory);
             Libc.close(errorWrite);
             SpawnPipes.CloseIfOpen(scriptFd);
             if (pid <= 0)
             {
                 Libc.close(errorRead);
-                return SpawnResult.Failed("unable to execute " + (useStatic ? StaticHelperPath : HelperPath) + ": " + Libc.ErrorText(-pid));
+                return SpawnResult.Failed("unable to execute " + (library?.Path ?? HelperPath) + ": " + Libc.ErrorText(-pid));
             }
 
             if (tracked.Expect is ExpectMode.Fork or ExpectMode.Daemon && ProcStat.Read(pid) is { } stat)
@@ -185,6 +206,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             // The outcome (exec'd or failed) is the exec watcher's or the reaper's to post, after this
             // returns: the engine thread never waits for the child's setup.
             tracked.ErrorFd = errorRead;
+            tracked.SpawnMemory = memory;
             tracked.Pid = tracked.Current = pid;
             tracked.Lineage.Add(pid);
             byNoticePid[pid] = tracked;
@@ -248,18 +270,27 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         LogWriter.Dispose();
     }
 
-    private unsafe int SpawnHelper(byte[] helper, NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked)
+    /// <summary>Through the library when given one, otherwise posix_spawn of the helper program.</summary>
+    private unsafe int SpawnChild(SpawnLibrary? library, NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked, out SpawnMemory? memory)
     {
         var pairs = fds.ToArray();
-        return reaper.SpawnOwned(
+        SpawnMemory? kept = null;
+        var pid = reaper.SpawnOwned(
             () =>
             {
-                fixed (byte* path = helper)
+                if (library is not null)
+                {
+                    return library.Spawn(argv, envp, pairs, out kept);
+                }
+
+                fixed (byte* path = helperPath)
                 {
                     return PosixSpawn.Spawn(path, argv.Pointers, envp.Pointers, pairs);
                 }
             },
             tracked);
+        memory = kept;
+        return pid;
     }
 
     /// <summary>A channel that ends leaves the store too (<see cref="LogChannelStore.Forget"/>).</summary>

@@ -1,3 +1,4 @@
+using UpstartHost.Processes.Native;
 using Upstart.JobFiles.Model;
 
 namespace UpstartHost.Processes;
@@ -56,6 +57,22 @@ internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IC
     {
         get => Volatile.Read(ref errorFd);
         set => Volatile.Write(ref errorFd, value);
+    }
+
+    /// <summary>
+    /// What a child started by the spawn library reads until it has exec'd; null for a helper program or
+    /// once released (<see cref="ReleaseSpawnMemory"/>). Under <see cref="Lock"/>.
+    /// </summary>
+    public SpawnMemory? SpawnMemory { get; set; }
+
+    /// <summary>
+    /// Under <see cref="Lock"/>, once the spawned child no longer runs on the daemon's memory: its error pipe
+    /// reached end of file (exec'd or exited) or it was reaped.
+    /// </summary>
+    public void ReleaseSpawnMemory()
+    {
+        SpawnMemory?.Dispose();
+        SpawnMemory = null;
     }
 
     /// <summary>Limit names in the order the helper numbers them, to describe a failure record.</summary>

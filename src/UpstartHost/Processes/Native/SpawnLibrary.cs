@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+
+namespace UpstartHost.Processes.Native;
+
+/// <summary>
+/// libupstart-spawn.so (native/upstart-spawn.c), installed beside the exec helper: starts a process that
+/// applies the helper's steps itself, so the job's command is its only exec, without making the caller
+/// wait for that exec. The child shares the daemon's memory until it has exec'd, so what it reads (the
+/// request, argv, envp) is kept in a <see cref="SpawnMemory"/> until the process layer knows it is done.
+/// Loaded by path with <see cref="NativeLibrary"/>, so the JIT build (tests) and the NativeAOT build find the
+/// same file, and a daemon without it falls back to the helper program.
+/// </summary>
+internal sealed unsafe class SpawnLibrary
+{
+    public const string FileName = "libupstart-spawn.so";
+
+    private readonly delegate* unmanaged<byte**, byte**, int*, int, nint*, int> spawn;
+    private readonly delegate* unmanaged<nint, void> release;
+    private int outstanding;
+
+    private SpawnLibrary(string path, nint spawn, nint release)
+    {
+        Path = path;
+        this.spawn = (delegate* unmanaged<byte**, byte**, int*, int, nint*, int>)spawn;
+        this.release = (delegate* unmanaged<nint, void>)release;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Children whose memory is still kept (started, not yet released).</summary>
+    public int Outstanding => Volatile.Read(ref outstanding);
+
+    /// <summary>The library in <paramref name="directory"/>, or null when it is not there or not loadable.</summary>
+    public static SpawnLibrary? TryLoad(string directory)
+    {
+        // Its child makes system calls directly, written for these two; elsewhere the helper serves.
+        var path = System.IO.Path.Combine(directory, FileName);
+        if (RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64)
+            || !File.Exists(path)
+            || !NativeLibrary.TryLoad(path, out var handle)
+            || !NativeLibrary.TryGetExport(handle, "upstart_spawn", out var spawn)
+            || !NativeLibrary.TryGetExport(handle, "upstart_spawn_release", out var release))
+        {
+            return null;
+        }
+
+        // Never unloaded: children may run on its code until they exec.
+        return new SpawnLibrary(path, spawn, release);
+    }
+
+    /// <summary>
+    /// Starts the child with the helper's <paramref name="argv"/> (options, `--`, the job's argv) and
+    /// <paramref name="envp"/> as the job's environment, each fd pair dup2'd in order. Returns the pid and
+    /// the memory to keep until the child is done with it; or minus the errno and null when no child was
+    /// started (ENOSYS: this architecture has no direct system calls in the library).
+    /// </summary>
+    public int Spawn(NativeStrings argv, NativeStrings envp, ReadOnlySpan<(int Source, int Target)> fds, out SpawnMemory? memory)
+    {
+        var pairs = stackalloc int[fds.Length * 2];
+        for (var i = 0; i < fds.Length; i++)
+        {
+            pairs[2 * i] = fds[i].Source;
+            pairs[2 * i + 1] = fds[i].Target;
+        }
+
+        nint handle;
+        var pid = spawn(argv.Pointers, envp.Pointers, pairs, fds.Length, &handle);
+        memory = null;
+        if (pid > 0)
+        {
+            Interlocked.Increment(ref outstanding);
+            memory = new SpawnMemory(this, handle, argv, envp);
+        }
+
+        return pid;
+    }
+
+    internal void Release(nint handle)
+    {
+        release(handle);
+        Interlocked.Decrement(ref outstanding);
+    }
+}
