@@ -15,7 +15,8 @@ namespace UpstartHost.Processes;
 /// (native/exec-steps.c), which apply the job's settings and exec the command: in the spawned child itself
 /// through libupstart-spawn.so (<see cref="SpawnLibrary"/>, installed beside the helper), or, for a job that
 /// names a user or group to look up (or without the library), in the helper program posix_spawn'd first.
-/// Spawn returns once the child has exec'd or failed; its close-on-exec error pipe is watched off the engine thread
+/// Spawn returns as soon as the child exists (the library) or the helper program is exec'd (posix_spawn), never
+/// waiting for the job's own exec; the child's close-on-exec error pipe is watched off the engine thread
 /// (<see cref="ExecWatcher"/>) and its outcome posted as <see cref="ProcessSpawned"/> or
 /// <see cref="ProcessSpawnFailed"/>. Exits are reaped by the process-wide
 /// <see cref="ChildReaper"/> and posted as <see cref="ProcessExited"/>; `expect stop|fork|daemon` are
