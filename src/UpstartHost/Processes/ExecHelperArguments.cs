@@ -64,11 +64,13 @@ internal static class ExecHelperArguments
     }
 
     /// <summary>
-    /// Whether the job names a user or group (`setuid`, `setgid`): only then does the helper look names up,
-    /// which only the dynamically linked helper can do; every other process runs the static one.
+    /// Whether the job's processes must run the helper program rather than the spawn library, whose child
+    /// shares the daemon's memory until it execs: when it names a user or group (`setuid`, `setgid`: the
+    /// lookup goes through NSS, which that child cannot call) or sets an oom score (the kernel applies a
+    /// write to oom_score_adj to every process sharing the writer's memory, so it would change the daemon's).
     /// </summary>
-    public static bool NeedsNameLookup(JobClassConfig config) =>
-        !string.IsNullOrEmpty(config.Setuid) || !string.IsNullOrEmpty(config.Setgid);
+    public static bool NeedsHelperProgram(JobClassConfig config) =>
+        !string.IsNullOrEmpty(config.Setuid) || !string.IsNullOrEmpty(config.Setgid) || config.OomScore != 0;
 
     private static string LimitValue(ulong value) =>
         value == ResourceLimit.Infinity ? "unlimited" : value.ToString(CultureInfo.InvariantCulture);

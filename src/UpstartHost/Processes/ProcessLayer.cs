@@ -14,7 +14,8 @@ namespace UpstartHost.Processes;
 /// The real <see cref="IProcessLayer"/> (DESIGN.md decision 4): every process runs the exec helper's steps
 /// (native/exec-steps.c), which apply the job's settings and exec the command: in the spawned child itself
 /// through libupstart-spawn.so (<see cref="SpawnLibrary"/>, installed beside the helper), or, for a job that
-/// names a user or group to look up (or without the library), in the helper program posix_spawn'd first.
+/// names a user or group or sets an oom score (<see cref="ExecHelperArguments.NeedsHelperProgram"/>; or
+/// without the library), in the helper program posix_spawn'd first.
 /// Spawn returns as soon as the child exists (the library) or the helper program is exec'd (posix_spawn), never
 /// waiting for the job's own exec; the child's close-on-exec error pipe is watched off the engine thread
 /// (<see cref="ExecWatcher"/>) and its outcome posted as <see cref="ProcessSpawned"/> or
@@ -83,7 +84,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     public string HelperPath { get; }
 
     /// <summary>
-    /// The spawn library, which starts every process whose job names no user or group without exec'ing the
+    /// The spawn library, which starts every process not needing the helper program without exec'ing the
     /// helper first (about 1 ms less per spawn here: docs/processes.md); null when it is not installed.
     /// </summary>
     public string? SpawnLibraryPath => spawnLibrary?.Path;
@@ -187,7 +188,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             JobName = request.JobName,
             ProcessName = request.Kind.ToUpstartName(),
         };
-        var library = ExecHelperArguments.NeedsNameLookup(request.Config) ? null : spawnLibrary;
+        var library = ExecHelperArguments.NeedsHelperProgram(request.Config) ? null : spawnLibrary;
         lock (tracked.Lock)
         {
             var pid = SpawnChild(library, argv, envp, fds, tracked, out memory);

@@ -8,8 +8,10 @@
  *   upstart-exec -e FD [-c CGROUP] [-t] [-m UMASK] [-n NICE] [-o SCORE] [-l RES:SOFT:HARD]... [-r ROOT]
  *                [-d DIR] [-u USER] [-g GROUP] [-k FD] -- FILE [ARG]...
  *
- * Built with -DUPSTART_EXEC_NO_NAMES for the spawn library, which refuses -u/-g: resolving names goes
- * through NSS, and the daemon runs the dynamic helper program for those jobs instead.
+ * Built with -DUPSTART_SPAWN_LIBRARY for the spawn library, whose child shares the daemon's memory until it
+ * execs, and which refuses what such a child must not do; the daemon runs the helper program for those jobs:
+ * -u/-g (resolving names goes through NSS, which the child cannot call) and -o (the kernel applies a write to
+ * oom_score_adj to every process sharing the writer's memory: it would change the daemon's own).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -95,7 +97,7 @@ static int parse_limit(const char *text, int *resource, struct rlimit *value)
     return 0;
 }
 
-#ifndef UPSTART_EXEC_NO_NAMES
+#ifndef UPSTART_SPAWN_LIBRARY
 /* Names are resolved before anything is applied, on the host's user database (before any chroot). */
 static int resolve_names(const char *user, const char *group, struct exec_plan *plan, int failure[3])
 {
@@ -192,6 +194,9 @@ int upstart_exec_plan(int argc, char **argv, char **envp, struct exec_plan *plan
             plan->have_nice = 1;
             break;
         case 'o':
+#ifdef UPSTART_SPAWN_LIBRARY
+            return refuse(failure, STEP_USAGE, ENOTSUP, option);
+#endif
             if (parse_long(optarg, -1000, 1000, &value) != 0)
                 return refuse(failure, STEP_USAGE, EINVAL, 'o');
             plan->oom_length = snprintf(plan->oom_text, sizeof plan->oom_text, "%ld\n", value);
@@ -208,7 +213,7 @@ int upstart_exec_plan(int argc, char **argv, char **envp, struct exec_plan *plan
         case 'd':
             plan->dir = optarg;
             break;
-#ifdef UPSTART_EXEC_NO_NAMES
+#ifdef UPSTART_SPAWN_LIBRARY
         case 'u':
         case 'g':
             return refuse(failure, STEP_USAGE, ENOTSUP, option);
@@ -249,7 +254,7 @@ int upstart_exec_plan(int argc, char **argv, char **envp, struct exec_plan *plan
     if (plan->shell_argv == NULL)
         return refuse(failure, STEP_EXEC, ENOMEM, 0);
 
-#ifndef UPSTART_EXEC_NO_NAMES
+#ifndef UPSTART_SPAWN_LIBRARY
     if (resolve_names(user, group, plan, failure) != 0) {
         free(plan->shell_argv);
         plan->shell_argv = NULL;

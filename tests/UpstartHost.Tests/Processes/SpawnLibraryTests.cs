@@ -26,7 +26,7 @@ public sealed partial class SpawnLibraryTests : IDisposable
     }
 
     [Fact]
-    public async Task A_process_without_a_user_or_group_runs_no_helper_and_one_with_a_group_runs_the_helper()
+    public async Task A_plain_process_runs_no_helper_and_one_with_a_group_or_an_oom_score_runs_the_helper()
     {
         // A stand-in helper that notes each run, with the real library beside it.
         var used = Path.Combine(directory, "used");
@@ -40,6 +40,9 @@ public sealed partial class SpawnLibraryTests : IDisposable
 
         await RunToExit(layer, notices, SpawnRequests.Exec("/bin/true", c => c with { Setgid = "root" }));
         Assert.Equal(["helper"], File.ReadAllLines(used));
+
+        await RunToExit(layer, notices, SpawnRequests.Exec("/bin/true", c => c with { OomScore = 10 }));
+        Assert.Equal(["helper", "helper"], File.ReadAllLines(used));
     }
 
     [Fact]
@@ -80,11 +83,14 @@ public sealed partial class SpawnLibraryTests : IDisposable
         Assert.Equal(0, layer.SpawnMemoryHeld);
     }
 
-    [Fact]
-    public void The_library_refuses_to_look_up_a_user()
+    [Theory]
+    [InlineData("-u", "root")]
+    [InlineData("-g", "root")]
+    [InlineData("-o", "10")]
+    public void The_library_refuses_what_its_child_must_not_do(string option, string value)
     {
         var library = LoadLibrary();
-        using var argv = NativeStrings.TryCreate(["upstart-exec", "-e", "3", "-u", "root", "--", "/bin/true"])!;
+        using var argv = NativeStrings.TryCreate(["upstart-exec", "-e", "3", option, value, "--", "/bin/true"])!;
         using var envp = NativeStrings.TryCreate(SpawnRequests.DefaultEnvironment)!;
 
         var pid = library.Spawn(argv, envp, [], out var memory);

@@ -33,6 +33,19 @@ public sealed class ProcessSettingsTests
         WithRunningMain("oom score 321", pid => Assert.Equal("321", ProcScan.ProcFile(pid, "oom_score_adj").Trim()));
 
     [Fact]
+    public async Task Setting_a_job_s_oom_score_leaves_the_daemon_s_own_alone()
+    {
+        // The kernel applies an oom_score_adj write to every process sharing the writer's memory: the job's
+        // must be written where it shares nothing with the daemon (the helper program, not the spawn library).
+        var own = File.ReadAllText("/proc/self/oom_score_adj").Trim();
+        Assert.NotEqual("321", own);
+
+        await WithRunningMain("oom score 321", pid => Assert.Equal("321", ProcScan.ProcFile(pid, "oom_score_adj").Trim()));
+
+        Assert.Equal(own, File.ReadAllText("/proc/self/oom_score_adj").Trim());
+    }
+
+    [Fact]
     public Task The_legacy_oom_stanza_is_scaled_to_an_oom_score() =>
         WithRunningMain("oom 10", pid => Assert.Equal("666", ProcScan.ProcFile(pid, "oom_score_adj").Trim()));
 
