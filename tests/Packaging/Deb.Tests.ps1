@@ -109,6 +109,29 @@ Describe 'upstartps .deb extracted into a temporary root' {
         }
     }
 
+    It 'ships the daemon position-independent and upstartctl position-dependent with its data read in place' {
+        # ELF e_type, two bytes at offset 16: 3 = position-independent (ET_DYN), 2 = fixed addresses (ET_EXEC).
+        function Get-ElfType([string] $Path) {
+            $header = [System.IO.File]::ReadAllBytes($Path)[0..17]
+            [System.Text.Encoding]::ASCII.GetString($header, 1, 3) | Should -Be 'ELF' -Because "$Path is a native binary"
+            [BitConverter]::ToUInt16($header, 16)
+        }
+        function Get-SectionNames([string] $Path) {
+            $sections = & readelf --section-headers --wide $Path
+            $LASTEXITCODE | Should -Be 0
+            $sections | Select-String '^\s*\[\s*\d+\]\s+(\S+)' | ForEach-Object { $_.Matches[0].Groups[1].Value }
+        }
+        $daemon = Join-Path $RootDir 'usr/lib/upstartps/upstart-host'
+        $ctl = Join-Path $RootDir 'usr/lib/upstartps/upstartctl'
+
+        Get-ElfType $daemon | Should -Be 3 -Because 'the root daemon keeps address randomisation'
+        Get-SectionNames $daemon | Should -Contain '.hydrated' -Because 'the daemon keeps the default, dehydrated data'
+        Get-ElfType $ctl | Should -Be 2 -Because 'a one-shot command reads its data in place instead of relocating it at every start'
+        $ctlSections = Get-SectionNames $ctl
+        $ctlSections | Should -Contain '.data'
+        $ctlSections | Should -Not -Contain '.hydrated' -Because 'nothing is rehydrated at start'
+    }
+
     It 'runs the daemon and the CLI from the package on the example jobs' {
         & $Daemon --version | Should -Match 'upstart'
         $info = [System.Diagnostics.ProcessStartInfo]::new($Daemon)
