@@ -3,8 +3,9 @@ namespace UpstartCtl;
 /// <summary>--help and --version texts.</summary>
 public static class HelpText
 {
-    public static readonly string ClientVersion = "upstartctl (upstartps " +
-        (typeof(HelpText).Assembly.GetName().Version?.ToString(3) ?? "0") + ")";
+    // A constant written at build time (UpstartCtl.csproj, WriteBuildVersion): asking the assembly for its
+    // version reads its metadata, about ten page faults in a process that lives for one command.
+    public const string ClientVersion = "upstartctl (upstartps " + BuildVersion.Value + ")";
 
     public static string For(string program) =>
         $"""
