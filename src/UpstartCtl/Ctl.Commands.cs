@@ -1,3 +1,4 @@
+using System.Text;
 using UpstartCtl.Formatting;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
@@ -47,9 +48,12 @@ public sealed partial class Ctl
     private int List(BlockingUpstartClient client)
     {
         var jobs = client.List();
+        var line = new StringBuilder(128);
         foreach (var info in jobs.OrderBy(j => j.Name, StringComparer.Ordinal).ThenBy(j => j.Instance, StringComparer.Ordinal))
         {
-            Print(StatusLine.Format(info));
+            line.Clear();
+            StatusLine.Append(line, info);
+            Print(line);
         }
 
         return 0;

@@ -217,6 +217,14 @@ public sealed partial class Ctl
         }
     }
 
+    private void Print(System.Text.StringBuilder text)
+    {
+        if (!args.Quiet && text.Length > 0)
+        {
+            output.WriteLine(text);
+        }
+    }
+
     private int Fail(string message)
     {
         error.WriteLine($"{args.Program}: {message}");

@@ -65,4 +65,36 @@ public class StatusLineTests
             {
                 NextRespawn = new DateTimeOffset(2026, 12, 3, 20, 10, 2, 500, TimeSpan.FromHours(1)),
             }));
+
+    [Fact]
+    public void Processes_that_are_not_alive_are_left_out() =>
+        Assert.Equal("web start/post-start, (post-start) process 77",
+            StatusLine.Format(Job("web", "", "start", "post-start", ("main", 0), ("post-start", 77))));
+
+    [Fact]
+    public void Kinds_initctl_does_not_know_come_last_in_the_daemons_order() =>
+        Assert.Equal("web start/running, process 8\n\tsecurity process 7\n\tzeta process 5\n\talpha process 6",
+            StatusLine.Format(Job("web", "", "start", "running", ("zeta", 5), ("alpha", 6), ("security", 7), ("main", 8))));
+
+    [Fact]
+    public void Append_adds_to_what_the_builder_holds_and_list_can_reuse_one_builder_for_every_job()
+    {
+        JobInfo[] jobs =
+        [
+            new JobInfo { Name = "cups", Disabled = true },
+            Job("tty", "tty1", "start", "post-start", ("post-start", 1357), ("main", 1234)) with { Disabled = true },
+            Job("web", "", "start", "running", ("zeta", 5), ("main", 8)),
+            Job("bar", "", "start", "starting"),
+        ];
+        var line = new System.Text.StringBuilder("before: ");
+        StatusLine.Append(line, jobs[0]);
+        Assert.Equal("before: cups stop/waiting, disabled", line.ToString());
+
+        foreach (var job in jobs)
+        {
+            line.Clear();
+            StatusLine.Append(line, job);
+            Assert.Equal(StatusLine.Format(job), line.ToString());
+        }
+    }
 }
