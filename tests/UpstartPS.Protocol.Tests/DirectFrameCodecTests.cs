@@ -156,6 +156,32 @@ public sealed class DirectFrameCodecTests
         Assert.Null(hello);
     }
 
+    [Fact]
+    public void The_daemons_goals_states_and_kinds_are_one_string_each_and_any_other_word_reads_as_written()
+    {
+        static JobInfo Running(string name, string state, string kind) => new()
+        {
+            Name = name, Instance = "", Goal = "start", State = state, HasInstance = true,
+            Processes = [new ProcessInfo(kind, 100)],
+        };
+        var frame = new ResponseFrame
+        {
+            Id = 1,
+            Type = ResponseTypes.Result,
+            Jobs = [Running("a", "running", "main"), Running("b", "running", "main"), Running("c", "half-started", "sidecar"), Running("d", "post-start", "post-start")],
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(frame, Json.ResponseFrame);
+
+        AssertReadsAsTheSerialiser(bytes);
+        Assert.True(DirectFrameCodec.TryReadResponse(bytes, out var read));
+        var jobs = read!.Jobs!;
+        Assert.Same(jobs[0].Goal, jobs[1].Goal);
+        Assert.Same(jobs[0].State, jobs[1].State);
+        Assert.Same(jobs[0].Processes[0].Kind, jobs[1].Processes[0].Kind);
+        Assert.Same(jobs[3].State, jobs[3].Processes[0].Kind);
+        Assert.Equal(("half-started", "sidecar"), (jobs[2].State, jobs[2].Processes[0].Kind));
+    }
+
     private static void AssertReadsAsTheSerialiser(byte[] bytes)
     {
         Assert.True(DirectFrameCodec.TryReadResponse(bytes, out var direct), Encoding.UTF8.GetString(bytes));
