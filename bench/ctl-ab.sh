@@ -3,18 +3,20 @@
 # change to the command line's own start on a machine whose speed drifts from one minute to the next
 # (the shared bench can only run one build at a time, and its rows moved by ±25 % between runs here).
 #
-#   bench/ctl-ab.sh BEFORE_CTL AFTER_CTL [BIN_DIR] [CALLS]   # BIN_DIR (the daemon) default out/native
+#   bench/ctl-ab.sh BEFORE_CTL AFTER_CTL [BIN_DIR] [CALLS] [JOBS]   # BIN_DIR (the daemon) default out/native, JOBS 1
 #
-# Per round of CALLS: `status s0001` by each build (which goes first alternates), and every fifth call
-# `stop s0001` then `start s0001` by each (both wait until done); `/bin/true` once per call for scale.
+# The daemon runs JOBS jobs (s0001...). Per call: `status s0001` and `list` by each build (which goes first
+# alternates), and every fifth call `stop s0001` then `start s0001` by each (both wait until done);
+# `/bin/true` once per call for scale.
 # Prints p10, p50 and p90 per command and build.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BEFORE=${1:?usage: bench/ctl-ab.sh BEFORE_CTL AFTER_CTL [BIN_DIR] [CALLS]}
-AFTER=${2:?usage: bench/ctl-ab.sh BEFORE_CTL AFTER_CTL [BIN_DIR] [CALLS]}
+BEFORE=${1:?usage: bench/ctl-ab.sh BEFORE_CTL AFTER_CTL [BIN_DIR] [CALLS] [JOBS]}
+AFTER=${2:?usage: bench/ctl-ab.sh BEFORE_CTL AFTER_CTL [BIN_DIR] [CALLS] [JOBS]}
 BIN=${3:-$ROOT/out/native}
 CALLS=${4:-300}
+JOBS=${5:-1}
 for f in "$BEFORE" "$AFTER" "$BIN/upstart-host"; do [[ -x $f ]] || { echo "missing $f" >&2; exit 2; }; done
 
 WORK=$(mktemp -d /tmp/upstartps-ctl-ab.XXXXXX)
@@ -22,10 +24,10 @@ DAEMON_PID=
 trap '[[ -n $DAEMON_PID ]] && { kill -TERM "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null || true; }; rm -rf "$WORK"' EXIT
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
-start_session_daemon "$BIN/upstart-host" "$WORK/daemon" 1
+start_session_daemon "$BIN/upstart-host" "$WORK/daemon" "$JOBS"
 deadline=$((SECONDS + 60))
-until [[ -S $SOCK ]] && "$AFTER" --socket "$SOCK" status s0001 2>/dev/null | grep -q start/running; do
-    (( SECONDS < deadline )) || { echo "daemon not up in 60 s" >&2; cat "$WORK/daemon/daemon.log" >&2; exit 1; }
+until [[ -S $SOCK ]] && (( $("$AFTER" --socket "$SOCK" list 2>/dev/null | grep -c start/running) == JOBS )); do
+    (( SECONDS < deadline )) || { echo "jobs not all running in 60 s" >&2; cat "$WORK/daemon/daemon.log" >&2; exit 1; }
     sleep 0.01
 done
 
@@ -45,6 +47,8 @@ for i in range(calls):
     order = builds if i % 2 == 0 else builds[::-1]
     for name, ctl in order:
         timed(f"status, {name}", [ctl, "--socket", sock, "status", "s0001"])
+    for name, ctl in order:
+        timed(f"list, {name}", [ctl, "--socket", sock, "list"])
     if i % 5 == 0:
         for name, ctl in order:
             timed(f"stop, {name}", [ctl, "--socket", sock, "stop", "s0001"])
