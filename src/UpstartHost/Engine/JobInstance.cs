@@ -76,6 +76,13 @@ internal sealed class JobInstance
     /// <summary>True once the instance reached waiting and left its class.</summary>
     public bool Destroyed { get; set; }
 
+    /// <summary>
+    /// The runtime-state record last made of this instance and the environment lists it copied, reused while
+    /// nothing it holds has changed (<see cref="EngineCore.SnapshotInstances"/>). The engine replaces an
+    /// instance's environment lists and never edits them in place, so the same list is the same environment.
+    /// </summary>
+    public (InstanceRecord Record, List<string> Environment, List<string>? StopEnvironment)? LastRecord { get; set; }
+
     /// <summary>The pid of the live process of this kind; 0 when none. Written only by <see cref="ProcessTable"/>.</summary>
     public int Pid(ProcessKind kind) => _pids[(int)kind];
 
