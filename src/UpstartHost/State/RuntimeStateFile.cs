@@ -22,7 +22,7 @@ public static class RuntimeStateFile
     /// <summary>Far above any real state (1,000 instances with large environments are a few MiB).</summary>
     private const long MaxBytes = 64L << 20;
 
-    private const int FormatVersion = 1;
+    internal const int FormatVersion = 1;
 
     /// <summary>Two paths and two prints (<c>JobFingerprint</c>); anything longer was not written by a daemon.</summary>
     private const int MaxFingerprintLength = 2 * 4096 + 80;
@@ -46,40 +46,52 @@ public static class RuntimeStateFile
         var instances = new InstanceEntry[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
-            var r = records[i];
-            var processes = new ProcessEntry[r.Processes.Count];
-            for (var p = 0; p < processes.Length; p++)
-            {
-                var pid = r.Processes[p].Pid;
-                seen.Add(pid);
-                if (!startTimes.TryGetValue(pid, out var start))
-                {
-                    // Our own children until reaped, so the pid cannot have been reused yet; 0 when gone already.
-                    start = ProcStat.Read(pid)?.StartTime ?? 0;
-                    startTimes[pid] = start;
-                }
-
-                processes[p] = new ProcessEntry(r.Processes[p].Kind.ToUpstartName(), pid, start);
-            }
-
-            instances[i] = new InstanceEntry(
-                r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
-                r.RespawnCount, r.RespawnWindowAgeSeconds, ToEntry(r.Backoff), [.. r.Environment],
-                r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null, r.Fingerprint);
+            instances[i] = ToEntry(records[i], startTimes, seen);
         }
 
+        ForgetStartTimesExcept(startTimes, seen);
+        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels));
+        return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
+    }
+
+    /// <summary>One record as the file has it; its pids join <paramref name="seen"/>, their start times are read from /proc once.</summary>
+    internal static InstanceEntry ToEntry(InstanceRecord r, Dictionary<int, ulong> startTimes, HashSet<int> seen)
+    {
+        var processes = new ProcessEntry[r.Processes.Count];
+        for (var p = 0; p < processes.Length; p++)
+        {
+            var pid = r.Processes[p].Pid;
+            seen.Add(pid);
+            if (!startTimes.TryGetValue(pid, out var start))
+            {
+                // Our own children until reaped, so the pid cannot have been reused yet; 0 when gone already.
+                start = ProcStat.Read(pid)?.StartTime ?? 0;
+                startTimes[pid] = start;
+            }
+
+            processes[p] = new ProcessEntry(r.Processes[p].Kind.ToUpstartName(), pid, start);
+        }
+
+        return new InstanceEntry(
+            r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
+            r.RespawnCount, r.RespawnWindowAgeSeconds, ToEntry(r.Backoff), [.. r.Environment],
+            r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null, r.Fingerprint);
+    }
+
+    /// <summary>Start times are kept for the pids the last snapshot named, no others.</summary>
+    internal static void ForgetStartTimesExcept(Dictionary<int, ulong> startTimes, HashSet<int> seen)
+    {
         foreach (var pid in startTimes.Keys.Where(p => !seen.Contains(p)).ToList())
         {
             startTimes.Remove(pid);
         }
-
-        var channels = logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path, c.StoreName)).ToArray();
-        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, channels);
-        return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
 
+    internal static LogChannelEntry[]? ToEntries(IReadOnlyList<LogChannel>? logChannels) =>
+        logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path, c.StoreName)).ToArray();
+
     /// <summary>Writes beside the file and renames over it, so a reader sees the old or the new state.</summary>
-    public static void Write(string stateDir, byte[] bytes) => ReplacedFile.Write(PathIn(stateDir), bytes);
+    public static void Write(string stateDir, ReadOnlySpan<byte> bytes) => ReplacedFile.Write(PathIn(stateDir), bytes);
 
     public static void Delete(string stateDir)
     {

@@ -14,7 +14,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
     private readonly ILogger logger;
     private readonly object gate = new();
     private readonly object writeLock = new();
-    private readonly Dictionary<int, ulong> startTimes = [];
+    private readonly RuntimeStateSerializer serializer = new();
     private readonly Thread thread;
     private readonly DefinitionStore? definitions;
 
@@ -39,6 +39,18 @@ public sealed partial class RuntimeStateWriter : IDisposable
 
     /// <summary>Snapshots written so far (tests count them to see the batching).</summary>
     public long WriteCount { get; private set; }
+
+    /// <summary>Instances serialised so far: only those whose record changed (tests count them).</summary>
+    public long EntriesSerialized
+    {
+        get
+        {
+            lock (writeLock)
+            {
+                return serializer.EntriesSerialized;
+            }
+        }
+    }
 
     /// <summary>Called on the engine thread: queues the snapshot and returns at once.</summary>
     public void Offer(IReadOnlyList<InstanceRecord> snapshot)
@@ -75,7 +87,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
         Flush();
         lock (writeLock)
         {
-            RuntimeStateFile.Write(stateDir, RuntimeStateFile.Serialize(snapshot, startTimes, DateTimeOffset.UtcNow, logChannels));
+            RuntimeStateFile.Write(stateDir, serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels).Span);
         }
     }
 
@@ -147,7 +159,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
         {
             lock (writeLock)
             {
-                RuntimeStateFile.Write(stateDir, RuntimeStateFile.Serialize(snapshot, startTimes, DateTimeOffset.UtcNow));
+                RuntimeStateFile.Write(stateDir, serializer.Serialize(snapshot, DateTimeOffset.UtcNow).Span);
             }
 
             failedBefore = false;
