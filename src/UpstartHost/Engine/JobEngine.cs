@@ -14,8 +14,11 @@ namespace UpstartHost.Engine;
 /// </summary>
 public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDisposable
 {
+    // Synchronous continuations: the only one is the engine thread's own wait (Run), so a post wakes the
+    // engine from the posting thread instead of queueing a pool work item to do it. No pool hop per message,
+    // and supervision goes on while every pool thread is busy (EngineWakeTests; docs/performance.md).
     private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
 
     private readonly EngineCore _core;
     private readonly ILogger<JobEngine> _logger;
@@ -23,6 +26,10 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     private Thread? _thread;
     private Action<IReadOnlyList<InstanceRecord>>? _stateChanged;
     private long _recordedVersion = -1;
+
+    // Engine thread only: set while a message is handled; replies completed meanwhile wait in _replies (Reply).
+    private bool _handling;
+    private readonly List<Action> _replies = [];
 
     // Status without a hop (issue 11): messages posted (any thread) and handled (engine thread), and the last
     // status the engine published. A reader asks for a fresh one by setting _statusWanted before it posts.
@@ -221,7 +228,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
             }
 
             task.ContinueWith(
-                t =>
+                t => Reply(() =>
                 {
                     if (t.IsFaulted)
                     {
@@ -235,7 +242,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
                     {
                         reply.TrySetResult(t.Result);
                     }
-                },
+                }),
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -250,6 +257,54 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     }
 
     private const int MessagesPerStateRecord = 64;
+
+    /// <summary>
+    /// Completes a caller's reply once the message that produced it, and the event queue that message started,
+    /// are done: whoever gets the answer to a start or a stop then also finds every event and notification the
+    /// engine emitted on the way (the caller's continuation runs on the pool, which could otherwise look while
+    /// the engine is still in the middle of the message). On the engine thread mid-message it waits in
+    /// <see cref="_replies"/>; from another thread (a request's own task completes its continuations on the
+    /// pool) it goes through the inbox, so it comes after the message that completed the request.
+    /// </summary>
+    private void Reply(Action complete)
+    {
+        if (Thread.CurrentThread == _thread)
+        {
+            if (_handling)
+            {
+                _replies.Add(complete);
+            }
+            else
+            {
+                complete();
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _posted);
+        if (!_inbox.Writer.TryWrite(complete))
+        {
+            // The engine is gone: answer at once rather than never.
+            Interlocked.Decrement(ref _posted);
+            complete();
+        }
+    }
+
+    private void CompleteReplies()
+    {
+        if (_replies.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var complete in _replies)
+        {
+            complete();
+        }
+
+        _replies.Clear();
+    }
 
     private void RecordStateIfChanged()
     {
@@ -305,6 +360,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
                 var handled = 0;
                 while (reader.TryRead(out var work))
                 {
+                    _handling = true;
                     try
                     {
                         work();
@@ -322,8 +378,13 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
                     {
                         EngineLog.MessageFailed(_logger, ex);
                     }
+                    finally
+                    {
+                        _handling = false;
+                    }
 
                     _handled++;
+                    CompleteReplies();
                 }
 
                 RecordStateIfChanged();

@@ -18,7 +18,10 @@ public sealed partial class JobLogWriter : IDisposable
     /// <summary>Default bound on queued, not yet written output.</summary>
     public const long DefaultQueueLimitBytes = 16L * 1024 * 1024;
 
-    private readonly Channel<LogChunk> queue = Channel.CreateUnbounded<LogChunk>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: the only one is the writer thread's own wait (Run), so output wakes it from
+    // the pty reader's thread, not through a pool work item (as the engine's inbox; EngineWakeTests).
+    private readonly Channel<LogChunk> queue = Channel.CreateUnbounded<LogChunk>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly HashSet<string> failing = [];
     private readonly ILogger logger;
     private readonly long queueLimit;

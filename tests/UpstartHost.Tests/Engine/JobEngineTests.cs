@@ -46,6 +46,27 @@ public sealed class JobEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_comes_after_the_events_its_message_emitted()
+    {
+        var request = _engine.StartAsync("once", [], wait: true);
+        var pid = await MainPid("once");
+        bool? replyDuringStopped = null;
+        _engine.Notification += n =>
+        {
+            if (n.Kind == NotificationKind.Event && n.Name == "stopped" && n.Environment.Contains("JOB=once"))
+            {
+                // Still inside the message that ended the task: its reply must not be out yet, however long this takes.
+                replyDuringStopped = ((IAsyncResult)request).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+        };
+
+        await Task.Run(() => _engine.Post(new ProcessExited(pid, 0, false)));
+
+        await request.WaitAsync(Bound);
+        Assert.False(replyDuringStopped);
+    }
+
+    [Fact]
     public async Task A_task_request_returns_when_the_reaped_exit_is_posted_from_another_thread()
     {
         var request = _engine.StartAsync("once", [], wait: true);
