@@ -43,6 +43,12 @@ internal sealed class JobClass
     /// <summary>The file is gone; the class disappears once the last instance has stopped.</summary>
     public bool Deleted { get; set; }
 
+    /// <summary>
+    /// Where the last <see cref="PublishedStatus"/> put this class's entry: a hint that spares the next one a
+    /// lookup by name, checked against the entry before it is trusted (engine thread).
+    /// </summary>
+    public int PublishedIndex { get; set; } = -1;
+
     /// <summary>Every event name this class listens to, in `start on` and `stop on`.</summary>
     public IEnumerable<string> EventNames()
     {

@@ -340,7 +340,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         Volatile.Write(ref _statusWanted, 0);
         try
         {
-            Volatile.Write(ref _published, PublishedStatus.Take(_handled, _core.Classes));
+            Volatile.Write(ref _published, PublishedStatus.Take(_handled, _core.Classes, Volatile.Read(ref _published)));
         }
 #pragma warning disable CA1031 // Status is best effort here; the engine thread answers it the slow way.
         catch (Exception ex)

@@ -57,6 +57,44 @@ internal static class JobSnapshots
             instance.Backoff.Due);
     }
 
+    /// <summary>
+    /// True when <see cref="Of"/> would show <paramref name="instance"/> as <paramref name="snapshot"/>, made of
+    /// it earlier, shows it: every field <see cref="Of"/> reads that can change during an instance's life
+    /// (its name and definition cannot). Keep the two in step. Allocates nothing.
+    /// </summary>
+    public static bool StillShows(JobSnapshot snapshot, JobInstance instance)
+    {
+        if (instance.Destroyed
+            || snapshot.Goal != instance.Goal
+            || snapshot.State != instance.State
+            || snapshot.RespawnCount != instance.Respawns.Count
+            || !ReferenceEquals(snapshot.LastFailure, instance.Failure)
+            || snapshot.ConfigChanged != (instance.Class.PendingConfig is not null || instance.Class.Deleted)
+            || snapshot.NextRespawn != instance.Backoff.Due)
+        {
+            return false;
+        }
+
+        var shown = snapshot.Processes;
+        var next = 0;
+        foreach (var kind in StatusOrder)
+        {
+            if (!instance.IsAlive(kind))
+            {
+                continue;
+            }
+
+            if (next == shown.Count || shown[next].Kind != kind || shown[next].Pid != instance.Pid(kind))
+            {
+                return false;
+            }
+
+            next++;
+        }
+
+        return next == shown.Count;
+    }
+
     /// <summary>initctl's status line lists main first, then the others in run order.</summary>
     private static readonly ProcessKind[] StatusOrder =
     [

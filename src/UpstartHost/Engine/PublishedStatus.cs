@@ -11,25 +11,25 @@ namespace UpstartHost.Engine;
 public sealed class PublishedStatus
 {
     private readonly ClassEntry[] _classes;
-    private readonly Dictionary<string, ClassEntry> _byName;
+    private readonly Dictionary<string, int> _indexByName;
+    private IReadOnlyList<JobSnapshot>? _all;
 
-    private PublishedStatus(long sequence, ClassEntry[] classes, IReadOnlyList<JobSnapshot> all)
+    private PublishedStatus(long sequence, ClassEntry[] classes, Dictionary<string, int> indexByName, IReadOnlyList<JobSnapshot>? all)
     {
         Sequence = sequence;
         _classes = classes;
-        _byName = new Dictionary<string, ClassEntry>(classes.Length, StringComparer.Ordinal);
-        foreach (var entry in classes)
-        {
-            _byName[entry.Name] = entry;
-        }
-
-        All = all;
+        _indexByName = indexByName;
+        _all = all;
     }
 
     public long Sequence { get; }
 
-    /// <summary>What <see cref="IEngineControl.ListAsync"/> gives: classes by name, each one's instances by name.</summary>
-    public IReadOnlyList<JobSnapshot> All { get; }
+    /// <summary>
+    /// What <see cref="IEngineControl.ListAsync"/> gives: classes by name, each one's instances by name. Made on
+    /// first use, by whichever reader asks (two racing readers make equal lists), so that publishing after one
+    /// change does not copy every snapshot for a list nobody may ask for.
+    /// </summary>
+    public IReadOnlyList<JobSnapshot> All => _all ??= Flatten(_classes);
 
     /// <summary>What <see cref="IEngineControl.StatusAsync"/> gives for the same arguments.</summary>
     public IReadOnlyList<JobSnapshot> Status(string namePattern, string? instance)
@@ -37,7 +37,7 @@ public sealed class PublishedStatus
         ArgumentNullException.ThrowIfNull(namePattern);
         if (!JobNamePattern.IsWildcard(namePattern))
         {
-            return _byName.TryGetValue(namePattern, out var only) ? only.Select(instance) : [];
+            return _indexByName.TryGetValue(namePattern, out var only) ? _classes[only].Select(instance) : [];
         }
 
         var pattern = new JobNamePattern(namePattern);
@@ -53,48 +53,207 @@ public sealed class PublishedStatus
         return list;
     }
 
-    /// <summary>Engine thread only: the registry as it is now.</summary>
-    internal static PublishedStatus Take(long sequence, IEnumerable<JobClass> registry)
+    /// <summary>
+    /// Engine thread only: the registry as it is now. With <paramref name="previous"/> (the last one taken),
+    /// a class whose instances show what they showed then keeps its entry and its snapshots, so publishing
+    /// after one respawn among a thousand services makes one snapshot, not a thousand
+    /// (docs/performance.md, "Publishing the status: what a change costs"). A class added or gone is a new
+    /// layout: everything is taken again.
+    /// </summary>
+    internal static PublishedStatus Take(long sequence, IEnumerable<JobClass> registry, PublishedStatus? previous = null)
     {
+        if (previous is not null && TakeChanges(sequence, registry, previous) is { } updated)
+        {
+            return updated;
+        }
+
         var classes = new List<ClassEntry>();
-        var all = new List<JobSnapshot>();
         foreach (var jobClass in registry)
         {
             classes.Add(ClassEntry.Of(jobClass));
         }
 
         classes.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        foreach (var entry in classes)
+        var indexByName = new Dictionary<string, int>(classes.Count, StringComparer.Ordinal);
+        for (var i = 0; i < classes.Count; i++)
         {
-            all.AddRange(entry.Snapshots);
+            indexByName[classes[i].Name] = i;
+            classes[i].Class.PublishedIndex = i;
         }
 
-        return new PublishedStatus(sequence, [.. classes], all);
+        return new PublishedStatus(sequence, [.. classes], indexByName, all: null);
     }
 
-    /// <summary>One class: its instances sorted by name, or the stop/waiting line of a class with none.</summary>
-    private sealed class ClassEntry(string name, JobSnapshot[] snapshots, bool hasInstances)
+    /// <summary>The previous layout with the entries of the classes that changed replaced; null when a class came or went.</summary>
+    private static PublishedStatus? TakeChanges(long sequence, IEnumerable<JobClass> registry, PublishedStatus previous)
     {
-        public string Name { get; } = name;
+        ClassEntry[]? classes = null;
+        var count = 0;
+        foreach (var jobClass in registry)
+        {
+            count++;
+            if (!previous.TryFind(jobClass, out var index))
+            {
+                return null;
+            }
 
-        public JobSnapshot[] Snapshots { get; } = snapshots;
+            if (!previous._classes[index].Shows(jobClass))
+            {
+                classes ??= (ClassEntry[])previous._classes.Clone();
+                classes[index] = ClassEntry.Of(jobClass, previous._classes[index]);
+                jobClass.PublishedIndex = index;
+            }
+        }
 
-        public static ClassEntry Of(JobClass jobClass)
+        if (count != previous._classes.Length)
+        {
+            return null;
+        }
+
+        return classes is null
+            ? new PublishedStatus(sequence, previous._classes, previous._indexByName, previous._all)
+            : new PublishedStatus(sequence, classes, previous._indexByName, all: null);
+    }
+
+    /// <summary>
+    /// Where this status keeps the entry of <paramref name="jobClass"/>'s name: where the class was put last time
+    /// if that entry was made of this same class (no hashing of the name), else by name.
+    /// </summary>
+    private bool TryFind(JobClass jobClass, out int index)
+    {
+        index = jobClass.PublishedIndex;
+        if ((uint)index < (uint)_classes.Length && ReferenceEquals(_classes[index].Class, jobClass))
+        {
+            return true;
+        }
+
+        return _indexByName.TryGetValue(jobClass.Name, out index);
+    }
+
+    private static JobSnapshot[] Flatten(ClassEntry[] classes)
+    {
+        var total = 0;
+        foreach (var entry in classes)
+        {
+            total += entry.Snapshots.Length;
+        }
+
+        var all = new JobSnapshot[total];
+        var at = 0;
+        foreach (var entry in classes)
+        {
+            entry.Snapshots.CopyTo(all, at);
+            at += entry.Snapshots.Length;
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// One class: its instances sorted by name, or the stop/waiting line of a class with none. It remembers
+    /// what it was made from (the class's definition, or each instance), for the engine thread alone to ask
+    /// whether it still shows them; readers on other threads see only the snapshots.
+    /// </summary>
+    private sealed class ClassEntry
+    {
+        private readonly Upstart.JobFiles.Model.JobClassConfig _config;
+        private readonly JobInstance[] _instances;
+
+        private ClassEntry(JobClass jobClass, JobInstance[] instances, JobSnapshot[] snapshots)
+        {
+            Class = jobClass;
+            Name = jobClass.Name;
+            _config = jobClass.Config;
+            _instances = instances;
+            Snapshots = snapshots;
+        }
+
+        /// <summary>Engine thread only: the class this entry was made of.</summary>
+        public JobClass Class { get; }
+
+        public string Name { get; }
+
+        public JobSnapshot[] Snapshots { get; }
+
+        private bool HasInstances => _instances.Length > 0;
+
+        /// <summary>
+        /// The class as it is now; an instance that <paramref name="previous"/> (the class's last entry) showed
+        /// and still shows keeps its snapshot, so one instance starting among a thousand makes one snapshot.
+        /// </summary>
+        public static ClassEntry Of(JobClass jobClass, ClassEntry? previous = null)
         {
             if (jobClass.Instances.Count == 0)
             {
-                return new ClassEntry(jobClass.Name, [JobSnapshots.OfClass(jobClass.Config)], hasInstances: false);
+                return new ClassEntry(jobClass, [], [JobSnapshots.OfClass(jobClass.Config)]);
             }
 
-            var snapshots = new JobSnapshot[jobClass.Instances.Count];
-            var i = 0;
-            foreach (var instance in jobClass.Instances.Values)
+            var instances = new JobInstance[jobClass.Instances.Count];
+            jobClass.Instances.Values.CopyTo(instances, 0);
+            Array.Sort(instances, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            var snapshots = new JobSnapshot[instances.Length];
+            for (var i = 0; i < instances.Length; i++)
             {
-                snapshots[i++] = JobSnapshots.Of(instance);
+                snapshots[i] = previous?.SnapshotStillShowing(instances[i]) ?? JobSnapshots.Of(instances[i]);
             }
 
-            Array.Sort(snapshots, static (a, b) => string.CompareOrdinal(a.Instance, b.Instance));
-            return new ClassEntry(jobClass.Name, snapshots, hasInstances: true);
+            return new ClassEntry(jobClass, instances, snapshots);
+        }
+
+        /// <summary>Engine thread: true when <see cref="Of"/> would make this same entry of the class now.</summary>
+        public bool Shows(JobClass jobClass)
+        {
+            if (!ReferenceEquals(Class, jobClass) || jobClass.Instances.Count != _instances.Length)
+            {
+                return false;
+            }
+
+            if (!HasInstances)
+            {
+                return ReferenceEquals(_config, jobClass.Config);
+            }
+
+            for (var i = 0; i < _instances.Length; i++)
+            {
+                var instance = _instances[i];
+                if (!jobClass.Instances.TryGetValue(instance.Name, out var now)
+                    || !ReferenceEquals(now, instance)
+                    || !JobSnapshots.StillShows(Snapshots[i], instance))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Engine thread: this entry's snapshot of <paramref name="instance"/> if it still shows it, else null.</summary>
+        private JobSnapshot? SnapshotStillShowing(JobInstance instance)
+        {
+            var low = 0;
+            var high = _instances.Length - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                var order = string.CompareOrdinal(_instances[middle].Name, instance.Name);
+                if (order == 0)
+                {
+                    return ReferenceEquals(_instances[middle], instance) && JobSnapshots.StillShows(Snapshots[middle], instance)
+                        ? Snapshots[middle]
+                        : null;
+                }
+
+                if (order < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>As the engine's status: all of them, or the one named (a class with none has only "").</summary>
@@ -105,7 +264,7 @@ public sealed class PublishedStatus
                 return Snapshots;
             }
 
-            if (!hasInstances)
+            if (!HasInstances)
             {
                 return instance.Length == 0 ? Snapshots : [];
             }
