@@ -21,19 +21,37 @@ internal sealed class RuntimeStateSerializer
     private static readonly JsonEncodedText LogChannelsName = JsonEncodedText.Encode("logChannels");
 
     private readonly Dictionary<int, ulong> startTimes = [];
+    private readonly HashSet<int> seen = [];
+    private readonly List<int> forgotten = [];
     private readonly ArrayBufferWriter<byte> buffer = new(64 * 1024);
+    private readonly List<InstanceRecord> added = [];
+    private readonly List<InstanceRecord> removed = [];
+
+    // The last call's records with their JSON, and a spare the next call fills and then swaps in: a write
+    // allocates nothing for its bookkeeping, however many instances there are.
     private Dictionary<InstanceRecord, byte[]> entries = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<InstanceRecord, byte[]> spare = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Instances serialised so far (tests count them to see the reuse).</summary>
     public long EntriesSerialized { get; private set; }
+
+    /// <summary>The last call's records that the call before did not have (by reference), valid until the next call.</summary>
+    public IReadOnlyList<InstanceRecord> Added => added;
+
+    /// <summary>The records of the call before that the last call no longer had, valid until the next call.</summary>
+    public IReadOnlyList<InstanceRecord> Removed => removed;
 
     /// <summary>The file's bytes for <paramref name="records"/>, valid until the next call.</summary>
     /// <param name="logChannels">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     public ReadOnlyMemory<byte> Serialize(IReadOnlyList<InstanceRecord> records, DateTimeOffset writtenUtc, IReadOnlyList<LogChannel>? logChannels = null)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var seen = new HashSet<int>();
-        var kept = new Dictionary<InstanceRecord, byte[]>(records.Count, ReferenceEqualityComparer.Instance);
+        seen.Clear();
+        added.Clear();
+        removed.Clear();
+        var kept = spare;
+        kept.Clear();
+        var reused = 0;
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -48,6 +66,7 @@ internal sealed class RuntimeStateSerializer
             {
                 if (entries.TryGetValue(record, out var json))
                 {
+                    reused++;
                     foreach (var process in record.Processes)
                     {
                         seen.Add(process.Pid);
@@ -58,6 +77,7 @@ internal sealed class RuntimeStateSerializer
                     json = JsonSerializer.SerializeToUtf8Bytes(
                         RuntimeStateFile.ToEntry(record, startTimes, seen), RuntimeStateJsonContext.Default.InstanceEntry);
                     EntriesSerialized++;
+                    added.Add(record);
                 }
 
                 kept[record] = json;
@@ -74,8 +94,43 @@ internal sealed class RuntimeStateSerializer
             writer.WriteEndObject();
         }
 
-        RuntimeStateFile.ForgetStartTimesExcept(startTimes, seen);
-        entries = kept;
+        if (reused != entries.Count)
+        {
+            foreach (var record in entries.Keys)
+            {
+                if (!kept.ContainsKey(record))
+                {
+                    removed.Add(record);
+                }
+            }
+        }
+
+        ForgetStartTimesOfGonePids();
+        (entries, spare) = (kept, entries);
+        spare.Clear();
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>Start times of pids no record names any more (only when there are some: usually none or one).</summary>
+    private void ForgetStartTimesOfGonePids()
+    {
+        if (startTimes.Count <= seen.Count)
+        {
+            return;
+        }
+
+        forgotten.Clear();
+        foreach (var pid in startTimes.Keys)
+        {
+            if (!seen.Contains(pid))
+            {
+                forgotten.Add(pid);
+            }
+        }
+
+        foreach (var pid in forgotten)
+        {
+            startTimes.Remove(pid);
+        }
     }
 }

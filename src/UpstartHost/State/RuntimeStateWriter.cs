@@ -20,7 +20,9 @@ public sealed partial class RuntimeStateWriter : IDisposable
 
     /// <summary>Fingerprints the store was asked for (stored, or changed since load: asking again would not help).</summary>
     private readonly HashSet<string> storeAttempted = new(StringComparer.Ordinal);
-    private HashSet<string> referencedBefore = new(StringComparer.Ordinal);
+
+    /// <summary>How many records of the last snapshot name each fingerprint: kept up to date from what changed.</summary>
+    private readonly Dictionary<string, int> referenced = new(StringComparer.Ordinal);
     private IReadOnlyList<InstanceRecord>? pending;
     private long offered;
     private long written;
@@ -87,7 +89,9 @@ public sealed partial class RuntimeStateWriter : IDisposable
         Flush();
         lock (writeLock)
         {
-            RuntimeStateFile.Write(stateDir, serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels).Span);
+            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels);
+            _ = CountReferences();
+            RuntimeStateFile.Write(stateDir, bytes.Span);
         }
     }
 
@@ -152,14 +156,16 @@ public sealed partial class RuntimeStateWriter : IDisposable
 
     private void Write(IReadOnlyList<InstanceRecord> snapshot)
     {
-        // Before the record that names them: a daemon that dies between the two leaves an entry unused, not a
-        // record without its definition.
-        StoreDefinitions(snapshot);
         try
         {
             lock (writeLock)
             {
-                RuntimeStateFile.Write(stateDir, serializer.Serialize(snapshot, DateTimeOffset.UtcNow).Span);
+                var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow);
+
+                // Before the file that names them: a daemon that dies between the two leaves an entry unused,
+                // not a record without its definition.
+                StoreDefinitions();
+                RuntimeStateFile.Write(stateDir, bytes.Span);
             }
 
             failedBefore = false;
@@ -178,29 +184,66 @@ public sealed partial class RuntimeStateWriter : IDisposable
     /// <summary>
     /// Keeps the files of each definition a record names, once per fingerprint; when the set of named
     /// definitions changes (rarely: a job started, stopped, or switched to a new file), prunes the rest.
+    /// Follows the records the serializer found added and removed, so a write that moved one instance
+    /// looks at one record's fingerprint, not every record's (docs/performance.md).
     /// </summary>
-    private void StoreDefinitions(IReadOnlyList<InstanceRecord> snapshot)
+    private void StoreDefinitions()
     {
         if (definitions is null)
         {
             return;
         }
 
-        var referenced = snapshot.Select(r => r.Fingerprint).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var fingerprint in referenced)
+        foreach (var record in serializer.Added)
         {
-            if (storeAttempted.Add(fingerprint))
+            if (record.Fingerprint is { } fingerprint && storeAttempted.Add(fingerprint))
             {
                 definitions.TryStore(fingerprint);
             }
         }
 
-        if (!referenced.SetEquals(referencedBefore))
+        if (CountReferences())
         {
-            storeAttempted.IntersectWith(referenced);
-            definitions.Prune(referenced);
-            referencedBefore = referenced;
+            storeAttempted.IntersectWith(referenced.Keys);
+            definitions.Prune(referenced.Keys.ToHashSet(StringComparer.Ordinal));
         }
+    }
+
+    /// <summary>
+    /// Brings <see cref="referenced"/> up to the last snapshot from what the serializer found added and removed
+    /// (added first: a record replaced by another of the same definition leaves its count where it was);
+    /// true when a fingerprint came or went.
+    /// </summary>
+    private bool CountReferences()
+    {
+        var changed = false;
+        foreach (var record in serializer.Added)
+        {
+            if (record.Fingerprint is { } fingerprint)
+            {
+                var count = referenced.GetValueOrDefault(fingerprint);
+                referenced[fingerprint] = count + 1;
+                changed |= count == 0;
+            }
+        }
+
+        foreach (var record in serializer.Removed)
+        {
+            if (record.Fingerprint is { } fingerprint && referenced.TryGetValue(fingerprint, out var count))
+            {
+                if (count > 1)
+                {
+                    referenced[fingerprint] = count - 1;
+                }
+                else
+                {
+                    referenced.Remove(fingerprint);
+                    changed = true;
+                }
+            }
+        }
+
+        return changed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write the runtime state {Path}: {Reason}; a daemon restart may not find every job")]

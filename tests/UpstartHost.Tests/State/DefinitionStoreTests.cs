@@ -116,4 +116,38 @@ public sealed class DefinitionStoreTests : IDisposable
 
         Assert.False(Directory.Exists(StoreDir));
     }
+
+    [Fact]
+    public void A_definition_stays_stored_while_any_record_names_it_and_goes_with_the_last()
+    {
+        File.WriteAllText(Path.Combine(Conf, "w.conf"), "instance $N\nexec /bin/sleep 60\n");
+        var catalog = JobDirectoryLoader.Load([Conf]);
+        var print = catalog.Fingerprints["w"];
+        InstanceRecord Record(string instance, int respawns = 0) =>
+            new("w", instance, JobGoal.Start, JobState.Running, [], respawns, null, [], null, Fingerprint: print);
+        var path = Store().PathOf(print);
+
+        using var writer = new RuntimeStateWriter(StateDir, NullLogger.Instance, Store());
+        writer.Offer([Record("1"), Record("2")]);
+        writer.Flush();
+        Assert.True(File.Exists(path));
+
+        // One instance replaced by a new record of the same definition (a respawn), then one of two gone.
+        writer.Offer([Record("1", respawns: 1), Record("2")]);
+        writer.Flush();
+        Assert.True(File.Exists(path));
+        writer.Offer([Record("2")]);
+        writer.Flush();
+        Assert.True(File.Exists(path));
+
+        writer.Offer([]);
+        writer.Flush();
+        Assert.False(File.Exists(path));
+
+        // Named again later: stored again.
+        writer.Offer([Record("3")]);
+        writer.Flush();
+        Assert.True(File.Exists(path));
+    }
 }
+

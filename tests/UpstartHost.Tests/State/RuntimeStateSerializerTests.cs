@@ -61,4 +61,51 @@ public sealed class RuntimeStateSerializerTests
         _ = serializer.Serialize(next, Written);
         Assert.Equal(Awkward.Length + 3, serializer.EntriesSerialized);
     }
+
+    [Fact]
+    public void It_reports_the_records_added_and_removed_since_the_call_before()
+    {
+        var serializer = new RuntimeStateSerializer();
+        _ = serializer.Serialize(Awkward, Written);
+        Assert.Equal(Awkward, serializer.Added);
+        Assert.Empty(serializer.Removed);
+
+        _ = serializer.Serialize(Awkward, Written);
+        Assert.Empty(serializer.Added);
+        Assert.Empty(serializer.Removed);
+
+        var moved = Awkward[1] with { State = JobState.Waiting, Processes = [] };
+        _ = serializer.Serialize([Awkward[0], moved, Awkward[2]], Written);
+        Assert.Same(moved, Assert.Single(serializer.Added));
+        Assert.Same(Awkward[1], Assert.Single(serializer.Removed));
+
+        _ = serializer.Serialize([moved], Written);
+        Assert.Empty(serializer.Added);
+        Assert.Equal([Awkward[0], Awkward[2]], serializer.Removed.OrderBy(r => r.Job, StringComparer.Ordinal).Reverse());
+    }
+
+    [Fact]
+    public void Call_after_call_the_bytes_stay_those_of_the_file_format_while_records_come_change_and_go()
+    {
+        var serializer = new RuntimeStateSerializer();
+        var records = new List<InstanceRecord>(Awkward);
+        var expectedSerialized = 0L;
+        for (var round = 0; round < 12; round++)
+        {
+            switch (round % 4)
+            {
+                case 0: records.Add(Record("extra" + round, "", 999_999_900 - round)); break;
+                case 1: records[0] = records[0] with { RespawnCount = round }; break;
+                case 2: records.RemoveAt(records.Count - 1); break;
+                default: break;
+            }
+
+            var before = serializer.EntriesSerialized;
+            var bytes = serializer.Serialize(records, Written.AddSeconds(round)).ToArray();
+            Assert.Equal(RuntimeStateFile.Serialize(records, [], Written.AddSeconds(round)), bytes);
+            expectedSerialized += round == 0 ? records.Count : round % 4 is 0 or 1 ? 1 : 0;
+            Assert.Equal(expectedSerialized, serializer.EntriesSerialized);
+            Assert.True(serializer.EntriesSerialized - before <= (round == 0 ? records.Count : 1));
+        }
+    }
 }
