@@ -31,11 +31,7 @@ start_daemon() {
     local n=$1 dir=$WORK/n$1
     T_DAEMON=$EPOCHREALTIME
     start_session_daemon "$HOST" "$dir" "$n"
-    local deadline=$((SECONDS + 60))
-    until [[ -S $SOCK ]] && [[ $(ctl list 2>/dev/null | grep -c 'start/running') == "$n" ]]; do
-        (( SECONDS < deadline )) || { echo "daemon with $n jobs not up in 60 s" >&2; cat "$dir/daemon.log" >&2; exit 1; }
-        sleep 0.01
-    done
+    wait_all_running "$CTL" "$n" 60
     T_UP=$EPOCHREALTIME
 }
 

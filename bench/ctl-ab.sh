@@ -20,16 +20,11 @@ JOBS=${5:-1}
 for f in "$BEFORE" "$AFTER" "$BIN/upstart-host"; do [[ -x $f ]] || { echo "missing $f" >&2; exit 2; }; done
 
 WORK=$(mktemp -d /tmp/upstartps-ctl-ab.XXXXXX)
-DAEMON_PID=
-trap '[[ -n $DAEMON_PID ]] && { kill -TERM "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null || true; }; rm -rf "$WORK"' EXIT
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
+trap 'stop_daemon; rm -rf "$WORK"' EXIT
 start_session_daemon "$BIN/upstart-host" "$WORK/daemon" "$JOBS"
-deadline=$((SECONDS + 60))
-until [[ -S $SOCK ]] && (( $("$AFTER" --socket "$SOCK" list 2>/dev/null | grep -c start/running) == JOBS )); do
-    (( SECONDS < deadline )) || { echo "jobs not all running in 60 s" >&2; cat "$WORK/daemon/daemon.log" >&2; exit 1; }
-    sleep 0.01
-done
+wait_all_running "$AFTER" "$JOBS" 60
 
 python3 - "$SOCK" "$BEFORE" "$AFTER" "$CALLS" <<'PY'
 import subprocess, sys, time

@@ -19,19 +19,15 @@ for f in "$BIN/upstart-host" "$BIN/upstart-exec" "$BIN/upstartctl"; do
 done
 
 WORK=$(mktemp -d /tmp/upstartps-footprint.XXXXXX)
-DAEMON_PID=
-trap '[[ -n $DAEMON_PID ]] && { kill -TERM "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null || true; }; rm -rf "$WORK"' EXIT
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
+trap 'stop_daemon; rm -rf "$WORK"' EXIT
 start_session_daemon "$BIN/upstart-host" "$WORK" "$JOBS"
 PID=$DAEMON_PID
 deadline=$((SECONDS + 120))
 until [[ -S $SOCK ]]; do (( SECONDS < deadline )) || { cat "$WORK/daemon.log" >&2; exit 1; }; sleep 0.01; done
 "$BIN/upstartctl" --socket "$SOCK" log-priority debug
-until [[ $("$BIN/upstartctl" --socket "$SOCK" list | grep -c 'start/running') == "$JOBS" ]]; do
-    (( SECONDS < deadline )) || { echo "$JOBS jobs not running in 120 s" >&2; exit 1; }
-    sleep 0.05
-done
+wait_all_running "$BIN/upstartctl" "$JOBS" 120
 sleep "$SETTLE"
 
 echo "jobs=$JOBS $(grep -E '^(VmRSS|RssAnon|RssFile|Threads):' "/proc/$PID/status" | tr -s ' \t' ' ' | tr '\n' ' ')"

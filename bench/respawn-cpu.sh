@@ -18,16 +18,11 @@ RESPAWNS=${3:-30}
 for f in "$BIN/upstart-host" "$BIN/upstartctl"; do [[ -x $f ]] || { echo "missing $f (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }; done
 
 WORK=$(mktemp -d /tmp/upstartps-respawn-cpu.XXXXXX)
-DAEMON_PID=
-trap '[[ -n $DAEMON_PID ]] && { kill -TERM "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null || true; }; rm -rf "$WORK"' EXIT
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
+trap 'stop_daemon; rm -rf "$WORK"' EXIT
 start_session_daemon "$BIN/upstart-host" "$WORK/daemon" "$JOBS"
-deadline=$((SECONDS + 120))
-until [[ -S $SOCK ]] && (( $("$BIN/upstartctl" --socket "$SOCK" list 2>/dev/null | grep -c start/running) == JOBS )); do
-    (( SECONDS < deadline )) || { echo "jobs not all running in 120 s" >&2; exit 1; }
-    sleep 0.2
-done
+wait_all_running "$BIN/upstartctl" "$JOBS" 120
 sleep 3
 
 # CPU ticks per thread name (and the whole process), comm parsed up to the last ')' since names have spaces.

@@ -13,18 +13,13 @@ CALLS=${3:-200}
 [[ -x $BIN/upstart-host && -x $BIN/upstartctl ]] || { echo "missing $BIN/upstart-host or upstartctl (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/upstartps-status-process.XXXXXX)
-DAEMON_PID=
-trap '[[ -n $DAEMON_PID ]] && { kill -TERM "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null || true; }; rm -rf "$WORK"' EXIT
-cc -O2 -o "$WORK/status-client-floor" "$ROOT/bench/floor/status-client-floor.c"
-
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
+trap 'stop_daemon; rm -rf "$WORK"' EXIT
+cc -O2 -o "$WORK/status-client-floor" "$ROOT/bench/floor/status-client-floor.c"
+
 start_session_daemon "$BIN/upstart-host" "$WORK/daemon" 1
-deadline=$((SECONDS + 60))
-until [[ -S $SOCK ]] && "$BIN/upstartctl" --socket "$SOCK" status s0001 2>/dev/null | grep -q start/running; do
-    (( SECONDS < deadline )) || { echo "daemon not up in 60 s" >&2; cat "$WORK/daemon/daemon.log" >&2; exit 1; }
-    sleep 0.01
-done
+wait_all_running "$BIN/upstartctl" 1 60
 
 python3 - "$ROUNDS" "$CALLS" /bin/true "$WORK/status-client-floor" "$BIN/upstartctl" "$SOCK" <<'PY'
 import subprocess, sys, time
