@@ -137,6 +137,34 @@ public class DaemonCrashAdoptionTests
     }
 
     [Fact]
+    public async Task A_longer_temporary_file_in_the_state_directory_does_not_spoil_the_record()
+    {
+        // The record is written beside the file and renamed over it. A temporary file already there (a
+        // daemon killed between the two) must be replaced, not overwritten in part, or the next daemon reads
+        // the old tail after the new JSON and adopts nothing. The shipped build opens files without .NET's
+        // lock-then-truncate (UpstartHost.csproj), so this checks that it still truncates.
+        await using var d = await DaemonFixture.StartNewAsync(("svc", Service), ("other", Service));
+        await WaitRunning(d, "svc", "other");
+        var svcPid = MainPid(await StatusOf(d, "svc"));
+        var otherPid = MainPid(await StatusOf(d, "other"));
+        var path = Path.Combine(d.StateDir, "instances.json");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(Records(path, svcPid) && Records(path, otherPid)), "both processes recorded");
+
+        await File.WriteAllTextAsync(path + ".tmp", new string('x', 1 << 20));
+        await d.Client.StopAsync("other");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(!Records(path, otherPid)), "the record without other");
+
+        Assert.NotNull(JsonNode.Parse(await File.ReadAllTextAsync(path)));
+        await d.KillDaemonAsync();
+        await d.StartAsync();
+        Assert.Equal(("running", svcPid), ((await StatusOf(d, "svc")).State, MainPid(await StatusOf(d, "svc"))));
+        Assert.Equal([svcPid], d.ProcessesOfJob("svc"));
+    }
+
+    private static bool Records(string path, int pid) =>
+        File.Exists(path) && File.ReadAllText(path).Contains($"\"pid\":{pid},", StringComparison.Ordinal);
+
+    [Fact]
     public async Task A_clean_stop_removes_the_record_so_the_next_daemon_boots_afresh()
     {
         await using var d = await DaemonFixture.StartNewAsync(("svc", Service));

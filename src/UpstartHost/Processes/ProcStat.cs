@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 
 namespace UpstartHost.Processes;
 
@@ -6,25 +7,26 @@ namespace UpstartHost.Processes;
 /// The fields of /proc/&lt;pid&gt;/stat (proc(5)) that following `expect fork|daemon` needs: who the
 /// parent is, which session and group a process is in, whether it is a zombie, and when it was forked.
 /// </summary>
+/// <remarks>
+/// Read on the engine thread at every spawn (<see cref="ImageComplete"/>) and by the state writer for every
+/// new pid, so a read is one open, one read and one close into a stack buffer, parsed in place: no strings.
+/// </remarks>
 internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int ProcessGroup, int Session, ulong StartTime)
 {
+    /// <summary>A stat line is at most a few hundred bytes (the name is at most 64); more is not a stat line.</summary>
+    private const int MaxLineBytes = 1024;
+
+    /// <summary>Fields counted from the state, the first after the name: state is field 3 in proc(5).</summary>
+    private const int StateIndex = 0, ParentIndex = 1, GroupIndex = 2, SessionIndex = 3, StartTimeIndex = 19, EnvEndIndex = 48;
+
     public bool IsZombie => State == 'Z';
 
     /// <summary>Reads one process; null when it is gone or unreadable.</summary>
     public static ProcStat? Read(int pid)
     {
-        try
-        {
-            return Parse(pid, File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat"));
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
+        Span<byte> line = stackalloc byte[MaxLineBytes];
+        var length = ReadLine(pid, line);
+        return length < 0 ? null : Parse(pid, line[..length]);
     }
 
     /// <summary>
@@ -35,28 +37,17 @@ internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int
     /// </summary>
     public static bool? ImageComplete(int pid)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
+        Span<byte> line = stackalloc byte[MaxLineBytes];
+        var length = ReadLine(pid, line);
+        return length < 0 ? null : ImageComplete(line[..length]);
+    }
 
-        var close = text.LastIndexOf(')');
-        if (close < 0 || close + 2 >= text.Length)
-        {
-            return null;
-        }
-
-        var fields = text[(close + 2)..].Split(' ');
-        if (fields.Length < 49 || fields[0] == "Z" || !ulong.TryParse(fields[48].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var envEnd))
+    /// <summary><see cref="ImageComplete(int)"/> of a stat line already read.</summary>
+    public static bool? ImageComplete(ReadOnlySpan<byte> line)
+    {
+        var fields = FieldsAfterName(line);
+        if (fields.IsEmpty || Field(fields, StateIndex) is [(byte)'Z']
+            || !ulong.TryParse(Field(fields, EnvEndIndex), NumberStyles.None, CultureInfo.InvariantCulture, out var envEnd))
         {
             return null;
         }
@@ -85,26 +76,76 @@ internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int
         return children;
     }
 
+    /// <summary>Parses a stat line given as text (tests, and anything that already holds one).</summary>
+    public static ProcStat? Parse(int pid, string text) => Parse(pid, System.Text.Encoding.UTF8.GetBytes(text));
+
     /// <summary>Parses the stat line; the command name may hold spaces and ')' so fields start after the last ')'.</summary>
-    public static ProcStat? Parse(int pid, string text)
+    public static ProcStat? Parse(int pid, ReadOnlySpan<byte> line)
     {
-        var close = text.LastIndexOf(')');
-        if (close < 0 || close + 2 >= text.Length)
+        var fields = FieldsAfterName(line);
+        var state = Field(fields, StateIndex);
+        if (state.IsEmpty
+            || !int.TryParse(Field(fields, ParentIndex), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ppid)
+            || !int.TryParse(Field(fields, GroupIndex), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pgrp)
+            || !int.TryParse(Field(fields, SessionIndex), NumberStyles.Integer, CultureInfo.InvariantCulture, out var session)
+            || !ulong.TryParse(Field(fields, StartTimeIndex), NumberStyles.None, CultureInfo.InvariantCulture, out var start))
         {
             return null;
         }
 
-        var fields = text[(close + 2)..].Split(' ');
-        // After the name: state(3) ppid(4) pgrp(5) session(6) … starttime(22), so index = field - 3.
-        if (fields.Length < 20
-            || !int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ppid)
-            || !int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pgrp)
-            || !int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var session)
-            || !ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
+        return new ProcStat(pid, (char)state[0], ppid, pgrp, session, start);
+    }
+
+    /// <summary>The line's bytes into <paramref name="buffer"/>, or -1 when the process is gone or unreadable.</summary>
+    private static int ReadLine(int pid, Span<byte> buffer)
+    {
+        SafeFileHandle handle;
+        try
         {
-            return null;
+            handle = File.OpenHandle("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return -1;
         }
 
-        return new ProcStat(pid, fields[0].Length > 0 ? fields[0][0] : '?', ppid, pgrp, session, start);
+        using (handle)
+        {
+            try
+            {
+                // proc hands the whole line to the first read of a buffer this size.
+                return RandomAccess.Read(handle, buffer, 0);
+            }
+            catch (IOException)
+            {
+                // ESRCH: the process went between the open and the read.
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>What follows "PID (NAME) ", empty when the line has no name in parentheses.</summary>
+    private static ReadOnlySpan<byte> FieldsAfterName(ReadOnlySpan<byte> line)
+    {
+        var close = line.LastIndexOf((byte)')');
+        return close < 0 || close + 2 >= line.Length ? default : line[(close + 2)..];
+    }
+
+    /// <summary>The space-separated field at <paramref name="index"/> (0 = state), trailing newline cut; empty when missing.</summary>
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> fields, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            var space = fields.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return default;
+            }
+
+            fields = fields[(space + 1)..];
+        }
+
+        var end = fields.IndexOfAny((byte)' ', (byte)'\n');
+        return end < 0 ? fields : fields[..end];
     }
 }

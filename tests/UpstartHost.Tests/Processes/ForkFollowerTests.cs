@@ -60,12 +60,4 @@ public sealed class ForkFollowerTests : IDisposable
     {
         Assert.IsType<ForkFollower.Exited>(ForkFollower.Decide(Tracked(ExpectMode.Daemon), []));
     }
-
-    [Fact]
-    public void Proc_stat_lines_parse_even_with_parentheses_in_the_name()
-    {
-        var stat = ProcStat.Parse(42, "42 (a) b (c)) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 12345 0 0");
-
-        Assert.Equal(new ProcStat(42, 'S', 1, 42, 42, 12345), stat);
-    }
 }
