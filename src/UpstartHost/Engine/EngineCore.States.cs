@@ -116,6 +116,7 @@ internal sealed partial class EngineCore
 
                 instance.StopEnvironment = null;
                 instance.Failure = null;
+                instance.Class.LastFailure = null;
                 instance.Blocker = EmitJobEvent(instance, JobEvents.Starting, blocking: true);
                 return instance.State;
 
@@ -247,6 +248,7 @@ internal sealed partial class EngineCore
         }
 
         instance.Failure = new JobFailure(kind, status);
+        instance.Class.LastFailure = instance.Failure;
         Finished(instance, failed: true);
     }
 

@@ -42,7 +42,7 @@ internal sealed partial class EngineCore
     {
         if (jobClass.Instances.Count == 0)
         {
-            return instance is null or "" ? [JobSnapshots.OfClass(jobClass.Config)] : [];
+            return instance is null or "" ? [JobSnapshots.OfClass(jobClass)] : [];
         }
 
         if (instance is not null)

@@ -112,7 +112,7 @@ internal sealed partial class EngineCore
         {
             if (c.Instances.Count == 0)
             {
-                list.Add(JobSnapshots.OfClass(c.Config));
+                list.Add(JobSnapshots.OfClass(c));
                 continue;
             }
 

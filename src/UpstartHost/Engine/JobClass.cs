@@ -44,6 +44,14 @@ internal sealed class JobClass
     public bool Deleted { get; set; }
 
     /// <summary>
+    /// How the class's most recent instance failed, null once an instance starts again. Upstart forgets a
+    /// failure with the instance, so `initctl status` of a job stopped by its respawn limit shows only
+    /// stop/waiting; a class keeps it so that status and list can still say why the job is down (an SRE's
+    /// flapping service, docs/engine.md). Not recorded across daemon restarts.
+    /// </summary>
+    public JobFailure? LastFailure { get; set; }
+
+    /// <summary>
     /// Where the last <see cref="PublishedStatus"/> put this class's entry: a hint that spares the next one a
     /// lookup by name, checked against the entry before it is trusted (engine thread).
     /// </summary>

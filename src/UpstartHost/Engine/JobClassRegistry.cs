@@ -154,7 +154,7 @@ internal sealed class JobClassRegistry
         if (jobClass.PendingConfig is JobClassConfig pending)
         {
             Unregister(jobClass);
-            Register(new JobClass(pending, jobClass.PendingFingerprint));
+            Register(new JobClass(pending, jobClass.PendingFingerprint) { LastFailure = jobClass.LastFailure });
         }
     }
 

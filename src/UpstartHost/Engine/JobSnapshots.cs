@@ -5,8 +5,11 @@ namespace UpstartHost.Engine;
 /// <summary>What `initctl status` and `list` show of a class or an instance, taken on the engine thread.</summary>
 internal static class JobSnapshots
 {
+    /// <summary>A class with no instance shows as stop/waiting (initctl list), with the failure that left it there.</summary>
+    public static JobSnapshot OfClass(JobClass jobClass) => OfClass(jobClass.Config, "", jobClass.LastFailure);
+
     /// <summary>A class with no instance shows as stop/waiting (initctl list).</summary>
-    public static JobSnapshot OfClass(JobClassConfig config, string instance = "") =>
+    public static JobSnapshot OfClass(JobClassConfig config, string instance = "", JobFailure? lastFailure = null) =>
         new(
             config.Name,
             instance,
@@ -18,7 +21,7 @@ internal static class JobSnapshots
             config.StopOn?.ToString(),
             config.Task,
             0,
-            null,
+            lastFailure,
             config.SourcePath,
             false);
 
@@ -26,7 +29,7 @@ internal static class JobSnapshots
     {
         if (instance.Destroyed)
         {
-            return OfClass(instance.Config, instance.Name) with { LastFailure = instance.Failure };
+            return OfClass(instance.Config, instance.Name, instance.Failure);
         }
 
         var processes = new List<ProcessSnapshot>();

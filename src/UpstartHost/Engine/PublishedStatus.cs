@@ -185,7 +185,7 @@ public sealed class PublishedStatus
         {
             if (jobClass.Instances.Count == 0)
             {
-                return new ClassEntry(jobClass, [], [JobSnapshots.OfClass(jobClass.Config)]);
+                return new ClassEntry(jobClass, [], [JobSnapshots.OfClass(jobClass)]);
             }
 
             var instances = new JobInstance[jobClass.Instances.Count];
@@ -210,7 +210,7 @@ public sealed class PublishedStatus
 
             if (!HasInstances)
             {
-                return ReferenceEquals(_config, jobClass.Config);
+                return ReferenceEquals(_config, jobClass.Config) && ReferenceEquals(Snapshots[0].LastFailure, jobClass.LastFailure);
             }
 
             for (var i = 0; i < _instances.Length; i++)
