@@ -3,8 +3,9 @@ using System.Globalization;
 namespace UpstartPS.Protocol.Server;
 
 /// <summary>
-/// Who is on the other end of a connection, as the kernel reported it (SO_PEERCRED) when the peer connected.
-/// Supplementary groups are read on first use from <c>/proc/PID/status</c>, since SO_PEERCRED does not carry them.
+/// Who is on the other end of a connection, as the kernel reported it when the peer connected: SO_PEERCRED for
+/// the pid, uid and gid, SO_PEERGROUPS for the supplementary groups (<see cref="PeerCredentials"/>). Without
+/// groups given, they are read on first use from <c>/proc/PID/status</c> (tests, and old kernels).
 /// </summary>
 public sealed class ClientIdentity
 {
@@ -32,8 +33,8 @@ public sealed class ClientIdentity
     public string? ClientName { get; internal set; }
 
     /// <summary>
-    /// The peer process's supplementary groups; empty if the process has already gone. Read when the
-    /// connection is made (and cached), so a later change of the peer's groups does not change its rights.
+    /// The peer's supplementary groups as they were when it connected, so neither a later change of its groups
+    /// nor its pid passing to another process changes its rights.
     /// </summary>
     public IReadOnlyList<uint> SupplementaryGroups => _groups ??= _readGroups();
 

@@ -58,12 +58,6 @@ internal sealed partial class ControlConnection
             return await RefuseAsync(UpstartErrorCode.AccessDenied, refusal).ConfigureAwait(false);
         }
 
-        if (_authorization.UsesGroups)
-        {
-            // Read now, while the peer certainly still exists: a pid read later might belong to another process.
-            _ = client.SupplementaryGroups;
-        }
-
         var answer = new ServerHello
         {
             Type = ResponseTypes.Hello,

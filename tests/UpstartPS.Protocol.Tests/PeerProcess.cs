@@ -46,6 +46,8 @@ internal static class PeerProcess
                 s.connect(sys.argv[1])
                 sockets.append(s)
                 exchange('{"type":"hello","protocol":1,"client":"python"}')
+        elif sys.argv[2:3] == ['--connect-only']:
+            pass
         else:
             for text in ['{"type":"hello","protocol":1,"client":"python"}'] + sys.argv[2:]:
                 if not exchange(text):
