@@ -162,8 +162,15 @@ internal sealed partial class EngineCore
             case JobState.Running:
                 if (old == JobState.PreStop)
                 {
-                    // A cancelled stop is not a change of goal: no second started event.
+                    // A cancelled stop is not a change of goal: no second started event. But a service is
+                    // where a start wants it again, so the start that cancelled the stop (and the blocking
+                    // stop it cancelled) return now, or `start` would wait for ever; a task's start still
+                    // waits for it to finish.
                     instance.StopEnvironment = null;
+                    if (!instance.Config.Task)
+                    {
+                        Finished(instance, failed: false);
+                    }
                 }
                 else
                 {

@@ -88,6 +88,46 @@ public sealed class StoppingTests
     }
 
     [Fact]
+    public async Task A_start_that_cancels_a_stop_during_pre_stop_returns_once_the_service_runs_again()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStop));
+        _ = h.Start();
+        var pid = h.Pid(ProcessKind.Main);
+        var stop = h.Stop();
+        Assert.Equal("stop/pre-stop", h.Status());
+
+        var start = h.Start();
+        Assert.False(start.IsCompleted);
+        Assert.Equal("start/pre-stop", h.Status());
+        h.Exit(ProcessKind.PreStop, 0);
+
+        // Running again with the same main process: the start has what it asked for, and so has the
+        // blocking stop that was cancelled (initctl stop returns with the job running, as in Upstart).
+        Assert.Equal("start/running", h.Status());
+        Assert.Equal(pid, h.Pid(ProcessKind.Main));
+        Assert.True(start.IsCompleted);
+        Assert.Equal(JobState.Running, (await start).State);
+        Assert.True(stop.IsCompleted);
+        Assert.Empty(h.Instance().Blocking);
+    }
+
+    [Fact]
+    public void A_task_whose_stop_is_cancelled_keeps_its_start_waiting_until_it_finishes()
+    {
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStop) with { Task = true });
+        _ = h.Start(wait: false);
+        _ = h.Stop(wait: false);
+        var start = h.Start();
+
+        h.Exit(ProcessKind.PreStop, 0);
+        Assert.Equal("start/running", h.Status());
+        Assert.False(start.IsCompleted);
+
+        h.Exit(ProcessKind.Main, 0);
+        Assert.True(start.IsCompleted);
+    }
+
+    [Fact]
     public void A_service_whose_main_exited_skips_pre_stop()
     {
         var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStop));
