@@ -17,9 +17,17 @@ internal sealed partial class EngineCore
     /// process and answers false when it is gone or the pid now names another process (a different start
     /// time): that process is treated as having exited. <paramref name="earlier"/> gives, per job, the
     /// definition its instances ran under where the job file has changed since: it is put back in charge
-    /// and the loaded one left pending, as a reload would have left them. Returns how many processes were adopted.
+    /// and the loaded one left pending, as a reload would have left them. <paramref name="awaitStop"/> is asked about
+    /// the adopted main process of an instance left in `spawned` by `expect stop`: true when its SIGSTOP will still
+    /// be reported (ProcessReady), so the instance goes on waiting for it; otherwise it is taken as ready.
+    /// Returns how many processes were adopted.
     /// </summary>
-    internal int Restore(IReadOnlyList<InstanceRecord> records, long recordAgeSeconds, Func<ProcessRecord, bool> adopt, IReadOnlyDictionary<string, EarlierDefinition>? earlier = null)
+    internal int Restore(
+        IReadOnlyList<InstanceRecord> records,
+        long recordAgeSeconds,
+        Func<ProcessRecord, bool> adopt,
+        IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
+        Func<int, bool>? awaitStop = null)
     {
         var reinstalled = new List<JobClass>();
         foreach (var (_, definition) in earlier ?? new Dictionary<string, EarlierDefinition>())
@@ -90,7 +98,7 @@ internal sealed partial class EngineCore
         {
             try
             {
-                CarryOn(instance, gone, respawnDue);
+                CarryOn(instance, gone, respawnDue, awaitStop);
             }
 #pragma warning disable CA1031 // One odd record must not stop the others from resuming.
             catch (Exception ex)
@@ -128,7 +136,7 @@ internal sealed partial class EngineCore
     /// gets its signal and its kill timeout again; a respawn that was waiting out its back-off waits out what
     /// was left of it.
     /// </summary>
-    private void CarryOn(JobInstance instance, List<ProcessKind> gone, DateTimeOffset? respawnDue)
+    private void CarryOn(JobInstance instance, List<ProcessKind> gone, DateTimeOffset? respawnDue, Func<int, bool>? awaitStop)
     {
         foreach (var kind in gone)
         {
@@ -166,6 +174,10 @@ internal sealed partial class EngineCore
             case JobState.PreStop when instance.IsAlive(ProcessKind.PreStop):
             case JobState.PostStop when instance.IsAlive(ProcessKind.PostStop):
                 // Waiting for a live process, as before: its exit moves the instance on.
+                break;
+            case JobState.Spawned when instance.Config.Expect == ExpectMode.Stop && instance.MainAlive
+                                       && awaitStop?.Invoke(instance.Pid(ProcessKind.Main)) == true:
+                // Waiting for the main process to raise SIGSTOP, as before: its stop will be reported.
                 break;
             default:
                 // Starting and stopping waited on an event the earlier daemon took with it; spawned waited

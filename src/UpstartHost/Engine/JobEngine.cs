@@ -156,13 +156,15 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     /// classes must be loaded first. Returns how many processes were adopted.
     /// </summary>
     /// <param name="earlier">Per job, the definition its instances ran under where the job file changed since.</param>
+    /// <param name="awaitStop">See <see cref="EngineCore.Restore"/>.</param>
     public Task<int> RestoreAsync(
         IReadOnlyList<InstanceRecord> records,
         long recordAgeSeconds,
         Func<ProcessRecord, bool> adopt,
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
+        Func<int, bool>? awaitStop = null,
         CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier)), cancellationToken);
+        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop)), cancellationToken);
 
     /// <summary>
     /// From now on, <paramref name="stateChanged"/> gets a snapshot of every instance after each burst of

@@ -80,6 +80,7 @@ public sealed partial class RuntimeState : IDisposable
                     recorded.AgeSeconds,
                     composition.Adopted.TryAdopt,
                     earlier,
+                    composition.Adopted.ResumeExpectStop,
                     cancellationToken).ConfigureAwait(false);
                 if (recorded.IsOwnReExec)
                 {

@@ -77,6 +77,41 @@ internal sealed class AdoptedProcesses : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Restore of an instance the earlier program left in `spawned` waiting for `expect stop`, whose main process
+    /// was adopted. True when its SIGSTOP will still be reported as readiness (the instance stays `spawned`): it
+    /// is our child (we re-exec'd), so the reaper sees it stop, or it has stopped already and is continued now.
+    /// False when it is not our child (the earlier daemon crashed): nothing here can see it stop, so one that has
+    /// stopped already is continued, and the caller takes it as ready (docs/daemon.md).
+    /// </summary>
+    public bool ResumeExpectStop(int pid)
+    {
+        if (ProcStat.Read(pid) is not { IsZombie: false } stat)
+        {
+            return false;
+        }
+
+        if (stat.ParentPid != Environment.ProcessId)
+        {
+            if (stat.State == 'T')
+            {
+                Libc.kill(pid, Libc.SIGCONT);
+            }
+
+            return false;
+        }
+
+        // Owed first, looked at second: a stop between the two is then seen by one side or the other, never
+        // by neither. A stop the earlier program took from the kernel but did not act on is one seen already.
+        inherited.AwaitStop(pid);
+        if (ProcStat.Read(pid) is { State: 'T' } && inherited.TakeAwaitedStop(pid))
+        {
+            inherited.Continue(pid);
+        }
+
+        return true;
+    }
+
     public void Dispose()
     {
         if (disposed)

@@ -37,6 +37,41 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public void A_service_still_owed_its_expect_stop_waits_for_it_when_the_stop_can_still_be_seen()
+    {
+        var config = EngineHarness.Service() with { Expect = ExpectMode.Stop };
+        var before = new EngineHarness().With(config);
+        _ = before.Start(wait: false);
+        Assert.Equal("start/spawned", before.Status());
+        var pid = before.Pid(ProcessKind.Main);
+        var asked = new List<int>();
+
+        var after = new EngineHarness().With(config);
+        after.Core.Restore(before.Core.SnapshotInstances(), 0, _ => true, awaitStop: p => { asked.Add(p); return true; });
+        after.Pump();
+
+        Assert.Equal([pid], asked);
+        Assert.Equal("start/spawned", after.Status());
+        after.Notice(new ProcessReady(pid, pid));
+        Assert.Equal(("start/running", pid), (after.Status(), after.Pid(ProcessKind.Main)));
+        Assert.Empty(after.Processes.Spawns);
+    }
+
+    [Fact]
+    public void A_service_owed_its_expect_stop_is_taken_as_ready_when_the_stop_cannot_be_seen()
+    {
+        var config = EngineHarness.Service() with { Expect = ExpectMode.Stop };
+        var before = new EngineHarness().With(config);
+        _ = before.Start(wait: false);
+
+        var after = new EngineHarness().With(config);
+        after.Core.Restore(before.Core.SnapshotInstances(), 0, _ => true, awaitStop: _ => false);
+        after.Pump();
+
+        Assert.Equal("start/running", after.Status());
+    }
+
+    [Fact]
     public void A_process_that_could_not_be_adopted_is_an_exit_and_respawn_applies()
     {
         var before = new EngineHarness().With(Respawning(new RespawnLimit(10, 5)));
