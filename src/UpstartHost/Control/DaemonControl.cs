@@ -163,12 +163,26 @@ public sealed class DaemonControl : IControlHandler
     public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, CancellationToken cancellationToken) =>
         Task.Run(() => CheckConfig.Run(configuration.Catalog, bootEvents, ignoredEvents), cancellationToken);
 
-    /// <summary>Off the read loop too: provenance reads the job file.</summary>
+    /// <summary>
+    /// Off the read loop too: provenance reads the job file. Anyone may ask, but a job's `env` values and its
+    /// commands (passwords, tokens) reach only those who may change jobs, or everyone when the job's files are
+    /// world-readable anyway: what a root-only 0600 file holds stays root's, as Upstart's show-config, which
+    /// printed neither, left it.
+    /// </summary>
     public Task<JobConfigInfo> ShowConfigAsync(ClientIdentity client, string job, CancellationToken cancellationToken) =>
         Task.Run(
-            () => configuration.Catalog.Jobs.TryGetValue(job, out var config)
-                ? JobInfoMapping.ToConfigInfo(config)
-                : throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}"),
+            () =>
+            {
+                if (!configuration.Catalog.Jobs.TryGetValue(job, out var config))
+                {
+                    throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
+                }
+
+                var info = JobInfoMapping.ToConfigInfo(config);
+                return authorization.Refuse(client, ControlOperation.Start) is null || JobFileAccess.EveryoneMayRead(config)
+                    ? info
+                    : info with { Env = [], Processes = new Dictionary<string, string>(), Withheld = ["env", "processes"] };
+            },
             cancellationToken);
 
     public Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken) =>

@@ -49,6 +49,12 @@ public sealed record JobConfigInfo
 
     /// <summary>Every stanza key → "conf" or "override", for provenance.</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The fields left out of this answer ("env", "processes"): a caller who may not change jobs sees a job's
+    /// `env` values and its commands only when its files are readable by everyone (docs/protocol.md).
+    /// </summary>
+    public IReadOnlyList<string>? Withheld { get; init; }
 }
 
 /// <summary>reload-configuration result: what was (or, in dry run, would be) added, changed, removed.</summary>

@@ -29,6 +29,42 @@ public sealed class DaemonControlTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_files_secrets_reach_only_those_who_may_change_jobs_unless_everyone_may_read_the_file()
+    {
+        string File(string name, UnixFileMode mode)
+        {
+            var path = Path.Combine(dir.FullName, name + ".conf");
+            System.IO.File.WriteAllText(path, "(parsed elsewhere)");
+            System.IO.File.SetUnixFileMode(path, mode);
+            return path;
+        }
+
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode Public = Private | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        disk = TestCatalogs.Of(
+            TestCatalogs.Job("secret", path: File("secret", Private)) with { Env = ["DB_PASSWORD=hunter2"] },
+            TestCatalogs.Job("open", path: File("open", Public)) with { Env = ["COLOUR=red"] },
+            TestCatalogs.Job("overridden", path: File("overridden", Public)) with { OverridePath = File("overridden.override", Private), Env = ["TOKEN=t"] });
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        var nobody = new ClientIdentity(10, 65534, 65534, []);
+
+        var hidden = await control.ShowConfigAsync(nobody, "secret", default);
+        Assert.Equal((0, 0), (hidden.Env.Count, hidden.Processes.Count));
+        Assert.Equal(["env", "processes"], hidden.Withheld);
+        Assert.Equal("secret", hidden.Name);
+        Assert.Equal(["DB_PASSWORD=hunter2"], (await control.ShowConfigAsync(Root, "secret", default)).Env);
+        Assert.Null((await control.ShowConfigAsync(Root, "secret", default)).Withheld);
+
+        var open = await control.ShowConfigAsync(nobody, "open", default);
+        Assert.Equal(["COLOUR=red"], open.Env);
+        Assert.Equal("exec /bin/sleep 100", open.Processes["main"]);
+        Assert.Null(open.Withheld);
+
+        Assert.Empty((await control.ShowConfigAsync(nobody, "overridden", default)).Env);
+    }
+
+    [Fact]
     public async Task A_disabled_job_is_refused_with_a_clear_message_and_not_started_by_events()
     {
         var (control, config, _) = Build();
