@@ -201,6 +201,7 @@ public sealed class ControlServer : IAsyncDisposable
                 ForgetConnection(client.Uid);
                 NoteClosedPeak(connection.PeakQueuedBytes);
                 connection.Dispose();
+                _options.ConnectionClosed?.Invoke();
                 served.SetResult();
             }
         });

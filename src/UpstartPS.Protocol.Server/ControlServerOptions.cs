@@ -63,6 +63,12 @@ public sealed class ControlServerOptions
     public Action<string, Exception?>? Log { get; init; }
 
     /// <summary>
+    /// Called (from any thread) each time a connection has ended and been let go: the daemon's cue that what a
+    /// burst of clients allocated may be garbage now (its quiet collection).
+    /// </summary>
+    public Action? ConnectionClosed { get; init; }
+
+    /// <summary>
     /// Whether a request answered at once (status of one job) is answered on the runtime's socket thread, with no
     /// hand-over to a pool worker (issue 11); everything else on the connection leaves that thread first
     /// (<see cref="Wire.SocketThread"/>). False: every completion goes through the pool, as for any socket.

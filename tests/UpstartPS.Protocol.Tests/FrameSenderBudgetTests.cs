@@ -44,13 +44,52 @@ public sealed class FrameSenderBudgetTests : IDisposable
         }
 
         Assert.True(a.Overflowed || b.Overflowed, "neither connection was dropped");
-        Assert.InRange(user.Peak, 1, (64 * 1024) + 8100 + FrameSender.QueuedFrameOverheadBytes);
+        Assert.InRange(user.Peak, 1, (64 * 1024) + FrameSender.QueuedFrameCost(8100));
         Assert.Contains(sends, s => s.IsFaulted && s.Exception!.InnerException is PeerNotReadingException);
 
         // Hang up on the peers so the sends still waiting finish (with errors), then nothing is held.
         _sockets.ForEach(s => s.Dispose());
         await Task.WhenAll(sends.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, user.Queued);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Frames_waiting_their_turn_give_up_at_once_when_the_sender_is_disposed_or_its_stream_breaks(bool dispose)
+    {
+        // A peer that reads nothing and a write timeout far beyond the test: only the break may end the waits.
+        var (server, _) = Pair(dispose ? "disposed" : "broken");
+        var connection = new SendBudget(64L * 1024 * 1024);
+        var sender = new FrameSender(server, 1024 * 1024, TimeSpan.FromMinutes(5), connectionBudget: connection);
+        var frame = new ResponseFrame { Id = 1, Type = ResponseTypes.Result, Text = new string('x', 8000) };
+        var sends = new List<Task>();
+        for (var i = 0; i < 200; i++)
+        {
+            sends.Add(sender.SendAsync(frame, ProtocolJsonContext.Default.ResponseFrame, CancellationToken.None).AsTask());
+        }
+
+        Assert.True(sends.Count(s => !s.IsCompleted) > 100, "the frames did not queue");
+        if (dispose)
+        {
+            // As a connection ends (ControlConnection): its socket closed, which fails the frame on the wire and
+            // lets the next one take the lock, then its sender disposed with the rest still waiting.
+            server.Dispose();
+            sender.Dispose();
+        }
+        else
+        {
+            // The peer goes away: the frame on the wire fails and breaks the stream.
+            server.Shutdown(SocketShutdown.Both);
+        }
+
+        await Task.WhenAll(sends.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, connection.Queued);
+        Assert.All(sends.Where(s => s.IsFaulted), s => Assert.IsNotType<TimeoutException>(s.Exception!.InnerException));
+        if (!dispose)
+        {
+            sender.Dispose();
+        }
     }
 
     public void Dispose()

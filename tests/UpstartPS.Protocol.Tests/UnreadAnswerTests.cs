@@ -51,7 +51,7 @@ public sealed class UnreadAnswerTests
     }
 
     /// <summary>The largest single answer these tests provoke, with its bookkeeping: one may pass the bound, no more.</summary>
-    private static long ResponseFrameBytes() => 1024 + FrameSender.QueuedFrameOverheadBytes;
+    private static long ResponseFrameBytes() => FrameSender.QueuedFrameCost(1024);
 
     private static async Task WaitForAsync(Func<bool> condition)
     {

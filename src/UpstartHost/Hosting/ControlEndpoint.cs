@@ -15,7 +15,12 @@ public sealed partial class ControlEndpoint : IControlEndpoint
 {
     private readonly ControlServer server;
 
-    public ControlEndpoint(DaemonSettings settings, DaemonControl handler, ControlAuthorization authorization, ILogger<ControlEndpoint> logger)
+    /// <param name="quietCollector">
+    /// Poked as each connection ends: answers a flood of clients made (queued for clients that did not read them,
+    /// promoted to the old generation meanwhile) are garbage once they are gone, and would otherwise stay resident
+    /// for as long as the daemon is idle (hundreds of MiB; docs/performance.md).
+    /// </param>
+    public ControlEndpoint(DaemonSettings settings, DaemonControl handler, ControlAuthorization authorization, ILogger<ControlEndpoint> logger, QuietCollector? quietCollector = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(authorization);
@@ -28,6 +33,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
             IdleTimeout = settings.ControlIdleTimeout,
             InlineCompletions = settings.ControlInlineCompletions,
             Log = (message, exception) => LogClientProblem(logger, message, exception),
+            ConnectionClosed = quietCollector is null ? null : quietCollector.Poke,
         });
     }
 

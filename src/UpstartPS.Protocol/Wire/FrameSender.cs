@@ -32,8 +32,20 @@ internal sealed class FrameSender : IDisposable
     private readonly CancellationTokenSource _timeout = new();
     private bool _broken;
 
-    /// <summary>What a queued frame costs beyond its bytes (the waiting send's state, its copy's header): tiny frames count too.</summary>
-    internal const int QueuedFrameOverheadBytes = 256;
+    // Cancelled once the stream is broken or the sender disposed: every frame still waiting its turn gives up at
+    // once instead of holding its bytes (and the answer it was made from) until its write timeout. A flood of
+    // unread answers left tens of thousands of them waiting 10 s on a lock nobody would release again.
+    private readonly CancellationTokenSource _breaking = new();
+
+    /// <summary>
+    /// What a queued frame costs beyond its bytes: the answer it was serialised from stays reachable while it waits
+    /// (from the caller's awaiting state), about as large again as its bytes, and the waiting send's own state
+    /// (its tasks, timer and registrations) about 1.5 KiB. Counted so that the budgets bound memory, not only bytes.
+    /// </summary>
+    internal const int QueuedFrameOverheadBytes = 2048;
+
+    /// <summary>A queued frame's cost against the budgets: its bytes twice (the frame and its answer) and the overhead.</summary>
+    internal static long QueuedFrameCost(int frameBytes) => (2L * frameBytes) + QueuedFrameOverheadBytes;
 
     private readonly SendBudget? _connectionBudget;
     private readonly SendBudget? _userBudget;
@@ -112,7 +124,7 @@ internal sealed class FrameSender : IDisposable
         var cost = Take(frame.Length);
         try
         {
-            if (!await _lock.WaitAsync(_writeTimeout, cancellationToken).ConfigureAwait(false))
+            if (!await WaitTurnAsync(cancellationToken).ConfigureAwait(false))
             {
                 Break();
                 throw new TimeoutException("The peer did not read its frames in time");
@@ -131,6 +143,20 @@ internal sealed class FrameSender : IDisposable
         finally
         {
             Give(cost);
+        }
+    }
+
+    /// <summary>The lock, within the write timeout; a broken or disposed sender ends the wait at once (ObjectDisposedException).</summary>
+    private async ValueTask<bool> WaitTurnAsync(CancellationToken cancellationToken)
+    {
+        using var either = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _breaking.Token) : null;
+        try
+        {
+            return await _lock.WaitAsync(_writeTimeout, either?.Token ?? _breaking.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_breaking.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(FrameSender), "The stream broke while this frame waited its turn");
         }
     }
 
@@ -176,7 +202,7 @@ internal sealed class FrameSender : IDisposable
             return 0;
         }
 
-        long cost = frameBytes + QueuedFrameOverheadBytes;
+        var cost = QueuedFrameCost(frameBytes);
         if (_connectionBudget?.TryTake(cost) == false)
         {
             Overflow(_connectionBudget, "connection");
@@ -272,6 +298,8 @@ internal sealed class FrameSender : IDisposable
     private void Break()
     {
         _broken = true;
+        // Asynchronously: the waiting frames' continuations must not run here, where the caller may hold the lock.
+        _ = _breaking.CancelAsync();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -284,8 +312,11 @@ internal sealed class FrameSender : IDisposable
 
     public void Dispose()
     {
-        _lock.Dispose();
+        // Frames still waiting leave at once. The lock, the timeout and this source are not disposed: a send may
+        // still be finishing on another thread (the frame on the wire, failing as its socket closes) and would
+        // then find them gone, and none of them holds anything that needs disposing (no wait handle, no timer
+        // left running once its send has ended).
+        _breaking.Cancel();
         _json.Dispose();
-        _timeout.Dispose();
     }
 }
