@@ -14,7 +14,7 @@ namespace UpstartPS.Commands;
 /// </summary>
 public abstract class JobActionCommandBase : JobCommandBase
 {
-    private readonly Dictionary<string, string?> _instanceTemplates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JobConfigInfo> _configurations = new(StringComparer.Ordinal);
 
     /// <summary>Write the job, as it is after the action, to the pipeline.</summary>
     [Parameter]
@@ -39,6 +39,12 @@ public abstract class JobActionCommandBase : JobCommandBase
     /// <summary>Performs the action on one target; returns the job's state when the daemon reported it.</summary>
     internal abstract JobInfo? Act(JobTarget target);
 
+    /// <summary>
+    /// The requests a record turns into, given the targets it selected: by default one per target. Start, stop
+    /// and restart override it, because their environment decides which instance a request reaches.
+    /// </summary>
+    internal virtual IReadOnlyList<JobTarget> Plan(IReadOnlyList<JobTarget> selected) => selected;
+
     /// <summary>True when the daemon's refusal means the job is already where the action would put it.</summary>
     internal virtual bool IsAlreadyDone(UpstartErrorCode code, JobTarget target) => false;
 
@@ -52,7 +58,7 @@ public abstract class JobActionCommandBase : JobCommandBase
             return;
         }
 
-        var targets = ResolveTargets();
+        var targets = Plan(ResolveTargets());
         if (PerJob)
         {
             targets = targets.Select(t => t with { Instance = "" }).Distinct().ToList();
@@ -90,16 +96,23 @@ public abstract class JobActionCommandBase : JobCommandBase
             return given;
         }
 
-        if (!_instanceTemplates.TryGetValue(target.Name, out var template))
-        {
-            template = Call(ct => Client.ShowConfigAsync(target.Name, ct)).Instance;
-            _instanceTemplates[target.Name] = template;
-        }
-
+        var template = ConfigurationOf(target.Name).Instance;
         return InstanceEnvironment.Derive(template, target.Instance) is { } entry
             ? [entry]
             : throw new ArgumentException(
                 $"Cannot tell which environment selects instance '{target.Instance}' of '{target.Name}' (instance stanza '{template}'): pass it with -Environment.");
+    }
+
+    /// <summary>The job's definition as the daemon holds it (its `instance` stanza and `env` defaults), read once per command.</summary>
+    internal JobConfigInfo ConfigurationOf(string job)
+    {
+        if (!_configurations.TryGetValue(job, out var configuration))
+        {
+            configuration = Call(ct => Client.ShowConfigAsync(job, ct));
+            _configurations[job] = configuration;
+        }
+
+        return configuration;
     }
 
     /// <summary>

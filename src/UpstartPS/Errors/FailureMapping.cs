@@ -84,6 +84,10 @@ public static class FailureMapping
     public static UpstartFailure JobNotFound(string name) =>
         new("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"Cannot find any Upstart job with name '{name}'.");
 
+    /// <summary>A literal -Instance the job does not have: non-terminating, like a literal name that matches no job.</summary>
+    public static UpstartFailure InstanceNotFound(string job, string instance) =>
+        new("NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"Cannot find instance '{instance}' of Upstart job '{job}'.");
+
     /// <summary>A job was asked to reach a state and the time ran out.</summary>
     public static UpstartFailure WaitTimedOut(string target, string state, TimeSpan timeout) =>
         new("WaitTimedOut", ErrorCategory.OperationTimeout, false,
