@@ -439,6 +439,37 @@ Describe 'Job cmdlets' -Tag 'CI' {
             finally { $shell.Dispose() }
         }
 
+        It 'writes a new progress record for each job, not one record changed in place' {
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', (Get-UpstartTestModulePath)).AddStatement()
+                $null = $shell.AddCommand('Start-UpstartJob').AddParameter('Name', 'web*').AddParameter('Timeout', 30)
+                $null = $shell.Invoke()
+                $shell.Streams.Error | Should -BeNullOrEmpty
+                $running = @($shell.Streams.Progress | Where-Object RecordType -eq 'Processing')
+                $running.StatusDescription | Should -Be @('web (1 of 2)', 'web-admin (2 of 2)')
+                $running.PercentComplete | Should -Be @(0, 50)
+                $shell.Streams.Progress[-1].RecordType | Should -Be 'Completed'
+            }
+            finally { $shell.Dispose() }
+        }
+
+        It 'shows progress for several jobs piped in, as the help''s example says' {
+            Start-UpstartJob -Name web*
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', (Get-UpstartTestModulePath)).AddStatement()
+                $null = $shell.AddScript('Get-UpstartJob web* | Restart-UpstartJob -Timeout 30')
+                $null = $shell.Invoke()
+                $shell.Streams.Error | Should -BeNullOrEmpty
+                $progress = @($shell.Streams.Progress)
+                $progress.Activity | Sort-Object -Unique | Should -Be 'Restarting Upstart jobs'
+                @($progress | Where-Object RecordType -eq 'Processing').StatusDescription | Should -Be @('web-admin (2 so far)')
+                $progress[-1].RecordType | Should -Be 'Completed'
+            }
+            finally { $shell.Dispose() }
+        }
+
         It 'refuses a job piped into Send-UpstartEvent rather than sending an event named after it' {
             Get-UpstartJob web | Send-UpstartEvent -ErrorVariable err -ErrorAction SilentlyContinue
             $err | Should -HaveCount 1
@@ -463,7 +494,32 @@ Describe 'Job cmdlets' -Tag 'CI' {
             $err[0].FullyQualifiedErrorId | Should -Be 'JobFromAnotherComputer,UpstartPS.Commands.StopUpstartJobCommand'
             $err[0].Exception.Message | Should -Match 'web1'
             $err[0].Exception.Message | Should -Match ([regex]::Escape("Invoke-Command -HostName web1 { Stop-UpstartJob -Name 'web' }"))
+            $err[0].TargetObject.Name | Should -Be 'web'
+            $err[0].TargetObject.PSComputerName | Should -Be 'web1'
             Get-UpstartJob web | Should -BeInState running
+        }
+
+        It 'acts on a job from a local Start-Job, which says it came from localhost' {
+            $before = Start-UpstartJob -Name web -PassThru
+            $module = Get-UpstartTestModulePath
+            $background = Start-Job { Import-Module $using:module; Get-UpstartJob web }
+            $received = Receive-UpstartTestJob $background
+            $received.PSComputerName | Should -Be 'localhost'
+            $after = $received | Restart-UpstartJob -PassThru -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            $after.MainPid | Should -Not -Be $before.MainPid
+        }
+
+        It 'treats <Computer> as this computer' -ForEach @(
+            @{ Computer = [Environment]::MachineName }
+            @{ Computer = '.' }
+            @{ Computer = '127.0.0.1' }
+            @{ Computer = '::1' }) {
+            $before = Start-UpstartJob -Name web -PassThru
+            $local = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-UpstartJob web)))
+            $local | Add-Member -NotePropertyName PSComputerName -NotePropertyValue $Computer
+            ($local | Restart-UpstartJob -PassThru -ErrorVariable err).MainPid | Should -Not -Be $before.MainPid
+            $err | Should -BeNullOrEmpty
         }
 
         It 'completes -Instance with the running instances of the named job, not file names' {

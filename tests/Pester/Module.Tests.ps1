@@ -65,6 +65,17 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $attribute.ValueFromPipelineByPropertyName | Should -Contain $true
     }
 
+    It 'hides -PSComputerName on <_> from help and completion, and still binds it by property name' -ForEach @(
+        'Start-UpstartJob', 'Stop-UpstartJob', 'Restart-UpstartJob', 'Update-UpstartJob', 'Enable-UpstartJob', 'Disable-UpstartJob') {
+        (Get-Help $_ -Parameter *).name | Should -Not -Contain 'PSComputerName'
+        (Get-Help $_ -Full | Out-String) | Should -Not -Match '-PSComputerName'
+        $line = "$_ -"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Not -Contain '-PSComputerName'
+        $attribute = (Get-Command $_).Parameters['PSComputerName'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+        $attribute.DontShow | Should -Be $true
+        $attribute.ValueFromPipelineByPropertyName | Should -Be $true
+    }
+
     It 'supports -WhatIf and -Confirm on <_>' -ForEach @(
         'Start-UpstartJob', 'Stop-UpstartJob', 'Restart-UpstartJob', 'Update-UpstartJob', 'Enable-UpstartJob', 'Disable-UpstartJob',
         'Send-UpstartEvent', 'Update-UpstartConfiguration') {

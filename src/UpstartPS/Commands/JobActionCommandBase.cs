@@ -3,6 +3,7 @@ using UpstartPS.Arguments;
 using UpstartPS.Errors;
 using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
+using UpstartPS.Remoting;
 
 namespace UpstartPS.Commands;
 
@@ -15,6 +16,8 @@ namespace UpstartPS.Commands;
 public abstract class JobActionCommandBase : JobCommandBase
 {
     private readonly Dictionary<string, JobConfigInfo> _configurations = new(StringComparer.Ordinal);
+    private bool _progressShown;
+    private int _processed;
 
     /// <summary>Write the job, as it is after the action, to the pipeline.</summary>
     [Parameter]
@@ -50,7 +53,7 @@ public abstract class JobActionCommandBase : JobCommandBase
 
     protected override void ProcessRecord()
     {
-        if (!string.IsNullOrEmpty(PSComputerName))
+        if (!string.IsNullOrEmpty(PSComputerName) && !ThisComputer.Is(PSComputerName))
         {
             // A job from web1 piped into a local cmdlet would otherwise act on this machine's job of the
             // same name: on a fleet, the wrong machine. Refuse and say where to act instead.
@@ -64,15 +67,20 @@ public abstract class JobActionCommandBase : JobCommandBase
             targets = targets.Select(t => t with { Instance = "" }).Distinct().ToList();
         }
 
-        var progress = targets.Count > 1 ? new ProgressRecord(GetType().Name.GetHashCode(StringComparison.Ordinal) & 0x7fff, ProgressActivity, " ") : null;
+        // Progress when a record selects several jobs, and for piped input from its second job on (the total
+        // is not known ahead there, so it counts instead of giving a percentage).
+        var piped = MyInvocation.ExpectingInput;
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
-            if (progress is not null)
+            _processed++;
+            if (piped && _processed > 1)
             {
-                progress.StatusDescription = $"{target} ({i + 1} of {targets.Count})";
-                progress.PercentComplete = i * 100 / targets.Count;
-                WriteProgress(progress);
+                WriteProgress(ProgressFor(target, null));
+            }
+            else if (!piped && targets.Count > 1)
+            {
+                WriteProgress(ProgressFor(target, (i, targets.Count)));
             }
 
             if (ShouldProcess(target.ToString(), ActionText))
@@ -81,12 +89,38 @@ public abstract class JobActionCommandBase : JobCommandBase
             }
         }
 
-        if (progress is not null)
+        if (_progressShown && !piped)
         {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            CompleteProgress();
         }
     }
+
+    protected override void EndProcessing()
+    {
+        if (_progressShown)
+        {
+            CompleteProgress();
+        }
+    }
+
+    // A new record for every update: the host may keep the ones it was given (a runspace's progress stream does).
+    private ProgressRecord ProgressFor(JobTarget target, (int Index, int Count)? position)
+    {
+        _progressShown = true;
+        var status = position is { } p ? $"{target} ({p.Index + 1} of {p.Count})" : $"{target} ({_processed} so far)";
+        return new ProgressRecord(ProgressId, ProgressActivity, status)
+        {
+            PercentComplete = position is { } q ? q.Index * 100 / q.Count : -1,
+        };
+    }
+
+    private void CompleteProgress()
+    {
+        WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed });
+        _progressShown = false;
+    }
+
+    private int ProgressId => GetType().Name.GetHashCode(StringComparison.Ordinal) & 0x7fff;
 
     /// <summary>KEY=VALUE list for a request about <paramref name="target"/>: the user's, else the one that names its instance.</summary>
     internal IReadOnlyList<string> EnvironmentFor(JobTarget target, IReadOnlyList<string> given)
@@ -138,7 +172,12 @@ public abstract class JobActionCommandBase : JobCommandBase
         var verb = MyInvocation.MyCommand.Name;
         var message = $"Job {names} came from {computer} (PSComputerName), but {verb} acts on this computer's daemon. " +
             $"Act where the job runs: Invoke-Command -HostName {computer} {{ {verb} -Name {names} }}.";
-        WriteError(new ErrorRecord(new InvalidOperationException(message), "JobFromAnotherComputer", ErrorCategory.InvalidOperation, computer));
+        // The job as it arrived (its name, instance and computer): what the record is about, not the computer alone.
+        var job = new PSObject();
+        job.Properties.Add(new PSNoteProperty("Name", Name.Length == 1 ? Name[0] : Name));
+        job.Properties.Add(new PSNoteProperty("Instance", Instance ?? ""));
+        job.Properties.Add(new PSNoteProperty("PSComputerName", computer));
+        WriteError(new ErrorRecord(new InvalidOperationException(message), "JobFromAnotherComputer", ErrorCategory.InvalidOperation, job));
     }
 
     private void ActOn(JobTarget target)
