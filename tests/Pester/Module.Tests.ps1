@@ -131,6 +131,18 @@ Describe 'Test-UpstartJobFile' -Tag 'CI' {
         (Test-UpstartJobFile -Path $dir).Path | Should -Contain $bad
     }
 
+    It 'gives the real path of a badly named file, and the same diagnostic from its directory as from -LiteralPath' {
+        $spaced = Join-Path $TestDrive 'spaced'
+        $file = New-UpstartTestJob -Directory $spaced -Name 'with space' -Text 'exec sleep 60'
+        $fromDirectory = Test-UpstartJobFile -Path $spaced
+        $fromFile = Test-UpstartJobFile -LiteralPath $file
+        $fromDirectory.Path | Should -Be $file
+        Test-Path -LiteralPath $fromDirectory.Path | Should -BeTrue
+        $fromFile.Path | Should -Be $file
+        ($fromFile.Kind, $fromFile.Message) | Should -Be @($fromDirectory.Kind, $fromDirectory.Message)
+        $fromFile.Kind | Should -Be 'bad-job-name'
+    }
+
     It 'answers $true or $false with -Quiet' {
         Test-UpstartJobFile -Path $good -Quiet | Should -BeTrue
         Test-UpstartJobFile -Path $bad -Quiet | Should -BeFalse
