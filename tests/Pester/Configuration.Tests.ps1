@@ -69,16 +69,24 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
             (Get-UpstartJob -Name added).Name | Should -Be 'added'
         }
 
-        It 'warns about a file that does not parse and keeps the others' {
-            Set-Content -LiteralPath (Join-Path $jobs 'broken.conf') -Value "no-such-stanza"
-            Update-UpstartConfiguration -WarningVariable warnings -WarningAction SilentlyContinue
-            $warnings | Should -Not -BeNullOrEmpty
-            ($warnings | Out-String) | Should -Match 'broken.conf'
+        It 'writes a non-terminating ParserError for a file that does not parse, and keeps the others' {
+            $broken = Join-Path $jobs 'broken.conf'
+            Set-Content -LiteralPath $broken -Value "no-such-stanza"
+            Set-Content -LiteralPath (Join-Path $jobs 'later.conf') -Value "exec sleep 3600"
+            Update-UpstartConfiguration -ErrorVariable err -ErrorAction SilentlyContinue
+            $? | Should -BeFalse
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobFileParseError,UpstartPS.Commands.UpdateUpstartConfigurationCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'ParserError'
+            $err[0].TargetObject | Should -Be $broken
+            $err[0].Exception.JobName | Should -Be 'broken'
+            $err[0].Exception.Message | Should -Match ([regex]::Escape("${broken}:1:") + '\d+: unknown-stanza')
             Get-UpstartJob -Name web | Should -Not -BeNullOrEmpty
+            Get-UpstartJob -Name later | Should -Not -BeNullOrEmpty
         }
 
         It 'writes nothing without -PassThru' {
-            Update-UpstartConfiguration -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+            Update-UpstartConfiguration -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
     }
 }

@@ -48,6 +48,8 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
         foreach ($parameter in (Get-Command $command).Parameters.Values) {
             if ($parameter.Name -in $common) { continue }
+            # A DontShow parameter (PSComputerName: only the pipeline binds it) stays out of the help as out of completion.
+            if ($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) { continue }
             $documented = $help.Parameters.Parameter | Where-Object Name -eq $parameter.Name
             $documented | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) of $command must be documented"
             ($documented.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty

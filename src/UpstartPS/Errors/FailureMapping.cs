@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net.Sockets;
 using UpstartPS.Protocol;
+using UpstartPS.Protocol.Wire;
 
 namespace UpstartPS.Errors;
 
@@ -111,6 +112,9 @@ public static class FailureMapping
     {
         SocketError.AccessDenied => AccessDenied(socketPath),
         SocketError.AddressNotAvailable or SocketError.HostNotFound => NotRunning(socketPath),
+        // connect(2) refuses a regular file or a directory as it refuses a socket nobody listens on: say which.
+        SocketError.ConnectionRefused when SocketFileKind.NotASocket(socketPath) is { } kind => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
+            $"'{socketPath}' is {kind}, not a socket: no Upstart daemon can be reached there. {HowToReach}"),
         SocketError.ConnectionRefused => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
             $"The Upstart daemon at '{socketPath}' refused the connection (the socket exists but nobody is listening). {HowToReach}"),
         _ => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,

@@ -96,6 +96,30 @@ public sealed class FailureMappingTests
     }
 
     [Fact]
+    public void A_refused_connection_to_a_file_or_directory_says_it_is_not_a_socket()
+    {
+        var directory = Directory.CreateTempSubdirectory("upstartps-not-a-socket-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "plain");
+            File.WriteAllText(file, "x");
+            var refused = new SocketException((int)SocketError.ConnectionRefused);
+
+            var onFile = FailureMapping.FromException(refused, file);
+            var onDirectory = FailureMapping.FromException(refused, directory.FullName);
+
+            Assert.Equal("DaemonNotReachable", onFile.ErrorId);
+            Assert.Contains($"'{file}' is a regular file, not a socket", onFile.Message, StringComparison.Ordinal);
+            Assert.Contains($"'{directory.FullName}' is a directory, not a socket", onDirectory.Message, StringComparison.Ordinal);
+            Assert.Contains("nobody is listening", FailureMapping.FromException(refused, Path.Combine(directory.FullName, "absent")).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_denied_socket_terminates_and_names_the_admin_group_not_sudo()
     {
         foreach (var exception in new Exception[] { new SocketException((int)SocketError.AccessDenied), new UnauthorizedAccessException() })
