@@ -6,6 +6,7 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
         $jobs = Join-Path $TestDrive 'init'
         New-UpstartTestJob $jobs web "description `"web server`"`nstart on deploy`nrespawn`nenv PORT=8080`nexec sleep 3600" -Override "manual`nenv PORT=9090" | Out-Null
         New-UpstartTestJob $jobs plain "task`nexec true" | Out-Null
+        New-UpstartTestJob $jobs pool "instance `$NAME`nexec sleep 3600" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
         # A long inotify quiet period: the tests, not the watcher, decide when the directory is re-read.
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs -ReloadDebounceMilliseconds 60000
@@ -42,6 +43,18 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
         It 'writes NoJobFoundForGivenName for a missing job' {
             Get-UpstartJobConfiguration -Name ghost -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'NoJobFoundForGivenName,UpstartPS.Commands.GetUpstartJobConfigurationCommand'
+        }
+
+        It 'writes one configuration per job, not one per instance piped in' {
+            Start-UpstartJob -Name pool -Environment 'NAME=p1'
+            Start-UpstartJob -Name pool -Environment 'NAME=p2'
+            try {
+                Get-UpstartJob pool | Should -HaveCount 2
+                $configs = Get-UpstartJob pool | Get-UpstartJobConfiguration
+                $configs | Should -HaveCount 1
+                $configs.Name | Should -Be 'pool'
+            }
+            finally { Stop-UpstartJob -Name pool }
         }
 
         It 'formats as a table and as a list' {

@@ -220,7 +220,16 @@ Describe 'Completion and formats' -Tag 'CI' {
         $events = Watch-UpstartEvent -IncludeHistory -Timeout 1
         $events | Should -Not -BeNullOrEmpty
         $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($events))
-        ($remote | Format-Table | Out-String) | Should -Match '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}'
+        ($remote | Format-Table | Out-String) | Should -Match '\d{2}:\d{2}:\d{2}\.\d{3}'
+    }
+
+    It 'shows events at 80 columns with an Instance column and room for the environment' {
+        Send-UpstartEvent -Name fmt-check -Environment 'COLOUR=blue', 'SIZE=9'
+        $events = Watch-UpstartEvent -IncludeHistory -Name fmt-check -Timeout 1
+        $lines = $events | Format-Table | Out-String -Stream -Width 80 | Where-Object { $_ -match '\S' }
+        $lines[0] | Should -Match '^Time\s+Kind\s+Name\s+Job\s+Instance\s+State\s+Environment$'
+        $lines[2] | Should -Match 'fmt-check\s+COLOUR=blue SIZE=9$'
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 
     It 'converts jobs to JSON for other tools' {

@@ -13,6 +13,8 @@ Describe 'Job cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs follower "start on started leader`nstop on stopping leader`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs tty "instance `$TTY`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs worker "instance `$NAME`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs slow "pre-start exec sleep 60`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs exit7 "task`nexec sh -c 'exit 7'" | Out-Null
         New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
         New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; echo ready; while true; do sleep 1; done'" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
@@ -138,6 +140,21 @@ Describe 'Job cmdlets' -Tag 'CI' {
             $result.Name | Should -Be 'web'
             $err[0].FullyQualifiedErrorId | Should -Be 'JobFailedToStart,UpstartPS.Commands.StartUpstartJobCommand'
             $err[0].CategoryInfo.Category | Should -Be 'OpenError'
+        }
+
+        It 'says the time limit and the state reached when -Timeout runs out' {
+            Start-UpstartJob -Name slow -Timeout 1 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'OperationTimedOut,UpstartPS.Commands.StartUpstartJobCommand'
+            $err[0].Exception.Message | Should -Be "'slow' did not start within 1 seconds; it is in state 'pre-start' (goal start)."
+        }
+
+        It 'says why a start failed when the daemon keeps the job''s LastFailure' -Skip:$true {
+            # Needs the daemon to keep LastFailure after the instance is gone (being changed on main); the module's
+            # side is covered by FailureMappingTests until then. Unskip after that merge.
+            Start-UpstartJob -Name exit7 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobFailedToStart,UpstartPS.Commands.StartUpstartJobCommand'
+            $err[0].Exception.Message | Should -Be "'exit7': Job failed to start (main process: status 7)"
         }
 
         It 'writes NoJobFoundForGivenName for a missing job, terminating only with -ErrorAction Stop' {
@@ -316,6 +333,14 @@ Describe 'Job cmdlets' -Tag 'CI' {
 
             (Enable-UpstartJob -Name web -PassThru).Disabled | Should -BeFalse
             (Start-UpstartJob -Name web -PassThru).State | Should -Be 'running'
+        }
+
+        It 'refuses -Instance on <Command>, which acts on the whole job' -ForEach @(
+            @{ Command = 'Disable-UpstartJob' }
+            @{ Command = 'Enable-UpstartJob' }) {
+            Start-UpstartJob -Name worker -Environment 'NAME=a1'
+            { & $Command -Name worker -Instance a1 } | Should -Throw -ErrorId "InstanceNotApplicable,UpstartPS.Commands.$($Command -replace '-')Command"
+            (Get-UpstartJob worker -Instance a1).Disabled | Should -BeFalse
         }
 
         It 'changes nothing with -WhatIf' {

@@ -48,8 +48,25 @@ public abstract class JobActionCommandBase : JobCommandBase
     /// </summary>
     internal virtual IReadOnlyList<JobTarget> Plan(IReadOnlyList<JobTarget> selected) => selected;
 
+    /// <summary>The failure to report when the action's time limit ran out for <paramref name="target"/>; null: the generic one.</summary>
+    internal virtual UpstartFailure? TimedOut(JobTarget target) => null;
+
     /// <summary>True when the daemon's refusal means the job is already where the action would put it.</summary>
     internal virtual bool IsAlreadyDone(UpstartErrorCode code, JobTarget target) => false;
+
+    protected override void BeginProcessing()
+    {
+        // Enabling and disabling concern the job, whatever its instances: an -Instance typed there would be
+        // silently ignored, so it is refused. (One bound from piped rows, such as Import-Csv's, is not typed.)
+        if (PerJob && MyInvocation.BoundParameters.ContainsKey(nameof(Instance)))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"{MyInvocation.MyCommand.Name} acts on the whole job, not on one instance: leave out -Instance."),
+                "InstanceNotApplicable",
+                ErrorCategory.InvalidArgument,
+                Instance));
+        }
+    }
 
     protected override void ProcessRecord()
     {
@@ -118,6 +135,23 @@ public abstract class JobActionCommandBase : JobCommandBase
     {
         WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed });
         _progressShown = false;
+    }
+
+    /// <summary>The start failure with the job's LastFailure from a follow-up status, when the daemon reports one.</summary>
+    private UpstartException WithLastFailure(UpstartException failure, JobTarget target)
+    {
+        IReadOnlyList<JobInfo> jobs;
+        try
+        {
+            jobs = Call(ct => Client.ListAsync(ct));
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            WriteVerbose($"{target}: could not read its last failure: {ex.Message}");
+            return failure;
+        }
+
+        return FailureMapping.WithLastFailure(failure, jobs, target.Name, target.Instance);
     }
 
     private int ProgressId => GetType().Name.GetHashCode(StringComparison.Ordinal) & 0x7fff;
@@ -196,6 +230,17 @@ public abstract class JobActionCommandBase : JobCommandBase
         {
             // The job's pre-restart check refused a restart or reload: its status and lines go in the record.
             WriteError(CheckFailureRecord.Describe(ex, check).ToErrorRecord());
+            return;
+        }
+        catch (TimeoutException ex) when (TimedOut(target) is { } timedOut)
+        {
+            Report(timedOut, target.ToString(), target.Name, ex);
+            return;
+        }
+        catch (UpstartException ex) when (ex.Code == UpstartErrorCode.JobFailedToStart)
+        {
+            // initctl's "Job failed to start" alone does not say why: the job's LastFailure does.
+            ReportException(WithLastFailure(ex, target), target.Name, target.ToString());
             return;
         }
         catch (Exception ex) when (IsFailure(ex))

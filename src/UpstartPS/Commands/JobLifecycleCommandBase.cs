@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using UpstartPS.Arguments;
+using UpstartPS.Errors;
 
 namespace UpstartPS.Commands;
 
@@ -39,7 +40,23 @@ public abstract class JobLifecycleCommandBase : JobActionCommandBase
 
     internal TimeSpan? TimeLimit => Timeout > 0 ? TimeSpan.FromSeconds(Timeout) : null;
 
-    protected override void BeginProcessing() => ParsedEnvironment = ParseEnvironment(Environment);
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        ParsedEnvironment = ParseEnvironment(Environment);
+    }
+
+    /// <summary>-Timeout ran out: say the limit and the state the job reached, read again now.</summary>
+    internal override UpstartFailure? TimedOut(JobTarget target)
+    {
+        if (TimeLimit is not { } limit)
+        {
+            return null;
+        }
+
+        var now = Refresh(target);
+        return FailureMapping.OperationTimedOut(target.ToString(), WaitingFor, limit, now?.State, now?.Goal);
+    }
 
     internal Action Heartbeat(JobTarget target) => () => WriteWarning($"Waiting for job '{target}' to {WaitingFor}...");
 
