@@ -36,7 +36,7 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
         }
 
         It 'takes wildcards and pipeline input' {
-            (Get-UpstartJobConfiguration -Name *).Name | Sort-Object | Should -Be @('plain', 'web')
+            (Get-UpstartJobConfiguration -Name *).Name | Sort-Object | Should -Be @('plain', 'pool', 'web')
             (Get-UpstartJob plain | Get-UpstartJobConfiguration).IsTask | Should -BeTrue
         }
 

@@ -224,11 +224,11 @@ Describe 'Completion and formats' -Tag 'CI' {
     }
 
     It 'shows events at 80 columns with an Instance column and room for the environment' {
-        Send-UpstartEvent -Name fmt-check -Environment 'COLOUR=blue', 'SIZE=9'
+        Send-UpstartEvent -Name fmt-check -Environment 'SIZE=9', 'TINT=x'
         $events = Watch-UpstartEvent -IncludeHistory -Name fmt-check -Timeout 1
         $lines = $events | Format-Table | Out-String -Stream -Width 80 | Where-Object { $_ -match '\S' }
         $lines[0] | Should -Match '^Time\s+Kind\s+Name\s+Job\s+Instance\s+State\s+Environment$'
-        $lines[2] | Should -Match 'fmt-check\s+COLOUR=blue SIZE=9$'
+        $lines[2] | Should -Match 'fmt-check\s+SIZE=9 TINT=x$'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 

@@ -13,7 +13,7 @@ Describe 'Job cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs follower "start on started leader`nstop on stopping leader`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs tty "instance `$TTY`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs worker "instance `$NAME`nexec sleep 3600" | Out-Null
-        New-UpstartTestJob $jobs slow "pre-start exec sleep 60`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs slow "pre-start exec sleep 3`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs exit7 "task`nexec sh -c 'exit 7'" | Out-Null
         New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
         New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; echo ready; while true; do sleep 1; done'" | Out-Null
