@@ -6,6 +6,7 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
         $jobs = Join-Path $TestDrive 'init'
         New-UpstartTestJob $jobs web "description `"web server`"`nstart on deploy`nrespawn`nenv PORT=8080`nexec sleep 3600" -Override "manual`nenv PORT=9090" | Out-Null
         New-UpstartTestJob $jobs plain "task`nexec true" | Out-Null
+        New-UpstartTestJob $jobs pool "instance `$NAME`nexec sleep 3600" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
         # A long inotify quiet period: the tests, not the watcher, decide when the directory is re-read.
         $daemon = Start-UpstartTestDaemon -JobDirectory $jobs -ReloadDebounceMilliseconds 60000
@@ -35,13 +36,25 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
         }
 
         It 'takes wildcards and pipeline input' {
-            (Get-UpstartJobConfiguration -Name *).Name | Sort-Object | Should -Be @('plain', 'web')
+            (Get-UpstartJobConfiguration -Name *).Name | Sort-Object | Should -Be @('plain', 'pool', 'web')
             (Get-UpstartJob plain | Get-UpstartJobConfiguration).IsTask | Should -BeTrue
         }
 
         It 'writes NoJobFoundForGivenName for a missing job' {
             Get-UpstartJobConfiguration -Name ghost -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'NoJobFoundForGivenName,UpstartPS.Commands.GetUpstartJobConfigurationCommand'
+        }
+
+        It 'writes one configuration per job, not one per instance piped in' {
+            Start-UpstartJob -Name pool -Environment 'NAME=p1'
+            Start-UpstartJob -Name pool -Environment 'NAME=p2'
+            try {
+                Get-UpstartJob pool | Should -HaveCount 2
+                $configs = Get-UpstartJob pool | Get-UpstartJobConfiguration
+                $configs | Should -HaveCount 1
+                $configs.Name | Should -Be 'pool'
+            }
+            finally { Stop-UpstartJob -Name pool }
         }
 
         It 'formats as a table and as a list' {
@@ -69,16 +82,24 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
             (Get-UpstartJob -Name added).Name | Should -Be 'added'
         }
 
-        It 'warns about a file that does not parse and keeps the others' {
-            Set-Content -LiteralPath (Join-Path $jobs 'broken.conf') -Value "no-such-stanza"
-            Update-UpstartConfiguration -WarningVariable warnings -WarningAction SilentlyContinue
-            $warnings | Should -Not -BeNullOrEmpty
-            ($warnings | Out-String) | Should -Match 'broken.conf'
+        It 'writes a non-terminating ParserError for a file that does not parse, and keeps the others' {
+            $broken = Join-Path $jobs 'broken.conf'
+            Set-Content -LiteralPath $broken -Value "no-such-stanza"
+            Set-Content -LiteralPath (Join-Path $jobs 'later.conf') -Value "exec sleep 3600"
+            Update-UpstartConfiguration -ErrorVariable err -ErrorAction SilentlyContinue
+            $? | Should -BeFalse
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobFileParseError,UpstartPS.Commands.UpdateUpstartConfigurationCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'ParserError'
+            $err[0].TargetObject | Should -Be $broken
+            $err[0].Exception.JobName | Should -Be 'broken'
+            $err[0].Exception.Message | Should -Match ([regex]::Escape("${broken}:1:") + '\d+: unknown-stanza')
             Get-UpstartJob -Name web | Should -Not -BeNullOrEmpty
+            Get-UpstartJob -Name later | Should -Not -BeNullOrEmpty
         }
 
         It 'writes nothing without -PassThru' {
-            Update-UpstartConfiguration -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+            Update-UpstartConfiguration -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
     }
 }

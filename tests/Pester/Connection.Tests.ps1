@@ -38,6 +38,47 @@ Describe 'Reaching the daemon' -Tag 'CI' {
         Set-Content -LiteralPath $notASocket -Value 'x'
         { Get-UpstartJob -SocketPath $notASocket } | Should -Throw -ErrorId '*,UpstartPS.Commands.GetUpstartJobCommand'
     }
+
+    It 'says that <Kind> given as the socket is not a socket' -ForEach @(
+        @{ Kind = 'a regular file' }
+        @{ Kind = 'a directory' }) {
+        $path = Join-Path $TestDrive ('not-a-socket-' + ($Kind -replace ' ', '-'))
+        if ($Kind -eq 'a directory') { $null = New-Item -ItemType Directory -Path $path -Force } else { Set-Content -LiteralPath $path -Value 'x' }
+        try { Get-UpstartJob -SocketPath $path } catch { $record = $_ }
+        $record.FullyQualifiedErrorId | Should -Be 'DaemonNotReachable,UpstartPS.Commands.GetUpstartJobCommand'
+        $record.Exception.Message | Should -Match ([regex]::Escape("'$path' is $Kind, not a socket"))
+        $record.Exception.Message | Should -Not -Match 'nobody is listening'
+    }
+}
+
+Describe '-SocketPath is a PowerShell path' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        $jobs = Join-Path $TestDrive 'init'
+        New-UpstartTestJob $jobs only "exec sleep 3600" | Out-Null
+        Import-Module (Get-UpstartTestModulePath) -Force
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
+    }
+
+    AfterAll {
+        Stop-UpstartTestDaemon $daemon
+        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'resolves a relative -SocketPath against the PowerShell location, not the process''s' {
+        Push-Location -LiteralPath (Split-Path $daemon.Socket)
+        try {
+            [Environment]::CurrentDirectory | Should -Not -Be (Get-Location).ProviderPath
+            (Get-UpstartJob -SocketPath ./control.sock -ErrorAction Stop).Name | Should -Be 'only'
+        }
+        finally { Pop-Location }
+    }
+
+    It 'resolves a -SocketPath on a PowerShell drive' {
+        $null = New-PSDrive -Name upsock -PSProvider FileSystem -Root (Split-Path $daemon.Socket)
+        try { (Get-UpstartJob -SocketPath upsock:/control.sock -ErrorAction Stop).Name | Should -Be 'only' }
+        finally { Remove-PSDrive -Name upsock }
+    }
 }
 
 Describe 'A pipeline that pauses longer than the daemon''s idle timeout' -Tag 'CI' {
@@ -179,7 +220,16 @@ Describe 'Completion and formats' -Tag 'CI' {
         $events = Watch-UpstartEvent -IncludeHistory -Timeout 1
         $events | Should -Not -BeNullOrEmpty
         $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($events))
-        ($remote | Format-Table | Out-String) | Should -Match '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}'
+        ($remote | Format-Table | Out-String) | Should -Match '\d{2}:\d{2}:\d{2}\.\d{3}'
+    }
+
+    It 'shows events at 80 columns with an Instance column and room for the environment' {
+        Send-UpstartEvent -Name fmt-check -Environment 'SIZE=9', 'TINT=x'
+        $events = Watch-UpstartEvent -IncludeHistory -Name fmt-check -Timeout 1
+        $lines = $events | Format-Table | Out-String -Stream -Width 80 | Where-Object { $_ -match '\S' }
+        $lines[0] | Should -Match '^Time\s+Kind\s+Name\s+Job\s+Instance\s+State\s+Environment$'
+        $lines[2] | Should -Match 'fmt-check\s+SIZE=9 TINT=x$'
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 
     It 'converts jobs to JSON for other tools' {

@@ -10,6 +10,7 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs ping "exec sh -c 'echo ping-1; sleep 2; echo ping-2; sleep 3600'" | Out-Null
         New-UpstartTestJob $jobs pong "exec sh -c 'sleep 1; echo pong-1; sleep 3600'" | Out-Null
         New-UpstartTestJob $jobs doomed "start on doom`ntask`nexec false" | Out-Null
+        New-UpstartTestJob $jobs numbered "instance `$NAME`nexec sh -c 'echo worker `$NAME here; sleep 3600'" | Out-Null
         $modulePath = Get-UpstartTestModulePath
         Import-Module $modulePath -Force
         Register-UpstartShouldOperator
@@ -153,6 +154,17 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
             }
             $line = Receive-UpstartTestJob $follower -TimeoutSeconds 10
             $line.Line | Should -Be 'deployed followed to y'
+        }
+
+        It 'reads the log of an instance that has stopped' {
+            Start-UpstartJob -Name numbered -Environment 'NAME=w2'
+            Wait-UpstartTestCondition { (Get-UpstartLog numbered -Instance w2 -Tail 1).Line -eq 'worker w2 here' }
+            Stop-UpstartJob -Name numbered -Instance w2
+            Get-UpstartJob numbered -Instance w2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $line = Get-UpstartLog numbered -Instance w2 -Tail 1 -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            $line.Line | Should -Be 'worker w2 here'
+            $line.Instance | Should -Be 'w2'
         }
 
         It 'formats log lines as a table' {

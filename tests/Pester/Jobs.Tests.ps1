@@ -12,6 +12,9 @@ Describe 'Job cmdlets' -Tag 'CI' {
         New-UpstartTestJob $jobs leader "exec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs follower "start on started leader`nstop on stopping leader`nexec sleep 3600" | Out-Null
         New-UpstartTestJob $jobs tty "instance `$TTY`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs worker "instance `$NAME`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs slow "pre-start exec sleep 3`nexec sleep 3600" | Out-Null
+        New-UpstartTestJob $jobs exit7 "task`nexec sh -c 'exit 7'" | Out-Null
         New-UpstartTestJob $jobs failing "exec /nonexistent/upstartps-test-binary" | Out-Null
         New-UpstartTestJob $jobs hupper "exec sh -c 'trap `"echo reloaded`" HUP; echo ready; while true; do sleep 1; done'" | Out-Null
         Import-Module (Get-UpstartTestModulePath) -Force
@@ -139,6 +142,21 @@ Describe 'Job cmdlets' -Tag 'CI' {
             $err[0].CategoryInfo.Category | Should -Be 'OpenError'
         }
 
+        It 'says the time limit and the state reached when -Timeout runs out' {
+            Start-UpstartJob -Name slow -Timeout 1 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'OperationTimedOut,UpstartPS.Commands.StartUpstartJobCommand'
+            $err[0].Exception.Message | Should -Be "'slow' did not start within 1 seconds; it is in state 'pre-start' (goal start)."
+        }
+
+        It 'says why a start failed when the daemon keeps the job''s LastFailure' -Skip:$true {
+            # Needs the daemon to keep LastFailure after the instance is gone (being changed on main); the module's
+            # side is covered by FailureMappingTests until then. Unskip after that merge.
+            Start-UpstartJob -Name exit7 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'JobFailedToStart,UpstartPS.Commands.StartUpstartJobCommand'
+            $err[0].Exception.Message | Should -Be "'exit7': Job failed to start (main process: status 7)"
+        }
+
         It 'writes NoJobFoundForGivenName for a missing job, terminating only with -ErrorAction Stop' {
             Start-UpstartJob -Name ghost -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'NoJobFoundForGivenName,UpstartPS.Commands.StartUpstartJobCommand'
@@ -156,6 +174,104 @@ Describe 'Job cmdlets' -Tag 'CI' {
             (Get-UpstartJob tty).Instance | Sort-Object | Should -Be @('tty1', 'tty2')
             Get-UpstartJob tty -Instance tty2 | Stop-UpstartJob
             (Get-UpstartJob tty -State running).Instance | Should -Be 'tty1'
+        }
+    }
+
+    Context 'The environment chooses the instance' {
+        BeforeAll {
+            function Get-StartingCount([string] $Instance) {
+                # The daemon's history of `starting JOB=worker INSTANCE=…` events: one per start of that instance.
+                @(Watch-UpstartEvent -IncludeHistory -Name starting -Job worker -Timeout 1 |
+                    Where-Object { $_.Environment -contains "INSTANCE=$Instance" }).Count
+            }
+            function Get-ShouldProcessTargets([scriptblock] $Command) {
+                # -Verbose makes ShouldProcess write one "Performing the operation" record per call it makes.
+                @(& $Command 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Performing the operation*' } |
+                    ForEach-Object { $_.Message })
+            }
+        }
+        BeforeEach {
+            foreach ($name in 'a1', 'a2', 'a3') { Start-UpstartJob -Name worker -Environment "NAME=$name" }
+        }
+        AfterEach { Reset-Jobs }
+
+        It 'restarts only the instance -Environment selects, once, and names only it' {
+            $before = Get-UpstartJob worker
+            $starts = Get-StartingCount a1
+            $calls = Get-ShouldProcessTargets { Restart-UpstartJob worker NAME=a1 -Verbose }
+            $calls | Should -Be @('Performing the operation "Restart job" on target "worker (instance: a1)".')
+            Get-StartingCount a1 | Should -Be ($starts + 1)
+            $after = Get-UpstartJob worker
+            ($after | Where-Object Instance -eq a1).MainPid | Should -Not -Be ($before | Where-Object Instance -eq a1).MainPid
+            ($after | Where-Object Instance -ne a1).MainPid | Should -Be ($before | Where-Object Instance -ne a1).MainPid
+        }
+
+        It 'names only the selected instance with -WhatIf, and changes nothing' {
+            $before = Get-UpstartJob worker
+            $transcript = Join-Path $TestDrive 'whatif.txt'
+            $null = Start-Transcript -LiteralPath $transcript
+            try { Restart-UpstartJob worker NAME=a1 -WhatIf }
+            finally { $null = Stop-Transcript }
+            $lines = @(Get-Content -LiteralPath $transcript | Where-Object { $_ -like 'What if:*' })
+            $lines | Should -Be @('What if: Performing the operation "Restart job" on target "worker (instance: a1)".')
+            (Get-UpstartJob worker).MainPid | Should -Be $before.MainPid
+        }
+
+        It 'starts the new instance -Environment names and writes only it' {
+            Stop-UpstartJob worker -Instance a3
+            $output = Start-UpstartJob worker NAME=a3 -PassThru -Verbose 4>&1
+            $calls = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Performing the operation*' })
+            $calls.Message | Should -Be @('Performing the operation "Start job" on target "worker (instance: a3)".')
+            $started = @($output | Where-Object { $_.PSObject.TypeNames[0] -eq 'UpstartPS.UpstartJob' })
+            $started.Instance | Should -Be @('a3')
+            $started.State | Should -Be @('running')
+        }
+
+        It 'stops only the instance -Environment selects' {
+            $calls = Get-ShouldProcessTargets { Stop-UpstartJob worker NAME=a2 -Verbose }
+            $calls | Should -Be @('Performing the operation "Stop job" on target "worker (instance: a2)".')
+            (Get-UpstartJob worker -State running).Instance | Sort-Object | Should -Be @('a1', 'a3')
+        }
+
+        It 'writes NoInstanceFoundForGivenName when -Environment names an instance that is not running, as upstartctl does' {
+            $result = Stop-UpstartJob worker NAME=nosuch -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'NoInstanceFoundForGivenName,UpstartPS.Commands.StopUpstartJobCommand'
+            $err[0].Exception.Message | Should -Match 'Unknown instance: nosuch'
+        }
+
+        It 'answers Start-UpstartJob of an instance job without its variable as the daemon does (<Running> running)' -ForEach @(
+            @{ Running = 'instances' }
+            @{ Running = 'none' }) {
+            if ($Running -eq 'none') { Stop-UpstartJob worker }
+            Start-UpstartJob worker -PassThru -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'UnknownParameter,UpstartPS.Commands.StartUpstartJobCommand'
+            $err[0].Exception.Message | Should -Match 'Unknown parameter: NAME'
+        }
+
+        It 'writes NoInstanceFoundForGivenName from <Command> for a literal -Instance the job does not have' -ForEach @(
+            @{ Command = 'Get-UpstartJob' }
+            @{ Command = 'Start-UpstartJob' }
+            @{ Command = 'Restart-UpstartJob' }
+            @{ Command = 'Stop-UpstartJob' }) {
+            $result = & $Command -Name worker -Instance gamma -ErrorVariable err -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be "NoInstanceFoundForGivenName,UpstartPS.Commands.$($Command -replace '-')Command"
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].TargetObject | Should -Be 'gamma'
+            $err[0].Exception.JobName | Should -Be 'worker'
+            & $Command -Name worker -Instance gamma -ErrorAction SilentlyContinue
+            $? | Should -BeFalse
+        }
+
+        It 'is silent when a wildcard -Instance matches nothing' {
+            Get-UpstartJob worker -Instance 'zz*' -ErrorVariable err | Should -BeNullOrEmpty
+            Stop-UpstartJob worker -Instance 'zz*' -ErrorVariable err2
+            ($err.Count + $err2.Count) | Should -Be 0
+            (Get-UpstartJob worker -State running) | Should -HaveCount 3
         }
     }
 
@@ -217,6 +333,14 @@ Describe 'Job cmdlets' -Tag 'CI' {
 
             (Enable-UpstartJob -Name web -PassThru).Disabled | Should -BeFalse
             (Start-UpstartJob -Name web -PassThru).State | Should -Be 'running'
+        }
+
+        It 'refuses -Instance on <Command>, which acts on the whole job' -ForEach @(
+            @{ Command = 'Disable-UpstartJob' }
+            @{ Command = 'Enable-UpstartJob' }) {
+            Start-UpstartJob -Name worker -Environment 'NAME=a1'
+            { & $Command -Name worker -Instance a1 } | Should -Throw -ErrorId "InstanceNotApplicable,UpstartPS.Commands.$($Command -replace '-')Command"
+            (Get-UpstartJob worker -Instance a1).Disabled | Should -BeFalse
         }
 
         It 'changes nothing with -WhatIf' {
@@ -340,6 +464,37 @@ Describe 'Job cmdlets' -Tag 'CI' {
             finally { $shell.Dispose() }
         }
 
+        It 'writes a new progress record for each job, not one record changed in place' {
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', (Get-UpstartTestModulePath)).AddStatement()
+                $null = $shell.AddCommand('Start-UpstartJob').AddParameter('Name', 'web*').AddParameter('Timeout', 30)
+                $null = $shell.Invoke()
+                $shell.Streams.Error | Should -BeNullOrEmpty
+                $running = @($shell.Streams.Progress | Where-Object RecordType -eq 'Processing')
+                $running.StatusDescription | Should -Be @('web (1 of 2)', 'web-admin (2 of 2)')
+                $running.PercentComplete | Should -Be @(0, 50)
+                $shell.Streams.Progress[-1].RecordType | Should -Be 'Completed'
+            }
+            finally { $shell.Dispose() }
+        }
+
+        It 'shows progress for several jobs piped in, as the help''s example says' {
+            Start-UpstartJob -Name web*
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', (Get-UpstartTestModulePath)).AddStatement()
+                $null = $shell.AddScript('Get-UpstartJob web* | Restart-UpstartJob -Timeout 30')
+                $null = $shell.Invoke()
+                $shell.Streams.Error | Should -BeNullOrEmpty
+                $progress = @($shell.Streams.Progress)
+                $progress.Activity | Sort-Object -Unique | Should -Be 'Restarting Upstart jobs'
+                @($progress | Where-Object RecordType -eq 'Processing').StatusDescription | Should -Be @('web-admin (2 so far)')
+                $progress[-1].RecordType | Should -Be 'Completed'
+            }
+            finally { $shell.Dispose() }
+        }
+
         It 'refuses a job piped into Send-UpstartEvent rather than sending an event named after it' {
             Get-UpstartJob web | Send-UpstartEvent -ErrorVariable err -ErrorAction SilentlyContinue
             $err | Should -HaveCount 1
@@ -364,7 +519,32 @@ Describe 'Job cmdlets' -Tag 'CI' {
             $err[0].FullyQualifiedErrorId | Should -Be 'JobFromAnotherComputer,UpstartPS.Commands.StopUpstartJobCommand'
             $err[0].Exception.Message | Should -Match 'web1'
             $err[0].Exception.Message | Should -Match ([regex]::Escape("Invoke-Command -HostName web1 { Stop-UpstartJob -Name 'web' }"))
+            $err[0].TargetObject.Name | Should -Be 'web'
+            $err[0].TargetObject.PSComputerName | Should -Be 'web1'
             Get-UpstartJob web | Should -BeInState running
+        }
+
+        It 'acts on a job from a local Start-Job, which says it came from localhost' {
+            $before = Start-UpstartJob -Name web -PassThru
+            $module = Get-UpstartTestModulePath
+            $background = Start-Job { Import-Module $using:module; Get-UpstartJob web }
+            $received = Receive-UpstartTestJob $background
+            $received.PSComputerName | Should -Be 'localhost'
+            $after = $received | Restart-UpstartJob -PassThru -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            $after.MainPid | Should -Not -Be $before.MainPid
+        }
+
+        It 'treats <Computer> as this computer' -ForEach @(
+            @{ Computer = [Environment]::MachineName }
+            @{ Computer = '.' }
+            @{ Computer = '127.0.0.1' }
+            @{ Computer = '::1' }) {
+            $before = Start-UpstartJob -Name web -PassThru
+            $local = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-UpstartJob web)))
+            $local | Add-Member -NotePropertyName PSComputerName -NotePropertyValue $Computer
+            ($local | Restart-UpstartJob -PassThru -ErrorVariable err).MainPid | Should -Not -Be $before.MainPid
+            $err | Should -BeNullOrEmpty
         }
 
         It 'completes -Instance with the running instances of the named job, not file names' {

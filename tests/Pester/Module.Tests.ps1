@@ -48,6 +48,8 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
         foreach ($parameter in (Get-Command $command).Parameters.Values) {
             if ($parameter.Name -in $common) { continue }
+            # A DontShow parameter (PSComputerName: only the pipeline binds it) stays out of the help as out of completion.
+            if ($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow }) { continue }
             $documented = $help.Parameters.Parameter | Where-Object Name -eq $parameter.Name
             $documented | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) of $command must be documented"
             ($documented.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
@@ -63,6 +65,17 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $attribute = $name.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
         $attribute.ValueFromPipeline | Should -Contain $true
         $attribute.ValueFromPipelineByPropertyName | Should -Contain $true
+    }
+
+    It 'hides -PSComputerName on <_> from help and completion, and still binds it by property name' -ForEach @(
+        'Start-UpstartJob', 'Stop-UpstartJob', 'Restart-UpstartJob', 'Update-UpstartJob', 'Enable-UpstartJob', 'Disable-UpstartJob') {
+        (Get-Help $_ -Parameter *).name | Should -Not -Contain 'PSComputerName'
+        (Get-Help $_ -Full | Out-String) | Should -Not -Match '-PSComputerName'
+        $line = "$_ -"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Not -Contain '-PSComputerName'
+        $attribute = (Get-Command $_).Parameters['PSComputerName'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+        $attribute.DontShow | Should -Be $true
+        $attribute.ValueFromPipelineByPropertyName | Should -Be $true
     }
 
     It 'supports -WhatIf and -Confirm on <_>' -ForEach @(
@@ -118,6 +131,18 @@ Describe 'Test-UpstartJobFile' -Tag 'CI' {
 
     It 'checks a whole directory' {
         (Test-UpstartJobFile -Path $dir).Path | Should -Contain $bad
+    }
+
+    It 'gives the real path of a badly named file, and the same diagnostic from its directory as from -LiteralPath' {
+        $spaced = Join-Path $TestDrive 'spaced'
+        $file = New-UpstartTestJob -Directory $spaced -Name 'with space' -Text 'exec sleep 60'
+        $fromDirectory = Test-UpstartJobFile -Path $spaced
+        $fromFile = Test-UpstartJobFile -LiteralPath $file
+        $fromDirectory.Path | Should -Be $file
+        Test-Path -LiteralPath $fromDirectory.Path | Should -BeTrue
+        $fromFile.Path | Should -Be $file
+        ($fromFile.Kind, $fromFile.Message) | Should -Be @($fromDirectory.Kind, $fromDirectory.Message)
+        $fromFile.Kind | Should -Be 'bad-job-name'
     }
 
     It 'answers $true or $false with -Quiet' {

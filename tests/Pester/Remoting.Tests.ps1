@@ -88,12 +88,23 @@ Describe 'Fleets over SSH remoting' -Tag 'CI', 'Remoting' {
         (Get-UpstartJob web).ProcessId | Should -Be $after.ProcessId
     }
 
-    It 'refuses to act locally on a job piped in from the remote end' {
+    It 'acts locally on a job piped in from a remote end that is this computer (127.0.0.1)' {
+        $before = (Get-UpstartJob api).ProcessId
         $remote = Invoke-Command -Session $session { Get-UpstartJob api }
+        $after = $remote | Restart-UpstartJob -PassThru -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $after.ProcessId | Should -Not -Be $before
+    }
+
+    It 'refuses to act locally on a job piped in from another computer' {
+        $remote = Invoke-Command -Session $session { Get-UpstartJob api }
+        # The remote end here is this machine; a fleet host's jobs carry its name instead.
+        $remote.PSComputerName = 'web1'
         $remote | Stop-UpstartJob -ErrorVariable err -ErrorAction SilentlyContinue
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -Be 'JobFromAnotherComputer,UpstartPS.Commands.StopUpstartJobCommand'
-        $err[0].Exception.Message | Should -Match ([regex]::Escape('Invoke-Command -HostName 127.0.0.1'))
+        $err[0].Exception.Message | Should -Match ([regex]::Escape('Invoke-Command -HostName web1'))
+        $err[0].TargetObject.Name | Should -Be 'api'
         Get-UpstartJob api | Should -BeInState running
     }
 }

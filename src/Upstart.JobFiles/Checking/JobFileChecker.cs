@@ -133,6 +133,13 @@ public static class JobFileChecker
             return new CheckResult([(null, diagnostics)], jobs);
         }
 
+        // The same refusal a directory load gives the file (JobDirectoryScanner): checked alone or in its directory, one answer.
+        if (JobName.Validate(name) is { } problem)
+        {
+            diagnostics.Add(new Diagnostic(path, 0, 0, LoaderDiagnostics.BadJobName, $"Invalid job name ({problem}): {JobName.Sanitize(name)}"));
+            return new CheckResult([(null, diagnostics)], jobs);
+        }
+
         var text = JobFileSource.Read(path, diagnostics);
         if (text is null)
         {

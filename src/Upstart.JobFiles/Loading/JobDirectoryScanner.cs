@@ -95,7 +95,8 @@ internal static class JobDirectoryScanner
                 var problem = name is null ? "no name" : JobName.Validate(name);
                 if (problem is not null)
                 {
-                    diagnostics.Add(new Diagnostic(Path.Combine(dir.FullName, JobName.Sanitize(child.Name)), 0, 0,
+                    // The real path (a reader may open it); Diagnostic.ToString escapes it for printing.
+                    diagnostics.Add(new Diagnostic(child.FullName, 0, 0,
                         LoaderDiagnostics.BadJobName, $"Invalid job name ({problem}): {JobName.Sanitize(name ?? relative)}"));
                     continue;
                 }

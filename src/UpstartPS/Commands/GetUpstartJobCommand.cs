@@ -38,6 +38,11 @@ public sealed class GetUpstartJobCommand : UpstartCommandBase
             Report(FailureMapping.JobNotFound(missing), missing, missing);
         }
 
+        foreach (var missing in selection.MissingInstances)
+        {
+            Report(FailureMapping.InstanceNotFound(missing.Job, missing.Instance), missing.Instance, missing.Job);
+        }
+
         foreach (var job in selection.Jobs)
         {
             WriteObject(new UpstartJob(job));

@@ -27,7 +27,8 @@ public sealed class GetUpstartLogCommand : JobCommandBase
     [Alias("Follow")]
     public SwitchParameter Wait { get; set; }
 
-    protected override void ProcessRecord() => _targets.AddRange(ResolveTargets().Where(t => !_targets.Contains(t)));
+    // A stopped instance is gone from the daemon's list but its log (JOB-INSTANCE.log) stays: a literal -Instance is asked for anyway.
+    protected override void ProcessRecord() => _targets.AddRange(ResolveTargets(pastInstances: true).Where(t => !_targets.Contains(t)));
 
     protected override void EndProcessing()
     {

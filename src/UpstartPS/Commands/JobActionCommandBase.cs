@@ -3,6 +3,7 @@ using UpstartPS.Arguments;
 using UpstartPS.Errors;
 using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
+using UpstartPS.Remoting;
 
 namespace UpstartPS.Commands;
 
@@ -14,7 +15,9 @@ namespace UpstartPS.Commands;
 /// </summary>
 public abstract class JobActionCommandBase : JobCommandBase
 {
-    private readonly Dictionary<string, string?> _instanceTemplates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JobConfigInfo> _configurations = new(StringComparer.Ordinal);
+    private bool _progressShown;
+    private int _processed;
 
     /// <summary>Write the job, as it is after the action, to the pipeline.</summary>
     [Parameter]
@@ -39,12 +42,35 @@ public abstract class JobActionCommandBase : JobCommandBase
     /// <summary>Performs the action on one target; returns the job's state when the daemon reported it.</summary>
     internal abstract JobInfo? Act(JobTarget target);
 
+    /// <summary>
+    /// The requests a record turns into, given the targets it selected: by default one per target. Start, stop
+    /// and restart override it, because their environment decides which instance a request reaches.
+    /// </summary>
+    internal virtual IReadOnlyList<JobTarget> Plan(IReadOnlyList<JobTarget> selected) => selected;
+
+    /// <summary>The failure to report when the action's time limit ran out for <paramref name="target"/>; null: the generic one.</summary>
+    internal virtual UpstartFailure? TimedOut(JobTarget target) => null;
+
     /// <summary>True when the daemon's refusal means the job is already where the action would put it.</summary>
     internal virtual bool IsAlreadyDone(UpstartErrorCode code, JobTarget target) => false;
 
+    protected override void BeginProcessing()
+    {
+        // Enabling and disabling concern the job, whatever its instances: an -Instance typed there would be
+        // silently ignored, so it is refused. (One bound from piped rows, such as Import-Csv's, is not typed.)
+        if (PerJob && MyInvocation.BoundParameters.ContainsKey(nameof(Instance)))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"{MyInvocation.MyCommand.Name} acts on the whole job, not on one instance: leave out -Instance."),
+                "InstanceNotApplicable",
+                ErrorCategory.InvalidArgument,
+                Instance));
+        }
+    }
+
     protected override void ProcessRecord()
     {
-        if (!string.IsNullOrEmpty(PSComputerName))
+        if (!string.IsNullOrEmpty(PSComputerName) && !ThisComputer.Is(PSComputerName))
         {
             // A job from web1 piped into a local cmdlet would otherwise act on this machine's job of the
             // same name: on a fleet, the wrong machine. Refuse and say where to act instead.
@@ -52,21 +78,26 @@ public abstract class JobActionCommandBase : JobCommandBase
             return;
         }
 
-        var targets = ResolveTargets();
+        var targets = Plan(ResolveTargets());
         if (PerJob)
         {
             targets = targets.Select(t => t with { Instance = "" }).Distinct().ToList();
         }
 
-        var progress = targets.Count > 1 ? new ProgressRecord(GetType().Name.GetHashCode(StringComparison.Ordinal) & 0x7fff, ProgressActivity, " ") : null;
+        // Progress when a record selects several jobs, and for piped input from its second job on (the total
+        // is not known ahead there, so it counts instead of giving a percentage).
+        var piped = MyInvocation.ExpectingInput;
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
-            if (progress is not null)
+            _processed++;
+            if (piped && _processed > 1)
             {
-                progress.StatusDescription = $"{target} ({i + 1} of {targets.Count})";
-                progress.PercentComplete = i * 100 / targets.Count;
-                WriteProgress(progress);
+                WriteProgress(ProgressFor(target, null));
+            }
+            else if (!piped && targets.Count > 1)
+            {
+                WriteProgress(ProgressFor(target, (i, targets.Count)));
             }
 
             if (ShouldProcess(target.ToString(), ActionText))
@@ -75,12 +106,55 @@ public abstract class JobActionCommandBase : JobCommandBase
             }
         }
 
-        if (progress is not null)
+        if (_progressShown && !piped)
         {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            CompleteProgress();
         }
     }
+
+    protected override void EndProcessing()
+    {
+        if (_progressShown)
+        {
+            CompleteProgress();
+        }
+    }
+
+    // A new record for every update: the host may keep the ones it was given (a runspace's progress stream does).
+    private ProgressRecord ProgressFor(JobTarget target, (int Index, int Count)? position)
+    {
+        _progressShown = true;
+        var status = position is { } p ? $"{target} ({p.Index + 1} of {p.Count})" : $"{target} ({_processed} so far)";
+        return new ProgressRecord(ProgressId, ProgressActivity, status)
+        {
+            PercentComplete = position is { } q ? q.Index * 100 / q.Count : -1,
+        };
+    }
+
+    private void CompleteProgress()
+    {
+        WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed });
+        _progressShown = false;
+    }
+
+    /// <summary>The start failure with the job's LastFailure from a follow-up status, when the daemon reports one.</summary>
+    private UpstartException WithLastFailure(UpstartException failure, JobTarget target)
+    {
+        IReadOnlyList<JobInfo> jobs;
+        try
+        {
+            jobs = Call(ct => Client.ListAsync(ct));
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            WriteVerbose($"{target}: could not read its last failure: {ex.Message}");
+            return failure;
+        }
+
+        return FailureMapping.WithLastFailure(failure, jobs, target.Name, target.Instance);
+    }
+
+    private int ProgressId => GetType().Name.GetHashCode(StringComparison.Ordinal) & 0x7fff;
 
     /// <summary>KEY=VALUE list for a request about <paramref name="target"/>: the user's, else the one that names its instance.</summary>
     internal IReadOnlyList<string> EnvironmentFor(JobTarget target, IReadOnlyList<string> given)
@@ -90,16 +164,23 @@ public abstract class JobActionCommandBase : JobCommandBase
             return given;
         }
 
-        if (!_instanceTemplates.TryGetValue(target.Name, out var template))
-        {
-            template = Call(ct => Client.ShowConfigAsync(target.Name, ct)).Instance;
-            _instanceTemplates[target.Name] = template;
-        }
-
+        var template = ConfigurationOf(target.Name).Instance;
         return InstanceEnvironment.Derive(template, target.Instance) is { } entry
             ? [entry]
             : throw new ArgumentException(
                 $"Cannot tell which environment selects instance '{target.Instance}' of '{target.Name}' (instance stanza '{template}'): pass it with -Environment.");
+    }
+
+    /// <summary>The job's definition as the daemon holds it (its `instance` stanza and `env` defaults), read once per command.</summary>
+    internal JobConfigInfo ConfigurationOf(string job)
+    {
+        if (!_configurations.TryGetValue(job, out var configuration))
+        {
+            configuration = Call(ct => Client.ShowConfigAsync(job, ct));
+            _configurations[job] = configuration;
+        }
+
+        return configuration;
     }
 
     /// <summary>
@@ -125,7 +206,12 @@ public abstract class JobActionCommandBase : JobCommandBase
         var verb = MyInvocation.MyCommand.Name;
         var message = $"Job {names} came from {computer} (PSComputerName), but {verb} acts on this computer's daemon. " +
             $"Act where the job runs: Invoke-Command -HostName {computer} {{ {verb} -Name {names} }}.";
-        WriteError(new ErrorRecord(new InvalidOperationException(message), "JobFromAnotherComputer", ErrorCategory.InvalidOperation, computer));
+        // The job as it arrived (its name, instance and computer): what the record is about, not the computer alone.
+        var job = new PSObject();
+        job.Properties.Add(new PSNoteProperty("Name", Name.Length == 1 ? Name[0] : Name));
+        job.Properties.Add(new PSNoteProperty("Instance", Instance ?? ""));
+        job.Properties.Add(new PSNoteProperty("PSComputerName", computer));
+        WriteError(new ErrorRecord(new InvalidOperationException(message), "JobFromAnotherComputer", ErrorCategory.InvalidOperation, job));
     }
 
     private void ActOn(JobTarget target)
@@ -144,6 +230,17 @@ public abstract class JobActionCommandBase : JobCommandBase
         {
             // The job's pre-restart check refused a restart or reload: its status and lines go in the record.
             WriteError(CheckFailureRecord.Describe(ex, check).ToErrorRecord());
+            return;
+        }
+        catch (TimeoutException ex) when (TimedOut(target) is { } timedOut)
+        {
+            Report(timedOut, target.ToString(), target.Name, ex);
+            return;
+        }
+        catch (UpstartException ex) when (ex.Code == UpstartErrorCode.JobFailedToStart)
+        {
+            // initctl's "Job failed to start" alone does not say why: the job's LastFailure does.
+            ReportException(WithLastFailure(ex, target), target.Name, target.ToString());
             return;
         }
         catch (Exception ex) when (IsFailure(ex))

@@ -40,7 +40,11 @@ public abstract class JobCommandBase : UpstartCommandBase
     /// The targets of the current pipeline record. With <paramref name="perJob"/> one target per job
     /// name (starting ignores instances: the environment names the instance); otherwise one per instance.
     /// </summary>
-    internal IReadOnlyList<JobTarget> ResolveTargets(bool perJob = false)
+    /// <param name="perJob">One target per job name.</param>
+    /// <param name="pastInstances">
+    /// A literal -Instance the job does not have now is still a target (a stopped instance's log remains), not an error.
+    /// </param>
+    internal IReadOnlyList<JobTarget> ResolveTargets(bool perJob = false, bool pastInstances = false)
     {
         IEnumerable<JobTarget> targets;
         if (ParameterSetName == InputObjectSet)
@@ -57,11 +61,28 @@ public abstract class JobCommandBase : UpstartCommandBase
             }
 
             targets = selection.Jobs.Select(j => new JobTarget(j.Name, j.Instance));
+            if (pastInstances)
+            {
+                targets = targets.Concat(selection.MissingInstances.Select(m => new JobTarget(m.Job, m.Instance)));
+            }
+            else
+            {
+                ReportMissingInstances(selection);
+            }
         }
 
         return perJob
             ? targets.Select(t => t with { Instance = "" }).Distinct().ToList()
             : targets.Distinct().ToList();
+    }
+
+    /// <summary>Writes NoInstanceFoundForGivenName for each literal -Instance the job does not have (TargetObject: the instance).</summary>
+    internal void ReportMissingInstances(SelectionResult selection)
+    {
+        foreach (var missing in selection.MissingInstances)
+        {
+            Report(FailureMapping.InstanceNotFound(missing.Job, missing.Instance), missing.Instance, missing.Job);
+        }
     }
 
     /// <summary>The current state of one target, or null (reported) when it cannot be read.</summary>

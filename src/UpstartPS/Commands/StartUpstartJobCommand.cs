@@ -12,6 +12,7 @@ public sealed class StartUpstartJobCommand : JobLifecycleCommandBase
     protected override string ActionText => "Start job";
     protected override string ProgressActivity => "Starting Upstart jobs";
     protected override string WaitingFor => "start";
+    protected override bool StartsPerJob => true;
 
     internal override JobInfo? Act(JobTarget target) =>
         Call(ct => Client.StartAsync(target.Name, EnvironmentFor(target), !NoWait, ct), TimeLimit, Heartbeat(target));

@@ -16,8 +16,9 @@ public sealed class StopUpstartJobCommand : JobLifecycleCommandBase
     internal override JobInfo? Act(JobTarget target) =>
         Call(ct => Client.StopAsync(target.Name, EnvironmentFor(target), !NoWait, ct), TimeLimit, Heartbeat(target));
 
-    // initctl says "Unknown instance" when asked to stop a job that has no running instance.
+    // initctl says "Unknown instance" when asked to stop a job that has no running instance: success for a
+    // job named alone, but an error for an instance the user named (-Environment NAME=nosuch), as upstartctl's.
     internal override bool IsAlreadyDone(UpstartErrorCode code, JobTarget target) =>
         code is UpstartErrorCode.AlreadyStopped or UpstartErrorCode.JobNotRunning
-        || (code == UpstartErrorCode.UnknownInstance && target.Instance.Length == 0);
+        || (code == UpstartErrorCode.UnknownInstance && target.Instance.Length == 0 && ParsedEnvironment.Count == 0);
 }

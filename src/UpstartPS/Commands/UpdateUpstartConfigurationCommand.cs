@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using UpstartPS.Errors;
+using UpstartPS.Offline;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Commands;
@@ -39,12 +41,22 @@ public sealed class UpdateUpstartConfigurationCommand : UpstartCommandBase
         }
     }
 
-    // A file that does not parse is not a failure of the reload: the job keeps its last good definition.
+    // A file that does not parse fails only itself (POWERSHELL.md §8: a non-terminating ParserError whose
+    // TargetObject is the file): the daemon still loads every other job, and that job keeps its last good
+    // definition. A warning-level diagnostic stays a warning.
     private void WriteDiagnostics(ConfigurationChange change)
     {
-        foreach (var diagnostic in change.Diagnostics)
+        foreach (var info in change.Diagnostics)
         {
-            WriteWarning(new UpstartJobFileDiagnostic(diagnostic).ToString());
+            var diagnostic = new UpstartJobFileDiagnostic(info);
+            if (diagnostic.Severity == "Warning")
+            {
+                WriteWarning(diagnostic.ToString());
+                continue;
+            }
+
+            var job = JobFileCheck.JobName(Path.ChangeExtension(info.Path, JobFileCheck.ConfExtension));
+            WriteError(new ErrorRecord(new UpstartCommandException(diagnostic.ToString(), job), "JobFileParseError", ErrorCategory.ParserError, info.Path));
         }
     }
 }

@@ -25,8 +25,12 @@ public abstract class UpstartCommandBase : PSCmdlet, IDisposable
     /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
-    /// <summary>The socket in use, resolved once per command.</summary>
-    protected string ResolvedSocketPath => _socketPath ??= SocketLocation.Resolve(SocketPath);
+    /// <summary>
+    /// The socket in use, resolved once per command. -SocketPath is a path like any other: relative to the
+    /// PowerShell location (Set-Location), `~` expanded, PSDrives allowed.
+    /// </summary>
+    protected string ResolvedSocketPath => _socketPath ??= SocketLocation.Resolve(
+        SocketPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(SocketPath));
 
     /// <summary>
     /// The connection, opened on first use; failing to open it terminates the command. A connection the daemon

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using System.Net.Sockets;
 using UpstartPS.Protocol;
+using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Wire;
 
 namespace UpstartPS.Errors;
 
@@ -84,6 +86,61 @@ public static class FailureMapping
     public static UpstartFailure JobNotFound(string name) =>
         new("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"Cannot find any Upstart job with name '{name}'.");
 
+    /// <summary>
+    /// The daemon's LastFailure (`main status=7`, `pre-start signal=KILL`, `main`, `respawn`) as words for an error
+    /// message: "main process: status 7", "pre-start process: signal KILL", "main process could not be started",
+    /// "respawn limit reached". Null for nothing to say.
+    /// </summary>
+    public static string? DescribeLastFailure(string? lastFailure)
+    {
+        if (string.IsNullOrWhiteSpace(lastFailure))
+        {
+            return null;
+        }
+
+        var parts = lastFailure.Trim().Split(' ', 2);
+        if (parts.Length == 1)
+        {
+            return parts[0] == "respawn" ? "respawn limit reached" : $"{parts[0]} process could not be started";
+        }
+
+        var detail = parts[1].Split('=', 2);
+        return detail.Length == 2 && detail[0] is "status" or "signal"
+            ? $"{parts[0]} process: {detail[0]} {detail[1]}"
+            : $"{parts[0]} process: {parts[1]}";
+    }
+
+    /// <summary>
+    /// <paramref name="failure"/> (a start that failed) with the reason the daemon keeps in the job's LastFailure
+    /// appended: "Job failed to start (main process: status 7)". The instance's own row first, else the job's.
+    /// Unchanged when no row of the job has a LastFailure.
+    /// </summary>
+    public static UpstartException WithLastFailure(UpstartException failure, IEnumerable<JobInfo> jobs, string name, string instance)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        ArgumentNullException.ThrowIfNull(jobs);
+        var rows = jobs.Where(j => j.Name == name && j.LastFailure is not null).ToList();
+        var row = rows.FirstOrDefault(j => j.Instance == instance) ?? rows.FirstOrDefault();
+        return DescribeLastFailure(row?.LastFailure) is { } reason
+            ? new UpstartException(failure.Code, $"{failure.Message} ({reason})", failure)
+            : failure;
+    }
+
+    /// <summary>A literal -Instance the job does not have: non-terminating, like a literal name that matches no job.</summary>
+    public static UpstartFailure InstanceNotFound(string job, string instance) =>
+        new("NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"Cannot find instance '{instance}' of Upstart job '{job}'.");
+
+    /// <summary>
+    /// A start, stop or restart whose -Timeout ran out: the limit and where the job had got to, as WaitTimedOut says
+    /// its limit. <paramref name="state"/> and <paramref name="goal"/> are null when the job could not be read again.
+    /// </summary>
+    public static UpstartFailure OperationTimedOut(string target, string verb, TimeSpan timeout, string? state, string? goal)
+    {
+        var reached = state is null ? "" : $"; it is in state '{state}' (goal {goal})";
+        return new("OperationTimedOut", ErrorCategory.OperationTimeout, false,
+            $"'{target}' did not {verb} within {timeout.TotalSeconds:0.###} seconds{reached}.");
+    }
+
     /// <summary>A job was asked to reach a state and the time ran out.</summary>
     public static UpstartFailure WaitTimedOut(string target, string state, TimeSpan timeout) =>
         new("WaitTimedOut", ErrorCategory.OperationTimeout, false,
@@ -107,6 +164,9 @@ public static class FailureMapping
     {
         SocketError.AccessDenied => AccessDenied(socketPath),
         SocketError.AddressNotAvailable or SocketError.HostNotFound => NotRunning(socketPath),
+        // connect(2) refuses a regular file or a directory as it refuses a socket nobody listens on: say which.
+        SocketError.ConnectionRefused when SocketFileKind.NotASocket(socketPath) is { } kind => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
+            $"'{socketPath}' is {kind}, not a socket: no Upstart daemon can be reached there. {HowToReach}"),
         SocketError.ConnectionRefused => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
             $"The Upstart daemon at '{socketPath}' refused the connection (the socket exists but nobody is listening). {HowToReach}"),
         _ => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,

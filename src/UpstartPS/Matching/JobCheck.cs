@@ -7,6 +7,7 @@ public static class JobCheck
     {
         ArgumentNullException.ThrowIfNull(selection);
         return selection.NotFound.Count == 0
+            && selection.MissingInstances.Count == 0
             && selection.Jobs.Count > 0
             && selection.Jobs.All(j =>
                 (state is null || string.Equals(j.State, state, StringComparison.OrdinalIgnoreCase))

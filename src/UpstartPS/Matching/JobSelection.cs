@@ -4,7 +4,8 @@ namespace UpstartPS.Matching;
 
 /// <summary>
 /// Picks jobs out of the daemon's list by the names a user gave, with Get-Service's rules: a wildcard
-/// that matches nothing is silent; a literal name that matches nothing is reported in NotFound.
+/// that matches nothing is silent; a literal name that matches nothing is reported in NotFound, and a
+/// literal instance that no job of a literal name has is reported in MissingInstances.
 /// A literal prefers an exact (case-sensitive, as job files on Linux are) match, and falls back to a
 /// case-insensitive one. Results keep the daemon's order and never repeat an entry.
 /// </summary>
@@ -24,12 +25,20 @@ public static class JobSelection
         var selected = new List<JobInfo>();
         var seen = new HashSet<(string, string)>();
         var notFound = new List<string>();
+        var missingInstances = new List<MissingInstance>();
         foreach (var pattern in patterns)
         {
             var byName = NameMatches(jobs, pattern).ToList();
             if (byName.Count == 0 && !pattern.IsWildcard)
             {
                 notFound.Add(pattern.Literal);
+                continue;
+            }
+
+            // Get-Service's rule carried to instances: `worker -Instance gamma` names one thing, and it is not there.
+            if (instancePattern is { IsWildcard: false } && !pattern.IsWildcard && !byName.Any(j => InstanceMatches(instancePattern, j)))
+            {
+                missingInstances.Add(new MissingInstance(byName[0].Name, instancePattern.Literal));
                 continue;
             }
 
@@ -52,7 +61,7 @@ public static class JobSelection
             }
         }
 
-        return new SelectionResult(selected, notFound);
+        return new SelectionResult(selected, notFound) { MissingInstances = missingInstances };
     }
 
     private static IEnumerable<JobInfo> NameMatches(IReadOnlyList<JobInfo> jobs, NamePattern pattern)
@@ -79,5 +88,11 @@ public static class JobSelection
             : string.Equals(job.Instance, pattern.Literal, StringComparison.Ordinal);
 }
 
-/// <summary>The selected job instances, and the literal names that matched nothing.</summary>
-public sealed record SelectionResult(IReadOnlyList<JobInfo> Jobs, IReadOnlyList<string> NotFound);
+/// <summary>The selected job instances, the literal names that matched nothing, and the literal instances that were not there.</summary>
+public sealed record SelectionResult(IReadOnlyList<JobInfo> Jobs, IReadOnlyList<string> NotFound)
+{
+    public IReadOnlyList<MissingInstance> MissingInstances { get; init; } = [];
+}
+
+/// <summary>A literal -Instance that the job (named literally) does not have.</summary>
+public sealed record MissingInstance(string Job, string Instance);

@@ -84,13 +84,17 @@ public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
 
     public string? ConfigPath { get; }
 
-    /// <summary>The job file changed on disk; the running instance still uses the old definition until it stops.</summary>
+    /// <summary>
+    /// A configuration reload (Update-UpstartConfiguration, or the daemon's own re-read after an edit) has a newer
+    /// definition (or the file's deletion) waiting: this live instance still runs the old one, and the new one applies
+    /// at the next start. An edit not yet reloaded does not set it.
+    /// </summary>
     public bool ConfigurationChanged { get; }
 
     /// <summary>Disabled by Disable-UpstartJob (persisted): events do not start it and Start-UpstartJob is refused.</summary>
     public bool Disabled { get; }
 
-    /// <summary>False when the job has no instance at all (never started, or stopped and gone).</summary>
+    /// <summary>True when this object is a live instance (any goal or state); false for the row of a job with no instance (never started, or stopped and gone).</summary>
     public bool HasInstance { get; }
 
     /// <summary>"ssh" or "tty (tty1)": the target text used in confirmation prompts and messages.</summary>

@@ -36,6 +36,23 @@ public sealed class JobFileCheckerTests
         Assert.Equal([$"{path}:2:8: unknown-stanza: Unknown stanza"], lines);
     }
 
+    [Theory]
+    [InlineData("with space.conf")]
+    [InlineData("a\u0001b.conf")]
+    public void A_badly_named_file_gets_the_same_diagnostic_alone_as_in_its_directory_with_its_real_path(string fileName)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write(fileName, "exec sleep 1\n");
+
+        var alone = Assert.Single(JobFileChecker.Check(path));
+        var inDirectory = Assert.Single(JobFileChecker.Check(dir.Path));
+
+        Assert.Equal(inDirectory, alone);
+        Assert.Equal(path, alone.Path);
+        Assert.Equal("bad-job-name", alone.Kind);
+        Assert.DoesNotContain(alone.ToString(), c => char.IsControl(c));
+    }
+
     [Fact]
     public void A_missing_file_fails()
     {

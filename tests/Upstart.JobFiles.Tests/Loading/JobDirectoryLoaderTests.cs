@@ -141,6 +141,7 @@ public sealed class JobDirectoryLoaderTests
         var d = Assert.Single(catalog.Diagnostics);
         Assert.Equal(LoaderDiagnostics.BadJobName, d.Kind);
         Assert.DoesNotContain(d.ToString(), c => char.IsControl(c));
+        Assert.Equal(System.IO.Path.Combine(dir.Path, fileName), d.Path);
     }
 
     [Fact]

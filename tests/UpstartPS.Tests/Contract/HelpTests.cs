@@ -56,6 +56,13 @@ public sealed class HelpTests(ModuleFixture fixture) : IClassFixture<ModuleFixtu
             .ToDictionary(p => p.Element(Maml + "name")!.Value);
         foreach (var parameter in cmdlet.Parameters)
         {
+            if (parameter.DontShow)
+            {
+                // Hidden from the user (only the pipeline binds it): the help does not show it either.
+                Assert.False(documented.ContainsKey(parameter.Name), $"{name} documents the hidden parameter -{parameter.Name}");
+                continue;
+            }
+
             Assert.True(documented.TryGetValue(parameter.Name, out var help), $"{name} -{parameter.Name} is not documented");
             Assert.False(string.IsNullOrWhiteSpace(help.Element(Maml + "description")?.Value), $"{name} -{parameter.Name} has no description");
             Assert.Equal(parameter.Mandatory ? "true" : "false", help.Attribute("required")!.Value);

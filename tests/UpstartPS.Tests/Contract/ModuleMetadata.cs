@@ -121,6 +121,7 @@ internal sealed class ParameterInfo
     public bool ByValue => Sets.Any(s => s.ValueFromPipeline);
     public bool ByPropertyName => Sets.Any(s => s.ValueFromPipelineByPropertyName);
     public int? Position => Sets.Select(s => s.Position).FirstOrDefault(p => p is not null);
+    public bool DontShow => Sets.Any(s => s.DontShow);
 }
 
 internal sealed class ParameterSetUse(IReadOnlyDictionary<string, object?> named)
@@ -130,4 +131,5 @@ internal sealed class ParameterSetUse(IReadOnlyDictionary<string, object?> named
     public bool ValueFromPipeline => named.TryGetValue("ValueFromPipeline", out var v) && v is true;
     public bool ValueFromPipelineByPropertyName => named.TryGetValue("ValueFromPipelineByPropertyName", out var v) && v is true;
     public int? Position => named.TryGetValue("Position", out var v) && v is int i && i >= 0 ? i : null;
+    public bool DontShow => named.TryGetValue("DontShow", out var v) && v is true;
 }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net.Sockets;
 using UpstartPS.Errors;
 using UpstartPS.Protocol;
+using UpstartPS.Protocol.Messages;
 
 namespace UpstartPS.Tests.Logic;
 
@@ -93,6 +94,71 @@ public sealed class FailureMappingTests
         Assert.Equal("DaemonNotReachable", failure.ErrorId);
         Assert.Equal(ErrorCategory.ConnectionError, failure.Category);
         Assert.True(failure.Terminating);
+    }
+
+    [Fact]
+    public void A_refused_connection_to_a_file_or_directory_says_it_is_not_a_socket()
+    {
+        var directory = Directory.CreateTempSubdirectory("upstartps-not-a-socket-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "plain");
+            File.WriteAllText(file, "x");
+            var refused = new SocketException((int)SocketError.ConnectionRefused);
+
+            var onFile = FailureMapping.FromException(refused, file);
+            var onDirectory = FailureMapping.FromException(refused, directory.FullName);
+
+            Assert.Equal("DaemonNotReachable", onFile.ErrorId);
+            Assert.Contains($"'{file}' is a regular file, not a socket", onFile.Message, StringComparison.Ordinal);
+            Assert.Contains($"'{directory.FullName}' is a directory, not a socket", onDirectory.Message, StringComparison.Ordinal);
+            Assert.Contains("nobody is listening", FailureMapping.FromException(refused, Path.Combine(directory.FullName, "absent")).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("main status=7", "main process: status 7")]
+    [InlineData("pre-start signal=KILL", "pre-start process: signal KILL")]
+    [InlineData("main", "main process could not be started")]
+    [InlineData("respawn", "respawn limit reached")]
+    [InlineData(null, null)]
+    [InlineData(" ", null)]
+    public void The_daemon_s_last_failure_reads_as_words(string? lastFailure, string? expected) =>
+        Assert.Equal(expected, FailureMapping.DescribeLastFailure(lastFailure));
+
+    [Fact]
+    public void A_failed_start_says_why_when_the_job_has_a_last_failure()
+    {
+        var failed = new UpstartException(UpstartErrorCode.JobFailedToStart, "Job failed to start");
+        JobInfo[] jobs =
+        [
+            new() { Name = "other", LastFailure = "main status=1" },
+            new() { Name = "failing", LastFailure = "main status=7" },
+        ];
+
+        var described = FailureMapping.WithLastFailure(failed, jobs, "failing", "");
+
+        Assert.Equal("Job failed to start (main process: status 7)", described.Message);
+        Assert.Equal(UpstartErrorCode.JobFailedToStart, described.Code);
+        Assert.Equal("'failing': Job failed to start (main process: status 7)", FailureMapping.FromException(described, "/s", "failing").Message);
+        Assert.Same(failed, FailureMapping.WithLastFailure(failed, [new() { Name = "failing" }], "failing", ""));
+    }
+
+    [Fact]
+    public void A_failed_instance_start_prefers_the_instance_s_own_last_failure()
+    {
+        var failed = new UpstartException(UpstartErrorCode.JobFailedToStart, "Job failed to start");
+        JobInfo[] jobs =
+        [
+            new() { Name = "worker", Instance = "a1", LastFailure = "main status=1" },
+            new() { Name = "worker", Instance = "a2", LastFailure = "pre-start status=3" },
+        ];
+
+        Assert.EndsWith("(pre-start process: status 3)", FailureMapping.WithLastFailure(failed, jobs, "worker", "a2").Message, StringComparison.Ordinal);
     }
 
     [Fact]

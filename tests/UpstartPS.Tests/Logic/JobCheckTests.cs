@@ -40,4 +40,12 @@ public sealed class JobCheckTests
         Assert.False(JobCheck.Passes(JobSelection.Select(Jobs, ["*"]), "running", null, null));
         Assert.True(JobCheck.Passes(JobSelection.Select(Jobs, ["w*"]), "running", null, null));
     }
+
+    [Fact]
+    public void A_literal_instance_one_of_the_named_jobs_lacks_is_false()
+    {
+        JobInfo[] jobs = [new() { Name = "tty", Instance = "tty1", HasInstance = true }, new() { Name = "getty", Instance = "tty2", HasInstance = true }];
+        Assert.True(JobCheck.Passes(JobSelection.Select(jobs, ["tty"], "tty1"), null, null, null));
+        Assert.False(JobCheck.Passes(JobSelection.Select(jobs, ["tty", "getty"], "tty1"), null, null, null));
+    }
 }

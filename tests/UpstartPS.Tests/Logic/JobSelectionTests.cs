@@ -80,4 +80,24 @@ public sealed class JobSelectionTests
         Assert.Empty(result.Jobs);
         Assert.Empty(result.NotFound);
     }
+
+    [Fact]
+    public void A_literal_instance_a_literal_job_does_not_have_is_reported()
+    {
+        var result = JobSelection.Select(Jobs, ["tty", "web"], "gamma");
+        Assert.Empty(result.Jobs);
+        Assert.Empty(result.NotFound);
+        Assert.Equal([new MissingInstance("tty", "gamma"), new MissingInstance("web", "gamma")], result.MissingInstances);
+    }
+
+    [Fact]
+    public void A_wildcard_instance_or_job_name_that_matches_nothing_is_silent()
+    {
+        Assert.Empty(JobSelection.Select(Jobs, ["tty"], "zz*").MissingInstances);
+        Assert.Empty(JobSelection.Select(Jobs, ["t*"], "gamma").MissingInstances);
+    }
+
+    [Fact]
+    public void A_literal_instance_the_job_has_is_not_missing_even_when_filtered_out_by_state() =>
+        Assert.Empty(JobSelection.Select(Jobs, ["tty"], "tty1", ["waiting"]).MissingInstances);
 }
