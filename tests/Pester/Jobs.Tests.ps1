@@ -149,9 +149,7 @@ Describe 'Job cmdlets' -Tag 'CI' {
             $err[0].Exception.Message | Should -Be "'slow' did not start within 1 seconds; it is in state 'pre-start' (goal start)."
         }
 
-        It 'says why a start failed when the daemon keeps the job''s LastFailure' -Skip:$true {
-            # Needs the daemon to keep LastFailure after the instance is gone (being changed on main); the module's
-            # side is covered by FailureMappingTests until then. Unskip after that merge.
+        It 'says why a start failed, from the LastFailure the daemon keeps once the instance is gone' {
             Start-UpstartJob -Name exit7 -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'JobFailedToStart,UpstartPS.Commands.StartUpstartJobCommand'
             $err[0].Exception.Message | Should -Be "'exit7': Job failed to start (main process: status 7)"
