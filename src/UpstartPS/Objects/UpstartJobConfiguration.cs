@@ -38,6 +38,7 @@ public sealed class UpstartJobConfiguration
         PreRestart = ProcessOf(info, "pre-restart");
         Provenance = info.Provenance.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}").ToArray();
         OverriddenStanzas = info.Provenance.Where(p => p.Value == "override").Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
+        Withheld = info.Withheld?.ToArray() ?? [];
     }
 
     public string Name { get; }
@@ -83,6 +84,12 @@ public sealed class UpstartJobConfiguration
 
     /// <summary>The stanzas whose value comes from the .override file.</summary>
     public string[] OverriddenStanzas { get; }
+
+    /// <summary>
+    /// What the daemon left out ("env", "processes"): a job's environment and commands reach only those who may
+    /// change jobs, unless its files are readable by everyone (docs/protocol.md). Empty when nothing was.
+    /// </summary>
+    public string[] Withheld { get; }
 
     public override string ToString() => Name;
 

@@ -47,6 +47,17 @@ public sealed class OutputObjectTests
         Assert.Null(config.PostStop);
         Assert.Equal(["env", "start on"], config.OverriddenStanzas);
         Assert.Equal(["env=override", "exec=conf", "start on=override"], config.Provenance);
+        Assert.Empty(config.Withheld);
+    }
+
+    [Fact]
+    public void Configuration_says_what_the_daemon_withheld()
+    {
+        var config = new UpstartJobConfiguration(new JobConfigInfo { Name = "secret", Withheld = ["env", "processes"] });
+
+        Assert.Equal(["env", "processes"], config.Withheld);
+        Assert.Empty(config.Environment);
+        Assert.Null(config.Main);
     }
 
     [Fact]
