@@ -85,6 +85,31 @@ public class LogAccessTests
         Assert.Contains("it is not a regular file", r.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_fifo_planted_as_a_log_blocks_neither_other_jobs_logs_nor_the_daemons_stop()
+    {
+        await using var d = DaemonFixture.Create(systemMode: true);
+        d.WriteJob("f", "task\nconsole log\nexec /bin/echo INTO-THE-FIFO\n");
+        d.WriteJob("g", "task\nconsole log\nexec /bin/echo STILL-LOGGED\n");
+        var fifo = Path.Combine(d.LogDir, "f.log");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        await d.StartAsync();
+
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "f"])).ExitCode);
+        await DaemonFixture.WaitUntilAsync(
+            () => Task.FromResult(d.DaemonOutput.Contains($"Refusing to write job log {fifo}: it is not a regular file", StringComparison.Ordinal)),
+            "the refusal of the FIFO");
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "g"])).ExitCode);
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.ReadLog("g").Contains("STILL-LOGGED", StringComparison.Ordinal)), "g's log");
+
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     /// <summary>A system daemon whose job `mine` runs as the test user and `roots` as root, each printing a secret.</summary>
     private static async Task<DaemonFixture> StartWithSecretsAsync(string? logAccess)
     {
