@@ -24,16 +24,17 @@ public static class RequestArguments
 
     /// <summary>
     /// The first character of <paramref name="name"/> that may not stand in a job, instance or event
-    /// name, or -1: a control character (C0, DEL, C1) or a line or paragraph separator. Names end up
-    /// in status lines, log file names and terminals, where a newline forges a line
-    /// (<c>fake start/running, process 1</c>) and an escape sequence rewrites the screen.
+    /// name, or -1: a control character (C0, DEL, C1), a line or paragraph separator, or an invisible or
+    /// text-reordering one (<see cref="IsInvisibleAt"/>). Names end up in status lines, log file names and
+    /// terminals, where a newline forges a line (<c>fake start/running, process 1</c>), an escape sequence
+    /// rewrites the screen and U+202E shows <c>web-nimda</c> as <c>web-admin</c>.
     /// </summary>
     public static int FindForbiddenCharacter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         for (var i = 0; i < name.Length; i++)
         {
-            if (char.IsControl(name[i]) || name[i] is '\u2028' or '\u2029')
+            if (char.IsControl(name[i]) || name[i] is '\u2028' or '\u2029' || IsInvisibleAt(name, i))
             {
                 return i;
             }
@@ -42,11 +43,40 @@ public static class RequestArguments
         return -1;
     }
 
+    /// <summary>
+    /// A format character (Unicode category Cf: U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, …), a lone
+    /// surrogate, or an invisible filler outside Cf: a name displayed with one reads as another name. The same rule
+    /// as Upstart.JobFiles' JobName.InvisibleCharacterAt (which this assembly, loaded by the module, does not reference).
+    /// </summary>
+    private static bool IsInvisibleAt(string name, int index)
+    {
+        var c = name[index];
+        if (char.IsHighSurrogate(c))
+        {
+            return index + 1 >= name.Length || !char.IsLowSurrogate(name[index + 1])
+                || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(name, index) == System.Globalization.UnicodeCategory.Format;
+        }
+
+        if (char.IsLowSurrogate(c))
+        {
+            return index == 0 || !char.IsHighSurrogate(name[index - 1]);
+        }
+
+        return System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format
+            || c is '\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u034F' or '\u180E';
+    }
+
     /// <summary>Why <paramref name="name"/> is refused, naming the character and where it is; null when it is acceptable.</summary>
     public static string? NameProblem(string what, string name)
     {
         var at = FindForbiddenCharacter(name);
-        return at < 0 ? null : $"{what} contains the control character U+{(int)name[at]:X4} at position {at + 1}";
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var kind = char.IsControl(name[at]) || name[at] is '\u2028' or '\u2029' ? "control" : "invisible or text-reordering";
+        return $"{what} contains the {kind} character U+{(int)name[at]:X4} at position {at + 1}";
     }
 
     /// <summary>

@@ -51,4 +51,36 @@ public class HostileNameTests
         var nul = await Assert.ThrowsAsync<UpstartPS.Protocol.UpstartException>(() => d.Client.StartAsync("web", ["TOKEN=a\0b"]));
         Assert.Equal("Env TOKEN contains a NUL character (U+0000), which cannot be passed to a process", nul.Message);
     }
+
+    [Fact]
+    public async Task An_instance_name_too_long_for_its_log_file_is_refused_naming_the_problem()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("worker", "instance $NAME\nconsole log\nexec /bin/echo hello\n"));
+
+        var start = await d.RunCtlAsync(["start", "worker", "NAME=" + new string('x', 100_000)]);
+        var fits = await d.RunCtlAsync(["start", "worker", "NAME=" + new string('y', 200)]);
+
+        Assert.Equal(1, start.ExitCode);
+        Assert.Contains("instance name is too long: job worker's log file for it would be named with 100017 bytes, over the 255 a file name may have", start.Stderr, StringComparison.Ordinal);
+        Assert.True(fits.ExitCode == 0, fits.Stderr);
+        Assert.DoesNotContain("xxxx", (await d.RunCtlAsync(["list"])).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Instance_names_with_bidirectional_overrides_or_zero_width_spaces_are_refused_by_request_and_by_event()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("worker", "start on go\ninstance $NAME\nexec /bin/sleep 1000\n"));
+
+        var start = await d.RunCtlAsync(["start", "worker", "NAME=web\u202Enimda"]);
+        var emit = await d.RunCtlAsync(["emit", "go", "NAME=ad\u200Bmin"]);
+        var status = await d.RunCtlAsync(["status", "worker", "NAME=x\u200By"]);
+
+        Assert.Equal(1, start.ExitCode);
+        Assert.Contains("instance name contains the invisible or text-reordering character U+202E at position 4", start.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, emit.ExitCode);
+        Assert.Contains("U+200B", d.DaemonOutput, StringComparison.Ordinal);
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains("U+200B", status.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(await d.Client.StatusAsync("worker"), j => j.Instance.Length > 0);
+    }
 }

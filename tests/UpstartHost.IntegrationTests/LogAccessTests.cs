@@ -85,6 +85,79 @@ public class LogAccessTests
         Assert.Contains("it is not a regular file", r.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_instance_name_reaches_neither_the_log_of_a_job_it_names_nor_writes_into_it()
+    {
+        await TestUsers.EnsureAsync(TestUsers.Primary);
+        await using var d = DaemonFixture.Create(systemMode: true);
+        await File.WriteAllTextAsync(d.SettingsPath, """{ "authorization": "system", "adminGroup": "upstartps-test-admins" }""");
+        d.WriteJob("web", $"instance $NAME\nsetuid {TestUsers.Primary}\nconsole log\nscript\n  echo WEB-OUTPUT\n  exec /bin/sleep 1000\nend script\n");
+        d.WriteJob("web-admin", "task\nconsole log\nscript\n  echo SECRET-OF-ADMIN\nend script\n");
+        await d.StartAsync();
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "web-admin"])).ExitCode);
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "web", "NAME=admin"])).ExitCode);
+        var own = Path.Combine(d.LogDir, "web@admin.log");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(File.Exists(own) && File.ReadAllText(own).Contains("WEB-OUTPUT", StringComparison.Ordinal)), "web (admin)'s own log");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.ReadLog("web-admin").Contains("SECRET-OF-ADMIN", StringComparison.Ordinal)), "web-admin's log");
+
+        var direct = await d.RunCtlAsync(["log", "web-admin"], asUser: TestUsers.As(TestUsers.Primary));
+        var byInstance = await d.RunCtlAsync(["log", "web", "INSTANCE=admin"], asUser: TestUsers.As(TestUsers.Primary));
+
+        Assert.Equal(1, direct.ExitCode);
+        Assert.True(byInstance.ExitCode == 0, $"exit {byInstance.ExitCode}: {byInstance.Stderr}");
+        Assert.Contains("WEB-OUTPUT", byInstance.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", byInstance.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("WEB-OUTPUT", d.ReadLog("web-admin"), StringComparison.Ordinal);
+        Assert.Contains("web (admin) logs to web@admin.log: web-admin.log is another job's log", d.DaemonOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_log_file_that_may_also_be_a_root_jobs_is_refused_to_other_users()
+    {
+        await TestUsers.EnsureAsync(TestUsers.Primary);
+        await using var d = DaemonFixture.Create(systemMode: true);
+        await File.WriteAllTextAsync(d.SettingsPath, """{ "authorization": "system", "adminGroup": "upstartps-test-admins" }""");
+        d.WriteJob("web", "instance $NAME\nconsole log\nexec /bin/true\n");
+        d.WriteJob("web-x", $"setuid {TestUsers.Primary}\nconsole log\nexec /bin/true\n");
+
+        // As an older daemon (or Upstart) left it: root job web's instance x wrote Upstart's name.
+        await File.WriteAllTextAsync(Path.Combine(d.LogDir, "web-x.log"), "ROOT-INSTANCE-SECRET\n");
+        await d.StartAsync();
+
+        var user = await d.RunCtlAsync(["log", "web-x"], asUser: TestUsers.As(TestUsers.Primary));
+        var root = await d.RunCtlAsync(["log", "web-x"]);
+
+        Assert.True(user.ExitCode == 1, $"exit {user.ExitCode}: {user.Stdout}");
+        Assert.DoesNotContain("SECRET", user.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(web-x.log may also be the log of job web)", user.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ROOT-INSTANCE-SECRET", root.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fifo_planted_as_a_log_blocks_neither_other_jobs_logs_nor_the_daemons_stop()
+    {
+        await using var d = DaemonFixture.Create(systemMode: true);
+        d.WriteJob("f", "task\nconsole log\nexec /bin/echo INTO-THE-FIFO\n");
+        d.WriteJob("g", "task\nconsole log\nexec /bin/echo STILL-LOGGED\n");
+        var fifo = Path.Combine(d.LogDir, "f.log");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        await d.StartAsync();
+
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "f"])).ExitCode);
+        await DaemonFixture.WaitUntilAsync(
+            () => Task.FromResult(d.DaemonOutput.Contains($"Refusing to write job log {fifo}: it is not a regular file", StringComparison.Ordinal)),
+            "the refusal of the FIFO");
+        Assert.Equal(0, (await d.RunCtlAsync(["start", "g"])).ExitCode);
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.ReadLog("g").Contains("STILL-LOGGED", StringComparison.Ordinal)), "g's log");
+
+        Assert.Equal(0, await d.StopAsync());
+    }
+
     /// <summary>A system daemon whose job `mine` runs as the test user and `roots` as root, each printing a secret.</summary>
     private static async Task<DaemonFixture> StartWithSecretsAsync(string? logAccess)
     {

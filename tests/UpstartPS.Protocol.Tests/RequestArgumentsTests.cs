@@ -72,4 +72,35 @@ public sealed class RequestArgumentsTests
     {
         Assert.Equal(problem, RequestArguments.EventNameProblem(name));
     }
+
+    [Theory]
+    [InlineData("tty1", null)]
+    [InlineData("eth0.100", null)]
+    [InlineData("/dev/ttyS0", null)]
+    [InlineData("net-interface/eth0:1", null)]
+    [InlineData("my worker", null)]
+    [InlineData("café-日本-\U0001F680", null)]
+    [InlineData("web\u202Enimda", "instance name contains the invisible or text-reordering character U+202E at position 4")]
+    [InlineData("ad\u200Bmin", "instance name contains the invisible or text-reordering character U+200B at position 3")]
+    [InlineData("\uFEFFx", "instance name contains the invisible or text-reordering character U+FEFF at position 1")]
+    [InlineData("a\u2066b", "instance name contains the invisible or text-reordering character U+2066 at position 2")]
+    [InlineData("a\u3164", "instance name contains the invisible or text-reordering character U+3164 at position 2")]
+    [InlineData("a\u000Ab", "instance name contains the control character U+000A at position 2")]
+    public void An_instance_name_is_refused_for_a_format_or_invisible_character_naming_it(string name, string? problem)
+    {
+        Assert.Equal(problem, RequestArguments.NameProblem("instance name", name));
+    }
+
+    [Fact]
+    public void An_instance_name_with_half_a_surrogate_pair_is_refused()
+    {
+        // Not as theory data: xunit's serialisation would replace the lone surrogate.
+        Assert.Equal("instance name contains the invisible or text-reordering character U+D800 at position 2", RequestArguments.NameProblem("instance name", "a\uD800b"));
+    }
+
+    [Fact]
+    public void A_job_name_with_a_right_to_left_override_is_refused()
+    {
+        Assert.Equal("job name contains the invisible or text-reordering character U+202E at position 2", RequestArguments.JobNameProblem("w\u202Eeb"));
+    }
 }

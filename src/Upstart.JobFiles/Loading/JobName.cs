@@ -67,8 +67,11 @@ public static class JobName
     /// <summary>
     /// Why an instance name (the expansion of `instance`, from event or request variables) is refused,
     /// naming the character: a control character (C0, DEL, C1) or a line or paragraph separator would
-    /// forge lines in `list` and land in log file names. Null when it is acceptable. The protocol edge
-    /// applies the same rule to the names a client sends (RequestArguments).
+    /// forge lines in `list` and land in log file names; a format character (Unicode category Cf: U+202E
+    /// RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, …), another invisible one or half of a surrogate pair
+    /// would make a name display as another (<see cref="InvisibleCharacterAt"/>). Null when it is acceptable.
+    /// The protocol edge applies the same rule to the names a client sends (RequestArguments); the daemon also
+    /// bounds the length by the log file name it makes of it.
     /// </summary>
     public static string? InstanceProblem(string instance)
     {
@@ -79,9 +82,40 @@ public static class JobName
             {
                 return $"instance name contains the control character U+{(int)instance[i]:X4} at position {i + 1}";
             }
+
+            if (InvisibleCharacterAt(instance, i))
+            {
+                return $"instance name contains the invisible or text-reordering character U+{(int)instance[i]:X4} at position {i + 1}";
+            }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the UTF-16 unit at <paramref name="index"/> makes a name display misleadingly: a format character
+    /// (Cf: bidirectional overrides, embeddings and isolates, zero-width spaces and joiners, U+FEFF, soft hyphen…),
+    /// a lone surrogate, or one of the invisible letters and fillers outside Cf (Hangul fillers U+115F, U+1160,
+    /// U+3164, U+FFA0, the combining grapheme joiner U+034F, the Mongolian vowel separator U+180E). Names Upstart
+    /// users give instances (host names, interfaces, ttys, paths, words in any script) have none of them.
+    /// </summary>
+    public static bool InvisibleCharacterAt(string name, int index)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var c = name[index];
+        if (char.IsHighSurrogate(c))
+        {
+            return index + 1 >= name.Length || !char.IsLowSurrogate(name[index + 1])
+                || CharUnicodeInfo.GetUnicodeCategory(name, index) == UnicodeCategory.Format;
+        }
+
+        if (char.IsLowSurrogate(c))
+        {
+            return index == 0 || !char.IsHighSurrogate(name[index - 1]);
+        }
+
+        return CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format
+            || c is '\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u034F' or '\u180E';
     }
 
     /// <summary>The name made safe to print in a diagnostic: anything unprintable as \u escapes, cut short.</summary>

@@ -1,6 +1,7 @@
 using Upstart.JobFiles.Loading;
 using UpstartHost.Configuration;
 using UpstartHost.Engine;
+using UpstartHost.Logging;
 using UpstartHost.State;
 using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
@@ -227,13 +228,17 @@ public sealed class DaemonControl : IControlHandler
 
     /// <summary>
     /// log: the job's own user and administrators by default (<see cref="LogAccess"/>; the job's user is its
-    /// `setuid` user as the job file says now, root when it has none). A log that is a symbolic link or not a
-    /// regular file is refused with a clear error rather than read.
+    /// `setuid` user as the job file says now, root when it has none). The file read is the one the daemon writes
+    /// the instance's output to (<see cref="LogFileName.Resolve"/>), and since a log file name can be several
+    /// jobs' (job `web` instance `admin` and job `web-admin`), the caller must be allowed to read the log of every
+    /// loaded job it can belong to (<see cref="LogFileClaims"/>), not only the job it named. A log that is a
+    /// symbolic link or not a regular file is refused with a clear error rather than read.
     /// </summary>
     public IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!configuration.Catalog.Jobs.TryGetValue(job, out var config))
+        var catalog = configuration.Catalog;
+        if (!catalog.Jobs.TryGetValue(job, out var config))
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
         }
@@ -243,19 +248,35 @@ public sealed class DaemonControl : IControlHandler
             throw new UpstartException(UpstartErrorCode.AccessDenied, refused);
         }
 
-        if (logs.RefusalFor(job, instance ?? "") is { } problem)
+        var claims = LogFileClaims.Of(catalog);
+        if (logs.PathFor(job, instance ?? "", claims) is not { } path)
+        {
+            // Both of its names are other jobs' logs: the daemon writes none for it (EngineLog.LogNameTaken).
+            return AsyncEnumerable.Empty<LogLineInfo>();
+        }
+
+        var fileName = Path.GetFileName(path);
+        foreach (var other in claims.ClaimantsOf(fileName[..^".log".Length]))
+        {
+            if (other != job && catalog.Jobs.TryGetValue(other, out var otherConfig) && authorization.RefuseLog(client, otherConfig.Setuid) is { } refusedOther)
+            {
+                throw new UpstartException(UpstartErrorCode.AccessDenied, $"{refusedOther} ({fileName} may also be the log of job {other})");
+            }
+        }
+
+        if (JobLogTail.RefusalFor(path) is { } problem)
         {
             throw new UpstartException(UpstartErrorCode.AccessDenied, problem);
         }
 
-        return ReadLogInSlotAsync(client.Uid, job, instance ?? "", tail, follow, cancellationToken);
+        return ReadLogInSlotAsync(client.Uid, path, job, instance ?? "", tail, follow, cancellationToken);
     }
 
     private async IAsyncEnumerable<LogLineInfo> ReadLogInSlotAsync(
-        uint uid, string job, string instance, int tail, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        uint uid, string path, string job, string instance, int tail, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var slot = logReaders.Take(uid);
-        await foreach (var line in logs.ReadAsync(job, instance, tail, follow, cancellationToken).ConfigureAwait(false))
+        await foreach (var line in JobLogTail.ReadAsync(path, job, instance, tail, follow, cancellationToken).ConfigureAwait(false))
         {
             yield return line;
         }

@@ -29,16 +29,24 @@ public sealed class JobLogTail(string logDirectory)
     /// <summary>Most bytes follow reads at a time.</summary>
     private const int FollowChunkBytes = 256 * 1024;
 
+    /// <summary>Upstart's name for the log, whatever other jobs are loaded.</summary>
     public string PathFor(string job, string instance) => LogFileName.For(logDirectory, job, instance);
 
-    /// <summary>Null when the log may be read (or does not exist yet); otherwise why the daemon refuses to read it.</summary>
-    public string? RefusalFor(string job, string instance) => LogFileReading.Problem(PathFor(job, instance));
+    /// <summary>The file the daemon writes the instance's output to among the loaded jobs (<see cref="LogFileName.Resolve"/>); null for none.</summary>
+    public string? PathFor(string job, string instance, LogFileClaims claims) => LogFileName.Resolve(logDirectory, job, instance, claims);
 
-    public async IAsyncEnumerable<LogLineInfo> ReadAsync(string job, string instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Null when the log may be read (or does not exist yet); otherwise why the daemon refuses to read it.</summary>
+    public static string? RefusalFor(string path) => LogFileReading.Problem(path);
+
+    public IAsyncEnumerable<LogLineInfo> ReadAsync(string job, string instance, int tail, bool follow, CancellationToken cancellationToken = default) =>
+        ReadAsync(PathFor(job, instance), job, instance, tail, follow, cancellationToken);
+
+    /// <summary>The lines of the log at <paramref name="path"/>, shown as <paramref name="job"/>'s <paramref name="instance"/>'s.</summary>
+    public static async IAsyncEnumerable<LogLineInfo> ReadAsync(string path, string job, string instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(instance);
-        var path = PathFor(job, instance);
         // Follow resumes right after the tail (or at the end seen now), never skipping what the tail's reader missed.
         var lastLines = LastLines(path, Math.Max(0, tail));
         var position = lastLines.Count > 0 ? lastLines[^1].End : SafeLength(path);

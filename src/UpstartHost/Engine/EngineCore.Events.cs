@@ -1,6 +1,7 @@
 using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Events.Matching;
 using Upstart.JobFiles.Loading;
+using UpstartHost.Logging;
 
 namespace UpstartHost.Engine;
 
@@ -84,7 +85,7 @@ internal sealed partial class EngineCore
         var env = JobEnvironment.ForClass(_options, jobClass.Config);
         condition.AppendEnvironment(env, "UPSTART_EVENTS");
         if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out var name, out var error)
-            || JobName.InstanceProblem(name) is { } problem && (error = problem) is not null)
+            || (JobName.InstanceProblem(name) ?? LogFileName.TooLong(jobClass.Name, name)) is { } problem && (error = problem) is not null)
         {
             EngineLog.InstanceExpansionFailed(_logger, jobClass.Name, error);
             EventHolds.Reset(condition);

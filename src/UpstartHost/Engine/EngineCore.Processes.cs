@@ -21,7 +21,7 @@ internal sealed partial class EngineCore
         }
 
         var env = JobEnvironment.ForProcess(_options, config.Name, instance.Name, kind, instance.Environment, instance.StopEnvironment);
-        var logPath = config.Console == ConsoleMode.Log ? LogFileName.For(_options.LogDirectory, config.Name, instance.Name) : null;
+        var logPath = config.Console == ConsoleMode.Log ? LogPathFor(config.Name, instance.Name) : null;
         SpawnResult result;
         try
         {
@@ -44,6 +44,29 @@ internal sealed partial class EngineCore
         // instance waits in this state, as Upstart 1.13 waits in its "-ing" states.
         _processTable.AddSpawning(instance, kind, result.Pid);
         return true;
+    }
+
+    /// <summary>
+    /// The instance's log file among the loaded jobs' (<see cref="LogFileName.Resolve"/>): Upstart's name, or
+    /// JOB@INSTANCE.log when another job owns that name (logged), or none when both are another job's (warned).
+    /// </summary>
+    private string? LogPathFor(string job, string instance)
+    {
+        var path = LogFileName.Resolve(_options.LogDirectory, job, instance, _registry.LogClaims);
+        var upstarts = LogFileName.For(_options.LogDirectory, job, instance);
+        if (path is null)
+        {
+            var taken = Path.GetFileName(upstarts);
+            EngineLog.LogNameTaken(_logger, job, instance, taken);
+        }
+        else if (path != upstarts)
+        {
+            var name = Path.GetFileName(path);
+            var taken = Path.GetFileName(upstarts);
+            EngineLog.LogNameDisambiguated(_logger, job, instance, name, taken);
+        }
+
+        return path;
     }
 
     /// <summary>A notice from the process layer: a spawn's outcome, a reaped child or expect readiness.</summary>

@@ -1,6 +1,7 @@
 using Upstart.JobFiles.Events;
 using Upstart.JobFiles.Events.Matching;
 using Upstart.JobFiles.Loading;
+using UpstartHost.Logging;
 
 namespace UpstartHost.Engine;
 
@@ -274,7 +275,7 @@ internal sealed partial class EngineCore
             return false;
         }
 
-        if (JobName.InstanceProblem(expanded) is { } problem)
+        if ((JobName.InstanceProblem(expanded) ?? LogFileName.TooLong(jobClass.Config.Name, expanded)) is { } problem)
         {
             refusal = Refuse(EngineError.BadInstanceName, problem);
             return false;

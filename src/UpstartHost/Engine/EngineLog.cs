@@ -67,4 +67,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "{Job} respawn wait resumed, {Seconds}s left")]
     public static partial void RespawnWaitResumed(ILogger logger, string job, string seconds);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "{Job} ({Instance}) logs to {Path}: {Taken} is another job's log (docs/daemon.md, \"Log files\")")]
+    public static partial void LogNameDisambiguated(ILogger logger, string job, string instance, string path, string taken);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "{Job} ({Instance}) has no log: {Taken} and its other name are other jobs' logs; its console output is dropped")]
+    public static partial void LogNameTaken(ILogger logger, string job, string instance, string taken);
 }

@@ -37,11 +37,15 @@ internal sealed class JobClassRegistry
 
     public bool TryGet(string name, out JobClass jobClass) => _classes.TryGetValue(name, out jobClass!);
 
+    /// <summary>Which loaded jobs each log file name can belong to (<see cref="Logging.LogFileName.Resolve"/>).</summary>
+    public Logging.LogFileClaims LogClaims { get; private set; } = Logging.LogFileClaims.None;
+
     /// <summary>The classes whose `start on` or `stop on` names the event; unrelated classes cost nothing.</summary>
     public IReadOnlyList<JobClass> SubscribersOf(string eventName) => _subscriptions.SubscribersOf(eventName);
 
     public void ApplyCatalog(JobCatalog catalog)
     {
+        LogClaims = Logging.LogFileClaims.Of(catalog);
         foreach (var (name, config) in catalog.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal))
         {
             if (config.Name != name)

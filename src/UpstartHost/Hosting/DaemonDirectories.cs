@@ -46,11 +46,33 @@ public static partial class DaemonDirectories
     /// Log and state directories: created if missing (0755 logs as Upstart, 0700 state). The state
     /// directory is the daemon's own (admin state, and what a re-exec hands over): an existing one of
     /// ours is tightened to 0700; one that belongs to another user or that others may write is refused.
+    /// The log directory holds what jobs print (secrets included), so the same rule of ownership applies: one
+    /// of another user is refused (that user could read, replace or plant every log). It is never chmodded (an
+    /// administrator's `root:adm 0750` stays as it is): one that every user may write is refused, as it lets
+    /// anyone create a job's log before the daemon does and read it; one its group may write is allowed with a
+    /// warning (returned, for the daemon's log), since a group such as adm may be trusted to.
     /// </summary>
-    public static void PrepareDataDirectories(DaemonSettings settings)
+    /// <returns>Warnings to log once the daemon's log is up.</returns>
+    public static IReadOnlyList<string> PrepareDataDirectories(DaemonSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Directory.CreateDirectory(settings.LogDir, Shared);
+        var warnings = new List<string>();
+        var log = Directory.CreateDirectory(settings.LogDir, Shared);
+        if (OwnerOf(log.FullName) is var logOwner && logOwner != geteuid())
+        {
+            throw new HostUsageException($"{log.FullName}: log directory belongs to another user (uid {logOwner}); chown it to the daemon's user or name another --logdir");
+        }
+
+        if ((log.UnixFileMode & UnixFileMode.OtherWrite) != 0)
+        {
+            throw new HostUsageException($"{log.FullName}: log directory is writable by other users (mode {ModeText(log.UnixFileMode)}); make it 0755 or name another --logdir");
+        }
+
+        if ((log.UnixFileMode & UnixFileMode.GroupWrite) != 0)
+        {
+            warnings.Add($"{log.FullName}: log directory is writable by its group (mode {ModeText(log.UnixFileMode)}): members may create or replace job logs before the daemon writes them");
+        }
+
         var state = Directory.CreateDirectory(settings.StateDir, Private);
         if (OwnerOf(state.FullName) != geteuid())
         {
@@ -66,6 +88,8 @@ public static partial class DaemonDirectories
         {
             File.SetUnixFileMode(state.FullName, Private);
         }
+
+        return warnings;
     }
 
     private static string ModeText(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');

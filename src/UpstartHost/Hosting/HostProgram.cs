@@ -24,6 +24,7 @@ public static partial class HostProgram
     {
         HostCommandLine commandLine;
         DaemonSettings settings;
+        IReadOnlyList<string> directoryWarnings;
         try
         {
             commandLine = HostCommandLine.Parse(args);
@@ -44,7 +45,7 @@ public static partial class HostProgram
 
             settings = ResolveSettings(commandLine);
             DaemonDirectories.PrepareSocketDirectory(settings);
-            DaemonDirectories.PrepareDataDirectories(settings);
+            directoryWarnings = DaemonDirectories.PrepareDataDirectories(settings);
         }
         catch (Exception e) when (e is HostUsageException or IOException or UnauthorizedAccessException)
         {
@@ -57,6 +58,11 @@ public static partial class HostProgram
         var systemd = SystemdHosting.TakeFromEnvironment();
         var host = Build(settings, systemd.Notifier, systemd.Watchdog, systemd.Listens, stored);
         var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
+        foreach (var warning in directoryWarnings)
+        {
+            LogDirectoryWarning(logger, warning);
+        }
+
         var exitCode = 0;
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         try
@@ -200,4 +206,7 @@ public static partial class HostProgram
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "upstart-host failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogDirectoryWarning(ILogger logger, string warning);
 }

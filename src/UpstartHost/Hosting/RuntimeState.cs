@@ -64,7 +64,7 @@ public sealed partial class RuntimeState : IDisposable
             // the numbers now name the channels the state file hands over): only a new process takes them.
             if (recorded?.IsOwnReExec != true)
             {
-                TakeStoredChannels(recorded?.Instances ?? []);
+                TakeStoredChannels(recorded?.Instances ?? [], LogFileClaims.Of(loaded));
             }
 
             if (recorded is not null)
@@ -147,7 +147,7 @@ public sealed partial class RuntimeState : IDisposable
     /// (what their jobs wrote meanwhile waits in the pty); any other descriptor is closed and dropped from
     /// the store, so that nothing is kept for a job no daemon follows.
     /// </summary>
-    private void TakeStoredChannels(IReadOnlyList<InstanceRecord> recorded)
+    private void TakeStoredChannels(IReadOnlyList<InstanceRecord> recorded, LogFileClaims claims)
     {
         if (storedChannels.Count == 0)
         {
@@ -155,7 +155,7 @@ public sealed partial class RuntimeState : IDisposable
         }
 
         var store = composition.LogStore;
-        var (matched, leftOver) = StoredLogChannels.Match(storedChannels, recorded, settings.LogDir, InheritedDescriptor.IsPtyMaster);
+        var (matched, leftOver) = StoredLogChannels.Match(storedChannels, recorded, settings.LogDir, InheritedDescriptor.IsPtyMaster, claims);
         foreach (var channel in matched)
         {
             store?.Adopt(channel.StoreName);

@@ -32,7 +32,8 @@ internal sealed record StoredLogChannels(string? NotifySocket, string? FdStore, 
         IReadOnlyList<(int Fd, string? Name)> inherited,
         IReadOnlyList<InstanceRecord> recorded,
         string logDir,
-        Func<int, bool> isPtyMaster)
+        Func<int, bool> isPtyMaster,
+        LogFileClaims? claims = null)
     {
         ArgumentNullException.ThrowIfNull(inherited);
         ArgumentNullException.ThrowIfNull(recorded);
@@ -40,7 +41,11 @@ internal sealed record StoredLogChannels(string? NotifySocket, string? FdStore, 
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var r in recorded.Where(r => r.State != JobState.Waiting))
         {
-            paths.TryAdd(LogChannelName.Key(r.Job, r.Instance), LogFileName.For(logDir, r.Job, r.Instance));
+            // The file the instance's next spawn would log to (an instance with none has no channel to take).
+            if (LogFileName.Resolve(logDir, r.Job, r.Instance, claims ?? LogFileClaims.None) is { } path)
+            {
+                paths.TryAdd(LogChannelName.Key(r.Job, r.Instance), path);
+            }
         }
 
         var matched = new List<LogChannel>();

@@ -132,7 +132,11 @@ public sealed partial class JobLogWriter : IDisposable
 
         var fd = OpenForAppend(path);
         var errno = 0;
-        if (fd < 0)
+        if (fd == NotRegular)
+        {
+            errno = -1;
+        }
+        else if (fd < 0)
         {
             errno = Marshal.GetLastPInvokeError();
         }
@@ -156,7 +160,14 @@ public sealed partial class JobLogWriter : IDisposable
         {
             if (failing.Add(path))
             {
-                LogWriteFailed(logger, path, Libc.ErrorText(errno));
+                if (errno == -1)
+                {
+                    LogNotRegular(logger, path);
+                }
+                else
+                {
+                    LogWriteFailed(logger, path, Libc.ErrorText(errno));
+                }
             }
         }
         else if (failing.Remove(path))
@@ -210,9 +221,23 @@ public sealed partial class JobLogWriter : IDisposable
     // O_TRUNC on Linux.
     private const int TruncateFlag = 0x200;
 
+    /// <summary><see cref="OpenForAppend"/>'s answer for a path that is there but is not a regular file.</summary>
+    private const int NotRegular = -2;
+
+    private const int FileTypeMask = 0xF000;
+    private const int RegularFile = 0x8000;
+
+    /// <summary>
+    /// Opens the log for appending: never through a symbolic link (O_NOFOLLOW), and only a regular file.
+    /// O_NONBLOCK keeps the open of a FIFO planted as the log from waiting for a reader, which held this
+    /// thread (every job's output) and the daemon's stop for ever; a FIFO without a reader fails with ENXIO,
+    /// anything else that is not a regular file is refused after fstat, on the opened descriptor (as
+    /// <see cref="LogFileReading"/> does for readers). The flag is cleared before writing.
+    /// </summary>
+    /// <returns>The descriptor; -1 with errno set; or <see cref="NotRegular"/>.</returns>
     private static int OpenForAppend(string path, int extraFlags = 0)
     {
-        var flags = Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | Libc.O_NOCTTY | extraFlags;
+        var flags = Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW | Libc.O_NOCTTY | Libc.O_NONBLOCK | extraFlags;
         const int mode = 0x1a0; // 0640, as Upstart's log files
         var fd = Libc.open(path, flags, mode);
         if (fd < 0 && Marshal.GetLastPInvokeError() == Libc.ENOENT && Path.GetDirectoryName(path) is { Length: > 0 } directory)
@@ -230,11 +255,39 @@ public sealed partial class JobLogWriter : IDisposable
             fd = Libc.open(path, flags, mode);
         }
 
+        if (fd < 0)
+        {
+            // ENXIO: a FIFO (or a socket's path) with no reader; EISDIR: a directory.
+            return Marshal.GetLastPInvokeError() is Libc.ENXIO or Libc.EISDIR ? NotRegular : -1;
+        }
+
+        if (!IsRegularFile(fd))
+        {
+            Libc.close(fd);
+            return NotRegular;
+        }
+
+        var status = Libc.fcntl(fd, Libc.F_GETFL, 0);
+        if (status >= 0)
+        {
+            _ = Libc.fcntl(fd, Libc.F_SETFL, status & ~Libc.O_NONBLOCK);
+        }
+
         return fd;
+    }
+
+    private static unsafe bool IsRegularFile(int fd)
+    {
+        var buffer = stackalloc byte[Libc.StatxSize];
+        return Libc.statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_TYPE_MODE, buffer) == 0
+            && (*(ushort*)(buffer + Libc.StatxModeOffset) & FileTypeMask) == RegularFile;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unable to write job log {Path}: {Reason}; its output is dropped until writing succeeds again")]
     private static partial void LogWriteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing to write job log {Path}: it is not a regular file (a FIFO, a directory or a device planted there?); its output is dropped until it is one")]
+    private static partial void LogNotRegular(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job log {Path} is writable again")]
     private static partial void LogWriteRecovered(ILogger logger, string path);

@@ -43,4 +43,22 @@ public sealed class JobNameTests
     {
         Assert.Equal("a\\u000ab\\u005c", JobName.Sanitize("a\nb\\"));
     }
+
+    [Theory]
+    [InlineData("tty1")]
+    [InlineData("/dev/ttyS0")]
+    [InlineData("my worker")]
+    [InlineData("café-日本-\U0001F680")]
+    public void Instance_names_Upstart_users_give_are_accepted(string instance) => Assert.Null(JobName.InstanceProblem(instance));
+
+    [Theory]
+    [InlineData("web\u202Enimda", "instance name contains the invisible or text-reordering character U+202E at position 4")]
+    [InlineData("ad\u200Bmin", "instance name contains the invisible or text-reordering character U+200B at position 3")]
+    [InlineData("x\u200F", "instance name contains the invisible or text-reordering character U+200F at position 2")]
+    public void Instance_names_with_format_or_invisible_characters_are_refused_naming_them(string instance, string problem) =>
+        Assert.Equal(problem, JobName.InstanceProblem(instance));
+
+    [Fact]
+    public void An_instance_name_with_half_a_surrogate_pair_is_refused() =>
+        Assert.Equal("instance name contains the invisible or text-reordering character U+DC00 at position 1", JobName.InstanceProblem("\uDC00"));
 }

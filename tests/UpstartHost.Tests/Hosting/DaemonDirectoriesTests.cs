@@ -92,6 +92,36 @@ public sealed partial class DaemonDirectoriesTests : IDisposable
         Assert.Equal($"{state}: state directory belongs to another user", e.Message);
     }
 
+    [Fact]
+    public void A_log_directory_of_another_user_is_refused()
+    {
+        var log = Existing("log", Mode0755);
+        File.SetUnixFileMode(root, Mode0755);
+        Chown(log, 65534);
+        var e = Assert.Throws<HostUsageException>(() => DaemonDirectories.PrepareDataDirectories(Settings(root)));
+        Assert.Equal($"{log}: log directory belongs to another user (uid 65534); chown it to the daemon's user or name another --logdir", e.Message);
+    }
+
+    [Fact]
+    public void A_log_directory_every_user_may_write_is_refused_even_when_sticky()
+    {
+        Existing("log", Mode0777 | UnixFileMode.StickyBit);
+        var e = Assert.Throws<HostUsageException>(() => DaemonDirectories.PrepareDataDirectories(Settings(root)));
+        Assert.Contains("log directory is writable by other users (mode 1777)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_log_directory_its_group_may_write_is_kept_as_it_is_with_a_warning()
+    {
+        const UnixFileMode mode0775 = (UnixFileMode)0b111_111_101;
+        var log = Existing("log", mode0775);
+
+        var warnings = DaemonDirectories.PrepareDataDirectories(Settings(root));
+
+        Assert.Equal([$"{log}: log directory is writable by its group (mode 0775): members may create or replace job logs before the daemon writes them"], warnings);
+        Assert.Equal(mode0775, File.GetUnixFileMode(log));
+    }
+
     // chown(2) directly: a child process would meet this test assembly's in-process reaper.
     private static void Chown(string path, int uid) => Assert.Equal(0, NativeChown(path, uid, -1));
 

@@ -65,4 +65,54 @@ public sealed class JobLogWriterTests : IDisposable
 
         Assert.False(File.Exists(target));
     }
+
+    [Fact]
+    public async Task A_fifo_planted_as_a_log_without_a_reader_is_refused_and_other_logs_are_still_written()
+    {
+        var loggers = new CapturingLoggerFactory();
+        using var writer = new JobLogWriter(loggers.CreateLogger("w"));
+        var fifo = Path.Combine(directory, "planted.log");
+        MakeFifo(fifo);
+        var other = Path.Combine(directory, "other.log");
+
+        writer.TryAppend(fifo, "secret\n"u8.ToArray());
+        writer.TryAppend(other, "still written\n"u8.ToArray());
+        await writer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("still written\n", await File.ReadAllTextAsync(other));
+        Assert.Single(loggers.Messages, m => m.Level == LogLevel.Warning
+            && m.Message.Contains($"Refusing to write job log {fifo}: it is not a regular file", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_fifo_planted_as_a_log_with_a_reader_gets_none_of_the_output()
+    {
+        var loggers = new CapturingLoggerFactory();
+        using var writer = new JobLogWriter(loggers.CreateLogger("w"));
+        var fifo = Path.Combine(directory, "read.log");
+        MakeFifo(fifo);
+
+        // Opened read-write, a FIFO opens at once and has a reader: the writer's open succeeds, its fstat refuses.
+        using var reader = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+        writer.TryAppend(fifo, "secret\n"u8.ToArray());
+        await writer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains(loggers.Messages, m => m.Message.Contains($"Refusing to write job log {fifo}: it is not a regular file", StringComparison.Ordinal));
+        Assert.Equal(0, Available(reader));
+    }
+
+    private static void MakeFifo(string path) => Assert.Equal(0, mkfifo(path, 0x1b6));
+
+    private static unsafe int Available(FileStream stream)
+    {
+        var count = 0;
+        Assert.Equal(0, ioctl((int)stream.SafeFileHandle.DangerousGetHandle(), 0x541B, &count)); // FIONREAD
+        return count;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern unsafe int ioctl(int fd, ulong request, int* argument);
 }

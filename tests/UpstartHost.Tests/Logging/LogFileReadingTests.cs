@@ -40,7 +40,7 @@ public sealed class LogFileReadingTests : IDisposable
         Assert.Equal(0, LogFileReading.Length(link));
         Assert.Empty(JobLogReader.Tail(link, 10));
         Assert.Empty(JobLogTail.LastLines(link, 10));
-        Assert.Equal(e.Message, new JobLogTail(directory).RefusalFor("r", ""));
+        Assert.Equal(e.Message, JobLogTail.RefusalFor(new JobLogTail(directory).PathFor("r", "")));
     }
 
     [Fact]

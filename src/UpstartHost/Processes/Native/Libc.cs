@@ -17,10 +17,12 @@ internal static unsafe partial class Libc
     public const int EAGAIN = 11;
     public const int ECHILD = 10;
     public const int ENOENT = 2;
+    public const int ENXIO = 6;
     public const int ESRCH = 3;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
     public const int ENOTDIR = 20;
+    public const int EISDIR = 21;
     public const int ELOOP = 40;
 
     public const int O_RDONLY = 0;
