@@ -103,8 +103,9 @@ public sealed class ControlServer : IAsyncDisposable
 
             if (_connections.Count >= _options.MaxConnections)
             {
+                var message = $"Too many connections: the daemon serves {_options.MaxConnections} at once";
                 _options.Log?.Invoke($"Refusing a control connection: {_options.MaxConnections} already open", null);
-                socket.Dispose();
+                RefuseAtOnce(socket, message);
                 continue;
             }
 
@@ -164,6 +165,42 @@ public sealed class ControlServer : IAsyncDisposable
 
     private void NoteClosedPeak(long peak) => AtomicMaximum.Raise(ref _closedPeakQueuedBytes, peak);
 
+    /// <summary>
+    /// Closes a connection that is over a limit with the reason in its hello's place (an error hello, as a refused
+    /// handshake gets), so the client can say why instead of "connection lost". One small frame into an empty
+    /// socket buffer, sent without waiting: if it does not fit at once the client gets only the close. The
+    /// client's own hello is not waited for.
+    /// </summary>
+    private void RefuseAtOnce(Socket socket, string message)
+    {
+        try
+        {
+            var answer = new ServerHello
+            {
+                Type = ResponseTypes.Error,
+                Protocol = FrameFormat.ProtocolVersion,
+                Daemon = _options.DaemonVersion,
+                Mode = _options.Mode,
+                Error = new ErrorBody { Code = UpstartErrorCode.TooManyConnections, Message = message },
+            };
+            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(answer, ProtocolJsonContext.Default.ServerHello);
+            var frame = new byte[FrameFormat.HeaderBytes + body.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
+            body.CopyTo(frame, FrameFormat.HeaderBytes);
+            socket.Blocking = false;
+            _ = socket.Send(frame, SocketFlags.None);
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The client went already, or its buffer is full: the close alone says it.
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
     private void Serve(Socket socket)
     {
         ClientIdentity client;
@@ -181,7 +218,7 @@ public sealed class ControlServer : IAsyncDisposable
         if (!TryCountConnection(client.Uid, out var userBudget))
         {
             _options.Log?.Invoke($"Refusing a control connection from {client}: {_options.MaxConnectionsPerUser} already open for uid {client.Uid}", null);
-            socket.Dispose();
+            RefuseAtOnce(socket, $"Too many connections: uid {client.Uid} already has {_options.MaxConnectionsPerUser} open");
             return;
         }
 

@@ -28,6 +28,9 @@ public enum UpstartErrorCode
 
     /// <summary>A pre-restart check of the instance is already running.</summary>
     CheckInProgress,
+
+    /// <summary>The connection was over a limit (the daemon's, or the user's share) and closed at once, in its hello's place.</summary>
+    TooManyConnections,
 }
 
 /// <summary>An error reply from the daemon (Message is initctl's text), or a connection failure.</summary>

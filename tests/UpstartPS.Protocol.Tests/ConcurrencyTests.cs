@@ -100,8 +100,20 @@ public sealed class ConcurrencyTests
 
         var error = await Assert.ThrowsAsync<UpstartException>(() => server.ConnectAsync());
 
-        Assert.Equal(UpstartErrorCode.NotConnected, error.Code);
+        Assert.Equal((UpstartErrorCode.TooManyConnections, "Too many connections: the daemon serves 2 at once"), (error.Code, error.Message));
         Assert.Equal("init (upstart 1.13.2)", await one.GetVersionAsync(TestServer.Deadline()));
+    }
+
+    [Fact]
+    public async Task The_command_lines_client_beyond_the_limit_is_told_why()
+    {
+        await using var server = TestServer.Start(path => new ControlServerOptions { SocketPath = path, MaxConnections = 1 });
+        await using var one = await server.ConnectAsync();
+        using var refused = UpstartPS.Protocol.Client.BlockingUpstartClient.Connect(new UpstartPS.Protocol.Client.UpstartClientOptions { SocketPath = server.SocketPath });
+
+        var error = Assert.Throws<UpstartException>(() => refused.List());
+
+        Assert.Equal((UpstartErrorCode.TooManyConnections, "Too many connections: the daemon serves 1 at once"), (error.Code, error.Message));
     }
 
     [Fact]

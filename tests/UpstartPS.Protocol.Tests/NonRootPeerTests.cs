@@ -100,7 +100,11 @@ public sealed class NonRootPeerTests
 
         var answers = await PeerProcess.ExchangeAsync(server.SocketPath, uid, gid, [], "--connections", "3");
 
-        Assert.Equal(["hello", "hello", null], answers.Select(Type));
+        // The third is told why, in its hello's place, and closed.
+        Assert.Equal(["hello", "hello", "error"], answers.Select(Type));
+        var refusal = answers[2]!.Value.GetProperty("error");
+        Assert.Equal("TooManyConnections", refusal.GetProperty("code").GetString());
+        Assert.Equal($"Too many connections: uid {uid} already has 2 open", refusal.GetProperty("message").GetString());
         await using var root = await server.ConnectAsync();
         Assert.Equal(3, (await root.ListAsync(TestServer.Deadline())).Count);
     }

@@ -31,8 +31,11 @@ internal static class PeerProcess
             body = text.encode()
             try:
                 s.sendall(struct.pack('>I', len(body)) + body)
-                header = recv_exact(4)
             except (BrokenPipeError, ConnectionResetError):
+                pass  # the server may have answered and closed first (a refused connection): read what it said
+            try:
+                header = recv_exact(4)
+            except ConnectionResetError:
                 header = None
             payload = header and recv_exact(struct.unpack('>I', header)[0])
             print(payload.decode() if payload is not None else 'null', flush=True)

@@ -228,9 +228,14 @@ public sealed class BlockingUpstartClient : IDisposable
         {
             throw new UpstartException(UpstartErrorCode.BadRequest, ex.Message, ex);
         }
-        catch (SocketException ex)
+        catch (SocketException ex) when (_helloAnswered)
         {
             throw Lost(ex);
+        }
+        catch (SocketException)
+        {
+            // Before the handshake: a daemon over its connection limit answers at once and closes before our
+            // hello arrives; Receive reads that answer, which says why (TooManyConnections).
         }
 
         return request.Id;

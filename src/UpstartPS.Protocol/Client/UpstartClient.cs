@@ -66,10 +66,23 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
             var reader = new FrameReader(socket, FrameFormat.MaxResponseBytes, retainBytes: 4 * 1024 * 1024);
             var sender = new FrameSender(socket, FrameFormat.MaxRequestBytes, WriteTimeout);
             var hello = Handshake.Hello(options.ClientName);
-            await sender.SendAsync(hello, Json.ClientHello, timeout.Token).ConfigureAwait(false);
+            SocketException? helloFailed = null;
+            try
+            {
+                await sender.SendAsync(hello, Json.ClientHello, timeout.Token).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                // A daemon over its connection limit answers at once and closes before our hello arrives: the
+                // answer saying why is still there to read (docs/protocol.md, TooManyConnections).
+                helloFailed = ex;
+            }
+
             if (!await reader.ReadAsync(timeout.Token).ConfigureAwait(false))
             {
-                throw ConnectionErrors.NotConnected(path, "the daemon closed the connection during the handshake");
+                throw helloFailed is not null
+                    ? ConnectionErrors.NotConnected(path, ConnectionErrors.Describe(helloFailed), helloFailed)
+                    : ConnectionErrors.NotConnected(path, "the daemon closed the connection during the handshake");
             }
 
             var answer = JsonSerializer.Deserialize(reader.Current.Span, Json.ServerHello)
