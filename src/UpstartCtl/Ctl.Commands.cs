@@ -178,7 +178,7 @@ public sealed partial class Ctl
         var diagnostics = client.GetDiagnostics();
         foreach (var d in diagnostics)
         {
-            Print($"{d.Path}:{d.Line}:{d.Column}: {d.Kind}: {d.Message}");
+            Print(ConfigText.Diagnostic(d));
         }
 
         return diagnostics.Any(d => d.Severity == "error") ? 1 : 0;

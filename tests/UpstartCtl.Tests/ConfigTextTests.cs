@@ -31,4 +31,10 @@ public class ConfigTextTests
     [Fact]
     public void A_dry_run_reload_marks_added_changed_and_removed() =>
         Assert.Equal("+ a\n~ b\n- c", ConfigText.ConfigurationChange(new ConfigurationChange(["a"], ["b"], ["c"], [])));
+
+    [Fact]
+    public void A_dry_run_reload_prints_diagnostics_as_the_diagnostics_command_does() =>
+        Assert.Equal(
+            "~ b\n! /etc/init/bad.conf:5:15: unexpected-token: Unexpected token",
+            ConfigText.ConfigurationChange(new ConfigurationChange([], ["b"], [], [new DiagnosticInfo("/etc/init/bad.conf", 5, 15, "unexpected-token", "Unexpected token")])));
 }

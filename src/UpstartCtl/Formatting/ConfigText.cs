@@ -45,7 +45,14 @@ public static class ConfigText
         var lines = change.Added.Select(n => "+ " + n)
             .Concat(change.Changed.Select(n => "~ " + n))
             .Concat(change.Removed.Select(n => "- " + n))
-            .Concat(change.Diagnostics.Select(d => $"! {d.Path}:{d.Line}: {d.Message}"));
+            .Concat(change.Diagnostics.Select(d => "! " + Diagnostic(d)));
         return string.Join('\n', lines);
+    }
+
+    /// <summary>One diagnostic as `diagnostics`, the daemon's log and `upstart-host check` print it: PATH:LINE:COLUMN: KIND: MESSAGE.</summary>
+    public static string Diagnostic(DiagnosticInfo d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return $"{d.Path}:{d.Line}:{d.Column}: {d.Kind}: {d.Message}";
     }
 }
