@@ -26,6 +26,14 @@ public sealed record EngineOptions
     /// <summary>The UPSTART_SESSION value given to jobs in session mode.</summary>
     public string? SessionAddress { get; init; }
 
+    /// <summary>
+    /// A system daemon's control socket when it is not the standard one (--socket): given to jobs as
+    /// UPSTARTPS_SOCKET, so that `start`, `stop` or `initctl` run inside a job reach this daemon and not
+    /// /run/upstartps/control.sock (session-mode jobs find theirs through UPSTART_SESSION). Null otherwise:
+    /// a standard daemon's jobs get exactly Upstart's variables.
+    /// </summary>
+    public string? NonStandardSocket { get; init; }
+
     /// <summary>Emit the process-exited, respawning and respawn-limit-reached events (beyond Upstart; docs/engine.md).</summary>
     public bool EmitProcessEvents { get; init; } = true;
 

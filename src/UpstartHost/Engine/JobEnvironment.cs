@@ -73,6 +73,10 @@ public static class JobEnvironment
         {
             env.Set("UPSTART_SESSION", session);
         }
+        else if (options.NonStandardSocket is { } socket)
+        {
+            env.Set("UPSTARTPS_SOCKET", socket);
+        }
 
         return env.ToList();
     }

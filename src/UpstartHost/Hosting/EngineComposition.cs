@@ -34,6 +34,9 @@ public sealed class EngineComposition : IAsyncDisposable
             SessionMode = settings.Mode == HostMode.Session,
             RespawnDelay = settings.RespawnDelay,
             SessionAddress = settings.Mode == HostMode.Session ? "unix:path=" + settings.SocketPath : null,
+            NonStandardSocket = settings.Mode != HostMode.Session && settings.SocketPath != UpstartPS.Protocol.ControlSocketPaths.SystemSocketPath
+                ? settings.SocketPath
+                : null,
 
             // init --user: the job environment starts from the session's own (UPSTART.md §g); system
             // jobs get Upstart's compiled-in PATH and TERM only.

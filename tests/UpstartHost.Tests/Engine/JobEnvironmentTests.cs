@@ -50,6 +50,17 @@ public sealed class JobEnvironmentTests
     }
 
     [Fact]
+    public void Jobs_of_a_system_daemon_on_another_socket_are_told_which()
+    {
+        var options = new EngineOptions { NonStandardSocket = "/srv/test/control.sock" };
+
+        var env = JobEnvironment.ForProcess(options, "j", "", ProcessKind.PreStart, [], null);
+
+        Assert.Equal("UPSTARTPS_SOCKET=/srv/test/control.sock", env[^1]);
+        Assert.DoesNotContain(JobEnvironment.ForProcess(new EngineOptions(), "j", "", ProcessKind.Main, [], null), e => e.StartsWith("UPSTARTPS_SOCKET=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_log_path_follows_the_job_and_instance_name_unless_console_is_not_log()
     {
         var h = new EngineHarness(new EngineOptions { LogDirectory = "/logs", AppArmorAvailable = false })
