@@ -38,7 +38,7 @@ public static class JobDirectoryLoader
     {
         ArgumentNullException.ThrowIfNull(directories);
         var diagnostics = new List<Diagnostic>();
-        var listings = directories.Select(d => JobDirectoryScanner.Scan(d, diagnostics)).ToList();
+        var listings = directories.Select(d => JobDirectoryScanner.Scan(d, diagnostics, trust)).ToList();
 
         // Like Upstart, every source parses all of its files (so a shadowed file's errors are reported
         // too); files are independent, so they are read and parsed in parallel and merged in order.
@@ -88,6 +88,11 @@ public static class JobDirectoryLoader
         var prints = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         for (var owner = 0; owner < directories.Count; owner++)
         {
+            if (trust == JobFileTrust.RootOnly && UnsafeSubdirectory(directories[owner], jobName, diagnostics))
+            {
+                continue;
+            }
+
             var confPath = RegularFile(directories[owner], jobName + ".conf", diagnostics);
             if (confPath is null)
             {
@@ -148,6 +153,30 @@ public static class JobDirectoryLoader
         var applied = JobFileParser.ApplyOverride(job, overridePath, JobFileSource.Decode(overrideBytes));
         diagnostics.AddRange(applied.Diagnostics);
         return applied.Config ?? job;
+    }
+
+    /// <summary>A job in a subdirectory (`net/dhcp`): whether a directory on the way is not root's alone (as the scan refuses it).</summary>
+    private static bool UnsafeSubdirectory(string directory, string jobName, List<Diagnostic> diagnostics)
+    {
+        var path = directory;
+        var parts = jobName.Split('/');
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            path = Path.Combine(path, parts[i]);
+            if (!Directory.Exists(path))
+            {
+                return false;
+            }
+
+            if (JobFileSource.UnsafeDirectory(path) is { } problem)
+            {
+                diagnostics.Add(new Diagnostic(path, 0, 0, LoaderDiagnostics.UnsafeOwnership,
+                    $"Directory {problem}: a system job runs as root, so the job files in it are not loaded"));
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static JobClassConfig? ParseConf(string name, FileInfo conf, JobFileTrust trust, List<Diagnostic> diagnostics, out byte[]? print)

@@ -18,7 +18,9 @@ internal static class JobDirectoryScanner
         public Dictionary<string, FileInfo> Overrides { get; } = new(StringComparer.Ordinal);
     }
 
-    public static Listing Scan(string directory, List<Diagnostic> diagnostics)
+    /// <param name="trust">With <see cref="JobFileTrust.RootOnly"/>, a subdirectory that is not root's alone (see
+    /// <see cref="JobFileSource.UnsafeDirectory"/>) is not entered: its files are refused as unsafe files are.</param>
+    public static Listing Scan(string directory, List<Diagnostic> diagnostics, JobFileTrust trust = JobFileTrust.Any)
     {
         var listing = new Listing();
         var root = new DirectoryInfo(directory);
@@ -78,7 +80,12 @@ internal static class JobDirectoryScanner
 
                 if (isDirectory)
                 {
-                    if (depth + 1 < MaxDepth)
+                    if (trust == JobFileTrust.RootOnly && JobFileSource.UnsafeDirectory(child.FullName) is { } unsafeDirectory)
+                    {
+                        diagnostics.Add(new Diagnostic(child.FullName, 0, 0, LoaderDiagnostics.UnsafeOwnership,
+                            $"Directory {unsafeDirectory}: a system job runs as root, so the job files in it are not loaded"));
+                    }
+                    else if (depth + 1 < MaxDepth)
                     {
                         pending.Push(((DirectoryInfo)child, relative + "/", depth + 1));
                     }

@@ -17,6 +17,8 @@ public static partial class JobFileSource
 
     private const int ReadOnlyNonBlocking = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
     private const int EmptyPath = 0x1000;                     // AT_EMPTY_PATH: statx of the fd itself
+    private const int DirectoryNoFollow = 0x10000 | 0x20000 | 0x80000; // O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+    private const int Sticky = 0x200;                          // S_ISVTX
     private const uint TypeModeOwnerSize = 0x1 | 0x2 | 0x8 | 0x200; // STATX_TYPE | STATX_MODE | STATX_UID | STATX_SIZE
     private const ushort WritableByOthers = 0x12;             // S_IWGRP | S_IWOTH
     private const ushort TypeMask = 0xF000;                   // S_IFMT
@@ -104,6 +106,31 @@ public static partial class JobFileSource
             diagnostics.Add(new Diagnostic(path, 0, 0, LoaderDiagnostics.ReadError, e.Message));
             return null;
         }
+    }
+
+    /// <summary>
+    /// Why a directory below a system job directory may not hold job files, or null when it may: it must be
+    /// root's and not writable by group or others (a sticky directory, whose entries only their owners may
+    /// rename, excepted), or whoever may write it can swap a root-owned job file for their own.
+    /// </summary>
+    public static string? UnsafeDirectory(string path)
+    {
+        var fd = (nint)Open(path, DirectoryNoFollow);
+        if (fd < 0)
+        {
+            return "that cannot be opened";
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var (mode, owner, _) = StatusOf(handle);
+        if (owner != 0)
+        {
+            return $"owned by uid {owner}, not root";
+        }
+
+        return (mode & WritableByOthers) != 0 && (mode & Sticky) == 0
+            ? $"writable by group or others (mode {Convert.ToString(mode & 0xFFF, 8).PadLeft(4, '0')})"
+            : null;
     }
 
     private static unsafe (ushort Mode, uint Owner, long Size) StatusOf(SafeFileHandle handle)

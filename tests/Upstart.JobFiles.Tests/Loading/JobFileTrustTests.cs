@@ -57,4 +57,42 @@ public sealed class JobFileTrustTests
         Assert.NotNull(catalog.Jobs["job"].StartOn);
         Assert.Equal(LoaderDiagnostics.UnsafeOwnership, Assert.Single(catalog.Diagnostics).Kind);
     }
+
+    [Fact]
+    public void Root_files_in_a_subdirectory_another_user_owns_are_refused_for_root_as_a_whole_and_one_by_one()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("top.conf", "exec true\n");
+        dir.Write("mine/inner.conf", "exec true\n");
+        dir.Write("theirs/inner.conf", "exec true\n");
+        var theirs = System.IO.Path.Combine(dir.Path, "theirs");
+        Run("chown", "65534", theirs);
+
+        var strict = JobDirectoryLoader.Load([dir.Path], JobFileTrust.RootOnly);
+        Assert.Equal(["mine/inner", "top"], strict.Jobs.Keys.Order(StringComparer.Ordinal));
+        var d = Assert.Single(strict.Diagnostics);
+        Assert.Equal((theirs, LoaderDiagnostics.UnsafeOwnership, "Directory owned by uid 65534, not root: a system job runs as root, so the job files in it are not loaded"), (d.Path, d.Kind, d.Message));
+
+        // Loading the one job by name (a reload of one file) goes by the same rule.
+        var one = JobDirectoryLoader.LoadJob([dir.Path], "theirs/inner", JobFileTrust.RootOnly);
+        Assert.Empty(one.Jobs);
+        Assert.Equal(LoaderDiagnostics.UnsafeOwnership, Assert.Single(one.Diagnostics).Kind);
+        Assert.Single(JobDirectoryLoader.LoadJob([dir.Path], "mine/inner", JobFileTrust.RootOnly).Jobs);
+
+        Assert.Contains("theirs/inner", JobDirectoryLoader.Load([dir.Path]).Jobs.Keys);
+    }
+
+    [Theory]
+    [InlineData("775", true)]
+    [InlineData("1777", false)]
+    public void A_subdirectory_others_may_write_is_refused_unless_it_is_sticky(string chmod, bool refused)
+    {
+        using var dir = new TempDirectory();
+        dir.Write("shared/job.conf", "exec true\n");
+        Run("chmod", chmod, System.IO.Path.Combine(dir.Path, "shared"));
+
+        var strict = JobDirectoryLoader.Load([dir.Path], JobFileTrust.RootOnly);
+
+        Assert.Equal(refused, strict.Jobs.IsEmpty);
+    }
 }
