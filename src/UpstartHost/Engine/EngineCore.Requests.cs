@@ -31,7 +31,7 @@ internal sealed partial class EngineCore
 
         instance ??= GetOrCreateInstance(jobClass, name);
         instance.StartEnvironment = env.ToList();
-        Finished(instance, failed: false);
+        var superseded = TakeBlocking(instance);
         var request = NewRequest();
         if (wait)
         {
@@ -39,6 +39,7 @@ internal sealed partial class EngineCore
         }
 
         ChangeGoal(instance, JobGoal.Start);
+        Release(instance, superseded, failed: false);
         if (!wait)
         {
             request.TrySetResult(JobSnapshots.Of(instance));
@@ -95,7 +96,7 @@ internal sealed partial class EngineCore
     {
         // initctl stop K=V: the variables reach pre-stop and post-stop like a stop event's.
         instance.StopEnvironment = [.. environment];
-        Finished(instance, failed: false);
+        var superseded = TakeBlocking(instance);
         var request = NewRequest();
         if (wait)
         {
@@ -103,6 +104,7 @@ internal sealed partial class EngineCore
         }
 
         ChangeGoal(instance, JobGoal.Stop);
+        Release(instance, superseded, failed: false);
         if (!wait)
         {
             request.TrySetResult(JobSnapshots.Of(instance));

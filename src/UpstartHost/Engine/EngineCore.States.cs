@@ -262,13 +262,31 @@ internal sealed partial class EngineCore
     /// <summary>job_finished: releases what the instance blocks, marking events failed when it failed.</summary>
     private static void Finished(JobInstance instance, bool failed)
     {
+        if (instance.Blocking.Count > 0)
+        {
+            Release(instance, TakeBlocking(instance), failed);
+        }
+    }
+
+    /// <summary>
+    /// What the instance blocks, taken off it to be released later (<see cref="Release"/>): a start or stop
+    /// request supersedes the ones before it, and they are answered once the new goal is in force, with the
+    /// state it led to, as initctl's status after its reply would show.
+    /// </summary>
+    private static Blocked[] TakeBlocking(JobInstance instance)
+    {
         if (instance.Blocking.Count == 0)
         {
-            return;
+            return [];
         }
 
         var blocking = instance.Blocking.ToArray();
         instance.Blocking.Clear();
+        return blocking;
+    }
+
+    private static void Release(JobInstance instance, Blocked[] blocking, bool failed)
+    {
         foreach (var b in blocking)
         {
             if (b.Event is { } e)

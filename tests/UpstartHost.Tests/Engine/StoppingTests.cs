@@ -112,6 +112,22 @@ public sealed class StoppingTests
     }
 
     [Fact]
+    public async Task A_start_superseded_by_a_stop_answers_with_the_goal_the_stop_set()
+    {
+        // The ssh job's idiom: pre-start stops its own job. The start that was waiting returns (not failed),
+        // and what it reports is the job as it is now, as initctl's status after its reply would show it.
+        var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStart));
+        var start = h.Start();
+        Assert.False(start.IsCompleted);
+
+        _ = h.Stop(wait: false);
+
+        Assert.True(start.IsCompletedSuccessfully);
+        var answer = await start;
+        Assert.Equal((JobGoal.Stop, JobState.PreStart), (answer.Goal, answer.State));
+    }
+
+    [Fact]
     public void A_task_whose_stop_is_cancelled_keeps_its_start_waiting_until_it_finishes()
     {
         var h = new EngineHarness().With(EngineHarness.Service("test", ProcessKind.PreStop) with { Task = true });
