@@ -77,6 +77,12 @@ public class ExpectStopAcrossRestartsTests
         d.WriteJob("stopper", Job(d.Root));
         await d.StartAsync();
         var pid = await StartedAndSpawned(d);
+        // The record a new daemon resumes from is written just after each change: wait for it before the kill.
+        var record = Path.Combine(d.StateDir, "instances.json");
+        await DaemonFixture.WaitUntilAsync(
+            () => Task.FromResult(File.Exists(record) && File.ReadAllText(record) is var text
+                && text.Contains($"\"pid\":{pid},", StringComparison.Ordinal) && text.Contains("\"state\":\"spawned\"", StringComparison.Ordinal)),
+            "the record of stopper spawned");
 
         await d.KillDaemonAsync();
         await File.WriteAllTextAsync(Path.Combine(d.Root, "GO"), "");
