@@ -261,7 +261,7 @@ public sealed partial class JobLogWriter : IDisposable
             return Marshal.GetLastPInvokeError() is Libc.ENXIO or Libc.EISDIR ? NotRegular : -1;
         }
 
-        if (!IsRegularFile(fd))
+        if (!IsOwnRegularFile(fd))
         {
             Libc.close(fd);
             return NotRegular;
@@ -276,17 +276,32 @@ public sealed partial class JobLogWriter : IDisposable
         return fd;
     }
 
-    private static unsafe bool IsRegularFile(int fd)
+    /// <summary>
+    /// A regular file the daemon's user owns: in a log directory a group may write, someone else could have
+    /// created a job's log first and so read what the job writes into it (the directory's own rule is in
+    /// DaemonDirectories).
+    /// </summary>
+    private static unsafe bool IsOwnRegularFile(int fd)
     {
         var buffer = stackalloc byte[Libc.StatxSize];
-        return Libc.statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_TYPE_MODE, buffer) == 0
-            && (*(ushort*)(buffer + Libc.StatxModeOffset) & FileTypeMask) == RegularFile;
+        return Libc.statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_TYPE_MODE | StatxUid, buffer) == 0
+            && (*(ushort*)(buffer + Libc.StatxModeOffset) & FileTypeMask) == RegularFile
+            && *(uint*)(buffer + StatxUidOffset) == DaemonUser;
     }
+
+    // STATX_UID, and stx_uid's offset in struct statx (fixed by the kernel ABI).
+    private const uint StatxUid = 0x8;
+    private const int StatxUidOffset = 20;
+
+    private static readonly uint DaemonUser = geteuid();
+
+    [LibraryImport("libc")]
+    private static partial uint geteuid();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unable to write job log {Path}: {Reason}; its output is dropped until writing succeeds again")]
     private static partial void LogWriteFailed(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing to write job log {Path}: it is not a regular file (a FIFO, a directory or a device planted there?); its output is dropped until it is one")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing to write job log {Path}: it is not a regular file of the daemon's own (a FIFO, a directory, a device or another user's file planted there?); its output is dropped until it is one")]
     private static partial void LogNotRegular(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job log {Path} is writable again")]

@@ -85,6 +85,29 @@ public sealed class JobLogWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_log_file_another_user_created_first_gets_none_of_the_output()
+    {
+        var loggers = new CapturingLoggerFactory();
+        using var writer = new JobLogWriter(loggers.CreateLogger("w"));
+        var planted = Path.Combine(directory, "planted-by-nobody.log");
+        await File.WriteAllTextAsync(planted, "");
+        using (var chown = System.Diagnostics.Process.Start("chown", ["65534", planted]))
+        {
+            Assert.True(chown.WaitForExit(10_000) && chown.ExitCode == 0, "chown failed");
+        }
+
+        var own = Path.Combine(directory, "own.log");
+        writer.TryAppend(planted, "secret\n"u8.ToArray());
+        writer.TryAppend(own, "written\n"u8.ToArray());
+        await writer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("", await File.ReadAllTextAsync(planted));
+        Assert.Equal("written\n", await File.ReadAllTextAsync(own));
+        Assert.Single(loggers.Messages, m => m.Level == LogLevel.Warning
+            && m.Message.Contains($"Refusing to write job log {planted}: it is not a regular file of the daemon's own", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_fifo_planted_as_a_log_with_a_reader_gets_none_of_the_output()
     {
         var loggers = new CapturingLoggerFactory();
