@@ -69,17 +69,19 @@ internal sealed partial class ControlConnection
         return true;
     }
 
+    /// <summary>An error in the hello's place: a refused handshake, or a connection over a limit (ControlServer).</summary>
+    internal static ServerHello Refusal(ControlServerOptions options, UpstartErrorCode code, string message) => new()
+    {
+        Type = ResponseTypes.Error,
+        Protocol = FrameFormat.ProtocolVersion,
+        Daemon = options.DaemonVersion,
+        Mode = options.Mode,
+        Error = new ErrorBody { Code = code, Message = message },
+    };
+
     private async Task<bool> RefuseAsync(UpstartErrorCode code, string message)
     {
-        var answer = new ServerHello
-        {
-            Type = ResponseTypes.Error,
-            Protocol = FrameFormat.ProtocolVersion,
-            Daemon = _options.DaemonVersion,
-            Mode = _options.Mode,
-            Error = new ErrorBody { Code = code, Message = message },
-        };
-        await _sender.SendAsync(answer, Json.ServerHello, _closing.Token).ConfigureAwait(false);
+        await _sender.SendAsync(Refusal(_options, code, message), Json.ServerHello, _closing.Token).ConfigureAwait(false);
         Log($"Refused connection from {_client}: {message}", null);
         return false;
     }

@@ -175,14 +175,7 @@ public sealed class ControlServer : IAsyncDisposable
     {
         try
         {
-            var answer = new ServerHello
-            {
-                Type = ResponseTypes.Error,
-                Protocol = FrameFormat.ProtocolVersion,
-                Daemon = _options.DaemonVersion,
-                Mode = _options.Mode,
-                Error = new ErrorBody { Code = UpstartErrorCode.TooManyConnections, Message = message },
-            };
+            var answer = ControlConnection.Refusal(_options, UpstartErrorCode.TooManyConnections, message);
             var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(answer, ProtocolJsonContext.Default.ServerHello);
             var frame = new byte[FrameFormat.HeaderBytes + body.Length];
             System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using UpstartPS.Protocol.Messages;
 
 namespace UpstartHost.IntegrationTests;
@@ -40,19 +39,6 @@ public class ExpectStopAcrossRestartsTests
         Assert.Equal(pid, (await StatusOf(d)).Processes.Single(p => p.Kind == "main").Pid);
     }
 
-    private static char? StateOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            return stat[stat.LastIndexOf(')') + 2];
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
     [Fact]
     public async Task After_a_re_exec_the_stop_is_still_waited_for_and_answered()
     {
@@ -86,7 +72,7 @@ public class ExpectStopAcrossRestartsTests
 
         await d.KillDaemonAsync();
         await File.WriteAllTextAsync(Path.Combine(d.Root, "GO"), "");
-        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(StateOf(pid) == 'T'), "stopper stopped with no daemon");
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(UpstartHost.Processes.ProcStat.Read(pid)?.State == 'T'), "stopper stopped with no daemon");
         await d.StartAsync();
 
         await ContinuedAndRunning(d, pid);
