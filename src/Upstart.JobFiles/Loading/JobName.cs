@@ -11,8 +11,15 @@ namespace Upstart.JobFiles.Loading;
 /// </summary>
 public static class JobName
 {
-    /// <summary>Longest accepted name in characters (a Linux file name is at most 255 bytes).</summary>
+    /// <summary>Longest accepted name in characters.</summary>
     public const int MaxLength = 200;
+
+    /// <summary>
+    /// Longest accepted name in UTF-8 bytes: the job's log file (`JOB.log`, and `JOB.log.times` beside it) must
+    /// fit in a Linux file name (NAME_MAX, 255 bytes). 200 characters of a non-Latin script can take 600 bytes,
+    /// and a job whose log cannot be created would lose its output.
+    /// </summary>
+    public const int MaxBytes = 255 - 10; // ".log.times"
 
     /// <summary>The job name for a path relative to its directory, or null when the file defines no job.</summary>
     public static string? FromRelativePath(string relativePath, string suffix = ".conf")
@@ -38,6 +45,11 @@ public static class JobName
         if (name.Length > MaxLength)
         {
             return $"longer than {MaxLength} characters";
+        }
+
+        if (Encoding.UTF8.GetByteCount(name) is var bytes && bytes > MaxBytes)
+        {
+            return $"{bytes} bytes in UTF-8, longer than the {MaxBytes} its log file name leaves room for";
         }
 
         foreach (var segment in name.Split('/'))

@@ -32,6 +32,15 @@ public sealed class JobNameTests
         Assert.NotNull(JobName.Validate(new string('a', JobName.MaxLength + 1)));
     }
 
+    [Fact]
+    public void Names_whose_log_file_name_would_not_fit_in_NAME_MAX_are_refused_in_bytes()
+    {
+        var fits = new string('日', JobName.MaxBytes / 3); // 3 bytes each in UTF-8: 81 characters, 243 bytes
+        Assert.Null(JobName.Validate(fits));
+        Assert.Equal("246 bytes in UTF-8, longer than the 245 its log file name leaves room for", JobName.Validate(fits + "日"));
+        Assert.True((fits + "日").Length < JobName.MaxLength, "the refused name must be within the character limit to test the byte limit");
+    }
+
     [Theory]
     [InlineData("a/b.conf", "a/b")]
     [InlineData("ssh.conf", "ssh")]
