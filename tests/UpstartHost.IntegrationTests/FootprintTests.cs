@@ -39,6 +39,6 @@ public partial class FootprintTests
         Assert.InRange(heapKiB, 1, 16 * 1024 + Jobs * 100);
     }
 
-    [GeneratedRegex(@"Quiet again: collected after \d+ KiB allocated; heap now (?<heap>\d+) KiB")]
+    [GeneratedRegex(@"Quiet again: collected after \d+ KiB allocated, in [\d.]+ ms; heap now (?<heap>\d+) KiB")]
     private static partial Regex Collected();
 }

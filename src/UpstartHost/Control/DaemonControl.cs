@@ -30,6 +30,7 @@ public sealed class DaemonControl : IControlHandler
     private readonly IReadOnlyList<string> bootEvents;
     private readonly ControlAuthorization authorization;
     private readonly LogReaderSlots logReaders;
+    private ListAnswer? lastList;
 
     /// <param name="bootEvents">The events the daemon emits itself at boot: check-config counts them as emitted.</param>
     /// <param name="authorization">The server's policy; here it decides, once the job is known, who may read its log.</param>
@@ -74,9 +75,32 @@ public sealed class DaemonControl : IControlHandler
     public async Task<IReadOnlyList<JobInfo>> ListAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         TryListNow(client) ?? Map(await Engine(() => engine.ListAsync(cancellationToken)).ConfigureAwait(false));
 
-    /// <summary>list from the engine's published status, with no hop to its thread; null when that is not current.</summary>
-    public IReadOnlyList<JobInfo>? TryListNow(ClientIdentity client) =>
-        engine.CurrentStatus is { } now ? Map(now.All) : null;
+    /// <summary>
+    /// list from the engine's published status, with no hop to its thread; null when that is not current. The
+    /// answer is kept while the snapshots, the catalog and the admin state it was made of are the same objects (a
+    /// publication after messages that moved nothing keeps the snapshots' list): a
+    /// monitor polling `list` would otherwise map every job again each time (with 1,000 jobs most of the 1.4 MiB
+    /// a poll allocated, and the quiet collection after it; docs/performance.md, "A monitor polling list").
+    /// </summary>
+    public IReadOnlyList<JobInfo>? TryListNow(ClientIdentity client)
+    {
+        if (engine.CurrentStatus is not { } now)
+        {
+            return null;
+        }
+
+        var snapshots = now.All;
+        var catalog = configuration.Catalog;
+        var admin = adminState.Current;
+        if (Volatile.Read(ref lastList) is { } last && last.Answers(snapshots, catalog, admin))
+        {
+            return last.Jobs;
+        }
+
+        var jobs = Map(snapshots, catalog, admin);
+        Volatile.Write(ref lastList, new ListAnswer(snapshots, catalog, admin, jobs));
+        return jobs;
+    }
 
     /// <summary>status: a name, or a pattern; an unknown plain name is `Unknown job: NAME`.</summary>
     public async Task<IReadOnlyList<JobInfo>> StatusAsync(ClientIdentity client, string namePattern, string? instance, CancellationToken cancellationToken) =>
@@ -342,14 +366,14 @@ public sealed class DaemonControl : IControlHandler
         }
     }
 
-    private List<JobInfo> Map(IReadOnlyList<JobSnapshot> snapshots)
+    private JobInfo[] Map(IReadOnlyList<JobSnapshot> snapshots) => Map(snapshots, configuration.Catalog, adminState.Current);
+
+    private static JobInfo[] Map(IReadOnlyList<JobSnapshot> snapshots, JobCatalog catalog, AdminState state)
     {
-        var catalog = configuration.Catalog;
-        var state = adminState.Current;
-        var infos = new List<JobInfo>(snapshots.Count);
-        foreach (var s in snapshots)
+        var infos = new JobInfo[snapshots.Count];
+        for (var i = 0; i < infos.Length; i++)
         {
-            infos.Add(JobInfoMapping.ToInfo(s, catalog.Jobs.GetValueOrDefault(s.Name), state));
+            infos[i] = JobInfoMapping.ToInfo(snapshots[i], catalog.Jobs.GetValueOrDefault(snapshots[i].Name), state);
         }
 
         return infos;
@@ -357,4 +381,11 @@ public sealed class DaemonControl : IControlHandler
 
     private JobInfo Map(JobSnapshot s) =>
         JobInfoMapping.ToInfo(s, configuration.Catalog.Jobs.GetValueOrDefault(s.Name), adminState.Current);
+
+    /// <summary>A list answer and what it was made of (compared by reference: each is replaced, never changed).</summary>
+    private sealed record ListAnswer(IReadOnlyList<JobSnapshot> Snapshots, JobCatalog Catalog, AdminState Admin, JobInfo[] Jobs)
+    {
+        public bool Answers(IReadOnlyList<JobSnapshot> snapshots, JobCatalog catalog, AdminState admin) =>
+            ReferenceEquals(Snapshots, snapshots) && ReferenceEquals(Catalog, catalog) && ReferenceEquals(Admin, admin);
+    }
 }

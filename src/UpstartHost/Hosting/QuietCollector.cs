@@ -57,10 +57,12 @@ public sealed partial class QuietCollector : IDisposable
             return;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         collect();
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Interlocked.Exchange(ref allocatedAtLastCollection, allocatedBytes());
         var heap = GC.GetGCMemoryInfo().HeapSizeBytes;
-        LogCollected(logger, since >> 10, heap >> 10);
+        LogCollected(logger, since >> 10, took.TotalMilliseconds, heap >> 10);
         Collected?.Invoke();
     }
 
@@ -69,6 +71,6 @@ public sealed partial class QuietCollector : IDisposable
     private static void CollectAggressively() =>
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Quiet again: collected after {AllocatedKiB} KiB allocated; heap now {HeapKiB} KiB")]
-    private static partial void LogCollected(ILogger logger, long allocatedKiB, long heapKiB);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Quiet again: collected after {AllocatedKiB} KiB allocated, in {Milliseconds:F2} ms; heap now {HeapKiB} KiB")]
+    private static partial void LogCollected(ILogger logger, long allocatedKiB, double milliseconds, long heapKiB);
 }

@@ -29,6 +29,9 @@ public sealed class PublishedStatusOverSocketTests : IAsyncLifetime
     private readonly JobEngine engine;
     private ControlServer? server;
     private UpstartClient? client;
+    private DaemonControl? control;
+    private JobConfiguration? configuration;
+    private JobCatalog catalog = new(new[] { EngineHarness.Service("web"), EngineHarness.Service("db") }.ToImmutableDictionary(j => j.Name), []);
 
     public PublishedStatusOverSocketTests()
     {
@@ -39,12 +42,11 @@ public sealed class PublishedStatusOverSocketTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         engine.Start();
-        var catalog = new JobCatalog(new[] { EngineHarness.Service("web"), EngineHarness.Service("db") }.ToImmutableDictionary(j => j.Name), []);
         var store = new AdminStateStore(dir.FullName, NullLogger.Instance);
         store.Load();
-        var configuration = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => catalog);
+        configuration = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => catalog);
         await configuration.ReloadAsync(false).WaitAsync(Bound);
-        var control = new DaemonControl(
+        control = new DaemonControl(
             engine, configuration, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"], ControlAuthorization.ForSystem());
         server = new ControlServer(control, new ControlServerOptions { SocketPath = Path.Combine(dir.FullName, "s") });
         server.Start();
@@ -115,6 +117,41 @@ public sealed class PublishedStatusOverSocketTests : IAsyncLifetime
         Assert.Null(engine.CurrentStatus);
         hold.Set();
         await held.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_list_is_kept_while_nothing_it_shows_has_changed_and_follows_each_change()
+    {
+        var root = new ClientIdentity(1, 0, 0, []);
+        await PublishedStatusIsCurrent();
+        var first = control!.TryListNow(root);
+        Assert.NotNull(first);
+        Assert.Same(first, control.TryListNow(root));
+
+        // A message that moves nothing makes the engine publish again, with the same snapshots.
+        await engine.WithSnapshotAsync(records => records.Count).WaitAsync(Bound);
+        Assert.Null(engine.CurrentStatus);
+        await PublishedStatusIsCurrent();
+        Assert.Same(first, control.TryListNow(root));
+
+        // The admin state: disabling changes what the list shows without a job moving.
+        await client!.SetEnabledAsync("db", enabled: false).WaitAsync(Bound);
+        await PublishedStatusIsCurrent();
+        Assert.True(Listed("db").Disabled);
+
+        // The engine: a job that started.
+        await client.StartAsync("web").WaitAsync(Bound);
+        await PublishedStatusIsCurrent();
+        Assert.Equal("running", Listed("web").State);
+
+        // The catalog: a job added by a reload.
+        catalog = new JobCatalog(catalog.Jobs.Add("cache", EngineHarness.Service("cache")), []);
+        await configuration!.ReloadAsync(false).WaitAsync(Bound);
+        await PublishedStatusIsCurrent();
+        Assert.Equal("waiting", Listed("cache").State);
+        Assert.Same(control.TryListNow(root), control.TryListNow(root));
+
+        UpstartPS.Protocol.Messages.JobInfo Listed(string job) => Assert.Single(control.TryListNow(root)!, j => j.Name == job);
     }
 
     private static string[] Lines(IReadOnlyList<UpstartPS.Protocol.Messages.JobInfo> jobs) =>
