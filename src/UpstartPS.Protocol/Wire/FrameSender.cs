@@ -21,11 +21,11 @@ internal sealed class FrameSender : IDisposable
     private readonly TimeSpan _writeTimeout;
     private readonly int _retainBytes;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    // One page: most answers are a few hundred bytes; a big one (list of thousands) grows it, and it is given
-    // back afterwards (retainBytes). Each upstartctl command is a connection of its own (issue 11).
+    // One page: most answers are a few hundred bytes; a big one (list of thousands) grows it, and its array is
+    // handed on to the next big frame afterwards (retainBytes, SpareBufferWriter). Each upstartctl command is a connection of its own (issue 11).
     private const int InitialBufferBytes = 4 * 1024;
 
-    private ArrayBufferWriter<byte> _buffer = new(InitialBufferBytes);
+    private readonly SpareBufferWriter _buffer = new(InitialBufferBytes);
     private readonly Utf8JsonWriter _json;
 
     // One timer for every send, re-armed per frame: allocating a timeout per frame would cost more than the send.
@@ -53,11 +53,11 @@ internal sealed class FrameSender : IDisposable
     /// <param name="socket">The connected socket to write.</param>
     /// <param name="maxFrameBytes">Largest payload sent; a bigger message throws <see cref="FrameException"/>.</param>
     /// <param name="writeTimeout">How long a frame may wait for the peer to read.</param>
-    /// <param name="retainBytes">Largest serialisation buffer kept between frames.</param>
+    /// <param name="retainBytes">Largest serialisation buffer kept between frames; a bigger one is handed on to the next big frame.</param>
     /// <param name="connectionBudget">Bytes this connection's unsent frames may hold; null: not counted (the client's side).</param>
     /// <param name="userBudget">Bytes shared by every connection of the peer's user; null: not counted.</param>
     public FrameSender(
-        Socket socket, int maxFrameBytes, TimeSpan writeTimeout, int retainBytes = 1024 * 1024, SendBudget? connectionBudget = null, SendBudget? userBudget = null)
+        Socket socket, int maxFrameBytes, TimeSpan writeTimeout, int retainBytes = 16 * 1024, SendBudget? connectionBudget = null, SendBudget? userBudget = null)
     {
         _socket = socket;
         _maxFrameBytes = maxFrameBytes;
@@ -101,9 +101,9 @@ internal sealed class FrameSender : IDisposable
 
             if (_buffer.Capacity > _retainBytes)
             {
-                // One big answer (a list of thousands of jobs) should not pin its buffer for the connection's life.
-                _buffer = new ArrayBufferWriter<byte>(InitialBufferBytes);
-                _json.Reset(_buffer);
+                // One big answer (a list of thousands of jobs) should not pin its buffer for the connection's life;
+                // the send has finished with it, so the next big answer, on any connection, may take it.
+                _buffer.Release();
             }
         }
         finally
@@ -257,6 +257,7 @@ internal sealed class FrameSender : IDisposable
     private ReadOnlyMemory<byte> Serialise<T>(T message, JsonTypeInfo<T> typeInfo)
     {
         _buffer.ResetWrittenCount();
+        _buffer.GetSpan(FrameFormat.HeaderBytes);
         _buffer.Advance(FrameFormat.HeaderBytes);
         _json.Reset(_buffer);
         JsonSerializer.Serialize(_json, message, typeInfo);
@@ -267,7 +268,7 @@ internal sealed class FrameSender : IDisposable
             throw new FrameException($"Message of {length} bytes exceeds the limit of {_maxFrameBytes} bytes");
         }
 
-        var frame = MemoryMarshal.AsMemory(_buffer.WrittenMemory);
+        var frame = _buffer.WrittenMemory;
         BinaryPrimitives.WriteInt32BigEndian(frame.Span, length);
         return frame;
     }
@@ -318,5 +319,13 @@ internal sealed class FrameSender : IDisposable
         // left running once its send has ended).
         _breaking.Cancel();
         _json.Dispose();
+
+        // The buffer's array is handed on only when no send holds the lock (and so none reads it); the lock is kept,
+        // so a send that comes later gives up as a queued one does. With a send under way, the array is left to the
+        // collector: handed on while the socket may still read it, another frame could be written into it.
+        if (_lock.Wait(0, CancellationToken.None))
+        {
+            _buffer.Release();
+        }
     }
 }
