@@ -164,6 +164,14 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
             (Get-UpstartJob talker | Get-UpstartLog -Tail 1).Line | Should -Be 'hello from talker'
         }
 
+        It 'leaves out the logs of the jobs -Exclude matches' {
+            (Get-UpstartLog -Name talker, chatter -Exclude 'chat*' -Tail 10).Job | Sort-Object -Unique | Should -Be 'talker'
+        }
+
+        It 'filters jobs from the pipeline with -Include, folding case as -Name does' {
+            (Get-UpstartJob talker, chatter | Get-UpstartLog -Include 'TALKER' -Tail 10).Job | Sort-Object -Unique | Should -Be 'talker'
+        }
+
         It 'follows a log with -Wait until the pipeline stops it' {
             $follower = Start-ThreadJob -ScriptBlock {
                 Import-Module $using:modulePath
