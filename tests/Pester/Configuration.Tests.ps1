@@ -40,6 +40,11 @@ Describe 'Configuration cmdlets' -Tag 'CI' {
             (Get-UpstartJob plain | Get-UpstartJobConfiguration).IsTask | Should -BeTrue
         }
 
+        It 'keeps what -Include matches and leaves out what -Exclude matches, named or piped' {
+            (Get-UpstartJobConfiguration -Name * -Exclude 'p*').Name | Should -Be 'web'
+            (Get-UpstartJob | Get-UpstartJobConfiguration -Include 'pool', 'PLAIN').Name | Sort-Object | Should -Be @('plain', 'pool')
+        }
+
         It 'writes NoJobFoundForGivenName for a missing job' {
             Get-UpstartJobConfiguration -Name ghost -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'NoJobFoundForGivenName,UpstartPS.Commands.GetUpstartJobConfigurationCommand'

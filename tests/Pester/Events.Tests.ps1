@@ -98,6 +98,28 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
             $events.Name | Should -Contain 'started'
             $events | ForEach-Object { $_.Environment } | Where-Object { $_ -like 'JOB=*' } | Sort-Object -Unique | Should -Be 'JOB=talker'
         }
+
+        It 'shows the instance on the goal row that creates an instance, in the table too' {
+            $watcher = Start-ThreadJob -ScriptBlock {
+                Import-Module $using:modulePath
+                Watch-UpstartEvent -Job numbered -Timeout 30 | Where-Object Kind -eq 'goal' | Select-Object -First 1
+            }
+            # The watcher subscribes asynchronously: create the instance afresh until it has seen a goal change.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Test-UpstartTestJobPending $watcher) -and [DateTime]::UtcNow -lt $deadline) {
+                Start-UpstartJob -Name numbered -Environment 'NAME=fmt'
+                Stop-UpstartJob -Name numbered -Instance fmt
+                Start-Sleep -Milliseconds 200
+            }
+            $goal = Receive-UpstartTestJob $watcher -TimeoutSeconds 10
+            $goal.Job | Should -Be 'numbered'
+            $goal.Instance | Should -Be 'fmt'
+            $goal.Goal | Should -Be 'start'
+            # The default table's Instance column: it showed a goal row's instance only when an event carried INSTANCE=.
+            $row = ($goal | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_ -match '^\S+\s+goal\s' }
+            $row | Should -HaveCount 1
+            $row | Should -Match '^\S+\s+goal\s+numbered\s+numbered\s+fmt\s+waiting\s*$'
+        }
     }
 
     Context 'Get-UpstartLog' {
@@ -140,6 +162,14 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
 
         It 'takes jobs from the pipeline' {
             (Get-UpstartJob talker | Get-UpstartLog -Tail 1).Line | Should -Be 'hello from talker'
+        }
+
+        It 'leaves out the logs of the jobs -Exclude matches' {
+            (Get-UpstartLog -Name talker, chatter -Exclude 'chat*' -Tail 10).Job | Sort-Object -Unique | Should -Be 'talker'
+        }
+
+        It 'filters jobs from the pipeline with -Include, folding case as -Name does' {
+            (Get-UpstartJob talker, chatter | Get-UpstartLog -Include 'TALKER' -Tail 10).Job | Sort-Object -Unique | Should -Be 'talker'
         }
 
         It 'follows a log with -Wait until the pipeline stops it' {

@@ -77,6 +77,45 @@ Describe 'Job cmdlets' -Tag 'CI' {
         It 'works with Where-Object on the state string' {
             (Get-UpstartJob | Where-Object State -eq 'waiting').Name | Should -Contain 'sleeper'
         }
+
+        It 'gets every job but those -Exclude matches when no -Name is given' {
+            $all = (Get-UpstartJob).Name | Sort-Object -Unique
+            $rest = (Get-UpstartJob -Exclude 'web*', 'tty').Name | Sort-Object -Unique
+            $rest | Should -Be @($all | Where-Object { $_ -notlike 'web*' -and $_ -ne 'tty' })
+            $rest | Should -Contain 'sleeper'
+        }
+
+        It 'keeps only what -Include matches of what -Name selected, folding case as -Name does' {
+            (Get-UpstartJob -Name web*, sleeper, worker -Include '*ADMIN', 'Sleeper').Name | Sort-Object | Should -Be @('sleeper', 'web-admin')
+        }
+
+        It 'leaves out what -Exclude matches even when -Include matches it too' {
+            (Get-UpstartJob -Name * -Include 'web*' -Exclude 'web').Name | Should -Be 'web-admin'
+        }
+
+        It 'is silent when -Exclude leaves out a job -Name names literally' {
+            $result = Get-UpstartJob -Name web, ghost -Exclude web -ErrorVariable err -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].TargetObject | Should -Be 'ghost'
+        }
+
+        It 'matches -Include and -Exclude against the job name, not the instance' {
+            Start-UpstartJob -Name worker -Environment 'NAME=inc-a'
+            try {
+                (Get-UpstartJob worker -Exclude 'inc-a').Instance | Should -Be 'inc-a'
+                Get-UpstartJob worker -Include 'inc-a' | Should -BeNullOrEmpty
+                Get-UpstartJob -Include 'worker' -Instance 'inc-a' | Should -HaveCount 1
+            }
+            finally { Stop-UpstartJob -Name worker }
+        }
+
+        It 'completes -Include and -Exclude with job names' {
+            foreach ($parameter in 'Include', 'Exclude') {
+                $line = "Get-UpstartJob -$parameter web-a"
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'web-admin'
+            }
+        }
     }
 
     Context 'Start-UpstartJob and Stop-UpstartJob' {

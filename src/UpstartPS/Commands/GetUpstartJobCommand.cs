@@ -24,6 +24,20 @@ public sealed class GetUpstartJobCommand : UpstartCommandBase
     [ArgumentCompleter(typeof(InstanceCompleter))]
     public string? Instance { get; set; }
 
+    /// <summary>Of the jobs -Name selects, only those whose job name matches one of these; wildcards allowed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string[]? Include { get; set; }
+
+    /// <summary>Of the jobs -Name selects, leave out those whose job name matches one of these; wildcards allowed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string[]? Exclude { get; set; }
+
     /// <summary>Only jobs in one of these states.</summary>
     [Parameter]
     [ValidateSet("waiting", "starting", "security", "pre-start", "spawned", "post-start", "running", "pre-stop", "stopping", "killed", "post-stop")]
@@ -32,7 +46,7 @@ public sealed class GetUpstartJobCommand : UpstartCommandBase
     protected override void ProcessRecord()
     {
         var jobs = Call(ct => Client.ListAsync(ct));
-        var selection = JobSelection.Select(jobs, Name, Instance, State);
+        var selection = JobSelection.Select(jobs, Name, Instance, State, Include, Exclude);
         foreach (var missing in selection.NotFound)
         {
             Report(FailureMapping.JobNotFound(missing), missing, missing);

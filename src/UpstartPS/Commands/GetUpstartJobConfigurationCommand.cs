@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using UpstartPS.Completion;
 
 namespace UpstartPS.Commands;
 
@@ -11,9 +12,23 @@ public sealed class GetUpstartJobConfigurationCommand : JobCommandBase
     // sends one record per instance, and writes the job's configuration once.
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
+    /// <summary>Of the jobs -Name or -InputObject selects, only those whose job name matches one of these; wildcards allowed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string[]? Include { get; set; }
+
+    /// <summary>Of the jobs -Name or -InputObject selects, leave out those whose job name matches one of these; wildcards allowed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string[]? Exclude { get; set; }
+
     protected override void ProcessRecord()
     {
-        foreach (var name in ResolveTargets().Select(t => t.Name).Where(_written.Add))
+        foreach (var name in ResolveTargets(include: Include, exclude: Exclude).Select(t => t.Name).Where(_written.Add))
         {
             var config = TryCall(name, ct => Client.ShowConfigAsync(name, ct));
             if (config is not null)

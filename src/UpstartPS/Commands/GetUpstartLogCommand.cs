@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using UpstartPS.Completion;
 using UpstartPS.Connection;
 using UpstartPS.Errors;
 using UpstartPS.Protocol.Messages;
@@ -16,6 +17,20 @@ public sealed class GetUpstartLogCommand : JobCommandBase
 {
     private readonly List<JobTarget> _targets = [];
 
+    /// <summary>Of the jobs -Name or -InputObject selects, only those whose job name matches one of these; wildcards allowed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string[]? Include { get; set; }
+
+    /// <summary>Of the jobs -Name or -InputObject selects, leave out those whose job name matches one of these; wildcards allowed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string[]? Exclude { get; set; }
+
     /// <summary>How many of the last lines of each log to show first.</summary>
     [Parameter]
     [Alias("Last")]
@@ -28,7 +43,7 @@ public sealed class GetUpstartLogCommand : JobCommandBase
     public SwitchParameter Wait { get; set; }
 
     // A stopped instance is gone from the daemon's list but its log (JOB-INSTANCE.log) stays: a literal -Instance is asked for anyway.
-    protected override void ProcessRecord() => _targets.AddRange(ResolveTargets(pastInstances: true).Where(t => !_targets.Contains(t)));
+    protected override void ProcessRecord() => _targets.AddRange(ResolveTargets(pastInstances: true, include: Include, exclude: Exclude).Where(t => !_targets.Contains(t)));
 
     protected override void EndProcessing()
     {

@@ -44,17 +44,27 @@ public abstract class JobCommandBase : UpstartCommandBase
     /// <param name="pastInstances">
     /// A literal -Instance the job does not have now is still a target (a stopped instance's log remains), not an error.
     /// </param>
-    internal IReadOnlyList<JobTarget> ResolveTargets(bool perJob = false, bool pastInstances = false)
+    /// <param name="include">-Include of the cmdlets that have it (<see cref="JobNameFilter"/>); null for none.</param>
+    /// <param name="exclude">-Exclude of the cmdlets that have it; null for none.</param>
+    internal IReadOnlyList<JobTarget> ResolveTargets(
+        bool perJob = false, bool pastInstances = false, string[]? include = null, string[]? exclude = null)
     {
         IEnumerable<JobTarget> targets;
         if (ParameterSetName == InputObjectSet)
         {
             targets = InputObject.Select(j => new JobTarget(j.Name, j.Instance));
+            if (include is not null || exclude is not null)
+            {
+                // Get-Service filters piped services too. A literal pattern is resolved among the daemon's jobs, as -Name's is.
+                var known = Call(ct => Client.ListAsync(ct)).Select(j => j.Name).Concat(InputObject.Select(j => j.Name));
+                var filter = new JobNameFilter(include, exclude, known);
+                targets = targets.Where(t => filter.Admits(t.Name)).ToList();
+            }
         }
         else
         {
             var jobs = Call(ct => Client.ListAsync(ct));
-            var selection = JobSelection.Select(jobs, Name, Instance);
+            var selection = JobSelection.Select(jobs, Name, Instance, include: include, exclude: exclude);
             foreach (var missing in selection.NotFound)
             {
                 Report(FailureMapping.JobNotFound(missing), missing, missing);

@@ -7,7 +7,9 @@ namespace UpstartPS.Matching;
 /// that matches nothing is silent; a literal name that matches nothing is reported in NotFound, and a
 /// literal instance that no job of a literal name has is reported in MissingInstances.
 /// A literal prefers an exact (case-sensitive, as job files on Linux are) match, and falls back to a
-/// case-insensitive one. Results keep the daemon's order and never repeat an entry.
+/// case-insensitive one. -Include and -Exclude then qualify what the names selected (<see cref="JobNameFilter"/>):
+/// a job they leave out is dropped silently, even one named literally. Results keep the daemon's order and
+/// never repeat an entry.
 /// </summary>
 public static class JobSelection
 {
@@ -15,10 +17,13 @@ public static class JobSelection
         IReadOnlyList<JobInfo> jobs,
         IEnumerable<string>? names,
         string? instance = null,
-        IEnumerable<string>? states = null)
+        IEnumerable<string>? states = null,
+        IEnumerable<string>? include = null,
+        IEnumerable<string>? exclude = null)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var patterns = (names ?? ["*"]).Select(NamePattern.Parse).ToList();
+        var filter = include is null && exclude is null ? null : new JobNameFilter(include, exclude, jobs.Select(j => j.Name));
         var instancePattern = instance is null ? null : NamePattern.Parse(instance);
         var stateSet = states?.ToHashSet(StringComparer.OrdinalIgnoreCase);
 
@@ -33,6 +38,16 @@ public static class JobSelection
             {
                 notFound.Add(pattern.Literal);
                 continue;
+            }
+
+            // Found, then left out by -Include/-Exclude: silent, as Get-Service is (its instances are not asked about either).
+            if (filter is not null)
+            {
+                byName = byName.Where(j => filter.Admits(j.Name)).ToList();
+                if (byName.Count == 0)
+                {
+                    continue;
+                }
             }
 
             // Get-Service's rule carried to instances: `worker -Instance gamma` names one thing, and it is not there.
@@ -66,20 +81,8 @@ public static class JobSelection
 
     private static IEnumerable<JobInfo> NameMatches(IReadOnlyList<JobInfo> jobs, NamePattern pattern)
     {
-        if (pattern.IsWildcard)
-        {
-            return jobs.Where(j => pattern.IsMatch(j.Name));
-        }
-
-        var exact = jobs.Where(j => string.Equals(j.Name, pattern.Literal, StringComparison.Ordinal)).ToList();
-        if (exact.Count > 0)
-        {
-            return exact;
-        }
-
-        // Only a unique case-insensitive name is taken: "Web" must not silently pick one of "web" and "WEB".
-        var folded = jobs.Where(j => pattern.IsMatch(j.Name)).ToList();
-        return folded.Select(j => j.Name).Distinct(StringComparer.Ordinal).Count() == 1 ? folded : [];
+        var picked = pattern.Pick(jobs.Select(j => j.Name)).ToHashSet(StringComparer.Ordinal);
+        return jobs.Where(j => picked.Contains(j.Name));
     }
 
     private static bool InstanceMatches(NamePattern pattern, JobInfo job) =>

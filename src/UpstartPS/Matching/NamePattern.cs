@@ -91,6 +91,29 @@ public sealed class NamePattern
         return Fnmatch.IsMatch(_fnmatch, folded);
     }
 
+    /// <summary>
+    /// The names this pattern picks out of a set, by -Name's rule: every match of a wildcard; for a literal the
+    /// name spelled exactly so (job files on Linux are case-sensitive), else the one name that matches ignoring
+    /// case, and none when several do ("Web" must not silently pick one of "web" and "WEB").
+    /// </summary>
+    public IReadOnlyList<string> Pick(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (IsWildcard)
+        {
+            return names.Where(IsMatch).Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        var distinct = names.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Contains(Literal, StringComparer.Ordinal))
+        {
+            return [Literal];
+        }
+
+        var folded = distinct.Where(IsMatch).ToList();
+        return folded.Count == 1 ? folded : [];
+    }
+
     public override string ToString() => Text;
 
     /// <summary>One character that must match itself: escaped with a backslash, fnmatch's escape.</summary>

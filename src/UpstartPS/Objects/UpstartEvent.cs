@@ -4,7 +4,7 @@ namespace UpstartPS;
 
 /// <summary>
 /// One entry of the daemon's event stream: an emitted event (Kind "event": Name and Environment) or a
-/// job state change (Kind "state": Job, Instance, Goal, State). Flat for remoting.
+/// change of a job instance's goal or state (Kind "goal" or "state": Job, Instance, Goal, State). Flat for remoting.
 /// </summary>
 public sealed class UpstartEvent
 {
@@ -31,7 +31,7 @@ public sealed class UpstartEvent
     /// <summary>Local time; a DateTime (not DateTimeOffset) because remoting keeps DateTime as a typed value.</summary>
     public DateTime Time { get; }
 
-    /// <summary>"event" or "state".</summary>
+    /// <summary>"event", "goal" or "state".</summary>
     public string Kind { get; }
 
     public string Name { get; }

@@ -167,6 +167,22 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public void The_goal_change_that_creates_an_instance_already_names_it_for_watchers()
+    {
+        // Watch-UpstartEvent's table showed no instance on this row; the engine must keep naming it here.
+        var h = new EngineHarness().Load("tty", "instance $TTY\nstart on console-up\nexec /sbin/getty $TTY\n");
+        var seen = new List<EngineNotification>();
+        h.Core.Notification += seen.Add;
+
+        _ = h.Start("tty", true, "TTY=tty1");
+        _ = h.Emit("console-up", "TTY=tty2");
+
+        string Row(EngineNotification n) => $"{n.Kind} {n.Job} ({n.Instance}) {n.Goal?.ToUpstartName()}/{n.State?.ToUpstartName()}";
+        var firstOfEach = seen.Where(n => n.Kind != NotificationKind.Event).GroupBy(n => n.Instance).Select(g => Row(g.First()));
+        Assert.Equal(["Goal tty (tty1) start/waiting", "Goal tty (tty2) start/waiting"], firstOfEach);
+    }
+
+    [Fact]
     public async Task An_instance_pattern_naming_an_unknown_variable_is_refused_with_the_usage()
     {
         var h = new EngineHarness().With(EngineHarness.Service("tty") with { Instance = "$TTY", Usage = "tty TTY=ttyN" });

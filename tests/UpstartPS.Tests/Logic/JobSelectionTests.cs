@@ -100,4 +100,46 @@ public sealed class JobSelectionTests
     [Fact]
     public void A_literal_instance_the_job_has_is_not_missing_even_when_filtered_out_by_state() =>
         Assert.Empty(JobSelection.Select(Jobs, ["tty"], "tty1", ["waiting"]).MissingInstances);
+
+    [Fact]
+    public void Exclude_without_names_selects_every_job_but_those_it_matches() =>
+        Assert.Equal(["tty/tty1", "tty/tty2", "worker", "Mixed"], Keys(JobSelection.Select(Jobs, null, exclude: ["web*"])));
+
+    [Fact]
+    public void Include_keeps_only_what_it_matches_of_what_the_names_selected() =>
+        Assert.Equal(["web-admin"], Keys(JobSelection.Select(Jobs, ["web*", "worker"], include: ["*admin", "tty"])));
+
+    [Fact]
+    public void Exclude_wins_over_include() =>
+        Assert.Equal(["web-admin"], Keys(JobSelection.Select(Jobs, ["*"], include: ["web*"], exclude: ["web"])));
+
+    [Fact]
+    public void A_literal_name_left_out_by_exclude_is_not_reported()
+    {
+        var result = JobSelection.Select(Jobs, ["web", "web-admin"], exclude: ["web"]);
+        Assert.Equal(["web-admin"], Keys(result));
+        Assert.Empty(result.NotFound);
+    }
+
+    [Fact]
+    public void A_literal_instance_of_an_excluded_job_is_not_reported_missing()
+    {
+        var result = JobSelection.Select(Jobs, ["tty", "web"], "gamma", exclude: ["tty"]);
+        Assert.Equal([new MissingInstance("web", "gamma")], result.MissingInstances);
+    }
+
+    [Fact]
+    public void Include_and_exclude_match_the_job_name_not_the_instance()
+    {
+        Assert.Empty(JobSelection.Select(Jobs, ["tty"], include: ["tty1"]).Jobs);
+        Assert.Equal(["tty/tty1", "tty/tty2"], Keys(JobSelection.Select(Jobs, ["tty"], exclude: ["tty1", "tty (tty1)"])));
+    }
+
+    [Fact]
+    public void Include_and_exclude_fold_case_as_names_do()
+    {
+        Assert.Equal(["Mixed"], Keys(JobSelection.Select(Jobs, null, include: ["MIX*"])));
+        Assert.Equal(["Mixed"], Keys(JobSelection.Select(Jobs, null, include: ["mixed"])));
+        Assert.Equal(["web", "worker"], Keys(JobSelection.Select(Jobs, ["w*"], exclude: ["WEB-ADMIN"])));
+    }
 }

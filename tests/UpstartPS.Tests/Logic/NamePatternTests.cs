@@ -93,4 +93,19 @@ public sealed class NamePatternTests
         Assert.Equal(@"\w\e\b*", NamePattern.Parse("WEB*").FnmatchPattern);
         Assert.Null(NamePattern.Parse("web").FnmatchPattern);
     }
+
+    [Fact]
+    public void Pick_takes_every_name_a_wildcard_matches_once() =>
+        Assert.Equal(["web", "WEB-admin"], NamePattern.Parse("web*").Pick(["web", "WEB-admin", "api", "web"]));
+
+    [Fact]
+    public void Pick_takes_a_literal_spelled_exactly_so_over_other_casings() =>
+        Assert.Equal(["web"], NamePattern.Parse("web").Pick(["WEB", "web", "Web"]));
+
+    [Fact]
+    public void Pick_falls_back_to_the_one_name_a_literal_matches_ignoring_case()
+    {
+        Assert.Equal(["Mixed"], NamePattern.Parse("mixed").Pick(["Mixed", "web"]));
+        Assert.Empty(NamePattern.Parse("Web").Pick(["web", "WEB"]));
+    }
 }
