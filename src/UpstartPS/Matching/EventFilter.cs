@@ -3,9 +3,9 @@ using UpstartPS.Protocol.Messages;
 namespace UpstartPS.Matching;
 
 /// <summary>
-/// Watch-UpstartEvent's filter. -Name matches the event name (for a state change, its name is the
-/// state, e.g. "running"); -Job matches the JOB of a state change or the JOB= variable of an event
-/// such as `started JOB=web`.
+/// Watch-UpstartEvent's filter. -Name matches the item's Name as the table shows it: an event's name, or
+/// for a goal or state change the job's name (docs/protocol.md); -Job matches the JOB of a goal or state
+/// change or the JOB= variable of an event such as `started JOB=web`.
 /// </summary>
 public sealed class EventFilter(IEnumerable<string>? names, IEnumerable<string>? jobs)
 {

@@ -7,7 +7,7 @@ public sealed class EventFilterTests
 {
     private static readonly EventInfo Started = new() { Name = "started", Environment = ["JOB=web", "INSTANCE="] };
     private static readonly EventInfo Deploy = new() { Name = "deploy", Environment = ["VERSION=2"] };
-    private static readonly EventInfo Running = new() { Kind = "state", Name = "running", Job = "worker", State = "running", Goal = "start" };
+    private static readonly EventInfo Running = new() { Kind = "state", Name = "worker", Job = "worker", State = "running", Goal = "start" };
 
     [Fact]
     public void Everything_passes_by_default() =>
@@ -19,6 +19,13 @@ public sealed class EventFilterTests
         var filter = new EventFilter(["start*"], null);
         Assert.True(filter.Matches(Started));
         Assert.False(filter.Matches(Deploy));
+    }
+
+    [Fact]
+    public void Names_match_a_state_change_by_its_job_name_as_the_daemon_sends_it_not_by_its_state()
+    {
+        Assert.True(new EventFilter(["work*"], null).Matches(Running));
+        Assert.False(new EventFilter(["running"], null).Matches(Running));
     }
 
     [Fact]
