@@ -74,6 +74,8 @@ public sealed class DaemonControlTests : IDisposable
         Assert.Equal("Job is disabled: web (enable it first)", e.Message);
         Assert.Null(engine.Applied!.Jobs["web"].StartOn);
         Assert.NotNull(engine.Applied.Jobs["tty"].StartOn);
+        // Also named, so that a `start on` an instance still runs under starts no other (CatalogTests).
+        Assert.Equal(["web"], engine.AppliedDisabled!);
         Assert.True((await control.StatusAsync(Root, "web", null, default)).Single().Disabled);
 
         await control.SetEnabledAsync(Root, "web", true, false, true, default);

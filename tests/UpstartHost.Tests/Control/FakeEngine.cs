@@ -17,6 +17,9 @@ internal sealed class FakeEngine : IEngineControl
 
     public int ApplyCount { get; private set; }
 
+    /// <summary>The disabled jobs handed over with the last catalog.</summary>
+    public IReadOnlySet<string>? AppliedDisabled { get; private set; }
+
     public ConcurrentQueue<string> Emitted { get; } = new();
 
     /// <summary>Catalog applications and stop-instances requests in order: "apply (no start on: task1 web)", "stop-instances web".</summary>
@@ -97,6 +100,12 @@ internal sealed class FakeEngine : IEngineControl
         return Task.CompletedTask;
     }
 
+    public Task ApplyCatalogAsync(JobCatalog catalog, IReadOnlySet<string> disabled, CancellationToken cancellationToken = default)
+    {
+        AppliedDisabled = disabled;
+        return ApplyCatalogAsync(catalog, cancellationToken);
+    }
+
     public Task ApplyCatalogAsync(JobCatalog catalog, CancellationToken cancellationToken = default)
     {
         Applied = catalog;
@@ -114,7 +123,7 @@ internal sealed class FakeEngine : IEngineControl
 
     private void Known(string job)
     {
-        if (Applied is null || !Applied.Jobs.ContainsKey(job))
+        if ((Applied is null || !Applied.Jobs.ContainsKey(job)))
         {
             throw new EngineException(EngineError.UnknownJob, $"Unknown job: {job}");
         }
