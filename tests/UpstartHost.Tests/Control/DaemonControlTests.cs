@@ -121,6 +121,35 @@ public sealed class DaemonControlTests : IDisposable
     }
 
     [Fact]
+    public async Task Disabling_a_job_that_does_not_exist_is_an_error_and_marks_nothing()
+    {
+        // A typo (`disable --now mysq`) must not answer success while mysql goes on being started.
+        var (control, config, store) = Build();
+        await config.ReloadAsync(false);
+
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.SetEnabledAsync(Root, "nope", enabled: false, stopNow: true, wait: true, default));
+
+        Assert.Equal((UpstartErrorCode.UnknownJob, "Unknown job: nope"), (e.Code, e.Message));
+        Assert.DoesNotContain("nope", store.Current.Disabled);
+        Assert.False(File.Exists(store.FilePath));
+    }
+
+    [Fact]
+    public async Task A_job_whose_file_is_gone_but_whose_instance_still_runs_can_be_disabled()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        await control.StartAsync(Root, "web", [], true, default);
+        disk = TestCatalogs.Of(TestCatalogs.Job("task1"), TestCatalogs.Job("tty", "startup"));
+        await config.ReloadAsync(false);
+        engine.Lingering.Add("web");
+
+        await control.SetEnabledAsync(Root, "web", enabled: false, stopNow: true, wait: true, default);
+
+        Assert.Equal(["web"], engine.AppliedDisabled!);
+    }
+
+    [Fact]
     public async Task Plain_disable_leaves_a_running_job_running_and_reports_it_disabled()
     {
         var (control, config, _) = Build();
