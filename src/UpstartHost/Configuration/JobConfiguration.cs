@@ -60,7 +60,8 @@ public sealed partial class JobConfiguration : IDisposable
             var prints = catalog.Fingerprints;
             var diff = CatalogDiff.Between(before.Catalog, catalog, before.Prints, prints);
             catalog = KeepUnchanged(before.Catalog, catalog, diff);
-            await engine.ApplyCatalogAsync(AdminMask.Apply(catalog, adminState.Current), cancellationToken).ConfigureAwait(false);
+            var admin = adminState.Current;
+            await engine.ApplyCatalogAsync(AdminMask.Apply(catalog, admin), admin.Disabled, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref current, new Snapshot(catalog, prints));
             LogReloaded(logger, catalog.Jobs.Count, diff.Added.Length, diff.Changed.Length, diff.Removed.Length);
             foreach (var d in catalog.Diagnostics.Where(d => !before.Catalog.Diagnostics.Contains(d)))
@@ -110,7 +111,8 @@ public sealed partial class JobConfiguration : IDisposable
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await engine.ApplyCatalogAsync(AdminMask.Apply(Catalog, adminState.Current), cancellationToken).ConfigureAwait(false);
+            var admin = adminState.Current;
+            await engine.ApplyCatalogAsync(AdminMask.Apply(Catalog, admin), admin.Disabled, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -221,7 +221,11 @@ public sealed class DaemonControl : IControlHandler
     /// </summary>
     public async Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken)
     {
-        if (!configuration.Catalog.Jobs.ContainsKey(job) && enabled == !adminState.Current.Disabled.Contains(job))
+        // The job must exist to be disabled (a typo must not answer success); one whose file is gone while an
+        // instance still runs exists for the engine. Enabling a name with no job is allowed when it is marked, to
+        // clean the mark up.
+        var cleaningUp = enabled && adminState.Current.Disabled.Contains(job);
+        if (!cleaningUp && !configuration.Catalog.Jobs.ContainsKey(job) && !await EngineKnowsAsync(job, cancellationToken).ConfigureAwait(false))
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
         }
@@ -238,6 +242,19 @@ public sealed class DaemonControl : IControlHandler
         return configuration.Catalog.Jobs.ContainsKey(job)
             ? Map([.. (await Engine(() => engine.StatusAsync(job, null, cancellationToken)).ConfigureAwait(false)).Where(s => s.Name == job)])
             : [];
+    }
+
+    /// <summary>Whether the engine has a class of that name (its file may be gone while an instance runs).</summary>
+    private async Task<bool> EngineKnowsAsync(string job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Engine(() => engine.StatusAsync(job, null, cancellationToken)).ConfigureAwait(false)).Any(s => s.Name == job);
+        }
+        catch (UpstartException e) when (e.Code == UpstartErrorCode.UnknownJob)
+        {
+            return false;
+        }
     }
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken)

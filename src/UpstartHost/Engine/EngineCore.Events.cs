@@ -72,7 +72,7 @@ internal sealed partial class EngineCore
 
     private void HandleStartOn(JobClass jobClass, EngineEvent e)
     {
-        if (jobClass.StartCondition is not { } condition)
+        if (jobClass.StartCondition is not { } condition || _registry.IsDisabled(jobClass.Name))
         {
             return;
         }

@@ -37,7 +37,7 @@ internal sealed partial class EngineCore
 
         var now = (long)Math.Floor(_clock.Monotonic.TotalSeconds);
         var adopted = 0;
-        var resumed = new List<(JobInstance Instance, List<ProcessKind> Gone, DateTimeOffset? RespawnDue)>();
+        var resumed = new List<(JobInstance Instance, List<(ProcessKind Kind, int Pid)> Gone, DateTimeOffset? RespawnDue)>();
         foreach (var record in records)
         {
             if (!_registry.TryGet(record.Job, out var jobClass))
@@ -75,7 +75,7 @@ internal sealed partial class EngineCore
                 _processes.ResumeCgroup(jobClass.Config.Name, record.Instance, cgroup);
             }
 
-            var gone = new List<ProcessKind>();
+            var gone = new List<(ProcessKind Kind, int Pid)>();
             foreach (var process in record.Processes)
             {
                 if (process.Pid > 1 && instance.Pid(process.Kind) == 0 && adopt(process))
@@ -85,7 +85,7 @@ internal sealed partial class EngineCore
                 }
                 else
                 {
-                    gone.Add(process.Kind);
+                    gone.Add((process.Kind, process.Pid));
                 }
             }
 
@@ -127,7 +127,20 @@ internal sealed partial class EngineCore
 
         var process = kind.ToUpstartName();
         EngineLog.AdoptedProcessEnded(_logger, instance.DisplayName, process, pid);
+        EmitExitOfUnknownStatus(instance, kind, pid);
         Terminated(instance, kind, 0);
+    }
+
+    /// <summary>
+    /// process-exited for a process whose status only its new parent learnt (DESIGN.md: an event for every process
+    /// exit, so an alert on a service's death is not lost to a daemon crash); before the job reacts, as for a reaped one.
+    /// </summary>
+    private void EmitExitOfUnknownStatus(JobInstance instance, ProcessKind kind, int pid)
+    {
+        if (_options.EmitProcessEvents)
+        {
+            Emit(JobEvents.ProcessExited, JobEvents.ProcessExitedEnvironment(instance.Config.Name, instance.Name, kind, pid, status: null));
+        }
     }
 
     /// <summary>
@@ -136,13 +149,14 @@ internal sealed partial class EngineCore
     /// gets its signal and its kill timeout again; a respawn that was waiting out its back-off waits out what
     /// was left of it.
     /// </summary>
-    private void CarryOn(JobInstance instance, List<ProcessKind> gone, DateTimeOffset? respawnDue, Func<int, bool>? awaitStop)
+    private void CarryOn(JobInstance instance, List<(ProcessKind Kind, int Pid)> gone, DateTimeOffset? respawnDue, Func<int, bool>? awaitStop)
     {
-        foreach (var kind in gone)
+        foreach (var (kind, pid) in gone)
         {
             if (!instance.Destroyed)
             {
                 EngineLog.EndedWhileUnwatched(_logger, instance.DisplayName, kind.ToUpstartName());
+                EmitExitOfUnknownStatus(instance, kind, pid);
                 Terminated(instance, kind, 0);
             }
         }

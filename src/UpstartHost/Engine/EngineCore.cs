@@ -57,8 +57,11 @@ internal sealed partial class EngineCore
     /// <summary>Events not yet finished (pending or being handled).</summary>
     public int LiveEventCount => _queue.LiveCount;
 
-    /// <summary>Loads a whole catalog (reload-configuration, inotify); see <see cref="JobClassRegistry"/>.</summary>
-    public void ApplyCatalog(JobCatalog catalog) => _registry.ApplyCatalog(catalog);
+    /// <summary>
+    /// Loads a whole catalog (reload-configuration, inotify); see <see cref="JobClassRegistry"/>. <paramref name="disabled"/>
+    /// names the jobs no event may start (null: unchanged).
+    /// </summary>
+    public void ApplyCatalog(JobCatalog catalog, IReadOnlySet<string>? disabled = null) => _registry.ApplyCatalog(catalog, disabled);
 
     /// <summary>Adds or replaces one class (tests and single-file reloads).</summary>
     public void ApplyConfig(JobClassConfig config) => _registry.ApplyConfig(config);

@@ -48,6 +48,14 @@ public interface IEngineControl
     /// <summary>Replace the loaded job classes (reload-configuration, inotify). A changed class takes effect when its instances have stopped.</summary>
     Task ApplyCatalogAsync(Upstart.JobFiles.Loading.JobCatalog catalog, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="ApplyCatalogAsync(Upstart.JobFiles.Loading.JobCatalog, CancellationToken)"/>, with the jobs an
+    /// administrator disabled: no event starts them, even while an instance still runs under the definition it
+    /// started with (docs/beyond-upstart.md). Other implementations may ignore the set (the default).
+    /// </summary>
+    Task ApplyCatalogAsync(Upstart.JobFiles.Loading.JobCatalog catalog, IReadOnlySet<string> disabled, CancellationToken cancellationToken = default) =>
+        ApplyCatalogAsync(catalog, cancellationToken);
+
     /// <summary>Stop every instance honouring pre-stop and kill timeout; completes when all are gone.</summary>
     Task StopAllAsync(CancellationToken cancellationToken = default);
 

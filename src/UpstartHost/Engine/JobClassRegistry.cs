@@ -43,8 +43,32 @@ internal sealed class JobClassRegistry
     /// <summary>The classes whose `start on` or `stop on` names the event; unrelated classes cost nothing.</summary>
     public IReadOnlyList<JobClass> SubscribersOf(string eventName) => _subscriptions.SubscribersOf(eventName);
 
-    public void ApplyCatalog(JobCatalog catalog)
+    /// <summary>
+    /// Jobs an administrator disabled (docs/beyond-upstart.md): no event starts them. The daemon also hands
+    /// them over with `start on` removed, but that definition waits, as any changed one, until the running
+    /// instances have stopped; meanwhile the `start on` they run under must not start others (a job with
+    /// `instance`, or one whose file is gone), so it is not offered events at all.
+    /// </summary>
+    public bool IsDisabled(string job) => _disabled.Contains(job);
+
+    private IReadOnlySet<string> _disabled = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Loads a whole catalog; <paramref name="disabled"/> (null: as before) are the jobs events must not start.</summary>
+    public void ApplyCatalog(JobCatalog catalog, IReadOnlySet<string>? disabled = null)
     {
+        if (disabled is not null)
+        {
+            _disabled = disabled;
+            foreach (var jobClass in _classes.Values)
+            {
+                if (disabled.Contains(jobClass.Name) && jobClass.StartCondition is { } held)
+                {
+                    // Events a partly matched `start on` holds are let go: it will not complete.
+                    EventHolds.Reset(held);
+                }
+            }
+        }
+
         LogClaims = Logging.LogFileClaims.Of(catalog);
         foreach (var (name, config) in catalog.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal))
         {

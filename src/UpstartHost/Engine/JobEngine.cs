@@ -136,6 +136,17 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         }, cancellationToken);
     }
 
+    public Task ApplyCatalogAsync(JobCatalog catalog, IReadOnlySet<string> disabled, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(disabled);
+        return Invoke(() =>
+        {
+            _core.ApplyCatalog(catalog, disabled);
+            return Task.FromResult(true);
+        }, cancellationToken);
+    }
+
     public Task StopAllAsync(CancellationToken cancellationToken = default) =>
         Invoke(async () =>
         {

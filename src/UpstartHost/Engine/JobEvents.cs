@@ -79,8 +79,11 @@ public static class JobEvents
         return builder.ToList();
     }
 
-    /// <summary>`process-exited JOB= INSTANCE= PROCESS= PID= EXIT_STATUS=N` or `EXIT_SIGNAL=NAME`.</summary>
-    public static List<string> ProcessExitedEnvironment(string job, string instance, ProcessKind kind, int pid, int status)
+    /// <summary>
+    /// `process-exited JOB= INSTANCE= PROCESS= PID= EXIT_STATUS=N` or `EXIT_SIGNAL=NAME`; neither when
+    /// <paramref name="status"/> is null (unknown: a process that ended while no daemon was its parent).
+    /// </summary>
+    public static List<string> ProcessExitedEnvironment(string job, string instance, ProcessKind kind, int pid, int? status)
     {
         var env = new List<string>(5)
         {
@@ -89,9 +92,13 @@ public static class JobEvents
             "PROCESS=" + kind.ToUpstartName(),
             "PID=" + pid.ToString(CultureInfo.InvariantCulture),
         };
-        env.Add((status & ~0xff) != 0
-            ? "EXIT_SIGNAL=" + SignalNames.ToShortName(status >> 8)
-            : "EXIT_STATUS=" + status.ToString(CultureInfo.InvariantCulture));
+        if (status is { } known)
+        {
+            env.Add((known & ~0xff) != 0
+                ? "EXIT_SIGNAL=" + SignalNames.ToShortName(known >> 8)
+                : "EXIT_STATUS=" + known.ToString(CultureInfo.InvariantCulture));
+        }
+
         return env;
     }
 

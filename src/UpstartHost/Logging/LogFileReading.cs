@@ -91,6 +91,32 @@ public static class LogFileReading
         }
     }
 
+    /// <summary>Whether two open logs are the same file (device and inode), as `tail -F` tells a rotated log from the one it read.</summary>
+    public static bool SameFile(FileStream one, FileStream other)
+    {
+        ArgumentNullException.ThrowIfNull(one);
+        ArgumentNullException.ThrowIfNull(other);
+        return Identity(one) is { } a && Identity(other) is { } b && a == b;
+    }
+
+    private static unsafe (uint Major, uint Minor, ulong Inode)? Identity(FileStream stream)
+    {
+        var buffer = stackalloc byte[Libc.StatxSize];
+        var fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+        if (Libc.statx(fd, "", Libc.AT_EMPTY_PATH, StatxIno, buffer) != 0)
+        {
+            return null;
+        }
+
+        return (*(uint*)(buffer + StatxDevMajorOffset), *(uint*)(buffer + StatxDevMinorOffset), *(ulong*)(buffer + StatxInoOffset));
+    }
+
+    // STATX_INO, and the offsets of stx_ino, stx_dev_major and stx_dev_minor in struct statx (kernel ABI).
+    private const uint StatxIno = 0x100;
+    private const int StatxInoOffset = 32;
+    private const int StatxDevMajorOffset = 136;
+    private const int StatxDevMinorOffset = 140;
+
     private static unsafe int FileType(int fd)
     {
         var buffer = stackalloc byte[Libc.StatxSize];

@@ -74,6 +74,8 @@ public sealed class DaemonControlTests : IDisposable
         Assert.Equal("Job is disabled: web (enable it first)", e.Message);
         Assert.Null(engine.Applied!.Jobs["web"].StartOn);
         Assert.NotNull(engine.Applied.Jobs["tty"].StartOn);
+        // Also named, so that a `start on` an instance still runs under starts no other (CatalogTests).
+        Assert.Equal(["web"], engine.AppliedDisabled!);
         Assert.True((await control.StatusAsync(Root, "web", null, default)).Single().Disabled);
 
         await control.SetEnabledAsync(Root, "web", true, false, true, default);
@@ -116,6 +118,35 @@ public sealed class DaemonControlTests : IDisposable
         var web = Assert.Single(after);
         Assert.Equal(("web", "waiting", true), (web.Name, web.State, web.Disabled));
         Assert.Contains("web", NewStoreOn(store.FilePath).Load().Disabled);
+    }
+
+    [Fact]
+    public async Task Disabling_a_job_that_does_not_exist_is_an_error_and_marks_nothing()
+    {
+        // A typo (`disable --now mysq`) must not answer success while mysql goes on being started.
+        var (control, config, store) = Build();
+        await config.ReloadAsync(false);
+
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.SetEnabledAsync(Root, "nope", enabled: false, stopNow: true, wait: true, default));
+
+        Assert.Equal((UpstartErrorCode.UnknownJob, "Unknown job: nope"), (e.Code, e.Message));
+        Assert.DoesNotContain("nope", store.Current.Disabled);
+        Assert.False(File.Exists(store.FilePath));
+    }
+
+    [Fact]
+    public async Task A_job_whose_file_is_gone_but_whose_instance_still_runs_can_be_disabled()
+    {
+        var (control, config, _) = Build();
+        await config.ReloadAsync(false);
+        await control.StartAsync(Root, "web", [], true, default);
+        disk = TestCatalogs.Of(TestCatalogs.Job("task1"), TestCatalogs.Job("tty", "startup"));
+        await config.ReloadAsync(false);
+        engine.Lingering.Add("web");
+
+        await control.SetEnabledAsync(Root, "web", enabled: false, stopNow: true, wait: true, default);
+
+        Assert.Equal(["web"], engine.AppliedDisabled!);
     }
 
     [Fact]

@@ -17,6 +17,12 @@ internal sealed class FakeEngine : IEngineControl
 
     public int ApplyCount { get; private set; }
 
+    /// <summary>The disabled jobs handed over with the last catalog.</summary>
+    public IReadOnlySet<string>? AppliedDisabled { get; private set; }
+
+    /// <summary>Jobs the engine still knows though the catalog no longer has them (a removed file whose instance still runs).</summary>
+    public HashSet<string> Lingering { get; } = new(StringComparer.Ordinal);
+
     public ConcurrentQueue<string> Emitted { get; } = new();
 
     /// <summary>Catalog applications and stop-instances requests in order: "apply (no start on: task1 web)", "stop-instances web".</summary>
@@ -33,7 +39,7 @@ internal sealed class FakeEngine : IEngineControl
     {
         var pattern = new JobNamePattern(namePattern);
         return Task.FromResult<IReadOnlyList<JobSnapshot>>(
-            [.. (Applied?.Jobs.Keys ?? []).Where(pattern.IsMatch).Order(StringComparer.Ordinal).Select(Snapshot).Where(s => instance is null || s.Instance == instance)]);
+            [.. (Applied?.Jobs.Keys ?? []).Concat(Lingering).Distinct().Where(pattern.IsMatch).Order(StringComparer.Ordinal).Select(Snapshot).Where(s => instance is null || s.Instance == instance)]);
     }
 
     public Task<JobSnapshot> StartAsync(string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken = default)
@@ -97,6 +103,12 @@ internal sealed class FakeEngine : IEngineControl
         return Task.CompletedTask;
     }
 
+    public Task ApplyCatalogAsync(JobCatalog catalog, IReadOnlySet<string> disabled, CancellationToken cancellationToken = default)
+    {
+        AppliedDisabled = disabled;
+        return ApplyCatalogAsync(catalog, cancellationToken);
+    }
+
     public Task ApplyCatalogAsync(JobCatalog catalog, CancellationToken cancellationToken = default)
     {
         Applied = catalog;
@@ -114,7 +126,7 @@ internal sealed class FakeEngine : IEngineControl
 
     private void Known(string job)
     {
-        if (Applied is null || !Applied.Jobs.ContainsKey(job))
+        if ((Applied is null || !Applied.Jobs.ContainsKey(job)) && !Lingering.Contains(job))
         {
             throw new EngineException(EngineError.UnknownJob, $"Unknown job: {job}");
         }

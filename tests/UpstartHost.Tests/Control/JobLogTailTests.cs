@@ -9,10 +9,25 @@ public sealed class JobLogTailTests : IDisposable
     public void Dispose() => dir.Delete(true);
 
     [Fact]
-    public async Task Tail_returns_the_last_complete_lines()
+    public async Task Tail_returns_the_last_lines_and_an_unfinished_last_line_counts()
+    {
+        // A job that died after printf "fatal: …" without a newline: that last message is the one wanted.
+        var reader = new JobLogTail(dir.FullName);
+        await File.WriteAllTextAsync(reader.PathFor("web", ""), "one\ntwo\nthree\nfatal: partial");
+        var lines = new List<string>();
+        await foreach (var l in reader.ReadAsync("web", "", 2, follow: false))
+        {
+            lines.Add(l.Line);
+        }
+
+        Assert.Equal(["three", "fatal: partial"], lines);
+    }
+
+    [Fact]
+    public async Task Tail_of_complete_lines_is_unchanged()
     {
         var reader = new JobLogTail(dir.FullName);
-        await File.WriteAllTextAsync(reader.PathFor("web", ""), "one\ntwo\nthree\npartial");
+        await File.WriteAllTextAsync(reader.PathFor("web", ""), "one\ntwo\nthree\n");
         var lines = new List<string>();
         await foreach (var l in reader.ReadAsync("web", "", 2, follow: false))
         {
@@ -20,6 +35,116 @@ public sealed class JobLogTailTests : IDisposable
         }
 
         Assert.Equal(["two", "three"], lines);
+    }
+
+    [Fact]
+    public async Task Follow_hands_over_an_unfinished_last_line_once_the_log_has_been_quiet()
+    {
+        var reader = new JobLogTail(dir.FullName);
+        var path = reader.PathFor("web", "");
+        await File.WriteAllTextAsync(path, "done\nfatal: no newline");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var lines = new List<string>();
+        await foreach (var l in reader.ReadAsync("web", "", 1, follow: true, cts.Token))
+        {
+            lines.Add(l.Line);
+            if (lines.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["done", "fatal: no newline"], lines);
+    }
+
+    [Fact]
+    public async Task Follow_reads_on_across_a_rotation_by_rename_and_create_without_losing_a_line()
+    {
+        // logrotate's default (rename, then create): what reached the old file after the last poll is read
+        // from it, and the new file is read from its start, however much it already holds.
+        var reader = new JobLogTail(dir.FullName);
+        var path = reader.PathFor("web", "");
+        await File.WriteAllTextAsync(path, "a1\n");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var lines = new List<string>();
+        await foreach (var l in reader.ReadAsync("web", "", 1, follow: true, cts.Token))
+        {
+            lines.Add(l.Line);
+            if (l.Line == "a1")
+            {
+                await File.AppendAllTextAsync(path, "a2\n", cts.Token);
+                File.Move(path, path + ".1");
+                await File.WriteAllTextAsync(path, "b1\n", cts.Token);
+            }
+            else if (l.Line == "b1")
+            {
+                await File.AppendAllTextAsync(path, "b2\n", cts.Token);
+            }
+            else if (l.Line == "b2")
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["a1", "a2", "b1", "b2"], lines);
+    }
+
+    [Fact]
+    public async Task Follow_starts_a_truncated_log_over_from_its_start()
+    {
+        // logrotate's copytruncate: the same file, emptied, then written again.
+        var reader = new JobLogTail(dir.FullName);
+        var path = reader.PathFor("web", "");
+        await File.WriteAllTextAsync(path, "old line\n");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var lines = new List<string>();
+        await foreach (var l in reader.ReadAsync("web", "", 1, follow: true, cts.Token))
+        {
+            lines.Add(l.Line);
+            if (l.Line == "old line")
+            {
+                await using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write))
+                {
+                    truncate.SetLength(0);
+                }
+
+                await File.AppendAllTextAsync(path, "new\n", cts.Token);
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["old line", "new"], lines);
+    }
+
+    [Fact]
+    public async Task Follow_decodes_a_character_split_between_two_reads()
+    {
+        // Follow reads the log in chunks of 64 KiB (256 KiB before); lines of "é" put either boundary between the two bytes of one.
+        var reader = new JobLogTail(dir.FullName);
+        var path = reader.PathFor("web", "");
+        await File.WriteAllTextAsync(path, "start\n");
+        const int count = 100_000;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var lines = new List<string>();
+        await foreach (var l in reader.ReadAsync("web", "", 1, follow: true, cts.Token))
+        {
+            if (l.Line == "start")
+            {
+                await File.AppendAllTextAsync(path, string.Concat(Enumerable.Repeat("é\n", count)), cts.Token);
+                continue;
+            }
+
+            lines.Add(l.Line);
+            if (lines.Count == count)
+            {
+                break;
+            }
+        }
+
+        Assert.All(lines, line => Assert.Equal("é", line));
     }
 
     [Fact]
@@ -79,15 +204,25 @@ public sealed class JobLogTailTests : IDisposable
     [Fact]
     public async Task Follow_hands_over_a_run_without_newlines_once_it_passes_the_line_bound()
     {
+        // The run is appended once following has begun (appended before, it would be behind the start of follow).
         var reader = new JobLogTail(dir.FullName);
         var path = reader.PathFor("web", "");
-        await File.WriteAllTextAsync(path, "");
+        await File.WriteAllTextAsync(path, "start\n");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await File.AppendAllTextAsync(path, new string('y', JobLogTail.MaxLineBytes + 10), cts.Token);
-        await foreach (var l in reader.ReadAsync("web", "", 0, follow: true, cts.Token))
+        var lines = new List<string>();
+        await foreach (var l in reader.ReadAsync("web", "", 1, follow: true, cts.Token))
         {
-            Assert.Equal(JobLogTail.MaxLineBytes + 10, l.Line.Length);
-            break;
+            lines.Add(l.Line);
+            if (lines.Count == 1)
+            {
+                await File.AppendAllTextAsync(path, new string('y', JobLogTail.MaxLineBytes + 10), cts.Token);
+            }
+            else
+            {
+                break;
+            }
         }
+
+        Assert.Equal(["start", new string('y', JobLogTail.MaxLineBytes + 10)], lines);
     }
 }

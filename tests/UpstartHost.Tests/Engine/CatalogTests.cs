@@ -98,4 +98,42 @@ public sealed class CatalogTests
         Assert.Equal("start/post-start", $"{snapshot.Goal.ToUpstartName()}/{snapshot.State.ToUpstartName()}");
         Assert.True(snapshot.HasInstance);
     }
+
+    [Fact]
+    public async Task A_disabled_job_starts_no_instance_from_an_event_while_one_still_runs_under_its_old_start_on()
+    {
+        // docs/beyond-upstart.md: disable means no event starts the job. The masked definition waits for the
+        // running instance to stop (as any changed definition does), but the old `start on` must not start others.
+        var h = new EngineHarness();
+        var worker = JobFiles.Parse("worker", "start on work\ninstance $N\nexec /bin/sleep 100\n");
+        h.Core.ApplyCatalog(Catalog(worker));
+        await h.Emit("work", "N=1");
+        Assert.Equal("start/running", h.Status("worker", "1"));
+
+        h.Core.ApplyCatalog(Catalog(worker with { StartOn = null }), disabled: new HashSet<string> { "worker" });
+        await h.Emit("work", "N=2");
+
+        Assert.Equal(["1"], h.Core.List().Where(s => s.HasInstance).Select(s => s.Instance));
+        h.StopAndReap("worker", "1", "N=1");
+        await h.Emit("work", "N=3");
+        Assert.DoesNotContain(h.Core.List(), s => s.HasInstance);
+
+        h.Core.ApplyCatalog(Catalog(worker), disabled: new HashSet<string>());
+        await h.Emit("work", "N=4");
+        Assert.Equal("start/running", h.Status("worker", "4"));
+    }
+
+    [Fact]
+    public async Task A_disabled_job_whose_file_is_gone_starts_nothing_more_while_its_instances_run()
+    {
+        var h = new EngineHarness();
+        var worker = JobFiles.Parse("worker", "start on work\ninstance $N\nexec /bin/sleep 100\n");
+        h.Core.ApplyCatalog(Catalog(worker));
+        await h.Emit("work", "N=1");
+
+        h.Core.ApplyCatalog(Catalog(), disabled: new HashSet<string> { "worker" });
+        await h.Emit("work", "N=2");
+
+        Assert.Equal(["1"], h.Core.List().Where(s => s.HasInstance).Select(s => s.Instance));
+    }
 }

@@ -101,6 +101,34 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public void An_adopted_process_that_ends_is_a_process_exited_event_with_no_status()
+    {
+        // DESIGN.md: an event for every process exit, so an alert on a service's death is not lost to a daemon
+        // crash. Only its new parent learnt the status: neither EXIT_STATUS nor EXIT_SIGNAL, as Upstart leaves
+        // both out when the status is unknown (UPSTART.md §c.3).
+        var before = new EngineHarness().With(Respawning(new RespawnLimit(10, 5)));
+        _ = before.Start();
+        var after = Resume(before, Respawning(new RespawnLimit(10, 5)));
+        var pid = after.Pid(ProcessKind.Main);
+
+        after.Notice(new ProcessGone(pid));
+
+        Assert.Equal([$"process-exited JOB=test INSTANCE= PROCESS=main PID={pid}"], after.EventLines("process-exited"));
+    }
+
+    [Fact]
+    public void A_process_that_ended_while_no_daemon_watched_is_a_process_exited_event_with_no_status()
+    {
+        var before = new EngineHarness().With(Respawning(new RespawnLimit(10, 5)));
+        _ = before.Start();
+        var pid = before.Pid(ProcessKind.Main);
+
+        var after = Resume(before, Respawning(new RespawnLimit(10, 5)), pid);
+
+        Assert.Equal([$"process-exited JOB=test INSTANCE= PROCESS=main PID={pid}"], after.EventLines("process-exited"));
+    }
+
+    [Fact]
     public void The_respawn_window_carries_over_so_the_limit_still_trips()
     {
         var limit = new RespawnLimit(1, 60);
