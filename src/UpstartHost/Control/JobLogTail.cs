@@ -11,8 +11,8 @@ namespace UpstartHost.Control;
 /// lines, then with follow every line appended, also across the file being deleted and recreated.
 /// The path comes from <see cref="LogFileName"/>, which keeps every name inside the log directory, and is
 /// opened by <see cref="LogFileReading"/>: never through a symbolic link, regular files only.
-/// Unlike <see cref="Logging.JobLogReader"/>'s separate Tail and Follow, the tail here returns the file
-/// offset after each line, so follow resumes exactly there: no line is lost or repeated between the two.
+/// The tail returns the file offset after each line, so follow resumes exactly there: no line is lost or
+/// repeated between the two.
 /// </summary>
 public sealed class JobLogTail(string logDirectory)
 {
