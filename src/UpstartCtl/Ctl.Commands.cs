@@ -107,7 +107,7 @@ public sealed partial class Ctl
             : client.List().Select(j => j.Name).Distinct().Order(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            Print(ConfigText.ShowConfig(client.ShowConfig(name)));
+            Print(ConfigText.ShowConfig(client.ShowConfig(name), args.Enumerate));
         }
 
         return 0;
