@@ -93,7 +93,14 @@ public sealed partial class Ctl
         var items = client.CheckConfig(args.IgnoredEvents);
         if (args.Words.Count > 0)
         {
-            items = [.. items.Where(i => i.Job == args.Words[0])];
+            var job = args.Words[0];
+            items = [.. items.Where(i => i.Job == job)];
+
+            // initctl: a CONF it does not know is an error, not a clean bill of health.
+            if (items.Count == 0 && !client.List().Any(j => j.Name == job))
+            {
+                return Fail("Invalid job class: " + job);
+            }
         }
 
         Print(ConfigText.CheckConfig(items));
