@@ -37,6 +37,14 @@ public sealed partial class Ctl
         }
 
         var jobs = client.Status(job, instance);
+
+        // initctl's status_action: a missing instance is `JOB stop/waiting` only when no K=V picked it;
+        // with variables it is `Unknown instance: NAME` (for a job without `instance`, NAME is empty).
+        if (envWithoutSelf.Count > 0 && instance is not null && jobs.All(j => !j.HasInstance))
+        {
+            return Fail("Unknown instance: " + instance);
+        }
+
         foreach (var info in jobs)
         {
             Print(StatusLine.Format(info));
