@@ -37,6 +37,14 @@ public sealed partial class Ctl
         }
 
         var jobs = client.Status(job, instance);
+
+        // initctl's status_action: a missing instance is `JOB stop/waiting` only when no K=V picked it;
+        // with variables it is `Unknown instance: NAME` (for a job without `instance`, NAME is empty).
+        if (envWithoutSelf.Count > 0 && instance is not null && jobs.All(j => !j.HasInstance))
+        {
+            return Fail("Unknown instance: " + instance);
+        }
+
         foreach (var info in jobs)
         {
             Print(StatusLine.Format(info));
@@ -93,7 +101,14 @@ public sealed partial class Ctl
         var items = client.CheckConfig(args.IgnoredEvents);
         if (args.Words.Count > 0)
         {
-            items = [.. items.Where(i => i.Job == args.Words[0])];
+            var job = args.Words[0];
+            items = [.. items.Where(i => i.Job == job)];
+
+            // initctl: a CONF it does not know is an error, not a clean bill of health.
+            if (items.Count == 0 && !client.List().Any(j => j.Name == job))
+            {
+                return Fail("Invalid job class: " + job);
+            }
         }
 
         Print(ConfigText.CheckConfig(items));
@@ -107,7 +122,7 @@ public sealed partial class Ctl
             : client.List().Select(j => j.Name).Distinct().Order(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            Print(ConfigText.ShowConfig(client.ShowConfig(name)));
+            Print(ConfigText.ShowConfig(client.ShowConfig(name), args.Enumerate));
         }
 
         return 0;

@@ -13,6 +13,9 @@ public sealed record CtlArguments
         "start", "stop", "restart", "reload", "status",
     };
 
+    /// <summary>The long options that take a value, which may also be given as `--option=VALUE`.</summary>
+    private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal) { "--socket", "--ignore-events", "--lines" };
+
     public required string Program { get; init; }
     public string? Command { get; init; }
     public IReadOnlyList<string> Words { get; init; } = [];
@@ -68,6 +71,15 @@ public sealed record CtlArguments
                 continue;
             }
 
+            // initctl's options (libnih) take a long option's value after `=` too: `--ignore-events=a,b`.
+            string? inlineValue = null;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 2 && ValueOptions.Contains(arg[..equals]))
+            {
+                inlineValue = arg[(equals + 1)..];
+                arg = arg[..equals];
+            }
+
             switch (arg)
             {
                 case "--":
@@ -86,7 +98,7 @@ public sealed record CtlArguments
                     result = result with { System = false };
                     break;
                 case "--socket":
-                    result = result with { SocketPath = Next(args, ref i, arg, program) };
+                    result = result with { SocketPath = inlineValue ?? Next(args, ref i, arg, program) };
                     break;
                 case "-h" or "--help":
                     result = result with { Help = true };
@@ -95,7 +107,7 @@ public sealed record CtlArguments
                     result = result with { Version = true };
                     break;
                 case "-i" or "--ignore-events":
-                    ignored.AddRange(Next(args, ref i, arg, program).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    ignored.AddRange((inlineValue ?? Next(args, ref i, arg, program)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                     break;
                 case "-w" or "--warn" or "-v" or "--verbose":
                     break;
@@ -112,18 +124,12 @@ public sealed record CtlArguments
                     result = result with { Follow = true };
                     break;
                 case "--lines":
-                    var text = Next(args, ref i, arg, program);
+                    var text = inlineValue ?? Next(args, ref i, arg, program);
                     result = int.TryParse(text, out var lines) && lines >= 0
                         ? result with { Lines = lines }
                         : throw new CtlUsageException($"invalid line count: {text}");
                     break;
                 default:
-                    if (arg.StartsWith("--socket=", StringComparison.Ordinal))
-                    {
-                        result = result with { SocketPath = arg["--socket=".Length..] };
-                        break;
-                    }
-
                     throw new CtlUsageException($"unrecognized option '{arg}'");
             }
         }

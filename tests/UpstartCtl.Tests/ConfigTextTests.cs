@@ -19,6 +19,35 @@ public class ConfigTextTests
     }
 
     [Fact]
+    public void Show_config_enumerate_lists_each_operand_with_its_job_and_env_as_initctl_e_does()
+    {
+        var text = ConfigText.ShowConfig(
+            new JobConfigInfo
+            {
+                Name = "myjob",
+                Emits = ["ev1"],
+                StartOn = "((starting A and (B or C var=2)) or stopped JOB=web RESULT=ok)",
+                StopOn = "net-up IFACE=\"eth 0\" [2345]",
+            },
+            enumerate: true);
+        Assert.Equal(
+            "myjob\n  emits ev1\n"
+            + "  start on starting (job: A, env:)\n"
+            + "  start on B (job:, env:)\n"
+            + "  start on C (job:, env: var=2)\n"
+            + "  start on stopped (job: web, env: RESULT=ok)\n"
+            + "  stop on net-up (job:, env: IFACE=\"eth 0\" [2345])",
+            text);
+    }
+
+    [Fact]
+    public void Show_config_enumerate_takes_no_job_from_a_job_event_whose_first_argument_is_a_variable()
+    {
+        var text = ConfigText.ShowConfig(new JobConfigInfo { Name = "j", StartOn = "started RESULT=ok" }, enumerate: true);
+        Assert.Equal("j\n  start on started (job:, env: RESULT=ok)", text);
+    }
+
+    [Fact]
     public void Check_config_groups_problems_under_the_job()
     {
         var text = ConfigText.CheckConfig([

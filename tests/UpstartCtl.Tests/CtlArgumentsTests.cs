@@ -15,6 +15,15 @@ public class CtlArgumentsTests
     }
 
     [Fact]
+    public void A_long_option_takes_its_value_after_an_equals_sign_as_initctl_does()
+    {
+        var a = CtlArguments.Parse("initctl", ["check-config", "--ignore-events=peach,plum", "apple"]);
+        Assert.Equal(["peach", "plum"], a.IgnoredEvents);
+        Assert.Equal(["apple"], a.Words);
+        Assert.Equal(5, CtlArguments.Parse("initctl", ["log", "web", "--lines=5"]).Lines);
+    }
+
+    [Fact]
     public void Now_is_an_option_of_disable()
     {
         var a = CtlArguments.Parse("initctl", ["disable", "--now", "web"]);

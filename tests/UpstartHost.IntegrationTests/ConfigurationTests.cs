@@ -93,6 +93,26 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public async Task Check_config_of_a_job_that_does_not_exist_is_initctls_invalid_job_class_and_exits_1()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("apple", "start on peach\nexec /bin/sleep 1000\n"));
+        var r = await d.RunCtlAsync(["check-config", "nosuch"], invokedAs: "initctl");
+        Assert.Equal((1, "", "initctl: Invalid job class: nosuch\n"), (r.ExitCode, r.Stdout, r.Stderr));
+        var known = await d.RunCtlAsync(["check-config", "-i", "peach", "apple"]);
+        Assert.Equal((0, ""), (known.ExitCode, known.Stdout));
+    }
+
+    [Fact]
+    public async Task Show_config_e_lists_each_operand_on_its_own_line()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("j", "start on starting web and (b or c var=2)\nstop on runlevel [!2345]\nexec /bin/sleep 1000\n"));
+        var r = await d.RunCtlAsync(["show-config", "-e", "j"]);
+        Assert.Equal(
+            "j\n  start on starting (job: web, env:)\n  start on b (job:, env:)\n  start on c (job:, env: var=2)\n  stop on runlevel (job:, env: [!2345])\n",
+            r.Stdout);
+    }
+
+    [Fact]
     public async Task Show_config_prints_emits_and_conditions_in_initctls_form()
     {
         await using var d = await DaemonFixture.StartNewAsync(("j", "emits ev1\nstart on a and (b or c var=2)\nstop on runlevel [!2345]\nexec /bin/sleep 1000\n"));

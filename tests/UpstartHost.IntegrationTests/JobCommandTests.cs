@@ -34,6 +34,22 @@ public class JobCommandTests
     }
 
     [Fact]
+    public async Task Status_with_variables_of_an_instance_that_is_not_there_is_unknown_instance_and_exit_1()
+    {
+        // initctl's status_action: only without K=V does a missing instance read as `JOB stop/waiting`.
+        await using var d = await DaemonFixture.StartNewAsync(("svc", Service));
+        var plain = await d.RunCtlAsync(["svc"], invokedAs: "status");
+        Assert.Equal((0, "svc stop/waiting\n"), (plain.ExitCode, plain.Stdout));
+        var withVariables = await d.RunCtlAsync(["svc", "FOO=1"], invokedAs: "status");
+        Assert.Equal((1, "", "status: Unknown instance: \n"), (withVariables.ExitCode, withVariables.Stdout, withVariables.Stderr));
+
+        await d.Client.StartAsync("svc");
+        var running = await d.RunCtlAsync(["svc", "FOO=1"], invokedAs: "status");
+        Assert.Equal(0, running.ExitCode);
+        Assert.StartsWith("svc start/running, process ", running.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_program_name_is_the_link_it_was_invoked_through()
     {
         await using var d = await DaemonFixture.StartNewAsync(("svc", Service));

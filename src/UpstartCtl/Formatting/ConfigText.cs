@@ -5,23 +5,73 @@ namespace UpstartCtl.Formatting;
 /// <summary>show-config and check-config output as initctl prints them (UPSTART.md §d).</summary>
 public static class ConfigText
 {
-    /// <summary>`JOB`, then `  emits EV` per event, `  start on …`, `  stop on …`.</summary>
-    public static string ShowConfig(JobConfigInfo job)
+    /// <summary>
+    /// `JOB`, then `  emits EV` per event, `  start on …`, `  stop on …`. With <paramref name="enumerate"/>
+    /// (show-config -e), each operand of a condition on its own line instead, as initctl's
+    /// job_class_parse_events prints them: `  start on starting (job: A, env:)`, `  stop on net-up (job:, env: IFACE=eth0)`.
+    /// </summary>
+    public static string ShowConfig(JobConfigInfo job, bool enumerate = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         var lines = new List<string> { job.Name };
         lines.AddRange(job.Emits.Select(e => "  emits " + e));
-        if (job.StartOn is not null)
-        {
-            lines.Add("  start on " + job.StartOn);
-        }
-
-        if (job.StopOn is not null)
-        {
-            lines.Add("  stop on " + job.StopOn);
-        }
-
+        AddCondition(lines, "start on", job.StartOn, enumerate);
+        AddCondition(lines, "stop on", job.StopOn, enumerate);
         return string.Join('\n', lines);
+    }
+
+    private static void AddCondition(List<string> lines, string stanza, string? condition, bool enumerate)
+    {
+        if (condition is null)
+        {
+            return;
+        }
+
+        if (!enumerate)
+        {
+            lines.Add($"  {stanza} {condition}");
+            return;
+        }
+
+        foreach (var operand in ConditionOperands.Split(condition))
+        {
+            lines.Add($"  {stanza} {EnumeratedOperand(operand)}");
+        }
+    }
+
+    /// <summary>
+    /// initctl -e: `EVENT (job: NAME, env: ARG...)`. For the job events (starting, started, stopping, stopped)
+    /// the job is a first argument without `=`, or the first `JOB=NAME` (initctl.h GET_JOB_NAME), and is not
+    /// repeated among the env; `(job:, env:)` when there is neither.
+    /// </summary>
+    private static string EnumeratedOperand(IReadOnlyList<string> operand)
+    {
+        var name = operand[0];
+        var isJobEvent = name is "starting" or "started" or "stopping" or "stopped";
+        string? job = null;
+        var env = new System.Text.StringBuilder();
+        for (var i = 1; i < operand.Count; i++)
+        {
+            var arg = operand[i];
+            if (isJobEvent && job is null)
+            {
+                if (arg.StartsWith("JOB=", StringComparison.Ordinal))
+                {
+                    job = arg["JOB=".Length..];
+                    continue;
+                }
+
+                if (i == 1 && !arg.Contains('=', StringComparison.Ordinal))
+                {
+                    job = arg;
+                    continue;
+                }
+            }
+
+            env.Append(' ').Append(arg);
+        }
+
+        return job is null ? $"{name} (job:, env:{env})" : $"{name} (job: {job}, env:{env})";
     }
 
     /// <summary>Each job with a problem, then `  start on: unknown job grape` / `  stop on: unknown event peach`.</summary>
