@@ -51,7 +51,8 @@ internal sealed partial class EngineCore
 
     private void HandleStopOn(JobInstance instance, EngineEvent e)
     {
-        if (instance.Destroyed || instance.StopCondition is not { } condition)
+        // Shutting down (StopAll), every instance is stopping already: no event is held for a `stop on` either.
+        if (instance.Destroyed || instance.StopCondition is not { } condition || _shutdown.Begun)
         {
             return;
         }
@@ -72,7 +73,8 @@ internal sealed partial class EngineCore
 
     private void HandleStartOn(JobClass jobClass, EngineEvent e)
     {
-        if (jobClass.StartCondition is not { } condition || _registry.IsDisabled(jobClass.Name))
+        // Shutting down (StopAll), nothing new starts: no event is held for a `start on` either.
+        if (jobClass.StartCondition is not { } condition || _registry.IsDisabled(jobClass.Name) || _shutdown.Begun)
         {
             return;
         }
@@ -88,13 +90,6 @@ internal sealed partial class EngineCore
             || (JobName.InstanceProblem(name) ?? LogFileName.TooLong(jobClass.Name, name)) is { } problem && (error = problem) is not null)
         {
             EngineLog.InstanceExpansionFailed(_logger, jobClass.Name, error);
-            EventHolds.Reset(condition);
-            return;
-        }
-
-        if (_shutdown.Begun)
-        {
-            // Shutting down: the event is absorbed, nothing new starts.
             EventHolds.Reset(condition);
             return;
         }

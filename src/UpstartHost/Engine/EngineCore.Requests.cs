@@ -204,10 +204,24 @@ internal sealed partial class EngineCore
         return waiter.Task;
     }
 
-    /// <summary>Stops every instance (pre-stop, kill timeout, post-stop as usual); nothing new starts afterwards.</summary>
+    /// <summary>
+    /// Stops every instance (pre-stop, kill timeout, post-stop as usual); nothing new starts afterwards. So the
+    /// events that partly matched `start on` conditions are let go: held, they would keep the jobs they are about
+    /// (`starting svc` in `start on starting svc and foo`) from ever moving on, and the daemon from stopping.
+    /// From now on no event is held by a `start on` or a `stop on` (HandleStartOn, HandleStopOn); what a `stop
+    /// on` held before is let go when its instance stops, as every instance now does.
+    /// </summary>
     public Task StopAll()
     {
         var done = _shutdown.Begin();
+        foreach (var jobClass in _registry.All)
+        {
+            if (jobClass.StartCondition is { } start)
+            {
+                EventHolds.Reset(start);
+            }
+        }
+
         foreach (var jobClass in _registry.All.ToArray())
         {
             foreach (var instance in jobClass.Instances.Values.ToArray())

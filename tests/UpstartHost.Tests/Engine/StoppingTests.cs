@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Upstart.JobFiles.Loading;
 using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
 
@@ -212,5 +214,71 @@ public sealed class StoppingTests
         Assert.Equal(0, h.Core.InstanceCount);
         var refused = await Assert.ThrowsAsync<EngineException>(() => h.Start("a"));
         Assert.Equal(EngineError.ShuttingDown, refused.Error);
+    }
+
+    [Theory]
+    [InlineData("start on (starting svc and (bar or baz))\nexec /bin/sleep 100\n", "svc starting")]
+    [InlineData("start on go\nstop on (stopping svc and bar)\nexec /bin/sleep 100\n", "svc stopping")]
+    [InlineData("start on (stopping svc and bar)\nexec /bin/sleep 100\n", "svc running")]
+    public async Task Stop_all_lets_go_of_events_that_conditions_only_partly_matched(string holder, string before)
+    {
+        // A `starting` or `stopping` event held by another job's half-matched condition would keep svc from ever
+        // moving on (Upstart's blocking, faithful while the daemon runs), and so the daemon from stopping: held
+        // before the stop of everything (the first two), or by its own `stopping svc` (the third).
+        var h = new EngineHarness();
+        h.Core.ApplyCatalog(new JobCatalog(
+            new[] { JobFiles.Parse("svc", "exec /bin/sleep 100\n"), JobFiles.Parse("holder", holder) }.ToImmutableDictionary(j => j.Name), []));
+        switch (before)
+        {
+            case "svc starting":
+                _ = h.Start("svc", wait: false);
+                Assert.Equal("start/starting", h.Status("svc", ""));
+                break;
+            case "svc stopping":
+                await h.Emit("go");
+                _ = h.Start("svc");
+                _ = h.Stop("svc", wait: false);
+                Assert.Equal("stop/stopping", h.Status("svc", ""));
+                break;
+            default:
+                _ = h.Start("svc");
+                break;
+        }
+
+        var all = h.Settle(h.Core.StopAll());
+        foreach (var job in new[] { "svc", "holder" })
+        {
+            if (h.Core.List().Any(s => s.Name == job && s.Processes.Count > 0))
+            {
+                h.KillWith(ProcessKind.Main, 15, job, "");
+            }
+        }
+
+        await all.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, h.Core.InstanceCount);
+    }
+
+    [Fact]
+    public async Task Stop_all_stops_two_jobs_whose_stop_on_each_wait_for_the_others_stopping()
+    {
+        // Each one's `stopping` would be held by the other's half-matched `stop on`: both stuck in stop/stopping.
+        var h = new EngineHarness();
+        h.Core.ApplyCatalog(new JobCatalog(
+            new[]
+            {
+                JobFiles.Parse("a", "stop on (stopping b and bar)\nexec /bin/sleep 100\n"),
+                JobFiles.Parse("b", "stop on (stopping a and bar)\nexec /bin/sleep 100\n"),
+            }.ToImmutableDictionary(j => j.Name),
+            []));
+        _ = h.Start("a");
+        _ = h.Start("b");
+
+        var all = h.Settle(h.Core.StopAll());
+        Assert.Equal(["stop/killed", "stop/killed"], new[] { h.Status("a", ""), h.Status("b", "") });
+        h.KillWith(ProcessKind.Main, 15, "a", "");
+        h.KillWith(ProcessKind.Main, 15, "b", "");
+
+        await all.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, h.Core.InstanceCount);
     }
 }
