@@ -98,7 +98,7 @@ public sealed partial class Ctl
 
     private int CheckConfig(BlockingUpstartClient client)
     {
-        var items = client.CheckConfig(args.IgnoredEvents);
+        var items = client.CheckConfig(args.IgnoredEvents, args.WarnAll);
         if (args.Words.Count > 0)
         {
             var job = args.Words[0];

@@ -34,6 +34,9 @@ public sealed record CtlArguments
     /// <summary>show-config -e (each operand on its own line).</summary>
     public bool Enumerate { get; init; }
 
+    /// <summary>check-config -w: every unreachable operand, also on a side of an `or` the other side satisfies.</summary>
+    public bool WarnAll { get; init; }
+
     /// <summary>reload-configuration --dry-run.</summary>
     public bool DryRun { get; init; }
 
@@ -109,7 +112,10 @@ public sealed record CtlArguments
                 case "-i" or "--ignore-events":
                     ignored.AddRange((inlineValue ?? Next(args, ref i, arg, program)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                     break;
-                case "-w" or "--warn" or "-v" or "--verbose":
+                case "-w" or "--warn":
+                    result = result with { WarnAll = true };
+                    break;
+                case "-v" or "--verbose":
                     break;
                 case "-e" or "--enumerate":
                     result = result with { Enumerate = true };

@@ -47,6 +47,10 @@ public interface IControlHandler
 
     Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, CancellationToken cancellationToken);
 
+    /// <summary>check-config with initctl's `-w` (<paramref name="warnAll"/>); a handler without it answers as without `-w`.</summary>
+    Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, bool warnAll, CancellationToken cancellationToken) =>
+        CheckConfigAsync(client, ignoredEvents, cancellationToken);
+
     Task<JobConfigInfo> ShowConfigAsync(ClientIdentity client, string job, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DiagnosticInfo>> GetDiagnosticsAsync(ClientIdentity client, CancellationToken cancellationToken);

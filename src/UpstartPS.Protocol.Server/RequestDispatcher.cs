@@ -30,7 +30,7 @@ internal static class RequestDispatcher
             },
             ControlOperation.CheckConfig => new ResponseFrame
             {
-                Problems = await handler.CheckConfigAsync(client, request.IgnoredEvents ?? [], cancellationToken).ConfigureAwait(false),
+                Problems = await handler.CheckConfigAsync(client, request.IgnoredEvents ?? [], request.WarnAll ?? false, cancellationToken).ConfigureAwait(false),
             },
             ControlOperation.ShowConfig => new ResponseFrame
             {

@@ -46,6 +46,14 @@ public class CtlArgumentsTests
     }
 
     [Fact]
+    public void Check_config_w_asks_for_every_unreachable_operand()
+    {
+        Assert.True(CtlArguments.Parse("initctl", ["check-config", "-w"]).WarnAll);
+        Assert.True(CtlArguments.Parse("initctl", ["check-config", "--warn", "apple"]).WarnAll);
+        Assert.False(CtlArguments.Parse("initctl", ["check-config", "-v"]).WarnAll);
+    }
+
+    [Fact]
     public void System_and_session_select_the_daemon()
     {
         Assert.True(CtlArguments.Parse("initctl", ["--system", "list"]).System);

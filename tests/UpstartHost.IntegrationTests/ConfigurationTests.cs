@@ -93,6 +93,16 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public async Task Check_config_passes_an_or_with_a_reachable_side_and_w_reports_the_other_side()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("plum", "stop on stopped ghost or runlevel [016]\nexec /bin/sleep 1000\n"));
+        var plain = await d.RunCtlAsync(["check-config"]);
+        Assert.Equal((0, ""), (plain.ExitCode, plain.Stdout));
+        var warn = await d.RunCtlAsync(["check-config", "-w"]);
+        Assert.Equal((1, "plum\n  stop on: unknown job ghost\n"), (warn.ExitCode, warn.Stdout));
+    }
+
+    [Fact]
     public async Task Check_config_of_a_job_that_does_not_exist_is_initctls_invalid_job_class_and_exits_1()
     {
         await using var d = await DaemonFixture.StartNewAsync(("apple", "start on peach\nexec /bin/sleep 1000\n"));

@@ -9,52 +9,112 @@ namespace Upstart.JobFiles.Checking;
 /// `initctl check-config`: finds conditions waiting on an event that no job `emits` (globs allowed in
 /// `emits`) and that is not well known, and job events (`started X`, `stopping X`, …) naming a job that
 /// does not exist. Values with globs or `$VAR` cannot be resolved statically and are not reported.
+/// As initctl.c decides what to report: an `or` is satisfiable when either side is (with
+/// <c>warnAll</c>, `-w`, only when both are, like an `and`), and of each condition only the topmost node that
+/// cannot be satisfied (the condition itself, or an operator under a satisfiable `or`) has its unreachable
+/// operands reported. So `start on started ghost or stopping b` passes while b exists, and `-w` reports ghost.
 /// </summary>
 public static class ConditionAnalyzer
 {
-    public static IReadOnlyList<ConditionProblem> Analyze(JobCatalog catalog, IEnumerable<string>? ignoredEvents = null)
+    public static IReadOnlyList<ConditionProblem> Analyze(JobCatalog catalog, IEnumerable<string>? ignoredEvents = null, bool warnAll = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var emitted = catalog.Jobs.Values.SelectMany(j => j.Emits).Concat(ignoredEvents ?? []).Distinct(StringComparer.Ordinal).ToList();
         var problems = new List<ConditionProblem>();
         foreach (var job in catalog.Jobs.Values.OrderBy(j => j.Name, StringComparer.Ordinal))
         {
-            Check(job, "start on", job.StartOn, catalog, emitted, problems);
-            Check(job, "stop on", job.StopOn, catalog, emitted, problems);
+            Check(job, "start on", job.StartOn, catalog, emitted, warnAll, problems);
+            Check(job, "stop on", job.StopOn, catalog, emitted, warnAll, problems);
         }
 
         return problems;
     }
 
     private static void Check(
-        JobClassConfig job, string stanza, EventExpression? condition, JobCatalog catalog, List<string> emitted, List<ConditionProblem> problems)
+        JobClassConfig job, string stanza, EventExpression? condition, JobCatalog catalog, List<string> emitted, bool warnAll, List<ConditionProblem> problems)
     {
         if (condition is null)
         {
             return;
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var match in Operands(condition))
+        var found = new Dictionary<EventMatch, ConditionProblem?>(ReferenceEqualityComparer.Instance);
+        ConditionProblem? ProblemOf(EventMatch match)
         {
-            ConditionProblem? problem = null;
-            if (WellKnownEvents.JobEvents.Contains(match.Name))
+            if (!found.TryGetValue(match, out var problem))
             {
-                if (ReferencedJob(match) is { } other && !catalog.Jobs.ContainsKey(other))
-                {
-                    problem = new ConditionProblem(job.Name, stanza, IsJob: true, other);
-                }
-            }
-            else if (!WellKnownEvents.IsWellKnown(match.Name) && !emitted.Any(p => Fnmatch.IsMatch(p, match.Name)))
-            {
-                problem = new ConditionProblem(job.Name, stanza, IsJob: false, match.Name);
+                problem = Problem(job, stanza, match, catalog, emitted);
+                found[match] = problem;
             }
 
-            if (problem is not null && seen.Add(problem.ToString()))
+            return problem;
+        }
+
+        bool Satisfiable(EventExpression node) => node switch
+        {
+            EventMatch m => ProblemOf(m) is null,
+            EventAnd a => Satisfiable(a.Left) & Satisfiable(a.Right),
+            EventOr o when warnAll => Satisfiable(o.Left) & Satisfiable(o.Right),
+            EventOr o => Satisfiable(o.Left) | Satisfiable(o.Right),
+            _ => true,
+        };
+
+        // initctl visits the condition, then its operators in pre-order, and reports the first that cannot be satisfied.
+        if (FirstUnsatisfiable(condition, Satisfiable) is not { } failing)
+        {
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var match in Operands(failing))
+        {
+            if (ProblemOf(match) is { } problem && seen.Add(problem.ToString()))
             {
                 problems.Add(problem);
             }
         }
+    }
+
+    private static EventExpression? FirstUnsatisfiable(EventExpression root, Func<EventExpression, bool> satisfiable)
+    {
+        var pending = new Stack<EventExpression>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if ((node == root || node is EventAnd or EventOr) && !satisfiable(node))
+            {
+                return node;
+            }
+
+            switch (node)
+            {
+                case EventAnd a:
+                    pending.Push(a.Right);
+                    pending.Push(a.Left);
+                    break;
+                case EventOr o:
+                    pending.Push(o.Right);
+                    pending.Push(o.Left);
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private static ConditionProblem? Problem(JobClassConfig job, string stanza, EventMatch match, JobCatalog catalog, List<string> emitted)
+    {
+        if (WellKnownEvents.JobEvents.Contains(match.Name))
+        {
+            return ReferencedJob(match) is { } other && !catalog.Jobs.ContainsKey(other)
+                ? new ConditionProblem(job.Name, stanza, IsJob: true, other)
+                : null;
+        }
+
+        return !WellKnownEvents.IsWellKnown(match.Name) && !emitted.Any(p => Fnmatch.IsMatch(p, match.Name))
+            ? new ConditionProblem(job.Name, stanza, IsJob: false, match.Name)
+            : null;
     }
 
     /// <summary>The job a job event names: its first positional argument, or JOB=NAME; null if not literal.</summary>

@@ -10,11 +10,12 @@ namespace UpstartHost.Control;
 /// </summary>
 public static class CheckConfig
 {
-    public static IReadOnlyList<CheckConfigItem> Run(JobCatalog catalog, IEnumerable<string> bootEvents, IEnumerable<string>? ignored)
+    /// <param name="warnAll">`check-config -w`: report every unreachable operand, also on a side of an `or` the other side satisfies.</param>
+    public static IReadOnlyList<CheckConfigItem> Run(JobCatalog catalog, IEnumerable<string> bootEvents, IEnumerable<string>? ignored, bool warnAll = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(bootEvents);
-        return [.. ConditionAnalyzer.Analyze(catalog, bootEvents.Concat(ignored ?? []))
+        return [.. ConditionAnalyzer.Analyze(catalog, bootEvents.Concat(ignored ?? []), warnAll)
             .Select(p => new CheckConfigItem(p.Job, p.Stanza, p.IsJob ? "job" : "event", p.Name))];
     }
 }

@@ -186,7 +186,11 @@ public sealed class DaemonControl : IControlHandler
 
     /// <summary>Analyses every job's conditions: off the connection's read loop, which must not block.</summary>
     public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, CancellationToken cancellationToken) =>
-        Task.Run(() => CheckConfig.Run(configuration.Catalog, bootEvents, ignoredEvents), cancellationToken);
+        CheckConfigAsync(client, ignoredEvents, warnAll: false, cancellationToken);
+
+    /// <summary>As initctl's check-config; <paramref name="warnAll"/> is its `-w`.</summary>
+    public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, bool warnAll, CancellationToken cancellationToken) =>
+        Task.Run(() => CheckConfig.Run(configuration.Catalog, bootEvents, ignoredEvents, warnAll), cancellationToken);
 
     /// <summary>
     /// Off the read loop too: provenance reads the job file. Anyone may ask, but a job's `env` values and its

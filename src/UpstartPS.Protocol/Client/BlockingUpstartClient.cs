@@ -94,8 +94,9 @@ public sealed class BlockingUpstartClient : IDisposable
     public ConfigurationChange ReloadConfiguration(bool dryRun = false) =>
         Require(Call(new RequestFrame { Op = Operations.ReloadConfiguration, DryRun = dryRun }).Change);
 
-    public IReadOnlyList<CheckConfigItem> CheckConfig(IReadOnlyList<string>? ignoredEvents = null) =>
-        Require(Call(new RequestFrame { Op = Operations.CheckConfig, IgnoredEvents = ignoredEvents ?? [] }).Problems);
+    /// <summary>check-config; <paramref name="warnAll"/> is initctl's `-w`.</summary>
+    public IReadOnlyList<CheckConfigItem> CheckConfig(IReadOnlyList<string>? ignoredEvents = null, bool warnAll = false) =>
+        Require(Call(new RequestFrame { Op = Operations.CheckConfig, IgnoredEvents = ignoredEvents ?? [], WarnAll = warnAll ? true : null }).Problems);
 
     public JobConfigInfo ShowConfig(string job)
     {

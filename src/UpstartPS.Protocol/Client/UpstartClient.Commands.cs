@@ -60,9 +60,13 @@ public sealed partial class UpstartClient
         return Require((await CallAsync(request, cancellationToken).ConfigureAwait(false)).Change);
     }
 
-    public async Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(IReadOnlyList<string>? ignoredEvents = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(IReadOnlyList<string>? ignoredEvents = null, CancellationToken cancellationToken = default) =>
+        CheckConfigAsync(ignoredEvents, warnAll: false, cancellationToken);
+
+    /// <summary>check-config; <paramref name="warnAll"/> is initctl's `-w`.</summary>
+    public async Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(IReadOnlyList<string>? ignoredEvents, bool warnAll, CancellationToken cancellationToken = default)
     {
-        var request = new RequestFrame { Op = Operations.CheckConfig, IgnoredEvents = ignoredEvents ?? [] };
+        var request = new RequestFrame { Op = Operations.CheckConfig, IgnoredEvents = ignoredEvents ?? [], WarnAll = warnAll ? true : null };
         return Require((await CallAsync(request, cancellationToken).ConfigureAwait(false)).Problems);
     }
 

@@ -47,6 +47,7 @@ internal static partial class DirectFrameCodec
         WriteIfSet(writer, "wait"u8, request.Wait);
         WriteIfSet(writer, "dryRun"u8, request.DryRun);
         WriteIfSet(writer, "ignoredEvents"u8, request.IgnoredEvents);
+        WriteIfSet(writer, "warnAll"u8, request.WarnAll);
         WriteIfSet(writer, "enabled"u8, request.Enabled);
         WriteIfSet(writer, "stop"u8, request.Stop);
         WriteIfSet(writer, "priority"u8, request.Priority);

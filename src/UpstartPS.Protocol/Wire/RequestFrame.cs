@@ -29,6 +29,9 @@ internal sealed class RequestFrame
 
     public IReadOnlyList<string>? IgnoredEvents { get; set; }
 
+    /// <summary>check-config: initctl's `-w`, every unreachable operand (also on a side of an `or` the other satisfies).</summary>
+    public bool? WarnAll { get; set; }
+
     public bool? Enabled { get; set; }
 
     /// <summary>set-enabled with enabled false: also stop every running instance (`disable --now`).</summary>

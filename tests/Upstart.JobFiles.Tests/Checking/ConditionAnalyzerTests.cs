@@ -7,17 +7,21 @@ namespace Upstart.JobFiles.Tests.Checking;
 
 public sealed class ConditionAnalyzerTests
 {
-    private static List<string> Problems(params (string Name, string Text)[] jobs)
+    private static List<string> Problems(params (string Name, string Text)[] jobs) => Problems(false, jobs);
+
+    /// <param name="warnAll">initctl's `check-config -w`: every operand judged, as if each `or` were an `and`.</param>
+    private static List<string> Problems(bool warnAll, params (string Name, string Text)[] jobs)
     {
         var map = jobs.ToDictionary(j => j.Name, j => JobFileParser.Parse(j.Name, j.Name + ".conf", j.Text).Config!);
         var catalog = new JobCatalog(map.ToImmutableDictionary(StringComparer.Ordinal), []);
-        return ConditionAnalyzer.Analyze(catalog).Select(p => $"{p.Job}:{p}").ToList();
+        return ConditionAnalyzer.Analyze(catalog, warnAll: warnAll).Select(p => $"{p.Job}:{p}").ToList();
     }
 
     [Fact]
     public void Well_known_and_emitted_events_are_reachable()
     {
         Assert.Empty(Problems(
+            warnAll: true,
             ("a", "start on startup or runlevel [2345] or local-filesystems or block-device-added or :sys:restarted\nstop on b-done or net/failed\n"),
             ("b", "emits b-*\n")));
     }
@@ -27,13 +31,37 @@ public sealed class ConditionAnalyzerTests
     {
         Assert.Equal(
             ["a:  start on: unknown job ghost", "a:  stop on: unknown job phantom"],
-            Problems(("a", "start on started ghost or stopping b\nstop on stopped JOB=phantom\n"), ("b", "")));
+            Problems(warnAll: true, ("a", "start on started ghost or stopping b\nstop on stopped JOB=phantom\n"), ("b", "")));
     }
 
     [Fact]
     public void Globs_and_variables_in_job_events_are_not_judged()
     {
-        Assert.Empty(Problems(("a", "start on started web* or stopped $OTHER or starting\n")));
+        Assert.Empty(Problems(warnAll: true, ("a", "start on started web* or stopped $OTHER or starting\n")));
+    }
+
+    [Fact]
+    public void An_or_with_one_reachable_side_is_satisfiable_and_only_warn_reports_the_other_side()
+    {
+        (string, string)[] jobs = [("a", "start on started ghost or stopping b\n"), ("b", "")];
+
+        Assert.Empty(Problems(jobs));
+        Assert.Equal(["a:  start on: unknown job ghost"], Problems(warnAll: true, jobs));
+    }
+
+    [Fact]
+    public void An_or_whose_sides_are_both_unreachable_reports_both()
+    {
+        Assert.Equal(["a:  start on: unknown event peach", "a:  start on: unknown event plum"], Problems(("a", "start on peach or plum\n")));
+    }
+
+    [Fact]
+    public void An_unsatisfiable_and_under_a_satisfiable_or_is_reported_as_initctl_does()
+    {
+        // initctl.c: the condition and then its operators in pre-order; the first that cannot be satisfied has its
+        // unreachable operands reported. `(peach and startup) or startup` is satisfiable, its `and` is not.
+        Assert.Equal(["a:  start on: unknown event peach"], Problems(("a", "start on (peach and startup) or startup\n")));
+        Assert.Empty(Problems(("a", "start on peach or startup\n")));
     }
 
     [Fact]
