@@ -75,33 +75,8 @@ public static class ConditionAnalyzer
         }
     }
 
-    private static EventExpression? FirstUnsatisfiable(EventExpression root, Func<EventExpression, bool> satisfiable)
-    {
-        var pending = new Stack<EventExpression>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            var node = pending.Pop();
-            if ((node == root || node is EventAnd or EventOr) && !satisfiable(node))
-            {
-                return node;
-            }
-
-            switch (node)
-            {
-                case EventAnd a:
-                    pending.Push(a.Right);
-                    pending.Push(a.Left);
-                    break;
-                case EventOr o:
-                    pending.Push(o.Right);
-                    pending.Push(o.Left);
-                    break;
-            }
-        }
-
-        return null;
-    }
+    private static EventExpression? FirstUnsatisfiable(EventExpression root, Func<EventExpression, bool> satisfiable) =>
+        PreOrder(root).FirstOrDefault(node => (node == root || node is EventAnd or EventOr) && !satisfiable(node));
 
     private static ConditionProblem? Problem(JobClassConfig job, string stanza, EventMatch match, JobCatalog catalog, List<string> emitted)
     {
@@ -139,17 +114,19 @@ public static class ConditionAnalyzer
 
     private static bool IsPattern(string s) => s.AsSpan().IndexOfAny("*?[\\") >= 0;
 
-    private static IEnumerable<EventMatch> Operands(EventExpression expression)
+    private static IEnumerable<EventMatch> Operands(EventExpression expression) => PreOrder(expression).OfType<EventMatch>();
+
+    /// <summary>The expression and every part of it, each operator before its operands, left before right.</summary>
+    private static IEnumerable<EventExpression> PreOrder(EventExpression expression)
     {
         var pending = new Stack<EventExpression>();
         pending.Push(expression);
         while (pending.Count > 0)
         {
-            switch (pending.Pop())
+            var node = pending.Pop();
+            yield return node;
+            switch (node)
             {
-                case EventMatch m:
-                    yield return m;
-                    break;
                 case EventAnd a:
                     pending.Push(a.Right);
                     pending.Push(a.Left);
