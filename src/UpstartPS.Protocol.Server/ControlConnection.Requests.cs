@@ -176,10 +176,13 @@ internal sealed partial class ControlConnection
     private async Task ServeAsync(ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationTokenSource cancellation)
     {
         var id = request.Id;
+        StreamHandover? handover = null;
         try
         {
             if (ControlOperations.IsStream(operation))
             {
+                handover = _options.Handover;
+                handover?.StreamStarted();
                 await foreach (var item in RequestDispatcher.Stream(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false))
                 {
                     item.Id = id;
@@ -210,6 +213,11 @@ internal sealed partial class ControlConnection
                 : new ResponseFrame { Id = id, Type = ResponseTypes.End };
             await TrySendAsync(answer).ConfigureAwait(false);
         }
+        catch (StreamHandoverException ex)
+        {
+            // The daemon is re-executing: everything the stream had is sent; the client carries on with the next program.
+            await TrySendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.End, Resume = ex.Resume }).ConfigureAwait(false);
+        }
         catch (UpstartException ex)
         {
             await TrySendAsync(ResponseFrame.Failure(id, ex.Code, ex.Message, ex.CheckFailure)).ConfigureAwait(false);
@@ -230,6 +238,7 @@ internal sealed partial class ControlConnection
         }
         finally
         {
+            handover?.StreamEnded();
             _inFlight.TryRemove(id, out _);
             cancellation.Dispose();
             if (Interlocked.Decrement(ref _running) == 0 && _closing.IsCancellationRequested)

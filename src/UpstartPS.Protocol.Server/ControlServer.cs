@@ -101,6 +101,14 @@ public sealed class ControlServer : IAsyncDisposable
                 continue;
             }
 
+            if (_options.Handover is { InProgress: true })
+            {
+                // Handing the streams to the next program: a client coming back for its stream must reach that one,
+                // so this one answers nobody new (the client retries, as it does while the exec runs).
+                socket.Dispose();
+                continue;
+            }
+
             if (_connections.Count >= _options.MaxConnections)
             {
                 var message = $"Too many connections: the daemon serves {_options.MaxConnections} at once";

@@ -22,6 +22,9 @@ public sealed class ControlServerOptions
     /// <summary>Mode of the socket file. Null: 0666 in system mode (authorisation is by peer credentials), 0600 in session mode.</summary>
     public UnixFileMode? SocketMode { get; init; }
 
+    /// <summary>Where the daemon asks open streams to end with a resume point (re-exec); null: streams just close with the connection.</summary>
+    public StreamHandover? Handover { get; init; }
+
     /// <summary>Connections beyond this are closed as soon as they are accepted.</summary>
     public int MaxConnections { get; init; } = 1024;
 

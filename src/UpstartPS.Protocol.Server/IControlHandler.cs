@@ -71,8 +71,23 @@ public interface IControlHandler
     /// </summary>
     IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As above, carrying on a follow from <paramref name="resumeFrom"/>, the point a stream handed over at a re-exec
+    /// ended at (<see cref="StreamHandoverException"/>). A handler that never hands streams over refuses it.
+    /// </summary>
+    IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, string? resumeFrom, CancellationToken cancellationToken) =>
+        resumeFrom is null
+            ? ReadLogAsync(client, job, instance, tail, follow, cancellationToken)
+            : throw new UpstartException(UpstartErrorCode.ResumeFailed, "This daemon cannot carry on a stream from a re-exec");
+
     /// <summary>Events and state changes until cancelled; with history, recent ones first. Same back-pressure note as logs.</summary>
     IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken);
+
+    /// <summary>As above, carrying on a watch handed over at a re-exec (<paramref name="resumeFrom"/>), as for logs.</summary>
+    IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, string? resumeFrom, CancellationToken cancellationToken) =>
+        resumeFrom is null
+            ? WatchAsync(client, includeHistory, cancellationToken)
+            : throw new UpstartException(UpstartErrorCode.ResumeFailed, "This daemon cannot carry on a stream from a re-exec");
 
     /// <summary>
     /// re-exec: checks that the daemon can replace its program and returns the action that does it. The

@@ -9,6 +9,9 @@ internal static class RequestDispatcher
     /// <summary>Longest tail a client may ask for: enough for any screen, small enough for one frame per line.</summary>
     public const int MaxTail = 100_000;
 
+    /// <summary>Longest `resume` accepted; the daemon's own are a few dozen characters.</summary>
+    public const int MaxResume = 256;
+
     public static async Task<ResponseFrame> InvokeAsync(
         IControlHandler handler, ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationToken cancellationToken)
     {
@@ -53,11 +56,11 @@ internal static class RequestDispatcher
         operation switch
         {
             ControlOperation.ReadLog => Items(
-                handler.ReadLogAsync(client, JobName(request), request.Instance, Tail(request), request.Follow ?? false, cancellationToken),
+                handler.ReadLogAsync(client, JobName(request), request.Instance, Tail(request), request.Follow ?? false, request.Resume, cancellationToken),
                 static line => new ResponseFrame { Type = ResponseTypes.Item, Line = line },
                 cancellationToken),
             ControlOperation.Watch => Items(
-                handler.WatchAsync(client, request.History ?? false, cancellationToken),
+                handler.WatchAsync(client, request.History ?? false, request.Resume, cancellationToken),
                 static item => new ResponseFrame { Type = ResponseTypes.Item, Event = item },
                 cancellationToken),
             _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is not a stream"),
@@ -99,6 +102,11 @@ internal static class RequestDispatcher
         if (operation == ControlOperation.ReadLog)
         {
             Tail(request);
+        }
+
+        if (request.Resume is { Length: > MaxResume })
+        {
+            throw new UpstartException(UpstartErrorCode.BadRequest, $"resume is at most {MaxResume} characters");
         }
     }
 

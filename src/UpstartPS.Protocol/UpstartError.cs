@@ -31,6 +31,12 @@ public enum UpstartErrorCode
 
     /// <summary>The connection was over a limit (the daemon's, or the user's share) and closed at once, in its hello's place.</summary>
     TooManyConnections,
+
+    /// <summary>
+    /// A stream the daemon handed over at a re-exec could not be carried on without a gap (its next program did
+    /// not keep every event since it started, or the resume came too late).
+    /// </summary>
+    ResumeFailed,
 }
 
 /// <summary>An error reply from the daemon (Message is initctl's text), or a connection failure.</summary>

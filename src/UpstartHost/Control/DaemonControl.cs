@@ -279,9 +279,13 @@ public sealed class DaemonControl : IControlHandler
     /// loaded job it can belong to (<see cref="LogFileClaims"/>), not only the job it named. A log that is a
     /// symbolic link or not a regular file is refused with a clear error rather than read.
     /// </summary>
-    public IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken)
+    public IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken) =>
+        ReadLogAsync(client, job, instance, tail, follow, resumeFrom: null, cancellationToken);
+
+    public IAsyncEnumerable<LogLineInfo> ReadLogAsync(ClientIdentity client, string job, string? instance, int tail, bool follow, string? resumeFrom, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        LogResumePoint? from = resumeFrom is null ? null : LogResumePoint.Parse(resumeFrom);
         var catalog = configuration.Catalog;
         if (!catalog.Jobs.TryGetValue(job, out var config))
         {
@@ -314,21 +318,36 @@ public sealed class DaemonControl : IControlHandler
             throw new UpstartException(UpstartErrorCode.AccessDenied, problem);
         }
 
-        return ReadLogInSlotAsync(client.Uid, path, job, instance ?? "", tail, follow, cancellationToken);
+        return ReadLogInSlotAsync(client.Uid, path, job, instance ?? "", tail, follow || from is not null, from, cancellationToken);
     }
 
     private async IAsyncEnumerable<LogLineInfo> ReadLogInSlotAsync(
-        uint uid, string path, string job, string instance, int tail, bool follow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        uint uid, string path, string job, string instance, int tail, bool follow, LogResumePoint? resume, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var slot = logReaders.Take(uid);
-        await foreach (var line in JobLogTail.ReadAsync(path, job, instance, tail, follow, cancellationToken).ConfigureAwait(false))
+        await foreach (var line in JobLogTail.ReadAsync(path, job, instance, tail, follow, resume, HandoverToken, cancellationToken).ConfigureAwait(false))
         {
             yield return line;
         }
     }
 
     public IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken) =>
-        watch.SubscribeAsync(includeHistory, cancellationToken);
+        WatchAsync(client, includeHistory, resumeFrom: null, cancellationToken);
+
+    public IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, string? resumeFrom, CancellationToken cancellationToken)
+    {
+        if (resumeFrom is not null && resumeFrom != WatchHub.ResumeToken)
+        {
+            throw new UpstartException(UpstartErrorCode.BadRequest, "malformed resume point for a watch");
+        }
+
+        return watch.SubscribeAsync(includeHistory, resumeFrom is not null, HandoverToken, cancellationToken);
+    }
+
+    /// <summary>Streams end with a resume point once this fires (re-exec); none where the daemon never hands over (tests).</summary>
+    public StreamHandover? Handover { get; init; }
+
+    private CancellationToken HandoverToken => Handover?.Token ?? CancellationToken.None;
 
     public static UpstartErrorCode ToCode(EngineError error) => error switch
     {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using UpstartHost.Logging;
 using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Server;
 
 namespace UpstartHost.Control;
 
@@ -43,7 +44,23 @@ public sealed class JobLogTail(string logDirectory)
         ReadAsync(PathFor(job, instance), job, instance, tail, follow, cancellationToken);
 
     /// <summary>The lines of the log at <paramref name="path"/>, shown as <paramref name="job"/>'s <paramref name="instance"/>'s.</summary>
-    public static async IAsyncEnumerable<LogLineInfo> ReadAsync(string path, string job, string instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<LogLineInfo> ReadAsync(string path, string job, string instance, int tail, bool follow, CancellationToken cancellationToken = default) =>
+        ReadAsync(path, job, instance, tail, follow, resume: null, CancellationToken.None, cancellationToken);
+
+    /// <summary>
+    /// As above; a follow watches <paramref name="handover"/> too: once it fires, the follow sends what the log
+    /// holds and ends by throwing <see cref="StreamHandoverException"/> with where it stood. Given that point back
+    /// as <paramref name="resume"/>, a follow carries on from there instead of sending a tail.
+    /// </summary>
+    public static async IAsyncEnumerable<LogLineInfo> ReadAsync(
+        string path,
+        string job,
+        string instance,
+        int tail,
+        bool follow,
+        LogResumePoint? resume,
+        CancellationToken handover,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(job);
@@ -54,10 +71,13 @@ public sealed class JobLogTail(string logDirectory)
         // being sent then loses nothing either.
         var file = OpenOrNull(path);
         FileStream? successor = null;
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, handover);
         try
         {
-            var lastLines = LastLines(file, Math.Max(0, tail), includeUnfinished: !follow);
-            var position = lastLines.Count > 0 ? lastLines[^1].End : file is null ? 0 : RandomAccess.GetLength(file.SafeFileHandle);
+            var lastLines = resume is null ? LastLines(file, Math.Max(0, tail), includeUnfinished: !follow) : [];
+            var position = resume is { } point ? point.PositionIn(file)
+                : lastLines.Count > 0 ? lastLines[^1].End
+                : file is null ? 0 : RandomAccess.GetLength(file.SafeFileHandle);
 
             // Each line carries the time it was written (JOB.log.times beside the log), so logs merge in real order.
             var times = LogLineTimes.Load(path);
@@ -147,6 +167,13 @@ public sealed class JobLogTail(string logDirectory)
                     continue;
                 }
 
+                if (handover.IsCancellationRequested)
+                {
+                    // The daemon is re-executing and has stopped writing logs: all there is has been sent but a line
+                    // still waiting for its newline, which the next program sends whole.
+                    throw new StreamHandoverException(new LogResumePoint(file is null ? null : LogFileReading.Identity(file), pendingStart).Format());
+                }
+
                 if (pending.Count > 0 && ++quietPolls >= PartialLinePolls)
                 {
                     // A line without its newline (a prompt, the last words of a job that died): shown once the log
@@ -159,11 +186,15 @@ public sealed class JobLogTail(string logDirectory)
 
                 try
                 {
-                    await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(PollInterval, wake.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
                 }
                 catch (OperationCanceledException)
                 {
-                    yield break;
+                    // Handed over: read to the end once more, then end with the resume point.
                 }
             }
         }

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using UpstartHost.Engine;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Server;
 
 namespace UpstartHost.Control;
 
@@ -29,16 +31,37 @@ public sealed class WatchHub
     private readonly int historyEventBytes;
     private readonly Lock sync = new();
     private readonly Queue<Sized> history = new();
+    private readonly TimeProvider time;
     private long historyHeld;
     private Subscriber[] subscribers = [];
+
+    // Everything published since this program started (or since it began handing its watchers over), for the
+    // watchers of the program before it to come back to without a gap (docs/protocol.md, "Streams"). Kept for
+    // ReplayWindow and up to ReplayLimit items / DefaultHistoryBytes, then let go; null once let go.
+    private List<Sized>? replay = [];
+    private long replayHeld;
+    private long replayStarted;
+    private string? replayLost;
+
+    /// <summary>How long after its start the program takes watchers back from a re-exec.</summary>
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most notifications kept for watchers coming back; more and they are told what they missed.</summary>
+    public const int ReplayLimit = 4096;
+
+    /// <summary>The `resume` a watch ends with at a re-exec; it asks the next program for everything since it started.</summary>
+    public const string ResumeToken = "watch1";
 
     public WatchHub(
         int bufferSize = 1024,
         int historySize = 256,
         long subscriberBytes = DefaultSubscriberBytes,
         long historyBytes = DefaultHistoryBytes,
-        int historyEventBytes = DefaultHistoryEventBytes)
+        int historyEventBytes = DefaultHistoryEventBytes,
+        TimeProvider? time = null)
     {
+        this.time = time ?? TimeProvider.System;
+        replayStarted = this.time.GetTimestamp();
         this.bufferSize = bufferSize;
         this.historySize = historySize;
         this.subscriberBytes = subscriberBytes;
@@ -78,6 +101,7 @@ public sealed class WatchHub
                 }
             }
 
+            KeepForReplay(item);
             current = subscribers;
         }
 
@@ -92,7 +116,20 @@ public sealed class WatchHub
     }
 
     /// <summary>A stream of notifications until cancelled (or until the client fell too far behind).</summary>
-    public async IAsyncEnumerable<EventInfo> SubscribeAsync(bool includeHistory, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<EventInfo> SubscribeAsync(bool includeHistory, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(includeHistory, resume: false, CancellationToken.None, cancellationToken);
+
+    /// <summary>
+    /// As above. With <paramref name="resume"/> (a watcher back from the program before this one) it starts with
+    /// everything published since this program started instead of the history, or fails with ResumeFailed when
+    /// that is no longer all kept. Once <paramref name="handover"/> fires (this program is about to exec), the stream
+    /// sends what is queued and ends by throwing <see cref="StreamHandoverException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<EventInfo> SubscribeAsync(
+        bool includeHistory,
+        bool resume,
+        CancellationToken handover,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var subscriber = new Subscriber(Channel.CreateBounded<Sized>(new BoundedChannelOptions(bufferSize)
         {
@@ -103,10 +140,13 @@ public sealed class WatchHub
         EventInfo[] past;
         lock (sync)
         {
-            past = includeHistory ? [.. history.Select(static h => h.Info)] : [];
+            past = resume ? Replay() : includeHistory ? [.. history.Select(static h => h.Info)] : [];
             subscribers = [.. subscribers, subscriber];
         }
 
+        // The engine publishes nothing while the exec is prepared (it runs on the engine's thread), so what is
+        // queued when the handover fires is all this watcher will miss here.
+        using var handingOver = handover.Register(static s => ((Subscriber)s!).Channel.Writer.TryComplete(), subscriber);
         try
         {
             foreach (var item in past)
@@ -119,11 +159,84 @@ public sealed class WatchHub
                 subscriber.Taken(item);
                 yield return item.Info;
             }
+
+            if (handover.IsCancellationRequested)
+            {
+                throw new StreamHandoverException(ResumeToken);
+            }
         }
         finally
         {
             Remove(subscriber);
         }
+    }
+
+    /// <summary>
+    /// Starts keeping everything published from now on for watchers that come back (this program is handing its
+    /// watchers over and may yet carry on, if its exec fails).
+    /// </summary>
+    public void BeginReplay()
+    {
+        lock (sync)
+        {
+            replay = [];
+            replayHeld = 0;
+            replayLost = null;
+            replayStarted = time.GetTimestamp();
+        }
+    }
+
+    /// <summary>Whether notifications are still being kept for watchers coming back (tests; memory).</summary>
+    public bool KeepsReplay
+    {
+        get
+        {
+            lock (sync)
+            {
+                return replay is not null && time.GetElapsedTime(replayStarted) <= ReplayWindow;
+            }
+        }
+    }
+
+    private void KeepForReplay(Sized item)
+    {
+        if (replay is null)
+        {
+            return;
+        }
+
+        if (time.GetElapsedTime(replayStarted) > ReplayWindow)
+        {
+            LetGoOfReplay($"a watch comes back only within {ReplayWindow.TotalSeconds:0} s of the daemon's re-exec");
+        }
+        else if (replay.Count >= ReplayLimit || replayHeld + item.Bytes > historyBytes)
+        {
+            LetGoOfReplay($"more than {replay.Count} events and state changes happened before the watch came back");
+        }
+        else
+        {
+            replay.Add(item);
+            replayHeld += item.Bytes;
+        }
+    }
+
+    private void LetGoOfReplay(string why)
+    {
+        replay = null;
+        replayHeld = 0;
+        replayLost = why;
+    }
+
+    private EventInfo[] Replay()
+    {
+        if (replay is null || time.GetElapsedTime(replayStarted) > ReplayWindow)
+        {
+            throw new UpstartException(
+                UpstartErrorCode.ResumeFailed,
+                "Cannot carry on watching across the daemon's re-exec without a gap: " + (replayLost ?? $"a watch comes back only within {ReplayWindow.TotalSeconds:0} s of it"));
+        }
+
+        return [.. replay.Select(static r => r.Info)];
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
             InlineCompletions = settings.ControlInlineCompletions,
             Log = (message, exception) => LogClientProblem(logger, message, exception),
             ConnectionClosed = quietCollector is null ? null : quietCollector.Poke,
+            Handover = handler.Handover,
         });
     }
 

@@ -26,6 +26,9 @@ public sealed partial class DaemonReExec
         this.logger = logger;
     }
 
+    /// <summary>The open log follows and watches, handed to the next program; none in tests that build no control path.</summary>
+    public StreamsToHandOver? Streams { get; init; }
+
     /// <summary>
     /// The program to exec: the one we run from, by path, so that after a package upgrade replaced the file
     /// the new binary runs (/proc/self/exe itself would still be the old, deleted one).
@@ -84,6 +87,13 @@ public sealed partial class DaemonReExec
         var channels = composition.Processes.DetachLogChannels();
         try
         {
+            // After the logs' last writes, before the state is written: a stream's last lines and events reach
+            // its client, which then carries on with the next program from there.
+            if (Streams?.EndEach() == false)
+            {
+                LogStreamsNotHandedOver(logger, Streams.Handover.OpenStreams);
+            }
+
             runtimeState.WriteForReExec(snapshot, channels);
             foreach (var channel in channels)
             {
@@ -96,6 +106,7 @@ public sealed partial class DaemonReExec
         finally
         {
             // Only reached when the exec failed: carry on as before.
+            Streams?.Handover.Abandon();
             foreach (var channel in channels)
             {
                 InheritedDescriptor.SetCloseOnExec(channel.Fd, true);
@@ -133,6 +144,9 @@ public sealed partial class DaemonReExec
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-executing {Path}: {Instances} instances, {Channels} log channels handed over")]
     private static partial void LogReExecuting(ILogger logger, string path, int instances, int channels);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-exec: {Streams} log follows or watches did not take their last lines in time (their clients stopped reading); they just close")]
+    private static partial void LogStreamsNotHandedOver(ILogger logger, int streams);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Re-exec failed, carrying on: {Reason}")]
     private static partial void LogReExecFailed(ILogger logger, string reason);

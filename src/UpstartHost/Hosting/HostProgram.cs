@@ -182,6 +182,7 @@ public static partial class HostProgram
             dirs => JobDirectoryLoader.Load(dirs, settings.Mode == HostMode.System ? JobFileTrust.RootOnly : JobFileTrust.Any)));
         services.AddSingleton(new JobLogTail(settings.LogDir));
         services.AddSingleton(new WatchHub(settings.WatchBufferSize));
+        services.AddSingleton(new StreamHandover());
         services.AddSingleton(ControlEndpoint.AuthorizationFor(settings));
         services.AddSingleton(sp => new DaemonControl(
             sp.GetRequiredService<IEngineControl>(),
@@ -194,11 +195,15 @@ public static partial class HostProgram
             sp.GetRequiredService<ControlAuthorization>())
         {
             BeginReExec = sp.GetRequiredService<DaemonReExec>().Begin,
+            Handover = sp.GetRequiredService<StreamHandover>(),
         });
         services.AddSingleton(sp => new DaemonReExec(
             sp.GetRequiredService<EngineComposition>(),
             sp.GetRequiredService<RuntimeState>(),
-            sp.GetRequiredService<ILogger<DaemonReExec>>()));
+            sp.GetRequiredService<ILogger<DaemonReExec>>())
+        {
+            Streams = new StreamsToHandOver(sp.GetRequiredService<StreamHandover>(), sp.GetRequiredService<WatchHub>()),
+        });
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();

@@ -99,8 +99,10 @@ public static class LogFileReading
         return Identity(one) is { } a && Identity(other) is { } b && a == b;
     }
 
-    private static unsafe (uint Major, uint Minor, ulong Inode)? Identity(FileStream stream)
+    /// <summary>The open file's device and inode; null where the kernel does not say.</summary>
+    public static unsafe (uint Major, uint Minor, ulong Inode)? Identity(FileStream stream)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         var buffer = stackalloc byte[Libc.StatxSize];
         var fd = (int)stream.SafeFileHandle.DangerousGetHandle();
         if (Libc.statx(fd, "", Libc.AT_EMPTY_PATH, StatxIno, buffer) != 0)

@@ -22,15 +22,15 @@ public sealed class BlockingUpstartClient : IDisposable
 
     private readonly BlockingUnixSocket _socket;
     private readonly BlockingFrameStream _frames;
-    private readonly TimeSpan _connectTimeout;
+    private readonly UpstartClientOptions _options;
     private bool _helloAnswered;
     private long _lastId;
 
-    private BlockingUpstartClient(string socketPath, BlockingUnixSocket socket, TimeSpan connectTimeout)
+    private BlockingUpstartClient(UpstartClientOptions options, BlockingUnixSocket socket)
     {
-        SocketPath = socketPath;
+        SocketPath = options.SocketPath!;
         _socket = socket;
-        _connectTimeout = connectTimeout;
+        _options = options;
         _frames = new BlockingFrameStream(socket, FrameFormat.MaxRequestBytes, FrameFormat.MaxResponseBytes);
     }
 
@@ -49,7 +49,7 @@ public sealed class BlockingUpstartClient : IDisposable
         {
             // SO_SNDTIMEO bounds a blocking connect() on a Unix socket whose backlog is full, SO_RCVTIMEO the hello.
             socket = BlockingUnixSocket.Connect(path, AtLeastOneMillisecond(options.ConnectTimeout));
-            var client = new BlockingUpstartClient(path, socket, options.ConnectTimeout);
+            var client = new BlockingUpstartClient(UpstartClient.Pinned(options, path), socket);
             client._frames.Queue(Handshake.Hello(options.ClientName), DirectFrameCodec.WriteHello);
             return client;
         }
@@ -127,23 +127,50 @@ public sealed class BlockingUpstartClient : IDisposable
     public string LogPriority(string? priority = null) => Require(Call(new RequestFrame { Op = Operations.LogPriority, Priority = priority }).Text);
 
     /// <summary>The last <paramref name="tail"/> lines of a job's log, then (with follow) new lines until the process ends.</summary>
+    /// <summary>
+    /// The last <paramref name="tail"/> lines, then with <paramref name="follow"/> new lines until the caller stops.
+    /// A follow carries on across the daemon's re-exec: the old program ends it saying where, and it goes on
+    /// with the new one from there (NotConnected if none answers within <see cref="UpstartClient.HandoverTimeout"/>).
+    /// </summary>
     public IEnumerable<LogLineInfo> ReadLog(string job, string? instance = null, int tail = 10, bool follow = false)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var id = Send(new RequestFrame { Op = Operations.Log, Job = job, Instance = instance, Tail = tail, Follow = follow });
-        while (true)
+        var request = new RequestFrame { Op = Operations.Log, Job = job, Instance = instance, Tail = tail, Follow = follow };
+        var connection = this;
+        BlockingUpstartClient? next = null;
+        try
         {
-            var frame = Receive(id);
-            if (frame.Type != ResponseTypes.Item)
+            var id = Send(request);
+            while (true)
             {
-                ThrowIfError(frame);
-                yield break;
-            }
+                var frame = connection.Receive(id);
+                if (frame.Type == ResponseTypes.Item)
+                {
+                    if (frame.Line is { } line)
+                    {
+                        yield return line;
+                    }
 
-            if (frame.Line is { } line)
-            {
-                yield return line;
+                    continue;
+                }
+
+                ThrowIfError(frame);
+                if (frame.Resume is not { } resume)
+                {
+                    yield break;
+                }
+
+                request.Resume = resume;
+                next?.Dispose();
+                next = null;
+                next = ConnectWhenAnswering(_options, UpstartClient.HandoverTimeout);
+                connection = next;
+                id = connection.Send(request);
             }
+        }
+        finally
+        {
+            next?.Dispose();
         }
     }
 
@@ -179,20 +206,35 @@ public sealed class BlockingUpstartClient : IDisposable
     /// </summary>
     public static void WaitUntilAnswering(UpstartClientOptions options, TimeSpan timeout)
     {
+        using var fresh = ConnectWhenAnswering(options, timeout);
+        fresh.GetVersion();
+    }
+
+    /// <summary>A connection whose handshake the daemon has answered, trying again until <paramref name="timeout"/> has passed.</summary>
+    private static BlockingUpstartClient ConnectWhenAnswering(UpstartClientOptions options, TimeSpan timeout)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         while (true)
         {
+            BlockingUpstartClient? fresh = null;
             try
             {
-                using var fresh = Connect(options);
-                fresh.GetVersion();
-                return;
+                fresh = Connect(options);
+                fresh.AwaitHello();
+                return fresh;
             }
             catch (UpstartException e) when (e.Code == UpstartErrorCode.NotConnected && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
             {
-                // The new program has not bound the socket yet; nothing announces it, so this polls.
+                // The new program has not bound the socket yet (or the old one, handing over, closes new connections
+                // at once); nothing announces it, so this polls.
+                fresh?.Dispose();
                 Thread.Sleep(5);
+            }
+            catch
+            {
+                fresh?.Dispose();
+                throw;
             }
         }
     }
@@ -247,18 +289,7 @@ public sealed class BlockingUpstartClient : IDisposable
     {
         try
         {
-            if (!_helloAnswered)
-            {
-                var hello = ReadFrame(ConnectionErrors.NotConnected(SocketPath, "the daemon closed the connection during the handshake"));
-                var answer = DirectFrameCodec.TryReadServerHello(hello.Span, out var direct) ? direct : JsonSerializer.Deserialize(hello.Span, Json.ServerHello);
-                Handshake.Check(answer ?? throw ConnectionErrors.NotConnected(SocketPath, "the daemon sent an empty handshake"), SocketPath);
-                _helloAnswered = true;
-
-                // Past the handshake a wait is the command's own (a start waits for its job): no bound.
-                _socket.ReceiveTimeout = TimeSpan.Zero;
-                _socket.SendTimeout = TimeSpan.Zero;
-            }
-
+            ReadHello();
             while (true)
             {
                 var payload = ReadFrame(null).Span;
@@ -272,12 +303,55 @@ public sealed class BlockingUpstartClient : IDisposable
         }
         catch (SocketException ex) when (!_helloAnswered && ex.SocketErrorCode == SocketError.TimedOut)
         {
-            throw ConnectionErrors.NotConnected(SocketPath, $"the daemon did not answer within {_connectTimeout.TotalSeconds:0.#} s", ex);
+            throw ConnectionErrors.NotConnected(SocketPath, $"the daemon did not answer within {_options.ConnectTimeout.TotalSeconds:0.#} s", ex);
         }
         catch (Exception ex) when (ex is SocketException or FrameException or JsonException)
         {
             throw Lost(ex);
         }
+    }
+
+    /// <summary>Sends the hello held back for the first request and reads the daemon's answer to it.</summary>
+    private void AwaitHello()
+    {
+        try
+        {
+            _frames.Flush();
+        }
+        catch (SocketException)
+        {
+            // Closed before our hello arrived: the answer, if any, says why.
+        }
+
+        try
+        {
+            ReadHello();
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut)
+        {
+            throw ConnectionErrors.NotConnected(SocketPath, $"the daemon did not answer within {_options.ConnectTimeout.TotalSeconds:0.#} s", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or FrameException or JsonException)
+        {
+            throw ConnectionErrors.NotConnected(SocketPath, ex.Message, ex);
+        }
+    }
+
+    private void ReadHello()
+    {
+        if (_helloAnswered)
+        {
+            return;
+        }
+
+        var hello = ReadFrame(ConnectionErrors.NotConnected(SocketPath, "the daemon closed the connection during the handshake"));
+        var answer = DirectFrameCodec.TryReadServerHello(hello.Span, out var direct) ? direct : JsonSerializer.Deserialize(hello.Span, Json.ServerHello);
+        Handshake.Check(answer ?? throw ConnectionErrors.NotConnected(SocketPath, "the daemon sent an empty handshake"), SocketPath);
+        _helloAnswered = true;
+
+        // Past the handshake a wait is the command's own (a start waits for its job): no bound.
+        _socket.ReceiveTimeout = TimeSpan.Zero;
+        _socket.SendTimeout = TimeSpan.Zero;
     }
 
     private ReadOnlyMemory<byte> ReadFrame(UpstartException? atEnd) =>

@@ -110,7 +110,10 @@ public sealed partial class UpstartClient
     public async Task<string> LogPriorityAsync(string? priority = null, CancellationToken cancellationToken = default) =>
         Require((await CallAsync(new RequestFrame { Op = Operations.LogPriority, Priority = priority }, cancellationToken).ConfigureAwait(false)).Text);
 
-    /// <summary>The last <paramref name="tail"/> lines of a job's log, then (with follow) new lines until cancelled.</summary>
+    /// <summary>
+    /// The last <paramref name="tail"/> lines of a job's log, then (with follow) new lines until cancelled, across
+    /// the daemon's re-exec too (nothing lost or repeated; see <see cref="HandoverTimeout"/>).
+    /// </summary>
     public async IAsyncEnumerable<LogLineInfo> ReadLogAsync(
         string job,
         string? instance = null,
@@ -120,7 +123,7 @@ public sealed partial class UpstartClient
     {
         ArgumentNullException.ThrowIfNull(job);
         var request = new RequestFrame { Op = Operations.Log, Job = job, Instance = instance, Tail = tail, Follow = follow };
-        await foreach (var frame in StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        await foreach (var frame in ResumableStreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
             if (frame.Line is { } line)
             {
@@ -129,11 +132,15 @@ public sealed partial class UpstartClient
         }
     }
 
-    /// <summary>Events and state changes as they happen, until cancelled; with history, recent events first.</summary>
+    /// <summary>
+    /// Events and state changes as they happen, until cancelled; with history, recent events first. Carries on
+    /// across the daemon's re-exec with what its new program did meanwhile, or fails with ResumeFailed when
+    /// that program has not kept it all.
+    /// </summary>
     public async IAsyncEnumerable<EventInfo> WatchAsync(bool includeHistory = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = new RequestFrame { Op = Operations.Watch, History = includeHistory };
-        await foreach (var frame in StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        await foreach (var frame in ResumableStreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
             if (frame.Event is { } item)
             {

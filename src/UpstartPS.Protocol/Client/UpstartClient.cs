@@ -29,13 +29,15 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<long, PendingRequest> _pending = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
+    private readonly UpstartClientOptions _options;
     private long _lastId;
     private volatile Exception? _failure;
     private int _disposed;
 
-    private UpstartClient(string socketPath, Socket socket, FrameReader reader, FrameSender sender, ServerHello hello)
+    private UpstartClient(UpstartClientOptions options, Socket socket, FrameReader reader, FrameSender sender, ServerHello hello)
     {
-        SocketPath = socketPath;
+        SocketPath = options.SocketPath!;
+        _options = options;
         _socket = socket;
         _reader = reader;
         _sender = sender;
@@ -89,7 +91,7 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
                 ?? throw ConnectionErrors.NotConnected(path, "the daemon sent an empty handshake");
             Handshake.Check(answer, path);
 
-            return new UpstartClient(path, socket, reader, sender, answer);
+            return new UpstartClient(Pinned(options, path), socket, reader, sender, answer);
         }
         catch (Exception ex)
         {
@@ -109,6 +111,12 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
             };
         }
     }
+
+    /// <summary>
+    /// How long a stream the daemon handed over at its re-exec waits for the next program to answer (a re-exec
+    /// with 1,000 jobs takes well under a second; this bounds one that never comes back).
+    /// </summary>
+    public static readonly TimeSpan HandoverTimeout = TimeSpan.FromSeconds(60);
 
     public string SocketPath { get; }
 
@@ -134,19 +142,29 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
     /// </summary>
     public static async Task WaitUntilAnsweringAsync(UpstartClientOptions options, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        await using var fresh = await ConnectWhenAnsweringAsync(options, timeout, cancellationToken).ConfigureAwait(false);
+        await fresh.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The options a connection was made with, its socket path resolved: a reconnect reaches the same daemon.</summary>
+    internal static UpstartClientOptions Pinned(UpstartClientOptions options, string path) =>
+        new() { SocketPath = path, ClientName = options.ClientName, ConnectTimeout = options.ConnectTimeout };
+
+    /// <summary>A connection whose handshake the daemon has answered, trying again until <paramref name="timeout"/> has passed.</summary>
+    private static async Task<UpstartClient> ConnectWhenAnsweringAsync(UpstartClientOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         while (true)
         {
             try
             {
-                await using var fresh = await ConnectAsync(options, cancellationToken).ConfigureAwait(false);
-                await fresh.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-                return;
+                return await ConnectAsync(options, cancellationToken).ConfigureAwait(false);
             }
             catch (UpstartException e) when (e.Code == UpstartErrorCode.NotConnected && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
             {
-                // The new program has not bound the socket yet; nothing announces it, so this polls.
+                // The new program has not bound the socket yet (or the old one, handing over, closes new connections
+                // at once); nothing announces it, so this polls.
                 await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -226,6 +244,12 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
 
                     finished = true;
                     ThrowIfError(frame);
+                    if (frame.Resume is not null)
+                    {
+                        // Handed over at a re-exec: the caller carries on elsewhere (ResumableStreamAsync).
+                        yield return frame;
+                    }
+
                     yield break;
                 }
             }
@@ -238,6 +262,58 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
             if (!finished && _pending.TryRemove(id, out _))
             {
                 _ = SendCancelAsync(id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A stream that carries on across the daemon's re-exec: the old program ends it with a `resume` point once it
+    /// has sent all it had, and the same request goes to the new program with that point, on a connection of its
+    /// own (this one closes with the exec). Items only; NotConnected when no program answers within
+    /// <see cref="HandoverTimeout"/>.
+    /// </summary>
+    private async IAsyncEnumerable<ResponseFrame> ResumableStreamAsync(RequestFrame request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = this;
+        UpstartClient? next = null;
+        try
+        {
+            while (true)
+            {
+                string? resume = null;
+                await foreach (var frame in connection.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+                {
+                    if (frame.Type == ResponseTypes.Item)
+                    {
+                        yield return frame;
+                    }
+                    else
+                    {
+                        resume = frame.Resume;
+                    }
+                }
+
+                if (resume is null)
+                {
+                    yield break;
+                }
+
+                request.Resume = resume;
+                if (next is not null)
+                {
+                    await next.DisposeAsync().ConfigureAwait(false);
+                    next = null;
+                }
+
+                next = await ConnectWhenAnsweringAsync(_options, HandoverTimeout, cancellationToken).ConfigureAwait(false);
+                connection = next;
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                await next.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

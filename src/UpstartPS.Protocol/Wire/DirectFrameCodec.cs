@@ -58,6 +58,7 @@ internal static partial class DirectFrameCodec
 
         WriteIfSet(writer, "follow"u8, request.Follow);
         WriteIfSet(writer, "history"u8, request.History);
+        WriteIfSet(writer, "resume"u8, request.Resume);
         writer.WriteEndObject();
     }
 

@@ -45,4 +45,10 @@ internal sealed class RequestFrame
     public bool? Follow { get; set; }
 
     public bool? History { get; set; }
+
+    /// <summary>
+    /// log, watch: carry on a stream the daemon handed over as it re-executed, from where it ended (the `resume`
+    /// of its `end` frame, opaque to clients).
+    /// </summary>
+    public string? Resume { get; set; }
 }

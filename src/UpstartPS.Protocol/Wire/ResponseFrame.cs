@@ -34,6 +34,12 @@ internal sealed class ResponseFrame
 
     public ErrorBody? Error { get; set; }
 
+    /// <summary>
+    /// On an `end` frame of a stream: the daemon is re-executing. Connect again and send the same request with
+    /// this as its `resume` to carry on from where it ended, nothing lost or repeated.
+    /// </summary>
+    public string? Resume { get; set; }
+
     public static ResponseFrame Failure(long id, UpstartErrorCode code, string message, CheckFailureInfo? check = null) =>
         new() { Id = id, Type = ResponseTypes.Error, Error = new ErrorBody { Code = code, Message = message, Check = check } };
 }
