@@ -216,12 +216,14 @@ public sealed class DirectFrameCodecTests
         Wait = MaybeBool(random),
         DryRun = MaybeBool(random),
         IgnoredEvents = Maybe(random, () => (IReadOnlyList<string>)[.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => Pick(random))]),
+        WarnAll = MaybeBool(random),
         Enabled = MaybeBool(random),
         Stop = MaybeBool(random),
         Priority = Maybe(random, () => Pick(random)),
         Tail = random.Next(2) == 0 ? random.Next(int.MinValue, int.MaxValue) : null,
         Follow = MaybeBool(random),
         History = MaybeBool(random),
+        Resume = Maybe(random, () => Pick(random)),
     };
 
     private static JobInfo RandomJob(Random random) => new()

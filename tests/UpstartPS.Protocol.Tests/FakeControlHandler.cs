@@ -157,12 +157,23 @@ internal sealed class FakeControlHandler : IControlHandler
         return Record(client, "log-priority " + priority, LogPriority);
     }
 
+    /// <summary>
+    /// Where follows and watches end with a resume point when it fires (a daemon's re-exec). A follow ends with
+    /// `line@N` (N: the lines it sent), a watch with `events@N`; given back, each sends `resumed from …` first.
+    /// A follow of the job "deaf" never looks at it.
+    /// </summary>
+    public StreamHandover Handover { get; } = new();
+
+    public IAsyncEnumerable<LogLineInfo> ReadLogAsync(
+        ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken) =>
+        ReadLogAsync(client, job, instance, tail, follow, resumeFrom: null, cancellationToken);
+
     public async IAsyncEnumerable<LogLineInfo> ReadLogAsync(
-        ClientIdentity client, string job, string? instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ClientIdentity client, string job, string? instance, int tail, bool follow, string? resumeFrom, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var line in Log(client, job, instance, tail, follow, cancellationToken))
+            await foreach (var line in Log(client, job, instance, tail, follow, resumeFrom, cancellationToken))
             {
                 yield return line;
             }
@@ -174,10 +185,16 @@ internal sealed class FakeControlHandler : IControlHandler
     }
 
     private async IAsyncEnumerable<LogLineInfo> Log(
-        ClientIdentity client, string job, string? instance, int tail, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ClientIdentity client, string job, string? instance, int tail, bool follow, string? resumeFrom, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         LastClient = client;
-        Calls.Enqueue($"log {job} {instance} tail={tail} follow={follow}");
+        Calls.Enqueue($"log {job} {instance} tail={tail} follow={follow}" + (resumeFrom is null ? "" : " resume=" + resumeFrom));
+        if (resumeFrom is not null)
+        {
+            yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance ?? "", "resumed from " + resumeFrom);
+            tail = 0;
+        }
+
         if (job == "missing")
         {
             throw new UpstartException(UpstartErrorCode.UnknownJob, "Unknown job: missing");
@@ -195,12 +212,19 @@ internal sealed class FakeControlHandler : IControlHandler
         }
 
         FollowWaiting.TrySetResult();
+        var handover = job == "deaf" ? CancellationToken.None : Handover.Token;
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, handover);
+        var sent = 0;
         while (true)
         {
             string line;
             try
             {
-                line = await FollowedLines.Reader.ReadAsync(cancellationToken);
+                line = await FollowedLines.Reader.ReadAsync(wake.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new StreamHandoverException("line@" + sent);
             }
             catch (OperationCanceledException)
             {
@@ -208,15 +232,25 @@ internal sealed class FakeControlHandler : IControlHandler
                 throw;
             }
 
+            sent++;
             yield return new LogLineInfo(DateTimeOffset.UtcNow, job, instance ?? "", line);
         }
     }
 
-    public async IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, CancellationToken cancellationToken) =>
+        WatchAsync(client, includeHistory, resumeFrom: null, cancellationToken);
+
+    public async IAsyncEnumerable<EventInfo> WatchAsync(ClientIdentity client, bool includeHistory, string? resumeFrom, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         LastClient = client;
-        Calls.Enqueue($"watch history={includeHistory}");
-        if (includeHistory)
+        Calls.Enqueue($"watch history={includeHistory}" + (resumeFrom is null ? "" : " resume=" + resumeFrom));
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Handover.Token);
+        var sent = 0;
+        if (resumeFrom is not null)
+        {
+            yield return new EventInfo { Name = "resumed from " + resumeFrom, Time = DateTimeOffset.UnixEpoch };
+        }
+        else if (includeHistory)
         {
             yield return new EventInfo { Name = "startup", Time = DateTimeOffset.UnixEpoch };
             yield return new EventInfo { Kind = "state", Name = "ssh", Job = "ssh", Goal = "start", State = "running", Time = DateTimeOffset.UnixEpoch };
@@ -227,7 +261,11 @@ internal sealed class FakeControlHandler : IControlHandler
             EventInfo item;
             try
             {
-                item = await LiveEvents.Reader.ReadAsync(cancellationToken);
+                item = await LiveEvents.Reader.ReadAsync(wake.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new StreamHandoverException("events@" + sent);
             }
             catch (OperationCanceledException)
             {
@@ -235,6 +273,7 @@ internal sealed class FakeControlHandler : IControlHandler
                 throw;
             }
 
+            sent++;
             yield return item;
         }
     }

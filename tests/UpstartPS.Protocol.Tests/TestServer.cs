@@ -71,6 +71,7 @@ internal sealed class TestServer : IAsyncDisposable
         MaxResponseBytes = options.MaxResponseBytes,
         MaxConsecutiveBadRequests = options.MaxConsecutiveBadRequests,
         InlineCompletions = options.InlineCompletions,
+        Handover = options.Handover,
         Log = (message, exception) =>
         {
             lock (log)

@@ -1,0 +1,225 @@
+using System.Text.Json;
+using UpstartPS.Protocol.Client;
+using UpstartPS.Protocol.Messages;
+using UpstartPS.Protocol.Server;
+
+namespace UpstartPS.Protocol.Tests;
+
+/// <summary>
+/// Streams handed over at a re-exec: the server ends each with `end` and `resume`, answers nobody new meanwhile,
+/// and the clients carry on over a new connection from the resume point. The fake handler plays both programs:
+/// <see cref="StreamHandover.Abandon"/> stands for the next program taking the socket.
+/// </summary>
+public sealed class StreamHandoverTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    private FakeControlHandler Handler => _server.Handler;
+
+    private StreamHandover Handover => Handler.Handover;
+
+    public Task InitializeAsync()
+    {
+        var handler = new FakeControlHandler();
+        _server = TestServer.Start(path => new ControlServerOptions { SocketPath = path, DaemonVersion = "9.9.9", Handover = handler.Handover }, handler);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Handover.Dispose();
+    }
+
+    [Fact]
+    public async Task A_stream_handed_over_ends_with_an_end_frame_carrying_its_resume_point()
+    {
+        var deadline = TestServer.Deadline();
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+        await raw.SendFrameAsync("""{"id":5,"op":"log","job":"web","tail":0,"follow":true}""", deadline);
+        await Handler.FollowWaiting.Task.WaitAsync(deadline);
+        Handler.FollowedLines.Writer.TryWrite("before");
+        Assert.Equal("before", (await raw.ReadFrameAsync(deadline))?.GetProperty("line").GetProperty("line").GetString());
+
+        var handedOver = Task.Run(() => Handover.HandOver(TimeSpan.FromSeconds(10)), deadline);
+        var end = await raw.ReadFrameAsync(deadline);
+
+        Assert.Equal(5, end?.GetProperty("id").GetInt64());
+        Assert.Equal("end", end?.GetProperty("type").GetString());
+        Assert.Equal("line@1", end?.GetProperty("resume").GetString());
+        Assert.True(await handedOver, "HandOver returns true once every stream has sent its end frame");
+        Assert.Equal(0, Handover.OpenStreams);
+    }
+
+    [Fact]
+    public async Task While_handing_over_new_connections_are_closed_at_once_and_served_again_after_Abandon()
+    {
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(1)), "nothing open: nothing to wait for");
+        Assert.True(Handover.InProgress);
+
+        var refused = await Assert.ThrowsAsync<UpstartException>(() => _server.ConnectAsync());
+        Assert.Equal(UpstartErrorCode.NotConnected, refused.Code);
+
+        Handover.Abandon();
+        await using var client = await _server.ConnectAsync();
+        Assert.Equal("init (upstart 1.13.2)", await client.GetVersionAsync(TestServer.Deadline()));
+    }
+
+    [Fact]
+    public async Task HandOver_gives_up_after_its_bound_on_a_stream_that_does_not_end()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        await using var lines = client.ReadLogAsync("deaf", tail: 0, follow: true, cancellationToken: deadline).GetAsyncEnumerator(deadline);
+        var first = lines.MoveNextAsync();
+        await Handler.FollowWaiting.Task.WaitAsync(deadline);
+
+        Assert.False(Handover.HandOver(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(1, Handover.OpenStreams);
+
+        Handover.Abandon();
+        Handler.FollowedLines.Writer.TryWrite("still here");
+        Assert.True(await first);
+        Assert.Equal("still here", lines.Current.Line);
+    }
+
+    [Fact]
+    public async Task UpstartClient_follow_carries_on_over_a_new_connection_from_the_resume_point()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        var seen = new List<string>();
+        await foreach (var line in client.ReadLogAsync("web", tail: 1, follow: true, cancellationToken: deadline))
+        {
+            seen.Add(line.Line);
+            if (line.Line == "line 1")
+            {
+                Handler.FollowedLines.Writer.TryWrite("before");
+            }
+            else if (line.Line == "before")
+            {
+                // The old program ends the stream; the next one (Abandon: this server serving again) takes it.
+                Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+                Handover.Abandon();
+            }
+            else if (line.Line.StartsWith("resumed", StringComparison.Ordinal))
+            {
+                Handler.FollowedLines.Writer.TryWrite("after");
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["line 1", "before", "resumed from line@1", "after"], seen);
+        Assert.Contains("log web  tail=1 follow=True resume=line@1", Handler.Calls);
+    }
+
+    [Fact]
+    public async Task UpstartClient_watch_carries_on_over_a_new_connection()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        Handler.LiveEvents.Writer.TryWrite(new EventInfo { Name = "before" });
+        var seen = new List<string>();
+        await foreach (var item in client.WatchAsync(includeHistory: false, deadline))
+        {
+            seen.Add(item.Name);
+            if (item.Name == "before")
+            {
+                Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+                Handover.Abandon();
+                Handler.LiveEvents.Writer.TryWrite(new EventInfo { Name = "after" });
+            }
+            else if (item.Name == "after")
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["before", "resumed from events@1", "after"], seen);
+    }
+
+    [Fact]
+    public async Task UpstartClient_waits_for_the_next_program_while_the_old_one_closes_new_connections()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        var resumed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var line in client.ReadLogAsync("web", tail: 0, follow: true, cancellationToken: deadline))
+            {
+                resumed.TrySetResult(line.Line);
+                break;
+            }
+        }, deadline);
+        await Handler.FollowWaiting.Task.WaitAsync(deadline);
+
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        // The end frame is out: the client is retrying against a server that closes each of its connections at
+        // once, and whatever it tries reaches no handler until the next program (Abandon) serves.
+        await Task.Yield();
+        Assert.False(resumed.Task.IsCompleted);
+        Assert.DoesNotContain(Handler.Calls, c => c.Contains("resume=", StringComparison.Ordinal));
+
+        Handover.Abandon();
+        Assert.Equal("resumed from line@0", await resumed.Task.WaitAsync(deadline));
+        await reading;
+    }
+
+    [Fact]
+    public async Task BlockingUpstartClient_follow_carries_on_over_a_new_connection()
+    {
+        var deadline = TestServer.Deadline();
+        using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = _server.SocketPath });
+        var seen = new List<string>();
+        var reading = Task.Run(() =>
+        {
+            foreach (var line in client.ReadLog("web", tail: 1, follow: true))
+            {
+                lock (seen)
+                {
+                    seen.Add(line.Line);
+                }
+
+                if (line.Line == "after")
+                {
+                    return;
+                }
+            }
+        }, deadline);
+
+        await Handler.FollowWaiting.Task.WaitAsync(deadline);
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Handover.Abandon();
+        await WaitUntilAsync(() => Handler.Calls.Contains("log web  tail=1 follow=True resume=line@0"), deadline);
+        Handler.FollowedLines.Writer.TryWrite("after");
+        await reading.WaitAsync(deadline);
+
+        Assert.Equal(["line 1", "resumed from line@0", "after"], seen);
+    }
+
+    [Fact]
+    public async Task A_resume_point_over_the_bound_is_a_bad_request()
+    {
+        var deadline = TestServer.Deadline();
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+        var request = JsonSerializer.Serialize(new { id = 3, op = "watch", resume = new string('x', RequestDispatcher.MaxResume + 1) });
+        await raw.SendFrameAsync(request, deadline);
+        var answer = await raw.ReadFrameAsync(deadline);
+
+        Assert.Equal("error", answer?.GetProperty("type").GetString());
+        Assert.Equal("BadRequest", answer?.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain(Handler.Calls, c => c.StartsWith("watch", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken deadline)
+    {
+        while (!condition())
+        {
+            await Task.Delay(5, deadline);
+        }
+    }
+}
