@@ -30,7 +30,6 @@ internal sealed partial class ControlConnection : IDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _badRequests;
     private int _running;
-    private long _lastFrame;
 
     public ControlConnection(
         Socket socket,
@@ -142,7 +141,6 @@ internal sealed partial class ControlConnection : IDisposable
 
     private async Task ReadRequestsAsync(ClientIdentity client)
     {
-        _lastFrame = Stopwatch.GetTimestamp();
         _idle.CancelAfter(_options.IdleTimeout);
         while (await ReadUnlessIdleAsync(client).ConfigureAwait(false))
         {
@@ -175,17 +173,19 @@ internal sealed partial class ControlConnection : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadUnlessIdleAsync(ClientIdentity client)
     {
+        // Idle is the time spent waiting here for the client, not since its last frame arrived: the daemon's own
+        // time before it reads again (a starved pool under load) is not the client's silence. Counting it closed
+        // a connection asking every 50 ms as idle for 0.5 s.
+        var waitingSince = Stopwatch.GetTimestamp();
         while (true)
         {
             try
             {
-                var read = await _reader.ReadAsync(_idle.Token).ConfigureAwait(false);
-                _lastFrame = Stopwatch.GetTimestamp();
-                return read;
+                return await _reader.ReadAsync(_idle.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
             {
-                var quiet = Stopwatch.GetElapsedTime(_lastFrame);
+                var quiet = Stopwatch.GetElapsedTime(waitingSince);
                 if (quiet >= _options.IdleTimeout && Volatile.Read(ref _running) == 0)
                 {
                     Log($"Closing connection from {client}: idle for {_options.IdleTimeout.TotalSeconds:0.#} s", null);
