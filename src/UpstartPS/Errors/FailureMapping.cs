@@ -47,6 +47,7 @@ public static class FailureMapping
             UpstartErrorCode.CheckFailed => new(CheckFailureRecord.ErrorId, ErrorCategory.InvalidResult, false, $"{what}{message}"),
             UpstartErrorCode.CheckInProgress => new("JobCheckInProgress", ErrorCategory.ResourceBusy, false, $"{what}{message}"),
             UpstartErrorCode.Timeout => new("OperationTimedOut", ErrorCategory.OperationTimeout, false, $"{what}{message}"),
+            UpstartErrorCode.ResumeFailed => new("StreamNotResumed", ErrorCategory.ResourceUnavailable, false, $"{what}{message}. Start the command again to carry on from now."),
             UpstartErrorCode.TooManyConnections => new("TooManyConnections", ErrorCategory.LimitsExceeded, true, $"{message}: close some (a Watch-UpstartEvent or Get-UpstartLog -Wait elsewhere?) and try again."),
             _ => new("UpstartError", ErrorCategory.NotSpecified, false, $"{what}{message}"),
         };

@@ -14,6 +14,7 @@ public sealed class FailureMappingTests
     [InlineData(UpstartErrorCode.JobFailedToStart, "JobFailedToStart", ErrorCategory.OpenError)]
     [InlineData(UpstartErrorCode.JobFailedWhileStopping, "JobFailedToStop", ErrorCategory.CloseError)]
     [InlineData(UpstartErrorCode.JobNotRunning, "JobNotRunning", ErrorCategory.InvalidOperation)]
+    [InlineData(UpstartErrorCode.ResumeFailed, "StreamNotResumed", ErrorCategory.ResourceUnavailable)]
     [InlineData(UpstartErrorCode.EventFailed, "EventFailed", ErrorCategory.InvalidResult)]
     [InlineData(UpstartErrorCode.BadEnvironment, "InvalidEnvironment", ErrorCategory.InvalidArgument)]
     [InlineData(UpstartErrorCode.Timeout, "OperationTimedOut", ErrorCategory.OperationTimeout)]
