@@ -20,6 +20,7 @@ internal sealed partial class EngineCore
     /// and the loaded one left pending, as a reload would have left them. <paramref name="awaitStop"/> is asked about
     /// the adopted main process of an instance left in `spawned` by `expect stop`: true when its SIGSTOP will still
     /// be reported (ProcessReady), so the instance goes on waiting for it; otherwise it is taken as ready.
+    /// <paramref name="announced"/> runs once every instance has been announced as it stood, before any is moved on.
     /// Returns how many processes were adopted.
     /// </summary>
     internal int Restore(
@@ -27,7 +28,8 @@ internal sealed partial class EngineCore
         long recordAgeSeconds,
         Func<ProcessRecord, bool> adopt,
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
-        Func<int, bool>? awaitStop = null)
+        Func<int, bool>? awaitStop = null,
+        Action? announced = null)
     {
         var reinstalled = new List<JobClass>();
         foreach (var (_, definition) in earlier ?? new Dictionary<string, EarlierDefinition>())
@@ -92,6 +94,10 @@ internal sealed partial class EngineCore
             resumed.Add((instance, gone, record.Backoff?.DueUtc));
             NotifyInstance(instance, NotificationKind.State);
         }
+
+        // Each instance's state as it stood is announced above; what follows are changes (watchers back from a
+        // re-exec get those, not the announcements: WatchHub.BeginReplay).
+        announced?.Invoke();
 
         // Only once every instance is back: moving one on may emit events that others react to.
         foreach (var (instance, gone, respawnDue) in resumed)

@@ -168,14 +168,16 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     /// </summary>
     /// <param name="earlier">Per job, the definition its instances ran under where the job file changed since.</param>
     /// <param name="awaitStop">See <see cref="EngineCore.Restore"/>.</param>
+    /// <param name="announced">See <see cref="EngineCore.Restore"/>; on the engine thread.</param>
     public Task<int> RestoreAsync(
         IReadOnlyList<InstanceRecord> records,
         long recordAgeSeconds,
         Func<ProcessRecord, bool> adopt,
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
         Func<int, bool>? awaitStop = null,
+        Action? announced = null,
         CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop)), cancellationToken);
+        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop, announced)), cancellationToken);
 
     /// <summary>
     /// From now on, <paramref name="stateChanged"/> gets a snapshot of every instance after each burst of

@@ -173,7 +173,10 @@ public static partial class HostProgram
             sp.GetRequiredService<JobCgroups>(),
             serviceManagerListens ? LogChannelStore.Create(stored.NotifySocket, stored.FdStore, sp.GetRequiredService<ILogger<LogChannelStore>>()) : null));
         services.AddSingleton<IEngineControl>(sp => sp.GetRequiredService<EngineComposition>().Engine);
-        services.AddSingleton(sp => new RuntimeState(settings, sp.GetRequiredService<EngineComposition>(), sp.GetRequiredService<ILogger<RuntimeState>>(), stored.Inherited));
+        services.AddSingleton(sp => new RuntimeState(settings, sp.GetRequiredService<EngineComposition>(), sp.GetRequiredService<ILogger<RuntimeState>>(), stored.Inherited)
+        {
+            ReExecAnnounced = sp.GetRequiredService<WatchHub>().BeginReplay,
+        });
         services.AddSingleton(sp => new JobConfiguration(
             settings.ConfDirs,
             sp.GetRequiredService<IEngineControl>(),

@@ -45,6 +45,12 @@ public sealed partial class RuntimeState : IDisposable
     /// <paramref name="loaded"/> (unmasked, with its fingerprints) and <paramref name="adminState"/> tell
     /// which recorded instances run under a definition their job file no longer holds.
     /// </summary>
+    /// <summary>
+    /// After our own re-exec: runs on the engine thread once every resumed instance has been announced as it stood,
+    /// before anything moves (the watch hub's replay starts there, so watchers coming back get changes only).
+    /// </summary>
+    public Action? ReExecAnnounced { get; init; }
+
     public async Task<bool> ResumeAsync(JobCatalog loaded, AdminState adminState, CancellationToken cancellationToken)
     {
         RecordedState? recorded = null;
@@ -81,6 +87,7 @@ public sealed partial class RuntimeState : IDisposable
                     composition.Adopted.TryAdopt,
                     earlier,
                     composition.Adopted.ResumeExpectStop,
+                    recorded.IsOwnReExec ? ReExecAnnounced : null,
                     cancellationToken).ConfigureAwait(false);
                 if (recorded.IsOwnReExec)
                 {

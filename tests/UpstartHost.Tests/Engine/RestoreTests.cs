@@ -37,6 +37,25 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public void Announced_runs_after_each_instance_is_announced_as_it_stood_and_before_any_moves_on()
+    {
+        var before = new EngineHarness().With(Respawning(new RespawnLimit(10, 5)));
+        _ = before.Start();
+        var pid = before.Pid(ProcessKind.Main);
+
+        // Its main process died during the exec: the restore announces it running, then moves it on (respawn).
+        var after = new EngineHarness().With(Respawning(new RespawnLimit(10, 5)));
+        var seen = new List<string>();
+        after.Core.Notification += n => seen.Add($"{n.Kind} {n.Goal} {n.State}");
+        after.Core.Restore(before.Core.SnapshotInstances(), 0, p => p.Pid != pid, announced: () => seen.Add("announced"));
+        after.Pump();
+
+        var marker = seen.IndexOf("announced");
+        Assert.Equal(["State Start Running"], seen[..marker]);
+        Assert.Contains(seen[(marker + 1)..], change => change != "State Start Running");
+    }
+
+    [Fact]
     public void A_service_still_owed_its_expect_stop_waits_for_it_when_the_stop_can_still_be_seen()
     {
         var config = EngineHarness.Service() with { Expect = ExpectMode.Stop };
