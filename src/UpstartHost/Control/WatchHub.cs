@@ -35,13 +35,14 @@ public sealed class WatchHub
     private long historyHeld;
     private Subscriber[] subscribers = [];
 
-    // Everything published since this program started (or since it began handing its watchers over), for the
-    // watchers of the program before it to come back to without a gap (docs/protocol.md, "Streams"). Kept for
-    // ReplayWindow and up to ReplayLimit items / DefaultHistoryBytes, then let go; null once let go.
-    private List<Sized>? replay = [];
+    // Everything published since this program took its instances back after a re-exec (or since it began handing
+    // its watchers over), for the watchers of the program before it to come back to without a gap (docs/protocol.md,
+    // "Streams"). Kept for ReplayWindow and up to ReplayLimit items / DefaultHistoryBytes, then let go; null when
+    // not kept (a daemon that did not re-exec keeps nothing).
+    private List<Sized>? replay;
     private long replayHeld;
     private long replayStarted;
-    private string? replayLost;
+    private string? replayLost = "this daemon has not re-executed";
 
     /// <summary>How long after its start the program takes watchers back from a re-exec.</summary>
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(60);
@@ -61,7 +62,6 @@ public sealed class WatchHub
         TimeProvider? time = null)
     {
         this.time = time ?? TimeProvider.System;
-        replayStarted = this.time.GetTimestamp();
         this.bufferSize = bufferSize;
         this.historySize = historySize;
         this.subscriberBytes = subscriberBytes;
@@ -172,8 +172,8 @@ public sealed class WatchHub
     }
 
     /// <summary>
-    /// Starts keeping everything published from now on for watchers that come back (this program is handing its
-    /// watchers over and may yet carry on, if its exec fails).
+    /// Starts keeping everything published from now on for watchers that come back: in the new program once it has
+    /// taken its instances back (RuntimeState), in the old one as it hands its watchers over (its exec may fail).
     /// </summary>
     public void BeginReplay()
     {
@@ -233,7 +233,7 @@ public sealed class WatchHub
         {
             throw new UpstartException(
                 UpstartErrorCode.ResumeFailed,
-                "Cannot carry on watching across the daemon's re-exec without a gap: " + (replayLost ?? $"a watch comes back only within {ReplayWindow.TotalSeconds:0} s of it"));
+                "Cannot carry on watching across the daemon's re-exec without a gap: " + (replay is null ? replayLost : $"a watch comes back only within {ReplayWindow.TotalSeconds:0} s of it"));
         }
 
         return [.. replay.Select(static r => r.Info)];

@@ -45,9 +45,10 @@ public sealed class WatchHubHandoverTests
     }
 
     [Fact]
-    public async Task A_watcher_coming_back_gets_every_notification_since_the_program_started_then_live_ones()
+    public async Task A_watcher_coming_back_gets_every_notification_since_the_replay_began_then_live_ones()
     {
         var hub = new WatchHub(bufferSize: 16, historySize: 1);
+        hub.BeginReplay();
         hub.Publish(Event("startup"));
         hub.Publish(State("web"));
         hub.Publish(Event("started"));
@@ -86,6 +87,7 @@ public sealed class WatchHubHandoverTests
     public async Task Too_many_notifications_since_the_start_fail_the_resume_saying_why()
     {
         var hub = new WatchHub();
+        hub.BeginReplay();
         for (var i = 0; i <= WatchHub.ReplayLimit; i++)
         {
             hub.Publish(Event("e" + i));
@@ -102,6 +104,7 @@ public sealed class WatchHubHandoverTests
     {
         var time = new SteppedTime();
         var hub = new WatchHub(time: time);
+        hub.BeginReplay();
         hub.Publish(Event("startup"));
         Assert.True(hub.KeepsReplay);
 
@@ -115,9 +118,22 @@ public sealed class WatchHubHandoverTests
     }
 
     [Fact]
+    public async Task A_daemon_that_did_not_re_exec_keeps_nothing_and_refuses_a_resume()
+    {
+        var hub = new WatchHub();
+        hub.Publish(Event("startup"));
+
+        Assert.False(hub.KeepsReplay);
+        var failed = await Assert.ThrowsAsync<UpstartException>(() => FirstAsync(hub, 1));
+        Assert.Equal(UpstartErrorCode.ResumeFailed, failed.Code);
+        Assert.Contains("has not re-executed", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_watch_not_resuming_is_unaffected_by_the_replay_limits()
     {
         var hub = new WatchHub(historySize: 2);
+        hub.BeginReplay();
         for (var i = 0; i <= WatchHub.ReplayLimit; i++)
         {
             hub.Publish(Event("e" + i));
