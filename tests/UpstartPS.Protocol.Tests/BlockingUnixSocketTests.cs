@@ -92,6 +92,16 @@ public sealed class BlockingUnixSocketTests : IDisposable
     }
 
     [Fact]
+    public void A_mapped_errno_keeps_the_systems_words_too()
+    {
+        // A broken pipe said "External component has thrown an exception" when its text was looked up as a Windows code's.
+        var error = BlockingUnixSocket.Error(32); // EPIPE
+
+        Assert.Equal(SocketError.Shutdown, error.SocketErrorCode);
+        Assert.Contains("broken pipe", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Another_errno_keeps_the_systems_words()
     {
         var error = BlockingUnixSocket.Error(24); // EMFILE

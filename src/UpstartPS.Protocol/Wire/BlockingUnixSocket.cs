@@ -166,7 +166,9 @@ internal sealed partial class BlockingUnixSocket : IDisposable
             111 => SocketError.ConnectionRefused,
             _ => SocketError.SocketError,
         };
-        return new SocketException((int)code, code == SocketError.SocketError ? Marshal.GetPInvokeErrorMessage(errno) : null);
+        // The errno's own text, as Socket gives: without it the runtime looks the code up as a Windows error and
+        // finds none ("External component has thrown an exception" for a broken pipe).
+        return new SocketException((int)code, Marshal.GetPInvokeErrorMessage(errno));
     }
 
     /// <summary>struct sockaddr_un: the family, then the path's bytes and a NUL.</summary>
