@@ -195,6 +195,10 @@ internal sealed partial class ControlConnection
             {
                 var reExec = await _handler.PrepareReExecAsync(client, cancellation.Token).ConfigureAwait(false);
                 await SendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.Result }).ConfigureAwait(false);
+
+                // This client waits on its connection for the exec to close it (or to stay open: the exec failed),
+                // so the handover leaves it reading.
+                Volatile.Write(ref _reExecRequested, 1);
                 reExec();
             }
             else
@@ -241,7 +245,7 @@ internal sealed partial class ControlConnection
             handover?.StreamEnded();
             _inFlight.TryRemove(id, out _);
             cancellation.Dispose();
-            if (Interlocked.Decrement(ref _running) == 0 && _closing.IsCancellationRequested)
+            if (Interlocked.Decrement(ref _running) == 0 && (_closing.IsCancellationRequested || Volatile.Read(ref _finishing) != 0))
             {
                 _drained.TrySetResult();
             }

@@ -10,7 +10,7 @@ namespace UpstartPS.Protocol.Server;
 /// One client connection: credentials, handshake, then a read loop that starts each request on its own
 /// and lets responses go out in whatever order they finish. Nothing a client sends can throw out of here.
 /// </summary>
-internal sealed partial class ControlConnection : IDisposable
+internal sealed partial class ControlConnection : IHandoverReader, IDisposable
 {
     private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
 
@@ -30,6 +30,9 @@ internal sealed partial class ControlConnection : IDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _badRequests;
     private int _running;
+    private int _finishing;
+    private int _reExecRequested;
+    private Task? _handedOverUntil;
 
     public ControlConnection(
         Socket socket,
@@ -65,10 +68,14 @@ internal sealed partial class ControlConnection : IDisposable
     /// <summary>Serves the connection until the client leaves, breaks the protocol, or the server stops; never throws.</summary>
     public async Task RunAsync()
     {
+        var handover = _options.Handover;
+        handover?.ReaderStarted(this);
+        var greeted = false;
         try
         {
             if (await HandshakeAsync(_client).ConfigureAwait(false))
             {
+                greeted = true;
                 await ReadRequestsAsync(_client).ConfigureAwait(false);
             }
         }
@@ -97,6 +104,12 @@ internal sealed partial class ControlConnection : IDisposable
         {
             // The client's close arrives on the socket thread; cancelling runs the in-flight requests' callbacks.
             await SocketThread.LeaveAsync();
+            handover?.ReaderEnded(this);
+            if (greeted && Volatile.Read(ref _handedOverUntil) is { } abandoned)
+            {
+                await StayForTheExecAsync(abandoned).ConfigureAwait(false);
+            }
+
             if (_sender.Overflowed)
             {
                 Log($"Dropped connection from {_client}: it did not read its answers ({_options.MaxQueuedBytesPerConnection} bytes per connection, {_options.MaxQueuedBytesPerUser} per user may wait)", null);
@@ -106,6 +119,51 @@ internal sealed partial class ControlConnection : IDisposable
             await DrainAsync().ConfigureAwait(false);
             Close();
         }
+    }
+
+    /// <summary>
+    /// Reading stopped for a re-exec: the requests read before it finish as they would (a stream ends with its
+    /// resume point), and the connection stays open until the exec closes it. Closing it here would look to the
+    /// client like any closed connection; open, its next request fails to send, which tells it that request
+    /// was never read and may go to the next program. If the exec fails, it closes then and the client connects again.
+    /// </summary>
+    private async Task StayForTheExecAsync(Task abandoned)
+    {
+        if (Interlocked.Exchange(ref _finishing, 1) == 0 && Volatile.Read(ref _running) != 0)
+        {
+            await _drained.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            await abandoned.WaitAsync(_closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The server is stopping.
+        }
+    }
+
+    bool IHandoverReader.StopReading(Task abandoned)
+    {
+        if (Volatile.Read(ref _reExecRequested) != 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _handedOverUntil, abandoned);
+        try
+        {
+            // What the client sent before stays readable; its sends from now on fail (EPIPE), and the read loop
+            // sees the end once it has read the rest.
+            _socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Closed already: nothing more to read.
+        }
+
+        return true;
     }
 
     /// <summary>Gives cancelled requests a moment to send their last word (ShuttingDown) before the socket closes.</summary>

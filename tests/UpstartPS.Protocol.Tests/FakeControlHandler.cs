@@ -164,6 +164,17 @@ internal sealed class FakeControlHandler : IControlHandler
     /// </summary>
     public StreamHandover Handover { get; } = new();
 
+    /// <summary>What a re-exec request runs once it has been answered (the daemon: its exec); unset, the handler cannot re-exec.</summary>
+    public Action? ReExec { get; set; }
+
+    public Task<Action> PrepareReExecAsync(ClientIdentity client, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue("re-exec");
+        return ReExec is { } reExec
+            ? Task.FromResult(reExec)
+            : Task.FromException<Action>(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot re-exec"));
+    }
+
     public IAsyncEnumerable<LogLineInfo> ReadLogAsync(
         ClientIdentity client, string job, string? instance, int tail, bool follow, CancellationToken cancellationToken) =>
         ReadLogAsync(client, job, instance, tail, follow, resumeFrom: null, cancellationToken);

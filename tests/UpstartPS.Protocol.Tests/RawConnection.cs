@@ -72,6 +72,34 @@ internal sealed class RawConnection : IDisposable
         return JsonDocument.Parse(payload).RootElement.Clone();
     }
 
+    /// <summary>The next frame if the whole of it has already arrived, else null; never waits.</summary>
+    public JsonElement? ReadArrivedFrame()
+    {
+        var header = new byte[4];
+        if (_socket.Available < header.Length || _socket.Receive(header, SocketFlags.Peek) < header.Length)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(header);
+        if (_socket.Available < header.Length + length)
+        {
+            return null;
+        }
+
+        var frame = new byte[header.Length + length];
+        var read = 0;
+        while (read < frame.Length)
+        {
+            read += _socket.Receive(frame.AsSpan(read), SocketFlags.None);
+        }
+
+        return JsonDocument.Parse(frame.AsMemory(header.Length)).RootElement.Clone();
+    }
+
+    /// <summary>Whether the server has closed the connection, judged from what has arrived by now; never waits.</summary>
+    public bool ClosedByServer => _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+
     /// <summary>Reads frames until the server closes the connection; returns how many arrived.</summary>
     public async Task<int> DrainUntilClosedAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
@@ -199,6 +200,123 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         await reading.WaitAsync(deadline);
 
         Assert.Equal(["line 1", "resumed from line@0", "after"], seen);
+    }
+
+    [Fact]
+    public async Task Every_stream_request_sent_before_the_handover_has_its_end_frame_on_the_client_side_when_HandOver_returns()
+    {
+        // The race the exec would turn into cut connections: requests the server had not read yet when the
+        // handover began. Sent all at once, then HandOver at once: most are still unread when it fires.
+        var deadline = TestServer.Deadline();
+        var raws = new List<RawConnection>();
+        try
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                raws.Add(await RawConnection.HandshakenAsync(_server.SocketPath, deadline));
+            }
+
+            foreach (var raw in raws)
+            {
+                await raw.SendFrameAsync("""{"id":7,"op":"log","job":"web","tail":0,"follow":true}""", deadline);
+            }
+
+            Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+
+            // Right now, as the exec would close them: every answer must already be on the clients' side.
+            foreach (var raw in raws)
+            {
+                var end = raw.ReadArrivedFrame();
+                Assert.Equal("end", end?.GetProperty("type").GetString());
+                Assert.Equal("line@0", end?.GetProperty("resume").GetString());
+            }
+        }
+        finally
+        {
+            raws.ForEach(static r => r.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task After_the_handover_began_a_request_fails_to_send_and_the_connection_stays_open_until_the_exec()
+    {
+        var deadline = TestServer.Deadline();
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+
+        // The client learns at once that this request was never read, so it may send it to the next program.
+        await Assert.ThrowsAnyAsync<SocketException>(() => raw.SendFrameAsync("""{"id":1,"op":"version"}""", deadline));
+        Assert.False(raw.ClosedByServer, "open until the exec: a closed connection would not tell the client its request was unread");
+        Assert.DoesNotContain(Handler.Calls, c => c.StartsWith("version", StringComparison.Ordinal));
+
+        // The exec failed: the connection closes, and the client connects again.
+        Handover.Abandon();
+        Assert.Null(await raw.ReadFrameAsync(deadline));
+    }
+
+    [Fact]
+    public async Task The_connection_that_asked_for_the_re_exec_reads_on_and_is_served_when_the_exec_fails()
+    {
+        var deadline = TestServer.Deadline();
+        var failedExec = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Handler.ReExec = () => Task.Run(() =>
+        {
+            failedExec.SetResult(Handover.HandOver(TimeSpan.FromSeconds(10)));
+            Handover.Abandon();
+        });
+        using var asker = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+        using var other = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+
+        await asker.SendFrameAsync("""{"id":1,"op":"re-exec"}""", deadline);
+        Assert.Equal("result", (await asker.ReadFrameAsync(deadline))?.GetProperty("type").GetString());
+        Assert.True(await failedExec.Task.WaitAsync(deadline), "HandOver does not wait for the asker to stop reading");
+
+        // The asker's client waits on its connection to learn whether the exec happened: open and answering, it did not.
+        await asker.SendFrameAsync("""{"id":2,"op":"version"}""", deadline);
+        Assert.Equal(2, (await asker.ReadFrameAsync(deadline))?.GetProperty("id").GetInt64());
+        Assert.Null(await other.ReadFrameAsync(deadline));
+    }
+
+    [Fact]
+    public async Task UpstartClient_sends_a_follow_the_old_program_never_read_to_the_next_one()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var line in client.ReadLogAsync("web", tail: 1, follow: true, cancellationToken: deadline))
+            {
+                return line.Line;
+            }
+
+            return null;
+        }, deadline);
+
+        // Its send failed (the sender breaks the connection then); the next program takes it from here.
+        await WaitUntilAsync(() => !client.IsConnected, deadline);
+        Handover.Abandon();
+
+        Assert.Equal("line 1", await reading.WaitAsync(deadline));
+        Assert.Equal(["log web  tail=1 follow=True"], Handler.Calls.Where(c => c.StartsWith("log", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task BlockingUpstartClient_sends_a_follow_the_old_program_never_read_to_the_next_one()
+    {
+        var deadline = TestServer.Deadline();
+        using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = _server.SocketPath });
+        Assert.NotEmpty(client.GetVersion());
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+
+        // Whether its send fails before the old program closes the connection (Abandon) or after, it was never read.
+        var reading = Task.Run(() => client.ReadLog("web", tail: 1, follow: true).First().Line, deadline);
+        Handover.Abandon();
+
+        Assert.Equal("line 1", await reading.WaitAsync(deadline));
+        Assert.Equal(["log web  tail=1 follow=True"], Handler.Calls.Where(c => c.StartsWith("log", StringComparison.Ordinal)));
     }
 
     [Fact]

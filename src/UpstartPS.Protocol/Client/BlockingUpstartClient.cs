@@ -140,37 +140,50 @@ public sealed class BlockingUpstartClient : IDisposable
         BlockingUpstartClient? next = null;
         try
         {
-            var id = Send(request);
             while (true)
             {
-                var frame = connection.Receive(id);
-                if (frame.Type == ResponseTypes.Item)
+                if (!connection.TrySend(request, out var id))
                 {
+                    // Never read: the daemon had stopped reading to hand its streams over at a re-exec.
+                    connection = Reconnect();
+                    continue;
+                }
+
+                while (true)
+                {
+                    var frame = connection.Receive(id);
+                    if (frame.Type != ResponseTypes.Item)
+                    {
+                        ThrowIfError(frame);
+                        if (frame.Resume is not { } resume)
+                        {
+                            yield break;
+                        }
+
+                        request.Resume = resume;
+                        break;
+                    }
+
                     if (frame.Line is { } line)
                     {
                         yield return line;
                     }
-
-                    continue;
                 }
 
-                ThrowIfError(frame);
-                if (frame.Resume is not { } resume)
-                {
-                    yield break;
-                }
-
-                request.Resume = resume;
-                next?.Dispose();
-                next = null;
-                next = ConnectWhenAnswering(_options, UpstartClient.HandoverTimeout);
-                connection = next;
-                id = connection.Send(request);
+                connection = Reconnect();
             }
         }
         finally
         {
             next?.Dispose();
+        }
+
+        BlockingUpstartClient Reconnect()
+        {
+            next?.Dispose();
+            next = null;
+            next = ConnectWhenAnswering(_options, UpstartClient.HandoverTimeout);
+            return next;
         }
     }
 
@@ -257,6 +270,24 @@ public sealed class BlockingUpstartClient : IDisposable
         var response = Receive(Send(request));
         ThrowIfError(response);
         return response;
+    }
+
+    /// <summary>
+    /// As <see cref="Send"/>, but false when the daemon, having answered the handshake, no longer reads (the send
+    /// failed): it never read the request (docs/protocol.md, "Streams across a re-exec").
+    /// </summary>
+    private bool TrySend(RequestFrame request, out long id)
+    {
+        try
+        {
+            id = Send(request);
+            return true;
+        }
+        catch (UpstartException ex) when (ex.InnerException is SocketException)
+        {
+            id = 0;
+            return false;
+        }
     }
 
     private long Send(RequestFrame request)

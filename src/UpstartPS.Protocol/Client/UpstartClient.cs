@@ -223,15 +223,45 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
         return response;
     }
 
-    private async IAsyncEnumerable<ResponseFrame> StreamAsync(RequestFrame request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers and sends a stream request; null when the send failed, so the daemon never read it (a daemon
+    /// handing its streams over at a re-exec stops reading, and a send after that fails: docs/protocol.md,
+    /// "Streams across a re-exec"). Throws as any request when the connection had already failed.
+    /// </summary>
+    private async Task<StreamRequest?> TryOpenStreamAsync(RequestFrame request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new StreamRequest();
-        var id = Register(request, pending);
+        Register(request, pending);
+        try
+        {
+            await _sender.SendAsync(request, Json.RequestFrame, cancellationToken).ConfigureAwait(false);
+            return pending;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException && !_closing.IsCancellationRequested)
+        {
+            // Not one byte of a frame cut short is read as a request either.
+            _pending.TryRemove(request.Id, out _);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            _pending.TryRemove(request.Id, out _);
+            throw ex switch
+            {
+                OperationCanceledException => ex,
+                FrameException => new UpstartException(UpstartErrorCode.BadRequest, ex.Message, ex),
+                _ => _failure ?? Lost(ex),
+            };
+        }
+    }
+
+    /// <summary>The frames of a stream request already sent, items and its last frame (an `end` with `resume` included).</summary>
+    private async IAsyncEnumerable<ResponseFrame> ReadStreamAsync(long id, StreamRequest pending, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var finished = false;
         try
         {
-            await SendRequestAsync(request, cancellationToken).ConfigureAwait(false);
             while (await pending.Frames.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (pending.Frames.TryRead(out var frame))
@@ -269,8 +299,9 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
     /// <summary>
     /// A stream that carries on across the daemon's re-exec: the old program ends it with a `resume` point once it
     /// has sent all it had, and the same request goes to the new program with that point, on a connection of its
-    /// own (this one closes with the exec). Items only; NotConnected when no program answers within
-    /// <see cref="HandoverTimeout"/>.
+    /// own (this one closes with the exec). A request the old program never read (its send failed: the program
+    /// had stopped reading to hand over) goes to the new one as it was. Items only; NotConnected when no program
+    /// answers within <see cref="HandoverTimeout"/>.
     /// </summary>
     private async IAsyncEnumerable<ResponseFrame> ResumableStreamAsync(RequestFrame request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -280,25 +311,30 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
         {
             while (true)
             {
+                var pending = await connection.TryOpenStreamAsync(request, cancellationToken).ConfigureAwait(false);
                 string? resume = null;
-                await foreach (var frame in connection.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+                if (pending is not null)
                 {
-                    if (frame.Type == ResponseTypes.Item)
+                    await foreach (var frame in connection.ReadStreamAsync(request.Id, pending, cancellationToken).ConfigureAwait(false))
                     {
-                        yield return frame;
+                        if (frame.Type == ResponseTypes.Item)
+                        {
+                            yield return frame;
+                        }
+                        else
+                        {
+                            resume = frame.Resume;
+                        }
                     }
-                    else
+
+                    if (resume is null)
                     {
-                        resume = frame.Resume;
+                        yield break;
                     }
+
+                    request.Resume = resume;
                 }
 
-                if (resume is null)
-                {
-                    yield break;
-                }
-
-                request.Resume = resume;
                 if (next is not null)
                 {
                     await next.DisposeAsync().ConfigureAwait(false);
