@@ -30,6 +30,13 @@ public sealed partial class DaemonReExec
     public StreamsToHandOver? Streams { get; init; }
 
     /// <summary>
+    /// Writes out what the daemon's own log still holds in memory (the console logger writes from a queue on a
+    /// thread of its own): the exec would drop it, often the "Re-executing" line itself. Afterwards, should the
+    /// exec fail, each line is written as it is logged.
+    /// </summary>
+    public Action? FlushLog { get; init; }
+
+    /// <summary>
     /// The program to exec: the one we run from, by path, so that after a package upgrade replaced the file
     /// the new binary runs (/proc/self/exe itself would still be the old, deleted one).
     /// </summary>
@@ -101,6 +108,7 @@ public sealed partial class DaemonReExec
             }
 
             LogReExecuting(logger, path, snapshot.Count, channels.Count);
+            FlushLog?.Invoke();
             return Exec(path, argv, envp);
         }
         finally

@@ -206,10 +206,23 @@ public static partial class HostProgram
             sp.GetRequiredService<ILogger<DaemonReExec>>())
         {
             Streams = new StreamsToHandOver(sp.GetRequiredService<StreamHandover>(), sp.GetRequiredService<WatchHub>()),
+            FlushLog = () => FlushConsoleLog(sp),
         });
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The console logger has no flush; disposing its provider writes out its queue (waiting up to 1.5 s) and
+    /// leaves its loggers writing each line at once, which is what a program about to exec wants either way.
+    /// </summary>
+    private static void FlushConsoleLog(IServiceProvider services)
+    {
+        foreach (var provider in services.GetServices<ILoggerProvider>().OfType<ConsoleLoggerProvider>())
+        {
+            provider.Dispose();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "upstart-host failed")]
