@@ -176,13 +176,23 @@ internal sealed partial class ControlConnection
     private async Task ServeAsync(ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationTokenSource cancellation)
     {
         var id = request.Id;
-        StreamHandover? handover = null;
+        var stream = ControlOperations.IsStream(operation);
+
+        // A re-exec waits for requests read before it to be answered and for streams to end; not for itself.
+        var handover = operation == ControlOperation.ReExec ? null : _options.Handover;
+        if (stream)
+        {
+            handover?.StreamStarted();
+        }
+        else
+        {
+            handover?.RequestStarted();
+        }
+
         try
         {
-            if (ControlOperations.IsStream(operation))
+            if (stream)
             {
-                handover = _options.Handover;
-                handover?.StreamStarted();
                 await foreach (var item in RequestDispatcher.Stream(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false))
                 {
                     item.Id = id;
@@ -242,7 +252,15 @@ internal sealed partial class ControlConnection
         }
         finally
         {
-            handover?.StreamEnded();
+            if (stream)
+            {
+                handover?.StreamEnded();
+            }
+            else
+            {
+                handover?.RequestEnded();
+            }
+
             _inFlight.TryRemove(id, out _);
             cancellation.Dispose();
             if (Interlocked.Decrement(ref _running) == 0 && (_closing.IsCancellationRequested || Volatile.Read(ref _finishing) != 0))

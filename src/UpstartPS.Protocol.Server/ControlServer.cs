@@ -49,9 +49,15 @@ public sealed class ControlServer : IAsyncDisposable
             throw new InvalidOperationException("The control server has already been started");
         }
 
-        _listener = SocketFile.Listen(_options);
+        _listener = _options.Listener ?? SocketFile.Listen(_options);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
+
+    /// <summary>
+    /// The listening socket's descriptor, for the daemon to keep open across its re-exec (the next program takes it
+    /// as <see cref="ControlServerOptions.Listener"/>); null before <see cref="Start"/>.
+    /// </summary>
+    public System.Runtime.InteropServices.SafeHandle? ListenerHandle => _listener?.SafeHandle;
 
     /// <summary>Stops accepting, ends every connection (their requests are cancelled) and removes the socket.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -84,14 +90,27 @@ public sealed class ControlServer : IAsyncDisposable
         var listener = _listener!;
         while (!_stopping.IsCancellationRequested)
         {
+            if (_options.Handover?.UntilAbandoned() is { IsCompleted: false } handingOver)
+            {
+                // Handing the streams to the next program: connections made meanwhile wait in the backlog, which the
+                // next program inherits and serves (or this one again, if the exec fails).
+                await handingOver.WaitAsync(_stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
             Socket socket;
             try
             {
-                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await AcceptAsync(listener).ConfigureAwait(false);
             }
             catch (Exception ex) when (_stopping.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
+            }
+            catch (OperationCanceledException)
+            {
+                // The handover began: the connection is left in the backlog (above).
+                continue;
             }
             catch (SocketException ex)
             {
@@ -103,8 +122,7 @@ public sealed class ControlServer : IAsyncDisposable
 
             if (_options.Handover is { InProgress: true })
             {
-                // Handing the streams to the next program: a client coming back for its stream must reach that one,
-                // so this one answers nobody new (the client retries, as it does while the exec runs).
+                // Accepted as the handover began: this program will read nothing from it, so the client must retry.
                 socket.Dispose();
                 continue;
             }
@@ -119,6 +137,18 @@ public sealed class ControlServer : IAsyncDisposable
 
             Serve(socket);
         }
+    }
+
+    /// <summary>The next connection; cancelled, without taking one from the backlog, when a handover begins or the server stops.</summary>
+    private async ValueTask<Socket> AcceptAsync(Socket listener)
+    {
+        if (_options.Handover is not { } handover)
+        {
+            return await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, handover.StopTakingToken);
+        return await listener.AcceptAsync(either.Token).ConfigureAwait(false);
     }
 
     /// <summary>Bytes of answers waiting to be sent, over every connection (tests check the bounds with it).</summary>

@@ -22,6 +22,13 @@ public sealed class ControlServerOptions
     /// <summary>Mode of the socket file. Null: 0666 in system mode (authorisation is by peer credentials), 0600 in session mode.</summary>
     public UnixFileMode? SocketMode { get; init; }
 
+    /// <summary>
+    /// A socket already listening at <see cref="SocketPath"/>, which the server takes instead of creating one: the
+    /// one the daemon's previous program listened on before it re-executed, kept open across the exec so that
+    /// clients connecting meanwhile wait in its backlog instead of finding no socket.
+    /// </summary>
+    public System.Net.Sockets.Socket? Listener { get; init; }
+
     /// <summary>Where the daemon asks open streams to end with a resume point (re-exec); null: streams just close with the connection.</summary>
     public StreamHandover? Handover { get; init; }
 

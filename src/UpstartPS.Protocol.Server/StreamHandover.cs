@@ -7,8 +7,8 @@ namespace UpstartPS.Protocol.Server;
 /// sends what it has, then throws <see cref="StreamHandoverException"/> with where it stood, which the
 /// connection sends as the stream's `end` frame with `resume`. Every connection stops reading after what its
 /// client has sent (<see cref="IHandoverReader"/>), so no request is read too late to be answered before the
-/// exec; and the server closes new connections at once, so a client coming back reaches the next program,
-/// never this one (docs/protocol.md, "Streams across a re-exec").
+/// exec; and the server accepts no new connection, so a client coming back waits in the listening socket's
+/// backlog for the next program, which inherits it (docs/protocol.md, "Requests and streams across a re-exec").
 /// </summary>
 public sealed class StreamHandover : IDisposable
 {
@@ -16,9 +16,24 @@ public sealed class StreamHandover : IDisposable
     private readonly HashSet<IHandoverReader> reading = [];
     private readonly HashSet<IHandoverReader> stopped = [];
     private CancellationTokenSource requested = new();
+    private CancellationTokenSource stopTaking = new();
     private TaskCompletionSource? drained;
     private TaskCompletionSource abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Phase phase;
     private int open;
+    private int requests;
+
+    private enum Phase
+    {
+        /// <summary>Serving as usual.</summary>
+        None,
+
+        /// <summary>Reading stopped: the requests already read are being answered.</summary>
+        Stopping,
+
+        /// <summary>The streams are ending with their resume points.</summary>
+        HandingOver,
+    }
 
     /// <summary>Fired when the streams are to end and say where they stood; a new token after <see cref="Abandon"/>.</summary>
     public CancellationToken Token
@@ -32,8 +47,29 @@ public sealed class StreamHandover : IDisposable
         }
     }
 
-    /// <summary>Between <see cref="HandOver"/> and <see cref="Abandon"/>: new connections are closed at once.</summary>
-    public bool InProgress { get; private set; }
+    /// <summary>Fired when the first step begins: the server stops accepting (a new token after <see cref="Abandon"/>).</summary>
+    internal CancellationToken StopTakingToken
+    {
+        get
+        {
+            lock (sync)
+            {
+                return stopTaking.Token;
+            }
+        }
+    }
+
+    /// <summary>From <see cref="StopTakingRequests"/> (or <see cref="HandOver"/>) to <see cref="Abandon"/>: new connections wait in the listening socket's backlog.</summary>
+    public bool InProgress
+    {
+        get
+        {
+            lock (sync)
+            {
+                return phase != Phase.None;
+            }
+        }
+    }
 
     /// <summary>Stream requests being served now.</summary>
     public int OpenStreams
@@ -48,75 +84,87 @@ public sealed class StreamHandover : IDisposable
     }
 
     /// <summary>
-    /// Stops every connection reading (but the one that asked for the re-exec), asks every open stream to end
-    /// with its resume point, and waits, up to <paramref name="bound"/>, until each connection has read what its
-    /// client had sent before and every stream, those it started meanwhile included, has sent its `end` frame.
-    /// So a request is either read by this program and answered, or fails to send: the client knows it was never
-    /// read and can send it to the next program (the exec closes the connections with nothing in them).
-    /// False when the bound passed first (a client that stopped reading): those connections just close, as any
-    /// would at an exec.
+    /// The first step, while the daemon still runs as usual: stops every connection reading (but the one that asked
+    /// for the re-exec) after what its client has sent, and accepting new ones, then waits, up to
+    /// <paramref name="bound"/>, until each connection has read all that and every request other than a stream has
+    /// been answered. So a request is either read and answered by this program, or fails to send: its client knows
+    /// it was never read and can send it to the next program. False when the bound passed first (a `start` that
+    /// waits for a slow job): those requests are cut by the exec, as any would be.
     /// </summary>
-    public bool HandOver(TimeSpan bound)
+    public bool StopTakingRequests(TimeSpan bound)
     {
-        var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
+        var deadline = Deadline(bound);
         IHandoverReader[] toStop;
         Task until;
         CancellationTokenSource toFire;
-        Task done;
         lock (sync)
         {
-            InProgress = true;
-            drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (phase != Phase.None)
+            {
+                throw new InvalidOperationException("A handover is already under way");
+            }
+
+            phase = Phase.Stopping;
             toStop = [.. reading];
             stopped.UnionWith(toStop);
             until = abandoned.Task;
-            toFire = requested;
-            done = drained.Task;
+            toFire = stopTaking;
         }
+
+        toFire.Cancel();
 
         foreach (var reader in toStop)
         {
             Stop(reader, until);
         }
 
-        toFire.Cancel();
-        lock (sync)
-        {
-            CheckDrained();
-        }
-
-        while (true)
-        {
-            if (!done.Wait(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
-            {
-                return false;
-            }
-
-            lock (sync)
-            {
-                if (open == 0 && stopped.Count == 0)
-                {
-                    return true;
-                }
-
-                // A stream began after the last one ended (the connection that asked for the re-exec reads on).
-                drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                done = drained.Task;
-            }
-        }
+        return WaitUntilDrained(deadline);
     }
 
-    /// <summary>The re-exec failed and this program carries on: new connections are served again, new streams get a fresh token.</summary>
+    /// <summary>
+    /// The second step, once nothing more will be written to the logs or published: asks every open stream to end
+    /// with its resume point and waits, up to <paramref name="bound"/>, until each has sent its `end` frame (those
+    /// begun meanwhile on the connection that asked for the re-exec included). Takes the first step before, when
+    /// it has not been taken. False when the bound passed first (a client that stopped reading): those
+    /// connections just close, as any would at an exec.
+    /// </summary>
+    public bool HandOver(TimeSpan bound)
+    {
+        var deadline = Deadline(bound);
+        var stoppedInTime = true;
+        if (!InProgress)
+        {
+            stoppedInTime = StopTakingRequests(bound);
+        }
+
+        CancellationTokenSource toFire;
+        lock (sync)
+        {
+            phase = Phase.HandingOver;
+            toFire = requested;
+        }
+
+        toFire.Cancel();
+        return WaitUntilDrained(deadline) && stoppedInTime;
+    }
+
+    /// <summary>The re-exec failed and this program carries on: connections are accepted again, new streams get a fresh token.</summary>
     public void Abandon()
     {
         TaskCompletionSource released;
         lock (sync)
         {
-            InProgress = false;
+            if (phase == Phase.None)
+            {
+                return;
+            }
+
+            phase = Phase.None;
             drained = null;
             stopped.Clear();
             // The fired source is not disposed: streams that saw its token may still hold registrations on it.
             requested = new CancellationTokenSource();
+            stopTaking = new CancellationTokenSource();
             released = abandoned;
             abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -130,6 +178,16 @@ public sealed class StreamHandover : IDisposable
         lock (sync)
         {
             requested.Dispose();
+            stopTaking.Dispose();
+        }
+    }
+
+    /// <summary>Completes when the handover under way is abandoned (the exec failed); completed already when none is.</summary>
+    internal Task UntilAbandoned()
+    {
+        lock (sync)
+        {
+            return phase != Phase.None ? abandoned.Task : Task.CompletedTask;
         }
     }
 
@@ -140,7 +198,7 @@ public sealed class StreamHandover : IDisposable
         lock (sync)
         {
             reading.Add(reader);
-            if (InProgress)
+            if (phase != Phase.None)
             {
                 stopped.Add(reader);
                 until = abandoned.Task;
@@ -181,6 +239,57 @@ public sealed class StreamHandover : IDisposable
         }
     }
 
+    /// <summary>A request other than a stream (and than the re-exec itself) is being served.</summary>
+    internal void RequestStarted()
+    {
+        lock (sync)
+        {
+            requests++;
+        }
+    }
+
+    internal void RequestEnded()
+    {
+        lock (sync)
+        {
+            requests--;
+            CheckDrained();
+        }
+    }
+
+    private static long Deadline(TimeSpan bound) => Environment.TickCount64 + (long)bound.TotalMilliseconds;
+
+    private bool WaitUntilDrained(long deadline)
+    {
+        Task done;
+        lock (sync)
+        {
+            drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            CheckDrained();
+            done = drained.Task;
+        }
+
+        while (true)
+        {
+            if (!done.Wait(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+            {
+                return false;
+            }
+
+            lock (sync)
+            {
+                if (IsDrained())
+                {
+                    return true;
+                }
+
+                // Something began after the last thing ended (the connection that asked for the re-exec reads on).
+                drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                done = drained.Task;
+            }
+        }
+    }
+
     private void Stop(IHandoverReader reader, Task until)
     {
         if (reader.StopReading(until))
@@ -196,9 +305,17 @@ public sealed class StreamHandover : IDisposable
         }
     }
 
+    /// <summary>
+    /// Every stopped connection has read all its client sent, and what the step waits for is done: the answers to
+    /// requests read before (the first step; the engine still runs) or the streams' ends (the second; the engine
+    /// is busy with the exec, so a request waiting on it cannot be waited for).
+    /// </summary>
+    private bool IsDrained() =>
+        stopped.Count == 0 && (phase == Phase.HandingOver ? open == 0 : requests == 0);
+
     private void CheckDrained()
     {
-        if (open == 0 && stopped.Count == 0)
+        if (IsDrained())
         {
             drained?.TrySetResult();
         }

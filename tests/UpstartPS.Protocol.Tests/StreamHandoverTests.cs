@@ -53,17 +53,22 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task While_handing_over_new_connections_are_closed_at_once_and_served_again_after_Abandon()
+    public async Task While_handing_over_new_connections_wait_in_the_backlog_and_are_served_after_Abandon()
     {
+        var deadline = TestServer.Deadline();
         Assert.True(Handover.HandOver(TimeSpan.FromSeconds(1)), "nothing open: nothing to wait for");
         Assert.True(Handover.InProgress);
 
-        var refused = await Assert.ThrowsAsync<UpstartException>(() => _server.ConnectAsync());
-        Assert.Equal(UpstartErrorCode.NotConnected, refused.Code);
+        // The connection is made (the kernel queues it) and its hello sent, but nobody reads it: it waits for the
+        // next program, which inherits the listening socket; Abandon stands for it (or for this one carrying on).
+        using var raw = await RawConnection.ConnectAsync(_server.SocketPath, deadline);
+        await raw.SendFrameAsync(RawConnection.Hello, deadline);
+        Assert.Equal(0, _server.Server.ConnectionCount);
 
         Handover.Abandon();
+        Assert.Equal("hello", (await raw.ReadFrameAsync(deadline))?.GetProperty("type").GetString());
         await using var client = await _server.ConnectAsync();
-        Assert.Equal("init (upstart 1.13.2)", await client.GetVersionAsync(TestServer.Deadline()));
+        Assert.Equal("init (upstart 1.13.2)", await client.GetVersionAsync(deadline));
     }
 
     [Fact]
@@ -143,7 +148,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UpstartClient_waits_for_the_next_program_while_the_old_one_closes_new_connections()
+    public async Task UpstartClient_waits_for_the_next_program_while_the_old_one_accepts_no_connection()
     {
         var deadline = TestServer.Deadline();
         await using var client = await _server.ConnectAsync();
@@ -159,8 +164,8 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         await Handler.FollowWaiting.Task.WaitAsync(deadline);
 
         Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
-        // The end frame is out: the client is retrying against a server that closes each of its connections at
-        // once, and whatever it tries reaches no handler until the next program (Abandon) serves.
+        // The end frame is out: the client's new connection waits in the backlog, and reaches no handler until
+        // the next program (Abandon) serves.
         await Task.Yield();
         Assert.False(resumed.Task.IsCompleted);
         Assert.DoesNotContain(Handler.Calls, c => c.Contains("resume=", StringComparison.Ordinal));
@@ -238,6 +243,61 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_read_before_the_daemon_stops_taking_requests_is_answered_before_it_goes_on()
+    {
+        // The daemon stops taking requests while its engine still runs, so a `start` already read is answered
+        // by this program rather than cut by the exec.
+        var deadline = TestServer.Deadline();
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+        await raw.SendFrameAsync(StartRequest("stuck"), deadline);
+        await Handler.StuckStarted.Task.WaitAsync(deadline);
+
+        var stopping = Task.Run(() => Handover.StopTakingRequests(TimeSpan.FromSeconds(10)), deadline);
+        Assert.False(stopping.IsCompleted, "the start is still being served");
+        Handler.Unstick.Set();
+
+        Assert.True(await stopping.WaitAsync(deadline));
+        var answer = raw.ReadArrivedFrame();
+        Assert.Equal((4, "result"), (answer?.GetProperty("id").GetInt32(), answer?.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task Stopping_to_take_requests_gives_up_after_its_bound_on_a_request_that_does_not_end()
+    {
+        var deadline = TestServer.Deadline();
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+        await raw.SendFrameAsync(StartRequest("slow"), deadline);
+        await Handler.SlowStarted.Task.WaitAsync(deadline);
+
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(200)));
+
+        // The streams are handed over all the same: a request waiting on the engine (busy with the exec by then) is
+        // not waited for again.
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Handover.Abandon();
+    }
+
+    [Fact]
+    public async Task A_held_client_is_no_longer_connected_once_the_daemon_stops_reading_it_and_its_request_says_it_was_not_sent()
+    {
+        // The PowerShell module checks IsConnected before each command and connects again when it is false.
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        Assert.True(client.IsConnected);
+
+        Assert.True(Handover.StopTakingRequests(TimeSpan.FromSeconds(10)));
+
+        Assert.False(client.IsConnected, "open until the exec, but nothing sent on it would be read");
+        var lost = await Assert.ThrowsAsync<UpstartException>(() => client.GetVersionAsync(deadline));
+        Assert.Equal(UpstartErrorCode.NotConnected, lost.Code);
+        Assert.Contains("not sent, so not carried out", lost.Message, StringComparison.Ordinal);
+        Handover.Abandon();
+    }
+
+    private static string StartRequest(string job) =>
+        JsonSerializer.Serialize(new { id = 4, op = "start", job, env = Array.Empty<string>(), wait = true });
+
+    [Fact]
     public async Task After_the_handover_began_a_request_fails_to_send_and_the_connection_stays_open_until_the_exec()
     {
         var deadline = TestServer.Deadline();
@@ -281,26 +341,41 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     [Fact]
     public async Task UpstartClient_sends_a_follow_the_old_program_never_read_to_the_next_one()
     {
+        // Two programs on one listening socket, as across a re-exec; the old one never takes its requests back.
         var deadline = TestServer.Deadline();
-        await using var client = await _server.ConnectAsync();
-        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
-
-        var reading = Task.Run(async () =>
+        var directory = TestServer.NewDirectory();
+        var path = Path.Combine(directory, "s");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(16);
+        try
         {
-            await foreach (var line in client.ReadLogAsync("web", tail: 1, follow: true, cancellationToken: deadline))
+            var oldHandler = new FakeControlHandler();
+            await using var old = TestServer.Start(_ => new ControlServerOptions { SocketPath = path, Listener = listener, Handover = oldHandler.Handover }, oldHandler);
+            await using var client = await old.ConnectAsync();
+            Assert.True(oldHandler.Handover.HandOver(TimeSpan.FromSeconds(10)));
+
+            // Its send fails on the connection the old program no longer reads; it connects again, and waits in the
+            // backlog until the next program takes the socket (before or after the send failed: either way).
+            var reading = Task.Run(async () =>
             {
-                return line.Line;
-            }
+                await foreach (var line in client.ReadLogAsync("web", tail: 1, follow: true, cancellationToken: deadline))
+                {
+                    return line.Line;
+                }
 
-            return null;
-        }, deadline);
+                return null;
+            }, deadline);
+            await using var next = TestServer.Start(_ => new ControlServerOptions { SocketPath = path, Listener = listener });
 
-        // Its send failed (the sender breaks the connection then); the next program takes it from here.
-        await WaitUntilAsync(() => !client.IsConnected, deadline);
-        Handover.Abandon();
-
-        Assert.Equal("line 1", await reading.WaitAsync(deadline));
-        Assert.Equal(["log web  tail=1 follow=True"], Handler.Calls.Where(c => c.StartsWith("log", StringComparison.Ordinal)));
+            Assert.Equal("line 1", await reading.WaitAsync(deadline));
+            Assert.Equal(["log web  tail=1 follow=True"], next.Handler.Calls.Where(c => c.StartsWith("log", StringComparison.Ordinal)));
+            Assert.DoesNotContain(oldHandler.Calls, c => c.StartsWith("log", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -72,6 +72,7 @@ internal sealed class TestServer : IAsyncDisposable
         MaxConsecutiveBadRequests = options.MaxConsecutiveBadRequests,
         InlineCompletions = options.InlineCompletions,
         Handover = options.Handover,
+        Listener = options.Listener,
         Log = (message, exception) =>
         {
             lock (log)

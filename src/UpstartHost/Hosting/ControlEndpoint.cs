@@ -20,7 +20,14 @@ public sealed partial class ControlEndpoint : IControlEndpoint
     /// promoted to the old generation meanwhile) are garbage once they are gone, and would otherwise stay resident
     /// for as long as the daemon is idle (hundreds of MiB; docs/performance.md).
     /// </param>
-    public ControlEndpoint(DaemonSettings settings, DaemonControl handler, ControlAuthorization authorization, ILogger<ControlEndpoint> logger, QuietCollector? quietCollector = null)
+    /// <param name="inherited">The socket the previous program listened on, when this one came by a re-exec: taken instead of creating one.</param>
+    public ControlEndpoint(
+        DaemonSettings settings,
+        DaemonControl handler,
+        ControlAuthorization authorization,
+        ILogger<ControlEndpoint> logger,
+        QuietCollector? quietCollector = null,
+        ControlListenerFromReExec? inherited = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(authorization);
@@ -35,6 +42,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
             Log = (message, exception) => LogClientProblem(logger, message, exception),
             ConnectionClosed = quietCollector is null ? null : quietCollector.Poke,
             Handover = handler.Handover,
+            Listener = inherited?.Socket,
         });
     }
 
@@ -48,6 +56,8 @@ public sealed partial class ControlEndpoint : IControlEndpoint
     }
 
     public int ConnectionCount => server.ConnectionCount;
+
+    public System.Runtime.InteropServices.SafeHandle? Listener => server.ListenerHandle;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -37,6 +37,12 @@ public sealed partial class DaemonReExec
     public Action? FlushLog { get; init; }
 
     /// <summary>
+    /// The control socket's listener, kept open across the exec for the next program to accept on: a client
+    /// connecting meanwhile waits in its backlog instead of finding no socket (<see cref="InheritedControlListener"/>).
+    /// </summary>
+    public Func<System.Runtime.InteropServices.SafeHandle?>? ControlListener { get; init; }
+
+    /// <summary>
     /// The program to exec: the one we run from, by path, so that after a package upgrade replaced the file
     /// the new binary runs (/proc/self/exe itself would still be the old, deleted one).
     /// </summary>
@@ -62,6 +68,13 @@ public sealed partial class DaemonReExec
 
     private async Task RunAsync()
     {
+        // While the engine still runs: the requests clients have sent are answered by this program, and any sent
+        // from now on fail to send, so their clients send them to the next one instead of losing them in the exec.
+        if (Streams?.StopTakingRequests() == false)
+        {
+            LogRequestsNotAnswered(logger);
+        }
+
         // Exits reaped before this point are already posted to the engine inbox, ahead of the work below;
         // later ones stay zombies for the next program, which reaps them with their status.
         ChildReaper.Instance.Hold();
@@ -79,6 +92,9 @@ public sealed partial class DaemonReExec
         finally
         {
             ChildReaper.Instance.ReleaseHold();
+
+            // The exec failed (this program is still here): it takes requests again, whatever stage it failed at.
+            Streams?.Handover.Abandon();
             Volatile.Write(ref inProgress, 0);
         }
 
@@ -90,10 +106,21 @@ public sealed partial class DaemonReExec
     {
         var path = ProgramPath();
         var argv = ReadNulSeparated("/proc/self/cmdline");
-        var envp = ReadNulSeparated("/proc/self/environ").Where(e => !ListenFds.IsListenVariable(e)).ToList();
+        var envp = ReadNulSeparated("/proc/self/environ")
+            .Where(e => !ListenFds.IsListenVariable(e) && !InheritedControlListener.IsEntry(e))
+            .ToList();
         var channels = composition.Processes.DetachLogChannels();
+        var listener = ControlListener?.Invoke();
+        var listenerHeld = false;
+        var listenerFd = -1;
         try
         {
+            if (listener is { IsClosed: false })
+            {
+                listener.DangerousAddRef(ref listenerHeld);
+                listenerFd = (int)listener.DangerousGetHandle();
+            }
+
             // After the logs' last writes, before the state is written: a stream's last lines and events reach
             // its client, which then carries on with the next program from there.
             if (Streams?.EndEach() == false)
@@ -107,6 +134,11 @@ public sealed partial class DaemonReExec
                 InheritedDescriptor.SetCloseOnExec(channel.Fd, false);
             }
 
+            if (listenerFd >= 0 && InheritedDescriptor.SetCloseOnExec(listenerFd, false))
+            {
+                envp.Add(InheritedControlListener.Entry(listenerFd));
+            }
+
             LogReExecuting(logger, path, snapshot.Count, channels.Count);
             FlushLog?.Invoke();
             return Exec(path, argv, envp);
@@ -114,6 +146,16 @@ public sealed partial class DaemonReExec
         finally
         {
             // Only reached when the exec failed: carry on as before.
+            if (listenerFd >= 0)
+            {
+                InheritedDescriptor.SetCloseOnExec(listenerFd, true);
+            }
+
+            if (listenerHeld)
+            {
+                listener!.DangerousRelease();
+            }
+
             Streams?.Handover.Abandon();
             foreach (var channel in channels)
             {
@@ -152,6 +194,9 @@ public sealed partial class DaemonReExec
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-executing {Path}: {Instances} instances, {Channels} log channels handed over")]
     private static partial void LogReExecuting(ILogger logger, string path, int instances, int channels);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-exec: requests read before it had not all been answered in time (a start or stop waiting for a slow job?); the exec cuts them")]
+    private static partial void LogRequestsNotAnswered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-exec: {Streams} log follows or watches did not take their last lines in time (their clients stopped reading); they just close")]
     private static partial void LogStreamsNotHandedOver(ILogger logger, int streams);

@@ -84,6 +84,7 @@ public sealed class EngineComposition : IAsyncDisposable
     /// <summary>Variables that describe the daemon's own process and must not leak into jobs.</summary>
     private static bool IsDaemonPrivate(string key) =>
         key is "NOTIFY_SOCKET" or "WATCHDOG_USEC" or "WATCHDOG_PID" or "LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES" or "FDSTORE"
+            or InheritedControlListener.Variable
             or "INVOCATION_ID" or "JOURNAL_STREAM" or "UPSTART_JOB" or "UPSTART_INSTANCE" or "UPSTART_EVENTS"
         || key.StartsWith("DOTNET_", StringComparison.Ordinal);
 }

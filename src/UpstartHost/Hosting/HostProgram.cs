@@ -55,12 +55,18 @@ public static partial class HostProgram
 
         // First: the inherited log channels must be close-on-exec before anything could be spawned.
         var stored = StoredLogChannels.TakeFromEnvironment();
+        var listener = InheritedControlListener.TakeFromEnvironment(settings.SocketPath, out var listenerProblem);
         var systemd = SystemdHosting.TakeFromEnvironment();
-        var host = Build(settings, systemd.Notifier, systemd.Watchdog, systemd.Listens, stored);
+        var host = Build(settings, systemd.Notifier, systemd.Watchdog, systemd.Listens, stored, new ControlListenerFromReExec(listener));
         var logger = host.Services.GetRequiredService<ILogger<DaemonService>>();
         foreach (var warning in directoryWarnings)
         {
             LogDirectoryWarning(logger, warning);
+        }
+
+        if (listenerProblem is not null)
+        {
+            LogListenerNotTaken(logger, listenerProblem);
         }
 
         var exitCode = 0;
@@ -118,7 +124,13 @@ public static partial class HostProgram
     public static IHost Build(DaemonSettings settings, ISystemdNotifier notifier, TimeSpan? watchdogInterval, bool serviceManagerListens) =>
         Build(settings, notifier, watchdogInterval, serviceManagerListens, StoredLogChannels.None);
 
-    internal static IHost Build(DaemonSettings settings, ISystemdNotifier notifier, TimeSpan? watchdogInterval, bool serviceManagerListens, StoredLogChannels stored)
+    internal static IHost Build(
+        DaemonSettings settings,
+        ISystemdNotifier notifier,
+        TimeSpan? watchdogInterval,
+        bool serviceManagerListens,
+        StoredLogChannels stored,
+        ControlListenerFromReExec? listener = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -207,7 +219,11 @@ public static partial class HostProgram
         {
             Streams = new StreamsToHandOver(sp.GetRequiredService<StreamHandover>(), sp.GetRequiredService<WatchHub>()),
             FlushLog = () => FlushConsoleLog(sp),
+
+            // Resolved when the exec comes, not now: the endpoint's handler needs this very object.
+            ControlListener = () => sp.GetRequiredService<IControlEndpoint>().Listener,
         });
+        services.AddSingleton(listener ?? ControlListenerFromReExec.None);
         services.AddSingleton<IControlEndpoint, ControlEndpoint>();
         services.AddHostedService<DaemonService>();
         return builder.Build();
@@ -227,6 +243,9 @@ public static partial class HostProgram
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "upstart-host failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-exec: the control socket the previous program listened on was not taken ({Problem}); creating it anew")]
+    private static partial void LogListenerNotTaken(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogDirectoryWarning(ILogger logger, string warning);

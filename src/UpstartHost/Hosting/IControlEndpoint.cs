@@ -7,4 +7,7 @@ public interface IControlEndpoint : IAsyncDisposable
     Task StartAsync(CancellationToken cancellationToken);
 
     Task StopAsync(CancellationToken cancellationToken);
+
+    /// <summary>The listening socket, which a re-exec keeps open for the next program; null before <see cref="StartAsync"/>.</summary>
+    System.Runtime.InteropServices.SafeHandle? Listener { get; }
 }

@@ -15,6 +15,12 @@ public sealed class StreamsToHandOver(StreamHandover handover, WatchHub watch)
 
     public StreamHandover Handover => handover;
 
+    /// <summary>
+    /// Before the engine stops for the exec: no more requests are taken, and those already read are answered; false
+    /// when some were not within <see cref="Bound"/> (the exec cuts them).
+    /// </summary>
+    public bool StopTakingRequests() => handover.StopTakingRequests(Bound);
+
     /// <summary>Ends every open stream with its resume point; false when some had not ended within <see cref="Bound"/>.</summary>
     public bool EndEach()
     {

@@ -27,6 +27,18 @@ internal static class Answers
         where T : class =>
         value ?? throw new UpstartException(UpstartErrorCode.BadRequest, "The daemon's answer lacks the expected result");
 
+    /// <summary>
+    /// A request that could not be sent: the daemon never read it, so it was not carried out and may be sent again
+    /// (a daemon stops reading when it re-executes: docs/protocol.md, "Requests and streams across a re-exec").
+    /// </summary>
+    /// <param name="connectionFailure">Why the connection had already failed, when it had: said instead.</param>
+    public static UpstartException NotSent(string socketPath, Exception ex, Exception? connectionFailure) =>
+        new(
+            UpstartErrorCode.NotConnected,
+            "The request was not sent, so not carried out: " + (connectionFailure?.Message
+                ?? $"the daemon at {socketPath} no longer reads this connection (re-executing or stopping?): {ex.Message}"),
+            ex);
+
     /// <summary>The connection broke under a request.</summary>
     public static UpstartException Lost(string socketPath, Exception ex) =>
         new(UpstartErrorCode.NotConnected, $"Lost the connection to the daemon at {socketPath}: {ex.Message}", ex);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using UpstartPS.Protocol.Messages;
@@ -20,9 +21,13 @@ public sealed class BlockingUpstartClient : IDisposable
 {
     private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
 
-    private readonly BlockingUnixSocket _socket;
-    private readonly BlockingFrameStream _frames;
     private readonly UpstartClientOptions _options;
+    private readonly long _handshakeDeadline;
+
+    /// <summary>Sent with the hello, before the daemon answered it: sent again should it close without answering.</summary>
+    private readonly List<RequestFrame> _sentBeforeHello = [];
+    private BlockingUnixSocket _socket;
+    private BlockingFrameStream _frames;
     private bool _helloAnswered;
     private long _lastId;
 
@@ -32,6 +37,7 @@ public sealed class BlockingUpstartClient : IDisposable
         _socket = socket;
         _options = options;
         _frames = new BlockingFrameStream(socket, FrameFormat.MaxRequestBytes, FrameFormat.MaxResponseBytes);
+        _handshakeDeadline = Stopwatch.GetTimestamp() + (long)(options.ConnectTimeout.TotalSeconds * Stopwatch.Frequency);
     }
 
     public string SocketPath { get; }
@@ -274,7 +280,7 @@ public sealed class BlockingUpstartClient : IDisposable
 
     /// <summary>
     /// As <see cref="Send"/>, but false when the daemon, having answered the handshake, no longer reads (the send
-    /// failed): it never read the request (docs/protocol.md, "Streams across a re-exec").
+    /// failed): it never read the request (docs/protocol.md, "Requests and streams across a re-exec").
     /// </summary>
     private bool TrySend(RequestFrame request, out long id)
     {
@@ -296,6 +302,11 @@ public sealed class BlockingUpstartClient : IDisposable
         try
         {
             _frames.Queue(request, DirectFrameCodec.WriteRequest);
+            if (!_helloAnswered)
+            {
+                _sentBeforeHello.Add(request);
+            }
+
             _frames.Flush();
         }
         catch (FrameException ex)
@@ -375,7 +386,21 @@ public sealed class BlockingUpstartClient : IDisposable
             return;
         }
 
-        var hello = ReadFrame(ConnectionErrors.NotConnected(SocketPath, "the daemon closed the connection during the handshake"));
+        ReadOnlyMemory<byte> hello;
+        while (!TryReadHello(out hello))
+        {
+            // Closed without answering our hello, so nothing sent with it was read: a daemon handing over to its next
+            // program at a re-exec (docs/protocol.md, "Requests and streams across a re-exec"). Again, within the connect timeout.
+            if (Stopwatch.GetTimestamp() >= _handshakeDeadline)
+            {
+                throw ConnectionErrors.NotConnected(SocketPath, "the daemon closed the connection during the handshake");
+            }
+
+            Thread.Sleep(5);
+            Reconnect();
+        }
+
+        _sentBeforeHello.Clear();
         var answer = DirectFrameCodec.TryReadServerHello(hello.Span, out var direct) ? direct : JsonSerializer.Deserialize(hello.Span, Json.ServerHello);
         Handshake.Check(answer ?? throw ConnectionErrors.NotConnected(SocketPath, "the daemon sent an empty handshake"), SocketPath);
         _helloAnswered = true;
@@ -383,6 +408,56 @@ public sealed class BlockingUpstartClient : IDisposable
         // Past the handshake a wait is the command's own (a start waits for its job): no bound.
         _socket.ReceiveTimeout = TimeSpan.Zero;
         _socket.SendTimeout = TimeSpan.Zero;
+    }
+
+    private bool TryReadHello(out ReadOnlyMemory<byte> hello)
+    {
+        try
+        {
+            var frame = _frames.Read();
+            hello = frame ?? default;
+            return frame is not null;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // Closed with our hello unread.
+            hello = default;
+            return false;
+        }
+    }
+
+    /// <summary>A new connection for one the daemon closed before answering the hello, with the hello and requests sent again.</summary>
+    private void Reconnect()
+    {
+        BlockingUnixSocket socket;
+        try
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _handshakeDeadline);
+            socket = BlockingUnixSocket.Connect(SocketPath, AtLeastOneMillisecond(left));
+        }
+        catch (SocketException ex)
+        {
+            throw ConnectionErrors.NotConnected(SocketPath, ConnectionErrors.Describe(ex), ex);
+        }
+
+        _frames.Dispose();
+        _socket.Dispose();
+        _socket = socket;
+        _frames = new BlockingFrameStream(socket, FrameFormat.MaxRequestBytes, FrameFormat.MaxResponseBytes);
+        _frames.Queue(Handshake.Hello(_options.ClientName), DirectFrameCodec.WriteHello);
+        foreach (var request in _sentBeforeHello)
+        {
+            _frames.Queue(request, DirectFrameCodec.WriteRequest);
+        }
+
+        try
+        {
+            _frames.Flush();
+        }
+        catch (SocketException)
+        {
+            // As at the first try: the answer, if any, says why.
+        }
     }
 
     private ReadOnlyMemory<byte> ReadFrame(UpstartException? atEnd) =>

@@ -53,38 +53,72 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
     public static Task<UpstartClient> ConnectAsync(string? socketPath = null, CancellationToken cancellationToken = default) =>
         ConnectAsync(new UpstartClientOptions { SocketPath = socketPath }, cancellationToken);
 
-    /// <summary>Connects and performs the handshake. Throws <see cref="UpstartException"/> NotConnected or ProtocolMismatch.</summary>
+    /// <summary>
+    /// Connects and performs the handshake, within <see cref="UpstartClientOptions.ConnectTimeout"/>. A connection
+    /// the daemon closes before answering the hello asked nothing of it: that is a daemon handing over to its next
+    /// program at a re-exec, and this connects again (docs/protocol.md, "Requests and streams across a re-exec").
+    /// Throws <see cref="UpstartException"/> NotConnected or ProtocolMismatch.
+    /// </summary>
     public static async Task<UpstartClient> ConnectAsync(UpstartClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var path = options.SocketPath ?? ResolveSocketPath(options.System);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
+        while (true)
+        {
+            if (await ConnectOnceAsync(options, path, timeout.Token, cancellationToken).ConfigureAwait(false) is { } client)
+            {
+                return client;
+            }
+
+            try
+            {
+                await Task.Delay(5, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw ConnectionErrors.NotConnected(path, "the daemon closed the connection during the handshake");
+            }
+        }
+    }
+
+    /// <summary>One connection and its handshake; null when the daemon closed it without answering the hello.</summary>
+    private static async Task<UpstartClient?> ConnectOnceAsync(UpstartClientOptions options, string path, CancellationToken timeout, CancellationToken cancellationToken)
+    {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout).ConfigureAwait(false);
             // A client keeps the buffer a big answer (list) needed: it will likely ask again.
             var reader = new FrameReader(socket, FrameFormat.MaxResponseBytes, retainBytes: 4 * 1024 * 1024);
             var sender = new FrameSender(socket, FrameFormat.MaxRequestBytes, WriteTimeout);
             var hello = Handshake.Hello(options.ClientName);
-            SocketException? helloFailed = null;
             try
             {
-                await sender.SendAsync(hello, Json.ClientHello, timeout.Token).ConfigureAwait(false);
+                await sender.SendAsync(hello, Json.ClientHello, timeout).ConfigureAwait(false);
             }
-            catch (SocketException ex)
+            catch (SocketException)
             {
                 // A daemon over its connection limit answers at once and closes before our hello arrives: the
                 // answer saying why is still there to read (docs/protocol.md, TooManyConnections).
-                helloFailed = ex;
             }
 
-            if (!await reader.ReadAsync(timeout.Token).ConfigureAwait(false))
+            bool answered;
+            try
             {
-                throw helloFailed is not null
-                    ? ConnectionErrors.NotConnected(path, ConnectionErrors.Describe(helloFailed), helloFailed)
-                    : ConnectionErrors.NotConnected(path, "the daemon closed the connection during the handshake");
+                answered = await reader.ReadAsync(timeout).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                // Closed with our hello unread.
+                answered = false;
+            }
+
+            if (!answered)
+            {
+                socket.Dispose();
+                return null;
             }
 
             var answer = JsonSerializer.Deserialize(reader.Current.Span, Json.ServerHello)
@@ -131,10 +165,11 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// False once the connection has failed, been disposed, or been closed by the daemon (its idle timeout, a
-    /// re-exec, a restart); requests then throw NotConnected. A close is seen as soon as the kernel has it, even
-    /// before the reader loop has run: a closed peer leaves the socket readable with nothing to read.
+    /// re-exec, a restart), or once the daemon has stopped reading it (a re-exec under way); requests then throw
+    /// NotConnected. A close is seen as soon as the kernel has it, even before the reader loop has run: a closed
+    /// peer leaves the socket readable with nothing to read.
     /// </summary>
-    public bool IsConnected => _failure is null && _disposed == 0 && !PeerHasClosed();
+    public bool IsConnected => _failure is null && _disposed == 0 && !PeerHasClosed() && !PeerStoppedReading();
 
     /// <summary>
     /// Connects again and again until the daemon answers a version request: after <see cref="ReExecAsync"/>,
@@ -226,7 +261,7 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
     /// <summary>
     /// Registers and sends a stream request; null when the send failed, so the daemon never read it (a daemon
     /// handing its streams over at a re-exec stops reading, and a send after that fails: docs/protocol.md,
-    /// "Streams across a re-exec"). Throws as any request when the connection had already failed.
+    /// "Requests and streams across a re-exec"). Throws as any request when the connection had already failed.
     /// </summary>
     private async Task<StreamRequest?> TryOpenStreamAsync(RequestFrame request, CancellationToken cancellationToken)
     {
@@ -384,6 +419,9 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
             {
                 OperationCanceledException => ex,
                 FrameException => new UpstartException(UpstartErrorCode.BadRequest, ex.Message, ex),
+
+                // A frame cut short is not read as a request either. The reader loop may have seen the end first.
+                SocketException or ObjectDisposedException => NotSent(SocketPath, ex, _failure),
                 _ => _failure ?? Lost(ex),
             };
         }
@@ -444,6 +482,23 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
         {
             // poll(2) keeps reporting a closed stream as readable after the reader loop took its end of file.
             return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Whether the daemon has stopped reading this connection (as it does when it re-executes, keeping it open for its
+    /// last answers): then nothing sent here would be read. poll(2) does not tell; a send of nothing does, at once.
+    /// </summary>
+    private bool PeerStoppedReading()
+    {
+        try
+        {
+            _socket.Send(ReadOnlySpan<byte>.Empty, SocketFlags.None);
+            return false;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {

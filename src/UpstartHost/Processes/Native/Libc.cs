@@ -155,6 +155,19 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int posix_openpt(int flags);
 
+    public const int SOL_SOCKET = 1;
+    public const int SO_TYPE = 3;
+    public const int SO_ACCEPTCONN = 30;
+    public const int SO_DOMAIN = 39;
+    public const int AF_UNIX = 1;
+    public const int SOCK_STREAM = 1;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int getsockopt(int fd, int level, int option, int* value, uint* length);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int getsockname(int fd, byte* address, uint* length);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int unlockpt(int fd);
 
