@@ -244,7 +244,9 @@ internal sealed partial class ControlConnection : IHandoverReader, IDisposable
             catch (OperationCanceledException) when (!_closing.IsCancellationRequested)
             {
                 var quiet = Stopwatch.GetElapsedTime(waitingSince);
-                if (quiet >= _options.IdleTimeout && Volatile.Read(ref _running) == 0)
+                // Bytes waiting in the socket are the client speaking, however late this read got to them (a starved
+                // pool): closing then reset the connection under a request it had sent in time.
+                if (quiet >= _options.IdleTimeout && Volatile.Read(ref _running) == 0 && !ClientHasSentMore())
                 {
                     Log($"Closing connection from {client}: idle for {_options.IdleTimeout.TotalSeconds:0.#} s", null);
                     return false;
@@ -254,6 +256,18 @@ internal sealed partial class ControlConnection : IHandoverReader, IDisposable
                 _idle = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
                 _idle.CancelAfter(quiet < _options.IdleTimeout ? _options.IdleTimeout - quiet : _options.IdleTimeout);
             }
+        }
+    }
+
+    private bool ClientHasSentMore()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 

@@ -96,8 +96,11 @@ public class JobCommandTests
     [Fact]
     public async Task Restart_gives_a_new_main_process_and_reload_signals_the_old_one()
     {
-        await using var d = await DaemonFixture.StartNewAsync(("svc", "exec /bin/sh -c 'trap \"echo reloaded\" HUP; while :; do sleep 0.1; done'\n"));
+        await using var d = await DaemonFixture.StartNewAsync(("svc", "exec /bin/sh -c 'trap \"echo reloaded\" HUP; echo ready; while :; do sleep 0.1; done'\n"));
         var first = await d.Client.StartAsync("svc");
+
+        // Running is reached at the spawn; a HUP before the shell has set its trap would end it instead (seen under load).
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.ReadLog("svc").Contains("ready", StringComparison.Ordinal)), "the job to set its trap");
         var reload = await d.RunCtlAsync(["reload", "svc"]);
         Assert.Equal((0, ""), (reload.ExitCode, reload.Stdout));
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.ReadLog("svc").Contains("reloaded", StringComparison.Ordinal)), "the HUP to reach the job");
