@@ -119,36 +119,45 @@ public class DaemonReExecTests
         await using var d = await DaemonFixture.StartNewAsync(("svc", Service));
         var socketBefore = Inode(d.SocketPath);
         var failures = new List<string>();
-        var answered = 0;
+        var answered = new int[4];
+        using var reExecDone = new CancellationTokenSource();
 
-        var reExec = d.RunCtlAsync(["re-exec"]);
-        var askers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
-        {
-            // As a monitoring loop of `upstartctl status` would (the same client, in this process): a new connection
-            // and one status each time, until the re-exec is done.
-            while (!reExec.IsCompleted)
+        // As monitoring loops of `upstartctl status` would (the same client, in this process): a new connection and
+        // one status each time. On threads of their own: blocking loops on pool threads wait for the pool to grow.
+        var askers = answered.Select((_, i) => Task.Factory.StartNew(
+            () =>
             {
-                try
+                while (!reExecDone.IsCancellationRequested)
                 {
-                    using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = d.SocketPath });
-                    Assert.Equal("running", client.Status("svc").Single().State);
-                    Interlocked.Increment(ref answered);
-                }
-                catch (UpstartException e)
-                {
-                    lock (failures)
+                    try
                     {
-                        failures.Add(e.Message);
+                        using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = d.SocketPath });
+                        Assert.Equal("running", client.Status("svc").Single().State);
+                        Interlocked.Increment(ref answered[i]);
+                    }
+                    catch (UpstartException e)
+                    {
+                        lock (failures)
+                        {
+                            failures.Add(e.Message);
+                        }
                     }
                 }
-            }
-        })).ToList();
-        var result = await reExec;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToList();
+
+        // Every loop is asking before the re-exec begins, and goes on until it is done.
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(Enumerable.Range(0, answered.Length).All(i => Volatile.Read(ref answered[i]) > 0)), "every loop to be asking");
+        var before = answered.Sum();
+        var result = await d.RunCtlAsync(["re-exec"]);
+        await reExecDone.CancelAsync();
         await Task.WhenAll(askers);
 
         Assert.True(result.ExitCode == 0, result.Stderr + d.DaemonOutput);
         Assert.Empty(failures);
-        Assert.True(answered > 20, $"only {answered} statuses around the re-exec");
+        Assert.True(answered.Sum() > before, "no status answered while the re-exec ran");
 
         // The new program took the old one's socket rather than making its own: the same file, and no complaint.
         Assert.Equal(socketBefore, Inode(d.SocketPath));
