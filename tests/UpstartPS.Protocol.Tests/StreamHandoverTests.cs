@@ -248,9 +248,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         // The daemon stops taking requests while its engine still runs, so a `start` already read is answered
         // by this program rather than cut by the exec.
         var deadline = TestServer.Deadline();
-        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
-        await raw.SendFrameAsync(StartRequest("stuck"), deadline);
-        await Handler.StuckStarted.Task.WaitAsync(deadline);
+        using var raw = await StartBeingServedAsync("stuck", Handler.StuckStarted, deadline);
 
         var stopping = Task.Run(() => Handover.StopTakingRequests(TimeSpan.FromSeconds(10)), deadline);
         Assert.False(stopping.IsCompleted, "the start is still being served");
@@ -265,9 +263,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     public async Task Stopping_to_take_requests_gives_up_after_its_bound_on_a_request_that_does_not_end()
     {
         var deadline = TestServer.Deadline();
-        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
-        await raw.SendFrameAsync(StartRequest("slow"), deadline);
-        await Handler.SlowStarted.Task.WaitAsync(deadline);
+        using var raw = await StartBeingServedAsync("slow", Handler.SlowStarted, deadline);
 
         Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(200)));
 
@@ -294,8 +290,14 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         Handover.Abandon();
     }
 
-    private static string StartRequest(string job) =>
-        JsonSerializer.Serialize(new { id = 4, op = "start", job, env = Array.Empty<string>(), wait = true });
+    /// <summary>A raw connection whose `start` of <paramref name="job"/> (the fake's "stuck" or "slow") the handler is serving.</summary>
+    private async Task<RawConnection> StartBeingServedAsync(string job, TaskCompletionSource started, CancellationToken deadline)
+    {
+        var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+        await raw.SendFrameAsync(JsonSerializer.Serialize(new { id = 4, op = "start", job, env = Array.Empty<string>(), wait = true }), deadline);
+        await started.Task.WaitAsync(deadline);
+        return raw;
+    }
 
     [Fact]
     public async Task After_the_handover_began_a_request_fails_to_send_and_the_connection_stays_open_until_the_exec()

@@ -45,14 +45,20 @@ public sealed class StoppingTests
     [Fact]
     public async Task A_stop_during_pre_start_lets_pre_start_finish_and_never_runs_the_main_process()
     {
+        // The pre-start ends only once the stop has been taken: a fixed sleep ran out before a loaded machine got the
+        // stop there, and the main process ran.
         await using var sv = await Supervisor.StartAsync(
-            ("slow", "pre-start exec /bin/sh -c \"echo started > {work}/pre; sleep 0.3\"\nexec /bin/sh -c \"touch {work}/main-ran; exec sleep 1000\"\n"));
+            ("slow", "pre-start exec /bin/sh -c \"echo started > {work}/pre; while [ ! -e {work}/gate ]; do sleep 0.02; done\"\nexec /bin/sh -c \"touch {work}/main-ran; exec sleep 1000\"\n"));
         var mark = sv.Notifications.Count;
         var start = sv.Engine.StartAsync("slow", [], wait: true);
         await sv.WaitForState("slow", "pre-start", mark);
         await Supervisor.FileWritten(Path.Combine(sv.WorkDirectory, "pre"));
 
-        await sv.StopJob("slow");
+        var stopping = sv.StopJob("slow");
+        await sv.Notifications.WaitFor(
+            n => n is { Kind: NotificationKind.Goal, Job: "slow", Goal: JobGoal.Stop }, "the stop to be taken", mark, Supervisor.Bound);
+        await File.WriteAllTextAsync(Path.Combine(sv.WorkDirectory, "gate"), "");
+        await stopping;
 
         var preStart = Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=slow", "PROCESS=pre-start"));
         Assert.Equal("0", NotificationLog.Value(preStart, "EXIT_STATUS"));
