@@ -16,9 +16,11 @@ internal static class PeerProcess
 
     private const string Script = """
         import json, socket, struct, sys
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(10)
-        s.connect(sys.argv[1])
+        def connect():
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            c.settimeout(10)
+            c.connect(sys.argv[1])
+            return c
         def recv_exact(n):
             data = b''
             while len(data) < n:
@@ -42,16 +44,17 @@ internal static class PeerProcess
             return payload is not None
         if sys.argv[2:3] == ['--connections']:
             # Hold N connections open at once and report, for each, whether the handshake was answered.
+            # Only these: a connection made first and dropped would still count against the user until the server
+            # saw it close, and refuse the second one.
             sockets = []
             for i in range(int(sys.argv[3])):
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                s.settimeout(10)
-                s.connect(sys.argv[1])
+                s = connect()
                 sockets.append(s)
                 exchange('{"type":"hello","protocol":1,"client":"python"}')
         elif sys.argv[2:3] == ['--connect-only']:
-            pass
+            s = connect()
         else:
+            s = connect()
             for text in ['{"type":"hello","protocol":1,"client":"python"}'] + sys.argv[2:]:
                 if not exchange(text):
                     break
