@@ -156,7 +156,6 @@ public sealed partial class DaemonReExec
                 listener!.DangerousRelease();
             }
 
-            Streams?.Handover.Abandon();
             foreach (var channel in channels)
             {
                 InheritedDescriptor.SetCloseOnExec(channel.Fd, true);

@@ -270,24 +270,13 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
         Register(request, pending);
         try
         {
-            await _sender.SendAsync(request, Json.RequestFrame, cancellationToken).ConfigureAwait(false);
+            await SendRequestAsync(request, cancellationToken).ConfigureAwait(false);
             return pending;
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException && !_closing.IsCancellationRequested)
+        catch (UpstartException ex) when (ex.InnerException is SocketException or ObjectDisposedException && !_closing.IsCancellationRequested)
         {
-            // Not one byte of a frame cut short is read as a request either.
-            _pending.TryRemove(request.Id, out _);
+            // SendRequestAsync's NotSent: never read, so the caller may send it elsewhere.
             return null;
-        }
-        catch (Exception ex)
-        {
-            _pending.TryRemove(request.Id, out _);
-            throw ex switch
-            {
-                OperationCanceledException => ex,
-                FrameException => new UpstartException(UpstartErrorCode.BadRequest, ex.Message, ex),
-                _ => _failure ?? Lost(ex),
-            };
         }
     }
 
