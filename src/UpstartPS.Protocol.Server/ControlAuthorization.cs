@@ -46,7 +46,8 @@ public sealed class ControlAuthorization
     public static bool IsMutating(ControlOperation operation) => operation is
         ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart or ControlOperation.Reload
         or ControlOperation.Emit or ControlOperation.ReloadConfiguration or ControlOperation.SetEnabled
-        or ControlOperation.SetLogPriority or ControlOperation.ReExec;
+        or ControlOperation.SetLogPriority or ControlOperation.ReExec
+        or ControlOperation.SetEnvironment or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment;
 
     /// <summary>Whether the policy looks at supplementary groups (so the server reads them while the peer surely lives).</summary>
     public bool UsesGroups => Mode == DaemonMode.System && AdminGroup is not null;
@@ -69,7 +70,10 @@ public sealed class ControlAuthorization
             return refused;
         }
 
-        var needsAdministrator = IsMutating(operation) || (LogAccess == LogAccess.Administrators && operation == ControlOperation.ReadLog);
+        // Reading a job environment needs an administrator too, as in Upstart (control_check_permission): an
+        // instance's environment holds what its start request and events carried, secrets included.
+        var needsAdministrator = IsMutating(operation) || ControlOperations.IsEnvironment(operation)
+            || (LogAccess == LogAccess.Administrators && operation == ControlOperation.ReadLog);
         if (Mode == DaemonMode.Session || !needsAdministrator || IsAdministrator(client))
         {
             return null;
@@ -144,6 +148,8 @@ public sealed class ControlAuthorization
         ControlOperation.SetLogPriority => "setting the log priority",
         ControlOperation.ReadLog => "reading job logs",
         ControlOperation.ReExec => "re-executing the daemon",
+        ControlOperation.ListEnvironment or ControlOperation.GetEnvironment => "reading a job environment",
+        ControlOperation.SetEnvironment or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment => "changing a job environment",
         _ => operation.ToString(),
     };
 }

@@ -28,6 +28,15 @@ public enum ControlOperation
 
     /// <summary>The daemon replaces its program in place, keeping every job (docs/daemon.md).</summary>
     ReExec,
+
+    /// <summary>list-env: the global job environment table, or one instance's environment.</summary>
+    ListEnvironment,
+
+    /// <summary>get-env: one variable of the same.</summary>
+    GetEnvironment,
+    SetEnvironment,
+    UnsetEnvironment,
+    ResetEnvironment,
 }
 
 internal static class ControlOperations
@@ -56,10 +65,20 @@ internal static class ControlOperations
             Operations.Log => ControlOperation.ReadLog,
             Operations.Watch => ControlOperation.Watch,
             Operations.ReExec => ControlOperation.ReExec,
+            Operations.ListEnv => ControlOperation.ListEnvironment,
+            Operations.GetEnv => ControlOperation.GetEnvironment,
+            Operations.SetEnv => ControlOperation.SetEnvironment,
+            Operations.UnsetEnv => ControlOperation.UnsetEnvironment,
+            Operations.ResetEnv => ControlOperation.ResetEnvironment,
             _ => (ControlOperation)(-1),
         };
         return operation >= 0;
     }
+
+    /// <summary>The environment commands, which read or change a job environment table (global, or an instance's).</summary>
+    public static bool IsEnvironment(ControlOperation operation) =>
+        operation is ControlOperation.ListEnvironment or ControlOperation.GetEnvironment or ControlOperation.SetEnvironment
+            or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment;
 
     public static bool IsStream(ControlOperation operation) =>
         operation is ControlOperation.ReadLog or ControlOperation.Watch;

@@ -65,6 +65,30 @@ public interface IControlHandler
     Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken);
 
     /// <summary>
+    /// list-env: the VAR=VALUE entries of the global job environment table (<paramref name="job"/> null) or of
+    /// one instance's environment (UnknownJob, UnknownInstance). The environment methods default to a refusal,
+    /// for handlers that keep no table.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListEnvironmentAsync(ClientIdentity client, string? job, string? instance, CancellationToken cancellationToken) =>
+        Task.FromException<IReadOnlyList<string>>(NoEnvironment());
+
+    /// <summary>get-env: one variable's value (UnknownVariable when not set).</summary>
+    Task<string> GetEnvironmentAsync(ClientIdentity client, string? job, string? instance, string name, CancellationToken cancellationToken) =>
+        Task.FromException<string>(NoEnvironment());
+
+    /// <summary>set-env: VAR or VAR=VALUE entries; <paramref name="retain"/> keeps a value already set.</summary>
+    Task SetEnvironmentAsync(ClientIdentity client, string? job, string? instance, IReadOnlyList<string> variables, bool retain, CancellationToken cancellationToken) =>
+        Task.FromException(NoEnvironment());
+
+    /// <summary>unset-env: removes the named variables.</summary>
+    Task UnsetEnvironmentAsync(ClientIdentity client, string? job, string? instance, IReadOnlyList<string> names, CancellationToken cancellationToken) =>
+        Task.FromException(NoEnvironment());
+
+    /// <summary>reset-env: the global table back to its defaults, or an instance's environment back to its job's.</summary>
+    Task ResetEnvironmentAsync(ClientIdentity client, string? job, string? instance, CancellationToken cancellationToken) =>
+        Task.FromException(NoEnvironment());
+
+    /// <summary>
     /// The last <paramref name="tail"/> lines, then with <paramref name="follow"/> new lines until cancelled.
     /// The server writes items as fast as the client reads them; a producer that must never wait (the engine)
     /// should feed this from a bounded buffer of its own.
@@ -96,4 +120,7 @@ public interface IControlHandler
     /// </summary>
     Task<Action> PrepareReExecAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Task.FromException<Action>(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot re-exec"));
+
+    private static UpstartException NoEnvironment() =>
+        new(UpstartErrorCode.BadRequest, "This daemon keeps no job environment table");
 }

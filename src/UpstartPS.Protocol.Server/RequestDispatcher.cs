@@ -46,6 +46,15 @@ internal static class RequestDispatcher
             ControlOperation.SetEnabled => Jobs(await handler.SetEnabledAsync(client, JobName(request), Enabled(request), request.Stop ?? false, wait, cancellationToken).ConfigureAwait(false)),
             ControlOperation.GetLogPriority or ControlOperation.SetLogPriority =>
                 Text(await handler.LogPriorityAsync(client, request.Priority, cancellationToken).ConfigureAwait(false)),
+            ControlOperation.ListEnvironment => new ResponseFrame
+            {
+                Env = await handler.ListEnvironmentAsync(client, request.Job, request.Instance, cancellationToken).ConfigureAwait(false),
+            },
+            ControlOperation.GetEnvironment =>
+                Text(await handler.GetEnvironmentAsync(client, request.Job, request.Instance, request.Names![0], cancellationToken).ConfigureAwait(false)),
+            ControlOperation.SetEnvironment => await Done(handler.SetEnvironmentAsync(client, request.Job, request.Instance, env, request.Retain ?? false, cancellationToken)).ConfigureAwait(false),
+            ControlOperation.UnsetEnvironment => await Done(handler.UnsetEnvironmentAsync(client, request.Job, request.Instance, request.Names!, cancellationToken)).ConfigureAwait(false),
+            ControlOperation.ResetEnvironment => await Done(handler.ResetEnvironmentAsync(client, request.Job, request.Instance, cancellationToken)).ConfigureAwait(false),
             _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is a stream"),
         };
     }
@@ -95,6 +104,10 @@ internal static class RequestDispatcher
                 }
 
                 break;
+            case ControlOperation.ListEnvironment or ControlOperation.GetEnvironment or ControlOperation.SetEnvironment
+                or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment:
+                ValidateEnvironmentRequest(request, operation);
+                break;
             case ControlOperation.CheckConfig when request.IgnoredEvents is { } ignored && ignored.Any(static e => e is null):
                 throw new UpstartException(UpstartErrorCode.BadRequest, "ignored events must be names");
         }
@@ -107,6 +120,57 @@ internal static class RequestDispatcher
         if (request.Resume is { Length: > MaxResume })
         {
             throw new UpstartException(UpstartErrorCode.BadRequest, $"resume is at most {MaxResume} characters");
+        }
+    }
+
+    /// <summary>
+    /// The scope (a job, with its instance; or neither, the global table) and the variables: set-env takes
+    /// VAR or VAR=VALUE entries in `env`, get-env exactly one name and unset-env one or more in `names`.
+    /// </summary>
+    private static void ValidateEnvironmentRequest(RequestFrame request, ControlOperation operation)
+    {
+        if (request.Job is not null)
+        {
+            JobName(request);
+            Instance(request);
+        }
+        else if (request.Instance is not null)
+        {
+            throw new UpstartException(UpstartErrorCode.BadRequest, "instance goes with job: without one the request is about the global table");
+        }
+
+        switch (operation)
+        {
+            case ControlOperation.SetEnvironment:
+                if (request.Env is not { Count: > 0 } variables)
+                {
+                    throw new UpstartException(UpstartErrorCode.BadRequest, "set-env needs at least one variable in env");
+                }
+
+                foreach (var entry in variables)
+                {
+                    if (RequestArguments.SetEnvironmentProblem(entry) is { } problem)
+                    {
+                        throw new UpstartException(UpstartErrorCode.BadEnvironment, problem);
+                    }
+                }
+
+                break;
+            case ControlOperation.GetEnvironment when request.Names is not { Count: 1 }:
+                throw new UpstartException(UpstartErrorCode.BadRequest, "get-env needs exactly one name in names");
+            case ControlOperation.UnsetEnvironment when request.Names is not { Count: > 0 }:
+                throw new UpstartException(UpstartErrorCode.BadRequest, "unset-env needs at least one name in names");
+        }
+
+        if (operation is ControlOperation.GetEnvironment or ControlOperation.UnsetEnvironment)
+        {
+            foreach (var name in request.Names!)
+            {
+                if (RequestArguments.VariableNameProblem(name) is { } problem)
+                {
+                    throw new UpstartException(UpstartErrorCode.BadEnvironment, problem);
+                }
+            }
         }
     }
 

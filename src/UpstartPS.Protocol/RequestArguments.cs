@@ -134,4 +134,48 @@ public static class RequestArguments
             throw new UpstartException(UpstartErrorCode.BadEnvironment, BadEnvironmentMessage);
         }
     }
+
+    /// <summary>
+    /// Why a set-env entry (VAR, meaning VAR with an empty value, or VAR=VALUE) is refused, or null. The
+    /// name follows <see cref="VariableNameProblem"/>; the value may hold anything but NUL (a job's
+    /// environment block ends an entry at the first NUL).
+    /// </summary>
+    public static string? SetEnvironmentProblem(string? entry)
+    {
+        if (string.IsNullOrEmpty(entry))
+        {
+            return "Variable may not be empty string";
+        }
+
+        var eq = entry.IndexOf('=', StringComparison.Ordinal);
+        var name = eq < 0 ? entry : entry[..eq];
+        if (VariableNameProblem(name) is { } problem)
+        {
+            return problem;
+        }
+
+        return eq >= 0 && entry.AsSpan(eq).Contains('\0')
+            ? $"Env {name} contains a NUL character (U+0000), which cannot be passed to a process"
+            : null;
+    }
+
+    /// <summary>
+    /// Why a variable name (get-env, unset-env, the name part of set-env) is refused, or null: empty
+    /// (initctl's text), an `=` (it would end the name), or a control character (list-env prints one line
+    /// per variable, and a newline in a name would forge another).
+    /// </summary>
+    public static string? VariableNameProblem(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "Variable may not be empty string";
+        }
+
+        if (NameProblem("variable name", name) is { } problem)
+        {
+            return problem;
+        }
+
+        return name.Contains('=', StringComparison.Ordinal) ? $"Variable name {name} contains '='" : null;
+    }
 }

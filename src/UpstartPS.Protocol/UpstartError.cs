@@ -37,6 +37,9 @@ public enum UpstartErrorCode
     /// not keep every event since it started, or the resume came too late).
     /// </summary>
     ResumeFailed,
+
+    /// <summary>get-env: the variable is not in the environment table asked about (initctl's "No such variable").</summary>
+    UnknownVariable,
 }
 
 /// <summary>An error reply from the daemon (Message is initctl's text), or a connection failure.</summary>

@@ -130,6 +130,26 @@ public sealed class BlockingUpstartClient : IDisposable
             : []);
     }
 
+    /// <summary>As <see cref="UpstartClient.ListEnvironmentAsync"/>.</summary>
+    public IReadOnlyList<string> ListEnvironment(string? job = null, string? instance = null) =>
+        Require(Call(EnvironmentRequests.List(job, instance)).Env);
+
+    /// <summary>As <see cref="UpstartClient.GetEnvironmentVariableAsync"/>.</summary>
+    public string GetEnvironmentVariable(string name, string? job = null, string? instance = null) =>
+        Require(Call(EnvironmentRequests.Get(name, job, instance)).Text);
+
+    /// <summary>As <see cref="UpstartClient.SetEnvironmentAsync"/>.</summary>
+    public void SetEnvironment(IReadOnlyList<string> variables, bool retain = false, string? job = null, string? instance = null) =>
+        Call(EnvironmentRequests.Set(variables, retain, job, instance));
+
+    /// <summary>As <see cref="UpstartClient.UnsetEnvironmentAsync"/>.</summary>
+    public void UnsetEnvironment(IReadOnlyList<string> names, string? job = null, string? instance = null) =>
+        Call(EnvironmentRequests.Unset(names, job, instance));
+
+    /// <summary>As <see cref="UpstartClient.ResetEnvironmentAsync"/>.</summary>
+    public void ResetEnvironment(string? job = null, string? instance = null) =>
+        Call(EnvironmentRequests.Reset(job, instance));
+
     public string LogPriority(string? priority = null) => Require(Call(new RequestFrame { Op = Operations.LogPriority, Priority = priority }).Text);
 
     /// <summary>The last <paramref name="tail"/> lines of a job's log, then (with follow) new lines until the process ends.</summary>

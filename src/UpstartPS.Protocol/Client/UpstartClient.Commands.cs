@@ -111,6 +111,33 @@ public sealed partial class UpstartClient
         Require((await CallAsync(new RequestFrame { Op = Operations.LogPriority, Priority = priority }, cancellationToken).ConfigureAwait(false)).Text);
 
     /// <summary>
+    /// list-env: the job environment table's VAR=VALUE entries, in the table's order (initctl sorts them). With
+    /// <paramref name="job"/>, that instance's own environment (<paramref name="instance"/> null: the instance
+    /// named ""); without, the global table every job starts from.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListEnvironmentAsync(string? job = null, string? instance = null, CancellationToken cancellationToken = default) =>
+        Require((await CallAsync(EnvironmentRequests.List(job, instance), cancellationToken).ConfigureAwait(false)).Env);
+
+    /// <summary>get-env: one variable's value; UnknownVariable when it is not set. Scope as for <see cref="ListEnvironmentAsync"/>.</summary>
+    public async Task<string> GetEnvironmentVariableAsync(string name, string? job = null, string? instance = null, CancellationToken cancellationToken = default) =>
+        Require((await CallAsync(EnvironmentRequests.Get(name, job, instance), cancellationToken).ConfigureAwait(false)).Text);
+
+    /// <summary>
+    /// set-env: sets each VAR=VALUE (a bare VAR: the empty value); with <paramref name="retain"/>, a variable already set
+    /// keeps its value. Scope as for <see cref="ListEnvironmentAsync"/>; the global table changes running instances too.
+    /// </summary>
+    public async Task SetEnvironmentAsync(IReadOnlyList<string> variables, bool retain = false, string? job = null, string? instance = null, CancellationToken cancellationToken = default) =>
+        await CallAsync(EnvironmentRequests.Set(variables, retain, job, instance), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>unset-env: removes each named variable (one that is not set is no error, as in initctl).</summary>
+    public async Task UnsetEnvironmentAsync(IReadOnlyList<string> names, string? job = null, string? instance = null, CancellationToken cancellationToken = default) =>
+        await CallAsync(EnvironmentRequests.Unset(names, job, instance), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>reset-env: the global table back to the daemon's defaults, or an instance's environment back to its job's.</summary>
+    public async Task ResetEnvironmentAsync(string? job = null, string? instance = null, CancellationToken cancellationToken = default) =>
+        await CallAsync(EnvironmentRequests.Reset(job, instance), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
     /// The last <paramref name="tail"/> lines of a job's log, then (with follow) new lines until cancelled, across
     /// the daemon's re-exec too (nothing lost or repeated; see <see cref="HandoverTimeout"/>).
     /// </summary>

@@ -59,6 +59,8 @@ internal static partial class DirectFrameCodec
         WriteIfSet(writer, "follow"u8, request.Follow);
         WriteIfSet(writer, "history"u8, request.History);
         WriteIfSet(writer, "resume"u8, request.Resume);
+        WriteIfSet(writer, "names"u8, request.Names);
+        WriteIfSet(writer, "retain"u8, request.Retain);
         writer.WriteEndObject();
     }
 

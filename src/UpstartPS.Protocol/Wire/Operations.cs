@@ -20,6 +20,11 @@ internal static class Operations
     public const string Log = "log";
     public const string Watch = "watch";
     public const string ReExec = "re-exec";
+    public const string ListEnv = "list-env";
+    public const string GetEnv = "get-env";
+    public const string SetEnv = "set-env";
+    public const string UnsetEnv = "unset-env";
+    public const string ResetEnv = "reset-env";
 
     /// <summary>Not an operation of its own: asks the daemon to abandon the request in flight with the same id.</summary>
     public const string Cancel = "cancel";

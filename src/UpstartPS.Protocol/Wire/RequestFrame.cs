@@ -19,7 +19,7 @@ internal sealed class RequestFrame
     /// <summary>Event name for emit.</summary>
     public string? Event { get; set; }
 
-    /// <summary>KEY=VALUE strings for start, stop, restart, reload and emit.</summary>
+    /// <summary>KEY=VALUE strings for start, stop, restart, reload and emit; VAR or VAR=VALUE for set-env.</summary>
     public IReadOnlyList<string>? Env { get; set; }
 
     /// <summary>Start/stop/restart/emit: return only once done (default true).</summary>
@@ -51,4 +51,10 @@ internal sealed class RequestFrame
     /// of its `end` frame, opaque to clients).
     /// </summary>
     public string? Resume { get; set; }
+
+    /// <summary>get-env (one), unset-env: variable names.</summary>
+    public IReadOnlyList<string>? Names { get; set; }
+
+    /// <summary>set-env: keep a variable's value when it is already set (initctl's `-r`).</summary>
+    public bool? Retain { get; set; }
 }

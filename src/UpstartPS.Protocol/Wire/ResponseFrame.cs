@@ -20,6 +20,9 @@ internal sealed class ResponseFrame
 
     public string? Text { get; set; }
 
+    /// <summary>list-env: the table's VAR=VALUE entries, in the table's order.</summary>
+    public IReadOnlyList<string>? Env { get; set; }
+
     public ConfigurationChange? Change { get; set; }
 
     public IReadOnlyList<CheckConfigItem>? Problems { get; set; }
