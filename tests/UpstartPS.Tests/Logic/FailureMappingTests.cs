@@ -11,6 +11,7 @@ public sealed class FailureMappingTests
     [Theory]
     [InlineData(UpstartErrorCode.UnknownJob, "NoJobFoundForGivenName", ErrorCategory.ObjectNotFound)]
     [InlineData(UpstartErrorCode.UnknownInstance, "NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound)]
+    [InlineData(UpstartErrorCode.UnknownVariable, "NoVariableFoundForGivenName", ErrorCategory.ObjectNotFound)]
     [InlineData(UpstartErrorCode.JobFailedToStart, "JobFailedToStart", ErrorCategory.OpenError)]
     [InlineData(UpstartErrorCode.JobFailedWhileStopping, "JobFailedToStop", ErrorCategory.CloseError)]
     [InlineData(UpstartErrorCode.JobNotRunning, "JobNotRunning", ErrorCategory.InvalidOperation)]
@@ -41,6 +42,16 @@ public sealed class FailureMappingTests
         Assert.Equal(id, failure.ErrorId);
         Assert.Equal(category, failure.Category);
         Assert.True(failure.Terminating);
+    }
+
+    [Fact]
+    public void A_variable_that_is_not_set_is_reported_as_Get_Service_reports_a_missing_service()
+    {
+        var failure = FailureMapping.VariableNotFound("HTTP_PROXY", "the environment of web");
+        Assert.Equal("NoVariableFoundForGivenName", failure.ErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, failure.Category);
+        Assert.False(failure.Terminating);
+        Assert.Equal("Cannot find an environment variable with name 'HTTP_PROXY' in the environment of web.", failure.Message);
     }
 
     [Fact]
