@@ -188,6 +188,51 @@ public sealed partial class Ctl
         return 0;
     }
 
+    /// <summary>
+    /// list-env: `VAR=VALUE` lines, sorted. initctl sorts with strcoll, the locale's collation; upstartctl sorts
+    /// ordinally (by UTF-16 code unit), which is the C locale's order and the same whatever the locale.
+    /// </summary>
+    private int ListEnvironment(BlockingUpstartClient client)
+    {
+        var (job, instance) = EnvironmentScope();
+        foreach (var entry in client.ListEnvironment(job, instance).Order(StringComparer.Ordinal))
+        {
+            PrintLine(entry);
+        }
+
+        return 0;
+    }
+
+    /// <summary>get-env VAR: the value alone; a variable not set is the daemon's `No such variable: VAR`.</summary>
+    private int GetEnvironment(BlockingUpstartClient client)
+    {
+        var (job, instance) = EnvironmentScope();
+        PrintLine(client.GetEnvironmentVariable(args.Words[0], job, instance));
+        return 0;
+    }
+
+    /// <summary>set-env VAR[=VALUE]...: every entry in one request (a bare VAR is VAR with the empty value); -r keeps values already set.</summary>
+    private int SetEnvironment(BlockingUpstartClient client)
+    {
+        var (job, instance) = EnvironmentScope();
+        client.SetEnvironment(args.Words, args.Retain, job, instance);
+        return 0;
+    }
+
+    private int UnsetEnvironment(BlockingUpstartClient client)
+    {
+        var (job, instance) = EnvironmentScope();
+        client.UnsetEnvironment(args.Words, job, instance);
+        return 0;
+    }
+
+    private int ResetEnvironment(BlockingUpstartClient client)
+    {
+        var (job, instance) = EnvironmentScope();
+        client.ResetEnvironment(job, instance);
+        return 0;
+    }
+
     private int Diagnostics(BlockingUpstartClient client)
     {
         var diagnostics = client.GetDiagnostics();

@@ -150,6 +150,17 @@ public sealed partial class Ctl
         ["log"] = new(NeedsJobAndInstanceVariables, (c, client) => c.Log(client)),
         ["diagnostics"] = new(NoCheck, (c, client) => c.Diagnostics(client)),
         ["re-exec"] = new(NoCheck, (_, client) => ReExec(client)),
+        ["list-env"] = new(NeedsEnvironmentScope, (c, client) => c.ListEnvironment(client)),
+        ["get-env"] = new(NeedsVariableName, (c, client) => c.GetEnvironment(client)),
+        ["set-env"] = new(NeedsVariableValue, (c, client) => c.SetEnvironment(client)),
+        ["unset-env"] = new(NeedsVariableName, (c, client) => c.UnsetEnvironment(client)),
+        ["reset-env"] = new(NeedsEnvironmentScope, (c, client) => c.ResetEnvironment(client)),
+    };
+
+    /// <summary>The commands that take -g/--global (initctl's "Environment" group).</summary>
+    private static readonly HashSet<string> EnvironmentCommands = new(StringComparer.Ordinal)
+    {
+        "list-env", "get-env", "set-env", "unset-env", "reset-env",
     };
 
     private void Validate()
@@ -162,6 +173,18 @@ public sealed partial class Ctl
         if (args.Now && args.Command != "disable")
         {
             throw new CtlUsageException("option '--now' goes with disable only");
+        }
+
+        // initctl's -g and -r are options of the environment commands alone (of set-env alone for -r):
+        // given to another command they are options it does not know.
+        if (args.GlobalOption is { } global && !EnvironmentCommands.Contains(args.Command!))
+        {
+            throw new CtlUsageException($"unrecognized option '{global}'");
+        }
+
+        if (args.RetainOption is { } retain && args.Command != "set-env")
+        {
+            throw new CtlUsageException($"unrecognized option '{retain}'");
         }
 
         command.Check(this);
@@ -181,6 +204,46 @@ public sealed partial class Ctl
         {
             throw new CtlUsageException("missing event name");
         }
+    }
+
+    /// <summary>initctl's get_env_action and unset_env_action: the name is checked before the scope.</summary>
+    private static void NeedsVariableName(Ctl ctl)
+    {
+        if (ctl.args.Words.Count == 0)
+        {
+            throw new CtlUsageException("missing variable name");
+        }
+
+        NeedsEnvironmentScope(ctl);
+    }
+
+    /// <summary>initctl's set_env_action says `missing variable value` when given nothing to set.</summary>
+    private static void NeedsVariableValue(Ctl ctl)
+    {
+        if (ctl.args.Words.Count == 0)
+        {
+            throw new CtlUsageException("missing variable value");
+        }
+
+        NeedsEnvironmentScope(ctl);
+    }
+
+    private static void NeedsEnvironmentScope(Ctl ctl) => _ = ctl.EnvironmentScope();
+
+    /// <summary>
+    /// Which environment an environment command acts on, as initctl's get_job_details: with -g, or outside a
+    /// job, the global table (null, null); inside a job process ($UPSTART_JOB set), that instance's own
+    /// environment. $UPSTART_INSTANCE is empty for a job without an `instance` stanza but always set in a job's
+    /// processes: $UPSTART_JOB without it names no instance, and initctl says `missing job name`.
+    /// </summary>
+    private (string? Job, string? Instance) EnvironmentScope()
+    {
+        if (args.Global || environment("UPSTART_JOB") is not { Length: > 0 } job)
+        {
+            return (null, null);
+        }
+
+        return environment("UPSTART_INSTANCE") is { } instance ? (job, instance) : throw new CtlUsageException("missing job name");
     }
 
     /// <summary>
@@ -222,6 +285,15 @@ public sealed partial class Ctl
         if (!args.Quiet && text.Length > 0)
         {
             output.WriteLine(text);
+        }
+    }
+
+    /// <summary>One line, an empty one too (get-env of a variable set to nothing prints an empty line, as initctl's nih_message does).</summary>
+    private void PrintLine(string line)
+    {
+        if (!args.Quiet)
+        {
+            output.WriteLine(line);
         }
     }
 

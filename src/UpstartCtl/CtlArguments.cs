@@ -49,6 +49,19 @@ public sealed record CtlArguments
     /// <summary>log --lines N.</summary>
     public int Lines { get; init; } = 10;
 
+    /// <summary>
+    /// The environment commands' -g/--global (the global job environment table, even inside a job), as it was
+    /// spelled, so that given to another command it is reported as initctl reports an option that command lacks.
+    /// </summary>
+    public string? GlobalOption { get; init; }
+
+    /// <summary>set-env's -r/--retain (a variable already set keeps its value), as it was spelled.</summary>
+    public string? RetainOption { get; init; }
+
+    public bool Global => GlobalOption is not null;
+
+    public bool Retain => RetainOption is not null;
+
     public static CtlArguments Parse(string program, IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -128,6 +141,12 @@ public sealed record CtlArguments
                     break;
                 case "-f" or "--follow":
                     result = result with { Follow = true };
+                    break;
+                case "-g" or "--global":
+                    result = result with { GlobalOption = arg };
+                    break;
+                case "-r" or "--retain":
+                    result = result with { RetainOption = arg };
                     break;
                 case "--lines":
                     var text = inlineValue ?? Next(args, ref i, arg, program);

@@ -33,6 +33,15 @@ public static class HelpText
           log-priority [PRIORITY]      print or set the daemon's log priority
           version                      print the daemon's version
 
+        Environment commands (inside a job: that job's environment; elsewhere, or with -g, the global table):
+          list-env [-g]                show all job environment variables
+          get-env [-g] VAR             retrieve the value of a job environment variable
+          set-env [-g] [-r] VAR[=VALUE]...  set one or more job environment variables
+          unset-env [-g] VAR...        remove one or more job environment variables
+          reset-env [-g]               revert all job environment variable changes
+          -g, --global                 act on the global table, even inside a job
+          -r, --retain                 set-env: keep the value of a variable already set
+
         Options:
           -n, --no-wait     do not wait for the job or event to finish
           -q, --quiet       print errors only

@@ -19,14 +19,31 @@ public sealed class ControlAuthorizationTests
     [
         ControlOperation.Start, ControlOperation.Stop, ControlOperation.Restart, ControlOperation.Reload, ControlOperation.Emit,
         ControlOperation.ReloadConfiguration, ControlOperation.SetEnabled, ControlOperation.SetLogPriority, ControlOperation.ReExec,
+        ControlOperation.SetEnvironment, ControlOperation.UnsetEnvironment, ControlOperation.ResetEnvironment,
     ];
+
+    /// <summary>Reads only administrators may make in system mode: a job environment holds what its start request carried.</summary>
+    private static readonly ControlOperation[] AdministratorReads = [ControlOperation.ListEnvironment, ControlOperation.GetEnvironment];
 
     [Fact]
     public void Every_operation_is_either_a_read_or_a_change()
     {
-        Assert.Equal(Enum.GetValues<ControlOperation>().Order(), Reads.Concat(Changes).Order());
+        Assert.Equal(Enum.GetValues<ControlOperation>().Order(), Reads.Concat(AdministratorReads).Concat(Changes).Order());
         Assert.All(Changes, op => Assert.True(ControlAuthorization.IsMutating(op)));
-        Assert.All(Reads, op => Assert.False(ControlAuthorization.IsMutating(op)));
+        Assert.All(Reads.Concat(AdministratorReads), op => Assert.False(ControlAuthorization.IsMutating(op)));
+    }
+
+    [Fact]
+    public void In_system_mode_only_administrators_may_read_a_job_environment_and_in_a_session_the_owner_may()
+    {
+        var policy = ControlAuthorization.ForSystem("upstartps", Users);
+        var bob = new ClientIdentity(10, 1001, 1001, []);
+
+        Assert.Equal("Access denied: reading a job environment needs root or membership of group upstartps", policy.Refuse(bob, ControlOperation.ListEnvironment));
+        Assert.Equal("Access denied: changing a job environment needs root or membership of group upstartps", policy.Refuse(bob, ControlOperation.SetEnvironment));
+        Assert.All(AdministratorReads, op => Assert.NotNull(policy.Refuse(bob, op)));
+        Assert.All(AdministratorReads, op => Assert.Null(policy.Refuse(new ClientIdentity(10, 1000, 1000, []), op)));
+        Assert.All(AdministratorReads.Concat(Changes), op => Assert.Null(ControlAuthorization.ForSession(1001).Refuse(bob, op)));
     }
 
     [Fact]

@@ -224,6 +224,8 @@ public sealed class DirectFrameCodecTests
         Follow = MaybeBool(random),
         History = MaybeBool(random),
         Resume = Maybe(random, () => Pick(random)),
+        Names = Maybe(random, () => (IReadOnlyList<string>)[.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => Pick(random))]),
+        Retain = MaybeBool(random),
     };
 
     private static JobInfo RandomJob(Random random) => new()

@@ -157,6 +157,28 @@ internal sealed class FakeControlHandler : IControlHandler
         return Record(client, "log-priority " + priority, LogPriority);
     }
 
+    /// <summary>What list-env answers for any scope.</summary>
+    public List<string> EnvironmentTable { get; } = ["PATH=/bin", "TERM=linux"];
+
+    public Task<IReadOnlyList<string>> ListEnvironmentAsync(ClientIdentity client, string? job, string? instance, CancellationToken cancellationToken) =>
+        Record(client, $"list-env {EnvironmentScope(job, instance)}", (IReadOnlyList<string>)[.. EnvironmentTable]);
+
+    public Task<string> GetEnvironmentAsync(ClientIdentity client, string? job, string? instance, string name, CancellationToken cancellationToken) =>
+        EnvironmentTable.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal)) is { } entry
+            ? Record(client, $"get-env {EnvironmentScope(job, instance)} {name}", entry[(name.Length + 1)..])
+            : Task.FromException<string>(new UpstartException(UpstartErrorCode.UnknownVariable, "No such variable: " + name));
+
+    public Task SetEnvironmentAsync(ClientIdentity client, string? job, string? instance, IReadOnlyList<string> variables, bool retain, CancellationToken cancellationToken) =>
+        Record(client, $"set-env {EnvironmentScope(job, instance)} {string.Join(' ', variables)}{(retain ? " retain" : "")}", true);
+
+    public Task UnsetEnvironmentAsync(ClientIdentity client, string? job, string? instance, IReadOnlyList<string> names, CancellationToken cancellationToken) =>
+        Record(client, $"unset-env {EnvironmentScope(job, instance)} {string.Join(' ', names)}", true);
+
+    public Task ResetEnvironmentAsync(ClientIdentity client, string? job, string? instance, CancellationToken cancellationToken) =>
+        Record(client, $"reset-env {EnvironmentScope(job, instance)}", true);
+
+    private static string EnvironmentScope(string? job, string? instance) => job is null ? "global" : $"{job}({instance})";
+
     /// <summary>
     /// Where follows and watches end with a resume point when it fires (a daemon's re-exec). A follow ends with
     /// `line@N` (N: the lines it sent), a watch with `events@N`; given back, each sends `resumed from …` first.

@@ -15,7 +15,7 @@ namespace UpstartHost.Control;
 /// the authorisation check and argument validation (<see cref="RequestArguments"/>) have passed, so it
 /// only does the work. Failures are <see cref="UpstartException"/>s whose message is initctl's text.
 /// </summary>
-public sealed class DaemonControl : IControlHandler
+public sealed partial class DaemonControl : IControlHandler
 {
     /// <summary>initctl version's text, so scripts that parse it keep working; ours follows.</summary>
     public static readonly string VersionText = "init (upstart 1.13.2) upstartps " +

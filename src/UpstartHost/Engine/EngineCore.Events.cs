@@ -84,7 +84,7 @@ internal sealed partial class EngineCore
             return;
         }
 
-        var env = JobEnvironment.ForClass(_options, jobClass.Config);
+        var env = JobEnvironment.ForClass(_options, GlobalEnvironment, jobClass.Config);
         condition.AppendEnvironment(env, "UPSTART_EVENTS");
         if (!VariableExpansion.TryExpand(jobClass.Config.Instance, env.ToDictionary(), out var name, out var error)
             || (JobName.InstanceProblem(name) ?? LogFileName.TooLong(jobClass.Name, name)) is { } problem && (error = problem) is not null)

@@ -274,7 +274,7 @@ internal sealed partial class EngineCore
             return false;
         }
 
-        env = JobEnvironment.ForClass(_options, jobClass.Config);
+        env = JobEnvironment.ForClass(_options, GlobalEnvironment, jobClass.Config);
         foreach (var e in environment)
         {
             env.SetEntry(e);

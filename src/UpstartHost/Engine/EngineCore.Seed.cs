@@ -16,7 +16,7 @@ internal sealed partial class EngineCore
         }
 
         var instance = GetOrCreateInstance(jobClass, instanceName);
-        instance.Environment = JobEnvironment.ForClass(_options, jobClass.Config).ToList();
+        instance.Environment = JobEnvironment.ForClass(_options, GlobalEnvironment, jobClass.Config).ToList();
         instance.Goal = goal;
         instance.State = state;
         foreach (var (kind, pid) in running)

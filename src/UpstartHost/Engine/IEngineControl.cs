@@ -59,6 +59,26 @@ public interface IEngineControl
     /// <summary>Stop every instance honouring pre-stop and kill timeout; completes when all are gone.</summary>
     Task StopAllAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// list-env: the global job environment table (<paramref name="job"/> null) or a live instance's environment
+    /// (UnknownJob, UnknownInstance; <paramref name="instance"/> null is ""). The environment calls default to
+    /// NotSupportedException for engines without tables (test doubles).
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default) =>
+        Task.FromException<IReadOnlyList<string>>(new NotSupportedException("no job environment tables"));
+
+    /// <summary>set-env on the same tables (see EngineCore.Environment.cs for how the global one reaches live instances).</summary>
+    Task SetEnvironmentAsync(string? job, string? instance, IReadOnlyList<string> variables, bool retain, CancellationToken cancellationToken = default) =>
+        Task.FromException(new NotSupportedException("no job environment tables"));
+
+    /// <summary>unset-env on the same tables.</summary>
+    Task UnsetEnvironmentAsync(string? job, string? instance, IReadOnlyList<string> names, CancellationToken cancellationToken = default) =>
+        Task.FromException(new NotSupportedException("no job environment tables"));
+
+    /// <summary>reset-env on the same tables.</summary>
+    Task ResetEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default) =>
+        Task.FromException(new NotSupportedException("no job environment tables"));
+
     /// <summary>Raised on the engine thread for every event emitted and every goal/state change; handlers must not block.</summary>
     event Action<EngineNotification>? Notification;
 }

@@ -154,6 +154,44 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
             return true;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<string>> ReadEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(_core.ReadEnvironment(job, instance)), cancellationToken);
+
+    public Task SetEnvironmentAsync(string? job, string? instance, IReadOnlyList<string> variables, bool retain, CancellationToken cancellationToken = default) =>
+        Invoke(() =>
+        {
+            _core.SetEnvironment(job, instance, variables, retain);
+            return Task.FromResult(true);
+        }, cancellationToken);
+
+    public Task UnsetEnvironmentAsync(string? job, string? instance, IReadOnlyList<string> names, CancellationToken cancellationToken = default) =>
+        Invoke(() =>
+        {
+            _core.UnsetEnvironment(job, instance, names);
+            return Task.FromResult(true);
+        }, cancellationToken);
+
+    public Task ResetEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default) =>
+        Invoke(() =>
+        {
+            _core.ResetEnvironment(job, instance);
+            return Task.FromResult(true);
+        }, cancellationToken);
+
+    /// <summary>Puts back the global job environment table an earlier program recorded; call before <see cref="RestoreAsync"/>.</summary>
+    public Task RestoreGlobalEnvironmentAsync(IReadOnlyList<string> table, CancellationToken cancellationToken = default) =>
+        Invoke(() =>
+        {
+            _core.RestoreGlobalEnvironment(table);
+            return Task.FromResult(true);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The global job environment table as set-env, unset-env or reset-env left it, for the runtime state file; null
+    /// while no command changed it. Any thread.
+    /// </summary>
+    public IReadOnlyList<string>? RecordedGlobalEnvironment => _core.RecordedGlobalEnvironment;
+
     /// <summary>One job class's definition (show-config), or null when no such job is loaded.</summary>
     public Task<JobClassConfig?> GetJobConfigAsync(string job, CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(_core.GetConfig(job)), cancellationToken);

@@ -9,14 +9,14 @@ namespace UpstartHost.Engine;
 public static class JobEnvironment
 {
     /// <summary>
-    /// Upstart's job_class_environment: the global table (PATH, TERM, set-env), then the `env` stanza in
-    /// order. `env KEY` copies KEY from the daemon's own environment, or removes an earlier KEY when the
-    /// daemon has none (init(5)). Start events or start-request variables are appended by the caller.
+    /// Upstart's job_class_environment: the global table (PATH, TERM, set-env: <paramref name="globalTable"/>), then
+    /// the `env` stanza in order. `env KEY` copies KEY from the daemon's own environment, or removes an earlier KEY
+    /// when the daemon has none (init(5)). Start events or start-request variables are appended by the caller.
     /// </summary>
-    public static EnvironmentBuilder ForClass(EngineOptions options, JobClassConfig config)
+    public static EnvironmentBuilder ForClass(EngineOptions options, IReadOnlyList<string> globalTable, JobClassConfig config)
     {
         var env = new EnvironmentBuilder();
-        foreach (var entry in options.BaseEnvironment)
+        foreach (var entry in globalTable)
         {
             env.SetEntry(entry);
         }

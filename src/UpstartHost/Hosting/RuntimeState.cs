@@ -80,6 +80,11 @@ public sealed partial class RuntimeState : IDisposable
                     AttachLogChannels(recorded.LogChannels);
                 }
 
+                if (recorded.JobEnvironment is { } table)
+                {
+                    await engine.RestoreGlobalEnvironmentAsync(table, cancellationToken).ConfigureAwait(false);
+                }
+
                 var earlier = EarlierDefinitions.Find(recorded.Instances, loaded, adminState, definitions, logger);
                 var adopted = await engine.RestoreAsync(
                     recorded.Instances,
@@ -105,7 +110,7 @@ public sealed partial class RuntimeState : IDisposable
             ChildReaper.Instance.ReleaseHold();
         }
 
-        writer = new RuntimeStateWriter(settings.StateDir, logger, definitions);
+        writer = new RuntimeStateWriter(settings.StateDir, logger, definitions, () => engine.RecordedGlobalEnvironment);
         await engine.TrackStateAsync(writer.Offer, cancellationToken).ConfigureAwait(false);
         return recorded is not null;
     }

@@ -34,11 +34,13 @@ public static class RuntimeStateFile
 
     /// <summary>Serialises a snapshot; start times already known by pid are reused, the others read from /proc.</summary>
     /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program, with their store names.</param>
+    /// <param name="jobEnvironment">The global job environment table, when set-env and friends changed it (null: the defaults).</param>
     public static byte[] Serialize(
         IReadOnlyList<InstanceRecord> records,
         Dictionary<int, ulong> startTimes,
         DateTimeOffset writtenUtc,
-        IReadOnlyList<LogChannel>? logChannels = null)
+        IReadOnlyList<LogChannel>? logChannels = null,
+        IReadOnlyList<string>? jobEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(startTimes);
@@ -50,7 +52,7 @@ public static class RuntimeStateFile
         }
 
         ForgetStartTimesExcept(startTimes, seen);
-        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels));
+        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray());
         return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
 
@@ -155,7 +157,29 @@ public static class RuntimeStateFile
             .Where(c => c.Fd > 2 && c.Path is { Length: > 0 })
             .Select(c => new LogChannel(c.Fd, c.Path!, c.StoreName is { } name && LogChannelName.IsValidFdName(name) ? name : null))
             .ToList();
-        return new RecordedState(records, age, file.DaemonPid, logChannels);
+        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment));
+    }
+
+    /// <summary>
+    /// The recorded global table, or null when there is none or any entry is not VAR=VALUE with a name set-env
+    /// would take (a hand-edited or damaged file): then the next program starts from its defaults, as at boot.
+    /// </summary>
+    private static string[]? ValidJobEnvironment(string[]? table)
+    {
+        if (table is null)
+        {
+            return null;
+        }
+
+        foreach (var entry in table)
+        {
+            if (entry is null || entry.IndexOf('=', StringComparison.Ordinal) <= 0 || UpstartPS.Protocol.RequestArguments.SetEnvironmentProblem(entry) is not null)
+            {
+                return null;
+            }
+        }
+
+        return table;
     }
 
     private static InstanceRecord? ToRecord(InstanceEntry e)
@@ -219,13 +243,26 @@ public static class RuntimeStateFile
 
 /// <summary>What <see cref="RuntimeStateFile.Read"/> found: the records, how old they are, and who wrote them.</summary>
 /// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
-public sealed record RecordedState(IReadOnlyList<InstanceRecord> Instances, long AgeSeconds, int DaemonPid, IReadOnlyList<LogChannel> LogChannels)
+/// <param name="JobEnvironment">The global job environment table as set-env and friends left it; null: the defaults.</param>
+public sealed record RecordedState(
+    IReadOnlyList<InstanceRecord> Instances,
+    long AgeSeconds,
+    int DaemonPid,
+    IReadOnlyList<LogChannel> LogChannels,
+    IReadOnlyList<string>? JobEnvironment = null)
 {
     /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
     public bool IsOwnReExec => DaemonPid == Environment.ProcessId;
 }
 
-internal sealed record StateFileEntry(int Version, string BootId, DateTimeOffset WrittenUtc, int DaemonPid, InstanceEntry[]? Instances, LogChannelEntry[]? LogChannels);
+internal sealed record StateFileEntry(
+    int Version,
+    string BootId,
+    DateTimeOffset WrittenUtc,
+    int DaemonPid,
+    InstanceEntry[]? Instances,
+    LogChannelEntry[]? LogChannels,
+    string[]? JobEnvironment = null);
 
 internal sealed record LogChannelEntry(int Fd, string? Path, string? StoreName = null);
 

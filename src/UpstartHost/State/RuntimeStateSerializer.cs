@@ -19,6 +19,7 @@ internal sealed class RuntimeStateSerializer
     private static readonly JsonEncodedText DaemonPidName = JsonEncodedText.Encode("daemonPid");
     private static readonly JsonEncodedText InstancesName = JsonEncodedText.Encode("instances");
     private static readonly JsonEncodedText LogChannelsName = JsonEncodedText.Encode("logChannels");
+    private static readonly JsonEncodedText JobEnvironmentName = JsonEncodedText.Encode("jobEnvironment");
 
     private readonly Dictionary<int, ulong> startTimes = [];
     private readonly HashSet<int> seen = [];
@@ -43,7 +44,12 @@ internal sealed class RuntimeStateSerializer
 
     /// <summary>The file's bytes for <paramref name="records"/>, valid until the next call.</summary>
     /// <param name="logChannels">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
-    public ReadOnlyMemory<byte> Serialize(IReadOnlyList<InstanceRecord> records, DateTimeOffset writtenUtc, IReadOnlyList<LogChannel>? logChannels = null)
+    /// <param name="jobEnvironment">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
+    public ReadOnlyMemory<byte> Serialize(
+        IReadOnlyList<InstanceRecord> records,
+        DateTimeOffset writtenUtc,
+        IReadOnlyList<LogChannel>? logChannels = null,
+        IReadOnlyList<string>? jobEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         seen.Clear();
@@ -89,6 +95,17 @@ internal sealed class RuntimeStateSerializer
             {
                 writer.WritePropertyName(LogChannelsName);
                 JsonSerializer.Serialize(writer, channels, RuntimeStateJsonContext.Default.LogChannelEntryArray);
+            }
+
+            if (jobEnvironment is not null)
+            {
+                writer.WriteStartArray(JobEnvironmentName);
+                foreach (var entry in jobEnvironment)
+                {
+                    writer.WriteStringValue(entry);
+                }
+
+                writer.WriteEndArray();
             }
 
             writer.WriteEndObject();

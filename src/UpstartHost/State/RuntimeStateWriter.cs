@@ -17,6 +17,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
     private readonly RuntimeStateSerializer serializer = new();
     private readonly Thread thread;
     private readonly DefinitionStore? definitions;
+    private readonly Func<IReadOnlyList<string>?>? jobEnvironment;
 
     /// <summary>Fingerprints the store was asked for (stored, or changed since load: asking again would not help).</summary>
     private readonly HashSet<string> storeAttempted = new(StringComparer.Ordinal);
@@ -30,8 +31,13 @@ public sealed partial class RuntimeStateWriter : IDisposable
     private bool failedBefore;
 
     /// <param name="definitions">Where the job files each instance runs under are kept (null: not kept).</param>
-    public RuntimeStateWriter(string stateDir, ILogger logger, DefinitionStore? definitions = null)
+    /// <param name="jobEnvironment">
+    /// The global job environment table to record with each snapshot, read when the snapshot is written (null from it:
+    /// the defaults; the engine moves its state version when the table changes, so a change gets a write of its own).
+    /// </param>
+    public RuntimeStateWriter(string stateDir, ILogger logger, DefinitionStore? definitions = null, Func<IReadOnlyList<string>?>? jobEnvironment = null)
     {
+        this.jobEnvironment = jobEnvironment;
         this.stateDir = stateDir;
         this.logger = logger;
         this.definitions = definitions;
@@ -89,7 +95,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
         Flush();
         lock (writeLock)
         {
-            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels);
+            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels, jobEnvironment?.Invoke());
             _ = CountReferences();
             RuntimeStateFile.Write(stateDir, bytes.Span);
         }
@@ -160,7 +166,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
         {
             lock (writeLock)
             {
-                var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow);
+                var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, jobEnvironment: jobEnvironment?.Invoke());
 
                 // Before the file that names them: a daemon that dies between the two leaves an entry unused,
                 // not a record without its definition.

@@ -19,12 +19,12 @@ public sealed class DaemonControlTests : IDisposable
 
     private static AdminStateStore NewStoreOn(string file) => new(Path.GetDirectoryName(file)!, NullLogger.Instance);
 
-    private (DaemonControl Control, JobConfiguration Config, AdminStateStore Store) Build()
+    private (DaemonControl Control, JobConfiguration Config, AdminStateStore Store) Build(ControlAuthorization? authorization = null)
     {
         var store = new AdminStateStore(dir.FullName, NullLogger.Instance);
         store.Load();
         var config = new JobConfiguration(["/nowhere"], engine, store, NullLogger<JobConfiguration>.Instance, _ => disk);
-        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"], ControlAuthorization.ForSystem());
+        var control = new DaemonControl(engine, config, store, new JobLogTail(dir.FullName), new WatchHub(), new LogPriority(), ["startup"], authorization ?? ControlAuthorization.ForSystem());
         return (control, config, store);
     }
 
@@ -245,5 +245,49 @@ public sealed class DaemonControlTests : IDisposable
         Assert.Equal("debug", await control.LogPriorityAsync(Root, "debug", default));
         await Assert.ThrowsAsync<UpstartException>(() => control.LogPriorityAsync(Root, "loud", default));
         Assert.Equal("debug", await control.LogPriorityAsync(Root, null, default));
+    }
+
+    [Fact]
+    public async Task A_system_daemon_refuses_to_change_a_job_environment_with_initctl_s_words_even_to_root()
+    {
+        var (control, _, _) = Build();
+
+        foreach (var change in new Func<Task>[]
+        {
+            () => control.SetEnvironmentAsync(Root, null, null, ["A=1"], false, default),
+            () => control.UnsetEnvironmentAsync(Root, "web", "", ["A"], default),
+            () => control.ResetEnvironmentAsync(Root, null, null, default),
+        })
+        {
+            var e = await Assert.ThrowsAsync<UpstartException>(change);
+            Assert.Equal((UpstartErrorCode.AccessDenied, "Not permissible to modify PID 1 job environment"), (e.Code, e.Message));
+        }
+
+        Assert.DoesNotContain(engine.Calls, c => c.StartsWith("set", StringComparison.Ordinal) || c.StartsWith("unset", StringComparison.Ordinal) || c.StartsWith("reset", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_session_daemon_hands_every_environment_change_to_the_engine_with_its_scope()
+    {
+        var (control, _, _) = Build(ControlAuthorization.ForSession(0));
+
+        await control.SetEnvironmentAsync(Root, null, null, ["A=1", "B"], true, default);
+        await control.UnsetEnvironmentAsync(Root, "web", "", ["A"], default);
+        await control.ResetEnvironmentAsync(Root, "tty", "tty1", default);
+
+        Assert.Equal(["set - A=1 B retain", "unset web () A", "reset tty (tty1)"], engine.Calls.Where(c => !c.StartsWith("apply", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Get_env_finds_the_whole_name_only_and_says_no_such_variable_otherwise()
+    {
+        var (control, _, _) = Build();
+        engine.EnvironmentTable.AddRange(["PATHX=wrong", "PATH=/bin", "URL=a=b", "EMPTY="]);
+
+        Assert.Equal("/bin", await control.GetEnvironmentAsync(Root, null, null, "PATH", default));
+        Assert.Equal("a=b", await control.GetEnvironmentAsync(Root, null, null, "URL", default));
+        Assert.Equal("", await control.GetEnvironmentAsync(Root, null, null, "EMPTY", default));
+        var e = await Assert.ThrowsAsync<UpstartException>(() => control.GetEnvironmentAsync(Root, null, null, "PAT", default));
+        Assert.Equal((UpstartErrorCode.UnknownVariable, "No such variable: PAT"), (e.Code, e.Message));
     }
 }

@@ -28,6 +28,32 @@ internal sealed class FakeEngine : IEngineControl
     /// <summary>Catalog applications and stop-instances requests in order: "apply (no start on: task1 web)", "stop-instances web".</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>What list-env answers (any scope), and the environment calls made: "set test () A=1 retain", "unset - X", "reset -".</summary>
+    public List<string> EnvironmentTable { get; } = [];
+
+    public Task<IReadOnlyList<string>> ReadEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. EnvironmentTable]);
+
+    public Task SetEnvironmentAsync(string? job, string? instance, IReadOnlyList<string> variables, bool retain, CancellationToken cancellationToken = default)
+    {
+        Calls.Enqueue($"set {Scope(job, instance)} {string.Join(' ', variables)}{(retain ? " retain" : "")}");
+        return Task.CompletedTask;
+    }
+
+    public Task UnsetEnvironmentAsync(string? job, string? instance, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
+    {
+        Calls.Enqueue($"unset {Scope(job, instance)} {string.Join(' ', names)}");
+        return Task.CompletedTask;
+    }
+
+    public Task ResetEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default)
+    {
+        Calls.Enqueue($"reset {Scope(job, instance)}");
+        return Task.CompletedTask;
+    }
+
+    private static string Scope(string? job, string? instance) => job is null ? "-" : $"{job} ({instance})";
+
     public event Action<EngineNotification>? Notification;
 
     public void Raise(EngineNotification n) => Notification?.Invoke(n);

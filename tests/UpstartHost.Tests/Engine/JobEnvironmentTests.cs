@@ -24,7 +24,7 @@ public sealed class JobEnvironmentTests
         var options = new EngineOptions { DaemonEnvironment = new Dictionary<string, string> { ["LANG"] = "C.UTF-8" } };
         var config = new JobClassConfig { Name = "x", Env = ["LANG", "GONE=1", "GONE"] };
 
-        var env = JobEnvironment.ForClass(options, config).ToList();
+        var env = JobEnvironment.ForClass(options, options.BaseEnvironment, config).ToList();
 
         Assert.Equal(["PATH=" + EngineOptions.DefaultPath, "TERM=linux", "LANG=C.UTF-8"], env);
     }

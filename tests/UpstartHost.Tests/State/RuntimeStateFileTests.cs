@@ -41,6 +41,31 @@ public sealed class RuntimeStateFileTests : IDisposable
     }
 
     [Fact]
+    public void The_global_job_environment_table_reads_back_and_is_absent_when_none_was_written()
+    {
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, jobEnvironment: ["PATH=/bin", "EMPTY=", "A=b=c"]));
+        Assert.Equal(["PATH=/bin", "EMPTY=", "A=b=c"], RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.JobEnvironment);
+
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow));
+        Assert.Null(RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.JobEnvironment);
+    }
+
+    [Theory]
+    [InlineData("NOEQUALS")]
+    [InlineData("=value")]
+    [InlineData("BAD\u0001NAME=x")]
+    [InlineData("NUL=a\u0000b")]
+    public void A_recorded_table_with_an_entry_set_env_would_refuse_is_dropped_whole_and_the_instances_kept(string entry)
+    {
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, jobEnvironment: ["PATH=/bin", entry]));
+
+        var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!;
+
+        Assert.Null(read.JobEnvironment);
+        Assert.Single(read.Instances);
+    }
+
+    [Fact]
     public void A_file_from_another_boot_is_ignored_and_no_file_is_no_record()
     {
         Assert.Null(RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow));

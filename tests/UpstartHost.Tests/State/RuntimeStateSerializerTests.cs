@@ -44,6 +44,19 @@ public sealed class RuntimeStateSerializerTests
     }
 
     [Fact]
+    public void It_writes_the_global_job_environment_table_as_the_file_format_does_and_nothing_while_there_is_none()
+    {
+        var serializer = new RuntimeStateSerializer();
+        string[] table = ["PATH=/bin", "PROXY=http://p:3128", "ODD=\"quoted\" ünï\n"];
+
+        var withTable = serializer.Serialize(Awkward, Written, jobEnvironment: table).ToArray();
+
+        Assert.Equal(RuntimeStateFile.Serialize(Awkward, [], Written, jobEnvironment: table), withTable);
+        Assert.Contains("\"jobEnvironment\"", System.Text.Encoding.UTF8.GetString(withTable), StringComparison.Ordinal);
+        Assert.DoesNotContain("jobEnvironment", System.Text.Encoding.UTF8.GetString(serializer.Serialize(Awkward, Written).Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_record_handed_over_again_is_not_serialised_again_and_a_changed_one_is()
     {
         var serializer = new RuntimeStateSerializer();
