@@ -63,11 +63,29 @@ public abstract class EnvironmentCommandBase : UpstartCommandBase
     internal static IEnumerable<UpstartEnvironmentVariable> Objects(VariableSelectionResult selection, EnvironmentScope scope) =>
         selection.Variables.Select(v => new UpstartEnvironmentVariable(v.Name, v.Value, scope.Job, scope.Instance));
 
-    /// <summary>Runs a daemon call that returns nothing; true when it succeeded, false when reported.</summary>
-    internal bool TryAct(EnvironmentScope scope, Func<CancellationToken, Task> operation) =>
-        TryCall(scope.Job, async ct =>
+    /// <summary>Runs a change to a table; true when it succeeded, false when reported.</summary>
+    internal bool TryAct(EnvironmentScope scope, Func<CancellationToken, Task> operation)
+    {
+        var client = Client;
+        try
         {
-            await operation(ct).ConfigureAwait(false);
-            return scope;
-        }) is not null;
+            Call(async ct =>
+            {
+                await operation(ct).ConfigureAwait(false);
+                return scope;
+            });
+            return true;
+        }
+        catch (UpstartException ex) when (ex.Code == UpstartErrorCode.AccessDenied && client.Mode == DaemonMode.System)
+        {
+            // A system daemon refuses every change, even root's (as Upstart refuses PID 1's): "get access" is no advice here.
+            Report(FailureMapping.EnvironmentChangeRefused(ex.Message), scope.Job ?? ResolvedSocketPath, scope.Job, ex);
+            return false;
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            ReportException(ex, scope.Job);
+            return false;
+        }
+    }
 }

@@ -138,6 +138,16 @@ public static class FailureMapping
     public static UpstartFailure VariableNotFound(string name, string scope) =>
         new(VariableNotFoundId, ErrorCategory.ObjectNotFound, false, $"Cannot find an environment variable with name '{name}' in {scope}.");
 
+    /// <summary>
+    /// A system daemon's refusal of set-env, unset-env or reset-env: it refuses them even to root, as Upstart 1.13.2
+    /// refuses them to PID 1, so the usual "ask for the admin group" advice would mislead. Terminating: every other
+    /// change would be refused alike.
+    /// </summary>
+    public static UpstartFailure EnvironmentChangeRefused(string message) =>
+        new("AccessDenied", ErrorCategory.PermissionDenied, true,
+            $"{message}: a system daemon's job environment cannot be changed, not even by root (Upstart refuses it to PID 1). " +
+            "Give jobs their variables with env stanzas in their job files instead.");
+
     /// <summary>A variable name (or VAR=VALUE entry) the daemon would refuse: the same id as its BadEnvironment.</summary>
     public static UpstartFailure InvalidVariable(string problem) =>
         new("InvalidEnvironment", ErrorCategory.InvalidArgument, false, problem);

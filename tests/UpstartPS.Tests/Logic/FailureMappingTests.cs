@@ -55,6 +55,18 @@ public sealed class FailureMappingTests
     }
 
     [Fact]
+    public void A_system_daemon_refusing_an_environment_change_terminates_without_advising_to_get_access()
+    {
+        var failure = FailureMapping.EnvironmentChangeRefused("Not permissible to modify PID 1 job environment");
+        Assert.Equal("AccessDenied", failure.ErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, failure.Category);
+        Assert.True(failure.Terminating);
+        Assert.StartsWith("Not permissible to modify PID 1 job environment", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin group", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("env stanza", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_log_refused_to_this_user_fails_only_that_job()
     {
         var refused = FailureMapping.FromLogException(
