@@ -7,7 +7,7 @@
     Author               = 'UpstartPS contributors'
     CompanyName          = 'UpstartPS'
     Copyright            = '(c) UpstartPS contributors. All rights reserved.'
-    Description          = 'Manage an UpstartPS daemon (Upstart 1.13 job model for any Linux box): list, start, stop, restart and reload jobs, send and watch events, follow logs and check job files, with objects that pipe, format and survive remoting.'
+    Description          = 'Manage an UpstartPS daemon (Upstart 1.13 job model for any Linux box): list, start, stop, restart and reload jobs, read and change their environment, send and watch events, follow logs and check job files, with objects that pipe, format and survive remoting.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('UpstartPS.Format.ps1xml')
@@ -28,6 +28,10 @@
         'Update-UpstartConfiguration'
         'Test-UpstartJobFile'
         'Restart-UpstartDaemon'
+        'Get-UpstartEnvironment'
+        'Set-UpstartEnvironment'
+        'Remove-UpstartEnvironment'
+        'Reset-UpstartEnvironment'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -6,9 +6,9 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $modulePath = Get-UpstartTestModulePath
         $module = Import-Module $modulePath -Force -PassThru
         $expected = @(
-            'Disable-UpstartJob', 'Enable-UpstartJob', 'Get-UpstartJob', 'Get-UpstartJobConfiguration', 'Get-UpstartLog',
-            'Restart-UpstartDaemon', 'Restart-UpstartJob', 'Send-UpstartEvent', 'Start-UpstartJob', 'Stop-UpstartJob', 'Test-UpstartJob',
-            'Test-UpstartJobFile', 'Update-UpstartConfiguration', 'Update-UpstartJob', 'Wait-UpstartJob', 'Watch-UpstartEvent')
+            'Disable-UpstartJob', 'Enable-UpstartJob', 'Get-UpstartEnvironment', 'Get-UpstartJob', 'Get-UpstartJobConfiguration', 'Get-UpstartLog',
+            'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment', 'Restart-UpstartDaemon', 'Restart-UpstartJob', 'Send-UpstartEvent',
+            'Set-UpstartEnvironment', 'Start-UpstartJob', 'Stop-UpstartJob', 'Test-UpstartJob', 'Test-UpstartJobFile', 'Update-UpstartConfiguration', 'Update-UpstartJob', 'Wait-UpstartJob', 'Watch-UpstartEvent')
     }
 
     AfterAll {
@@ -38,7 +38,8 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
     It 'has help with examples for <_>' -ForEach @(
         'Get-UpstartJob', 'Start-UpstartJob', 'Stop-UpstartJob', 'Restart-UpstartJob', 'Update-UpstartJob', 'Enable-UpstartJob',
         'Disable-UpstartJob', 'Wait-UpstartJob', 'Test-UpstartJob', 'Send-UpstartEvent', 'Watch-UpstartEvent', 'Get-UpstartLog',
-        'Get-UpstartJobConfiguration', 'Update-UpstartConfiguration', 'Test-UpstartJobFile', 'Restart-UpstartDaemon') {
+        'Get-UpstartJobConfiguration', 'Update-UpstartConfiguration', 'Test-UpstartJobFile', 'Restart-UpstartDaemon',
+        'Get-UpstartEnvironment', 'Set-UpstartEnvironment', 'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment') {
         $command = $_
         $help = Get-Help $command -Full
         # Without a help file, Get-Help makes a synopsis out of the syntax.

@@ -12,10 +12,14 @@ namespace UpstartPS.Completion;
 /// </summary>
 public sealed class InstanceCompleter : DaemonNameCompleter
 {
-    protected override IEnumerable<string> Candidates(string socket, IDictionary? fakeBoundParameters)
+    protected override IEnumerable<string> Candidates(string socket, IDictionary? fakeBoundParameters) =>
+        RunningInstances(socket, fakeBoundParameters?["Name"]);
+
+    /// <summary>The running instances of the jobs <paramref name="boundJobNames"/> (a name, names or patterns) selects; of every job when null.</summary>
+    internal static IEnumerable<string> RunningInstances(string socket, object? boundJobNames)
     {
         var jobs = CompletionSource.For("instance:" + socket, ct => FetchAsync(socket, ct)).Names();
-        var names = NamesOf(fakeBoundParameters?["Name"]).Select(NamePattern.Parse).ToList();
+        var names = NamesOf(boundJobNames).Select(NamePattern.Parse).ToList();
         return jobs.Select(Split)
             .Where(j => names.Count == 0 || names.Any(n => n.IsMatch(j.Job)))
             .Select(j => j.Instance);

@@ -22,6 +22,8 @@ public static class FailureMapping
     public const string HowToGetAccess =
         "Changing jobs needs root or membership of the daemon's admin group (ask an administrator to add you); a session daemon serves only its own user.";
 
+    private const string VariableNotFoundId = "NoVariableFoundForGivenName";
+
     /// <summary>A daemon's error reply, for the job (or event) <paramref name="target"/>.</summary>
     public static UpstartFailure FromCode(UpstartErrorCode code, string message, string? target = null)
     {
@@ -35,6 +37,7 @@ public static class FailureMapping
             UpstartErrorCode.ShuttingDown => new("DaemonShuttingDown", ErrorCategory.ResourceUnavailable, true, $"{message} {HowToReach}"),
             UpstartErrorCode.UnknownJob => new("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
             UpstartErrorCode.UnknownInstance => new("NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
+            UpstartErrorCode.UnknownVariable => new(VariableNotFoundId, ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
             UpstartErrorCode.AlreadyRunning => new("JobAlreadyRunning", ErrorCategory.ResourceExists, false, $"{what}{message}"),
             UpstartErrorCode.AlreadyStopped => new("JobAlreadyStopped", ErrorCategory.InvalidOperation, false, $"{what}{message}"),
             UpstartErrorCode.JobFailedToStart => new("JobFailedToStart", ErrorCategory.OpenError, false, $"{what}{message}"),
@@ -127,6 +130,27 @@ public static class FailureMapping
             ? new UpstartException(failure.Code, $"{failure.Message} ({reason})", failure)
             : failure;
     }
+
+    /// <summary>
+    /// A literal variable name that is not set in the table asked about: non-terminating, as Get-Service's
+    /// NoServiceFoundForGivenName; the daemon's UnknownVariable ("No such variable") maps to the same id.
+    /// </summary>
+    public static UpstartFailure VariableNotFound(string name, string scope) =>
+        new(VariableNotFoundId, ErrorCategory.ObjectNotFound, false, $"Cannot find an environment variable with name '{name}' in {scope}.");
+
+    /// <summary>
+    /// A system daemon's refusal of set-env, unset-env or reset-env: it refuses them even to root, as Upstart 1.13.2
+    /// refuses them to PID 1, so the usual "ask for the admin group" advice would mislead. Terminating: every other
+    /// change would be refused alike.
+    /// </summary>
+    public static UpstartFailure EnvironmentChangeRefused(string message) =>
+        new("AccessDenied", ErrorCategory.PermissionDenied, true,
+            $"{message}: a system daemon's job environment cannot be changed, not even by root (Upstart refuses it to PID 1). " +
+            "Give jobs their variables with env stanzas in their job files instead.");
+
+    /// <summary>A variable name (or VAR=VALUE entry) the daemon would refuse: the same id as its BadEnvironment.</summary>
+    public static UpstartFailure InvalidVariable(string problem) =>
+        new("InvalidEnvironment", ErrorCategory.InvalidArgument, false, problem);
 
     /// <summary>A literal -Instance the job does not have: non-terminating, like a literal name that matches no job.</summary>
     public static UpstartFailure InstanceNotFound(string job, string instance) =>

@@ -5,8 +5,9 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
 {
     private static readonly string[] Expected =
     [
-        "Disable-UpstartJob", "Enable-UpstartJob", "Get-UpstartJob", "Get-UpstartJobConfiguration", "Get-UpstartLog",
-        "Restart-UpstartDaemon", "Restart-UpstartJob", "Send-UpstartEvent", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob",
+        "Disable-UpstartJob", "Enable-UpstartJob", "Get-UpstartEnvironment", "Get-UpstartJob", "Get-UpstartJobConfiguration", "Get-UpstartLog",
+        "Remove-UpstartEnvironment", "Reset-UpstartEnvironment", "Restart-UpstartDaemon", "Restart-UpstartJob", "Send-UpstartEvent",
+        "Set-UpstartEnvironment", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob",
         "Test-UpstartJobFile", "Update-UpstartConfiguration", "Update-UpstartJob", "Wait-UpstartJob", "Watch-UpstartEvent",
     ];
 
@@ -42,8 +43,8 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
     [Fact]
     public void Every_state_changing_cmdlet_supports_ShouldProcess_at_Medium_impact()
     {
-        var mutators = Cmdlets.Where(c => ApprovedVerbs.StateChanging.Contains(c.Verb) && c.Noun != "UpstartDaemon").ToList();
-        Assert.Equal(8, mutators.Count);
+        var mutators = Cmdlets.Where(c => ApprovedVerbs.StateChanging.Contains(c.Verb) && c.Name is not ("Restart-UpstartDaemon" or "Reset-UpstartEnvironment")).ToList();
+        Assert.Equal(10, mutators.Count);
         Assert.All(mutators, c =>
         {
             Assert.True(c.SupportsShouldProcess, $"{c.Name} must support -WhatIf/-Confirm");
@@ -58,6 +59,69 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
         Assert.True(cmdlet.SupportsShouldProcess);
         Assert.Equal("High", cmdlet.ConfirmImpact);
         Assert.Equal("Int32", cmdlet.Parameter("Timeout")?.Type.Name);
+    }
+
+    [Fact]
+    public void Reset_UpstartEnvironment_asks_first_because_it_discards_every_change_to_the_table()
+    {
+        var cmdlet = Cmdlet("Reset-UpstartEnvironment");
+        Assert.True(cmdlet.SupportsShouldProcess);
+        Assert.Equal("High", cmdlet.ConfirmImpact);
+    }
+
+    [Theory]
+    [InlineData("Get-UpstartEnvironment")]
+    [InlineData("Set-UpstartEnvironment")]
+    [InlineData("Remove-UpstartEnvironment")]
+    [InlineData("Reset-UpstartEnvironment")]
+    public void Environment_cmdlets_take_the_table_from_Job_and_Instance_by_property_name_and_complete_them(string name)
+    {
+        var cmdlet = Cmdlet(name);
+        foreach (var (parameter, completer) in new[] { ("Job", "JobNameCompleter"), ("Instance", "EnvironmentInstanceCompleter") })
+        {
+            var p = cmdlet.Parameter(parameter);
+            Assert.NotNull(p);
+            Assert.Equal("String", p.Type.Name);
+            Assert.True(p.ByPropertyName, $"{name} -{parameter} binds by property name");
+            Assert.False(p.Mandatory);
+            Assert.Null(p.Position);
+            // A global variable piped in has a null Job (Import-Csv: an empty one): it must bind, meaning the global table.
+            Assert.Contains("AllowNullAttribute", p.Attributes);
+            Assert.Contains("AllowEmptyStringAttribute", p.Attributes);
+            Assert.Equal("UpstartPS.Completion." + completer, Assert.Single(p.CompleterTypes).FullName);
+        }
+    }
+
+    [Theory]
+    [InlineData("Get-UpstartEnvironment", false)]
+    [InlineData("Set-UpstartEnvironment", true)]
+    [InlineData("Remove-UpstartEnvironment", true)]
+    public void Environment_variable_names_bind_by_property_name_at_position_0_and_complete_from_the_daemon(string name, bool mandatory)
+    {
+        var parameter = Cmdlet(name).Parameter("Name")!;
+        Assert.True(parameter.ByPropertyName);
+        Assert.Equal(0, parameter.Position);
+        Assert.Equal(mandatory, parameter.Mandatory);
+        Assert.Equal("UpstartPS.Completion.EnvironmentVariableNameCompleter", Assert.Single(parameter.CompleterTypes).FullName);
+    }
+
+    [Fact]
+    public void Only_Get_UpstartEnvironment_takes_wildcards_in_variable_names()
+    {
+        Assert.Contains("SupportsWildcardsAttribute", Cmdlet("Get-UpstartEnvironment").Parameter("Name")!.Attributes);
+        Assert.DoesNotContain("SupportsWildcardsAttribute", Cmdlet("Set-UpstartEnvironment").Parameter("Name")!.Attributes);
+        Assert.DoesNotContain("SupportsWildcardsAttribute", Cmdlet("Remove-UpstartEnvironment").Parameter("Name")!.Attributes);
+    }
+
+    [Fact]
+    public void Set_UpstartEnvironment_takes_a_value_by_property_name_and_NoClobber_as_a_switch()
+    {
+        var cmdlet = Cmdlet("Set-UpstartEnvironment");
+        Assert.True(cmdlet.Parameter("Value")!.ByPropertyName);
+        Assert.Equal(1, cmdlet.Parameter("Value")!.Position);
+        Assert.Equal("SwitchParameter", cmdlet.Parameter("NoClobber")?.Type.Name);
+        Assert.Equal("Hashtable", cmdlet.Parameter("Variable")?.Type.Name);
+        Assert.Equal("Name", cmdlet.Named["DefaultParameterSetName"]);
     }
 
     [Fact]
@@ -151,7 +215,11 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
     [Fact]
     public void Completers_implement_IArgumentCompleter()
     {
-        foreach (var name in new[] { "UpstartPS.Completion.JobNameCompleter", "UpstartPS.Completion.EventNameCompleter" })
+        foreach (var name in new[]
+        {
+            "UpstartPS.Completion.JobNameCompleter", "UpstartPS.Completion.EventNameCompleter",
+            "UpstartPS.Completion.EnvironmentVariableNameCompleter", "UpstartPS.Completion.EnvironmentInstanceCompleter",
+        })
         {
             var type = fixture.Module.FindType(name);
             Assert.NotNull(type);

@@ -19,7 +19,7 @@ public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<Modul
     [Fact]
     public void There_is_an_output_type_for_each_kind_of_result() =>
         Assert.Equal(
-            ["UpstartConfigurationChange", "UpstartDaemon", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine"],
+            ["UpstartConfigurationChange", "UpstartDaemon", "UpstartEnvironmentVariable", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine"],
             OutputTypes.Select(t => t.Name).Order(StringComparer.Ordinal));
 
     [Fact]
@@ -44,6 +44,14 @@ public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<Modul
         var job = fixture.Module.FindType("UpstartPS.UpstartJob")!;
         Assert.Equal("System.String", job.GetProperty("Goal")!.PropertyType.FullName);
         Assert.Equal("System.String", job.GetProperty("State")!.PropertyType.FullName);
+    }
+
+    [Fact]
+    public void An_environment_variable_says_which_table_it_is_from_with_the_names_the_environment_cmdlets_bind()
+    {
+        var variable = fixture.Module.FindType("UpstartPS.UpstartEnvironmentVariable")!;
+        Assert.Equal(["Instance", "Job", "Name", "Value"], variable.GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(variable.GetProperties(), p => Assert.Equal("System.String", p.PropertyType.FullName));
     }
 
     [Fact]

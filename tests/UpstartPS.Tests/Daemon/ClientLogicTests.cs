@@ -139,6 +139,30 @@ public sealed class ClientLogicTests
     }
 
     [Fact]
+    public async Task The_variable_name_completer_reads_the_table_the_command_is_about()
+    {
+        await using var daemon = new ScriptedDaemon();
+        daemon.Environments[""] = ["TERM=linux", "PATH=/usr/bin:/bin"];
+        daemon.Environments["worker/alpha"] = ["NAME=alpha", "UPSTART_JOB=worker"];
+        Assert.Equal(["TERM", "PATH"], await EnvironmentVariableNameCompleter.FetchAsync(daemon.SocketPath, null, null, ScriptedDaemon.Deadline()));
+        Assert.Equal(["NAME", "UPSTART_JOB"], await EnvironmentVariableNameCompleter.FetchAsync(daemon.SocketPath, "worker", "alpha", ScriptedDaemon.Deadline()));
+    }
+
+    [Fact]
+    public async Task Variables_are_selected_from_the_daemon_s_table_and_an_unknown_job_keeps_its_id()
+    {
+        await using var daemon = new ScriptedDaemon();
+        daemon.Environments[""] = ["TERM=linux", "HTTP_PROXY=http://proxy:3128", "PATH=/usr/bin", "HTTPS_PROXY=http://proxy:3129"];
+        await using var client = await daemon.ConnectAsync();
+        var selection = VariableSelection.Select(await client.ListEnvironmentAsync(null, null, ScriptedDaemon.Deadline()), ["HTTP*", "NOPE"]);
+        Assert.Equal(["HTTPS_PROXY", "HTTP_PROXY"], selection.Variables.Select(v => v.Name));
+        Assert.Equal(["NOPE"], selection.NotFound);
+
+        var error = await Assert.ThrowsAsync<UpstartException>(() => client.ListEnvironmentAsync("ghost", null, ScriptedDaemon.Deadline()));
+        Assert.Equal("NoJobFoundForGivenName", FailureMapping.FromException(error, client.SocketPath, "ghost").ErrorId);
+    }
+
+    [Fact]
     public async Task A_completer_against_no_daemon_returns_quickly_with_nothing()
     {
         var path = Path.Combine(Path.GetTempPath(), "ups-none-" + Guid.NewGuid().ToString("N")[..8] + ".sock");

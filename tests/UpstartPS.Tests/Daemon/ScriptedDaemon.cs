@@ -32,6 +32,9 @@ internal sealed class ScriptedDaemon : IControlHandler, IAsyncDisposable
 
     public Dictionary<string, List<LogLineInfo>> Logs { get; } = [];
 
+    /// <summary>list-env's answers: the global table under "", an instance's environment under "JOB/INSTANCE".</summary>
+    public Dictionary<string, List<string>> Environments { get; } = [];
+
     /// <summary>Lines a following reader of that job's log receives, one channel per job (one reader each).</summary>
     public Channel<LogLineInfo> LiveLog(string job)
     {
@@ -100,6 +103,11 @@ internal sealed class ScriptedDaemon : IControlHandler, IAsyncDisposable
 
     public async Task<IReadOnlyList<JobInfo>> SetEnabledAsync(ClientIdentity client, string job, bool enabled, bool stopNow, bool wait, CancellationToken cancellationToken) =>
         [(await Record(enabled ? "enable" : stopNow ? "disable-stop" : "disable", job, []).ConfigureAwait(false)) with { Disabled = !enabled, Goal = "stop", State = "waiting" }];
+
+    public Task<IReadOnlyList<string>> ListEnvironmentAsync(ClientIdentity client, string? job, string? instance, CancellationToken cancellationToken) =>
+        Environments.TryGetValue(job is null ? "" : $"{job}/{instance}", out var entries)
+            ? Task.FromResult<IReadOnlyList<string>>(entries.ToList())
+            : Task.FromException<IReadOnlyList<string>>(new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}"));
 
     public Task<string> LogPriorityAsync(ClientIdentity client, string? priority, CancellationToken cancellationToken) => Task.FromResult("message");
 

@@ -11,6 +11,7 @@ public sealed class FailureMappingTests
     [Theory]
     [InlineData(UpstartErrorCode.UnknownJob, "NoJobFoundForGivenName", ErrorCategory.ObjectNotFound)]
     [InlineData(UpstartErrorCode.UnknownInstance, "NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound)]
+    [InlineData(UpstartErrorCode.UnknownVariable, "NoVariableFoundForGivenName", ErrorCategory.ObjectNotFound)]
     [InlineData(UpstartErrorCode.JobFailedToStart, "JobFailedToStart", ErrorCategory.OpenError)]
     [InlineData(UpstartErrorCode.JobFailedWhileStopping, "JobFailedToStop", ErrorCategory.CloseError)]
     [InlineData(UpstartErrorCode.JobNotRunning, "JobNotRunning", ErrorCategory.InvalidOperation)]
@@ -41,6 +42,28 @@ public sealed class FailureMappingTests
         Assert.Equal(id, failure.ErrorId);
         Assert.Equal(category, failure.Category);
         Assert.True(failure.Terminating);
+    }
+
+    [Fact]
+    public void A_variable_that_is_not_set_is_reported_as_Get_Service_reports_a_missing_service()
+    {
+        var failure = FailureMapping.VariableNotFound("HTTP_PROXY", "the environment of web");
+        Assert.Equal("NoVariableFoundForGivenName", failure.ErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, failure.Category);
+        Assert.False(failure.Terminating);
+        Assert.Equal("Cannot find an environment variable with name 'HTTP_PROXY' in the environment of web.", failure.Message);
+    }
+
+    [Fact]
+    public void A_system_daemon_refusing_an_environment_change_terminates_without_advising_to_get_access()
+    {
+        var failure = FailureMapping.EnvironmentChangeRefused("Not permissible to modify PID 1 job environment");
+        Assert.Equal("AccessDenied", failure.ErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, failure.Category);
+        Assert.True(failure.Terminating);
+        Assert.StartsWith("Not permissible to modify PID 1 job environment", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin group", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("env stanza", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

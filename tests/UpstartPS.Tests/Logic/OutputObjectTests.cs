@@ -61,6 +61,29 @@ public sealed class OutputObjectTests
     }
 
     [Fact]
+    public void An_environment_variable_reads_as_list_env_prints_it_and_says_which_table_it_is_from()
+    {
+        var global = new UpstartEnvironmentVariable("PATH", "/usr/bin", null, null);
+        var single = new UpstartEnvironmentVariable("PORT", "80", "web", null);
+        Assert.Equal("PATH=/usr/bin", global.ToString());
+        Assert.Null(global.Job);
+        Assert.Null(global.Instance);
+        Assert.Equal("web", single.Job);
+        Assert.Equal("", single.Instance);
+    }
+
+    [Fact]
+    public void Environment_variables_sort_global_first_then_by_job_instance_and_name()
+    {
+        var term = new UpstartEnvironmentVariable("TERM", "linux", null, null);
+        var path = new UpstartEnvironmentVariable("PATH", "/bin", null, null);
+        var alpha = new UpstartEnvironmentVariable("NAME", "alpha", "worker", "alpha");
+        var beta = new UpstartEnvironmentVariable("NAME", "beta", "worker", "beta");
+        var web = new UpstartEnvironmentVariable("A", "1", "web", null);
+        Assert.Equal([path, term, web, alpha, beta], new[] { beta, web, term, alpha, path }.Order());
+    }
+
+    [Fact]
     public void Events_and_log_lines_carry_local_time()
     {
         var time = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);

@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using UpstartPS.Completion;
+using UpstartPS.Errors;
+using UpstartPS.Matching;
+
+namespace UpstartPS.Commands;
+
+/// <summary>
+/// list-env and get-env: the variables of the global job environment table, or of one instance's own
+/// environment (-Job, -Instance), one object per variable, sorted by name. -Name as Get-Service's: a wildcard
+/// that matches nothing is silent, a literal name that is not set is a NoVariableFoundForGivenName error.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "UpstartEnvironment")]
+[OutputType(typeof(UpstartEnvironmentVariable))]
+public sealed class GetUpstartEnvironmentCommand : EnvironmentCommandBase
+{
+    /// <summary>Variable names; wildcards allowed; every variable when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(EnvironmentVariableNameCompleter))]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ResolveScope() is not { } scope)
+        {
+            return;
+        }
+
+        var names = Name?.Where(n => CheckName(n, scope)).ToList();
+        if (names is { Count: 0 })
+        {
+            return;
+        }
+
+        if (List(scope) is not { } entries)
+        {
+            return;
+        }
+
+        var selection = VariableSelection.Select(entries, names);
+        foreach (var missing in selection.NotFound)
+        {
+            Report(FailureMapping.VariableNotFound(missing, scope.ToString()), missing, scope.Job);
+        }
+
+        foreach (var variable in Objects(selection, scope))
+        {
+            WriteObject(variable);
+        }
+    }
+}
