@@ -128,6 +128,24 @@ public sealed partial class Ctl
         return 0;
     }
 
+    /// <summary>
+    /// initctl's notify-disk-writeable: the daemon writes the job output it kept while logs could not be written.
+    /// Exit 0 as initctl's, also when some still cannot be: that is said on stderr (a boot script that runs this
+    /// once the disk is mounted must not fail for it), and the daemon goes on trying.
+    /// </summary>
+    private int NotifyDiskWriteable(BlockingUpstartClient client)
+    {
+        var kept = client.NotifyDiskWriteable();
+        if (kept > 0)
+        {
+            error.WriteLine(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{args.Program}: {kept} bytes of job output still cannot be written to their logs; the daemon keeps them and tries again (its log says why)"));
+        }
+
+        return 0;
+    }
+
     private int LogPriority(BlockingUpstartClient client)
     {
         var priority = client.LogPriority(args.Words.Count > 0 ? args.Words[0] : null);

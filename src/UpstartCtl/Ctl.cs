@@ -150,6 +150,7 @@ public sealed partial class Ctl
         ["log"] = new(NeedsJobAndInstanceVariables, (c, client) => c.Log(client)),
         ["diagnostics"] = new(NoCheck, (c, client) => c.Diagnostics(client)),
         ["re-exec"] = new(NoCheck, (_, client) => ReExec(client)),
+        ["notify-disk-writeable"] = new(NoCheck, (c, client) => c.NotifyDiskWriteable(client)),
         ["list-env"] = new(NeedsEnvironmentScope, (c, client) => c.ListEnvironment(client)),
         ["get-env"] = new(NeedsVariableName, (c, client) => c.GetEnvironment(client)),
         ["set-env"] = new(NeedsVariableValue, (c, client) => c.SetEnvironment(client)),

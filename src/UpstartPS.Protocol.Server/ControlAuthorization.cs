@@ -47,7 +47,8 @@ public sealed class ControlAuthorization
         ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart or ControlOperation.Reload
         or ControlOperation.Emit or ControlOperation.ReloadConfiguration or ControlOperation.SetEnabled
         or ControlOperation.SetLogPriority or ControlOperation.ReExec
-        or ControlOperation.SetEnvironment or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment;
+        or ControlOperation.SetEnvironment or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment
+        or ControlOperation.NotifyDiskWriteable;
 
     /// <summary>Whether the policy looks at supplementary groups (so the server reads them while the peer surely lives).</summary>
     public bool UsesGroups => Mode == DaemonMode.System && AdminGroup is not null;
@@ -150,6 +151,7 @@ public sealed class ControlAuthorization
         ControlOperation.ReExec => "re-executing the daemon",
         ControlOperation.ListEnvironment or ControlOperation.GetEnvironment => "reading a job environment",
         ControlOperation.SetEnvironment or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment => "changing a job environment",
+        ControlOperation.NotifyDiskWriteable => "writing out kept job output",
         _ => operation.ToString(),
     };
 }

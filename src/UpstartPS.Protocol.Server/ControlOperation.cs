@@ -37,6 +37,9 @@ public enum ControlOperation
     SetEnvironment,
     UnsetEnvironment,
     ResetEnvironment,
+
+    /// <summary>notify-disk-writeable: write now the job output kept while its logs could not be written.</summary>
+    NotifyDiskWriteable,
 }
 
 internal static class ControlOperations
@@ -70,6 +73,7 @@ internal static class ControlOperations
             Operations.SetEnv => ControlOperation.SetEnvironment,
             Operations.UnsetEnv => ControlOperation.UnsetEnvironment,
             Operations.ResetEnv => ControlOperation.ResetEnvironment,
+            Operations.NotifyDiskWriteable => ControlOperation.NotifyDiskWriteable,
             _ => (ControlOperation)(-1),
         };
         return operation >= 0;

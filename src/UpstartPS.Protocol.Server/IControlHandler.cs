@@ -121,6 +121,12 @@ public interface IControlHandler
     Task<Action> PrepareReExecAsync(ClientIdentity client, CancellationToken cancellationToken) =>
         Task.FromException<Action>(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot re-exec"));
 
+    /// <summary>
+    /// notify-disk-writeable: tries at once to write the job output kept while its logs could not be written;
+    /// returns how many bytes are still kept. A handler that keeps none answers 0.
+    /// </summary>
+    Task<long> NotifyDiskWriteableAsync(ClientIdentity client, CancellationToken cancellationToken) => Task.FromResult(0L);
+
     private static UpstartException NoEnvironment() =>
         new(UpstartErrorCode.BadRequest, "This daemon keeps no job environment table");
 }

@@ -55,6 +55,8 @@ internal static class RequestDispatcher
             ControlOperation.SetEnvironment => await Done(handler.SetEnvironmentAsync(client, request.Job, request.Instance, env, request.Retain ?? false, cancellationToken)).ConfigureAwait(false),
             ControlOperation.UnsetEnvironment => await Done(handler.UnsetEnvironmentAsync(client, request.Job, request.Instance, request.Names!, cancellationToken)).ConfigureAwait(false),
             ControlOperation.ResetEnvironment => await Done(handler.ResetEnvironmentAsync(client, request.Job, request.Instance, cancellationToken)).ConfigureAwait(false),
+            ControlOperation.NotifyDiskWriteable => Text(
+                (await handler.NotifyDiskWriteableAsync(client, cancellationToken).ConfigureAwait(false)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is a stream"),
         };
     }

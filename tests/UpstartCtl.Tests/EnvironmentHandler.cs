@@ -19,6 +19,15 @@ internal sealed class EnvironmentHandler : IControlHandler
 
     public UpstartException? Refusal { get; set; }
 
+    /// <summary>notify-disk-writeable's answer: the bytes of job output the daemon still keeps.</summary>
+    public long KeptBytes { get; set; }
+
+    public Task<long> NotifyDiskWriteableAsync(ClientIdentity client, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue("notify-disk-writeable");
+        return Task.FromResult(KeptBytes);
+    }
+
     public Task<IReadOnlyList<string>> ListEnvironmentAsync(ClientIdentity client, string? job, string? instance, CancellationToken cancellationToken) =>
         Answer<IReadOnlyList<string>>($"list-env {Scope(job, instance)}", [.. Variables]);
 

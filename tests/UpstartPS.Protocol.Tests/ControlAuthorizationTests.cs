@@ -20,6 +20,7 @@ public sealed class ControlAuthorizationTests
         ControlOperation.Start, ControlOperation.Stop, ControlOperation.Restart, ControlOperation.Reload, ControlOperation.Emit,
         ControlOperation.ReloadConfiguration, ControlOperation.SetEnabled, ControlOperation.SetLogPriority, ControlOperation.ReExec,
         ControlOperation.SetEnvironment, ControlOperation.UnsetEnvironment, ControlOperation.ResetEnvironment,
+        ControlOperation.NotifyDiskWriteable,
     ];
 
     /// <summary>Reads only administrators may make in system mode: a job environment holds what its start request carried.</summary>

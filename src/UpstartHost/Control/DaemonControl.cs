@@ -56,6 +56,12 @@ public sealed partial class DaemonControl : IControlHandler
         this.authorization = authorization;
     }
 
+    /// <summary>notify-disk-writeable: writes out the job output kept while logs could not be written; null: none is kept.</summary>
+    public Func<Task<long>>? RetryKeptLogOutput { get; init; }
+
+    public Task<long> NotifyDiskWriteableAsync(ClientIdentity client, CancellationToken cancellationToken) =>
+        RetryKeptLogOutput is { } retry ? retry().WaitAsync(cancellationToken) : Task.FromResult(0L);
+
     /// <summary>Starts a re-exec (the daemon's, in Hosting); null where the daemon cannot re-exec (tests).</summary>
     public Func<bool>? BeginReExec { get; init; }
 

@@ -211,6 +211,7 @@ public static partial class HostProgram
         {
             BeginReExec = sp.GetRequiredService<DaemonReExec>().Begin,
             Handover = sp.GetRequiredService<StreamHandover>(),
+            RetryKeptLogOutput = () => sp.GetRequiredService<EngineComposition>().Processes.LogWriter.RetryPendingAsync(),
         });
         services.AddSingleton(sp => new DaemonReExec(
             sp.GetRequiredService<EngineComposition>(),

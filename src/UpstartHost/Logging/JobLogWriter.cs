@@ -10,13 +10,24 @@ namespace UpstartHost.Logging;
 /// waits for a disk (DESIGN.md decision 7, UPSTART.md §f). The queue is bounded in bytes: past the
 /// bound, output is dropped and that is reported once. Each batch opens the file with O_APPEND|O_CREAT
 /// and closes it again, which gives Upstart's "reopened if deleted" for free and creates nothing until
-/// there is output. A write that fails (full disk, unwritable directory) is reported once per file
-/// until it succeeds again; the job keeps running and its output in the meantime is dropped.
+/// there is output. A write that fails (full disk, a read-only or missing log directory) is reported once per
+/// file and the output it could not write is kept in memory, in order, up to a bound for all files
+/// (<see cref="DefaultPendingLimitBytes"/>): it is written before the file's next output, at the next
+/// <see cref="RetryPendingAsync"/> (initctl's notify-disk-writeable), or by the writer's own retry every
+/// <see cref="DefaultRetryInterval"/>, so a job that ended while the disk was full still gets its last lines
+/// (UPSTART.md §f: Upstart keeps output in memory until its log directory is writable). A path that is not
+/// the daemon's own regular file (a planted FIFO, symbolic link or another user's file) gets nothing, now or later.
 /// </summary>
 public sealed partial class JobLogWriter : IDisposable
 {
     /// <summary>Default bound on queued, not yet written output.</summary>
     public const long DefaultQueueLimitBytes = 16L * 1024 * 1024;
+
+    /// <summary>Default bound on output kept while its log could not be written, all logs together.</summary>
+    public const long DefaultPendingLimitBytes = 16L * 1024 * 1024;
+
+    /// <summary>How long kept output waits for the writer's own retry when nothing else comes to the writer.</summary>
+    public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(15);
 
     // Synchronous continuations: the only one is the writer thread's own wait (Run), so output wakes it from
     // the pty reader's thread, not through a pool work item (as the engine's inbox; EngineWakeTests).
@@ -27,17 +38,34 @@ public sealed partial class JobLogWriter : IDisposable
     private readonly long queueLimit;
     private readonly TimeProvider clock;
     private readonly Thread thread;
-    private long queuedBytes;
-    private int overflowReported;
+    private readonly long pendingLimit;
+    private readonly TimeSpan retryInterval;
 
-    public JobLogWriter(ILogger logger, long queueLimitBytes = DefaultQueueLimitBytes, TimeProvider? clock = null)
+    // Writer thread only: output a failed write left, by path, in the order it came.
+    private readonly Dictionary<string, List<LogChunk>> pending = new(StringComparer.Ordinal);
+    private long queuedBytes;
+    private long pendingBytes;
+    private int overflowReported;
+    private bool pendingOverflowReported;
+
+    public JobLogWriter(
+        ILogger logger,
+        long queueLimitBytes = DefaultQueueLimitBytes,
+        TimeProvider? clock = null,
+        long pendingLimitBytes = DefaultPendingLimitBytes,
+        TimeSpan? retryInterval = null)
     {
         this.logger = logger;
         this.clock = clock ?? TimeProvider.System;
         queueLimit = queueLimitBytes;
+        pendingLimit = pendingLimitBytes;
+        this.retryInterval = retryInterval ?? DefaultRetryInterval;
         thread = new Thread(Run) { IsBackground = true, Name = "upstart log writer" };
         thread.Start();
     }
+
+    /// <summary>Output kept in memory because its log could not be written (any thread; for status and tests).</summary>
+    public long PendingBytes => Interlocked.Read(ref pendingBytes);
 
     /// <summary>Queues output for <paramref name="path"/>; never blocks. False when it was dropped (queue full or closed).</summary>
     public bool TryAppend(string path, ReadOnlyMemory<byte> data)
@@ -64,7 +92,10 @@ public sealed partial class JobLogWriter : IDisposable
         return true;
     }
 
-    /// <summary>Completes once everything queued before the call has been written (or dropped).</summary>
+    /// <summary>
+    /// Completes once everything queued before the call has been written, kept (its log could not be written,
+    /// and kept output was tried again first) or dropped.
+    /// </summary>
     public Task FlushAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,17 +107,49 @@ public sealed partial class JobLogWriter : IDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// notify-disk-writeable: tries every kept output now, after what was queued before the call. The result is how
+    /// many bytes are still kept (their logs still cannot be written).
+    /// </summary>
+    public async Task<long> RetryPendingAsync()
+    {
+        await FlushAsync().ConfigureAwait(false);
+        return PendingBytes;
+    }
+
+    /// <summary>
+    /// The daemon is about to exec or exit: output still kept in memory cannot follow it. Says how much is lost and
+    /// for which logs, once, and forgets it. Call after the writer has stopped or from its last flush's continuation.
+    /// </summary>
+    public void AbandonPending(string why)
+    {
+        lock (pending)
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            LogPendingLost(logger, PendingBytes, string.Join(", ", pending.Keys.Order(StringComparer.Ordinal)), why);
+            pending.Clear();
+            Interlocked.Exchange(ref pendingBytes, 0);
+        }
+    }
+
     /// <summary>Writes what is queued, then stops (bounded: a hung disk cannot hold the daemon's exit).</summary>
     public void Dispose()
     {
         queue.Writer.TryComplete();
-        thread.Join(TimeSpan.FromSeconds(5));
+        if (thread.Join(TimeSpan.FromSeconds(5)))
+        {
+            AbandonPending("the daemon is stopping");
+        }
     }
 
     private void Run()
     {
         var batch = new List<LogChunk>();
-        while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (WaitForOutput())
         {
             while (queue.Reader.TryRead(out var chunk))
             {
@@ -95,6 +158,47 @@ public sealed partial class JobLogWriter : IDisposable
 
             WriteBatch(batch);
             batch.Clear();
+        }
+
+        RetryAllPending();
+    }
+
+    /// <summary>
+    /// Waits for output; while output is kept, for at most <see cref="retryInterval"/>, then tries it again (a job
+    /// that has ended writes nothing more that would carry its last lines out). False once the queue is closed.
+    /// </summary>
+    private bool WaitForOutput()
+    {
+        while (true)
+        {
+            if (pending.Count == 0)
+            {
+                return queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            using var timeout = new CancellationTokenSource(retryInterval, clock);
+            try
+            {
+                return queue.Reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                RetryAllPending();
+            }
+        }
+    }
+
+    private void RetryAllPending()
+    {
+        List<string> paths;
+        lock (pending)
+        {
+            paths = [.. pending.Keys];
+        }
+
+        foreach (var path in paths)
+        {
+            Write(path, TakePending(path) ?? []);
         }
     }
 
@@ -112,26 +216,43 @@ public sealed partial class JobLogWriter : IDisposable
 
             if (end == start)
             {
+                // A flush: what was kept gets another try first, so a flush after the disk came back writes it.
+                RetryAllPending();
                 batch[start].Flushed!.TrySetResult();
                 start++;
                 continue;
             }
 
-            Append(path, batch, start, end);
+            long bytes = 0;
+            var chunks = TakePending(path) ?? new List<LogChunk>(end - start);
+            for (var i = start; i < end; i++)
+            {
+                chunks.Add(batch[i]);
+                bytes += batch[i].Data.Length;
+            }
+
+            Interlocked.Add(ref queuedBytes, -bytes);
+            Interlocked.Exchange(ref overflowReported, 0);
+            Write(path, chunks);
             start = end;
         }
     }
 
-    private void Append(string path, List<LogChunk> batch, int start, int end)
+    /// <summary>
+    /// Appends <paramref name="chunks"/> (kept output first, then new) to the file. What a failed write did not
+    /// get out is kept, from the exact byte where it stopped, unless the path is no file of ours.
+    /// </summary>
+    private void Write(string path, List<LogChunk> chunks)
     {
-        long bytes = 0;
-        for (var i = start; i < end; i++)
+        if (chunks.Count == 0)
         {
-            bytes += batch[i].Data.Length;
+            return;
         }
 
         var fd = OpenForAppend(path);
         var errno = 0;
+        var unwritten = 0;
+        ReadOnlyMemory<byte> rest = default;
         if (fd == NotRegular)
         {
             errno = -1;
@@ -139,40 +260,109 @@ public sealed partial class JobLogWriter : IDisposable
         else if (fd < 0)
         {
             errno = Marshal.GetLastPInvokeError();
+            rest = chunks[0].Data;
         }
         else
         {
-            RecordTimes(path, batch, start, end);
-            for (var i = start; i < end && errno == 0; i++)
+            RecordTimes(path, chunks, 0, chunks.Count);
+            for (; unwritten < chunks.Count; unwritten++)
             {
-                if (!Libc.WriteAll(fd, batch[i].Data.Span))
+                if (!Libc.WriteAll(fd, chunks[unwritten].Data.Span, out var written))
                 {
                     errno = Marshal.GetLastPInvokeError();
+                    rest = chunks[unwritten].Data[written..];
+                    break;
                 }
             }
 
             Libc.close(fd);
         }
 
-        Interlocked.Add(ref queuedBytes, -bytes);
-        Interlocked.Exchange(ref overflowReported, 0);
-        if (errno != 0)
+        if (errno == 0)
         {
-            if (failing.Add(path))
+            if (failing.Remove(path))
             {
-                if (errno == -1)
-                {
-                    LogNotRegular(logger, path);
-                }
-                else
-                {
-                    LogWriteFailed(logger, path, Libc.ErrorText(errno));
-                }
+                LogWriteRecovered(logger, path);
+            }
+
+            return;
+        }
+
+        if (failing.Add(path))
+        {
+            if (errno == -1)
+            {
+                LogNotRegular(logger, path);
+            }
+            else
+            {
+                LogWriteFailed(logger, path, Libc.ErrorText(errno), pendingLimit);
             }
         }
-        else if (failing.Remove(path))
+
+        if (errno != -1)
         {
-            LogWriteRecovered(logger, path);
+            Keep(path, chunks, unwritten, rest);
+        }
+    }
+
+    /// <summary>Keeps chunks[first..] (the first cut to <paramref name="rest"/>) for <paramref name="path"/>, within the bound.</summary>
+    private void Keep(string path, List<LogChunk> chunks, int first, ReadOnlyMemory<byte> rest)
+    {
+        var kept = new List<LogChunk>(chunks.Count - first);
+        for (var i = first; i < chunks.Count; i++)
+        {
+            var chunk = i == first ? chunks[i] with { Data = rest } : chunks[i];
+            if (chunk.Data.Length == 0)
+            {
+                continue;
+            }
+
+            if (Interlocked.Read(ref pendingBytes) + chunk.Data.Length > pendingLimit)
+            {
+                if (!pendingOverflowReported)
+                {
+                    pendingOverflowReported = true;
+                    LogPendingFull(logger, pendingLimit);
+                }
+
+                continue;
+            }
+
+            Interlocked.Add(ref pendingBytes, chunk.Data.Length);
+            kept.Add(chunk);
+        }
+
+        if (kept.Count > 0)
+        {
+            lock (pending)
+            {
+                pending[path] = kept;
+            }
+        }
+    }
+
+    private List<LogChunk>? TakePending(string path)
+    {
+        lock (pending)
+        {
+            if (!pending.Remove(path, out var chunks))
+            {
+                return null;
+            }
+
+            long bytes = 0;
+            foreach (var chunk in chunks)
+            {
+                bytes += chunk.Data.Length;
+            }
+
+            if (Interlocked.Add(ref pendingBytes, -bytes) == 0)
+            {
+                pendingOverflowReported = false;
+            }
+
+            return chunks;
         }
     }
 
@@ -298,8 +488,14 @@ public sealed partial class JobLogWriter : IDisposable
     [LibraryImport("libc")]
     private static partial uint geteuid();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unable to write job log {Path}: {Reason}; its output is dropped until writing succeeds again")]
-    private static partial void LogWriteFailed(ILogger logger, string path, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unable to write job log {Path}: {Reason}; its output is kept in memory (up to {Limit} bytes for all logs) and written when the log can be written (`upstartctl notify-disk-writeable` tries at once)")]
+    private static partial void LogWriteFailed(ILogger logger, string path, string reason, long limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job output kept while logs cannot be written has reached {Limit} bytes; further output of logs that cannot be written is dropped")]
+    private static partial void LogPendingFull(ILogger logger, long limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Bytes} bytes of job output kept while their logs could not be written are lost ({Paths}): {Why}")]
+    private static partial void LogPendingLost(ILogger logger, long bytes, string paths, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing to write job log {Path}: it is not a regular file of the daemon's own (a FIFO, a directory, a device or another user's file planted there?); its output is dropped until it is one")]
     private static partial void LogNotRegular(ILogger logger, string path);

@@ -27,6 +27,12 @@ internal static class Answers
         where T : class =>
         value ?? throw new UpstartException(UpstartErrorCode.BadRequest, "The daemon's answer lacks the expected result");
 
+    /// <summary>notify-disk-writeable's answer: the bytes of job output the daemon still keeps, as decimal text.</summary>
+    public static long KeptBytes(string? text) =>
+        long.TryParse(Require(text), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+            ? bytes
+            : throw new UpstartException(UpstartErrorCode.BadRequest, "The daemon's answer to notify-disk-writeable is not a byte count");
+
     /// <summary>
     /// A request that could not be sent: the daemon never read it, so it was not carried out and may be sent again
     /// (a daemon stops reading when it re-executes: docs/protocol.md, "Requests and streams across a re-exec").

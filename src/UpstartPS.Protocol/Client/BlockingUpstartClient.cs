@@ -130,6 +130,9 @@ public sealed class BlockingUpstartClient : IDisposable
             : []);
     }
 
+    /// <summary>As <see cref="UpstartClient.NotifyDiskWriteableAsync"/>.</summary>
+    public long NotifyDiskWriteable() => Answers.KeptBytes(Call(new RequestFrame { Op = Operations.NotifyDiskWriteable }).Text);
+
     /// <summary>As <see cref="UpstartClient.ListEnvironmentAsync"/>.</summary>
     public IReadOnlyList<string> ListEnvironment(string? job = null, string? instance = null) =>
         Require(Call(EnvironmentRequests.List(job, instance)).Env);

@@ -111,6 +111,13 @@ public sealed partial class UpstartClient
         Require((await CallAsync(new RequestFrame { Op = Operations.LogPriority, Priority = priority }, cancellationToken).ConfigureAwait(false)).Text);
 
     /// <summary>
+    /// notify-disk-writeable: the daemon writes now the job output it kept while logs could not be written (a full
+    /// disk, a log directory not mounted yet). Returns how many bytes it still keeps (their logs still fail).
+    /// </summary>
+    public async Task<long> NotifyDiskWriteableAsync(CancellationToken cancellationToken = default) =>
+        Answers.KeptBytes((await CallAsync(new RequestFrame { Op = Operations.NotifyDiskWriteable }, cancellationToken).ConfigureAwait(false)).Text);
+
+    /// <summary>
     /// list-env: the job environment table's VAR=VALUE entries, in the table's order (initctl sorts them). With
     /// <paramref name="job"/>, that instance's own environment (<paramref name="instance"/> null: the instance
     /// named ""); without, the global table every job starts from.

@@ -25,6 +25,7 @@ internal static class Operations
     public const string SetEnv = "set-env";
     public const string UnsetEnv = "unset-env";
     public const string ResetEnv = "reset-env";
+    public const string NotifyDiskWriteable = "notify-disk-writeable";
 
     /// <summary>Not an operation of its own: asks the daemon to abandon the request in flight with the same id.</summary>
     public const string Cancel = "cancel";

@@ -236,7 +236,10 @@ internal static unsafe partial class Libc
     }
 
     /// <summary>Writes all of <paramref name="data"/>, retrying short writes and EINTR; false on error.</summary>
-    public static bool WriteAll(int fd, ReadOnlySpan<byte> data)
+    public static bool WriteAll(int fd, ReadOnlySpan<byte> data) => WriteAll(fd, data, out _);
+
+    /// <summary>As <see cref="WriteAll(int, ReadOnlySpan{byte})"/>, saying how many bytes went out before a failure (errno set).</summary>
+    public static bool WriteAll(int fd, ReadOnlySpan<byte> data, out int written)
     {
         fixed (byte* start = data)
         {
@@ -251,6 +254,7 @@ internal static unsafe partial class Libc
                         continue;
                     }
 
+                    written = offset;
                     return false;
                 }
 
@@ -258,6 +262,7 @@ internal static unsafe partial class Libc
             }
         }
 
+        written = data.Length;
         return true;
     }
 }
