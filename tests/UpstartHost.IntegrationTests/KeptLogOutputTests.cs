@@ -18,7 +18,7 @@ public class KeptLogOutputTests
         try
         {
             var filler = Path.Combine(d.LogDir, "filler");
-            Fill(filler);
+            Assert.True(FullDisk.Fill(filler), "the tmpfs never filled up");
             d.WriteJob("talker", "task\nconsole log\nexec /bin/sh -c 'i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo \"line $i\"; done'\n");
             await d.StartAsync();
 
@@ -46,24 +46,6 @@ public class KeptLogOutputTests
         finally
         {
             await RunAsync("umount", "-l", d.LogDir);
-        }
-    }
-
-    private static void Fill(string path)
-    {
-        // Unbuffered: a write the full disk refused leaves nothing for the close to try again.
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
-        var block = new byte[4096];
-        try
-        {
-            for (var i = 0; i < 10_000; i++)
-            {
-                file.Write(block);
-            }
-        }
-        catch (IOException)
-        {
-            // ENOSPC: full, as wanted.
         }
     }
 

@@ -144,7 +144,7 @@ public sealed partial class KeptLogOutputTests : IDisposable
         Assert.True(mount("tmpfs", disk, "tmpfs", 0, "size=64k") == 0, "mount: errno " + Marshal.GetLastPInvokeError());
         mounted = disk;
         var filler = Path.Combine(disk, "filler");
-        Fill(filler);
+        Assert.True(FullDisk.Fill(filler), "the tmpfs never filled up");
         using var writer = new JobLogWriter(new CapturingLoggerFactory().CreateLogger("w"), retryInterval: TimeSpan.FromHours(1));
         var log = Path.Combine(disk, "full.log");
         var text = new StringBuilder();
@@ -162,27 +162,6 @@ public sealed partial class KeptLogOutputTests : IDisposable
         Assert.Equal(0, await writer.RetryPendingAsync().WaitAsync(Deadline));
 
         Assert.Equal(text.ToString(), await File.ReadAllTextAsync(log));
-    }
-
-    /// <summary>Writes zeros to <paramref name="path"/> until the filesystem is full.</summary>
-    private static void Fill(string path)
-    {
-        // Unbuffered: a write the full disk refused leaves nothing for the close to try again.
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
-        var block = new byte[4096];
-        try
-        {
-            for (var i = 0; i < 10_000; i++)
-            {
-                file.Write(block);
-            }
-        }
-        catch (IOException)
-        {
-            // ENOSPC: full, as wanted.
-        }
-
-        Assert.True(file.Length > 0);
     }
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
