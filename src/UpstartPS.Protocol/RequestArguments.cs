@@ -8,6 +8,12 @@ namespace UpstartPS.Protocol;
 /// </summary>
 public static class RequestArguments
 {
+    /// <summary>
+    /// Linux's MAX_ARG_STRLEN: the most bytes one environment string may have, its NUL included. A longer one makes
+    /// every exec of a job that has it fail (E2BIG), so set-env refuses it.
+    /// </summary>
+    public const int MaxEnvironmentEntryBytes = 131072;
+
     /// <summary>initctl's text for an environment entry that breaks <see cref="IsEnvironmentEntry"/>.</summary>
     public const string BadEnvironmentMessage = "Env must be KEY=VALUE pairs";
 
@@ -154,8 +160,14 @@ public static class RequestArguments
             return problem;
         }
 
-        return eq >= 0 && entry.AsSpan(eq).Contains('\0')
-            ? $"Env {name} contains a NUL character (U+0000), which cannot be passed to a process"
+        if (eq >= 0 && entry.AsSpan(eq).Contains('\0'))
+        {
+            return $"Env {name} contains a NUL character (U+0000), which cannot be passed to a process";
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(entry) + (eq < 0 ? 2 : 1);
+        return bytes > MaxEnvironmentEntryBytes
+            ? $"Env {name} is {bytes - 1} bytes; a process's environment entry may hold at most {MaxEnvironmentEntryBytes - 1} (Linux's MAX_ARG_STRLEN)"
             : null;
     }
 

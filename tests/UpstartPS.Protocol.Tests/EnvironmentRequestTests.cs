@@ -114,4 +114,18 @@ public sealed class EnvironmentRequestTests : IAsyncLifetime
         Assert.Equal("BadRequest", reply.GetProperty("error").GetProperty("code").GetString());
         Assert.Empty(Handler.Calls);
     }
+
+    [Fact]
+    public async Task An_entry_longer_than_a_process_may_be_given_is_refused_and_one_byte_less_passes()
+    {
+        var longest = "V=" + new string('x', RequestArguments.MaxEnvironmentEntryBytes - 3);
+        var tooLong = longest + "é";
+
+        await _client.SetEnvironmentAsync([longest], cancellationToken: TestServer.Deadline());
+        var error = await Assert.ThrowsAsync<UpstartException>(() => _client.SetEnvironmentAsync([tooLong], cancellationToken: TestServer.Deadline()));
+
+        Assert.Equal(UpstartErrorCode.BadEnvironment, error.Code);
+        Assert.Equal("Env V is 131073 bytes; a process's environment entry may hold at most 131071 (Linux's MAX_ARG_STRLEN)", error.Message);
+        Assert.Single(Handler.Calls);
+    }
 }

@@ -370,6 +370,7 @@ public sealed partial class DaemonControl : IControlHandler
         EngineError.ShuttingDown => UpstartErrorCode.ShuttingDown,
         EngineError.CheckFailed => UpstartErrorCode.CheckFailed,
         EngineError.CheckInProgress => UpstartErrorCode.CheckInProgress,
+        EngineError.EnvironmentTooLarge => UpstartErrorCode.BadEnvironment,
         _ => UpstartErrorCode.Unknown,
     };
 

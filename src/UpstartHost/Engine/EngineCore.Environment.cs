@@ -37,11 +37,11 @@ internal sealed partial class EngineCore
         var target = job is null ? null : FindLiveInstance(job, instance);
         if (target is not null)
         {
-            Change(target, Set(target.Environment, variables, retain));
+            Change(target, Bounded(target.Environment, Set(target.Environment, variables, retain)));
             return;
         }
 
-        ReplaceGlobal(Set(GlobalEnvironment, variables, retain));
+        ReplaceGlobal(Bounded(GlobalEnvironment, Set(GlobalEnvironment, variables, retain)));
         foreach (var live in LiveInstances())
         {
             Change(live, Set(live.Environment, variables, retain));
@@ -123,6 +123,39 @@ internal sealed partial class EngineCore
         _changedGlobalEnvironment = table;
         RecordedGlobalEnvironment = table.ToArray();
         _instanceVersion++;
+    }
+
+    /// <summary>
+    /// The most bytes set-env lets a job environment grow to: half of Linux's usual ARG_MAX (2 MiB for environment and
+    /// arguments together), since every process of the job is exec'd with it and the `env` stanza, events and
+    /// UPSTART_* variables come on top. Past ARG_MAX every spawn of the job would fail with E2BIG.
+    /// </summary>
+    public const int MaxEnvironmentBytes = 1 << 20;
+
+    /// <summary><paramref name="changed"/>, unless it grew past <see cref="MaxEnvironmentBytes"/> (a change that does not grow it always passes).</summary>
+    private static List<string> Bounded(IReadOnlyList<string> before, List<string> changed)
+    {
+        var bytes = Bytes(changed);
+        if (bytes > MaxEnvironmentBytes && bytes > Bytes(before))
+        {
+            throw new EngineException(
+                EngineError.EnvironmentTooLarge,
+                $"The job environment would be {bytes} bytes; set-env lets it grow to {MaxEnvironmentBytes} at most (every process of a job is given it, and exec(2) takes at most 2 MiB of environment and arguments)");
+        }
+
+        return changed;
+    }
+
+    /// <summary>What the environment block of a process holds for <paramref name="environment"/>: each entry and its NUL.</summary>
+    private static long Bytes(IReadOnlyList<string> environment)
+    {
+        long bytes = 0;
+        foreach (var entry in environment)
+        {
+            bytes += System.Text.Encoding.UTF8.GetByteCount(entry) + 1;
+        }
+
+        return bytes;
     }
 
     private static List<string> Set(IReadOnlyList<string> environment, IReadOnlyList<string> variables, bool retain)

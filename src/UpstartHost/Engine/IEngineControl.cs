@@ -152,6 +152,9 @@ public enum EngineError
 
     /// <summary>A pre-restart check of this instance is already running.</summary>
     CheckInProgress,
+
+    /// <summary>set-env would make a job environment larger than a process could be given.</summary>
+    EnvironmentTooLarge,
 }
 
 /// <summary>A refused or failed request; Message is initctl's text (`Unknown job: foo`).</summary>

@@ -165,4 +165,26 @@ public sealed class EnvironmentTableTests
         Assert.Contains("FROM=before", h.Processes.LastSpawn(ProcessKind.Main).Environment);
         Assert.Equal(["PATH=/usr/bin", "FROM=before"], h.Core.RecordedGlobalEnvironment);
     }
+
+    [Fact]
+    public void Set_env_may_not_grow_a_table_past_what_a_process_can_be_given_and_a_change_that_shrinks_it_passes()
+    {
+        var h = new EngineHarness(Options).With(EngineHarness.Service());
+        _ = h.Start(wait: false);
+        var value = new string('x', 100_000);
+        for (var i = 0; i < 10; i++)
+        {
+            h.Core.SetEnvironment(null, null, [$"BIG{i}={value}"], retain: false);
+        }
+
+        var before = h.Core.ReadEnvironment(null, null);
+        var refused = Assert.Throws<EngineException>(() => h.Core.SetEnvironment(null, null, [$"BIG10={value}"], retain: false));
+        var instance = Assert.Throws<EngineException>(() => h.Core.SetEnvironment("test", null, [$"BIG10={value}"], retain: false));
+
+        Assert.Equal((EngineError.EnvironmentTooLarge, EngineError.EnvironmentTooLarge), (refused.Error, instance.Error));
+        Assert.StartsWith("The job environment would be 1100", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, h.Core.ReadEnvironment(null, null));
+        h.Core.SetEnvironment(null, null, ["BIG0=small"], retain: false);
+        Assert.Contains("BIG0=small", h.Core.ReadEnvironment(null, null));
+    }
 }
