@@ -237,6 +237,15 @@ Describe 'Environment cmdlets' -Tag 'CI' {
             ($own | Where-Object Name -eq COLOR).Value | Should -Be 'blue'
         }
 
+        It 'lists the own environment of each job instance piped in, not a variable named after the job' {
+            Start-UpstartJob worker -Environment NAME=epsilon
+            Start-UpstartJob worker -Environment NAME=zeta
+            $names = Get-UpstartJob worker | Get-UpstartEnvironment NAME -ErrorAction Stop
+            $names.Value | Sort-Object | Should -Be @('epsilon', 'zeta')
+            $names.Instance | Sort-Object | Should -Be @('epsilon', 'zeta')
+            (Get-UpstartJob worker | Get-UpstartEnvironment | Where-Object Name -eq COLOR).Value | Should -Be @('blue', 'blue')
+        }
+
         It 'completes -Instance with the running instances of -Job' {
             Start-UpstartJob worker -Environment NAME=delta
             $line = 'Get-UpstartEnvironment -Job worker -Instance de'

@@ -9,20 +9,35 @@ namespace UpstartPS.Commands;
 /// list-env and get-env: the variables of the global job environment table, or of one instance's own
 /// environment (-Job, -Instance), one object per variable, sorted by name. -Name as Get-Service's: a wildcard
 /// that matches nothing is silent, a literal name that is not set is a NoVariableFoundForGivenName error.
+/// Job objects piped in (`Get-UpstartJob web | Get-UpstartEnvironment`) list each instance's own environment: their
+/// Name is the job's, not a variable's, so they bind as a whole (-InputObject) and -Name is not taken from them.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "UpstartEnvironment")]
+[Cmdlet(VerbsCommon.Get, "UpstartEnvironment", DefaultParameterSetName = ScopeSet)]
 [OutputType(typeof(UpstartEnvironmentVariable))]
 public sealed class GetUpstartEnvironmentCommand : EnvironmentCommandBase
 {
+    private const string ScopeSet = "Scope";
+    private const string JobObjectSet = "JobObject";
+
     /// <summary>Variable names; wildcards allowed; every variable when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ScopeSet)]
+    [Parameter(Position = 0, ParameterSetName = JobObjectSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(EnvironmentVariableNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>A job instance (Get-UpstartJob's output) whose own environment is meant.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = JobObjectSet)]
+    public UpstartJob? InputObject { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (InputObject is { } job)
+        {
+            (Job, Instance) = (job.Name, job.Instance);
+        }
+
         if (ResolveScope() is not { } scope)
         {
             return;
