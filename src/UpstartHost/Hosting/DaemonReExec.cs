@@ -110,6 +110,9 @@ public sealed partial class DaemonReExec
             .Where(e => !ListenFds.IsListenVariable(e) && !InheritedControlListener.IsEntry(e))
             .ToList();
         var channels = composition.Processes.DetachLogChannels();
+
+        // What the logs could not take yet goes over in the state file (and comes back if the exec fails).
+        var kept = composition.Processes.LogWriter.TakeKept();
         var listener = ControlListener?.Invoke();
         var listenerHeld = false;
         var listenerFd = -1;
@@ -128,7 +131,7 @@ public sealed partial class DaemonReExec
                 LogStreamsNotHandedOver(logger, Streams.Handover.OpenStreams);
             }
 
-            runtimeState.WriteForReExec(snapshot, channels);
+            runtimeState.WriteForReExec(snapshot, channels, kept);
             foreach (var channel in channels)
             {
                 InheritedDescriptor.SetCloseOnExec(channel.Fd, false);
@@ -156,6 +159,8 @@ public sealed partial class DaemonReExec
                 listener!.DangerousRelease();
             }
 
+            // Kept output first, as at a resume: it is older than anything the channels bring.
+            composition.Processes.LogWriter.Keep(kept);
             foreach (var channel in channels)
             {
                 InheritedDescriptor.SetCloseOnExec(channel.Fd, true);

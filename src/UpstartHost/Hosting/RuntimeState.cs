@@ -77,6 +77,8 @@ public sealed partial class RuntimeState : IDisposable
             {
                 if (recorded.IsOwnReExec)
                 {
+                    // Before the channels: output kept from before the exec is older than any they bring.
+                    KeepHandedOverOutput(recorded.KeptOutput ?? []);
                     AttachLogChannels(recorded.LogChannels);
                 }
 
@@ -120,10 +122,24 @@ public sealed partial class RuntimeState : IDisposable
     /// Re-exec, on the engine thread: the last snapshot and the log channels, written before the exec
     /// (synchronously: nothing may change between this and the exec).
     /// </summary>
-    internal void WriteForReExec(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<LogChannel> logChannels)
+    internal void WriteForReExec(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<LogChannel> logChannels, IReadOnlyList<KeptLogOutput> keptOutput)
     {
         var current = writer ?? throw new InvalidOperationException("the runtime state is not being tracked");
-        current.WriteNow(snapshot, logChannels);
+        current.WriteNow(snapshot, logChannels, keptOutput);
+    }
+
+    /// <summary>
+    /// Job output the previous program kept because its log could not be written: kept on here. Only paths inside
+    /// the log directory are taken (the state file is ours, but a path is where bytes get written).
+    /// </summary>
+    private void KeepHandedOverOutput(IReadOnlyList<KeptLogOutput> kept)
+    {
+        var logDir = Path.GetFullPath(settings.LogDir) + "/";
+        var inside = kept.Where(k => Path.GetFullPath(k.Path).StartsWith(logDir, StringComparison.Ordinal)).ToList();
+        if (inside.Count > 0)
+        {
+            composition.Processes.LogWriter.Keep(inside);
+        }
     }
 
     /// <summary>Every job has stopped: nothing is left to resume, so the record goes.</summary>

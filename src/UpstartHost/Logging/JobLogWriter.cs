@@ -118,7 +118,65 @@ public sealed partial class JobLogWriter : IDisposable
     }
 
     /// <summary>
-    /// The daemon is about to exec or exit: output still kept in memory cannot follow it. Says how much is lost and
+    /// Re-exec, after the last flush: takes every output still kept, in order, so that the next program can keep it
+    /// (the runtime state file carries it across the exec). Put back with <see cref="Keep"/> if the exec fails.
+    /// </summary>
+    public IReadOnlyList<KeptLogOutput> TakeKept()
+    {
+        lock (pending)
+        {
+            var kept = new List<KeptLogOutput>();
+            foreach (var (path, chunks) in pending)
+            {
+                foreach (var chunk in chunks)
+                {
+                    kept.Add(new KeptLogOutput(path, chunk.Time, chunk.Data));
+                }
+            }
+
+            pending.Clear();
+            Interlocked.Exchange(ref pendingBytes, 0);
+            pendingOverflowReported = false;
+            return kept;
+        }
+    }
+
+    /// <summary>
+    /// Keeps output a previous program (or a failed exec) handed over, after what is kept already and within the
+    /// same bound, and tries to write it at once.
+    /// </summary>
+    public void Keep(IReadOnlyList<KeptLogOutput> kept)
+    {
+        ArgumentNullException.ThrowIfNull(kept);
+        if (kept.Count == 0)
+        {
+            return;
+        }
+
+        lock (pending)
+        {
+            foreach (var output in kept)
+            {
+                if (Interlocked.Read(ref pendingBytes) + output.Data.Length > pendingLimit)
+                {
+                    continue;
+                }
+
+                if (!pending.TryGetValue(output.Path, out var chunks))
+                {
+                    pending[output.Path] = chunks = [];
+                }
+
+                chunks.Add(new LogChunk(output.Path, output.Data, null, output.Time));
+                Interlocked.Add(ref pendingBytes, output.Data.Length);
+            }
+        }
+
+        _ = FlushAsync();
+    }
+
+    /// <summary>
+    /// The daemon is about to exit: output still kept in memory cannot follow it. Says how much is lost and
     /// for which logs, once, and forgets it. Call after the writer has stopped or from its last flush's continuation.
     /// </summary>
     public void AbandonPending(string why)
@@ -302,12 +360,12 @@ public sealed partial class JobLogWriter : IDisposable
 
         if (errno != -1)
         {
-            Keep(path, chunks, unwritten, rest);
+            KeepUnwritten(path, chunks, unwritten, rest);
         }
     }
 
     /// <summary>Keeps chunks[first..] (the first cut to <paramref name="rest"/>) for <paramref name="path"/>, within the bound.</summary>
-    private void Keep(string path, List<LogChunk> chunks, int first, ReadOnlyMemory<byte> rest)
+    private void KeepUnwritten(string path, List<LogChunk> chunks, int first, ReadOnlyMemory<byte> rest)
     {
         var kept = new List<LogChunk>(chunks.Count - first);
         for (var i = first; i < chunks.Count; i++)
@@ -337,6 +395,12 @@ public sealed partial class JobLogWriter : IDisposable
         {
             lock (pending)
             {
+                // Before anything kept for the path meanwhile (a handover's Keep from another thread): ours came first.
+                if (pending.TryGetValue(path, out var later))
+                {
+                    kept.AddRange(later);
+                }
+
                 pending[path] = kept;
             }
         }
@@ -508,3 +572,6 @@ public sealed partial class JobLogWriter : IDisposable
 
     private readonly record struct LogChunk(string Path, ReadOnlyMemory<byte> Data, TaskCompletionSource? Flushed, DateTimeOffset Time);
 }
+
+/// <summary>Output a log could not take yet, as a re-exec hands it to the next program: the log, when it left the job, the bytes.</summary>
+public sealed record KeptLogOutput(string Path, DateTimeOffset Time, ReadOnlyMemory<byte> Data);

@@ -103,7 +103,6 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
     {
         var channels = pump.Detach();
         LogWriter.FlushAsync().GetAwaiter().GetResult();
-        LogWriter.AbandonPending("the daemon re-executes, and output kept in memory cannot follow it");
         pump = NewPump();
         return channels;
     }

@@ -35,12 +35,14 @@ public static class RuntimeStateFile
     /// <summary>Serialises a snapshot; start times already known by pid are reused, the others read from /proc.</summary>
     /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program, with their store names.</param>
     /// <param name="jobEnvironment">The global job environment table, when set-env and friends changed it (null: the defaults).</param>
+    /// <param name="keptOutput">Re-exec only: job output kept because its log could not be written yet (null or empty: none).</param>
     public static byte[] Serialize(
         IReadOnlyList<InstanceRecord> records,
         Dictionary<int, ulong> startTimes,
         DateTimeOffset writtenUtc,
         IReadOnlyList<LogChannel>? logChannels = null,
-        IReadOnlyList<string>? jobEnvironment = null)
+        IReadOnlyList<string>? jobEnvironment = null,
+        IReadOnlyList<KeptLogOutput>? keptOutput = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(startTimes);
@@ -52,7 +54,8 @@ public static class RuntimeStateFile
         }
 
         ForgetStartTimesExcept(startTimes, seen);
-        var file = new StateFileEntry(FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray());
+        var file = new StateFileEntry(
+            FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray(), ToEntries(keptOutput));
         return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
 
@@ -88,6 +91,9 @@ public static class RuntimeStateFile
             startTimes.Remove(pid);
         }
     }
+
+    internal static KeptOutputEntry[]? ToEntries(IReadOnlyList<KeptLogOutput>? kept) =>
+        kept is { Count: > 0 } ? [.. kept.Select(k => new KeptOutputEntry(k.Path, k.Time, k.Data.ToArray()))] : null;
 
     internal static LogChannelEntry[]? ToEntries(IReadOnlyList<LogChannel>? logChannels) =>
         logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path, c.StoreName)).ToArray();
@@ -157,7 +163,11 @@ public static class RuntimeStateFile
             .Where(c => c.Fd > 2 && c.Path is { Length: > 0 })
             .Select(c => new LogChannel(c.Fd, c.Path!, c.StoreName is { } name && LogChannelName.IsValidFdName(name) ? name : null))
             .ToList();
-        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment));
+        var kept = (file.KeptOutput ?? [])
+            .Where(k => k.Path is { Length: > 0 } && k.Data is { Length: > 0 })
+            .Select(k => new KeptLogOutput(k.Path!, k.Time, k.Data))
+            .ToList();
+        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment), kept);
     }
 
     /// <summary>
@@ -244,12 +254,14 @@ public static class RuntimeStateFile
 /// <summary>What <see cref="RuntimeStateFile.Read"/> found: the records, how old they are, and who wrote them.</summary>
 /// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 /// <param name="JobEnvironment">The global job environment table as set-env and friends left it; null: the defaults.</param>
+/// <param name="KeptOutput">Job output a re-exec handed over because its log could not be written yet (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 public sealed record RecordedState(
     IReadOnlyList<InstanceRecord> Instances,
     long AgeSeconds,
     int DaemonPid,
     IReadOnlyList<LogChannel> LogChannels,
-    IReadOnlyList<string>? JobEnvironment = null)
+    IReadOnlyList<string>? JobEnvironment = null,
+    IReadOnlyList<KeptLogOutput>? KeptOutput = null)
 {
     /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
     public bool IsOwnReExec => DaemonPid == Environment.ProcessId;
@@ -262,7 +274,11 @@ internal sealed record StateFileEntry(
     int DaemonPid,
     InstanceEntry[]? Instances,
     LogChannelEntry[]? LogChannels,
-    string[]? JobEnvironment = null);
+    string[]? JobEnvironment = null,
+    KeptOutputEntry[]? KeptOutput = null);
+
+/// <summary>One chunk of <see cref="KeptLogOutput"/> in the file: the log path, the time it left the job, the bytes (base64).</summary>
+internal sealed record KeptOutputEntry(string? Path, DateTimeOffset Time, byte[]? Data);
 
 internal sealed record LogChannelEntry(int Fd, string? Path, string? StoreName = null);
 

@@ -20,6 +20,7 @@ internal sealed class RuntimeStateSerializer
     private static readonly JsonEncodedText InstancesName = JsonEncodedText.Encode("instances");
     private static readonly JsonEncodedText LogChannelsName = JsonEncodedText.Encode("logChannels");
     private static readonly JsonEncodedText JobEnvironmentName = JsonEncodedText.Encode("jobEnvironment");
+    private static readonly JsonEncodedText KeptOutputName = JsonEncodedText.Encode("keptOutput");
 
     private readonly Dictionary<int, ulong> startTimes = [];
     private readonly HashSet<int> seen = [];
@@ -45,11 +46,13 @@ internal sealed class RuntimeStateSerializer
     /// <summary>The file's bytes for <paramref name="records"/>, valid until the next call.</summary>
     /// <param name="logChannels">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="jobEnvironment">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
+    /// <param name="keptOutput">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     public ReadOnlyMemory<byte> Serialize(
         IReadOnlyList<InstanceRecord> records,
         DateTimeOffset writtenUtc,
         IReadOnlyList<LogChannel>? logChannels = null,
-        IReadOnlyList<string>? jobEnvironment = null)
+        IReadOnlyList<string>? jobEnvironment = null,
+        IReadOnlyList<KeptLogOutput>? keptOutput = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         seen.Clear();
@@ -106,6 +109,12 @@ internal sealed class RuntimeStateSerializer
                 }
 
                 writer.WriteEndArray();
+            }
+
+            if (RuntimeStateFile.ToEntries(keptOutput) is { } keptEntries)
+            {
+                writer.WritePropertyName(KeptOutputName);
+                JsonSerializer.Serialize(writer, keptEntries, RuntimeStateJsonContext.Default.KeptOutputEntryArray);
             }
 
             writer.WriteEndObject();

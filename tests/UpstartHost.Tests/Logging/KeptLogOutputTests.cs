@@ -121,6 +121,33 @@ public sealed partial class KeptLogOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Kept_output_taken_for_a_re_exec_is_handed_over_whole_and_written_by_the_writer_that_keeps_it_again()
+    {
+        using var before = new JobLogWriter(new CapturingLoggerFactory().CreateLogger("w"), retryInterval: TimeSpan.FromHours(1));
+        var log = BlockedLog("web.log");
+        var other = BlockedLog("other.log");
+        before.TryAppend(log, "1\n"u8.ToArray());
+        before.TryAppend(other, "x\n"u8.ToArray());
+        before.TryAppend(log, "2\n"u8.ToArray());
+        await before.FlushAsync().WaitAsync(Deadline);
+
+        var kept = before.TakeKept();
+
+        Assert.Equal(0, before.PendingBytes);
+        Assert.Equal(["1\n", "2\n"], kept.Where(k => k.Path == log).Select(k => Encoding.ASCII.GetString(k.Data.Span)));
+        using var after = new JobLogWriter(new CapturingLoggerFactory().CreateLogger("w"), retryInterval: TimeSpan.FromHours(1));
+        after.Keep(kept);
+        after.TryAppend(log, "3\n"u8.ToArray());
+        await after.FlushAsync().WaitAsync(Deadline);
+        Assert.Equal(8, after.PendingBytes);
+
+        Unblock();
+        Assert.Equal(0, await after.RetryPendingAsync().WaitAsync(Deadline));
+        Assert.Equal("1\n2\n3\n", await File.ReadAllTextAsync(log));
+        Assert.Equal("x\n", await File.ReadAllTextAsync(other));
+    }
+
+    [Fact]
     public async Task Output_still_kept_when_the_daemon_goes_is_reported_lost_with_its_log()
     {
         var loggers = new CapturingLoggerFactory();

@@ -50,6 +50,19 @@ public sealed class RuntimeStateFileTests : IDisposable
         Assert.Null(RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.JobEnvironment);
     }
 
+    [Fact]
+    public void Output_a_re_exec_handed_over_reads_back_byte_for_byte_and_entries_without_a_path_or_bytes_are_dropped()
+    {
+        var time = new DateTimeOffset(2026, 12, 6, 23, 0, 0, 5, TimeSpan.Zero);
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize(
+            [Web], [], DateTimeOffset.UtcNow, keptOutput: [new("/var/log/upstart/web.log", time, new byte[] { 0, 1, 255, 10 }), new("", time, new byte[] { 1 })]));
+
+        var kept = Assert.Single(RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.KeptOutput!);
+
+        Assert.Equal(("/var/log/upstart/web.log", time), (kept.Path, kept.Time));
+        Assert.Equal(new byte[] { 0, 1, 255, 10 }, kept.Data.ToArray());
+    }
+
     [Theory]
     [InlineData("NOEQUALS")]
     [InlineData("=value")]

@@ -57,6 +57,17 @@ public sealed class RuntimeStateSerializerTests
     }
 
     [Fact]
+    public void It_writes_the_output_a_re_exec_hands_over_as_the_file_format_does()
+    {
+        var serializer = new RuntimeStateSerializer();
+        KeptLogOutput[] kept = [new("/var/log/upstart/web.log", Written, "line 1\n"u8.ToArray()), new("/var/log/upstart/web.log", Written.AddSeconds(1), new byte[] { 0, 255, 10 })];
+
+        Assert.Equal(
+            RuntimeStateFile.Serialize(Awkward, [], Written, jobEnvironment: ["A=1"], keptOutput: kept),
+            serializer.Serialize(Awkward, Written, jobEnvironment: ["A=1"], keptOutput: kept).ToArray());
+    }
+
+    [Fact]
     public void A_record_handed_over_again_is_not_serialised_again_and_a_changed_one_is()
     {
         var serializer = new RuntimeStateSerializer();
