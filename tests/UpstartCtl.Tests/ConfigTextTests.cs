@@ -48,6 +48,34 @@ public class ConfigTextTests
     }
 
     [Fact]
+    public void Show_config_enumerate_lists_the_daemon_s_operands_with_their_arguments_raw_as_initctl_prints_them()
+    {
+        // The text alone would split wrongly: brackets and the word `and` inside a value.
+        var text = ConfigText.ShowConfig(
+            new JobConfigInfo
+            {
+                Name = "j",
+                StartOn = "(started db and custom MSG=(a and b))",
+                StartOnOperands = [["started", "db"], ["custom", "MSG=(a and b)", "or"]],
+                StopOn = "stopping JOB=db",
+                StopOnOperands = [["stopping", "JOB=db", "X=a b"]],
+            },
+            enumerate: true);
+
+        Assert.Equal(
+            "j\n  start on started (job: db, env:)\n  start on custom (job:, env: MSG=(a and b) or)\n  stop on stopping (job: db, env: X=a b)",
+            text);
+    }
+
+    [Fact]
+    public void Show_config_without_enumerate_prints_the_daemon_s_text_even_with_operands()
+    {
+        var text = ConfigText.ShowConfig(new JobConfigInfo { Name = "j", StartOn = "(a and b)", StartOnOperands = [["a"], ["b"]] });
+
+        Assert.Equal("j\n  start on (a and b)", text);
+    }
+
+    [Fact]
     public void Check_config_groups_problems_under_the_job()
     {
         var text = ConfigText.CheckConfig([

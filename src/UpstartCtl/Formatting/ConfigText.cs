@@ -15,12 +15,13 @@ public static class ConfigText
         ArgumentNullException.ThrowIfNull(job);
         var lines = new List<string> { job.Name };
         lines.AddRange(job.Emits.Select(e => "  emits " + e));
-        AddCondition(lines, "start on", job.StartOn, enumerate);
-        AddCondition(lines, "stop on", job.StopOn, enumerate);
+        AddCondition(lines, "start on", job.StartOn, job.StartOnOperands, enumerate);
+        AddCondition(lines, "stop on", job.StopOn, job.StopOnOperands, enumerate);
         return string.Join('\n', lines);
     }
 
-    private static void AddCondition(List<string> lines, string stanza, string? condition, bool enumerate)
+    /// <param name="operands">The daemon's own operands (raw arguments, as initctl prints them); null from an older daemon, whose text is split here instead.</param>
+    private static void AddCondition(List<string> lines, string stanza, string? condition, IReadOnlyList<IReadOnlyList<string>>? operands, bool enumerate)
     {
         if (condition is null)
         {
@@ -33,7 +34,7 @@ public static class ConfigText
             return;
         }
 
-        foreach (var operand in ConditionOperands.Split(condition))
+        foreach (var operand in operands ?? ConditionOperands.Split(condition))
         {
             lines.Add($"  {stanza} {EnumeratedOperand(operand)}");
         }

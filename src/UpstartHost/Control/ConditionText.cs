@@ -24,6 +24,38 @@ public static class ConditionText
         });
     }
 
+    /// <summary>
+    /// The operands left to right, each `[NAME, ARG...]` with its arguments raw (no quoting: they travel as JSON
+    /// strings), for show-config -e: initctl lists the operands of the job's condition, not of re-split text.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Operands(EventExpression expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var operands = new List<IReadOnlyList<string>>();
+        Collect(operands, expression);
+        return operands;
+    }
+
+    private static void Collect(List<IReadOnlyList<string>> operands, EventExpression e)
+    {
+        switch (e)
+        {
+            case EventMatch m:
+                operands.Add([m.Name, .. m.Arguments]);
+                break;
+            case EventAnd a:
+                Collect(operands, a.Left);
+                Collect(operands, a.Right);
+                break;
+            case EventOr o:
+                Collect(operands, o.Left);
+                Collect(operands, o.Right);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(e));
+        }
+    }
+
     private static void Append(StringBuilder sb, EventExpression e)
     {
         switch (e)

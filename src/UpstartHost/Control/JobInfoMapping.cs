@@ -50,6 +50,8 @@ public static class JobInfoMapping
             Instance = c.Instance,
             StartOn = c.StartOn is null ? null : ConditionText.Format(c.StartOn),
             StopOn = c.StopOn is null ? null : ConditionText.Format(c.StopOn),
+            StartOnOperands = c.StartOn is null ? null : ConditionText.Operands(c.StartOn),
+            StopOnOperands = c.StopOn is null ? null : ConditionText.Operands(c.StopOn),
             Emits = [.. c.Emits],
             Env = [.. c.Env],
             Export = [.. c.Export],

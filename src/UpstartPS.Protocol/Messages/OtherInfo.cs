@@ -32,6 +32,15 @@ public sealed record JobConfigInfo
     public string Instance { get; init; } = "";
     public string? StartOn { get; init; }
     public string? StopOn { get; init; }
+
+    /// <summary>
+    /// The operands of <see cref="StartOn"/>, left to right, each its event name then its arguments as the job file
+    /// gave them (unquoted): what show-config -e lists, with no text to split again. Null from a daemon older than it.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>>? StartOnOperands { get; init; }
+
+    /// <summary>As <see cref="StartOnOperands"/> for <see cref="StopOn"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<string>>? StopOnOperands { get; init; }
     public IReadOnlyList<string> Emits { get; init; } = [];
     public IReadOnlyList<string> Env { get; init; } = [];
     public IReadOnlyList<string> Export { get; init; } = [];
