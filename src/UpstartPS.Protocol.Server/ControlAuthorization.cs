@@ -152,6 +152,7 @@ public sealed class ControlAuthorization
         ControlOperation.ListEnvironment or ControlOperation.GetEnvironment => "reading a job environment",
         ControlOperation.SetEnvironment or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment => "changing a job environment",
         ControlOperation.NotifyDiskWriteable => "writing out kept job output",
+        ControlOperation.Await => "waiting for a job",
         _ => operation.ToString(),
     };
 }

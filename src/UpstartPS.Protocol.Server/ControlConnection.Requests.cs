@@ -116,7 +116,11 @@ internal sealed partial class ControlConnection
             return;
         }
 
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        // A start/stop/restart that waits also ends when a re-exec hands over: with a `resume`, not cut by the exec.
+        var handedOver = ControlOperations.IsResumableWait(request, operation) && _options.Handover is { } handing
+            ? handing.Token
+            : CancellationToken.None;
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, handedOver);
         if (!_inFlight.TryAdd(request.Id, cancellation))
         {
             cancellation.Dispose();
@@ -127,7 +131,7 @@ internal sealed partial class ControlConnection
         // Runs synchronously up to the handler's first await, then continues on its own: a slow request
         // does not hold up the next one on this connection.
         Interlocked.Increment(ref _running);
-        _ = ServeAsync(client, request, operation, cancellation);
+        _ = ServeAsync(client, request, operation, cancellation, handedOver);
     }
 
     /// <summary>
@@ -173,18 +177,23 @@ internal sealed partial class ControlConnection
         return true;
     }
 
-    private async Task ServeAsync(ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationTokenSource cancellation)
+    /// <param name="handedOver">For a waiting start/stop/restart: the handover's token it ends with (None otherwise).</param>
+    private async Task ServeAsync(ClientIdentity client, RequestFrame request, ControlOperation operation, CancellationTokenSource cancellation, CancellationToken handedOver)
     {
         var id = request.Id;
         var stream = ControlOperations.IsStream(operation);
 
-        // A re-exec waits for requests read before it to be answered and for streams to end; not for itself.
+        // A re-exec waits for requests read before it to be answered and for streams to end; not for itself. A waiting
+        // start/stop/restart is both: answered as usual if it gets there while the engine still runs, else ended with
+        // its `resume` when the streams are (the handover's token), like a stream.
         var handover = operation == ControlOperation.ReExec ? null : _options.Handover;
-        if (stream)
+        var handedOverAsStream = stream || handedOver.CanBeCanceled;
+        if (handedOverAsStream)
         {
             handover?.StreamStarted();
         }
-        else
+
+        if (!stream)
         {
             handover?.RequestStarted();
         }
@@ -219,6 +228,17 @@ internal sealed partial class ControlConnection
                 await SendAsync(response).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException) when (handedOver.IsCancellationRequested && !_closing.IsCancellationRequested)
+        {
+            // The daemon re-executes under a waiting start/stop/restart: what it asked for was done; the next program
+            // waits for the rest when the client sends `await` with this `resume` (its op) and the same job and env.
+            var answer = ResponseFrame.Failure(
+                id,
+                UpstartErrorCode.ReExecuted,
+                $"The daemon re-executed while {request.Op} {request.Job} waited: it was done, and the next program waits for the rest (await)");
+            answer.Resume = request.Op;
+            await TrySendAsync(answer).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // Cancelled by the client (which has stopped waiting) or by shutdown (which the client should hear of).
@@ -252,11 +272,12 @@ internal sealed partial class ControlConnection
         }
         finally
         {
-            if (stream)
+            if (handedOverAsStream)
             {
                 handover?.StreamEnded();
             }
-            else
+
+            if (!stream)
             {
                 handover?.RequestEnded();
             }

@@ -40,6 +40,9 @@ public enum ControlOperation
 
     /// <summary>notify-disk-writeable: write now the job output kept while its logs could not be written.</summary>
     NotifyDiskWriteable,
+
+    /// <summary>await: the rest of a waiting start/stop/restart the previous program answered with ReExecuted.</summary>
+    Await,
 }
 
 internal static class ControlOperations
@@ -74,6 +77,7 @@ internal static class ControlOperations
             Operations.UnsetEnv => ControlOperation.UnsetEnvironment,
             Operations.ResetEnv => ControlOperation.ResetEnvironment,
             Operations.NotifyDiskWriteable => ControlOperation.NotifyDiskWriteable,
+            Operations.Await => ControlOperation.Await,
             _ => (ControlOperation)(-1),
         };
         return operation >= 0;
@@ -83,6 +87,14 @@ internal static class ControlOperations
     public static bool IsEnvironment(ControlOperation operation) =>
         operation is ControlOperation.ListEnvironment or ControlOperation.GetEnvironment or ControlOperation.SetEnvironment
             or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment;
+
+    /// <summary>
+    /// A start, stop or restart that waits for the job: at a re-exec it ends with ReExecuted and a `resume` instead of
+    /// being cut, and its client waits for the rest with `await` in the next program.
+    /// </summary>
+    public static bool IsResumableWait(RequestFrame request, ControlOperation operation) =>
+        (operation is ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart && request.Wait != false)
+        || operation == ControlOperation.Await;
 
     public static bool IsStream(ControlOperation operation) =>
         operation is ControlOperation.ReadLog or ControlOperation.Watch;

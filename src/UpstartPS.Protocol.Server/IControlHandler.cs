@@ -127,6 +127,14 @@ public interface IControlHandler
     /// </summary>
     Task<long> NotifyDiskWriteableAsync(ClientIdentity client, CancellationToken cancellationToken) => Task.FromResult(0L);
 
+    /// <summary>
+    /// await: waits for what a start, stop or restart (<paramref name="kind"/>: its op) of <paramref name="job"/> with
+    /// <paramref name="environment"/> waited for when the previous program re-executed under it, and answers as that
+    /// request would have. The changes were made already: nothing is started or stopped here.
+    /// </summary>
+    Task<JobInfo> AwaitAsync(ClientIdentity client, string kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
+        Task.FromException<JobInfo>(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot await a request cut by a re-exec"));
+
     private static UpstartException NoEnvironment() =>
         new(UpstartErrorCode.BadRequest, "This daemon keeps no job environment table");
 }

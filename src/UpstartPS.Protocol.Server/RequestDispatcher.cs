@@ -55,6 +55,7 @@ internal static class RequestDispatcher
             ControlOperation.SetEnvironment => await Done(handler.SetEnvironmentAsync(client, request.Job, request.Instance, env, request.Retain ?? false, cancellationToken)).ConfigureAwait(false),
             ControlOperation.UnsetEnvironment => await Done(handler.UnsetEnvironmentAsync(client, request.Job, request.Instance, request.Names!, cancellationToken)).ConfigureAwait(false),
             ControlOperation.ResetEnvironment => await Done(handler.ResetEnvironmentAsync(client, request.Job, request.Instance, cancellationToken)).ConfigureAwait(false),
+            ControlOperation.Await => Job(await handler.AwaitAsync(client, request.Resume!, JobName(request), env, cancellationToken).ConfigureAwait(false)),
             ControlOperation.NotifyDiskWriteable => Text(
                 (await handler.NotifyDiskWriteableAsync(client, cancellationToken).ConfigureAwait(false)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => throw new UpstartException(UpstartErrorCode.BadRequest, $"{request.Op} is a stream"),
@@ -109,6 +110,15 @@ internal static class RequestDispatcher
             case ControlOperation.ListEnvironment or ControlOperation.GetEnvironment or ControlOperation.SetEnvironment
                 or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment:
                 ValidateEnvironmentRequest(request, operation);
+                break;
+            case ControlOperation.Await:
+                JobName(request);
+                RequestArguments.CheckEnvironment(request.Env ?? []);
+                if (request.Resume is not (Operations.Start or Operations.Stop or Operations.Restart))
+                {
+                    throw new UpstartException(UpstartErrorCode.BadRequest, "await needs resume: start, stop or restart (the `resume` of a ReExecuted answer)");
+                }
+
                 break;
             case ControlOperation.CheckConfig when request.IgnoredEvents is { } ignored && ignored.Any(static e => e is null):
                 throw new UpstartException(UpstartErrorCode.BadRequest, "ignored events must be names");

@@ -40,6 +40,13 @@ public enum UpstartErrorCode
 
     /// <summary>get-env: the variable is not in the environment table asked about (initctl's "No such variable").</summary>
     UnknownVariable,
+
+    /// <summary>
+    /// A start, stop or restart that waited was carried out, but the daemon re-executed before the job got where the
+    /// request waits for; the error frame's `resume` names the request, and `await` to the next program waits for the
+    /// rest (both clients do it themselves: docs/protocol.md, "Requests and streams across a re-exec").
+    /// </summary>
+    ReExecuted,
 }
 
 /// <summary>An error reply from the daemon (Message is initctl's text), or a connection failure.</summary>

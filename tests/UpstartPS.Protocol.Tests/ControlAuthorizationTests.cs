@@ -12,7 +12,7 @@ public sealed class ControlAuthorizationTests
     [
         ControlOperation.Version, ControlOperation.List, ControlOperation.Status, ControlOperation.CheckConfig,
         ControlOperation.ShowConfig, ControlOperation.Diagnostics, ControlOperation.GetLogPriority, ControlOperation.ReadLog,
-        ControlOperation.Watch, ControlOperation.PreviewConfiguration,
+        ControlOperation.Watch, ControlOperation.PreviewConfiguration, ControlOperation.Await,
     ];
 
     private static readonly ControlOperation[] Changes =

@@ -157,6 +157,10 @@ internal sealed class FakeControlHandler : IControlHandler
         return Record(client, "log-priority " + priority, LogPriority);
     }
 
+    /// <summary>await: recorded as `await KIND JOB ENV...`; the job as it would be once there (running, or waiting for a stop).</summary>
+    public Task<JobInfo> AwaitAsync(ClientIdentity client, string kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
+        Record(client, string.Join(' ', ["await", kind, job, .. environment]), kind == "stop" ? Job(job) : Job(job, "start", "running", 4242));
+
     /// <summary>What list-env answers for any scope.</summary>
     public List<string> EnvironmentTable { get; } = ["PATH=/bin", "TERM=linux"];
 

@@ -267,9 +267,11 @@ public sealed class StreamHandoverTests : IAsyncLifetime
 
         Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(200)));
 
-        // The streams are handed over all the same: a request waiting on the engine (busy with the exec by then) is
-        // not waited for again.
+        // The streams are handed over all the same, and the waiting start with them: it ends with ReExecuted and its
+        // `resume`, for the next program to wait for the rest (the engine is busy with the exec by then).
         Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        var answer = (await raw.ReadFrameAsync(deadline))!.Value;
+        Assert.Equal(("error", "ReExecuted", "start"), (answer.GetProperty("type").GetString(), answer.GetProperty("error").GetProperty("code").GetString(), answer.GetProperty("resume").GetString()));
         Handover.Abandon();
     }
 
@@ -416,5 +418,60 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         {
             await Task.Delay(5, deadline);
         }
+    }
+
+    [Fact]
+    public async Task UpstartClient_start_that_waited_across_a_re_exec_is_answered_by_the_next_program_through_await()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        var start = client.StartAsync("slow", ["PORT=80"], wait: true, deadline);
+        await Handler.SlowStarted.Task.WaitAsync(deadline);
+
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Handover.Abandon();
+
+        var job = await start.WaitAsync(deadline);
+        Assert.Equal(("slow", "running"), (job.Name, job.State));
+        Assert.Contains("await start slow PORT=80", Handler.Calls);
+    }
+
+    [Fact]
+    public async Task BlockingUpstartClient_stop_that_waited_across_a_re_exec_is_answered_by_the_next_program_through_await()
+    {
+        var deadline = TestServer.Deadline();
+        var stop = Task.Factory.StartNew(
+            () =>
+            {
+                using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = _server.SocketPath });
+                return client.Stop("slow");
+            },
+            deadline,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        await Handler.SlowStarted.Task.WaitAsync(deadline);
+
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Handover.Abandon();
+
+        var job = await stop.WaitAsync(deadline);
+        Assert.Equal(("slow", "waiting"), (job.Name, job.State));
+        Assert.Contains("await stop slow", Handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_start_that_does_not_wait_is_no_handover_s_business()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+
+        var job = await client.StartAsync("web", wait: false, cancellationToken: deadline);
+
+        Assert.Equal("web", job.Name);
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Assert.DoesNotContain(Handler.Calls, c => c.StartsWith("await", StringComparison.Ordinal));
+        Handover.Abandon();
     }
 }

@@ -151,6 +151,19 @@ public sealed partial class DaemonControl : IControlHandler
     }
 
     /// <summary>start: refused for a disabled job.</summary>
+    /// <summary>await: the rest of a waiting start/stop/restart the previous program did before it re-executed.</summary>
+    public async Task<JobInfo> AwaitAsync(ClientIdentity client, string kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken)
+    {
+        var requestKind = kind switch
+        {
+            "start" => RequestKind.Start,
+            "stop" => RequestKind.Stop,
+            _ => RequestKind.Restart,
+        };
+        var snapshot = await Engine(() => engine.AwaitAsync(requestKind, job, environment, cancellationToken)).ConfigureAwait(false);
+        return Map(snapshot);
+    }
+
     public async Task<JobInfo> StartAsync(ClientIdentity client, string job, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
         RefuseIfDisabled(job);

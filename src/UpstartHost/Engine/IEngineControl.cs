@@ -60,6 +60,13 @@ public interface IEngineControl
     Task StopAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// await: answers as a waiting start/stop/restart (<paramref name="kind"/>) of <paramref name="job"/> would have,
+    /// one the previous program did before it re-executed (EngineCore.Await.cs). Defaults to NotSupportedException.
+    /// </summary>
+    Task<JobSnapshot> AwaitAsync(RequestKind kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>
+        Task.FromException<JobSnapshot>(new NotSupportedException("no await"));
+
+    /// <summary>
     /// list-env: the global job environment table (<paramref name="job"/> null) or a live instance's environment
     /// (UnknownJob, UnknownInstance; <paramref name="instance"/> null is ""). The environment calls default to
     /// NotSupportedException for engines without tables (test doubles).

@@ -154,6 +154,9 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
             return true;
         }, cancellationToken);
 
+    public Task<JobSnapshot> AwaitAsync(RequestKind kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>
+        Invoke(() => _core.Await(kind, job, environment ?? []), cancellationToken);
+
     public Task<IReadOnlyList<string>> ReadEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(_core.ReadEnvironment(job, instance)), cancellationToken);
 

@@ -291,7 +291,33 @@ public sealed class BlockingUpstartClient : IDisposable
     private JobInfo JobCommand(string op, string job, IReadOnlyList<string>? environment, bool? wait)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return Require(Call(new RequestFrame { Op = op, Job = job, Env = environment ?? [], Wait = wait }).Job);
+        var request = new RequestFrame { Op = op, Job = job, Env = environment ?? [], Wait = wait };
+        try
+        {
+            return Require(Call(request).Job);
+        }
+        catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
+        {
+            return AwaitAfterReExec(request);
+        }
+    }
+
+    /// <summary>As <see cref="UpstartClient"/>'s: the next program waits for the rest of a start/stop/restart a re-exec cut.</summary>
+    private JobInfo AwaitAfterReExec(RequestFrame cut)
+    {
+        var request = new RequestFrame { Op = Operations.Await, Resume = cut.Op, Job = cut.Job, Env = cut.Env };
+        while (true)
+        {
+            using var next = ConnectWhenAnswering(_options, UpstartClient.HandoverTimeout);
+            try
+            {
+                return Require(next.Call(request).Job);
+            }
+            catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
+            {
+                // Another re-exec under the wait: the program after it takes over.
+            }
+        }
     }
 
     private ResponseFrame Call(RequestFrame request)

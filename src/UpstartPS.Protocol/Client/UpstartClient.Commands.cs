@@ -187,6 +187,37 @@ public sealed partial class UpstartClient
     {
         ArgumentNullException.ThrowIfNull(job);
         var request = new RequestFrame { Op = op, Job = job, Env = environment ?? [], Wait = wait };
-        return Require((await CallAsync(request, cancellationToken).ConfigureAwait(false)).Job);
+        try
+        {
+            return Require((await CallAsync(request, cancellationToken).ConfigureAwait(false)).Job);
+        }
+        catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
+        {
+            return await AwaitAfterReExecAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The daemon re-executed under a waiting start/stop/restart (done, not yet where it waits for): the next program
+    /// waits for the rest, on a connection of its own (this one closes with the exec), again after another re-exec.
+    /// </summary>
+    private async Task<JobInfo> AwaitAfterReExecAsync(RequestFrame cut, CancellationToken cancellationToken)
+    {
+        var request = new RequestFrame { Op = Operations.Await, Resume = cut.Op, Job = cut.Job, Env = cut.Env };
+        while (true)
+        {
+            var next = await ConnectWhenAnsweringAsync(_options, HandoverTimeout, cancellationToken).ConfigureAwait(false);
+            await using (next.ConfigureAwait(false))
+            {
+                try
+                {
+                    return Require((await next.CallAsync(request, cancellationToken).ConfigureAwait(false)).Job);
+                }
+                catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
+                {
+                    // Another re-exec under the wait: the program after it takes over.
+                }
+            }
+        }
     }
 }

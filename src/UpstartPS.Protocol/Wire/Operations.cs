@@ -27,6 +27,9 @@ internal static class Operations
     public const string ResetEnv = "reset-env";
     public const string NotifyDiskWriteable = "notify-disk-writeable";
 
+    /// <summary>Waits, in the next program, for what a start/stop/restart cut by a re-exec waited for (its `resume`).</summary>
+    public const string Await = "await";
+
     /// <summary>Not an operation of its own: asks the daemon to abandon the request in flight with the same id.</summary>
     public const string Cancel = "cancel";
 }
