@@ -1,5 +1,6 @@
 using System.Text;
 using UpstartCtl.Formatting;
+using UpstartPS.Protocol;
 using UpstartPS.Protocol.Client;
 using UpstartPS.Protocol.Messages;
 
@@ -123,6 +124,25 @@ public sealed partial class Ctl
         foreach (var name in names)
         {
             Print(ConfigText.ShowConfig(client.ShowConfig(name), args.Enumerate));
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// initctl's list-sessions: `PID ADDRESS` per live session daemon of this user ($XDG_RUNTIME_DIR/upstart/sessions),
+    /// by process id; stale files are skipped. No $XDG_RUNTIME_DIR is initctl's "Unable to query session directory".
+    /// </summary>
+    private int ListSessions()
+    {
+        if (SessionFiles.DirectoryFrom(environment) is not { } directory)
+        {
+            return Fail("Unable to query session directory");
+        }
+
+        foreach (var (pid, address) in SessionFiles.List(directory))
+        {
+            PrintLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pid} {address}"));
         }
 
         return 0;

@@ -85,6 +85,11 @@ public sealed partial class Ctl
             return Fail(e.Message);
         }
 
+        if (args.Command == "list-sessions")
+        {
+            return ListSessions();
+        }
+
         // One socket, chosen once: if nobody answers there the error names it (no second guess).
         var socket = ChooseSocket(args, environment, File.Exists, ControlSocketPaths.CurrentUid);
         try
@@ -151,6 +156,9 @@ public sealed partial class Ctl
         ["diagnostics"] = new(NoCheck, (c, client) => c.Diagnostics(client)),
         ["re-exec"] = new(NoCheck, (_, client) => ReExec(client)),
         ["notify-disk-writeable"] = new(NoCheck, (c, client) => c.NotifyDiskWriteable(client)),
+
+        // Reads the session files and talks to no daemon (Run answers it before connecting), as initctl's.
+        ["list-sessions"] = new(NoCheck, (c, _) => c.ListSessions()),
         ["list-env"] = new(NeedsEnvironmentScope, (c, client) => c.ListEnvironment(client)),
         ["get-env"] = new(NeedsVariableName, (c, client) => c.GetEnvironment(client)),
         ["set-env"] = new(NeedsVariableValue, (c, client) => c.SetEnvironment(client)),

@@ -32,6 +32,7 @@ public static class HelpText
           diagnostics                  problems in job files the daemon could not load
           log-priority [PRIORITY]      print or set the daemon's log priority
           notify-disk-writeable        write job output kept while logs could not be written
+          list-sessions                PID and address of each session daemon of this user
           version                      print the daemon's version
 
         Environment commands (inside a job: that job's environment; elsewhere, or with -g, the global table):

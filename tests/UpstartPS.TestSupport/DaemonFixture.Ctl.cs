@@ -86,6 +86,7 @@ public sealed partial class DaemonFixture
         info.Environment.Remove("UPSTART_JOB");
         info.Environment.Remove("UPSTART_INSTANCE");
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["XDG_RUNTIME_DIR"] = RuntimeDir;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -38,6 +38,7 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         Directory.CreateDirectory(ConfDir);
         Directory.CreateDirectory(LogDir);
         Directory.CreateDirectory(StateDir);
+        Directory.CreateDirectory(RuntimeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string Root { get; }
@@ -50,6 +51,12 @@ public sealed partial class DaemonFixture : IAsyncDisposable
     public string LogDir => Path.Combine(Root, "log");
 
     public string StateDir => Path.Combine(Root, "state");
+
+    /// <summary>
+    /// The daemon's and upstartctl's $XDG_RUNTIME_DIR: private, so a session daemon's session file
+    /// (`upstart/sessions/PID.session`) lands here, not in the test runner's own runtime directory.
+    /// </summary>
+    public string RuntimeDir => Path.Combine(Root, "runtime");
 
     /// <summary>ROOT/s.sock, or one the caller set before <see cref="StartAsync"/> (Pester's, where session discovery looks).</summary>
     public string SocketPath { get; set; }
@@ -349,6 +356,7 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         // A JIT-built daemon opens the runtime's debugger pipes and diagnostic socket in /tmp, removed only
         // at a clean exit: the tests that SIGKILL or re-exec it would leave three files there each time.
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        info.Environment["XDG_RUNTIME_DIR"] = RuntimeDir;
         foreach (var (key, value) in Environment)
         {
             info.Environment[key] = value;

@@ -30,6 +30,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
     private readonly ILogger<DaemonService> logger;
     private readonly CancellationTokenSource running = new();
     private JobDirectoryWatcher? watcher;
+
+    /// <summary>A session daemon's session file (SessionFile), once written.</summary>
+    private string? sessionFile;
     private readonly HangupLatch hangups = new();
     private Task background = Task.CompletedTask;
 
@@ -81,6 +84,10 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         hangup.Listen();
         await endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         LogListening(logger, settings.SocketPath, settings.ConfDirs, catalog.Jobs.Count, catalog.Diagnostics.Length);
+        if (settings.Mode == HostMode.Session)
+        {
+            sessionFile = SessionFile.Write(Environment.GetEnvironmentVariable, "unix:path=" + settings.SocketPath, logger);
+        }
 
         // From here on jobs may start, so a SIGTERM arriving now must not abandon the start halfway: the
         // host would then never call StopAsync and the jobs would outlive the daemon. What is left is quick
@@ -144,6 +151,7 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
         await running.CancelAsync().ConfigureAwait(false);
         await background.ConfigureAwait(false);
         await endpoint.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        SessionFile.Remove(sessionFile);
         engine.Notification -= OnNotification;
     }
 
