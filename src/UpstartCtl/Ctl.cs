@@ -85,9 +85,10 @@ public sealed partial class Ctl
             return Fail(e.Message);
         }
 
-        if (args.Command == "list-sessions")
+        if (WithoutDaemon.Contains(args.Command!))
         {
-            return ListSessions();
+            // These never touch the client they would be given.
+            return Commands[args.Command!].Run(this, null!);
         }
 
         // One socket, chosen once: if nobody answers there the error names it (no second guess).
@@ -157,13 +158,23 @@ public sealed partial class Ctl
         ["re-exec"] = new(NoCheck, (_, client) => ReExec(client)),
         ["notify-disk-writeable"] = new(NoCheck, (c, client) => c.NotifyDiskWriteable(client)),
 
-        // Reads the session files and talks to no daemon (Run answers it before connecting), as initctl's.
+        // Answered without a daemon (Run, before connecting): list-sessions reads the session files, as initctl's. The
+        // two notify commands tell Upstart where the session bus or the cgroup manager is; this daemon uses neither (it
+        // manages cgroups itself), so a session job that runs them, as Ubuntu's dbus and cgmanager jobs did, succeeds.
         ["list-sessions"] = new(NoCheck, (c, _) => c.ListSessions()),
+        ["notify-dbus-address"] = new(c => NeedsAddress(c, "missing D-Bus address"), (_, _) => 0),
+        ["notify-cgroup-manager-address"] = new(c => NeedsAddress(c, "missing address"), (_, _) => 0),
         ["list-env"] = new(NeedsEnvironmentScope, (c, client) => c.ListEnvironment(client)),
         ["get-env"] = new(NeedsVariableName, (c, client) => c.GetEnvironment(client)),
         ["set-env"] = new(NeedsVariableValue, (c, client) => c.SetEnvironment(client)),
         ["unset-env"] = new(NeedsVariableName, (c, client) => c.UnsetEnvironment(client)),
         ["reset-env"] = new(NeedsEnvironmentScope, (c, client) => c.ResetEnvironment(client)),
+    };
+
+    /// <summary>The commands answered without connecting to any daemon.</summary>
+    private static readonly HashSet<string> WithoutDaemon = new(StringComparer.Ordinal)
+    {
+        "list-sessions", "notify-dbus-address", "notify-cgroup-manager-address",
     };
 
     /// <summary>The commands that take -g/--global (initctl's "Environment" group).</summary>
@@ -212,6 +223,15 @@ public sealed partial class Ctl
         if (ctl.args.Words.Count == 0)
         {
             throw new CtlUsageException("missing event name");
+        }
+    }
+
+    /// <summary>notify-dbus-address and notify-cgroup-manager-address take an address, in initctl's words when missing.</summary>
+    private static void NeedsAddress(Ctl ctl, string missing)
+    {
+        if (ctl.args.Words.Count == 0)
+        {
+            throw new CtlUsageException(missing);
         }
     }
 

@@ -33,6 +33,8 @@ public static class HelpText
           log-priority [PRIORITY]      print or set the daemon's log priority
           notify-disk-writeable        write job output kept while logs could not be written
           list-sessions                PID and address of each session daemon of this user
+          notify-dbus-address ADDR     accepted for Upstart's session jobs; this daemon uses no D-Bus
+          notify-cgroup-manager-address ADDR  accepted likewise; this daemon manages cgroups itself
           version                      print the daemon's version
 
         Environment commands (inside a job: that job's environment; elsewhere, or with -g, the global table):
