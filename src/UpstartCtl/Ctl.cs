@@ -85,10 +85,9 @@ public sealed partial class Ctl
             return Fail(e.Message);
         }
 
-        if (WithoutDaemon.Contains(args.Command!))
+        if (Commands[args.Command!].RunWithoutDaemon is { } local)
         {
-            // These never touch the client they would be given.
-            return Commands[args.Command!].Run(this, null!);
+            return local(this);
         }
 
         // One socket, chosen once: if nobody answers there the error names it (no second guess).
@@ -161,20 +160,14 @@ public sealed partial class Ctl
         // Answered without a daemon (Run, before connecting): list-sessions reads the session files, as initctl's. The
         // two notify commands tell Upstart where the session bus or the cgroup manager is; this daemon uses neither (it
         // manages cgroups itself), so a session job that runs them, as Ubuntu's dbus and cgmanager jobs did, succeeds.
-        ["list-sessions"] = new(NoCheck, (c, _) => c.ListSessions()),
-        ["notify-dbus-address"] = new(c => NeedsAddress(c, "missing D-Bus address"), (_, _) => 0),
-        ["notify-cgroup-manager-address"] = new(c => NeedsAddress(c, "missing address"), (_, _) => 0),
+        ["list-sessions"] = Command.WithoutDaemon(NoCheck, c => c.ListSessions()),
+        ["notify-dbus-address"] = Command.WithoutDaemon(c => NeedsAddress(c, "missing D-Bus address"), _ => 0),
+        ["notify-cgroup-manager-address"] = Command.WithoutDaemon(c => NeedsAddress(c, "missing address"), _ => 0),
         ["list-env"] = new(NeedsEnvironmentScope, (c, client) => c.ListEnvironment(client)),
         ["get-env"] = new(NeedsVariableName, (c, client) => c.GetEnvironment(client)),
         ["set-env"] = new(NeedsVariableValue, (c, client) => c.SetEnvironment(client)),
         ["unset-env"] = new(NeedsVariableName, (c, client) => c.UnsetEnvironment(client)),
         ["reset-env"] = new(NeedsEnvironmentScope, (c, client) => c.ResetEnvironment(client)),
-    };
-
-    /// <summary>The commands answered without connecting to any daemon.</summary>
-    private static readonly HashSet<string> WithoutDaemon = new(StringComparer.Ordinal)
-    {
-        "list-sessions", "notify-dbus-address", "notify-cgroup-manager-address",
     };
 
     /// <summary>The commands that take -g/--global (initctl's "Environment" group).</summary>
@@ -332,6 +325,15 @@ public sealed partial class Ctl
         return 1;
     }
 
-    /// <summary>One command: the checks made on its words before connecting, then the work.</summary>
-    private sealed record Command(Action<Ctl> Check, Func<Ctl, BlockingUpstartClient, int> Run);
+    /// <summary>
+    /// One command: the checks made on its words before connecting, then the work; or, for a command that needs no
+    /// daemon (<see cref="RunWithoutDaemon"/>), the work without connecting.
+    /// </summary>
+    private sealed record Command(Action<Ctl> Check, Func<Ctl, BlockingUpstartClient, int> Run)
+    {
+        public Func<Ctl, int>? RunWithoutDaemon { get; private init; }
+
+        public static Command WithoutDaemon(Action<Ctl> check, Func<Ctl, int> run) =>
+            new(check, static (_, _) => throw new InvalidOperationException("runs without a daemon")) { RunWithoutDaemon = run };
+    }
 }

@@ -120,7 +120,9 @@ internal sealed partial class ControlConnection
         var handedOver = ControlOperations.IsResumableWait(request, operation) && _options.Handover is { } handing
             ? handing.Token
             : CancellationToken.None;
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, handedOver);
+        var cancellation = handedOver.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, handedOver)
+            : CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
         if (!_inFlight.TryAdd(request.Id, cancellation))
         {
             cancellation.Dispose();

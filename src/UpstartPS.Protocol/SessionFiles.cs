@@ -53,8 +53,8 @@ public static class SessionFiles
         foreach (var file in files)
         {
             var name = Path.GetFileName(file)[..^Extension.Length];
-            if (name.Length == 0 || !name.All(char.IsAsciiDigit)
-                || !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0 || !isAlive(pid))
+            // NumberStyles.None: digits only (no sign, blank or separator), as initctl's all_digits.
+            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0 || !isAlive(pid))
             {
                 continue;
             }

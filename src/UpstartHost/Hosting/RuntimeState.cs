@@ -134,8 +134,7 @@ public sealed partial class RuntimeState : IDisposable
     /// </summary>
     private void KeepHandedOverOutput(IReadOnlyList<KeptLogOutput> kept)
     {
-        var logDir = Path.GetFullPath(settings.LogDir) + "/";
-        var inside = kept.Where(k => Path.GetFullPath(k.Path).StartsWith(logDir, StringComparison.Ordinal)).ToList();
+        var inside = kept.Where(k => InLogDirectory(k.Path) is not null).ToList();
         if (inside.Count > 0)
         {
             composition.Processes.LogWriter.Keep(inside);
@@ -147,6 +146,13 @@ public sealed partial class RuntimeState : IDisposable
 
     public void Dispose() => writer?.Dispose();
 
+    /// <summary>A path the state file names, made full, when it lies inside the log directory; null when it does not.</summary>
+    private string? InLogDirectory(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return full.StartsWith(Path.GetFullPath(settings.LogDir) + "/", StringComparison.Ordinal) ? full : null;
+    }
+
     /// <summary>
     /// The pty masters the previous program left open for us. Each is checked to be what the record says
     /// (a pty master; a log file inside the log directory) before it is read: a descriptor number alone
@@ -154,11 +160,9 @@ public sealed partial class RuntimeState : IDisposable
     /// </summary>
     private void AttachLogChannels(IReadOnlyList<LogChannel> channels)
     {
-        var logDir = Path.GetFullPath(settings.LogDir) + "/";
         foreach (var channel in channels)
         {
-            var full = Path.GetFullPath(channel.Path);
-            if (!full.StartsWith(logDir, StringComparison.Ordinal) || !InheritedDescriptor.IsPtyMaster(channel.Fd))
+            if (InLogDirectory(channel.Path) is not { } full || !InheritedDescriptor.IsPtyMaster(channel.Fd))
             {
                 LogChannelRefused(logger, channel.Fd, channel.Path);
                 continue;
