@@ -41,11 +41,15 @@ public sealed class RemoveUpstartEnvironmentCommand : EnvironmentCommandBase
             return;
         }
 
-        // -PassThru writes what was removed, so the values are read first (a name that was not set is not written).
-        var before = PassThru ? List(scope) : null;
-        if ((PassThru && before is null)
-            || !TryAct(scope, ct => Client.UnsetEnvironmentAsync(confirmed, scope.Job, scope.Instance, ct))
-            || before is null)
+        // -PassThru writes what was removed, so the values are read first (a name that was not set is not written);
+        // a table that cannot be read has been reported, and nothing is removed.
+        IReadOnlyList<string>? before = null;
+        if (PassThru && (before = List(scope)) is null)
+        {
+            return;
+        }
+
+        if (!TryAct(scope, ct => Client.UnsetEnvironmentAsync(confirmed, scope.Job, scope.Instance, ct)) || before is null)
         {
             return;
         }
