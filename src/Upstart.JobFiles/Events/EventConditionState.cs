@@ -63,6 +63,49 @@ public sealed class EventConditionState
         return used;
     }
 
+    /// <summary>
+    /// The satisfied operands (index in tree order, left to right) with the event each holds: what a later program
+    /// needs to put the expression back as it stood (<see cref="RestoreHold"/>).
+    /// </summary>
+    public IReadOnlyList<(int Operand, IEventData Event)> HeldOperands()
+    {
+        if (_heldCount == 0)
+        {
+            return [];
+        }
+
+        var result = new List<(int, IEventData)>(_heldCount);
+        for (var i = 0; i < _held.Length; i++)
+        {
+            if (_held[i] is { } held)
+            {
+                result.Add((i, held));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Puts back one operand an earlier program had satisfied with <paramref name="emitted"/>. Refused (false, nothing
+    /// changed) when there is no such operand, it holds an event already, or the event does not satisfy it: then the
+    /// record was not made for this expression.
+    /// </summary>
+    public bool RestoreHold(int operand, IEventData emitted, IReadOnlyDictionary<string, string>? environment)
+    {
+        ArgumentNullException.ThrowIfNull(emitted);
+        var operands = _compiled.Operands;
+        if ((uint)operand >= (uint)operands.Length || _held[operand] is not null || !operands[operand].Matches(emitted, environment))
+        {
+            return false;
+        }
+
+        _held[operand] = emitted;
+        _heldCount++;
+        Evaluate();
+        return true;
+    }
+
     /// <summary>Events held by satisfied operands, in tree order (each once).</summary>
     public IReadOnlyList<IEventData> HeldEvents()
     {
