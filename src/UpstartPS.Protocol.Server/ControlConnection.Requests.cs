@@ -237,7 +237,7 @@ internal sealed partial class ControlConnection
             var answer = ResponseFrame.Failure(
                 id,
                 UpstartErrorCode.ReExecuted,
-                $"The daemon re-executed while {request.Op} {request.Job} waited: it was done, and the next program waits for the rest (await)");
+                $"The daemon re-executed while {request.Op} {request.Job ?? request.Event} waited: it was done, and the next program waits for the rest (await)");
             answer.Resume = request.Op;
             await TrySendAsync(answer).ConfigureAwait(false);
         }

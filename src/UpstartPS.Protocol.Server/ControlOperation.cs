@@ -89,11 +89,11 @@ internal static class ControlOperations
             or ControlOperation.UnsetEnvironment or ControlOperation.ResetEnvironment;
 
     /// <summary>
-    /// A start, stop or restart that waits for the job: at a re-exec it ends with ReExecuted and a `resume` instead of
-    /// being cut, and its client waits for the rest with `await` in the next program.
+    /// A start, stop or restart that waits for the job, or an emit that waits for its event: at a re-exec it ends with
+    /// ReExecuted and a `resume` instead of being cut, and its client waits for the rest with `await` in the next program.
     /// </summary>
     public static bool IsResumableWait(RequestFrame request, ControlOperation operation) =>
-        (operation is ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart && request.Wait != false)
+        (operation is ControlOperation.Start or ControlOperation.Stop or ControlOperation.Restart or ControlOperation.Emit && request.Wait != false)
         || operation == ControlOperation.Await;
 
     public static bool IsStream(ControlOperation operation) =>

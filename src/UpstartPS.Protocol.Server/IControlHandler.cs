@@ -135,6 +135,14 @@ public interface IControlHandler
     Task<JobInfo> AwaitAsync(ClientIdentity client, string kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
         Task.FromException<JobInfo>(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot await a request cut by a re-exec"));
 
+    /// <summary>
+    /// await after an emit: waits for the event <paramref name="eventName"/> with <paramref name="environment"/> that the
+    /// previous program handed over unfinished when it re-executed under the emit, and ends as that emit would have
+    /// (EventFailed when a job it started or stopped failed). Emits nothing.
+    /// </summary>
+    Task AwaitEventAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
+        Task.FromException(new UpstartException(UpstartErrorCode.BadRequest, "This daemon cannot await a request cut by a re-exec"));
+
     private static UpstartException NoEnvironment() =>
         new(UpstartErrorCode.BadRequest, "This daemon keeps no job environment table");
 }

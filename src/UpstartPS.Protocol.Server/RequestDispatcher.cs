@@ -55,6 +55,8 @@ internal static class RequestDispatcher
             ControlOperation.SetEnvironment => await Done(handler.SetEnvironmentAsync(client, request.Job, request.Instance, env, request.Retain ?? false, cancellationToken)).ConfigureAwait(false),
             ControlOperation.UnsetEnvironment => await Done(handler.UnsetEnvironmentAsync(client, request.Job, request.Instance, request.Names!, cancellationToken)).ConfigureAwait(false),
             ControlOperation.ResetEnvironment => await Done(handler.ResetEnvironmentAsync(client, request.Job, request.Instance, cancellationToken)).ConfigureAwait(false),
+            ControlOperation.Await when request.Resume == Operations.Emit =>
+                await Done(handler.AwaitEventAsync(client, EventName(request), env, cancellationToken)).ConfigureAwait(false),
             ControlOperation.Await => Job(await handler.AwaitAsync(client, request.Resume!, JobName(request), env, cancellationToken).ConfigureAwait(false)),
             ControlOperation.NotifyDiskWriteable => Text(
                 (await handler.NotifyDiskWriteableAsync(client, cancellationToken).ConfigureAwait(false)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -112,12 +114,13 @@ internal static class RequestDispatcher
                 ValidateEnvironmentRequest(request, operation);
                 break;
             case ControlOperation.Await:
-                JobName(request);
-                RequestArguments.CheckEnvironment(request.Env ?? []);
-                if (request.Resume is not (Operations.Start or Operations.Stop or Operations.Restart))
+                if (request.Resume is not (Operations.Start or Operations.Stop or Operations.Restart or Operations.Emit))
                 {
-                    throw new UpstartException(UpstartErrorCode.BadRequest, "await needs resume: start, stop or restart (the `resume` of a ReExecuted answer)");
+                    throw new UpstartException(UpstartErrorCode.BadRequest, "await needs resume: start, stop, restart or emit (the `resume` of a ReExecuted answer)");
                 }
+
+                _ = request.Resume == Operations.Emit ? EventName(request) : JobName(request);
+                RequestArguments.CheckEnvironment(request.Env ?? []);
 
                 break;
             case ControlOperation.CheckConfig when request.IgnoredEvents is { } ignored && ignored.Any(static e => e is null):

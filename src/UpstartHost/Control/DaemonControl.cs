@@ -197,6 +197,10 @@ public sealed partial class DaemonControl : IControlHandler
     public Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken) =>
         Engine(() => engine.EmitAsync(eventName, environment, wait, cancellationToken));
 
+    /// <summary>await: the rest of a waiting emit the previous program cut at its re-exec (the event was handed over).</summary>
+    public Task AwaitEventAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, CancellationToken cancellationToken) =>
+        Engine(() => engine.AwaitEventAsync(eventName, environment, cancellationToken));
+
     public async Task<ConfigurationChange> ReloadConfigurationAsync(ClientIdentity client, bool dryRun, CancellationToken cancellationToken)
     {
         var (diff, catalog) = await Engine(() => configuration.ReloadAsync(dryRun, cancellationToken)).ConfigureAwait(false);

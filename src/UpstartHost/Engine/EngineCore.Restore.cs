@@ -21,7 +21,8 @@ internal sealed partial class EngineCore
     /// the adopted main process of an instance left in `spawned` by `expect stop`: true when its SIGSTOP will still
     /// be reported (ProcessReady), so the instance goes on waiting for it; otherwise it is taken as ready.
     /// <paramref name="announced"/> runs once every instance has been announced as it stood, before any is moved on.
-    /// Returns how many processes were adopted.
+    /// <paramref name="events"/> are the events a re-exec handed over unfinished, put back with their holds before
+    /// anything moves on. Returns how many processes were adopted.
     /// </summary>
     internal int Restore(
         IReadOnlyList<InstanceRecord> records,
@@ -29,7 +30,8 @@ internal sealed partial class EngineCore
         Func<ProcessRecord, bool> adopt,
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
         Func<int, bool>? awaitStop = null,
-        Action? announced = null)
+        Action? announced = null,
+        IReadOnlyList<EventRecord>? events = null)
     {
         var reinstalled = new List<JobClass>();
         foreach (var (_, definition) in earlier ?? new Dictionary<string, EarlierDefinition>())
@@ -94,6 +96,9 @@ internal sealed partial class EngineCore
             resumed.Add((instance, gone, record.Backoff?.DueUtc));
             NotifyInstance(instance, NotificationKind.State);
         }
+
+        // Before anything moves: an instance in starting or stopping waits for its event again.
+        RestoreEvents(events ?? []);
 
         // Each instance's state as it stood is announced above; what follows are changes (watchers back from a
         // re-exec get those, not the announcements: WatchHub.BeginReplay).
@@ -195,12 +200,15 @@ internal sealed partial class EngineCore
             case JobState.PostStop when instance.IsAlive(ProcessKind.PostStop):
                 // Waiting for a live process, as before: its exit moves the instance on.
                 break;
+            case JobState.Starting or JobState.Stopping when instance.Blocker is not null:
+                // Its starting or stopping event came back with the re-exec: it finishes as before, and moves it on.
+                break;
             case JobState.Spawned when instance.Config.Expect == ExpectMode.Stop && instance.MainAlive
                                        && awaitStop?.Invoke(instance.Pid(ProcessKind.Main)) == true:
                 // Waiting for the main process to raise SIGSTOP, as before: its stop will be reported.
                 break;
             default:
-                // Starting and stopping waited on an event the earlier daemon took with it; spawned waited
+                // Starting and stopping waited on an event the earlier daemon took with it (a crash); spawned waited
                 // for expect, whose chain it was following: the recorded main process is taken as ready.
                 ChangeState(instance, NextState(instance));
                 break;

@@ -24,6 +24,9 @@ public sealed class EngineEvent : IEventData
         Environment = environment;
     }
 
+    /// <summary>Its number in emission order, from 1 (<see cref="EventQueue"/>); 0 for one made outside a queue.</summary>
+    public long Id { get; internal init; }
+
     public string Name { get; }
 
     public IReadOnlyList<string> Environment { get; }
@@ -51,6 +54,9 @@ public sealed class EngineEvent : IEventData
 
     /// <summary>An emitter that waits for the event to finish (`initctl emit` without --no-wait).</summary>
     internal void AddWaiter(TaskCompletionSource waiter) => (_waiters ??= []).Add(waiter);
+
+    /// <summary>Emitters still waiting for it to finish (a re-exec hands their count to the next program).</summary>
+    internal int WaiterCount => _waiters?.Count ?? 0;
 
     internal void ReleaseWaiters()
     {

@@ -6,6 +6,7 @@ namespace UpstartHost.Engine;
 internal sealed class EventQueue
 {
     private readonly List<EngineEvent> _events = [];
+    private long _lastId;
 
     /// <summary>Raised for every event as it is queued (tests and the conformance runner watch job events).</summary>
     public event Action<EngineEvent>? Queued;
@@ -13,12 +14,25 @@ internal sealed class EventQueue
     /// <summary>Events not yet finished (pending or being handled).</summary>
     public int LiveCount => _events.Count;
 
+    /// <summary>The events not yet finished, oldest first.</summary>
+    public IReadOnlyList<EngineEvent> Live => _events;
+
     public EngineEvent Emit(string name, IReadOnlyList<string> environment)
     {
-        var e = new EngineEvent(name, environment);
+        var e = new EngineEvent(name, environment) { Id = ++_lastId };
         _events.Add(e);
         Queued?.Invoke(e);
         return e;
+    }
+
+    /// <summary>
+    /// Puts back an event an earlier program had not finished (a re-exec), behind those already here; events emitted
+    /// from now on are numbered after it.
+    /// </summary>
+    public void Resume(EngineEvent e)
+    {
+        _events.Add(e);
+        _lastId = Math.Max(_lastId, e.Id);
     }
 
     /// <summary>

@@ -67,6 +67,14 @@ public interface IEngineControl
         Task.FromException<JobSnapshot>(new NotSupportedException("no await"));
 
     /// <summary>
+    /// await after an emit: completes when the event the previous program handed over unfinished has finished
+    /// (EventFailed as the emit would have); at once for one not handed over (EngineCore.EventState.cs).
+    /// Defaults to NotSupportedException.
+    /// </summary>
+    Task AwaitEventAsync(string name, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>
+        Task.FromException(new NotSupportedException("no await"));
+
+    /// <summary>
     /// list-env: the global job environment table (<paramref name="job"/> null) or a live instance's environment
     /// (UnknownJob, UnknownInstance; <paramref name="instance"/> null is ""). The environment calls default to
     /// NotSupportedException for engines without tables (test doubles).

@@ -157,6 +157,14 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     public Task<JobSnapshot> AwaitAsync(RequestKind kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>
         Invoke(() => _core.Await(kind, job, environment ?? []), cancellationToken);
 
+    /// <summary>await for an emit a re-exec cut: completes when the handed-over event finishes (EventFailed as the emit would have).</summary>
+    public Task AwaitEventAsync(string name, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>
+        Invoke(async () =>
+        {
+            await _core.AwaitEvent(name, environment ?? []).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<string>> ReadEnvironmentAsync(string? job, string? instance, CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(_core.ReadEnvironment(job, instance)), cancellationToken);
 
@@ -217,8 +225,9 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
         Func<int, bool>? awaitStop = null,
         Action? announced = null,
+        IReadOnlyList<EventRecord>? events = null,
         CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop, announced)), cancellationToken);
+        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop, announced, events)), cancellationToken);
 
     /// <summary>
     /// From now on, <paramref name="stateChanged"/> gets a snapshot of every instance after each burst of
@@ -240,6 +249,10 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     /// </summary>
     public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, T> action, CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(action(_core.SnapshotInstances())), cancellationToken);
+
+    /// <summary>As <see cref="WithSnapshotAsync{T}"/>, with the events not yet finished and their holds too (a re-exec hands both over).</summary>
+    public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, IReadOnlyList<EventRecord>, T> action, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(action(_core.SnapshotInstances(), _core.SnapshotEvents())), cancellationToken);
 
     /// <summary>Stops the engine thread (jobs keep running: DESIGN.md decision 7). Pending requests get ShuttingDown.</summary>
     public async ValueTask DisposeAsync()

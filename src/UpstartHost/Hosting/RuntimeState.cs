@@ -95,6 +95,7 @@ public sealed partial class RuntimeState : IDisposable
                     earlier,
                     composition.Adopted.ResumeExpectStop,
                     recorded.IsOwnReExec ? ReExecAnnounced : null,
+                    recorded.IsOwnReExec ? recorded.Events : null,
                     cancellationToken).ConfigureAwait(false);
                 if (recorded.IsOwnReExec)
                 {
@@ -122,10 +123,11 @@ public sealed partial class RuntimeState : IDisposable
     /// Re-exec, on the engine thread: the last snapshot and the log channels, written before the exec
     /// (synchronously: nothing may change between this and the exec).
     /// </summary>
-    internal void WriteForReExec(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<LogChannel> logChannels, IReadOnlyList<KeptLogOutput> keptOutput)
+    internal void WriteForReExec(
+        IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<EventRecord> events, IReadOnlyList<LogChannel> logChannels, IReadOnlyList<KeptLogOutput> keptOutput)
     {
         var current = writer ?? throw new InvalidOperationException("the runtime state is not being tracked");
-        current.WriteNow(snapshot, logChannels, keptOutput);
+        current.WriteNow(snapshot, logChannels, keptOutput, events);
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ public static class RuntimeStateFile
 
     internal const int FormatVersion = 1;
 
+    /// <summary>The file's names for <see cref="EventHoldKind"/>, in its order.</summary>
+    private static readonly string[] HoldKindNames = ["start-on", "stop-on", "job", "blocks"];
+
     /// <summary>Two paths and two prints (<c>JobFingerprint</c>); anything longer was not written by a daemon.</summary>
     private const int MaxFingerprintLength = 2 * 4096 + 80;
 
@@ -36,13 +39,15 @@ public static class RuntimeStateFile
     /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program, with their store names.</param>
     /// <param name="jobEnvironment">The global job environment table, when set-env and friends changed it (null: the defaults).</param>
     /// <param name="keptOutput">Re-exec only: job output kept because its log could not be written yet (null or empty: none).</param>
+    /// <param name="events">Re-exec only: the events not yet finished, with their holds (null or empty: none).</param>
     public static byte[] Serialize(
         IReadOnlyList<InstanceRecord> records,
         Dictionary<int, ulong> startTimes,
         DateTimeOffset writtenUtc,
         IReadOnlyList<LogChannel>? logChannels = null,
         IReadOnlyList<string>? jobEnvironment = null,
-        IReadOnlyList<KeptLogOutput>? keptOutput = null)
+        IReadOnlyList<KeptLogOutput>? keptOutput = null,
+        IReadOnlyList<EventRecord>? events = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(startTimes);
@@ -55,7 +60,7 @@ public static class RuntimeStateFile
 
         ForgetStartTimesExcept(startTimes, seen);
         var file = new StateFileEntry(
-            FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray(), ToEntries(keptOutput));
+            FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray(), ToEntries(keptOutput), ToEntries(events));
         return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
 
@@ -94,6 +99,13 @@ public static class RuntimeStateFile
 
     internal static KeptOutputEntry[]? ToEntries(IReadOnlyList<KeptLogOutput>? kept) =>
         kept is { Count: > 0 } ? [.. kept.Select(k => new KeptOutputEntry(k.Path, k.Time, k.Data.ToArray()))] : null;
+
+    internal static EventEntry[]? ToEntries(IReadOnlyList<EventRecord>? events) =>
+        events is { Count: > 0 }
+            ? [.. events.Select(e => new EventEntry(
+                e.Id, e.Name, [.. e.Environment], e.Handled, e.Failed ? true : null, e.Waiters > 0 ? e.Waiters : null,
+                [.. e.Holds.Select(h => new EventHoldEntry(HoldKindNames[(int)h.Kind], h.Job, h.Instance, h.Condition, h.Operand >= 0 ? h.Operand : null))]))]
+            : null;
 
     internal static LogChannelEntry[]? ToEntries(IReadOnlyList<LogChannel>? logChannels) =>
         logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path, c.StoreName)).ToArray();
@@ -167,7 +179,53 @@ public static class RuntimeStateFile
             .Where(k => k.Path is { Length: > 0 } && k.Data is { Length: > 0 })
             .Select(k => new KeptLogOutput(k.Path!, k.Time, k.Data))
             .ToList();
-        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment), kept);
+        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment), kept, ToRecords(file.Events));
+    }
+
+    /// <summary>
+    /// The recorded events, or none when any entry does not read as a daemon writes it (a damaged or hand-edited
+    /// file): then the instances waiting on them move on as after a crash, and no hold is put back half.
+    /// </summary>
+    private static List<EventRecord> ToRecords(EventEntry[]? events)
+    {
+        var records = new List<EventRecord>(events?.Length ?? 0);
+        var ids = new HashSet<long>();
+        foreach (var e in events ?? [])
+        {
+            if (e is null || e.Id <= 0 || !ids.Add(e.Id) || !UpstartPS.Protocol.RequestArguments.IsEventName(e.Name)
+                || e.Environment is null || !e.Environment.All(UpstartPS.Protocol.RequestArguments.IsEnvironmentEntry)
+                || e.Waiters is < 0 || ToRecords(e.Holds) is not { } holds)
+            {
+                return [];
+            }
+
+            records.Add(new EventRecord(e.Id, e.Name!, e.Environment, e.Handled, e.Failed == true, e.Waiters ?? 0, holds));
+        }
+
+        return records;
+    }
+
+    private static List<EventHoldRecord>? ToRecords(EventHoldEntry[]? holds)
+    {
+        var records = new List<EventHoldRecord>(holds?.Length ?? 0);
+        foreach (var h in holds ?? [])
+        {
+            var kind = h is null ? -1 : Array.IndexOf(HoldKindNames, h.Kind);
+            if (kind < 0 || h!.Job is null)
+            {
+                return null;
+            }
+
+            var operandHold = (EventHoldKind)kind is EventHoldKind.StartOn or EventHoldKind.StopOn;
+            if ((operandHold && (h.Condition is null || h.Operand is not >= 0)) || ((EventHoldKind)kind != EventHoldKind.StartOn && h.Instance is null))
+            {
+                return null;
+            }
+
+            records.Add(new EventHoldRecord((EventHoldKind)kind, h.Job, h.Instance, h.Condition, h.Operand ?? -1));
+        }
+
+        return records;
     }
 
     /// <summary>
@@ -255,13 +313,15 @@ public static class RuntimeStateFile
 /// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 /// <param name="JobEnvironment">The global job environment table as set-env and friends left it; null: the defaults.</param>
 /// <param name="KeptOutput">Job output a re-exec handed over because its log could not be written yet (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
+/// <param name="Events">The events a re-exec handed over unfinished, with their holds (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 public sealed record RecordedState(
     IReadOnlyList<InstanceRecord> Instances,
     long AgeSeconds,
     int DaemonPid,
     IReadOnlyList<LogChannel> LogChannels,
     IReadOnlyList<string>? JobEnvironment = null,
-    IReadOnlyList<KeptLogOutput>? KeptOutput = null)
+    IReadOnlyList<KeptLogOutput>? KeptOutput = null,
+    IReadOnlyList<EventRecord>? Events = null)
 {
     /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
     public bool IsOwnReExec => DaemonPid == Environment.ProcessId;
@@ -275,7 +335,20 @@ internal sealed record StateFileEntry(
     InstanceEntry[]? Instances,
     LogChannelEntry[]? LogChannels,
     string[]? JobEnvironment = null,
-    KeptOutputEntry[]? KeptOutput = null);
+    KeptOutputEntry[]? KeptOutput = null,
+    EventEntry[]? Events = null);
+
+/// <summary>
+/// <see cref="EventRecord"/> in the file: `id`, `name`, `environment`, `handled`, `failed` and `waiters` (left out
+/// when false or 0), `holds`.
+/// </summary>
+internal sealed record EventEntry(long Id, string? Name, string[]? Environment, bool Handled, bool? Failed, int? Waiters, EventHoldEntry[]? Holds);
+
+/// <summary>
+/// <see cref="EventHoldRecord"/> in the file: `kind` (start-on, stop-on, job, blocks), `job`, `instance` (all but
+/// start-on), and for start-on and stop-on `condition` and `operand`.
+/// </summary>
+internal sealed record EventHoldEntry(string? Kind, string? Job, string? Instance, string? Condition, int? Operand);
 
 /// <summary>One chunk of <see cref="KeptLogOutput"/> in the file: the log path, the time it left the job, the bytes (base64).</summary>
 internal sealed record KeptOutputEntry(string? Path, DateTimeOffset Time, byte[]? Data);

@@ -21,6 +21,7 @@ internal sealed class RuntimeStateSerializer
     private static readonly JsonEncodedText LogChannelsName = JsonEncodedText.Encode("logChannels");
     private static readonly JsonEncodedText JobEnvironmentName = JsonEncodedText.Encode("jobEnvironment");
     private static readonly JsonEncodedText KeptOutputName = JsonEncodedText.Encode("keptOutput");
+    private static readonly JsonEncodedText EventsName = JsonEncodedText.Encode("events");
 
     private readonly Dictionary<int, ulong> startTimes = [];
     private readonly HashSet<int> seen = [];
@@ -47,12 +48,14 @@ internal sealed class RuntimeStateSerializer
     /// <param name="logChannels">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="jobEnvironment">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="keptOutput">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
+    /// <param name="events">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     public ReadOnlyMemory<byte> Serialize(
         IReadOnlyList<InstanceRecord> records,
         DateTimeOffset writtenUtc,
         IReadOnlyList<LogChannel>? logChannels = null,
         IReadOnlyList<string>? jobEnvironment = null,
-        IReadOnlyList<KeptLogOutput>? keptOutput = null)
+        IReadOnlyList<KeptLogOutput>? keptOutput = null,
+        IReadOnlyList<EventRecord>? events = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         seen.Clear();
@@ -115,6 +118,12 @@ internal sealed class RuntimeStateSerializer
             {
                 writer.WritePropertyName(KeptOutputName);
                 JsonSerializer.Serialize(writer, keptEntries, RuntimeStateJsonContext.Default.KeptOutputEntryArray);
+            }
+
+            if (RuntimeStateFile.ToEntries(events) is { } eventEntries)
+            {
+                writer.WritePropertyName(EventsName);
+                JsonSerializer.Serialize(writer, eventEntries, RuntimeStateJsonContext.Default.EventEntryArray);
             }
 
             writer.WriteEndObject();

@@ -90,12 +90,16 @@ public sealed partial class RuntimeStateWriter : IDisposable
     /// snapshot offered before, since a class only changes definition when it has no instance, and the flush
     /// waits until that one's definitions are stored.
     /// </remarks>
-    public void WriteNow(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<Logging.LogChannel> logChannels, IReadOnlyList<Logging.KeptLogOutput>? keptOutput = null)
+    public void WriteNow(
+        IReadOnlyList<InstanceRecord> snapshot,
+        IReadOnlyList<Logging.LogChannel> logChannels,
+        IReadOnlyList<Logging.KeptLogOutput>? keptOutput = null,
+        IReadOnlyList<EventRecord>? events = null)
     {
         Flush();
         lock (writeLock)
         {
-            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels, jobEnvironment?.Invoke(), keptOutput);
+            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels, jobEnvironment?.Invoke(), keptOutput, events);
             _ = CountReferences();
             RuntimeStateFile.Write(stateDir, bytes.Span);
         }

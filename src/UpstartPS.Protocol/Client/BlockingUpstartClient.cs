@@ -94,7 +94,15 @@ public sealed class BlockingUpstartClient : IDisposable
     public void Emit(string eventName, IReadOnlyList<string>? environment = null, bool wait = true)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        Call(new RequestFrame { Op = Operations.Emit, Event = eventName, Env = environment ?? [], Wait = wait });
+        var request = new RequestFrame { Op = Operations.Emit, Event = eventName, Env = environment ?? [], Wait = wait };
+        try
+        {
+            Call(request);
+        }
+        catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
+        {
+            AwaitAfterReExec(request);
+        }
     }
 
     public ConfigurationChange ReloadConfiguration(bool dryRun = false) =>
@@ -298,20 +306,20 @@ public sealed class BlockingUpstartClient : IDisposable
         }
         catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
         {
-            return AwaitAfterReExec(request);
+            return Require(AwaitAfterReExec(request).Job);
         }
     }
 
-    /// <summary>As <see cref="UpstartClient"/>'s: the next program waits for the rest of a start/stop/restart a re-exec cut.</summary>
-    private JobInfo AwaitAfterReExec(RequestFrame cut)
+    /// <summary>As <see cref="UpstartClient"/>'s: the next program waits for the rest of a start/stop/restart or emit a re-exec cut.</summary>
+    private ResponseFrame AwaitAfterReExec(RequestFrame cut)
     {
-        var request = new RequestFrame { Op = Operations.Await, Resume = cut.Op, Job = cut.Job, Env = cut.Env };
+        var request = new RequestFrame { Op = Operations.Await, Resume = cut.Op, Job = cut.Job, Event = cut.Event, Env = cut.Env };
         while (true)
         {
             using var next = ConnectWhenAnswering(_options, UpstartClient.HandoverTimeout);
             try
             {
-                return Require(next.Call(request).Job);
+                return next.Call(request);
             }
             catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
             {

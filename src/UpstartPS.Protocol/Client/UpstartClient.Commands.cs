@@ -39,7 +39,14 @@ public sealed partial class UpstartClient
     {
         ArgumentNullException.ThrowIfNull(eventName);
         var request = new RequestFrame { Op = Operations.Emit, Event = eventName, Env = environment ?? [], Wait = wait };
-        await CallAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CallAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
+        {
+            await AwaitAfterReExecAsync(request, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -193,17 +200,17 @@ public sealed partial class UpstartClient
         }
         catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
         {
-            return await AwaitAfterReExecAsync(request, cancellationToken).ConfigureAwait(false);
+            return Require((await AwaitAfterReExecAsync(request, cancellationToken).ConfigureAwait(false)).Job);
         }
     }
 
     /// <summary>
-    /// The daemon re-executed under a waiting start/stop/restart (done, not yet where it waits for): the next program
-    /// waits for the rest, on a connection of its own (this one closes with the exec), again after another re-exec.
+    /// The daemon re-executed under a waiting start/stop/restart or emit (done, not yet where it waits for): the next
+    /// program waits for the rest, on a connection of its own (this one closes with the exec), again after another re-exec.
     /// </summary>
-    private async Task<JobInfo> AwaitAfterReExecAsync(RequestFrame cut, CancellationToken cancellationToken)
+    private async Task<ResponseFrame> AwaitAfterReExecAsync(RequestFrame cut, CancellationToken cancellationToken)
     {
-        var request = new RequestFrame { Op = Operations.Await, Resume = cut.Op, Job = cut.Job, Env = cut.Env };
+        var request = new RequestFrame { Op = Operations.Await, Resume = cut.Op, Job = cut.Job, Event = cut.Event, Env = cut.Env };
         while (true)
         {
             var next = await ConnectWhenAnsweringAsync(_options, HandoverTimeout, cancellationToken).ConfigureAwait(false);
@@ -211,7 +218,7 @@ public sealed partial class UpstartClient
             {
                 try
                 {
-                    return Require((await next.CallAsync(request, cancellationToken).ConfigureAwait(false)).Job);
+                    return await next.CallAsync(request, cancellationToken).ConfigureAwait(false);
                 }
                 catch (UpstartException e) when (e.Code == UpstartErrorCode.ReExecuted)
                 {
