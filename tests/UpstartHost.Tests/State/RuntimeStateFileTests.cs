@@ -63,6 +63,54 @@ public sealed class RuntimeStateFileTests : IDisposable
         Assert.Equal(new byte[] { 0, 1, 255, 10 }, kept.Data.ToArray());
     }
 
+    private static readonly EventRecord[] HandedOverEvents =
+    [
+        new(7, "starting", ["JOB=web", "INSTANCE="], Handled: true, Failed: true, Waiters: 1,
+            [
+                new(EventHoldKind.Blocks, "web", ""),
+                new(EventHoldKind.Job, "db", "main"),
+                new(EventHoldKind.StartOn, "pair", null, "(and (event starting web) (event later))", 0),
+                new(EventHoldKind.StopOn, "watcher", "", "(and (event starting web) (event later))", 1),
+            ]),
+        new(9, "go", ["K=1"], Handled: false, Failed: false, Waiters: 0, []),
+    ];
+
+    [Fact]
+    public void The_events_a_re_exec_handed_over_read_back_with_every_hold()
+    {
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, events: HandedOverEvents));
+
+        var events = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.Events!;
+
+        Assert.Equal(HandedOverEvents.Length, events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            Assert.Equal(HandedOverEvents[i] with { Environment = [], Holds = [] }, events[i] with { Environment = [], Holds = [] });
+            Assert.Equal(HandedOverEvents[i].Environment, events[i].Environment);
+            Assert.Equal(HandedOverEvents[i].Holds, events[i].Holds);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"id\":7", "\"id\":0")]
+    [InlineData("\"id\":9", "\"id\":7")]
+    [InlineData("\"name\":\"go\"", "\"name\":\"a b\"")]
+    [InlineData("\"K=1\"", "\"K\"")]
+    [InlineData("\"kind\":\"job\"", "\"kind\":\"mystery\"")]
+    [InlineData("\"kind\":\"job\",\"job\":\"db\",\"instance\":\"main\"", "\"kind\":\"job\",\"job\":\"db\"")]
+    [InlineData("\"operand\":1", "\"operand\":-1")]
+    public void A_handed_over_event_that_does_not_read_as_written_drops_them_all_and_the_instances_are_kept(string written, string damaged)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, events: HandedOverEvents));
+        Assert.Contains(written, text, StringComparison.Ordinal);
+        File.WriteAllText(RuntimeStateFile.PathIn(dir), text.Replace(written, damaged, StringComparison.Ordinal));
+
+        var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!;
+
+        Assert.Empty(read.Events!);
+        Assert.Single(read.Instances);
+    }
+
     [Theory]
     [InlineData("NOEQUALS")]
     [InlineData("=value")]

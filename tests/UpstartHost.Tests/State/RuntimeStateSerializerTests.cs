@@ -68,6 +68,23 @@ public sealed class RuntimeStateSerializerTests
     }
 
     [Fact]
+    public void It_writes_the_events_a_re_exec_hands_over_as_the_file_format_does()
+    {
+        var serializer = new RuntimeStateSerializer();
+        EventRecord[] events =
+        [
+            new(3, "starting", ["JOB=web", "INSTANCE="], Handled: true, Failed: true, Waiters: 2,
+                [new(EventHoldKind.Blocks, "web", ""), new(EventHoldKind.StartOn, "pair", null, "(and (event starting web) (event \"q\"))", 0)]),
+            new(4, "go", [], Handled: false, Failed: false, Waiters: 0, []),
+        ];
+
+        Assert.Equal(
+            RuntimeStateFile.Serialize(Awkward, [], Written, events: events),
+            serializer.Serialize(Awkward, Written, events: events).ToArray());
+        Assert.DoesNotContain("\"events\"", System.Text.Encoding.UTF8.GetString(serializer.Serialize(Awkward, Written, events: []).Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_record_handed_over_again_is_not_serialised_again_and_a_changed_one_is()
     {
         var serializer = new RuntimeStateSerializer();
