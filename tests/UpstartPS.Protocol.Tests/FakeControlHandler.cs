@@ -112,14 +112,30 @@ internal sealed class FakeControlHandler : IControlHandler
             _ => JobCommand(client, "reload", job, environment, true, "start", "running", cancellationToken),
         };
 
-    public Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
+    public async Task EmitAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, bool wait, CancellationToken cancellationToken)
     {
         if (eventName == "doomed")
         {
             throw new UpstartException(UpstartErrorCode.EventFailed, "Event failed");
         }
 
-        return Record(client, string.Join(' ', ["emit", eventName, .. environment, $"wait={wait}"]), 0);
+        if (eventName.StartsWith("slow", StringComparison.Ordinal) && wait)
+        {
+            // Waits for its event until cancelled, as an emit whose job is slow to start (a re-exec's handover ends it).
+            SlowStarted.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        await Record(client, string.Join(' ', ["emit", eventName, .. environment, $"wait={wait}"]), 0);
+    }
+
+    /// <summary>await after an emit: recorded as `await emit EVENT ENV...`; an event named *doomed is one that failed.</summary>
+    public Task AwaitEventAsync(ClientIdentity client, string eventName, IReadOnlyList<string> environment, CancellationToken cancellationToken)
+    {
+        var recorded = Record(client, string.Join(' ', ["await", "emit", eventName, .. environment]), 0);
+        return eventName.EndsWith("doomed", StringComparison.Ordinal)
+            ? Task.FromException(new UpstartException(UpstartErrorCode.EventFailed, "Event failed"))
+            : recorded;
     }
 
     public Task<ConfigurationChange> ReloadConfigurationAsync(ClientIdentity client, bool dryRun, CancellationToken cancellationToken) =>

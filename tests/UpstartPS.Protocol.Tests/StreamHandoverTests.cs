@@ -462,6 +462,80 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpstartClient_emit_that_waited_across_a_re_exec_is_answered_by_the_next_program_through_await()
+    {
+        var deadline = TestServer.Deadline();
+        await using var client = await _server.ConnectAsync();
+        var emit = client.EmitAsync("slow-go", ["K=1"], wait: true, deadline);
+        await Handler.SlowStarted.Task.WaitAsync(deadline);
+
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Handover.Abandon();
+
+        await emit.WaitAsync(deadline);
+        Assert.Contains("await emit slow-go K=1", Handler.Calls);
+    }
+
+    [Fact]
+    public async Task BlockingUpstartClient_emit_whose_event_failed_after_a_re_exec_hears_it_from_the_next_program()
+    {
+        var deadline = TestServer.Deadline();
+        var emit = Task.Factory.StartNew(
+            () =>
+            {
+                using var client = BlockingUpstartClient.Connect(new UpstartClientOptions { SocketPath = _server.SocketPath });
+                client.Emit("slow-doomed");
+            },
+            deadline,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        await Handler.SlowStarted.Task.WaitAsync(deadline);
+
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Handover.Abandon();
+
+        var error = await Assert.ThrowsAsync<UpstartException>(() => emit.WaitAsync(deadline));
+        Assert.Equal((UpstartErrorCode.EventFailed, "Event failed"), (error.Code, error.Message));
+        Assert.Contains("await emit slow-doomed", Handler.Calls);
+    }
+
+    [Fact]
+    public async Task The_old_program_ends_a_waiting_emit_with_ReExecuted_and_resume_emit_naming_the_event()
+    {
+        var deadline = TestServer.Deadline();
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+        await raw.SendFrameAsync(JsonSerializer.Serialize(new { id = 4, op = "emit", @event = "slow-go", env = Array.Empty<string>(), wait = true }), deadline);
+        await Handler.SlowStarted.Task.WaitAsync(deadline);
+
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        var answer = (await raw.ReadFrameAsync(deadline))!.Value;
+        Handover.Abandon();
+
+        Assert.Equal(("ReExecuted", "emit"), (answer.GetProperty("error").GetProperty("code").GetString(), answer.GetProperty("resume").GetString()));
+        Assert.Contains("while emit slow-go waited", answer.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"id":1,"op":"await","resume":"emit","env":[]}""", "missing event name")]
+    [InlineData("""{"id":1,"op":"await","resume":"emit","event":"a b","env":[]}""", "event name contains a blank at position 2")]
+    [InlineData("""{"id":1,"op":"await","resume":"emit","event":"go","env":["NOEQUALS"]}""", "Env must be KEY=VALUE pairs")]
+    [InlineData("""{"id":1,"op":"await","resume":"reload","job":"web","env":[]}""", "await needs resume: start, stop, restart or emit (the `resume` of a ReExecuted answer)")]
+    public async Task An_await_for_an_emit_is_checked_as_an_emit_is(string frame, string message)
+    {
+        var deadline = TestServer.Deadline();
+        using var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
+
+        await raw.SendFrameAsync(frame, deadline);
+        var answer = (await raw.ReadFrameAsync(deadline))!.Value;
+
+        Assert.Equal(message, answer.GetProperty("error").GetProperty("message").GetString());
+        Assert.DoesNotContain(Handler.Calls, c => c.StartsWith("await", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_start_that_does_not_wait_is_no_handover_s_business()
     {
         var deadline = TestServer.Deadline();
