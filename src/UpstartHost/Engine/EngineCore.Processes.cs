@@ -204,11 +204,24 @@ internal sealed partial class EngineCore
 
         if (_options.EmitProcessEvents)
         {
-            Emit(JobEvents.ProcessExited, JobEvents.ProcessExitedEnvironment(instance.Config.Name, instance.Name, kind, pid, encoded));
+            Emit(JobEvents.ProcessExited, JobEvents.ProcessExitedEnvironment(
+                instance.Config.Name, instance.Name, kind, pid, encoded, expected: IsExpectedExit(instance, kind, encoded)));
         }
 
         Terminated(instance, kind, encoded);
     }
+
+    /// <summary>
+    /// process-exited's EXPECTED, decided before the job reacts: no when, by the job's own rules, the exit fails the
+    /// job or respawns it (main), or a script ended other than with status 0; yes when the daemon was ending it (a
+    /// stop, the kill signal) or it ended as the job defines success (`normal exit`, a task's 0). An alert can then
+    /// `start on process-exited EXPECTED=no` and hear of crashes, not of every stop.
+    /// </summary>
+    private static bool IsExpectedExit(JobInstance instance, ProcessKind kind, int status) =>
+        kind == ProcessKind.Main
+            ? !(instance.State is JobState.Spawned or JobState.PostStart or JobState.Running or JobState.PreStop
+                && IsFailedMainExit(instance.Config, instance.Goal, status))
+            : status == 0;
 
     /// <summary>
     /// job_process_terminated (UPSTART.md §c.2), for a process the table has already forgotten: decides failure, respawn and the goal, then moves the
@@ -313,38 +326,41 @@ internal sealed partial class EngineCore
             return (false, false, false);
         }
 
-        var failed = false;
-        if (instance.Goal != JobGoal.Stop && (status != 0 || (config.Respawn && !config.Task)))
+        var failed = IsFailedMainExit(config, instance.Goal, status);
+        if (failed && config.Respawn && !_options.DisableRespawn)
         {
-            failed = !IsNormalExit(config, status);
-            if (failed && config.Respawn && !_options.DisableRespawn)
+            var now = (long)Math.Floor(_clock.Monotonic.TotalSeconds);
+            if (instance.Respawns.IsRunaway(config.RespawnLimit, now))
             {
-                var now = (long)Math.Floor(_clock.Monotonic.TotalSeconds);
-                if (instance.Respawns.IsRunaway(config.RespawnLimit, now))
+                EngineLog.RespawningTooFast(_logger, instance.DisplayName);
+                Fail(instance, null, null);
+                if (_options.EmitProcessEvents)
                 {
-                    EngineLog.RespawningTooFast(_logger, instance.DisplayName);
-                    Fail(instance, null, null);
-                    if (_options.EmitProcessEvents)
-                    {
-                        Emit(JobEvents.RespawnLimitReached, JobEvents.RespawnLimitEnvironment(config.Name, instance.Name, config.RespawnLimit));
-                    }
-
-                    return (false, true, moveState);
+                    Emit(JobEvents.RespawnLimitReached, JobEvents.RespawnLimitEnvironment(config.Name, instance.Name, config.RespawnLimit));
                 }
 
-                EngineLog.Respawning(_logger, instance.DisplayName, ProcessKind.Main.ToUpstartName());
-                PlanRespawn(instance);
-                if (!moveState)
-                {
-                    SetGoal(instance, JobGoal.Respawn);
-                }
-
-                return (false, false, moveState);
+                return (false, true, moveState);
             }
+
+            EngineLog.Respawning(_logger, instance.DisplayName, ProcessKind.Main.ToUpstartName());
+            PlanRespawn(instance);
+            if (!moveState)
+            {
+                SetGoal(instance, JobGoal.Respawn);
+            }
+
+            return (false, false, moveState);
         }
 
         return (failed, true, moveState);
     }
+
+    /// <summary>
+    /// A main process that ended on its own while the job wanted it (goal not stop) fails the job (or respawns it)
+    /// unless its status is a `normal exit` one; status 0 is a normal end except for a respawning service.
+    /// </summary>
+    private static bool IsFailedMainExit(JobClassConfig config, JobGoal goal, int status) =>
+        goal != JobGoal.Stop && (status != 0 || (config.Respawn && !config.Task)) && !IsNormalExit(config, status);
 
     /// <summary>`normal exit` lists statuses and signals (signo&lt;&lt;8), compared with the encoded status.</summary>
     private static bool IsNormalExit(JobClassConfig config, int status)

@@ -80,12 +80,13 @@ public static class JobEvents
     }
 
     /// <summary>
-    /// `process-exited JOB= INSTANCE= PROCESS= PID= EXIT_STATUS=N` or `EXIT_SIGNAL=NAME`; neither when
-    /// <paramref name="status"/> is null (unknown: a process that ended while no daemon was its parent).
+    /// `process-exited JOB= INSTANCE= PROCESS= PID= EXIT_STATUS=N` or `EXIT_SIGNAL=NAME`, then `EXPECTED=yes|no`;
+    /// none of the three when <paramref name="status"/> is null (unknown: a process that ended while no daemon was
+    /// its parent, so whether it failed is unknown too).
     /// </summary>
-    public static List<string> ProcessExitedEnvironment(string job, string instance, ProcessKind kind, int pid, int? status)
+    public static List<string> ProcessExitedEnvironment(string job, string instance, ProcessKind kind, int pid, int? status, bool? expected = null)
     {
-        var env = new List<string>(5)
+        var env = new List<string>(6)
         {
             "JOB=" + job,
             "INSTANCE=" + instance,
@@ -97,6 +98,11 @@ public static class JobEvents
             env.Add((known & ~0xff) != 0
                 ? "EXIT_SIGNAL=" + SignalNames.ToShortName(known >> 8)
                 : "EXIT_STATUS=" + known.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (expected is { } yes)
+        {
+            env.Add(yes ? "EXPECTED=yes" : "EXPECTED=no");
         }
 
         return env;

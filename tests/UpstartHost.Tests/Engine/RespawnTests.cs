@@ -140,8 +140,8 @@ public sealed class RespawnTests
 
         Assert.Equal(
             [
-                "process-exited JOB=test INSTANCE= PROCESS=pre-start PID=1001 EXIT_STATUS=0",
-                $"process-exited JOB=test INSTANCE= PROCESS=main PID={main} EXIT_SIGNAL=KILL",
+                "process-exited JOB=test INSTANCE= PROCESS=pre-start PID=1001 EXIT_STATUS=0 EXPECTED=yes",
+                $"process-exited JOB=test INSTANCE= PROCESS=main PID={main} EXIT_SIGNAL=KILL EXPECTED=no",
             ],
             h.EventLines(JobEvents.ProcessExited));
     }
