@@ -32,6 +32,28 @@ public sealed class RespawnTests
     }
 
     [Fact]
+    public async Task An_alert_on_process_exited_EXPECTED_no_hears_of_a_crash_and_not_of_a_stop()
+    {
+        await using var sv = await Supervisor.StartAsync(
+            ("svc", "respawn\nexec sleep 1000\n"),
+            ("alert", "start on process-exited JOB=svc PROCESS=main EXPECTED=no\ninstance $PID\ntask\nexec /bin/true\n"));
+        await sv.StartJob("svc");
+        var crashed = await sv.MainPid("svc");
+        var mark = sv.Notifications.Count;
+
+        Assert.Equal(0, Libc.kill(crashed, Libc.SIGKILL));
+        await sv.WaitForEvent("stopped", mark, "JOB=alert", $"INSTANCE={crashed}");
+        await sv.WaitForEvent("started", mark, "JOB=svc");
+        var stopped = await sv.MainPid("svc");
+        var beforeStop = sv.Notifications.Count;
+        await sv.StopJob("svc");
+
+        Assert.Single(sv.Notifications.Events("process-exited", mark, "JOB=svc", $"PID={crashed}", "EXIT_SIGNAL=KILL", "EXPECTED=no"));
+        Assert.Single(sv.Notifications.Events("process-exited", beforeStop, "JOB=svc", $"PID={stopped}", "EXIT_SIGNAL=TERM", "EXPECTED=yes"));
+        Assert.Empty(sv.Notifications.Events("starting", beforeStop, "JOB=alert"));
+    }
+
+    [Fact]
     public async Task A_main_process_that_keeps_exiting_hits_the_respawn_limit_and_the_job_stops_failed()
     {
         await using var sv = await Supervisor.StartAsync(("flap", "respawn\nrespawn limit 3 60\nexec /bin/false\n"));
