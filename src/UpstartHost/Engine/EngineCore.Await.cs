@@ -7,8 +7,92 @@ namespace UpstartHost.Engine;
 /// </summary>
 internal sealed partial class EngineCore
 {
+    private List<HandedOverRequest>? _handedOverRequests;
+
     /// <summary>
-    /// Waits on the instance <paramref name="job"/> and <paramref name="environment"/> name as the request did (a
+    /// The start, stop and restart requests still waiting on each instance (engine thread, for a re-exec): their
+    /// clients will send `await` to the next program, which waits in their place (<see cref="RestoreRequestWaits"/>).
+    /// </summary>
+    public IReadOnlyList<RequestWaitRecord> SnapshotRequestWaits()
+    {
+        List<RequestWaitRecord>? records = null;
+        foreach (var jobClass in _registry.All)
+        {
+            foreach (var instance in jobClass.Instances.Values)
+            {
+                if (instance.Destroyed || instance.Blocking.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var kind in RequestKinds)
+                {
+                    var count = instance.Blocking.Count(b => b.Request is { Task.IsCompleted: false } && b.Kind == kind);
+                    if (count > 0)
+                    {
+                        (records ??= []).Add(new RequestWaitRecord(jobClass.Name, instance.Name, kind, count));
+                    }
+                }
+            }
+        }
+
+        return records ?? [];
+    }
+
+    private static readonly RequestKind[] RequestKinds = Enum.GetValues<RequestKind>();
+
+    /// <summary>
+    /// The next program waits, on each instance that came back, for what the requests handed over waited for, as
+    /// they would have (the same Blocked entry), and keeps the outcome for their `await`s: exact even when the
+    /// instance fails or ends before the client has come back.
+    /// </summary>
+    private void RestoreRequestWaits(IReadOnlyList<RequestWaitRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (record.Count <= 0 || !_registry.TryGet(record.Job, out var jobClass)
+                || !jobClass.Instances.TryGetValue(record.Instance, out var instance) || instance.Destroyed)
+            {
+                continue;
+            }
+
+            var request = NewRequest();
+
+            // No await may come (the client gave up): its failure must not surface as an unobserved exception.
+            _ = request.Task.ContinueWith(
+                static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            instance.Blocking.Add(Blocked.ForRequest(record.Kind, request));
+            (_handedOverRequests ??= []).Add(new HandedOverRequest(
+                record.Job, record.Instance, record.Kind, request, record.Count, _clock.Monotonic + HandedOverWaitKept));
+        }
+    }
+
+    /// <summary>The handed-over wait an await of <paramref name="kind"/> on this instance takes, if one is left.</summary>
+    private Task<JobSnapshot>? TakeHandedOverRequest(RequestKind kind, string job, string instance)
+    {
+        if (_handedOverRequests is not { } waits)
+        {
+            return null;
+        }
+
+        var now = _clock.Monotonic;
+        waits.RemoveAll(w => w.Remaining == 0 || w.KeptUntil <= now);
+        foreach (var w in waits)
+        {
+            if (w.Kind == kind && w.Job == job && w.Instance == instance)
+            {
+                w.Remaining--;
+                return w.Request.Task;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Takes the wait the previous program handed over for this request (exact: it was on the instance from the
+    /// moment the next program took it back). Without one (an older program), waits on the instance
+    /// <paramref name="job"/> and <paramref name="environment"/> name as the request did (a
     /// <see cref="Blocked"/> entry, released as the request's would be), or answers at once: an instance at rest
     /// (a service running, anything waiting) with its state; one that is gone with the job's state, or "Job failed to
     /// start" for a start or restart of a service whose job recorded a failure (it went because it failed).
@@ -18,6 +102,11 @@ internal sealed partial class EngineCore
         if (!TryResolve(job, environment, out var jobClass, out _, out var name, out var refusal))
         {
             return refusal;
+        }
+
+        if (TakeHandedOverRequest(kind, jobClass.Name, name) is { } handedOver)
+        {
+            return handedOver;
         }
 
         if (!jobClass.Instances.TryGetValue(name, out var instance) || instance.Destroyed)
@@ -39,5 +128,21 @@ internal sealed partial class EngineCore
         var request = NewRequest();
         instance.Blocking.Add(Blocked.ForRequest(kind, request));
         return request.Task;
+    }
+
+    /// <summary>A request handed over by a re-exec, the wait put in its place, and how many awaits may still take it.</summary>
+    private sealed class HandedOverRequest(string job, string instance, RequestKind kind, TaskCompletionSource<JobSnapshot> request, int count, TimeSpan keptUntil)
+    {
+        public string Job { get; } = job;
+
+        public string Instance { get; } = instance;
+
+        public RequestKind Kind { get; } = kind;
+
+        public TaskCompletionSource<JobSnapshot> Request { get; } = request;
+
+        public int Remaining { get; set; } = count;
+
+        public TimeSpan KeptUntil { get; } = keptUntil;
     }
 }

@@ -14,6 +14,9 @@ internal sealed partial class EngineCore
 
     private List<HandedOverWait>? _handedOverWaits;
 
+    /// <summary>What a re-exec hands over besides the instances (engine thread).</summary>
+    public ReExecHandover SnapshotHandover() => new(SnapshotEvents(), SnapshotRequestWaits());
+
     /// <summary>
     /// Every event not yet finished with what holds it (engine thread, for a re-exec). Holders are looked for among
     /// the classes that name the event, as the event's handling found them: the cost follows the jobs the events

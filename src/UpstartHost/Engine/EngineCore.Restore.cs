@@ -21,8 +21,9 @@ internal sealed partial class EngineCore
     /// the adopted main process of an instance left in `spawned` by `expect stop`: true when its SIGSTOP will still
     /// be reported (ProcessReady), so the instance goes on waiting for it; otherwise it is taken as ready.
     /// <paramref name="announced"/> runs once every instance has been announced as it stood, before any is moved on.
-    /// <paramref name="events"/> are the events a re-exec handed over unfinished, put back with their holds before
-    /// anything moves on. Returns how many processes were adopted.
+    /// <paramref name="handedOver"/> is what a re-exec handed over besides the instances: the events not finished, put
+    /// back with their holds, and the requests waiting on instances, waited for in their place, before anything moves
+    /// on. Returns how many processes were adopted.
     /// </summary>
     internal int Restore(
         IReadOnlyList<InstanceRecord> records,
@@ -31,7 +32,7 @@ internal sealed partial class EngineCore
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
         Func<int, bool>? awaitStop = null,
         Action? announced = null,
-        IReadOnlyList<EventRecord>? events = null)
+        ReExecHandover? handedOver = null)
     {
         var reinstalled = new List<JobClass>();
         foreach (var (_, definition) in earlier ?? new Dictionary<string, EarlierDefinition>())
@@ -97,8 +98,10 @@ internal sealed partial class EngineCore
             NotifyInstance(instance, NotificationKind.State);
         }
 
-        // Before anything moves: an instance in starting or stopping waits for its event again.
-        RestoreEvents(events ?? []);
+        // Before anything moves: an instance in starting or stopping waits for its event again, and what the requests
+        // handed over wait for is watched from the start.
+        RestoreEvents((handedOver ?? ReExecHandover.None).Events);
+        RestoreRequestWaits((handedOver ?? ReExecHandover.None).Waits);
 
         // Each instance's state as it stood is announced above; what follows are changes (watchers back from a
         // re-exec get those, not the announcements: WatchHub.BeginReplay).

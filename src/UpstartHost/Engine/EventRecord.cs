@@ -40,3 +40,19 @@ public enum EventHoldKind
 /// <param name="Condition">StartOn and StopOn: the expression as the engine prints it, so a changed job file's operands are not mistaken for the old ones.</param>
 /// <param name="Operand">StartOn and StopOn: the operand's index in tree order, left to right.</param>
 public sealed record EventHoldRecord(EventHoldKind Kind, string Job, string? Instance, string? Condition = null, int Operand = -1);
+
+/// <summary>
+/// Start, stop or restart requests waiting on one instance when the daemon re-executed (their clients send `await`
+/// to the next program): the next program waits for that instance in their place, and keeps how it ended for the
+/// awaits that come after it got there.
+/// </summary>
+public sealed record RequestWaitRecord(string Job, string Instance, RequestKind Kind, int Count);
+
+/// <summary>
+/// What a re-exec hands the next program besides the instances: the events not yet finished and the requests still
+/// waiting on instances (docs/daemon.md, "Events across a re-exec").
+/// </summary>
+public sealed record ReExecHandover(IReadOnlyList<EventRecord> Events, IReadOnlyList<RequestWaitRecord> Waits)
+{
+    public static ReExecHandover None { get; } = new([], []);
+}

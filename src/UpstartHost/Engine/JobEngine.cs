@@ -225,9 +225,9 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
         Func<int, bool>? awaitStop = null,
         Action? announced = null,
-        IReadOnlyList<EventRecord>? events = null,
+        ReExecHandover? handedOver = null,
         CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop, announced, events)), cancellationToken);
+        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop, announced, handedOver)), cancellationToken);
 
     /// <summary>
     /// From now on, <paramref name="stateChanged"/> gets a snapshot of every instance after each burst of
@@ -250,9 +250,12 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, T> action, CancellationToken cancellationToken = default) =>
         Invoke(() => Task.FromResult(action(_core.SnapshotInstances())), cancellationToken);
 
-    /// <summary>As <see cref="WithSnapshotAsync{T}"/>, with the events not yet finished and their holds too (a re-exec hands both over).</summary>
-    public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, IReadOnlyList<EventRecord>, T> action, CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(action(_core.SnapshotInstances(), _core.SnapshotEvents())), cancellationToken);
+    /// <summary>
+    /// As <see cref="WithSnapshotAsync{T}"/>, with the events not yet finished and the requests waiting on instances
+    /// too (a re-exec hands them all over).
+    /// </summary>
+    public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, ReExecHandover, T> action, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(action(_core.SnapshotInstances(), _core.SnapshotHandover())), cancellationToken);
 
     /// <summary>Stops the engine thread (jobs keep running: DESIGN.md decision 7). Pending requests get ShuttingDown.</summary>
     public async ValueTask DisposeAsync()

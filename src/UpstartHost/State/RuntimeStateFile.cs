@@ -27,6 +27,9 @@ public static class RuntimeStateFile
     /// <summary>The file's names for <see cref="EventHoldKind"/>, in its order.</summary>
     private static readonly string[] HoldKindNames = ["start-on", "stop-on", "job", "blocks"];
 
+    /// <summary>The file's names for <see cref="RequestKind"/> (the requests' ops), in its order.</summary>
+    private static readonly string[] RequestKindNames = ["start", "stop", "restart"];
+
     /// <summary>Two paths and two prints (<c>JobFingerprint</c>); anything longer was not written by a daemon.</summary>
     private const int MaxFingerprintLength = 2 * 4096 + 80;
 
@@ -39,7 +42,7 @@ public static class RuntimeStateFile
     /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program, with their store names.</param>
     /// <param name="jobEnvironment">The global job environment table, when set-env and friends changed it (null: the defaults).</param>
     /// <param name="keptOutput">Re-exec only: job output kept because its log could not be written yet (null or empty: none).</param>
-    /// <param name="events">Re-exec only: the events not yet finished, with their holds (null or empty: none).</param>
+    /// <param name="handover">Re-exec only: the events not yet finished, with their holds, and the requests waiting on instances (null: none).</param>
     public static byte[] Serialize(
         IReadOnlyList<InstanceRecord> records,
         Dictionary<int, ulong> startTimes,
@@ -47,7 +50,7 @@ public static class RuntimeStateFile
         IReadOnlyList<LogChannel>? logChannels = null,
         IReadOnlyList<string>? jobEnvironment = null,
         IReadOnlyList<KeptLogOutput>? keptOutput = null,
-        IReadOnlyList<EventRecord>? events = null)
+        ReExecHandover? handover = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(startTimes);
@@ -60,7 +63,7 @@ public static class RuntimeStateFile
 
         ForgetStartTimesExcept(startTimes, seen);
         var file = new StateFileEntry(
-            FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray(), ToEntries(keptOutput), ToEntries(events));
+            FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray(), ToEntries(keptOutput), ToEntries(handover?.Events), ToEntries(handover?.Waits));
         return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
 
@@ -106,6 +109,9 @@ public static class RuntimeStateFile
                 e.Id, e.Name, [.. e.Environment], e.Handled, e.Failed ? true : null, e.Waiters > 0 ? e.Waiters : null,
                 [.. e.Holds.Select(h => new EventHoldEntry(HoldKindNames[(int)h.Kind], h.Job, h.Instance, h.Condition, h.Operand >= 0 ? h.Operand : null))]))]
             : null;
+
+    internal static RequestWaitEntry[]? ToEntries(IReadOnlyList<RequestWaitRecord>? waits) =>
+        waits is { Count: > 0 } ? [.. waits.Select(w => new RequestWaitEntry(w.Job, w.Instance, RequestKindNames[(int)w.Kind], w.Count))] : null;
 
     internal static LogChannelEntry[]? ToEntries(IReadOnlyList<LogChannel>? logChannels) =>
         logChannels?.Select(c => new LogChannelEntry(c.Fd, c.Path, c.StoreName)).ToArray();
@@ -179,7 +185,7 @@ public static class RuntimeStateFile
             .Where(k => k.Path is { Length: > 0 } && k.Data is { Length: > 0 })
             .Select(k => new KeptLogOutput(k.Path!, k.Time, k.Data))
             .ToList();
-        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment), kept, ToRecords(file.Events));
+        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment), kept, new ReExecHandover(ToRecords(file.Events), ToRecords(file.Waits)));
     }
 
     /// <summary>
@@ -204,6 +210,25 @@ public static class RuntimeStateFile
 
         return records;
     }
+
+    /// <summary>The recorded request waits; an entry that does not read as written is dropped alone (its client's await then waits on the instance as it is).</summary>
+    private static List<RequestWaitRecord> ToRecords(RequestWaitEntry[]? waits)
+    {
+        var records = new List<RequestWaitRecord>(waits?.Length ?? 0);
+        foreach (var w in waits ?? [])
+        {
+            var kind = w is null ? -1 : Array.IndexOf(RequestKindNames, w.Kind);
+            if (kind >= 0 && w!.Job is not null && w.Instance is not null && w.Count is > 0 and <= MaxWaitsPerEntry)
+            {
+                records.Add(new RequestWaitRecord(w.Job, w.Instance, (RequestKind)kind, w.Count));
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Far above the clients one instance can have waiting; a count beyond it was not written by a daemon.</summary>
+    private const int MaxWaitsPerEntry = 1 << 16;
 
     private static List<EventHoldRecord>? ToRecords(EventHoldEntry[]? holds)
     {
@@ -313,7 +338,7 @@ public static class RuntimeStateFile
 /// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 /// <param name="JobEnvironment">The global job environment table as set-env and friends left it; null: the defaults.</param>
 /// <param name="KeptOutput">Job output a re-exec handed over because its log could not be written yet (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
-/// <param name="Events">The events a re-exec handed over unfinished, with their holds (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
+/// <param name="HandedOver">The events a re-exec handed over unfinished and the requests waiting on instances (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 public sealed record RecordedState(
     IReadOnlyList<InstanceRecord> Instances,
     long AgeSeconds,
@@ -321,7 +346,7 @@ public sealed record RecordedState(
     IReadOnlyList<LogChannel> LogChannels,
     IReadOnlyList<string>? JobEnvironment = null,
     IReadOnlyList<KeptLogOutput>? KeptOutput = null,
-    IReadOnlyList<EventRecord>? Events = null)
+    ReExecHandover? HandedOver = null)
 {
     /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
     public bool IsOwnReExec => DaemonPid == Environment.ProcessId;
@@ -336,7 +361,11 @@ internal sealed record StateFileEntry(
     LogChannelEntry[]? LogChannels,
     string[]? JobEnvironment = null,
     KeptOutputEntry[]? KeptOutput = null,
-    EventEntry[]? Events = null);
+    EventEntry[]? Events = null,
+    RequestWaitEntry[]? Waits = null);
+
+/// <summary><see cref="RequestWaitRecord"/> in the file: `job`, `instance`, `kind` (start, stop, restart), `count`.</summary>
+internal sealed record RequestWaitEntry(string? Job, string? Instance, string? Kind, int Count);
 
 /// <summary>
 /// <see cref="EventRecord"/> in the file: `id`, `name`, `environment`, `handled`, `failed` and `waiters` (left out

@@ -22,6 +22,7 @@ internal sealed class RuntimeStateSerializer
     private static readonly JsonEncodedText JobEnvironmentName = JsonEncodedText.Encode("jobEnvironment");
     private static readonly JsonEncodedText KeptOutputName = JsonEncodedText.Encode("keptOutput");
     private static readonly JsonEncodedText EventsName = JsonEncodedText.Encode("events");
+    private static readonly JsonEncodedText WaitsName = JsonEncodedText.Encode("waits");
 
     private readonly Dictionary<int, ulong> startTimes = [];
     private readonly HashSet<int> seen = [];
@@ -48,14 +49,14 @@ internal sealed class RuntimeStateSerializer
     /// <param name="logChannels">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="jobEnvironment">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="keptOutput">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
-    /// <param name="events">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
+    /// <param name="handover">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     public ReadOnlyMemory<byte> Serialize(
         IReadOnlyList<InstanceRecord> records,
         DateTimeOffset writtenUtc,
         IReadOnlyList<LogChannel>? logChannels = null,
         IReadOnlyList<string>? jobEnvironment = null,
         IReadOnlyList<KeptLogOutput>? keptOutput = null,
-        IReadOnlyList<EventRecord>? events = null)
+        ReExecHandover? handover = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         seen.Clear();
@@ -120,10 +121,16 @@ internal sealed class RuntimeStateSerializer
                 JsonSerializer.Serialize(writer, keptEntries, RuntimeStateJsonContext.Default.KeptOutputEntryArray);
             }
 
-            if (RuntimeStateFile.ToEntries(events) is { } eventEntries)
+            if (RuntimeStateFile.ToEntries(handover?.Events) is { } eventEntries)
             {
                 writer.WritePropertyName(EventsName);
                 JsonSerializer.Serialize(writer, eventEntries, RuntimeStateJsonContext.Default.EventEntryArray);
+            }
+
+            if (RuntimeStateFile.ToEntries(handover?.Waits) is { } waitEntries)
+            {
+                writer.WritePropertyName(WaitsName);
+                JsonSerializer.Serialize(writer, waitEntries, RuntimeStateJsonContext.Default.RequestWaitEntryArray);
             }
 
             writer.WriteEndObject();

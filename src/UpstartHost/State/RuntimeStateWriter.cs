@@ -94,12 +94,12 @@ public sealed partial class RuntimeStateWriter : IDisposable
         IReadOnlyList<InstanceRecord> snapshot,
         IReadOnlyList<Logging.LogChannel> logChannels,
         IReadOnlyList<Logging.KeptLogOutput>? keptOutput = null,
-        IReadOnlyList<EventRecord>? events = null)
+        ReExecHandover? handover = null)
     {
         Flush();
         lock (writeLock)
         {
-            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels, jobEnvironment?.Invoke(), keptOutput, events);
+            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels, jobEnvironment?.Invoke(), keptOutput, handover);
             _ = CountReferences();
             RuntimeStateFile.Write(stateDir, bytes.Span);
         }

@@ -86,6 +86,68 @@ public sealed class AwaitTests
         Assert.Equal(EngineError.UnknownJob, unknown.Error);
     }
 
+    /// <summary>The next program after a re-exec under <paramref name="before"/>'s waiting requests: instances and handover put back.</summary>
+    private static EngineHarness ReExec(EngineHarness before, JobClassConfig config)
+    {
+        var after = new EngineHarness().With(config);
+        after.Core.Restore(before.Core.SnapshotInstances(), 0, _ => true, handedOver: before.Core.SnapshotHandover());
+        after.Pump();
+        return after;
+    }
+
+    [Fact]
+    public async Task A_task_that_failed_after_the_exec_and_before_its_await_came_is_a_failed_start()
+    {
+        var config = EngineHarness.Service() with { Task = true };
+        var before = new EngineHarness().With(config);
+        _ = before.Start(wait: true);
+        var after = ReExec(before, config);
+
+        after.Exit(ProcessKind.Main, 1);
+        Assert.Equal("stop/waiting", after.Status());
+
+        var error = await Assert.ThrowsAsync<EngineException>(() => after.Core.Await(RequestKind.Start, "test", []).WaitAsync(Deadline));
+        Assert.Equal((EngineError.JobFailedToStart, "Job failed to start"), (error.Error, error.Message));
+    }
+
+    [Fact]
+    public async Task A_service_that_got_running_and_then_ended_before_its_await_came_is_answered_as_it_stood_when_it_got_there()
+    {
+        var config = EngineHarness.Service("test", ProcessKind.PreStart);
+        var before = new EngineHarness().With(config);
+        _ = before.Start(wait: true);
+        var after = ReExec(before, config);
+
+        after.Exit(ProcessKind.PreStart, 0);
+        var pid = after.Pid(ProcessKind.Main);
+        after.Exit(ProcessKind.Main, 0);
+        Assert.Equal("stop/waiting", after.Status());
+
+        var snapshot = await after.Core.Await(RequestKind.Start, "test", []).WaitAsync(Deadline);
+        Assert.Equal((JobState.Running, pid), (snapshot.State, snapshot.Processes.Single().Pid));
+    }
+
+    [Fact]
+    public async Task Each_request_handed_over_takes_one_await_and_an_await_beyond_them_waits_on_the_instance()
+    {
+        var config = EngineHarness.Service("test", ProcessKind.PreStart) with { Instance = "$N" };
+        var before = new EngineHarness().With(config);
+        _ = before.Start(wait: true, env: "N=1");
+        _ = before.Core.Await(RequestKind.Start, "test", ["N=1"]);
+        Assert.Equal([new RequestWaitRecord("test", "1", RequestKind.Start, 2)], before.Core.SnapshotRequestWaits());
+        var after = ReExec(before, config);
+
+        after.Exit(ProcessKind.PreStart, 0, instance: "1");
+        after.Exit(ProcessKind.Main, 0, instance: "1");
+        Assert.Equal("stop/waiting", after.Status(instance: "1"));
+
+        var first = await after.Core.Await(RequestKind.Start, "test", ["N=1"]).WaitAsync(Deadline);
+        var second = await after.Core.Await(RequestKind.Start, "test", ["N=1"]).WaitAsync(Deadline);
+        var beyond = await after.Core.Await(RequestKind.Start, "test", ["N=1"]).WaitAsync(Deadline);
+
+        Assert.Equal((JobState.Running, JobState.Running, JobState.Waiting), (first.State, second.State, beyond.State));
+    }
+
     [Fact]
     public async Task The_instance_is_the_one_the_request_s_variables_name()
     {

@@ -67,8 +67,10 @@ public sealed class RuntimeStateSerializerTests
             serializer.Serialize(Awkward, Written, jobEnvironment: ["A=1"], keptOutput: kept).ToArray());
     }
 
+    private static readonly RequestWaitRecord[] Waits = [new("web", "", RequestKind.Start, 2), new("db", "x\"y", RequestKind.Restart, 1)];
+
     [Fact]
-    public void It_writes_the_events_a_re_exec_hands_over_as_the_file_format_does()
+    public void It_writes_the_events_and_waits_a_re_exec_hands_over_as_the_file_format_does()
     {
         var serializer = new RuntimeStateSerializer();
         EventRecord[] events =
@@ -79,9 +81,11 @@ public sealed class RuntimeStateSerializerTests
         ];
 
         Assert.Equal(
-            RuntimeStateFile.Serialize(Awkward, [], Written, events: events),
-            serializer.Serialize(Awkward, Written, events: events).ToArray());
-        Assert.DoesNotContain("\"events\"", System.Text.Encoding.UTF8.GetString(serializer.Serialize(Awkward, Written, events: []).Span), StringComparison.Ordinal);
+            RuntimeStateFile.Serialize(Awkward, [], Written, handover: new ReExecHandover(events, Waits)),
+            serializer.Serialize(Awkward, Written, handover: new ReExecHandover(events, Waits)).ToArray());
+        var none = System.Text.Encoding.UTF8.GetString(serializer.Serialize(Awkward, Written, handover: ReExecHandover.None).Span);
+        Assert.DoesNotContain("\"events\"", none, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"waits\"", none, StringComparison.Ordinal);
     }
 
     [Fact]
