@@ -78,6 +78,15 @@ public sealed class JobLogTail(string logDirectory)
             var position = resume is { } point ? point.PositionIn(file)
                 : lastLines.Count > 0 ? lastLines[^1].End
                 : file is null ? 0 : RandomAccess.GetLength(file.SafeFileHandle);
+            if (resume is { File: { } held } from && (file is null || LogFileReading.Identity(file) != held)
+                && RotatedLogs.Open(path, held) is { } rotated)
+            {
+                // Rotated during the exec: what the job wrote to the held file after the handover is read first, from
+                // the point, then the log at the path from its start, as for a rotation seen while following.
+                successor = file;
+                file = rotated;
+                position = from.PositionIn(rotated);
+            }
 
             // Each line carries the time it was written (JOB.log.times beside the log), so logs merge in real order.
             var times = LogLineTimes.Load(path);

@@ -55,17 +55,62 @@ public sealed class JobLogTailResumeTests : IDisposable
         Assert.Equal(["three", "four"], await FollowAsync(point, 2));
     }
 
-    [Fact]
-    public async Task A_log_replaced_meanwhile_is_read_from_its_start()
+    [Theory]
+    [InlineData(".1")]
+    [InlineData("-20261207")]
+    public async Task A_log_rotated_meanwhile_is_read_on_in_the_rotated_file_then_from_the_start_of_the_new_one(string suffix)
     {
         await File.WriteAllTextAsync(LogPath, "old one\nold two\n");
         var point = new LogResumePoint(IdentityOf(LogPath), 8);
 
-        // Rotated during the exec: the file at the path is another one, all of it written since.
-        File.Move(LogPath, LogPath + ".1");
+        // Rotated during the exec (logrotate: rename, then create); the job wrote to the old file before the rename.
+        await File.AppendAllTextAsync(LogPath, "old three\n");
+        File.Move(LogPath, LogPath + suffix);
+        await File.WriteAllTextAsync(LogPath, "new one\n");
+
+        Assert.Equal(["old two", "old three", "new one"], await FollowAsync(point, 3));
+    }
+
+    [Theory]
+    [InlineData("web.log.old")]
+    [InlineData("web.log.1.gz")]
+    [InlineData("elsewhere.log")]
+    public async Task A_log_moved_to_a_name_logrotate_does_not_give_is_not_looked_for_and_the_new_one_is_read_from_its_start(string movedTo)
+    {
+        await File.WriteAllTextAsync(LogPath, "old one\nold two\n");
+        var point = new LogResumePoint(IdentityOf(LogPath), 8);
+
+        File.Move(LogPath, Path.Combine(dir.FullName, movedTo));
         await File.WriteAllTextAsync(LogPath, "new one\n");
 
         Assert.Equal(["new one"], await FollowAsync(point, 1));
+    }
+
+    [Fact]
+    public async Task A_link_named_as_a_rotation_is_never_followed()
+    {
+        var held = Path.Combine(dir.FullName, "kept-elsewhere");
+        await File.WriteAllTextAsync(LogPath, "old one\nsecret\n");
+        var point = new LogResumePoint(IdentityOf(LogPath), 8);
+        File.Move(LogPath, held);
+        File.CreateSymbolicLink(LogPath + ".1", held);
+        await File.WriteAllTextAsync(LogPath, "new one\n");
+
+        Assert.Equal(["new one"], await FollowAsync(point, 1));
+    }
+
+    [Theory]
+    [InlineData("web.log.1", true)]
+    [InlineData("web.log.12", true)]
+    [InlineData("web.log-20261207", true)]
+    [InlineData("web.log.", false)]
+    [InlineData("web.log.log", false)]
+    [InlineData("web.log.1.gz", false)]
+    [InlineData("web.logs1", false)]
+    [InlineData("web.log", false)]
+    public void Only_logrotate_s_numbered_and_dated_names_are_rotations(string candidate, bool rotation)
+    {
+        Assert.Equal(rotation, RotatedLogs.IsRotationOf("web.log", candidate));
     }
 
     [Fact]
