@@ -32,6 +32,7 @@
         'Set-UpstartEnvironment'
         'Remove-UpstartEnvironment'
         'Reset-UpstartEnvironment'
+        'Get-UpstartSession'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

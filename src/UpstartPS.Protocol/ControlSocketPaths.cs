@@ -97,9 +97,19 @@ public static class ControlSocketPaths
     /// Upstart's `unix:abstract=…`) means "this user's session", so the session daemon's usual socket.
     /// </summary>
     private static string SessionFromAddress(string address, Func<string, string?> environment, Func<uint> uid) =>
-        address.StartsWith(SessionAddressPrefix, StringComparison.Ordinal) && address.Length > SessionAddressPrefix.Length
+        SocketPathFromAddress(address) ?? SessionSocketPath(environment("XDG_RUNTIME_DIR") ?? "", uid());
+
+    /// <summary>
+    /// The socket path in one of our session addresses (`unix:path=SOCKET`); null for any other address, which
+    /// no daemon of ours announces (a real Upstart's `unix:abstract=…`).
+    /// </summary>
+    public static string? SocketPathFromAddress(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.StartsWith(SessionAddressPrefix, StringComparison.Ordinal) && address.Length > SessionAddressPrefix.Length
             ? address[SessionAddressPrefix.Length..]
-            : SessionSocketPath(environment("XDG_RUNTIME_DIR") ?? "", uid());
+            : null;
+    }
 
     /// <summary>The effective uid of this process, read from /proc so no native call is needed.</summary>
     public static uint CurrentUid()

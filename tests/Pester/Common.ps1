@@ -63,12 +63,15 @@ function Start-UpstartTestDaemon {
         Stop-UpstartTestDaemon (Fixture.DaemonOutput holds what the daemon logged). -ReloadDebounceMilliseconds
         stretches the daemon's inotify quiet period so a test, not the watcher, decides when the configuration
         is re-read. -ControlIdleTimeoutSeconds shortens how long the daemon keeps a connection with nothing in flight.
+        -ReadyByNotify waits for the daemon's READY=1 instead of its first answer: READY=1 follows the whole of its
+        start, the session file (upstart/sessions/PID.session under Fixture.RuntimeDir) included.
     #>
     param(
         [Parameter(Mandatory)] [string] $JobDirectory,
         [string] $StateDirectory = (New-UpstartTestDirectory),
         [int] $ReloadDebounceMilliseconds = 100,
-        [int] $ControlIdleTimeoutSeconds = 0
+        [int] $ControlIdleTimeoutSeconds = 0,
+        [switch] $ReadyByNotify
     )
 
     $runtime = Join-Path '/tmp' ('ups-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -99,6 +102,7 @@ function Start-UpstartTestDaemon {
     $fixture.Program = $hostPath
     $fixture.ConfDir = $JobDirectory
     $fixture.SocketPath = Join-Path $runtime 'upstartps/control.sock'
+    $fixture.ReadyByNotify = $ReadyByNotify.IsPresent
     $hostJson = @{ reloadDebounceMilliseconds = $ReloadDebounceMilliseconds }
     if ($ControlIdleTimeoutSeconds -gt 0) { $hostJson.controlIdleTimeoutSeconds = $ControlIdleTimeoutSeconds }
     $hostJson | ConvertTo-Json | Set-Content -LiteralPath $fixture.SettingsPath

@@ -7,7 +7,7 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $module = Import-Module $modulePath -Force -PassThru
         $expected = @(
             'Disable-UpstartJob', 'Enable-UpstartJob', 'Get-UpstartEnvironment', 'Get-UpstartJob', 'Get-UpstartJobConfiguration', 'Get-UpstartLog',
-            'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment', 'Restart-UpstartDaemon', 'Restart-UpstartJob', 'Send-UpstartEvent',
+            'Get-UpstartSession', 'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment', 'Restart-UpstartDaemon', 'Restart-UpstartJob', 'Send-UpstartEvent',
             'Set-UpstartEnvironment', 'Start-UpstartJob', 'Stop-UpstartJob', 'Test-UpstartJob', 'Test-UpstartJobFile', 'Update-UpstartConfiguration', 'Update-UpstartJob', 'Wait-UpstartJob', 'Watch-UpstartEvent')
     }
 
@@ -39,7 +39,8 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         'Get-UpstartJob', 'Start-UpstartJob', 'Stop-UpstartJob', 'Restart-UpstartJob', 'Update-UpstartJob', 'Enable-UpstartJob',
         'Disable-UpstartJob', 'Wait-UpstartJob', 'Test-UpstartJob', 'Send-UpstartEvent', 'Watch-UpstartEvent', 'Get-UpstartLog',
         'Get-UpstartJobConfiguration', 'Update-UpstartConfiguration', 'Test-UpstartJobFile', 'Restart-UpstartDaemon',
-        'Get-UpstartEnvironment', 'Set-UpstartEnvironment', 'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment') {
+        'Get-UpstartEnvironment', 'Set-UpstartEnvironment', 'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment',
+        'Get-UpstartSession') {
         $command = $_
         $help = Get-Help $command -Full
         # Without a help file, Get-Help makes a synopsis out of the syntax.

@@ -79,6 +79,16 @@ public sealed class ControlSocketPathsTests
         Assert.Equal("/run/user/1000/upstartps/control.sock", Resolve(null, env, _ => false, uid: 0));
     }
 
+    [Theory]
+    [InlineData("unix:path=/run/user/1000/upstartps/control.sock", "/run/user/1000/upstartps/control.sock")]
+    [InlineData("unix:path=relative.sock", "relative.sock")]
+    [InlineData("unix:path=", null)]
+    [InlineData("unix:abstract=/com/ubuntu/upstart-session/1000/42", null)]
+    [InlineData("UNIX:PATH=/tmp/s.sock", null)]
+    [InlineData("", null)]
+    public void Only_a_unix_path_address_names_a_socket_of_ours(string address, string? socket) =>
+        Assert.Equal(socket, ControlSocketPaths.SocketPathFromAddress(address));
+
     [Fact]
     public void UPSTARTPS_SOCKET_wins_over_UPSTART_SESSION()
     {

@@ -5,7 +5,7 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
 {
     private static readonly string[] Expected =
     [
-        "Disable-UpstartJob", "Enable-UpstartJob", "Get-UpstartEnvironment", "Get-UpstartJob", "Get-UpstartJobConfiguration", "Get-UpstartLog",
+        "Disable-UpstartJob", "Enable-UpstartJob", "Get-UpstartEnvironment", "Get-UpstartJob", "Get-UpstartJobConfiguration", "Get-UpstartLog", "Get-UpstartSession",
         "Remove-UpstartEnvironment", "Reset-UpstartEnvironment", "Restart-UpstartDaemon", "Restart-UpstartJob", "Send-UpstartEvent",
         "Set-UpstartEnvironment", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob",
         "Test-UpstartJobFile", "Update-UpstartConfiguration", "Update-UpstartJob", "Wait-UpstartJob", "Watch-UpstartEvent",
@@ -200,7 +200,17 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
 
     [Fact]
     public void Every_cmdlet_that_talks_to_the_daemon_takes_SocketPath() =>
-        Assert.All(Cmdlets.Where(c => c.Name != "Test-UpstartJobFile"), c => Assert.NotNull(c.Parameter("SocketPath")));
+        Assert.All(Cmdlets.Where(c => c.Name is not ("Test-UpstartJobFile" or "Get-UpstartSession")), c => Assert.NotNull(c.Parameter("SocketPath")));
+
+    [Fact]
+    public void Get_UpstartSession_connects_to_no_daemon_so_it_has_no_SocketPath_and_filters_by_ProcessId()
+    {
+        var cmdlet = Cmdlet("Get-UpstartSession");
+        Assert.Null(cmdlet.Parameter("SocketPath"));
+        Assert.Equal("Int32[]", cmdlet.Parameter("ProcessId")?.Type.Name);
+        Assert.Contains("Id", cmdlet.Parameter("ProcessId")!.Aliases);
+        Assert.Equal("UpstartPS.UpstartSession", Assert.Single(cmdlet.OutputTypes).FullName);
+    }
 
     [Fact]
     public void Job_name_parameters_complete_with_the_job_name_completer() =>

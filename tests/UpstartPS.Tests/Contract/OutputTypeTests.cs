@@ -19,7 +19,7 @@ public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<Modul
     [Fact]
     public void There_is_an_output_type_for_each_kind_of_result() =>
         Assert.Equal(
-            ["UpstartConfigurationChange", "UpstartDaemon", "UpstartEnvironmentVariable", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine"],
+            ["UpstartConfigurationChange", "UpstartDaemon", "UpstartEnvironmentVariable", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine", "UpstartSession"],
             OutputTypes.Select(t => t.Name).Order(StringComparer.Ordinal));
 
     [Fact]
@@ -52,6 +52,15 @@ public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<Modul
         var variable = fixture.Module.FindType("UpstartPS.UpstartEnvironmentVariable")!;
         Assert.Equal(["Instance", "Job", "Name", "Value"], variable.GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.All(variable.GetProperties(), p => Assert.Equal("System.String", p.PropertyType.FullName));
+    }
+
+    [Fact]
+    public void A_session_carries_initctl_list_sessions_pid_and_address_and_what_SocketPath_takes()
+    {
+        var session = fixture.Module.FindType("UpstartPS.UpstartSession")!;
+        Assert.Equal(
+            ["Address:System.String", "IsCurrent:System.Boolean", "ProcessId:System.Int32", "SocketPath:System.String"],
+            session.GetProperties().Select(p => $"{p.Name}:{p.PropertyType.FullName}").Order(StringComparer.Ordinal));
     }
 
     [Fact]
