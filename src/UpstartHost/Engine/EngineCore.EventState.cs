@@ -18,9 +18,10 @@ internal sealed partial class EngineCore
     public ReExecHandover SnapshotHandover() => new(SnapshotEvents(), SnapshotRequestWaits());
 
     /// <summary>
-    /// Every event not yet finished with what holds it (engine thread, for a re-exec). Holders are looked for among
-    /// the classes that name the event, as the event's handling found them: the cost follows the jobs the events
-    /// concern, not all jobs.
+    /// Every event not yet finished with what holds it (engine thread: for a re-exec, and with each burst's runtime
+    /// state, so a crash keeps them too). Holders are looked for among the classes that name the event, as the event's
+    /// handling found them, and only for an event whose holds moved since its last record (the record is kept on the
+    /// event): the cost follows the jobs the moving events concern, not all jobs, and an event at rest costs nothing.
     /// </summary>
     public IReadOnlyList<EventRecord> SnapshotEvents()
     {
@@ -33,6 +34,12 @@ internal sealed partial class EngineCore
         var records = new List<EventRecord>(live.Count);
         foreach (var e in live)
         {
+            if (e.LastRecord is { } last && last.Version == e.Version && last.Record.Handled == (e.Progress != EventProgress.Pending))
+            {
+                records.Add(last.Record);
+                continue;
+            }
+
             var holds = new List<EventHoldRecord>();
             if (e.BlockedJob is { Destroyed: false } blocked && blocked.Blocker == e)
             {
@@ -60,8 +67,9 @@ internal sealed partial class EngineCore
                 }
             }
 
-            records.Add(new EventRecord(
-                e.Id, e.Name, e.Environment, e.Progress != EventProgress.Pending, e.Failed, e.WaiterCount, holds));
+            var record = new EventRecord(e.Id, e.Name, e.Environment, e.Progress != EventProgress.Pending, e.Failed, e.WaiterCount, holds);
+            e.LastRecord = (record, e.Version);
+            records.Add(record);
         }
 
         return records;

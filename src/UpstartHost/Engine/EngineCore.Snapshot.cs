@@ -9,10 +9,10 @@ internal sealed partial class EngineCore
     private long _instanceVersion;
 
     /// <summary>
-    /// Changes whenever a goal, a state or a pid changes: the state writer snapshots only when it moved,
+    /// Changes whenever a goal, a state, a pid or an event's holds change: the state writer snapshots only when it moved,
     /// so a busy engine pays for one snapshot per burst, not one per message.
     /// </summary>
-    public long StateVersion => _instanceVersion + _processTable.Version;
+    public long StateVersion => _instanceVersion + _processTable.Version + _queue.HoldChanges.Count;
 
     /// <summary>Every loaded class, in no particular order (engine thread: <see cref="PublishedStatus"/> copies what it needs).</summary>
     public IEnumerable<JobClass> Classes => _registry.All;

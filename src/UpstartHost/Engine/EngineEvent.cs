@@ -42,18 +42,45 @@ public sealed class EngineEvent : IEventData
     /// <summary>The instance that emitted this starting/stopping event and waits for it to finish.</summary>
     internal JobInstance? BlockedJob { get; set; }
 
-    internal void Block() => Blockers++;
+    /// <summary>Moves whenever what <see cref="EngineCore.SnapshotEvents"/> would record of it may have changed.</summary>
+    internal long Version { get; private set; }
+
+    /// <summary>The queue's count of hold changes, moved with every reference taken or let go (the runtime state's version).</summary>
+    internal HoldChanges? Changes { get; set; }
+
+    /// <summary>The record last made of it, and the <see cref="Version"/> it was made at.</summary>
+    internal (EventRecord Record, long Version)? LastRecord { get; set; }
+
+    internal void Block()
+    {
+        Blockers++;
+        Moved();
+    }
 
     internal void Unblock()
     {
         if (Blockers > 0)
         {
             Blockers--;
+            Moved();
         }
     }
 
     /// <summary>An emitter that waits for the event to finish (`initctl emit` without --no-wait).</summary>
-    internal void AddWaiter(TaskCompletionSource waiter) => (_waiters ??= []).Add(waiter);
+    internal void AddWaiter(TaskCompletionSource waiter)
+    {
+        (_waiters ??= []).Add(waiter);
+        Version++;
+    }
+
+    private void Moved()
+    {
+        Version++;
+        if (Changes is { } changes)
+        {
+            changes.Count++;
+        }
+    }
 
     /// <summary>Emitters still waiting for it to finish (a re-exec hands their count to the next program).</summary>
     internal int WaiterCount => _waiters?.Count ?? 0;
@@ -81,4 +108,13 @@ public sealed class EngineEvent : IEventData
     }
 
     public override string ToString() => Environment.Count == 0 ? Name : Name + " " + string.Join(' ', Environment);
+}
+
+/// <summary>
+/// How many times any event's holds changed: part of the engine's state version, so a `start on` that took an event,
+/// or an event let go, gets the runtime state written (a crash then keeps it), while an event nothing holds costs no write.
+/// </summary>
+internal sealed class HoldChanges
+{
+    public long Count { get; set; }
 }

@@ -8,6 +8,9 @@ internal sealed class EventQueue
     private readonly List<EngineEvent> _events = [];
     private long _lastId;
 
+    /// <summary>Every change of any event's holds (<see cref="EngineEvent.Changes"/>).</summary>
+    public HoldChanges HoldChanges { get; } = new();
+
     /// <summary>Raised for every event as it is queued (tests and the conformance runner watch job events).</summary>
     public event Action<EngineEvent>? Queued;
 
@@ -19,7 +22,7 @@ internal sealed class EventQueue
 
     public EngineEvent Emit(string name, IReadOnlyList<string> environment)
     {
-        var e = new EngineEvent(name, environment) { Id = ++_lastId };
+        var e = new EngineEvent(name, environment) { Id = ++_lastId, Changes = HoldChanges };
         _events.Add(e);
         Queued?.Invoke(e);
         return e;
@@ -31,6 +34,7 @@ internal sealed class EventQueue
     /// </summary>
     public void Resume(EngineEvent e)
     {
+        e.Changes = HoldChanges;
         _events.Add(e);
         _lastId = Math.Max(_lastId, e.Id);
     }

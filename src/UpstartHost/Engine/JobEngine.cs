@@ -24,7 +24,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     private readonly ILogger<JobEngine> _logger;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
-    private Action<IReadOnlyList<InstanceRecord>>? _stateChanged;
+    private Action<IReadOnlyList<InstanceRecord>, IReadOnlyList<EventRecord>>? _stateChanged;
     private long _recordedVersion = -1;
 
     // Engine thread only: set while a message is handled; replies completed meanwhile wait in _replies (Reply).
@@ -234,7 +234,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     /// messages that changed a goal, a state or a pid (on the engine thread: it must only hand it on), and
     /// once at once.
     /// </summary>
-    public Task TrackStateAsync(Action<IReadOnlyList<InstanceRecord>> stateChanged, CancellationToken cancellationToken = default) =>
+    public Task TrackStateAsync(Action<IReadOnlyList<InstanceRecord>, IReadOnlyList<EventRecord>> stateChanged, CancellationToken cancellationToken = default) =>
         Invoke(() =>
         {
             _stateChanged = stateChanged;
@@ -388,7 +388,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         try
         {
             _recordedVersion = _core.StateVersion;
-            _stateChanged(_core.SnapshotInstances());
+            _stateChanged(_core.SnapshotInstances(), _core.SnapshotEvents());
         }
 #pragma warning disable CA1031 // Recording the state is best effort; supervision goes on without it.
         catch (Exception ex)

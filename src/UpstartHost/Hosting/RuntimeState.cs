@@ -95,7 +95,7 @@ public sealed partial class RuntimeState : IDisposable
                     earlier,
                     composition.Adopted.ResumeExpectStop,
                     recorded.IsOwnReExec ? ReExecAnnounced : null,
-                    recorded.IsOwnReExec ? recorded.HandedOver : null,
+                    recorded.IsOwnReExec ? recorded.HandedOver : (recorded.HandedOver ?? ReExecHandover.None) with { Waits = [] },
                     cancellationToken).ConfigureAwait(false);
                 if (recorded.IsOwnReExec)
                 {

@@ -42,7 +42,7 @@ public static class RuntimeStateFile
     /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program, with their store names.</param>
     /// <param name="jobEnvironment">The global job environment table, when set-env and friends changed it (null: the defaults).</param>
     /// <param name="keptOutput">Re-exec only: job output kept because its log could not be written yet (null or empty: none).</param>
-    /// <param name="handover">Re-exec only: the events not yet finished, with their holds, and the requests waiting on instances (null: none).</param>
+    /// <param name="handover">The events not yet finished, with their holds (every write), and the requests waiting on instances (a re-exec's only); null: none.</param>
     public static byte[] Serialize(
         IReadOnlyList<InstanceRecord> records,
         Dictionary<int, ulong> startTimes,
@@ -338,7 +338,7 @@ public static class RuntimeStateFile
 /// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 /// <param name="JobEnvironment">The global job environment table as set-env and friends left it; null: the defaults.</param>
 /// <param name="KeptOutput">Job output a re-exec handed over because its log could not be written yet (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
-/// <param name="HandedOver">The events a re-exec handed over unfinished and the requests waiting on instances (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
+/// <param name="HandedOver">The events not yet finished (with every write, so after a crash too) and the requests waiting on instances (a re-exec's only: meaningful when <paramref name="DaemonPid"/> is ours).</param>
 public sealed record RecordedState(
     IReadOnlyList<InstanceRecord> Instances,
     long AgeSeconds,

@@ -49,7 +49,7 @@ internal sealed class RuntimeStateSerializer
     /// <param name="logChannels">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="jobEnvironment">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="keptOutput">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
-    /// <param name="handover">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
+    /// <param name="handover">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
     public ReadOnlyMemory<byte> Serialize(
         IReadOnlyList<InstanceRecord> records,
         DateTimeOffset writtenUtc,

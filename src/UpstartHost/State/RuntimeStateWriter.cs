@@ -24,7 +24,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
 
     /// <summary>How many records of the last snapshot name each fingerprint: kept up to date from what changed.</summary>
     private readonly Dictionary<string, int> referenced = new(StringComparer.Ordinal);
-    private IReadOnlyList<InstanceRecord>? pending;
+    private (IReadOnlyList<InstanceRecord> Instances, IReadOnlyList<EventRecord> Events)? pending;
     private long offered;
     private long written;
     private bool stopping;
@@ -60,12 +60,12 @@ public sealed partial class RuntimeStateWriter : IDisposable
         }
     }
 
-    /// <summary>Called on the engine thread: queues the snapshot and returns at once.</summary>
-    public void Offer(IReadOnlyList<InstanceRecord> snapshot)
+    /// <summary>Called on the engine thread: queues the snapshot (and the events not yet finished) and returns at once.</summary>
+    public void Offer(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<EventRecord>? events = null)
     {
         lock (gate)
         {
-            pending = snapshot;
+            pending = (snapshot, events ?? []);
             offered++;
             Monitor.PulseAll(gate);
         }
@@ -137,7 +137,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
     {
         while (true)
         {
-            IReadOnlyList<InstanceRecord>? snapshot;
+            (IReadOnlyList<InstanceRecord> Instances, IReadOnlyList<EventRecord> Events) snapshot;
             long target;
             lock (gate)
             {
@@ -151,10 +151,10 @@ public sealed partial class RuntimeStateWriter : IDisposable
                     return;
                 }
 
-                (snapshot, pending, target) = (pending, null, offered);
+                (snapshot, pending, target) = (pending.Value, null, offered);
             }
 
-            Write(snapshot);
+            Write(snapshot.Instances, snapshot.Events);
             lock (gate)
             {
                 written = target;
@@ -164,13 +164,16 @@ public sealed partial class RuntimeStateWriter : IDisposable
         }
     }
 
-    private void Write(IReadOnlyList<InstanceRecord> snapshot)
+    private void Write(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<EventRecord> events)
     {
         try
         {
             lock (writeLock)
             {
-                var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, jobEnvironment: jobEnvironment?.Invoke());
+                // The events go with every write, not only a re-exec's: a crash then keeps what `start on` and `stop on`
+                // had seen and which job waits for which (no request waits: their clients lose the connection anyway).
+                var bytes = serializer.Serialize(
+                    snapshot, DateTimeOffset.UtcNow, jobEnvironment: jobEnvironment?.Invoke(), handover: events.Count == 0 ? null : new ReExecHandover(events, []));
 
                 // Before the file that names them: a daemon that dies between the two leaves an entry unused,
                 // not a record without its definition.

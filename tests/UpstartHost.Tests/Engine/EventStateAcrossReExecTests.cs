@@ -170,6 +170,37 @@ public sealed class EventStateAcrossReExecTests
     }
 
     [Fact]
+    public void The_state_version_moves_when_a_start_on_takes_an_event_and_not_for_an_event_nothing_holds()
+    {
+        var h = new EngineHarness().Load("both", "start on (a and b)\nexec /bin/sleep 100\n");
+        var before = h.Core.StateVersion;
+
+        _ = h.Settle(h.Core.EmitRequest("unrelated", [], wait: false));
+        Assert.Equal(before, h.Core.StateVersion);
+
+        _ = h.Settle(h.Core.EmitRequest("a", [], wait: false));
+        Assert.NotEqual(before, h.Core.StateVersion);
+    }
+
+    [Fact]
+    public void An_event_whose_holds_did_not_move_keeps_its_record_and_one_that_moved_gets_a_new_one()
+    {
+        var h = new EngineHarness()
+            .Load("both", "start on (a and b)\nexec /bin/sleep 100\n")
+            .Load("other", "start on (a and c)\nexec /bin/sleep 100\n");
+        _ = h.Settle(h.Core.EmitRequest("a", [], wait: false));
+        var first = Assert.Single(h.Core.SnapshotEvents());
+
+        Assert.Same(first, Assert.Single(h.Core.SnapshotEvents()));
+
+        _ = h.Settle(h.Core.EmitRequest("b", [], wait: false));
+        var moved = Assert.Single(h.Core.SnapshotEvents());
+        Assert.NotSame(first, moved);
+        Assert.Equal(2, first.Holds.Count);
+        Assert.Equal([new EventHoldRecord(EventHoldKind.StartOn, "other", null, "(and (event a) (event c))", 0)], moved.Holds);
+    }
+
+    [Fact]
     public void The_snapshot_names_every_hold_on_an_event()
     {
         var h = new EngineHarness()
