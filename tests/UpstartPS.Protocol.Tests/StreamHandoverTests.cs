@@ -292,6 +292,18 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         Handover.Abandon();
     }
 
+    /// <summary>
+    /// What a re-exec does to a request still waiting: the daemon stops taking requests, gives up on this one after its
+    /// bound, hands the streams over (ending the request with ReExecuted), then the exec; here it fails, so the same
+    /// server plays the next program and answers the client's await.
+    /// </summary>
+    private void ReExecUnderTheWaitingRequest()
+    {
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
+        Handover.Abandon();
+    }
+
     /// <summary>A raw connection whose `start` of <paramref name="job"/> (the fake's "stuck" or "slow") the handler is serving.</summary>
     private async Task<RawConnection> StartBeingServedAsync(string job, TaskCompletionSource started, CancellationToken deadline)
     {
@@ -428,9 +440,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         var start = client.StartAsync("slow", ["PORT=80"], wait: true, deadline);
         await Handler.SlowStarted.Task.WaitAsync(deadline);
 
-        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
-        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
-        Handover.Abandon();
+        ReExecUnderTheWaitingRequest();
 
         var job = await start.WaitAsync(deadline);
         Assert.Equal(("slow", "running"), (job.Name, job.State));
@@ -452,9 +462,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
             TaskScheduler.Default);
         await Handler.SlowStarted.Task.WaitAsync(deadline);
 
-        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
-        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
-        Handover.Abandon();
+        ReExecUnderTheWaitingRequest();
 
         var job = await stop.WaitAsync(deadline);
         Assert.Equal(("slow", "waiting"), (job.Name, job.State));
@@ -469,9 +477,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         var emit = client.EmitAsync("slow-go", ["K=1"], wait: true, deadline);
         await Handler.SlowStarted.Task.WaitAsync(deadline);
 
-        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
-        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
-        Handover.Abandon();
+        ReExecUnderTheWaitingRequest();
 
         await emit.WaitAsync(deadline);
         Assert.Contains("await emit slow-go K=1", Handler.Calls);
@@ -492,9 +498,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
             TaskScheduler.Default);
         await Handler.SlowStarted.Task.WaitAsync(deadline);
 
-        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
-        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
-        Handover.Abandon();
+        ReExecUnderTheWaitingRequest();
 
         var error = await Assert.ThrowsAsync<UpstartException>(() => emit.WaitAsync(deadline));
         Assert.Equal((UpstartErrorCode.EventFailed, "Event failed"), (error.Code, error.Message));
