@@ -57,6 +57,9 @@ internal sealed partial class EngineCore
     /// <summary>Events not yet finished (pending or being handled).</summary>
     public int LiveEventCount => _queue.LiveCount;
 
+    /// <summary>The events not yet finished, oldest first (engine thread; benchmarks and tests look at their holds).</summary>
+    internal IReadOnlyList<EngineEvent> LiveEvents => _queue.Live;
+
     /// <summary>
     /// Loads a whole catalog (reload-configuration, inotify); see <see cref="JobClassRegistry"/>. <paramref name="disabled"/>
     /// names the jobs no event may start (null: unchanged).

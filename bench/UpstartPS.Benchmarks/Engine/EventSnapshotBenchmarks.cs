@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Upstart.JobFiles.Events;
+using Upstart.JobFiles.Loading;
+using Upstart.JobFiles.Model;
+using UpstartHost.Engine;
+using UpstartHost.Processes;
+using UpstartPS.TestSupport.Engine;
+
+namespace UpstartPS.Benchmarks.Engine;
+
+/// <summary>
+/// What the events not yet finished cost the runtime state per burst (<see cref="EngineCore.SnapshotEvents"/>, with
+/// every write since events survive a crash): the worst case is one event held by N services it is starting (each
+/// a Job hold until it runs), whose record is made again whenever one of them moves; an event whose holds did not
+/// move hands over its last record.
+/// </summary>
+[MemoryDiagnoser]
+public class EventSnapshotBenchmarks
+{
+    private EngineCore _core = null!;
+    private EngineEvent _held = null!;
+
+    [Params(1_000)]
+    public int Services { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // The process layer hands out pids and never confirms an exec: every service stays in spawned, holding `up`.
+        _core = new EngineHarness(new EngineOptions { AppArmorAvailable = false }, new PidOnlyProcessLayer(), new SystemEngineClock(), NullLogger.Instance, recording: false).Core;
+        var main = ImmutableDictionary<ProcessKind, ProcessDefinition>.Empty.Add(ProcessKind.Main, new ProcessDefinition(false, "sleep 1000"));
+        var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
+        for (var i = 0; i < Services; i++)
+        {
+            jobs["svc" + i] = new JobClassConfig { Name = "svc" + i, StartOn = new EventMatch("up", []), Processes = main };
+        }
+
+        _core.ApplyCatalog(new JobCatalog(jobs.ToImmutable(), []));
+        _core.Emit("up", []);
+        _core.Poll();
+        _held = _core.LiveEvents.Single();
+        if (_core.SnapshotEvents().Single().Holds.Count != Services)
+        {
+            throw new InvalidOperationException("the event is not held by every service");
+        }
+    }
+
+    /// <summary>One hold taken and let go (a service moved): the event's record is made again, N holds.</summary>
+    [Benchmark]
+    public int SnapshotAfterTheEventMoved()
+    {
+        _held.Block();
+        _held.Unblock();
+        return _core.SnapshotEvents().Count;
+    }
+
+    /// <summary>Nothing moved: the last record is handed over.</summary>
+    [Benchmark]
+    public int SnapshotAtRest() => _core.SnapshotEvents().Count;
+}
