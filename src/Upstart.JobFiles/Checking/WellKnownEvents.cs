@@ -4,8 +4,8 @@ namespace Upstart.JobFiles.Checking;
 
 /// <summary>
 /// Events no job needs to declare in `emits` (UPSTART.md §e): those init emits itself, the job events,
-/// and those the usual Ubuntu system components emit (mountall, upstart-udev-bridge, ifupdown and the
-/// bridges), as fnmatch patterns.
+/// those this daemon emits beyond Upstart, and those the usual Ubuntu system components emit (mountall,
+/// upstart-udev-bridge, ifupdown and the bridges), as fnmatch patterns.
 /// </summary>
 public static class WellKnownEvents
 {
@@ -14,6 +14,10 @@ public static class WellKnownEvents
         // init itself
         "startup", "starting", "started", "stopping", "stopped", "control-alt-delete", "keyboard-request",
         "power-status-changed", "session-end", "child-subreaper-failed", "*/failed",
+
+        // this daemon, beyond Upstart (docs/engine.md "Beyond Upstart: process events", docs/beyond-upstart.md):
+        // a job that alerts on them must not read as waiting for an event nothing emits
+        "process-exited", "respawning", "respawn-limit-reached", "restart-refused",
 
         // telinit / shutdown
         "runlevel",

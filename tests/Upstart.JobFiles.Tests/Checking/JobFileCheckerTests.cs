@@ -93,6 +93,18 @@ public sealed class JobFileCheckerTests
     }
 
     [Fact]
+    public void The_events_this_daemon_emits_beyond_Upstart_are_known()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("alert.conf", "start on process-exited EXPECTED=no or respawning or respawn-limit-reached JOB=web or restart-refused\ntask\n");
+
+        var (code, lines) = Run([dir.Path]);
+
+        Assert.Equal(0, code);
+        Assert.Equal([$"File {Path.Combine(dir.Path, "alert.conf")}: syntax ok"], lines);
+    }
+
+    [Fact]
     public void Conditions_on_unknown_events_and_jobs_are_listed_under_the_job()
     {
         using var dir = new TempDirectory();
