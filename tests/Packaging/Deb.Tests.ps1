@@ -158,7 +158,7 @@ Describe 'upstartps .deb extracted into a temporary root' {
         $list = Invoke-Ctl @('list')
         $list.ExitCode | Should -Be 0
         $names = $list.Output | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object -Unique
-        $names | Should -Be @('forking-daemon', 'housekeeping', 'on-demand', 'web', 'web-ready', 'worker')
+        $names | Should -Be @('crash-alert', 'forking-daemon', 'housekeeping', 'on-demand', 'web', 'web-ready', 'worker')
 
         $start = Invoke-Ctl @('start', 'worker', 'NAME=alpha', 'INTERVAL=1')
         $start.ExitCode | Should -Be 0
