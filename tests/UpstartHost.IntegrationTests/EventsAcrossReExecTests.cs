@@ -14,14 +14,10 @@ namespace UpstartHost.IntegrationTests;
 [Collection(RealDaemonTests.Name)]
 public class EventsAcrossReExecTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-
-    /// <summary>A pre-start that waits (bounded) for <paramref name="gate"/> to exist, then runs <paramref name="then"/>.</summary>
-    private static string GatedPreStart(string gate, string then = "") =>
-        $"pre-start exec /bin/sh -c 'i=0; while [ ! -e {gate} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done{then}'\n";
+    private static readonly TimeSpan Deadline = EventScenarios.Deadline;
 
     private static string SlowService(string gate, string then = "") =>
-        "instance $K\nstart on go\nconsole none\n" + GatedPreStart(gate, then) + "exec /bin/sleep 1000\n";
+        "instance $K\nstart on go\nconsole none\n" + EventScenarios.GatedPreStart(gate, then) + "exec /bin/sleep 1000\n";
 
     /// <summary>Status from the program after a re-exec, on a connection of its own (the fixture's may still carry a cut emit).</summary>
     private static async Task<IReadOnlyList<JobInfo>> StatusFromNextProgramAsync(DaemonFixture d, string job)
@@ -129,11 +125,7 @@ public class EventsAcrossReExecTests
     public async Task A_start_on_that_saw_one_event_before_a_re_exec_starts_the_job_on_the_other_after_it()
     {
         await using var d = DaemonFixture.Create();
-        var seen = Path.Combine(d.Root, "seen");
-        d.WriteJob("both", $"start on (a and b)\nconsole none\nscript\n  echo \"$UPSTART_EVENTS $X\" > {seen}\n  exec /bin/sleep 1000\nend script\n");
-        await d.StartAsync();
-        var emitA = await d.RunCtlAsync(["emit", "--no-wait", "a", "X=1"]);
-        Assert.True(emitA.ExitCode == 0, emitA.Stderr);
+        var seen = await EventScenarios.HalfSatisfiedAsync(d);
 
         // Handled: the event is in the daemon's history (the re-exec request queues behind it anyway).
         using (var bound = new CancellationTokenSource(Deadline))
@@ -151,43 +143,20 @@ public class EventsAcrossReExecTests
 
         await ReExecAsync(d);
         await d.ReconnectAsync();
-        var emitB = await d.RunCtlAsync(["emit", "b"]);
-        Assert.True(emitB.ExitCode == 0, emitB.Stderr + d.DaemonOutput);
 
-        Assert.Equal(("start", "running"), (await d.Client.StatusAsync("both")).Select(j => (j.Goal, j.State)).Single());
-        await DaemonFixture.WaitUntilAsync(
-            () => Task.FromResult(File.Exists(seen) && File.ReadAllText(seen).EndsWith('\n')),
-            "the job to write what it saw",
-            Deadline);
-        Assert.Equal("a b 1\n", await File.ReadAllTextAsync(seen));
+        await EventScenarios.StartsOnTheOtherEventAsync(d, seen);
     }
 
     [Fact]
     public async Task A_job_waiting_in_starting_for_the_job_its_starting_event_started_still_waits_after_a_re_exec()
     {
         await using var d = DaemonFixture.Create();
-        var gate = Path.Combine(d.Root, "gate");
-        d.WriteJob("web", "console none\nexec /bin/sleep 1000\n");
-        d.WriteJob("db", "start on starting web\nconsole none\n" + GatedPreStart(gate) + "exec /bin/sleep 1000\n");
-        await d.StartAsync();
-        var start = await d.RunCtlAsync(["start", "--no-wait", "web"]);
-        Assert.True(start.ExitCode == 0, start.Stderr);
-        await DaemonFixture.WaitUntilAsync(
-            async () => (await d.Client.StatusAsync("db")).Single().State == "pre-start",
-            "db to be in pre-start",
-            Deadline);
-        Assert.Equal(("start", "starting"), (await d.Client.StatusAsync("web")).Select(j => (j.Goal, j.State)).Single());
+        var gate = await EventScenarios.WebWaitingForDbAsync(d);
 
         await ReExecAsync(d);
         await d.ReconnectAsync();
 
-        Assert.Equal(("start", "starting"), (await d.Client.StatusAsync("web")).Select(j => (j.Goal, j.State)).Single());
-        Assert.Equal(("start", "pre-start"), (await d.Client.StatusAsync("db")).Select(j => (j.Goal, j.State)).Single());
-        await File.WriteAllTextAsync(gate, "");
-        await DaemonFixture.WaitUntilAsync(
-            async () => (await d.Client.ListAsync()).Count(j => j.Name is "web" or "db" && j.State == "running") == 2,
-            "web and db to be running",
-            Deadline);
+        await EventScenarios.WebStillWaitsForDbAsync(d, gate);
 
         // The next program's history: web left starting only once db, which its starting event started, was running.
         var started = new List<string>();
