@@ -72,6 +72,40 @@ public sealed class UpstartCompatibilityTests
     }
 
     [Fact]
+    public void A_condition_on_an_event_only_this_daemon_emits_is_warned_about_once_per_event_at_the_file_that_set_it()
+    {
+        using var dir = new TempDirectory();
+        var alert = dir.Write("alert.conf", "start on process-exited EXPECTED=no or (respawning and process-exited PROCESS=main)\ntask\nexec true\n");
+        var web = dir.Write("web.conf", "start on startup\nexec sleep 60\n");
+        var over = dir.Write("web.override", "stop on respawn-limit-reached JOB=db\n");
+
+        var (code, lines) = Run([dir.Path], Compatible);
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            [
+                $"{alert}:0:0: beyond-upstart: {UpstartCompatibility.MessageForEvent("start on", "process-exited")}",
+                $"{alert}:0:0: beyond-upstart: {UpstartCompatibility.MessageForEvent("start on", "respawning")}",
+                $"File {alert}: syntax ok",
+                $"{over}:0:0: beyond-upstart: {UpstartCompatibility.MessageForEvent("stop on", "respawn-limit-reached")}",
+                $"File {web}: syntax ok",
+            ],
+            lines);
+        Assert.Equal(
+            "stop on: respawn-limit-reached is emitted by UpstartPS only (Upstart 1.13 never emits it: the condition would wait there for ever)",
+            UpstartCompatibility.MessageForEvent("stop on", "respawn-limit-reached"));
+    }
+
+    [Fact]
+    public void Without_the_option_a_condition_on_those_events_is_simply_accepted()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("alert.conf", "start on process-exited EXPECTED=no\ntask\nexec true\n");
+
+        Assert.Empty(JobFileChecker.Check(path));
+    }
+
+    [Fact]
     public void Check_as_data_gives_the_same_warnings()
     {
         using var dir = new TempDirectory();
