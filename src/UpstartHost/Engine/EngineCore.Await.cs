@@ -7,7 +7,7 @@ namespace UpstartHost.Engine;
 /// </summary>
 internal sealed partial class EngineCore
 {
-    private List<HandedOverRequest>? _handedOverRequests;
+    private readonly HandedOverAnswers<HandedOverRequest> _handedOverRequests = new();
 
     /// <summary>
     /// The start, stop and restart requests still waiting on each instance (engine thread, for a re-exec): their
@@ -62,32 +62,13 @@ internal sealed partial class EngineCore
             _ = request.Task.ContinueWith(
                 static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             instance.Blocking.Add(Blocked.ForRequest(record.Kind, request));
-            (_handedOverRequests ??= []).Add(new HandedOverRequest(
-                record.Job, record.Instance, record.Kind, request, record.Count, _clock.Monotonic + HandedOverWaitKept));
+            _handedOverRequests.Add(new HandedOverRequest(record.Job, record.Instance, record.Kind, request), record.Count, _clock.Monotonic);
         }
     }
 
     /// <summary>The handed-over wait an await of <paramref name="kind"/> on this instance takes, if one is left.</summary>
-    private Task<JobSnapshot>? TakeHandedOverRequest(RequestKind kind, string job, string instance)
-    {
-        if (_handedOverRequests is not { } waits)
-        {
-            return null;
-        }
-
-        var now = _clock.Monotonic;
-        waits.RemoveAll(w => w.Remaining == 0 || w.KeptUntil <= now);
-        foreach (var w in waits)
-        {
-            if (w.Kind == kind && w.Job == job && w.Instance == instance)
-            {
-                w.Remaining--;
-                return w.Request.Task;
-            }
-        }
-
-        return null;
-    }
+    private Task<JobSnapshot>? TakeHandedOverRequest(RequestKind kind, string job, string instance) =>
+        _handedOverRequests.Take(_clock.Monotonic, w => w.Kind == kind && w.Job == job && w.Instance == instance)?.Request.Task;
 
     /// <summary>
     /// Takes the wait the previous program handed over for this request (exact: it was on the instance from the
@@ -130,19 +111,6 @@ internal sealed partial class EngineCore
         return request.Task;
     }
 
-    /// <summary>A request handed over by a re-exec, the wait put in its place, and how many awaits may still take it.</summary>
-    private sealed class HandedOverRequest(string job, string instance, RequestKind kind, TaskCompletionSource<JobSnapshot> request, int count, TimeSpan keptUntil)
-    {
-        public string Job { get; } = job;
-
-        public string Instance { get; } = instance;
-
-        public RequestKind Kind { get; } = kind;
-
-        public TaskCompletionSource<JobSnapshot> Request { get; } = request;
-
-        public int Remaining { get; set; } = count;
-
-        public TimeSpan KeptUntil { get; } = keptUntil;
-    }
+    /// <summary>A request handed over by a re-exec: which instance it waited on, and the wait put in its place.</summary>
+    private sealed record HandedOverRequest(string Job, string Instance, RequestKind Kind, TaskCompletionSource<JobSnapshot> Request);
 }

@@ -3,16 +3,14 @@ using Upstart.JobFiles.Events;
 namespace UpstartHost.Engine;
 
 /// <summary>
-/// Events across a re-exec (docs/daemon.md, "Events across a re-exec"): the events not yet finished, and who holds
-/// each, go to the next program in the runtime state file, which puts them back as they stood; an emitter cut by the
-/// exec hears from it how its event ended (await). Upstart 1.13 carries its events over a stateful re-exec the same way.
+/// Events across a re-exec or a crash (docs/daemon.md, "Events across a re-exec"): the events not yet finished, and
+/// who holds each, go to the next program in the runtime state file, which puts them back as they stood; an emitter
+/// cut by a re-exec hears from it how its event ended (await). Upstart 1.13 carries its events over a stateful re-exec
+/// the same way.
 /// </summary>
 internal sealed partial class EngineCore
 {
-    /// <summary>How long the next program keeps the outcome of a handed-over event for an emitter that has not come back.</summary>
-    private static readonly TimeSpan HandedOverWaitKept = TimeSpan.FromSeconds(60);
-
-    private List<HandedOverWait>? _handedOverWaits;
+    private readonly HandedOverAnswers<EngineEvent> _handedOverEvents = new();
 
     /// <summary>What a re-exec hands over besides the instances (engine thread).</summary>
     public ReExecHandover SnapshotHandover() => new(SnapshotEvents(), SnapshotRequestWaits());
@@ -119,7 +117,7 @@ internal sealed partial class EngineCore
             _queue.Resume(e);
             if (record.Waiters > 0)
             {
-                (_handedOverWaits ??= []).Add(new HandedOverWait(e, record.Waiters, _clock.Monotonic + HandedOverWaitKept));
+                _handedOverEvents.Add(e, record.Waiters, _clock.Monotonic);
             }
         }
     }
@@ -180,39 +178,20 @@ internal sealed partial class EngineCore
     /// </summary>
     public Task AwaitEvent(string name, IReadOnlyList<string> environment)
     {
-        if (_handedOverWaits is not { } waits)
+        var e = _handedOverEvents.Take(
+            _clock.Monotonic, e => e.Name == name && e.Environment.SequenceEqual(environment, StringComparer.Ordinal));
+        if (e is null)
         {
             return Task.CompletedTask;
         }
 
-        var now = _clock.Monotonic;
-        waits.RemoveAll(w => w.Remaining == 0 || w.KeptUntil <= now);
-        foreach (var w in waits)
+        if (e.Progress != EventProgress.Finished)
         {
-            if (w.Event.Name == name && w.Event.Environment.SequenceEqual(environment, StringComparer.Ordinal))
-            {
-                w.Remaining--;
-                if (w.Event.Progress != EventProgress.Finished)
-                {
-                    var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    w.Event.AddWaiter(waiter);
-                    return waiter.Task;
-                }
-
-                return w.Event.Failed ? Task.FromException(new EngineException(EngineError.EventFailed, "Event failed")) : Task.CompletedTask;
-            }
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            e.AddWaiter(waiter);
+            return waiter.Task;
         }
 
-        return Task.CompletedTask;
-    }
-
-    /// <summary>A handed-over event emitters waited on, and how many of them may still come back for it.</summary>
-    private sealed class HandedOverWait(EngineEvent e, int waiters, TimeSpan keptUntil)
-    {
-        public EngineEvent Event { get; } = e;
-
-        public int Remaining { get; set; } = waiters;
-
-        public TimeSpan KeptUntil { get; } = keptUntil;
+        return e.Failed ? Task.FromException(new EngineException(EngineError.EventFailed, "Event failed")) : Task.CompletedTask;
     }
 }
