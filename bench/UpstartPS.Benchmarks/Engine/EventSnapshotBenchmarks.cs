@@ -1,12 +1,5 @@
-using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Upstart.JobFiles.Events;
-using Upstart.JobFiles.Loading;
-using Upstart.JobFiles.Model;
 using UpstartHost.Engine;
-using UpstartHost.Processes;
-using UpstartPS.TestSupport.Engine;
 
 namespace UpstartPS.Benchmarks.Engine;
 
@@ -28,18 +21,7 @@ public class EventSnapshotBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // The process layer hands out pids and never confirms an exec: every service stays in spawned, holding `up`.
-        _core = new EngineHarness(new EngineOptions { AppArmorAvailable = false }, new PidOnlyProcessLayer(), new SystemEngineClock(), NullLogger.Instance, recording: false).Core;
-        var main = ImmutableDictionary<ProcessKind, ProcessDefinition>.Empty.Add(ProcessKind.Main, new ProcessDefinition(false, "sleep 1000"));
-        var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
-        for (var i = 0; i < Services; i++)
-        {
-            jobs["svc" + i] = new JobClassConfig { Name = "svc" + i, StartOn = new EventMatch("up", []), Processes = main };
-        }
-
-        _core.ApplyCatalog(new JobCatalog(jobs.ToImmutable(), []));
-        _core.Emit("up", []);
-        _core.Poll();
+        _core = new RunningFleet(Services, new EngineOptions { AppArmorAvailable = false }, confirmSpawns: false).Core;
         _held = _core.LiveEvents.Single();
         if (_core.SnapshotEvents().Single().Holds.Count != Services)
         {

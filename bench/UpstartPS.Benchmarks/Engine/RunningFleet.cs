@@ -11,13 +11,14 @@ namespace UpstartPS.Benchmarks.Engine;
 
 /// <summary>
 /// N services `svc0…` (respawn, no limit) started by one event and all running, in an engine core whose
-/// process layer starts nothing: what the engine-side benchmarks measure a change against.
+/// process layer starts nothing: what the engine-side benchmarks measure a change against. Without
+/// <c>confirmSpawns</c> no exec is confirmed: every service stays in spawned, still holding the event that started it.
 /// </summary>
 internal sealed class RunningFleet
 {
     private readonly PidOnlyProcessLayer _processes = new();
 
-    public RunningFleet(int services, EngineOptions options)
+    public RunningFleet(int services, EngineOptions options, bool confirmSpawns = true)
     {
         Core = new EngineHarness(options, _processes, new SystemEngineClock(), NullLogger.Instance, recording: false).Core;
         var main = ImmutableDictionary<ProcessKind, ProcessDefinition>.Empty.Add(ProcessKind.Main, new ProcessDefinition(false, "sleep 1000"));
@@ -39,6 +40,11 @@ internal sealed class RunningFleet
         Core.ApplyCatalog(new JobCatalog(jobs.ToImmutable(), []));
         Core.Emit("up", []);
         Core.Poll();
+        if (!confirmSpawns)
+        {
+            return;
+        }
+
         foreach (var pid in _processes.Spawned)
         {
             Core.OnProcessNotice(new ProcessSpawned(pid));
