@@ -186,8 +186,9 @@ internal sealed partial class ControlConnection
         var stream = ControlOperations.IsStream(operation);
 
         // A re-exec waits for requests read before it to be answered and for streams to end; not for itself. A waiting
-        // start/stop/restart is both: answered as usual if it gets there while the engine still runs, else ended with
-        // its `resume` when the streams are (the handover's token), like a stream.
+        // start/stop/restart/emit is both: a request until the handler has it (it has made its change then), after
+        // which the re-exec need not wait for its answer; then, like a stream, answered as usual if it gets there
+        // while the engine still runs, else ended with its `resume` when the streams are (the handover's token).
         var handover = operation == ControlOperation.ReExec ? null : _options.Handover;
         var handedOverAsStream = stream || handedOver.CanBeCanceled;
         if (handedOverAsStream)
@@ -195,9 +196,10 @@ internal sealed partial class ControlConnection
             handover?.StreamStarted();
         }
 
-        if (!stream)
+        var servingRequest = !stream && handover is not null;
+        if (servingRequest)
         {
-            handover?.RequestStarted();
+            handover!.RequestStarted();
         }
 
         try
@@ -224,7 +226,17 @@ internal sealed partial class ControlConnection
             }
             else
             {
-                var response = await RequestDispatcher.InvokeAsync(_handler, client, request, operation, cancellation.Token).ConfigureAwait(false);
+                var answering = RequestDispatcher.InvokeAsync(_handler, client, request, operation, cancellation.Token);
+                if (handedOver.CanBeCanceled && servingRequest)
+                {
+                    // The handler has the waiting request (IControlHandler: its change is made, or queued ahead of
+                    // anything asked later, when the call returns): a re-exec goes on at once and hands the wait
+                    // over, rather than holding every client up to its bound for a job that is slow to start.
+                    servingRequest = false;
+                    handover!.RequestEnded();
+                }
+
+                var response = await answering.ConfigureAwait(false);
                 response.Id = id;
                 response.Type = ResponseTypes.Result;
                 await SendAsync(response).ConfigureAwait(false);
@@ -279,9 +291,9 @@ internal sealed partial class ControlConnection
                 handover?.StreamEnded();
             }
 
-            if (!stream)
+            if (servingRequest)
             {
-                handover?.RequestEnded();
+                handover!.RequestEnded();
             }
 
             _inFlight.TryRemove(id, out _);

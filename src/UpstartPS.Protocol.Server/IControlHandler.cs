@@ -13,6 +13,11 @@ namespace UpstartPS.Protocol.Server;
 /// an internal error and is reported through <see cref="ControlServerOptions.Log"/>. The cancellation token
 /// fires when the client cancels the request, disconnects, or the server stops. Methods are called on the
 /// connection's read loop until their first await: they must not block.
+/// <para>
+/// A start, stop, restart or emit that waits (and an await) must have made its change, or queued it ahead of
+/// anything asked later, by the time the call returns its task: a re-exec does not wait for such an answer, only
+/// for the call to return, then takes its snapshot and hands the wait over (docs/protocol.md).
+/// </para>
 /// </remarks>
 public interface IControlHandler
 {

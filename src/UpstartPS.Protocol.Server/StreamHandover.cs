@@ -87,9 +87,11 @@ public sealed class StreamHandover : IDisposable
     /// The first step, while the daemon still runs as usual: stops every connection reading (but the one that asked
     /// for the re-exec) after what its client has sent, and accepting new ones, then waits, up to
     /// <paramref name="bound"/>, until each connection has read all that and every request other than a stream has
-    /// been answered. So a request is either read and answered by this program, or fails to send: its client knows
-    /// it was never read and can send it to the next program. False when the bound passed first (a `start` that
-    /// waits for a slow job): those requests are cut by the exec, as any would be.
+    /// been answered; a start/stop/restart/emit that waits, only until the handler has it (its change is made: the
+    /// second step ends it with `resume`, and its client awaits the rest from the next program). So a request is
+    /// either read and answered by this program, or fails to send: its client knows it was never read and can send
+    /// it to the next program. False when the bound passed first (a handler slow to answer): those requests are cut
+    /// by the exec, as any would be.
     /// </summary>
     public bool StopTakingRequests(TimeSpan bound)
     {

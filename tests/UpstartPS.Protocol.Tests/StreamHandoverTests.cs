@@ -262,13 +262,30 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_to_take_requests_gives_up_after_its_bound_on_a_request_that_does_not_end()
     {
+        // A handler slow to answer a request that does not wait for a job (here a start without waiting, never
+        // answered): the re-exec waits for it up to its bound, then goes on, and the exec cuts it.
+        var deadline = TestServer.Deadline();
+        using var raw = await StartBeingServedAsync("slow", Handler.SlowStarted, deadline, wait: false);
+
+        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(200)));
+        Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)), "no stream, and this request is none");
+        Assert.False(Handler.SlowCancelled.Task.IsCompleted, "not ended by the handover: the exec cuts it");
+        Assert.Null(raw.ReadArrivedFrame());
+        Handover.Abandon();
+    }
+
+    [Fact]
+    public async Task A_waiting_start_the_handler_has_does_not_hold_the_re_exec_back_and_ends_with_its_resume()
+    {
+        // The handler has made the change (the start is in the engine's queue) and waits for a job slow to start:
+        // nothing is gained by waiting for it before the exec, since the next program waits for the rest.
         var deadline = TestServer.Deadline();
         using var raw = await StartBeingServedAsync("slow", Handler.SlowStarted, deadline);
 
-        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(200)));
+        Assert.True(Handover.StopTakingRequests(TimeSpan.FromSeconds(10)), "the waiting start held the re-exec back");
+        Assert.False(Handler.SlowCancelled.Task.IsCompleted, "still waiting while the engine runs: answered as usual if it gets there");
 
-        // The streams are handed over all the same, and the waiting start with them: it ends with ReExecuted and its
-        // `resume`, for the next program to wait for the rest (the engine is busy with the exec by then).
+        // The streams' step ends it with ReExecuted and its `resume`, for the next program to wait for the rest.
         Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
         var answer = (await raw.ReadFrameAsync(deadline))!.Value;
         Assert.Equal(("error", "ReExecuted", "start"), (answer.GetProperty("type").GetString(), answer.GetProperty("error").GetProperty("code").GetString(), answer.GetProperty("resume").GetString()));
@@ -293,22 +310,22 @@ public sealed class StreamHandoverTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// What a re-exec does to a request still waiting: the daemon stops taking requests, gives up on this one after its
-    /// bound, hands the streams over (ending the request with ReExecuted), then the exec; here it fails, so the same
-    /// server plays the next program and answers the client's await.
+    /// What a re-exec does to a request still waiting: the daemon stops taking requests (not waiting for this one, which
+    /// the handler has), hands the streams over (ending the request with ReExecuted), then the exec; here it fails, so
+    /// the same server plays the next program and answers the client's await.
     /// </summary>
     private void ReExecUnderTheWaitingRequest()
     {
-        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.StopTakingRequests(TimeSpan.FromSeconds(10)));
         Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
         Handover.Abandon();
     }
 
     /// <summary>A raw connection whose `start` of <paramref name="job"/> (the fake's "stuck" or "slow") the handler is serving.</summary>
-    private async Task<RawConnection> StartBeingServedAsync(string job, TaskCompletionSource started, CancellationToken deadline)
+    private async Task<RawConnection> StartBeingServedAsync(string job, TaskCompletionSource started, CancellationToken deadline, bool wait = true)
     {
         var raw = await RawConnection.HandshakenAsync(_server.SocketPath, deadline);
-        await raw.SendFrameAsync(JsonSerializer.Serialize(new { id = 4, op = "start", job, env = Array.Empty<string>(), wait = true }), deadline);
+        await raw.SendFrameAsync(JsonSerializer.Serialize(new { id = 4, op = "start", job, env = Array.Empty<string>(), wait }), deadline);
         await started.Task.WaitAsync(deadline);
         return raw;
     }
@@ -513,7 +530,7 @@ public sealed class StreamHandoverTests : IAsyncLifetime
         await raw.SendFrameAsync(JsonSerializer.Serialize(new { id = 4, op = "emit", @event = "slow-go", env = Array.Empty<string>(), wait = true }), deadline);
         await Handler.SlowStarted.Task.WaitAsync(deadline);
 
-        Assert.False(Handover.StopTakingRequests(TimeSpan.FromMilliseconds(100)));
+        Assert.True(Handover.StopTakingRequests(TimeSpan.FromSeconds(10)), "the waiting emit held the re-exec back");
         Assert.True(Handover.HandOver(TimeSpan.FromSeconds(10)));
         var answer = (await raw.ReadFrameAsync(deadline))!.Value;
         Handover.Abandon();

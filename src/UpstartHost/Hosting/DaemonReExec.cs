@@ -199,7 +199,7 @@ public sealed partial class DaemonReExec
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-executing {Path}: {Instances} instances, {Channels} log channels handed over")]
     private static partial void LogReExecuting(ILogger logger, string path, int instances, int channels);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-exec: requests read before it had not all been answered in time; a start, stop, restart or emit still waiting goes on in the next program (its client sends await), anything else is cut by the exec")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-exec: requests read before it had not all been answered in time; the exec cuts them (their clients see the connection close)")]
     private static partial void LogRequestsNotAnswered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-exec: {Streams} log follows or watches did not take their last lines in time (their clients stopped reading); they just close")]
