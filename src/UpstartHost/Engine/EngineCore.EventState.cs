@@ -13,7 +13,7 @@ internal sealed partial class EngineCore
     private readonly HandedOverAnswers<EngineEvent> _handedOverEvents = new();
 
     /// <summary>What a re-exec hands over besides the instances (engine thread).</summary>
-    public ReExecHandover SnapshotHandover() => new(SnapshotEvents(), SnapshotRequestWaits());
+    public WorkUnderWay SnapshotWorkUnderWay() => new(SnapshotEvents(), SnapshotRequestWaits());
 
     /// <summary>
     /// Every event not yet finished with what holds it (engine thread: for a re-exec, and with each burst's runtime

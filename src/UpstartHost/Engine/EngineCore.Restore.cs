@@ -21,7 +21,7 @@ internal sealed partial class EngineCore
     /// the adopted main process of an instance left in `spawned` by `expect stop`: true when its SIGSTOP will still
     /// be reported (ProcessReady), so the instance goes on waiting for it; otherwise it is taken as ready.
     /// <paramref name="announced"/> runs once every instance has been announced as it stood, before any is moved on.
-    /// <paramref name="handedOver"/> is what a re-exec handed over besides the instances: the events not finished, put
+    /// <paramref name="underWay"/> is what the previous program left under way besides the instances: the events not finished, put
     /// back with their holds, and the requests waiting on instances, waited for in their place, before anything moves
     /// on. Returns how many processes were adopted.
     /// </summary>
@@ -32,7 +32,7 @@ internal sealed partial class EngineCore
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
         Func<int, bool>? awaitStop = null,
         Action? announced = null,
-        ReExecHandover? handedOver = null)
+        WorkUnderWay? underWay = null)
     {
         var reinstalled = new List<JobClass>();
         foreach (var (_, definition) in earlier ?? new Dictionary<string, EarlierDefinition>())
@@ -100,8 +100,8 @@ internal sealed partial class EngineCore
 
         // Before anything moves: an instance in starting or stopping waits for its event again, and what the requests
         // handed over wait for is watched from the start.
-        RestoreEvents((handedOver ?? ReExecHandover.None).Events);
-        RestoreRequestWaits((handedOver ?? ReExecHandover.None).Waits);
+        RestoreEvents((underWay ?? WorkUnderWay.None).Events);
+        RestoreRequestWaits((underWay ?? WorkUnderWay.None).Waits);
 
         // Each instance's state as it stood is announced above; what follows are changes (watchers back from a
         // re-exec get those, not the announcements: WatchHub.BeginReplay).

@@ -49,10 +49,11 @@ public sealed record EventHoldRecord(EventHoldKind Kind, string Job, string? Ins
 public sealed record RequestWaitRecord(string Job, string Instance, RequestKind Kind, int Count);
 
 /// <summary>
-/// What a re-exec hands the next program besides the instances: the events not yet finished and the requests still
-/// waiting on instances (docs/daemon.md, "Events across a re-exec").
+/// The engine's work under way besides the instances, for the next program: the events not yet finished (in every
+/// write of the state file, so a crash keeps them too) and the requests still waiting on instances (a re-exec's only)
+/// (docs/daemon.md, "Events across a re-exec").
 /// </summary>
-public sealed record ReExecHandover(IReadOnlyList<EventRecord> Events, IReadOnlyList<RequestWaitRecord> Waits)
+public sealed record WorkUnderWay(IReadOnlyList<EventRecord> Events, IReadOnlyList<RequestWaitRecord> Waits)
 {
-    public static ReExecHandover None { get; } = new([], []);
+    public static WorkUnderWay None { get; } = new([], []);
 }

@@ -225,9 +225,9 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         IReadOnlyDictionary<string, EarlierDefinition>? earlier = null,
         Func<int, bool>? awaitStop = null,
         Action? announced = null,
-        ReExecHandover? handedOver = null,
+        WorkUnderWay? underWay = null,
         CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop, announced, handedOver)), cancellationToken);
+        Invoke(() => Task.FromResult(_core.Restore(records, recordAgeSeconds, adopt, earlier, awaitStop, announced, underWay)), cancellationToken);
 
     /// <summary>
     /// From now on, <paramref name="stateChanged"/> gets a snapshot of every instance after each burst of
@@ -254,8 +254,8 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
     /// As <see cref="WithSnapshotAsync{T}"/>, with the events not yet finished and the requests waiting on instances
     /// too (a re-exec hands them all over).
     /// </summary>
-    public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, ReExecHandover, T> action, CancellationToken cancellationToken = default) =>
-        Invoke(() => Task.FromResult(action(_core.SnapshotInstances(), _core.SnapshotHandover())), cancellationToken);
+    public Task<T> WithSnapshotAsync<T>(Func<IReadOnlyList<InstanceRecord>, WorkUnderWay, T> action, CancellationToken cancellationToken = default) =>
+        Invoke(() => Task.FromResult(action(_core.SnapshotInstances(), _core.SnapshotWorkUnderWay())), cancellationToken);
 
     /// <summary>Stops the engine thread (jobs keep running: DESIGN.md decision 7). Pending requests get ShuttingDown.</summary>
     public async ValueTask DisposeAsync()

@@ -102,7 +102,7 @@ public sealed partial class DaemonReExec
     }
 
     /// <summary>On the engine thread, which nothing else uses meanwhile: returns only when the exec failed.</summary>
-    private string ExecOnEngineThread(IReadOnlyList<InstanceRecord> snapshot, ReExecHandover handover)
+    private string ExecOnEngineThread(IReadOnlyList<InstanceRecord> snapshot, WorkUnderWay underWay)
     {
         var path = ProgramPath();
         var argv = ReadNulSeparated("/proc/self/cmdline");
@@ -131,7 +131,7 @@ public sealed partial class DaemonReExec
                 LogStreamsNotHandedOver(logger, Streams.Handover.OpenStreams);
             }
 
-            runtimeState.WriteForReExec(snapshot, handover, channels, kept);
+            runtimeState.WriteForReExec(snapshot, underWay, channels, kept);
             foreach (var channel in channels)
             {
                 InheritedDescriptor.SetCloseOnExec(channel.Fd, false);

@@ -95,7 +95,7 @@ public sealed partial class RuntimeState : IDisposable
                     earlier,
                     composition.Adopted.ResumeExpectStop,
                     recorded.IsOwnReExec ? ReExecAnnounced : null,
-                    recorded.IsOwnReExec ? recorded.HandedOver : (recorded.HandedOver ?? ReExecHandover.None) with { Waits = [] },
+                    recorded.IsOwnReExec ? recorded.UnderWay : (recorded.UnderWay ?? WorkUnderWay.None) with { Waits = [] },
                     cancellationToken).ConfigureAwait(false);
                 if (recorded.IsOwnReExec)
                 {
@@ -124,10 +124,10 @@ public sealed partial class RuntimeState : IDisposable
     /// (synchronously: nothing may change between this and the exec).
     /// </summary>
     internal void WriteForReExec(
-        IReadOnlyList<InstanceRecord> snapshot, ReExecHandover handover, IReadOnlyList<LogChannel> logChannels, IReadOnlyList<KeptLogOutput> keptOutput)
+        IReadOnlyList<InstanceRecord> snapshot, WorkUnderWay underWay, IReadOnlyList<LogChannel> logChannels, IReadOnlyList<KeptLogOutput> keptOutput)
     {
         var current = writer ?? throw new InvalidOperationException("the runtime state is not being tracked");
-        current.WriteNow(snapshot, logChannels, keptOutput, handover);
+        current.WriteNow(snapshot, logChannels, keptOutput, underWay);
     }
 
     /// <summary>

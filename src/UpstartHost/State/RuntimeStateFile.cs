@@ -42,7 +42,7 @@ public static class RuntimeStateFile
     /// <param name="logChannels">Re-exec only: the `console log` pty masters left open for the next program, with their store names.</param>
     /// <param name="jobEnvironment">The global job environment table, when set-env and friends changed it (null: the defaults).</param>
     /// <param name="keptOutput">Re-exec only: job output kept because its log could not be written yet (null or empty: none).</param>
-    /// <param name="handover">The events not yet finished, with their holds (every write), and the requests waiting on instances (a re-exec's only); null: none.</param>
+    /// <param name="underWay">The events not yet finished, with their holds (every write), and the requests waiting on instances (a re-exec's only); null: none.</param>
     public static byte[] Serialize(
         IReadOnlyList<InstanceRecord> records,
         Dictionary<int, ulong> startTimes,
@@ -50,7 +50,7 @@ public static class RuntimeStateFile
         IReadOnlyList<LogChannel>? logChannels = null,
         IReadOnlyList<string>? jobEnvironment = null,
         IReadOnlyList<KeptLogOutput>? keptOutput = null,
-        ReExecHandover? handover = null)
+        WorkUnderWay? underWay = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(startTimes);
@@ -63,7 +63,7 @@ public static class RuntimeStateFile
 
         ForgetStartTimesExcept(startTimes, seen);
         var file = new StateFileEntry(
-            FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray(), ToEntries(keptOutput), ToEntries(handover?.Events), ToEntries(handover?.Waits));
+            FormatVersion, CurrentBootId, writtenUtc, Environment.ProcessId, instances, ToEntries(logChannels), jobEnvironment?.ToArray(), ToEntries(keptOutput), ToEntries(underWay?.Events), ToEntries(underWay?.Waits));
         return JsonSerializer.SerializeToUtf8Bytes(file, RuntimeStateJsonContext.Default.StateFileEntry);
     }
 
@@ -185,7 +185,7 @@ public static class RuntimeStateFile
             .Where(k => k.Path is { Length: > 0 } && k.Data is { Length: > 0 })
             .Select(k => new KeptLogOutput(k.Path!, k.Time, k.Data))
             .ToList();
-        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment), kept, new ReExecHandover(ToRecords(file.Events), ToRecords(file.Waits)));
+        return new RecordedState(records, age, file.DaemonPid, logChannels, ValidJobEnvironment(file.JobEnvironment), kept, new WorkUnderWay(ToRecords(file.Events), ToRecords(file.Waits)));
     }
 
     /// <summary>
@@ -338,7 +338,7 @@ public static class RuntimeStateFile
 /// <param name="LogChannels">Pty masters a re-exec left open in this process (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
 /// <param name="JobEnvironment">The global job environment table as set-env and friends left it; null: the defaults.</param>
 /// <param name="KeptOutput">Job output a re-exec handed over because its log could not be written yet (meaningful only when <paramref name="DaemonPid"/> is ours).</param>
-/// <param name="HandedOver">The events not yet finished (with every write, so after a crash too) and the requests waiting on instances (a re-exec's only: meaningful when <paramref name="DaemonPid"/> is ours).</param>
+/// <param name="UnderWay">The events not yet finished (with every write, so after a crash too) and the requests waiting on instances (a re-exec's only: meaningful when <paramref name="DaemonPid"/> is ours).</param>
 public sealed record RecordedState(
     IReadOnlyList<InstanceRecord> Instances,
     long AgeSeconds,
@@ -346,7 +346,7 @@ public sealed record RecordedState(
     IReadOnlyList<LogChannel> LogChannels,
     IReadOnlyList<string>? JobEnvironment = null,
     IReadOnlyList<KeptLogOutput>? KeptOutput = null,
-    ReExecHandover? HandedOver = null)
+    WorkUnderWay? UnderWay = null)
 {
     /// <summary>Written by this very process before it re-exec'd: its children and descriptors are still ours.</summary>
     public bool IsOwnReExec => DaemonPid == Environment.ProcessId;

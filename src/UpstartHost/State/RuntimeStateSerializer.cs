@@ -49,14 +49,14 @@ internal sealed class RuntimeStateSerializer
     /// <param name="logChannels">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="jobEnvironment">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
     /// <param name="keptOutput">Re-exec only, as for <see cref="RuntimeStateFile.Serialize"/>.</param>
-    /// <param name="handover">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
+    /// <param name="underWay">As for <see cref="RuntimeStateFile.Serialize"/>.</param>
     public ReadOnlyMemory<byte> Serialize(
         IReadOnlyList<InstanceRecord> records,
         DateTimeOffset writtenUtc,
         IReadOnlyList<LogChannel>? logChannels = null,
         IReadOnlyList<string>? jobEnvironment = null,
         IReadOnlyList<KeptLogOutput>? keptOutput = null,
-        ReExecHandover? handover = null)
+        WorkUnderWay? underWay = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         seen.Clear();
@@ -121,13 +121,13 @@ internal sealed class RuntimeStateSerializer
                 JsonSerializer.Serialize(writer, keptEntries, RuntimeStateJsonContext.Default.KeptOutputEntryArray);
             }
 
-            if (RuntimeStateFile.ToEntries(handover?.Events) is { } eventEntries)
+            if (RuntimeStateFile.ToEntries(underWay?.Events) is { } eventEntries)
             {
                 writer.WritePropertyName(EventsName);
                 JsonSerializer.Serialize(writer, eventEntries, RuntimeStateJsonContext.Default.EventEntryArray);
             }
 
-            if (RuntimeStateFile.ToEntries(handover?.Waits) is { } waitEntries)
+            if (RuntimeStateFile.ToEntries(underWay?.Waits) is { } waitEntries)
             {
                 writer.WritePropertyName(WaitsName);
                 JsonSerializer.Serialize(writer, waitEntries, RuntimeStateJsonContext.Default.RequestWaitEntryArray);

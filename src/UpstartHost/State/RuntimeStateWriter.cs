@@ -94,12 +94,12 @@ public sealed partial class RuntimeStateWriter : IDisposable
         IReadOnlyList<InstanceRecord> snapshot,
         IReadOnlyList<Logging.LogChannel> logChannels,
         IReadOnlyList<Logging.KeptLogOutput>? keptOutput = null,
-        ReExecHandover? handover = null)
+        WorkUnderWay? underWay = null)
     {
         Flush();
         lock (writeLock)
         {
-            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels, jobEnvironment?.Invoke(), keptOutput, handover);
+            var bytes = serializer.Serialize(snapshot, DateTimeOffset.UtcNow, logChannels, jobEnvironment?.Invoke(), keptOutput, underWay);
             _ = CountReferences();
             RuntimeStateFile.Write(stateDir, bytes.Span);
         }
@@ -173,7 +173,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
                 // The events go with every write, not only a re-exec's: a crash then keeps what `start on` and `stop on`
                 // had seen and which job waits for which (no request waits: their clients lose the connection anyway).
                 var bytes = serializer.Serialize(
-                    snapshot, DateTimeOffset.UtcNow, jobEnvironment: jobEnvironment?.Invoke(), handover: events.Count == 0 ? null : new ReExecHandover(events, []));
+                    snapshot, DateTimeOffset.UtcNow, jobEnvironment: jobEnvironment?.Invoke(), underWay: events.Count == 0 ? null : new WorkUnderWay(events, []));
 
                 // Before the file that names them: a daemon that dies between the two leaves an entry unused,
                 // not a record without its definition.

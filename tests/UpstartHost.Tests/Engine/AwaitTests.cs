@@ -90,7 +90,7 @@ public sealed class AwaitTests
     private static EngineHarness ReExec(EngineHarness before, JobClassConfig config)
     {
         var after = new EngineHarness().With(config);
-        after.Core.Restore(before.Core.SnapshotInstances(), 0, _ => true, handedOver: before.Core.SnapshotHandover());
+        after.Core.Restore(before.Core.SnapshotInstances(), 0, _ => true, underWay: before.Core.SnapshotWorkUnderWay());
         after.Pump();
         return after;
     }

@@ -20,7 +20,7 @@ public sealed class EventStateAcrossReExecTests
             after.Load(name, text);
         }
 
-        after.Core.Restore(before.Core.SnapshotInstances(), 0, _ => true, handedOver: before.Core.SnapshotHandover());
+        after.Core.Restore(before.Core.SnapshotInstances(), 0, _ => true, underWay: before.Core.SnapshotWorkUnderWay());
         after.Pump();
         return after;
     }

@@ -78,9 +78,9 @@ public sealed class RuntimeStateFileTests : IDisposable
     [Fact]
     public void The_events_a_re_exec_handed_over_read_back_with_every_hold()
     {
-        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, handover: new ReExecHandover(HandedOverEvents, [])));
+        RuntimeStateFile.Write(dir, RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, underWay: new WorkUnderWay(HandedOverEvents, [])));
 
-        var events = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.HandedOver!.Events;
+        var events = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.UnderWay!.Events;
 
         Assert.Equal(HandedOverEvents.Length, events.Count);
         for (var i = 0; i < events.Count; i++)
@@ -101,13 +101,13 @@ public sealed class RuntimeStateFileTests : IDisposable
     [InlineData("\"operand\":1", "\"operand\":-1")]
     public void A_handed_over_event_that_does_not_read_as_written_drops_them_all_and_the_instances_are_kept(string written, string damaged)
     {
-        var text = System.Text.Encoding.UTF8.GetString(RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, handover: new ReExecHandover(HandedOverEvents, [])));
+        var text = System.Text.Encoding.UTF8.GetString(RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, underWay: new WorkUnderWay(HandedOverEvents, [])));
         Assert.Contains(written, text, StringComparison.Ordinal);
         File.WriteAllText(RuntimeStateFile.PathIn(dir), text.Replace(written, damaged, StringComparison.Ordinal));
 
         var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!;
 
-        Assert.Empty(read.HandedOver!.Events);
+        Assert.Empty(read.UnderWay!.Events);
         Assert.Single(read.Instances);
     }
 
@@ -115,11 +115,11 @@ public sealed class RuntimeStateFileTests : IDisposable
     public void The_requests_a_re_exec_handed_over_read_back_and_an_entry_that_does_not_read_is_dropped_alone()
     {
         RequestWaitRecord[] waits = [new("web", "", RequestKind.Start, 2), new("db", "main", RequestKind.Stop, 1), new("x", "", RequestKind.Restart, 1)];
-        var text = System.Text.Encoding.UTF8.GetString(RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, handover: new ReExecHandover([], waits)));
+        var text = System.Text.Encoding.UTF8.GetString(RuntimeStateFile.Serialize([Web], [], DateTimeOffset.UtcNow, underWay: new WorkUnderWay([], waits)));
         Assert.Contains("\"kind\":\"restart\"", text, StringComparison.Ordinal);
         File.WriteAllText(RuntimeStateFile.PathIn(dir), text.Replace("\"kind\":\"restart\"", "\"kind\":\"reload\"", StringComparison.Ordinal));
 
-        var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.HandedOver!.Waits;
+        var read = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.UnderWay!.Waits;
 
         Assert.Equal(waits[..2], read);
     }

@@ -81,9 +81,9 @@ public sealed class RuntimeStateSerializerTests
         ];
 
         Assert.Equal(
-            RuntimeStateFile.Serialize(Awkward, [], Written, handover: new ReExecHandover(events, Waits)),
-            serializer.Serialize(Awkward, Written, handover: new ReExecHandover(events, Waits)).ToArray());
-        var none = System.Text.Encoding.UTF8.GetString(serializer.Serialize(Awkward, Written, handover: ReExecHandover.None).Span);
+            RuntimeStateFile.Serialize(Awkward, [], Written, underWay: new WorkUnderWay(events, Waits)),
+            serializer.Serialize(Awkward, Written, underWay: new WorkUnderWay(events, Waits)).ToArray());
+        var none = System.Text.Encoding.UTF8.GetString(serializer.Serialize(Awkward, Written, underWay: WorkUnderWay.None).Span);
         Assert.DoesNotContain("\"events\"", none, StringComparison.Ordinal);
         Assert.DoesNotContain("\"waits\"", none, StringComparison.Ordinal);
     }

@@ -25,11 +25,11 @@ public sealed class RuntimeStateWriterEventsTests : IDisposable
 
         writer.Offer([Web], [held]);
         writer.Flush();
-        var withEvent = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.HandedOver!;
+        var withEvent = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.UnderWay!;
 
         writer.Offer([Web], []);
         writer.Flush();
-        var without = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.HandedOver!;
+        var without = RuntimeStateFile.Read(dir, DateTimeOffset.UtcNow)!.UnderWay!;
 
         var recorded = Assert.Single(withEvent.Events);
         Assert.Equal((held.Id, held.Name, held.Handled), (recorded.Id, recorded.Name, recorded.Handled));
