@@ -79,7 +79,8 @@ function Invoke-Deb {
     $man = Join-Path $stage 'usr/share/man/man8'
     $doc = Join-Path $stage 'usr/share/doc/upstartps'
     $control = Join-Path $stage 'DEBIAN'
-    foreach ($dir in $lib, $sbin, $unitDir, $man, "$doc/examples/init", (Join-Path $stage 'etc/init'), $control) {
+    $logrotate = Join-Path $stage 'etc/logrotate.d'
+    foreach ($dir in $lib, $sbin, $unitDir, $man, "$doc/examples/init", (Join-Path $stage 'etc/init'), $logrotate, $control) {
         New-Item -ItemType Directory -Force -Path $dir | Out-Null
     }
 
@@ -92,6 +93,8 @@ function Invoke-Deb {
     $null = Invoke-Native ln @('-s', '../lib/upstartps/upstartctl', (Join-Path $sbin 'upstartctl'))
     Copy-Item (Join-Path $DebSource 'upstartps-initctl-names') $sbin
     Copy-Item (Join-Path $Root 'packaging/upstartps.service') $unitDir
+    # Without it nothing rotates /var/log/upstart on a host that never had Upstart's package.
+    Copy-Item (Join-Path $DebSource 'upstartps.logrotate') (Join-Path $logrotate 'upstartps')
 
     New-ManPage -Doc 'docs/daemon.md' -Name 'upstart-host' -Destination $man -ExcludeSection 'Try it*', 'Publishing', 'Performance*'
     New-ManPage -Doc 'docs/initctl.md' -Name 'upstartctl' -Destination $man
@@ -101,6 +104,8 @@ function Invoke-Deb {
     foreach ($script in 'postinst', 'prerm', 'postrm') {
         Copy-Item (Join-Path $DebSource $script) $control
     }
+    # Files under /etc are the administrator's once installed: dpkg keeps their changes on upgrade.
+    [System.IO.File]::WriteAllText((Join-Path $control 'conffiles'), "/etc/logrotate.d/upstartps`n")
 
     # Debian's modes: programs and maintainer scripts 0755, everything else 0644, directories 0755.
     $null = Invoke-Native find @($stage, '-type', 'd', '-exec', 'chmod', '0755', '{}', '+')

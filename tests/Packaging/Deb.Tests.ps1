@@ -31,7 +31,8 @@ Describe 'upstartps .deb control data' {
     It 'creates the upstartps group in postinst and carries the maintainer scripts' {
         $control = Join-Path $TestDrive 'control'
         Invoke-DpkgDeb @('--control', $Deb, $control)
-        (Get-ChildItem $control).Name | Sort-Object | Should -Be @('control', 'postinst', 'postrm', 'prerm')
+        (Get-ChildItem $control).Name | Sort-Object | Should -Be @('conffiles', 'control', 'postinst', 'postrm', 'prerm')
+        Get-Content "$control/conffiles" | Should -Be @('/etc/logrotate.d/upstartps') -Because 'an administrator''s change to it survives an upgrade' 
         Get-Content -Raw "$control/postinst" | Should -Match 'groupadd --system upstartps'
         foreach ($script in 'postinst', 'prerm', 'postrm') {
             & sh -n "$control/$script"
@@ -51,7 +52,7 @@ Describe 'upstartps .deb contents' {
         './usr/lib/upstartps/upstart-host', './usr/lib/upstartps/upstart-exec', './usr/lib/upstartps/libupstart-spawn.so',
         './usr/lib/upstartps/upstartctl',
         './usr/sbin/upstart-host', './usr/sbin/upstartctl', './usr/sbin/upstartps-initctl-names',
-        './usr/lib/systemd/system/upstartps.service', './etc/init/',
+        './usr/lib/systemd/system/upstartps.service', './etc/init/', './etc/logrotate.d/upstartps',
         './usr/share/man/man8/upstart-host.8.gz', './usr/share/man/man8/upstartctl.8.gz',
         './usr/share/doc/upstartps/README.Debian', './usr/share/doc/upstartps/copyright',
         './usr/share/doc/upstartps/examples/init/worker.conf') {
@@ -197,6 +198,64 @@ Describe 'upstartps .deb extracted into a temporary root' {
         $unit | Should -Contain 'KillSignal=SIGTERM'
     }
 
+    It 'rotates the job logs with its logrotate rule, and the daemon starts a new log after each rotation' {
+        if (-not (Get-Command logrotate -ErrorAction SilentlyContinue)) {
+            Set-ItResult -Skipped -Because "Debian's logrotate is not installed (.ci/run installs it)"
+            return
+        }
+
+        # The shipped rule, pointed at a log directory of this test; logrotate wants its configuration root's, not
+        # writable by others (Pester's drive is).
+        $logDir = Join-Path $RunDir 'rotated-log'
+        $rule = (Get-Content -Raw (Join-Path $RootDir 'etc/logrotate.d/upstartps')).Replace('/var/log/upstart/', "$logDir/")
+        $rule | Should -Not -Match '/var/log/upstart' -Because 'the rule names the packaged log directory once'
+        $conf = Join-Path $RunDir 'logrotate.conf'
+        [System.IO.File]::WriteAllText($conf, $rule)
+        & chmod 0644 $conf
+        function Invoke-Logrotate {
+            $out = & logrotate --force --state (Join-Path $RunDir 'logrotate.state') $conf 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        }
+
+        $info = [System.Diagnostics.ProcessStartInfo]::new($Daemon)
+        foreach ($a in '--session', '--no-startup-event', '--confdir', $Examples, '--socket', $Socket,
+            '--logdir', $logDir, '--state-dir', (Join-Path $RunDir 'rotated-state'), '--config', (Join-Path $RunDir 'host.json')) {
+            $info.ArgumentList.Add($a)
+        }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.Environment.Remove('NOTIFY_SOCKET') | Out-Null
+        $script:DaemonProcess = [System.Diagnostics.Process]::Start($info)
+        $stdout = $DaemonProcess.StandardOutput.ReadToEndAsync()
+        $stderr = $DaemonProcess.StandardError.ReadToEndAsync()
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        do {
+            if ($DaemonProcess.HasExited) { throw "upstart-host exited with $($DaemonProcess.ExitCode): $($stderr.Result)" }
+            Start-Sleep -Milliseconds 20
+        } until ((Invoke-Ctl @('version')).ExitCode -eq 0 -or [DateTime]::UtcNow -gt $deadline)
+
+        # on-demand (a task) logs each my-event it gets; `emit` returns once it has run.
+        $log = Join-Path $logDir 'on-demand.log'
+        (Invoke-Ctl @('emit', 'my-event', 'MESSAGE=first')).ExitCode | Should -Be 0
+        Invoke-Logrotate
+        Test-Path $log | Should -BeFalse -Because 'nocreate: no empty log until the job writes again'
+        Get-Content -Raw "$log.1" | Should -Match 'my-event received: first' -Because 'delaycompress: the newest old log stays plain'
+
+        (Invoke-Ctl @('emit', 'my-event', 'MESSAGE=second')).ExitCode | Should -Be 0
+        Get-Content $log | Should -Match 'my-event received: second'
+        Get-Content $log | Should -Not -Match 'first' -Because 'the daemon wrote to a new log, not on into the renamed one'
+        (Invoke-Ctl @('log', 'on-demand')).Output | Should -Match 'my-event received: second'
+
+        Invoke-Logrotate
+        (& gzip -dc "$log.2.gz") -join "`n" | Should -Match 'my-event received: first'
+        Get-Content -Raw "$log.1" | Should -Match 'my-event received: second'
+
+        & kill -TERM $DaemonProcess.Id
+        $DaemonProcess.WaitForExit(60000) | Should -BeTrue
+        $DaemonProcess.ExitCode | Should -Be 0 -Because $stderr.Result
+        $null = $stdout.Result
+    }
+
     It 'installs and removes the optional initctl names as symlinks to upstartctl' {
         $names = Join-Path $TestDrive 'names'
         $helper = Join-Path $RootDir 'usr/sbin/upstartps-initctl-names'
@@ -231,6 +290,7 @@ Describe 'upstartps .deb installed with dpkg into a temporary root' {
         & dpkg "--root=$InstallRoot" -s upstartps | Should -Contain 'Status: install ok installed'
         Get-Content -Raw (Join-Path $InstallRoot 'etc/group') | Should -Match '(?m)^upstartps:x:\d+:$'
         Test-Path (Join-Path $InstallRoot 'etc/init') -PathType Container | Should -BeTrue
+        Get-Content (Join-Path $InstallRoot 'var/lib/dpkg/info/upstartps.conffiles') | Should -Be @('/etc/logrotate.d/upstartps')
         & (Join-Path $InstallRoot 'usr/sbin/upstart-host') check (Join-Path $InstallRoot 'usr/share/doc/upstartps/examples/init')
         $LASTEXITCODE | Should -Be 0
         Get-Content /etc/group | Should -Be $HostGroups
@@ -242,6 +302,7 @@ Describe 'upstartps .deb installed with dpkg into a temporary root' {
         $LASTEXITCODE | Should -Be 0
         Test-Path (Join-Path $InstallRoot 'usr/sbin/upstart-host') | Should -BeFalse
         Test-Path (Join-Path $InstallRoot 'var/lib/upstartps') | Should -BeFalse
+        Test-Path (Join-Path $InstallRoot 'etc/logrotate.d/upstartps') | Should -BeFalse -Because 'a purge removes the conffiles'
         Get-Content -Raw (Join-Path $InstallRoot 'etc/group') | Should -Match '(?m)^upstartps:'
     }
 }
