@@ -86,6 +86,12 @@ public static class JobDirectoryLoader
 
         var jobs = ImmutableDictionary.CreateBuilder<string, JobClassConfig>(StringComparer.Ordinal);
         var prints = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        if (IgnoredDirectory.OnPath(jobName))
+        {
+            // The directory walk never enters it, so no job has this name.
+            return new JobCatalog(jobs.ToImmutable(), [.. diagnostics]) { Fingerprints = prints.ToImmutable() };
+        }
+
         for (var owner = 0; owner < directories.Count; owner++)
         {
             if (trust == JobFileTrust.RootOnly && UnsafeSubdirectory(directories[owner], jobName, diagnostics))

@@ -4,7 +4,8 @@ namespace Upstart.JobFiles.Loading;
 
 /// <summary>
 /// Lists the `.conf` and `.override` files below one job directory, by job name. Symbolic links are
-/// not followed ("not supported", as in Upstart), hostile names are refused, and the walk is bounded
+/// not followed ("not supported", as in Upstart), subdirectories Upstart skips (<see cref="IgnoredDirectory"/>)
+/// are not entered, hostile names are refused, and the walk is bounded
 /// in depth and in entries so a hostile tree cannot stall the daemon.
 /// </summary>
 internal static class JobDirectoryScanner
@@ -80,6 +81,11 @@ internal static class JobDirectoryScanner
 
                 if (isDirectory)
                 {
+                    if (IgnoredDirectory.Matches(child.Name))
+                    {
+                        continue;
+                    }
+
                     if (trust == JobFileTrust.RootOnly && JobFileSource.UnsafeDirectory(child.FullName) is { } unsafeDirectory)
                     {
                         diagnostics.Add(new Diagnostic(child.FullName, 0, 0, LoaderDiagnostics.UnsafeOwnership,

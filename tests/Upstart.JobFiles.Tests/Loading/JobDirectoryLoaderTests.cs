@@ -22,6 +22,45 @@ public sealed class JobDirectoryLoaderTests
         Assert.Equal(Path.Combine(dir.Path, "net", "apache.conf"), catalog.Jobs["net/apache"].SourcePath);
     }
 
+    [Theory]
+    [InlineData(".disabled")]
+    [InlineData(".git")]
+    [InlineData("old~")]
+    [InlineData("jobs.bak")]
+    [InlineData("#scratch#")]
+    [InlineData("RCS")]
+    [InlineData("CVS")]
+    [InlineData("_darcs")]
+    [InlineData("net.dpkg-old")]
+    [InlineData("net.rpmsave")]
+    public void Subdirectories_upstart_ignores_are_not_entered(string directory)
+    {
+        using var dir = new TempDirectory();
+        dir.Write("ssh.conf", "exec /usr/sbin/sshd -D\n");
+        dir.Write(directory + "/ssh.conf", "exec /usr/sbin/sshd -D\n");
+        dir.Write(directory + "/ssh.override", "manual\n");
+
+        var catalog = JobDirectoryLoader.Load([dir.Path]);
+
+        Assert.Equal(["ssh"], catalog.Jobs.Keys);
+        Assert.Null(catalog.Jobs["ssh"].OverridePath);
+        Assert.Empty(catalog.Diagnostics);
+        Assert.Empty(JobDirectoryLoader.LoadJob([dir.Path], directory + "/ssh").Jobs);
+    }
+
+    [Fact]
+    public void Hidden_and_packaging_names_are_only_ignored_for_directories()
+    {
+        using var dir = new TempDirectory();
+        dir.Write(".hidden.conf", "exec true\n");
+        dir.Write("net.dpkg-new.conf", "exec true\n");
+        dir.Write("backup~x/a.conf", "exec true\n");
+
+        var catalog = JobDirectoryLoader.Load([dir.Path]);
+
+        Assert.Equal([".hidden", "backup~x/a", "net.dpkg-new"], catalog.Jobs.Keys.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void The_first_directory_to_define_a_name_owns_it()
     {
