@@ -93,6 +93,21 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public async Task Check_config_reports_a_job_waiting_for_an_event_only_an_upstart_host_s_mountall_emitted()
+    {
+        // A stock 14.04 container-detect, copied over without mountall: nothing here emits `mounted`, so it (and the
+        // ttys waiting on it) would never start. The daemon's own boot and shutdown events are reachable.
+        await using var d = await DaemonFixture.StartNewAsync(
+            ("container-detect", "start on mounted MOUNTPOINT=/run\ntask\nexec /bin/true\n"),
+            ("rc", "start on runlevel [0123456]\nstop on runlevel [!$RUNLEVEL]\ntask\nexec /bin/true\n"),
+            ("mounted-tmp", "start on filesystem or local-filesystems\ntask\nexec /bin/true\n"));
+        var r = await d.RunCtlAsync(["check-config"]);
+        Assert.Equal((1, "container-detect\n  start on: unknown event mounted\n"), (r.ExitCode, r.Stdout));
+        var told = await d.RunCtlAsync(["check-config", "-i", "mounted"]);
+        Assert.Equal((0, ""), (told.ExitCode, told.Stdout));
+    }
+
+    [Fact]
     public async Task Check_config_passes_an_or_with_a_reachable_side_and_w_reports_the_other_side()
     {
         await using var d = await DaemonFixture.StartNewAsync(("plum", "stop on stopped ghost or runlevel [016]\nexec /bin/sleep 1000\n"));

@@ -16,22 +16,39 @@ namespace Upstart.JobFiles.Checking;
 /// </summary>
 public static class ConditionAnalyzer
 {
-    public static IReadOnlyList<ConditionProblem> Analyze(JobCatalog catalog, IEnumerable<string>? ignoredEvents = null, bool warnAll = false)
+    /// <param name="ignoredEvents">Counted as emitted: `-i`, and what the daemon emits itself.</param>
+    /// <param name="systemComponentsEmit">
+    /// Whether the events of an Upstart host's other programs (mountall, udev, ifupdown, telinit, the bridges:
+    /// <see cref="WellKnownEvents.EmittedBySystemComponents"/>) count as emitted. True for job files checked on
+    /// their own (`upstart-host check`: their host is not known); false for the running daemon (`check-config`),
+    /// where nothing emits them unless a job's `emits`, the daemon's own boot or shutdown events, or `-i` says so,
+    /// which is initctl's rule, too: only init's own events are taken as given.
+    /// </param>
+    public static IReadOnlyList<ConditionProblem> Analyze(
+        JobCatalog catalog, IEnumerable<string>? ignoredEvents = null, bool warnAll = false, bool systemComponentsEmit = true)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var emitted = catalog.Jobs.Values.SelectMany(j => j.Emits).Concat(ignoredEvents ?? []).Distinct(StringComparer.Ordinal).ToList();
+        Func<string, bool> given = systemComponentsEmit ? WellKnownEvents.IsWellKnown : WellKnownEvents.IsEmittedByInit;
         var problems = new List<ConditionProblem>();
         foreach (var job in catalog.Jobs.Values.OrderBy(j => j.Name, StringComparer.Ordinal))
         {
-            Check(job, "start on", job.StartOn, catalog, emitted, warnAll, problems);
-            Check(job, "stop on", job.StopOn, catalog, emitted, warnAll, problems);
+            Check(job, "start on", job.StartOn, catalog, emitted, given, warnAll, problems);
+            Check(job, "stop on", job.StopOn, catalog, emitted, given, warnAll, problems);
         }
 
         return problems;
     }
 
     private static void Check(
-        JobClassConfig job, string stanza, EventExpression? condition, JobCatalog catalog, List<string> emitted, bool warnAll, List<ConditionProblem> problems)
+        JobClassConfig job,
+        string stanza,
+        EventExpression? condition,
+        JobCatalog catalog,
+        List<string> emitted,
+        Func<string, bool> given,
+        bool warnAll,
+        List<ConditionProblem> problems)
     {
         if (condition is null)
         {
@@ -43,7 +60,7 @@ public static class ConditionAnalyzer
         {
             if (!found.TryGetValue(match, out var problem))
             {
-                problem = Problem(job, stanza, match, catalog, emitted);
+                problem = Problem(job, stanza, match, catalog, emitted, given);
                 found[match] = problem;
             }
 
@@ -78,7 +95,8 @@ public static class ConditionAnalyzer
     private static EventExpression? FirstUnsatisfiable(EventExpression root, Func<EventExpression, bool> satisfiable) =>
         PreOrder(root).FirstOrDefault(node => (node == root || node is EventAnd or EventOr) && !satisfiable(node));
 
-    private static ConditionProblem? Problem(JobClassConfig job, string stanza, EventMatch match, JobCatalog catalog, List<string> emitted)
+    private static ConditionProblem? Problem(
+        JobClassConfig job, string stanza, EventMatch match, JobCatalog catalog, List<string> emitted, Func<string, bool> given)
     {
         if (WellKnownEvents.JobEvents.Contains(match.Name))
         {
@@ -87,7 +105,7 @@ public static class ConditionAnalyzer
                 : null;
         }
 
-        return !WellKnownEvents.IsWellKnown(match.Name) && !emitted.Any(p => Fnmatch.IsMatch(p, match.Name))
+        return !given(match.Name) && !emitted.Any(p => Fnmatch.IsMatch(p, match.Name))
             ? new ConditionProblem(job.Name, stanza, IsJob: false, match.Name)
             : null;
     }

@@ -27,12 +27,12 @@ public sealed partial class DaemonControl : IControlHandler
     private readonly JobLogTail logs;
     private readonly WatchHub watch;
     private readonly LogPriority logPriority;
-    private readonly IReadOnlyList<string> bootEvents;
+    private readonly IReadOnlyList<string> daemonEvents;
     private readonly ControlAuthorization authorization;
     private readonly LogReaderSlots logReaders;
     private ListAnswer? lastList;
 
-    /// <param name="bootEvents">The events the daemon emits itself at boot: check-config counts them as emitted.</param>
+    /// <param name="daemonEvents">The events the daemon emits itself (at boot and at shutdown): check-config counts them as emitted.</param>
     /// <param name="authorization">The server's policy; here it decides, once the job is known, who may read its log.</param>
     public DaemonControl(
         IEngineControl engine,
@@ -41,7 +41,7 @@ public sealed partial class DaemonControl : IControlHandler
         JobLogTail logs,
         WatchHub watch,
         LogPriority logPriority,
-        IReadOnlyList<string> bootEvents,
+        IReadOnlyList<string> daemonEvents,
         ControlAuthorization authorization,
         LogReaderSlots? logReaders = null)
     {
@@ -52,7 +52,7 @@ public sealed partial class DaemonControl : IControlHandler
         this.logs = logs;
         this.watch = watch;
         this.logPriority = logPriority;
-        this.bootEvents = bootEvents;
+        this.daemonEvents = daemonEvents;
         this.authorization = authorization;
     }
 
@@ -213,7 +213,7 @@ public sealed partial class DaemonControl : IControlHandler
 
     /// <summary>As initctl's check-config; <paramref name="warnAll"/> is its `-w`.</summary>
     public Task<IReadOnlyList<CheckConfigItem>> CheckConfigAsync(ClientIdentity client, IReadOnlyList<string> ignoredEvents, bool warnAll, CancellationToken cancellationToken) =>
-        Task.Run(() => CheckConfig.Run(configuration.Catalog, bootEvents, ignoredEvents, warnAll), cancellationToken);
+        Task.Run(() => CheckConfig.Run(configuration.Catalog, daemonEvents, ignoredEvents, warnAll), cancellationToken);
 
     /// <summary>
     /// Off the read loop too: provenance reads the job file. Anyone may ask, but a job's `env` values and its

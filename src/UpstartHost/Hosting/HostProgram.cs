@@ -206,7 +206,7 @@ public static partial class HostProgram
             sp.GetRequiredService<JobLogTail>(),
             sp.GetRequiredService<WatchHub>(),
             sp.GetRequiredService<LogPriority>(),
-            [.. settings.BootEvents.Select(e => e.Name)],
+            [.. settings.BootEvents.Concat(settings.ShutdownEvents).Select(e => e.Name)],
             sp.GetRequiredService<ControlAuthorization>())
         {
             BeginReExec = sp.GetRequiredService<DaemonReExec>().Begin,

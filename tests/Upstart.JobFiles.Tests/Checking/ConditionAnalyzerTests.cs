@@ -12,9 +12,13 @@ public sealed class ConditionAnalyzerTests
     /// <param name="warnAll">initctl's `check-config -w`: every operand judged, as if each `or` were an `and`.</param>
     private static List<string> Problems(bool warnAll, params (string Name, string Text)[] jobs)
     {
+        return ConditionAnalyzer.Analyze(Catalog(jobs), warnAll: warnAll).Select(p => $"{p.Job}:{p}").ToList();
+    }
+
+    private static JobCatalog Catalog((string Name, string Text)[] jobs)
+    {
         var map = jobs.ToDictionary(j => j.Name, j => JobFileParser.Parse(j.Name, j.Name + ".conf", j.Text).Config!);
-        var catalog = new JobCatalog(map.ToImmutableDictionary(StringComparer.Ordinal), []);
-        return ConditionAnalyzer.Analyze(catalog, warnAll: warnAll).Select(p => $"{p.Job}:{p}").ToList();
+        return new JobCatalog(map.ToImmutableDictionary(StringComparer.Ordinal), []);
     }
 
     [Fact]
@@ -24,6 +28,26 @@ public sealed class ConditionAnalyzerTests
             warnAll: true,
             ("a", "start on startup or runlevel [2345] or local-filesystems or block-device-added or :sys:restarted\nstop on b-done or net/failed\n"),
             ("b", "emits b-*\n")));
+    }
+
+    [Fact]
+    public void Without_an_upstart_host_only_init_s_own_events_and_what_is_emitted_are_reachable()
+    {
+        // The running daemon's check-config: nothing emits mountall's, udev's or telinit's events here unless a job
+        // declares them, the daemon emits them itself (passed as ignored) or -i says so.
+        static List<string> Here(IEnumerable<string> emittedByDaemon, params (string Name, string Text)[] jobs) =>
+            [.. ConditionAnalyzer.Analyze(Catalog(jobs), emittedByDaemon, warnAll: true, systemComponentsEmit: false).Select(p => $"{p.Job}:{p}")];
+
+        const string Detect = "start on mounted MOUNTPOINT=/run\nstop on runlevel [!2345]\n";
+        Assert.Equal(
+            ["detect:  start on: unknown event mounted", "detect:  stop on: unknown event runlevel"],
+            Here([], ("detect", Detect)));
+        Assert.Empty(Here(["mounted", "runlevel"], ("detect", Detect)));
+        Assert.Empty(Here([], ("detect", Detect), ("mountall", "emits mounted\nemits runlevel\n")));
+        Assert.Empty(Here(
+            [],
+            ("a", "start on startup or debug or control-alt-delete or keyboard-request or power-status-changed or session-end\nstop on net/failed or process-exited or stopped b\n"),
+            ("b", "")));
     }
 
     [Fact]
