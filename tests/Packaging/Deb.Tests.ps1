@@ -92,6 +92,38 @@ Describe 'upstartps .deb extracted into a temporary root' {
         $script:RunDir = Join-Path '/tmp' ('upsdeb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
         New-Item -ItemType Directory -Path $RunDir | Out-Null
         $script:Socket = Join-Path $RunDir 's.sock'
+
+        # The packaged daemon as a session daemon on the shipped examples, answering (bounded) when this returns.
+        function Start-PackagedDaemon([string] $LogDir, [string] $StateDir) {
+            $info = [System.Diagnostics.ProcessStartInfo]::new($Daemon)
+            foreach ($a in '--session', '--no-startup-event', '--confdir', $Examples, '--socket', $Socket,
+                '--logdir', $LogDir, '--state-dir', $StateDir, '--config', (Join-Path $RunDir 'host.json')) {
+                $info.ArgumentList.Add($a)
+            }
+            $info.RedirectStandardOutput = $true
+            $info.RedirectStandardError = $true
+            $info.Environment.Remove('NOTIFY_SOCKET') | Out-Null
+            $script:DaemonProcess = [System.Diagnostics.Process]::Start($info)
+            $script:DaemonStdout = $DaemonProcess.StandardOutput.ReadToEndAsync()
+            $script:DaemonStderr = $DaemonProcess.StandardError.ReadToEndAsync()
+
+            # Ready when it answers; the socket appearing is not enough.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            do {
+                if ($DaemonProcess.HasExited) { throw "upstart-host exited with $($DaemonProcess.ExitCode): $($DaemonStderr.Result)" }
+                Start-Sleep -Milliseconds 20
+                $version = Invoke-Ctl @('version')
+            } until ($version.ExitCode -eq 0 -or [DateTime]::UtcNow -gt $deadline)
+            $version
+        }
+
+        # SIGTERM, as systemctl stop sends it: a clean exit.
+        function Stop-PackagedDaemon {
+            & kill -TERM $DaemonProcess.Id
+            $DaemonProcess.WaitForExit(60000) | Should -BeTrue
+            $DaemonProcess.ExitCode | Should -Be 0 -Because $DaemonStderr.Result
+            $null = $DaemonStdout.Result
+        }
     }
 
     AfterAll {
@@ -135,25 +167,7 @@ Describe 'upstartps .deb extracted into a temporary root' {
 
     It 'runs the daemon and the CLI from the package on the example jobs' {
         & $Daemon --version | Should -Match 'upstart'
-        $info = [System.Diagnostics.ProcessStartInfo]::new($Daemon)
-        foreach ($a in '--session', '--no-startup-event', '--confdir', $Examples, '--socket', $Socket,
-            '--logdir', (Join-Path $RunDir 'log'), '--state-dir', (Join-Path $RunDir 'state'), '--config', (Join-Path $RunDir 'host.json')) {
-            $info.ArgumentList.Add($a)
-        }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.Environment.Remove('NOTIFY_SOCKET') | Out-Null
-        $script:DaemonProcess = [System.Diagnostics.Process]::Start($info)
-        $stdout = $DaemonProcess.StandardOutput.ReadToEndAsync()
-        $stderr = $DaemonProcess.StandardError.ReadToEndAsync()
-
-        # Ready when it answers (bounded); the socket appearing is not enough.
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do {
-            if ($DaemonProcess.HasExited) { throw "upstart-host exited with $($DaemonProcess.ExitCode): $($stderr.Result)" }
-            Start-Sleep -Milliseconds 20
-            $version = Invoke-Ctl @('version')
-        } until ($version.ExitCode -eq 0 -or [DateTime]::UtcNow -gt $deadline)
+        $version = Start-PackagedDaemon -LogDir (Join-Path $RunDir 'log') -StateDir (Join-Path $RunDir 'state')
         $version.Output | Should -Match '^init \(upstart 1\.13\.2\) upstartps'
 
         $list = Invoke-Ctl @('list')
@@ -182,10 +196,7 @@ Describe 'upstartps .deb extracted into a temporary root' {
 
         (Invoke-Ctl @('stop', 'worker', 'NAME=alpha')).Output | Should -Match '^worker stop/waiting$'
 
-        & kill -TERM $DaemonProcess.Id
-        $DaemonProcess.WaitForExit(60000) | Should -BeTrue
-        $DaemonProcess.ExitCode | Should -Be 0 -Because $stderr.Result
-        $null = $stdout.Result
+        Stop-PackagedDaemon
     }
 
     It 'has a unit whose reload re-execs the daemon with the upstartctl it installs, and whose stop signals only the daemon' {
@@ -217,22 +228,7 @@ Describe 'upstartps .deb extracted into a temporary root' {
             $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
         }
 
-        $info = [System.Diagnostics.ProcessStartInfo]::new($Daemon)
-        foreach ($a in '--session', '--no-startup-event', '--confdir', $Examples, '--socket', $Socket,
-            '--logdir', $logDir, '--state-dir', (Join-Path $RunDir 'rotated-state'), '--config', (Join-Path $RunDir 'host.json')) {
-            $info.ArgumentList.Add($a)
-        }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.Environment.Remove('NOTIFY_SOCKET') | Out-Null
-        $script:DaemonProcess = [System.Diagnostics.Process]::Start($info)
-        $stdout = $DaemonProcess.StandardOutput.ReadToEndAsync()
-        $stderr = $DaemonProcess.StandardError.ReadToEndAsync()
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do {
-            if ($DaemonProcess.HasExited) { throw "upstart-host exited with $($DaemonProcess.ExitCode): $($stderr.Result)" }
-            Start-Sleep -Milliseconds 20
-        } until ((Invoke-Ctl @('version')).ExitCode -eq 0 -or [DateTime]::UtcNow -gt $deadline)
+        (Start-PackagedDaemon -LogDir $logDir -StateDir (Join-Path $RunDir 'rotated-state')).ExitCode | Should -Be 0
 
         # on-demand (a task) logs each my-event it gets; `emit` returns once it has run.
         $log = Join-Path $logDir 'on-demand.log'
@@ -250,10 +246,7 @@ Describe 'upstartps .deb extracted into a temporary root' {
         (& gzip -dc "$log.2.gz") -join "`n" | Should -Match 'my-event received: first'
         Get-Content -Raw "$log.1" | Should -Match 'my-event received: second'
 
-        & kill -TERM $DaemonProcess.Id
-        $DaemonProcess.WaitForExit(60000) | Should -BeTrue
-        $DaemonProcess.ExitCode | Should -Be 0 -Because $stderr.Result
-        $null = $stdout.Result
+        Stop-PackagedDaemon
     }
 
     It 'installs and removes the optional initctl names as symlinks to upstartctl' {
