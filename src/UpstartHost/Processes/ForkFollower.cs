@@ -9,6 +9,11 @@ namespace UpstartHost.Processes;
 /// called setsid after we saw it), or that lead a session of their own (a daemon's setsid). Forks seen
 /// are counted by the generations visible: a parent's exit reveals one generation, or two when the
 /// intermediate has already exited too (it is then a zombie whose child was reparented as well).
+/// When the job runs in its own cgroup, a child in that cgroup belongs to the job whatever its session:
+/// dpkg's `start-stop-daemon --start --background` (first parent, setsid'd intermediate, daemon) reaps the
+/// intermediate in the first parent, so nothing else ties the daemon to the job. A child whose session and
+/// group were made by a process never seen is one generation below such a reaped intermediate, and counts
+/// as two forks, as Upstart's ptrace would have counted them.
 /// </summary>
 internal static class ForkFollower
 {
@@ -24,10 +29,11 @@ internal static class ForkFollower
     /// <summary>No child left behind: the main process simply exited 0.</summary>
     public sealed record Exited : Decision;
 
-    public static Decision Decide(TrackedProcess tracked, IEnumerable<ProcStat> orphans)
+    /// <param name="inJobCgroup">The pids in the job instance's cgroup; null when the job has none.</param>
+    public static Decision Decide(TrackedProcess tracked, IEnumerable<ProcStat> orphans, IReadOnlySet<int>? inJobCgroup = null)
     {
         var candidates = orphans
-            .Where(c => c.StartTime >= tracked.StartTime && BelongsToJob(c, tracked))
+            .Where(c => c.StartTime >= tracked.StartTime && (BelongsToJob(c, tracked) || inJobCgroup?.Contains(c.Pid) == true))
             .OrderBy(c => c.StartTime)
             .ThenBy(c => c.Pid)
             .ToList();
@@ -36,7 +42,8 @@ internal static class ForkFollower
             return new Exited();
         }
 
-        if (candidates.Count >= tracked.ForksLeft)
+        var generations = candidates.Count + (candidates.Any(c => ForkedByAReapedIntermediate(c, tracked)) ? 1 : 0);
+        if (generations >= tracked.ForksLeft)
         {
             var alive = candidates.LastOrDefault(c => !c.IsZombie);
             return new Ready(alive == default ? candidates[^1] : alive);
@@ -49,4 +56,14 @@ internal static class ForkFollower
         tracked.Lineage.Contains(candidate.Session)
         || tracked.Lineage.Contains(candidate.ProcessGroup)
         || candidate.Session == candidate.Pid;
+
+    /// <summary>
+    /// Session and group started by a process that is neither in the chain nor the candidate itself: an
+    /// intermediate we never saw (reaped by its parent, a process of the job) made them, one generation up.
+    /// </summary>
+    private static bool ForkedByAReapedIntermediate(ProcStat candidate, TrackedProcess tracked) =>
+        !tracked.Lineage.Contains(candidate.Session)
+        && !tracked.Lineage.Contains(candidate.ProcessGroup)
+        && candidate.Session != candidate.Pid
+        && candidate.ProcessGroup != candidate.Pid;
 }

@@ -1,3 +1,4 @@
+using UpstartHost.Processes.Cgroups;
 using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Processes;
@@ -155,7 +156,8 @@ public sealed partial class ProcessLayer
     private void FollowFork(TrackedProcess tracked)
     {
         var orphans = ProcStat.ChildrenOf(reaper.OwnPid).Where(c => !reaper.IsOwned(c.Pid));
-        switch (ForkFollower.Decide(tracked, orphans))
+        var inJobCgroup = tracked.Cgroup is null ? null : CgroupFiles.ProcessIds(tracked.Cgroup);
+        switch (ForkFollower.Decide(tracked, orphans, inJobCgroup))
         {
             case ForkFollower.Ready ready:
                 tracked.Current = ready.Main.Pid;

@@ -134,7 +134,8 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
             LogConsoleProblem(logger, request.JobName, processName, console.Warning);
         }
 
-        var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames, cgroups?.Enter(request.JobName, request.Instance));
+        var cgroup = cgroups?.Enter(request.JobName, request.Instance);
+        var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames, cgroup);
         // Not `using`: a child started by the spawn library reads them until it has exec'd (SpawnMemory).
         var argv = NativeStrings.TryCreate(helperArgv);
         var envp = NativeStrings.TryCreate(request.Environment);
@@ -146,7 +147,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
                 return SpawnResult.Failed("unable to execute: a NUL byte in the " + (argv is null ? "command or settings" : "environment"));
             }
 
-            return Spawn(request, command, console, argv, envp, limitNames, out memory);
+            return Spawn(request, command, console, argv, envp, limitNames, cgroup, out memory);
         }
         finally
         {
@@ -158,7 +159,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
     }
 
-    private SpawnResult Spawn(SpawnRequest request, ProcessCommand command, ConsoleFds console, NativeStrings argv, NativeStrings envp, List<string> limitNames, out SpawnMemory? memory)
+    private SpawnResult Spawn(SpawnRequest request, ProcessCommand command, ConsoleFds console, NativeStrings argv, NativeStrings envp, List<string> limitNames, string? cgroup, out SpawnMemory? memory)
     {
         memory = null;
 
@@ -185,6 +186,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         var tracked = new TrackedProcess(this, request.Kind == ProcessKind.Main ? request.Config.Expect : ExpectMode.None)
         {
             LimitNames = limitNames,
+            Cgroup = cgroup,
             JobName = request.JobName,
             ProcessName = request.Kind.ToUpstartName(),
         };

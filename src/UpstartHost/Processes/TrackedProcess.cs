@@ -48,6 +48,9 @@ internal sealed class TrackedProcess(ProcessLayer layer, ExpectMode expect) : IC
     /// </summary>
     public HashSet<int> Lineage { get; } = [];
 
+    /// <summary>The job instance's cgroup directory the process was started in; null without job cgroups.</summary>
+    public string? Cgroup { get; set; }
+
     /// <summary>
     /// The read end of the helper's close-on-exec error pipe while <see cref="TrackedPhase.Spawning"/>;
     /// -1 once read and closed. Read without the lock by the exec watcher, only to drop closed pipes from

@@ -56,6 +56,25 @@ public sealed class ForkFollowerTests : IDisposable
     }
 
     [Fact]
+    public void Expect_daemon_takes_a_child_in_the_jobs_cgroup_whose_session_an_unseen_intermediate_made()
+    {
+        // start-stop-daemon --background: the first parent reaped the setsid'd intermediate (pid 101).
+        var daemon = Process(102, 101, start: 1002);
+
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [daemon], new HashSet<int> { 102 });
+
+        Assert.Equal(new ForkFollower.Ready(daemon), decision);
+    }
+
+    [Fact]
+    public void Without_the_jobs_cgroup_a_child_of_another_session_is_still_not_the_daemon()
+    {
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [Process(102, 101, start: 1002)], new HashSet<int> { 55 });
+
+        Assert.IsType<ForkFollower.Exited>(decision);
+    }
+
+    [Fact]
     public void A_process_that_left_nothing_behind_simply_exited()
     {
         Assert.IsType<ForkFollower.Exited>(ForkFollower.Decide(Tracked(ExpectMode.Daemon), []));

@@ -15,17 +15,28 @@ public sealed class TestPrograms
         #include <stdlib.h>
         #include <string.h>
         #include <unistd.h>
-        /* forker N [setsid] PIDFILE: fork N times, each parent exiting 0 once its child exists (the classic
-           daemon(3) shape; with setsid the first child starts a new session like a real daemon), then the
-           last process writes its pid to PIDFILE and pauses. */
+        #include <sys/wait.h>
+        /* forker N [setsid] [reap] PIDFILE: fork N times, each parent exiting 0 once its child exists (the
+           classic daemon(3) shape; with setsid the first child starts a new session like a real daemon),
+           then the last process writes its pid to PIDFILE and pauses. With reap the first parent waits for
+           its child to exit before it exits itself, as dpkg's start-stop-daemon --background does. */
+        static int has_option(int argc, char **argv, const char *name) {
+            for (int i = 2; i < argc - 1; i++)
+                if (strcmp(argv[i], name) == 0) return 1;
+            return 0;
+        }
         int main(int argc, char **argv) {
             int forks = atoi(argv[1]);
-            int use_setsid = argc > 3 && strcmp(argv[2], "setsid") == 0;
+            int use_setsid = has_option(argc, argv, "setsid");
+            int reap_first = has_option(argc, argv, "reap");
             const char *pidfile = argv[argc - 1];
             for (int i = 0; i < forks; i++) {
                 pid_t child = fork();
                 if (child < 0) return 2;
-                if (child > 0) _exit(0);
+                if (child > 0) {
+                    if (i == 0 && reap_first) waitpid(child, NULL, 0);
+                    _exit(0);
+                }
                 if (i == 0 && use_setsid) setsid();
             }
             FILE *f = fopen(pidfile, "w");

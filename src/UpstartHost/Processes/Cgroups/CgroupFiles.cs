@@ -1,3 +1,4 @@
+using System.Globalization;
 using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Processes.Cgroups;
@@ -43,6 +44,27 @@ internal static class CgroupFiles
         {
             return 0;
         }
+    }
+
+    /// <summary>The pids in the cgroup itself (cgroup.procs); none when it cannot be read.</summary>
+    public static HashSet<int> ProcessIds(string cgroup)
+    {
+        var pids = new HashSet<int>();
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Combine(cgroup, "cgroup.procs")))
+            {
+                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    pids.Add(pid);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return pids;
     }
 
     /// <summary>rmdir; true when the directory is gone (removed now or already). A cgroup with processes in it stays.</summary>
