@@ -109,15 +109,26 @@ static int resolve_names(const char *user, const char *group, struct exec_plan *
         plan->uid = pw->pw_uid;
         plan->gid = pw->pw_gid; /* init(5): setuid alone runs with the user's primary group */
         plan->have_uid = plan->have_gid = 1;
-
-        /* The user's own supplementary groups, as initgroups(3) gives them (Upstart, for system jobs). */
+    }
+    /* Upstart checks the user before the group: a job naming both a missing user and group fails on the user. */
+    if (group != NULL) {
+        errno = 0;
+        struct group *gr = getgrnam(group);
+        if (gr == NULL)
+            return refuse(failure, errno != 0 ? STEP_GETGRNAM : STEP_NO_SUCH_GROUP, errno, 0);
+        plan->gid = gr->gr_gid;
+        plan->have_gid = 1;
+    }
+    if (user != NULL) {
+        /* The user's supplementary groups as Upstart's initgroups(user, group) gives them for system jobs:
+           the user's memberships plus the job's group, the setgid one when the job names one. */
         int count = 32;
         for (;;) {
             gid_t *groups = malloc((size_t)count * sizeof *groups);
             if (groups == NULL)
                 return refuse(failure, STEP_SETGROUPS, ENOMEM, 0);
             int wanted = count;
-            if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &wanted) >= 0) {
+            if (getgrouplist(user, plan->gid, groups, &wanted) >= 0) {
                 plan->groups = groups;
                 plan->group_count = wanted;
                 break;
@@ -127,17 +138,6 @@ static int resolve_names(const char *user, const char *group, struct exec_plan *
                 return refuse(failure, STEP_SETGROUPS, EINVAL, 0);
             count = wanted;
         }
-    }
-    if (group != NULL) {
-        errno = 0;
-        struct group *gr = getgrnam(group);
-        if (gr == NULL) {
-            free(plan->groups);
-            plan->groups = NULL;
-            return refuse(failure, errno != 0 ? STEP_GETGRNAM : STEP_NO_SUCH_GROUP, errno, 0);
-        }
-        plan->gid = gr->gr_gid;
-        plan->have_gid = 1;
     }
     return 0;
 }

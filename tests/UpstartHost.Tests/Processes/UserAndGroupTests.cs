@@ -89,6 +89,24 @@ public sealed class UserAndGroupTests(ProcessLayerFixture fixture, TestUserFixtu
             await fixture.KillAndReap(pid);
         }
     }
+
+    [RootFact]
+    public async Task Setuid_and_setgid_together_base_the_supplementary_groups_on_the_given_group_not_the_users_primary_one()
+    {
+        // Upstart: initgroups(user, setgid group), so `setuid app` + `setgid adm` has adm, not app's own group.
+        var pid = fixture.Start(SpawnRequests.Exec("/bin/sleep 30", c => c with { Setuid = TestUserFixture.UserName, Setgid = "nogroup" }));
+        try
+        {
+            var nogroup = File.ReadAllLines("/etc/group").Single(l => l.StartsWith("nogroup:", StringComparison.Ordinal)).Split(':')[2];
+            var groups = StatusLine(pid, "Groups").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(nogroup, groups);
+            Assert.DoesNotContain(user.Gid, groups);
+        }
+        finally
+        {
+            await fixture.KillAndReap(pid);
+        }
+    }
 }
 
 /// <summary>A fact that is skipped, saying why, when the tests do not run as root.</summary>
