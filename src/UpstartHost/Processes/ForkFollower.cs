@@ -9,11 +9,12 @@ namespace UpstartHost.Processes;
 /// called setsid after we saw it), or that lead a session of their own (a daemon's setsid). Forks seen
 /// are counted by the generations visible: a parent's exit reveals one generation, or two when the
 /// intermediate has already exited too (it is then a zombie whose child was reparented as well).
-/// When the job runs in its own cgroup, a child in that cgroup belongs to the job whatever its session:
-/// dpkg's `start-stop-daemon --start --background` (first parent, setsid'd intermediate, daemon) reaps the
-/// intermediate in the first parent, so nothing else ties the daemon to the job. A child whose session and
-/// group were made by a process never seen is one generation below such a reaped intermediate, and counts
-/// as two forks, as Upstart's ptrace would have counted them.
+/// Only when that finds nothing, and the job runs in its own cgroup, a child in that cgroup is taken
+/// whatever its session: dpkg's `start-stop-daemon --start --background` (first parent, setsid'd
+/// intermediate, daemon) reaps the intermediate in the first parent, so nothing else ties the daemon to the
+/// job. Its session and group were made by that intermediate, never seen, so it counts as two forks, as
+/// Upstart's ptrace counted them. Anything the usual rule finds is decided as before, so the cgroup never
+/// changes which process a daemon that forks visibly is followed to.
 /// </summary>
 internal static class ForkFollower
 {
@@ -32,18 +33,20 @@ internal static class ForkFollower
     /// <param name="inJobCgroup">The pids in the job instance's cgroup; null when the job has none.</param>
     public static Decision Decide(TrackedProcess tracked, IEnumerable<ProcStat> orphans, IReadOnlySet<int>? inJobCgroup = null)
     {
-        var candidates = orphans
-            .Where(c => c.StartTime >= tracked.StartTime && (BelongsToJob(c, tracked) || inJobCgroup?.Contains(c.Pid) == true))
-            .OrderBy(c => c.StartTime)
-            .ThenBy(c => c.Pid)
-            .ToList();
+        var candidates = Candidates(tracked, orphans, c => BelongsToJob(c, tracked));
+        var hiddenGenerations = 0;
+        if (candidates.Count == 0 && inJobCgroup is not null)
+        {
+            candidates = Candidates(tracked, orphans, c => inJobCgroup.Contains(c.Pid));
+            hiddenGenerations = candidates.Any(c => ForkedByAReapedIntermediate(c, tracked)) ? 1 : 0;
+        }
+
         if (candidates.Count == 0)
         {
             return new Exited();
         }
 
-        var generations = candidates.Count + (candidates.Any(c => ForkedByAReapedIntermediate(c, tracked)) ? 1 : 0);
-        if (generations >= tracked.ForksLeft)
+        if (candidates.Count + hiddenGenerations >= tracked.ForksLeft)
         {
             var alive = candidates.LastOrDefault(c => !c.IsZombie);
             return new Ready(alive == default ? candidates[^1] : alive);
@@ -51,6 +54,13 @@ internal static class ForkFollower
 
         return new Follow(candidates[0]);
     }
+
+    private static List<ProcStat> Candidates(TrackedProcess tracked, IEnumerable<ProcStat> orphans, Func<ProcStat, bool> ofTheJob) =>
+        orphans
+            .Where(c => c.StartTime >= tracked.StartTime && ofTheJob(c))
+            .OrderBy(c => c.StartTime)
+            .ThenBy(c => c.Pid)
+            .ToList();
 
     private static bool BelongsToJob(ProcStat candidate, TrackedProcess tracked) =>
         tracked.Lineage.Contains(candidate.Session)

@@ -75,6 +75,17 @@ public sealed class ForkFollowerTests : IDisposable
     }
 
     [Fact]
+    public void The_jobs_cgroup_does_not_change_which_child_the_usual_rule_finds()
+    {
+        // A daemon that forks twice under expect fork: Upstart follows the first child, the setsid'd 101.
+        var intermediate = Process(101, 101);
+
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Fork), [intermediate, Process(102, 101, start: 1002)], new HashSet<int> { 101, 102 });
+
+        Assert.Equal(new ForkFollower.Ready(intermediate), decision);
+    }
+
+    [Fact]
     public void A_process_that_left_nothing_behind_simply_exited()
     {
         Assert.IsType<ForkFollower.Exited>(ForkFollower.Decide(Tracked(ExpectMode.Daemon), []));
