@@ -27,6 +27,7 @@
         'Get-UpstartJobConfiguration'
         'Update-UpstartConfiguration'
         'Test-UpstartJobFile'
+        'Test-UpstartJobConfiguration'
         'Restart-UpstartDaemon'
         'Get-UpstartEnvironment'
         'Set-UpstartEnvironment'

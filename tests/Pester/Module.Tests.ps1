@@ -8,7 +8,7 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
         $expected = @(
             'Disable-UpstartJob', 'Enable-UpstartJob', 'Get-UpstartEnvironment', 'Get-UpstartJob', 'Get-UpstartJobConfiguration', 'Get-UpstartLog',
             'Get-UpstartSession', 'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment', 'Restart-UpstartDaemon', 'Restart-UpstartJob', 'Send-UpstartEvent',
-            'Set-UpstartEnvironment', 'Start-UpstartJob', 'Stop-UpstartJob', 'Test-UpstartJob', 'Test-UpstartJobFile', 'Update-UpstartConfiguration', 'Update-UpstartJob', 'Wait-UpstartJob', 'Watch-UpstartEvent')
+            'Set-UpstartEnvironment', 'Start-UpstartJob', 'Stop-UpstartJob', 'Test-UpstartJob', 'Test-UpstartJobConfiguration', 'Test-UpstartJobFile', 'Update-UpstartConfiguration', 'Update-UpstartJob', 'Wait-UpstartJob', 'Watch-UpstartEvent')
     }
 
     AfterAll {
@@ -38,7 +38,7 @@ Describe 'The packaged UpstartPS module' -Tag 'CI' {
     It 'has help with examples for <_>' -ForEach @(
         'Get-UpstartJob', 'Start-UpstartJob', 'Stop-UpstartJob', 'Restart-UpstartJob', 'Update-UpstartJob', 'Enable-UpstartJob',
         'Disable-UpstartJob', 'Wait-UpstartJob', 'Test-UpstartJob', 'Send-UpstartEvent', 'Watch-UpstartEvent', 'Get-UpstartLog',
-        'Get-UpstartJobConfiguration', 'Update-UpstartConfiguration', 'Test-UpstartJobFile', 'Restart-UpstartDaemon',
+        'Get-UpstartJobConfiguration', 'Update-UpstartConfiguration', 'Test-UpstartJobFile', 'Test-UpstartJobConfiguration', 'Restart-UpstartDaemon',
         'Get-UpstartEnvironment', 'Set-UpstartEnvironment', 'Remove-UpstartEnvironment', 'Reset-UpstartEnvironment',
         'Get-UpstartSession') {
         $command = $_

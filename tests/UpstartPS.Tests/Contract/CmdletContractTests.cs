@@ -7,7 +7,7 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
     [
         "Disable-UpstartJob", "Enable-UpstartJob", "Get-UpstartEnvironment", "Get-UpstartJob", "Get-UpstartJobConfiguration", "Get-UpstartLog", "Get-UpstartSession",
         "Remove-UpstartEnvironment", "Reset-UpstartEnvironment", "Restart-UpstartDaemon", "Restart-UpstartJob", "Send-UpstartEvent",
-        "Set-UpstartEnvironment", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob",
+        "Set-UpstartEnvironment", "Start-UpstartJob", "Stop-UpstartJob", "Test-UpstartJob", "Test-UpstartJobConfiguration",
         "Test-UpstartJobFile", "Update-UpstartConfiguration", "Update-UpstartJob", "Wait-UpstartJob", "Watch-UpstartEvent",
     ];
 
@@ -154,6 +154,7 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
     [InlineData("Test-UpstartJob")]
     [InlineData("Get-UpstartLog")]
     [InlineData("Get-UpstartJobConfiguration")]
+    [InlineData("Test-UpstartJobConfiguration")]
     [InlineData("Send-UpstartEvent")]
     public void Name_binds_from_the_pipeline_by_value_and_by_property_name_at_position_0(string name)
     {
@@ -252,6 +253,28 @@ public sealed class CmdletContractTests(ModuleFixture fixture) : IClassFixture<M
         // Only LiteralPath may match a FileInfo's properties, or the parameter set would be ambiguous.
         Assert.DoesNotContain("FullName", path.Aliases);
         Assert.DoesNotContain("PSPath", path.Aliases);
+    }
+
+    [Fact]
+    public void Test_UpstartJobConfiguration_checks_every_job_by_default_with_initctl_s_options_and_one_bool_for_Quiet()
+    {
+        var cmdlet = Cmdlet("Test-UpstartJobConfiguration");
+        var name = cmdlet.Parameter("Name")!;
+        Assert.False(name.Mandatory);
+        Assert.Contains("Job", name.Aliases);
+        Assert.Contains("SupportsWildcardsAttribute", name.Attributes);
+        Assert.Equal("String[]", cmdlet.Parameter("IgnoreEvent")?.Type.Name);
+        Assert.Equal("UpstartPS.Completion.EventNameCompleter", Assert.Single(cmdlet.Parameter("IgnoreEvent")!.CompleterTypes).FullName);
+        Assert.Equal("String[]", cmdlet.Parameter("Include")?.Type.Name);
+        Assert.Equal("String[]", cmdlet.Parameter("Exclude")?.Type.Name);
+        foreach (var flag in new[] { "WarnAll", "Quiet" })
+        {
+            Assert.Equal("SwitchParameter", cmdlet.Parameter(flag)?.Type.Name);
+        }
+
+        Assert.Equal(
+            ["System.Boolean", "UpstartPS.UpstartJobConfigurationProblem"],
+            cmdlet.OutputTypes.Select(t => t.FullName!).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<Modul
     [Fact]
     public void There_is_an_output_type_for_each_kind_of_result() =>
         Assert.Equal(
-            ["UpstartConfigurationChange", "UpstartDaemon", "UpstartEnvironmentVariable", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobFileDiagnostic", "UpstartLogLine", "UpstartSession"],
+            ["UpstartConfigurationChange", "UpstartDaemon", "UpstartEnvironmentVariable", "UpstartEvent", "UpstartJob", "UpstartJobConfiguration", "UpstartJobConfigurationProblem", "UpstartJobFileDiagnostic", "UpstartLogLine", "UpstartSession"],
             OutputTypes.Select(t => t.Name).Order(StringComparer.Ordinal));
 
     [Fact]
@@ -61,6 +61,15 @@ public sealed class OutputTypeTests(ModuleFixture fixture) : IClassFixture<Modul
         Assert.Equal(
             ["Address:System.String", "IsCurrent:System.Boolean", "ProcessId:System.Int32", "SocketPath:System.String"],
             session.GetProperties().Select(p => $"{p.Name}:{p.PropertyType.FullName}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_configuration_problem_is_initctl_check_config_s_line_and_binds_to_Name_by_its_Job()
+    {
+        var problem = fixture.Module.FindType("UpstartPS.UpstartJobConfigurationProblem")!;
+        Assert.Equal(
+            ["Job:System.String", "Kind:System.String", "Stanza:System.String", "Unknown:System.String"],
+            problem.GetProperties().Select(p => $"{p.Name}:{p.PropertyType.FullName}").Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -96,6 +96,17 @@ public sealed class OutputObjectTests
         Assert.Equal("started JOB=web INSTANCE=", new UpstartEvent(new EventInfo { Name = "started", Environment = ["JOB=web", "INSTANCE="] }).ToString());
 
     [Fact]
+    public void A_configuration_problem_reads_as_check_config_prints_it_with_its_job_in_front()
+    {
+        var onEvent = new UpstartJobConfigurationProblem(new CheckConfigItem("web", "start on", "event", "mounted"));
+        Assert.Equal("Event", onEvent.Kind);
+        Assert.Equal("web: start on: unknown event mounted", onEvent.ToString());
+        var onJob = new UpstartJobConfigurationProblem(new CheckConfigItem("api", "stop on", "job", "ghost"));
+        Assert.Equal(("api", "stop on", "Job", "ghost"), (onJob.Job, onJob.Stanza, onJob.Kind, onJob.Unknown));
+        Assert.Equal("api: stop on: unknown job ghost", onJob.ToString());
+    }
+
+    [Fact]
     public void A_diagnostic_reads_as_check_prints_it()
     {
         var diagnostic = new UpstartJobFileDiagnostic(new DiagnosticInfo("/etc/init/a.conf", 3, 1, "unknown-stanza", "Unknown stanza", "warning"));
