@@ -23,19 +23,19 @@ Describe 'Test-UpstartJobConfiguration' -Tag 'CI' {
         $problem = Test-UpstartJobConfiguration | Where-Object Job -eq 'mounter'
         $problem | Should -HaveCount 1
         $problem.PSObject.TypeNames[0] | Should -Be 'UpstartPS.UpstartJobConfigurationProblem'
-        $problem.Stanza | Should -Be 'start on'
-        $problem.Kind | Should -Be 'Event'
-        $problem.Unknown | Should -Be 'mounted'
-        $problem.ToString() | Should -Be 'mounter: start on: unknown event mounted'
+        $problem.Stanza | Should -BeExactly 'start on'
+        $problem.Kind | Should -BeExactly 'Event'
+        $problem.Unknown | Should -BeExactly 'mounted'
+        $problem.ToString() | Should -BeExactly 'mounter: start on: unknown event mounted'
     }
 
     It 'reports a job waiting on a job that does not exist' {
         $problem = Test-UpstartJobConfiguration | Where-Object Job -eq 'haunted'
         $problem | Should -HaveCount 1
-        $problem.Stanza | Should -Be 'start on'
-        $problem.Kind | Should -Be 'Job'
-        $problem.Unknown | Should -Be 'ghost'
-        "$problem" | Should -Be 'haunted: start on: unknown job ghost'
+        $problem.Stanza | Should -BeExactly 'start on'
+        $problem.Kind | Should -BeExactly 'Job'
+        $problem.Unknown | Should -BeExactly 'ghost'
+        "$problem" | Should -BeExactly 'haunted: start on: unknown job ghost'
     }
 
     It 'reports nothing else: an or with a reachable side and a condition on a loaded job pass' {
@@ -92,9 +92,9 @@ Describe 'Test-UpstartJobConfiguration' -Tag 'CI' {
         Test-UpstartJobConfiguration -Name either | Should -BeNullOrEmpty
         $problem = Test-UpstartJobConfiguration -Name either -WarnAll
         $problem | Should -HaveCount 1
-        $problem.Stanza | Should -Be 'start on'
-        $problem.Kind | Should -Be 'Job'
-        $problem.Unknown | Should -Be 'ghost'
+        $problem.Stanza | Should -BeExactly 'start on'
+        $problem.Kind | Should -BeExactly 'Job'
+        $problem.Unknown | Should -BeExactly 'ghost'
         (Test-UpstartJobConfiguration -WarnAll).Job | Sort-Object | Should -Be @('either', 'haunted', 'mounter')
     }
 
@@ -108,9 +108,9 @@ Describe 'Test-UpstartJobConfiguration' -Tag 'CI' {
 
     It 'shows a table of Job, Stanza, Kind and Unknown by default, also for deserialized problems' {
         $lines = Test-UpstartJobConfiguration | Sort-Object Job | Out-String -Stream -Width 80 | Where-Object { $_ -match '\S' }
-        $lines[0] | Should -Match '^Job\s+Stanza\s+Kind\s+Unknown$'
-        $lines[2] | Should -Match '^haunted\s+start on\s+Job\s+ghost$'
-        $lines[3] | Should -Match '^mounter\s+start on\s+Event\s+mounted$'
+        $lines[0] | Should -MatchExactly '^Job\s+Stanza\s+Kind\s+Unknown$'
+        $lines[2] | Should -MatchExactly '^haunted\s+start on\s+Job\s+ghost$'
+        $lines[3] | Should -MatchExactly '^mounter\s+start on\s+Event\s+mounted$'
         $remote = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Test-UpstartJobConfiguration mounter)))
         $remote.PSObject.TypeNames[0] | Should -Be 'Deserialized.UpstartPS.UpstartJobConfigurationProblem'
         ($remote | Out-String -Stream | Where-Object { $_ -match '\S' })[0] | Should -Match '^Job\s+Stanza\s+Kind\s+Unknown$'
