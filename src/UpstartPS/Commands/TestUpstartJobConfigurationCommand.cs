@@ -11,7 +11,8 @@ namespace UpstartPS.Commands;
 /// condition of a loaded job that waits for an event nothing emits or on a job that does not exist; nothing when
 /// all can be satisfied. The daemon answers for every job; -Name, -Include and -Exclude pick jobs with
 /// Get-UpstartJob's rules. -Quiet writes one bool for the whole command instead, $true when there is nothing to
-/// report: one, not one per piped name, because Pester's `Should -BeTrue` passes an array holding a $false.
+/// report: one, not one per piped name, because `if (Test-UpstartJobConfiguration -Quiet)` takes any array of two
+/// or more values, two $false included, as true.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "UpstartJobConfiguration")]
 [OutputType(typeof(UpstartJobConfigurationProblem), typeof(bool))]
