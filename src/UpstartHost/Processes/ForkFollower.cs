@@ -30,14 +30,18 @@ internal static class ForkFollower
     /// <summary>No child left behind: the main process simply exited 0.</summary>
     public sealed record Exited : Decision;
 
-    /// <param name="inJobCgroup">The pids in the job instance's cgroup; null when the job has none.</param>
-    public static Decision Decide(TrackedProcess tracked, IEnumerable<ProcStat> orphans, IReadOnlySet<int>? inJobCgroup = null)
+    /// <param name="inJobCgroup">
+    /// Reads the pids in the job instance's cgroup, only when the usual rule finds no child (a file read, not needed
+    /// for the forks most daemons make); null when the job has no cgroup.
+    /// </param>
+    public static Decision Decide(TrackedProcess tracked, IEnumerable<ProcStat> orphans, Func<IReadOnlySet<int>>? inJobCgroup = null)
     {
         var candidates = Candidates(tracked, orphans, c => BelongsToJob(c, tracked));
         var hiddenGenerations = 0;
         if (candidates.Count == 0 && inJobCgroup is not null)
         {
-            candidates = Candidates(tracked, orphans, c => inJobCgroup.Contains(c.Pid));
+            var pids = inJobCgroup();
+            candidates = Candidates(tracked, orphans, c => pids.Contains(c.Pid));
             hiddenGenerations = candidates.Any(c => ForkedByAReapedIntermediate(c, tracked)) ? 1 : 0;
         }
 

@@ -156,7 +156,7 @@ public sealed partial class ProcessLayer
     private void FollowFork(TrackedProcess tracked)
     {
         var orphans = ProcStat.ChildrenOf(reaper.OwnPid).Where(c => !reaper.IsOwned(c.Pid));
-        var inJobCgroup = tracked.Cgroup is null ? null : CgroupFiles.ProcessIds(tracked.Cgroup);
+        Func<IReadOnlySet<int>>? inJobCgroup = tracked.Cgroup is { } cgroup ? () => CgroupFiles.ProcessIds(cgroup) : null;
         switch (ForkFollower.Decide(tracked, orphans, inJobCgroup))
         {
             case ForkFollower.Ready ready:

@@ -61,7 +61,7 @@ public sealed class ForkFollowerTests : IDisposable
         // start-stop-daemon --background: the first parent reaped the setsid'd intermediate (pid 101).
         var daemon = Process(102, 101, start: 1002);
 
-        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [daemon], new HashSet<int> { 102 });
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [daemon], () => new HashSet<int> { 102 });
 
         Assert.Equal(new ForkFollower.Ready(daemon), decision);
     }
@@ -69,7 +69,7 @@ public sealed class ForkFollowerTests : IDisposable
     [Fact]
     public void Without_the_jobs_cgroup_a_child_of_another_session_is_still_not_the_daemon()
     {
-        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [Process(102, 101, start: 1002)], new HashSet<int> { 55 });
+        var decision = ForkFollower.Decide(Tracked(ExpectMode.Daemon), [Process(102, 101, start: 1002)], () => new HashSet<int> { 55 });
 
         Assert.IsType<ForkFollower.Exited>(decision);
     }
@@ -80,9 +80,12 @@ public sealed class ForkFollowerTests : IDisposable
         // A daemon that forks twice under expect fork: Upstart follows the first child, the setsid'd 101.
         var intermediate = Process(101, 101);
 
-        var decision = ForkFollower.Decide(Tracked(ExpectMode.Fork), [intermediate, Process(102, 101, start: 1002)], new HashSet<int> { 101, 102 });
+        var cgroupReads = 0;
+        var decision = ForkFollower.Decide(
+            Tracked(ExpectMode.Fork), [intermediate, Process(102, 101, start: 1002)], () => { cgroupReads++; return new HashSet<int> { 101, 102 }; });
 
         Assert.Equal(new ForkFollower.Ready(intermediate), decision);
+        Assert.Equal(0, cgroupReads);
     }
 
     [Fact]
