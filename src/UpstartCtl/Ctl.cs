@@ -49,7 +49,9 @@ public sealed partial class Ctl
             return 0;
         }
 
-        if (args.Version && args.Command is null)
+        // libnih answers --version while it reads the options, under every name and before any command:
+        // `start --version` prints the version, it does not start anything.
+        if (args.Version)
         {
             output.WriteLine(HelpText.ClientVersion);
             return 0;

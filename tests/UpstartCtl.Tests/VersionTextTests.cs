@@ -14,4 +14,20 @@ public sealed class VersionTextTests
 
         Assert.Equal((0, $"upstartctl (upstartps {built})\n", ""), (exit, output.ToString(), error.ToString()));
     }
+
+    [Theory]
+    [InlineData("start", new[] { "--version" })]
+    [InlineData("status", new[] { "--version", "ssh" })]
+    [InlineData("initctl", new[] { "version", "--version" })]
+    public void Version_option_prints_the_version_under_every_name_and_runs_no_command(string program, string[] argv)
+    {
+        // libnih answers --version while reading the options, whatever the name and the command: `start --version`
+        // prints the version and exits 0 (it neither says `missing job name` nor starts anything).
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = UpstartCtl.Ctl.Run(program, argv, output, error);
+
+        Assert.Equal((0, UpstartCtl.HelpText.ClientVersion + "\n", ""), (exit, output.ToString(), error.ToString()));
+    }
 }
