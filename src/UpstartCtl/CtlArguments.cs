@@ -13,6 +13,9 @@ public sealed record CtlArguments
         "start", "stop", "restart", "reload", "status",
     };
 
+    /// <summary>The short options that take a value (the rest of a bundle of short options is that value).</summary>
+    private static readonly HashSet<string> ShortValueOptions = new(StringComparer.Ordinal) { "-i" };
+
     /// <summary>The long options that take a value, which may also be given as `--option=VALUE`.</summary>
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal) { "--socket", "--ignore-events", "--lines" };
 
@@ -62,10 +65,11 @@ public sealed record CtlArguments
 
     public bool Retain => RetainOption is not null;
 
-    public static CtlArguments Parse(string program, IReadOnlyList<string> args)
+    public static CtlArguments Parse(string program, IReadOnlyList<string> argv)
     {
         ArgumentNullException.ThrowIfNull(program);
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(argv);
+        var args = argv.ToList();
         var result = new CtlArguments { Program = program, Command = LinkCommands.Contains(program) ? program : null };
         var words = new List<string>();
         var ignored = new List<string>();
@@ -85,6 +89,15 @@ public sealed record CtlArguments
                 }
 
                 continue;
+            }
+
+            // libnih reads short options as getopt does: `-nq` is `-n -q`, and a short option that takes a value
+            // takes the rest of the word (`-ia,b`) or, at the end of the word, the next one (`-wi a,b`).
+            if (arg[1] != '-' && arg.Length > 2)
+            {
+                args[i] = arg[..2];
+                args.Insert(i + 1, ShortValueOptions.Contains(arg[..2]) ? arg[2..] : "-" + arg[2..]);
+                arg = arg[..2];
             }
 
             // initctl's options (libnih) take a long option's value after `=` too: `--ignore-events=a,b`.
@@ -162,7 +175,7 @@ public sealed record CtlArguments
         return result with { Words = words, IgnoredEvents = ignored };
     }
 
-    private static string Next(IReadOnlyList<string> args, ref int i, string option, string program)
+    private static string Next(List<string> args, ref int i, string option, string program)
     {
         _ = program;
         if (i + 1 >= args.Count)

@@ -24,6 +24,17 @@ public class CtlArgumentsTests
     }
 
     [Fact]
+    public void Short_options_may_be_bundled_as_initctl_takes_them()
+    {
+        // libnih's option parser, like getopt: `-nq` is `-n -q`.
+        var a = CtlArguments.Parse("initctl", ["-nq", "emit", "net-device-up", "IFACE=lo"]);
+        Assert.Equal(("emit", true, true), (a.Command, a.NoWait, a.Quiet));
+        Assert.Equal(["net-device-up", "IFACE=lo"], a.Words);
+        Assert.Equal(["a", "b"], CtlArguments.Parse("initctl", ["check-config", "-wi", "a,b"]).IgnoredEvents);
+        Assert.Throws<CtlUsageException>(() => CtlArguments.Parse("initctl", ["-nx", "list"]));
+    }
+
+    [Fact]
     public void Now_is_an_option_of_disable()
     {
         var a = CtlArguments.Parse("initctl", ["disable", "--now", "web"]);
