@@ -53,7 +53,7 @@ public sealed partial class Ctl
         // `start --version` prints the version, it does not start anything.
         if (args.Version)
         {
-            output.WriteLine(HelpText.ClientVersion);
+            output.WriteLine(HelpText.VersionFor(program));
             return 0;
         }
 

@@ -7,6 +7,17 @@ public static class HelpText
     // version reads its metadata, about ten page faults in a process that lives for one command.
     public const string ClientVersion = "upstartctl (upstartps " + BuildVersion.Value + ")";
 
+    /// <summary>
+    /// --version. Under its own name, its own; under initctl's names (installed as initctl, start, stop …) initctl's
+    /// first line, `initctl (upstart 1.13.2)` as libnih writes it with the name it was run as, followed by what it
+    /// really is: deployment tools read the Upstart version from it (Puppet's upstart provider takes
+    /// `initctl \(upstart ([^)]*)\)` and fails without a match), as the `version` command's text starts with init's.
+    /// </summary>
+    public static string VersionFor(string program) =>
+        program == "initctl" || CtlArguments.LinkCommands.Contains(program)
+            ? $"{program} (upstart 1.13.2) upstartps {BuildVersion.Value}"
+            : ClientVersion;
+
     public static string For(string program) =>
         $"""
         Usage: {program} [OPTION]... COMMAND [ARG]...

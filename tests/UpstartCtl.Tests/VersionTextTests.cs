@@ -6,7 +6,7 @@ public sealed class VersionTextTests
     public void Version_names_the_version_the_assembly_was_built_as()
     {
         // The text is a constant written at build time; the assembly's own version is what it must match.
-        var built = typeof(UpstartCtl.Ctl).Assembly.GetName().Version!.ToString(3);
+        var built = BuildVersion();
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -28,6 +28,23 @@ public sealed class VersionTextTests
 
         var exit = UpstartCtl.Ctl.Run(program, argv, output, error);
 
-        Assert.Equal((0, UpstartCtl.HelpText.ClientVersion + "\n", ""), (exit, output.ToString(), error.ToString()));
+        Assert.Equal((0, $"{program} (upstart 1.13.2) upstartps {BuildVersion()}\n", ""), (exit, output.ToString(), error.ToString()));
     }
+
+    [Fact]
+    public void Version_under_initctl_s_name_gives_the_upstart_version_deployment_tools_parse()
+    {
+        // Puppet's upstart provider: `initctl("--version").match(/initctl \(upstart ([^)]*)\)/)[1]`; no match breaks it.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(0, UpstartCtl.Ctl.Run("initctl", ["--version"], output, error));
+
+        var match = System.Text.RegularExpressions.Regex.Match(output.ToString(), @"initctl \(upstart ([^)]*)\)");
+        Assert.True(match.Success, output.ToString());
+        Assert.Equal("1.13.2", match.Groups[1].Value);
+        Assert.Contains($"upstartps {BuildVersion()}", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string BuildVersion() => typeof(UpstartCtl.Ctl).Assembly.GetName().Version!.ToString(3);
 }
