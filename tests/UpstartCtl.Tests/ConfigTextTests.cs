@@ -18,6 +18,17 @@ public class ConfigTextTests
         Assert.Equal("myjob\n  emits ev1\n  emits ev2\n  start on (A and (B or C var=2))\n  stop on runlevel [!2345]", text);
     }
 
+    [Theory]
+    [InlineData(false, "web\n  stop on runlevel [!2345]")]
+    [InlineData(true, "web\n  stop on runlevel (job:, env: [!2345])")]
+    public void Show_config_of_a_disabled_job_has_no_start_on_as_a_manual_job_has_none(bool enumerate, string expected)
+    {
+        var job = new JobConfigInfo { Name = "web", StartOn = "runlevel [2345]", StopOn = "runlevel [!2345]", Disabled = true };
+
+        Assert.Equal(expected, ConfigText.ShowConfig(job, enumerate));
+        Assert.Contains("  start on runlevel [2345]", ConfigText.ShowConfig(job with { Disabled = false }), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Show_config_enumerate_lists_each_operand_with_its_job_and_env_as_initctl_e_does()
     {

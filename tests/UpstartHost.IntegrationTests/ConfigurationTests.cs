@@ -128,6 +128,23 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public async Task Show_config_of_a_disabled_job_has_no_start_on_so_invoke_rc_d_leaves_it_down()
+    {
+        // invoke-rc.d's upstart branch: `initctl show-config -e JOB | grep -q '^  start on' || DISABLED=1`, then a
+        // start of a disabled job exits 0 instead of failing with `Job is disabled` (and the package's postinst).
+        await using var d = await DaemonFixture.StartNewAsync(("web", "start on runlevel [2345]\nstop on runlevel [!2345]\nexec /bin/sleep 1000\n"));
+        Assert.Equal(0, (await d.RunCtlAsync(["disable", "web"])).ExitCode);
+
+        var disabled = await d.RunCtlAsync(["show-config", "-e", "web"], invokedAs: "initctl");
+        Assert.Equal((0, "web\n  stop on runlevel (job:, env: [!2345])\n"), (disabled.ExitCode, disabled.Stdout));
+        Assert.True((await d.Client.ShowConfigAsync("web")).Disabled);
+
+        Assert.Equal(0, (await d.RunCtlAsync(["enable", "web"])).ExitCode);
+        var enabled = await d.RunCtlAsync(["show-config", "web"], invokedAs: "initctl");
+        Assert.Equal("web\n  start on runlevel [2345]\n  stop on runlevel [!2345]\n", enabled.Stdout);
+    }
+
+    [Fact]
     public async Task Show_config_e_lists_each_operand_on_its_own_line()
     {
         await using var d = await DaemonFixture.StartNewAsync(("j", "start on starting web and (b or c var=2)\nstop on runlevel [!2345]\nexec /bin/sleep 1000\n"));

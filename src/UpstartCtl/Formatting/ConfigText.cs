@@ -9,13 +9,16 @@ public static class ConfigText
     /// `JOB`, then `  emits EV` per event, `  start on …`, `  stop on …`. With <paramref name="enumerate"/>
     /// (show-config -e), each operand of a condition on its own line instead, as initctl's
     /// job_class_parse_events prints them: `  start on starting (job: A, env:)`, `  stop on net-up (job:, env: IFACE=eth0)`.
+    /// A disabled job has no `start on` line, as a `manual` job has none in Upstart's: scripts tell a job that will
+    /// not start by itself that way (invoke-rc.d's `show-config -e JOB | grep -q '^  start on' || DISABLED=1`, which
+    /// then leaves it down and exits 0 instead of failing a package's postinst on `Job is disabled`).
     /// </summary>
     public static string ShowConfig(JobConfigInfo job, bool enumerate = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         var lines = new List<string> { job.Name };
         lines.AddRange(job.Emits.Select(e => "  emits " + e));
-        AddCondition(lines, "start on", job.StartOn, job.StartOnOperands, enumerate);
+        AddCondition(lines, "start on", job.Disabled ? null : job.StartOn, job.StartOnOperands, enumerate);
         AddCondition(lines, "stop on", job.StopOn, job.StopOnOperands, enumerate);
         return string.Join('\n', lines);
     }

@@ -230,7 +230,7 @@ public sealed partial class DaemonControl : IControlHandler
                     throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
                 }
 
-                var info = JobInfoMapping.ToConfigInfo(config);
+                var info = JobInfoMapping.ToConfigInfo(config) with { Disabled = adminState.Current.Disabled.Contains(job) };
                 return authorization.Refuse(client, ControlOperation.Start) is null || JobFileAccess.EveryoneMayRead(config)
                     ? info
                     : info with { Env = [], Processes = new Dictionary<string, string>(), Withheld = ["env", "processes"] };

@@ -64,6 +64,13 @@ public sealed record JobConfigInfo
     /// `env` values and its commands only when its files are readable by everyone (docs/protocol.md).
     /// </summary>
     public IReadOnlyList<string>? Withheld { get; init; }
+
+    /// <summary>
+    /// Disabled by an administrator (`disable`, persisted): no event starts it, as a `manual` override would keep it
+    /// from starting. <see cref="StartOn"/> is still the job files' condition; initctl's text leaves it out, as
+    /// Upstart's show-config does for a `manual` job (added within version 1; false from an older daemon).
+    /// </summary>
+    public bool Disabled { get; init; }
 }
 
 /// <summary>reload-configuration result: what was (or, in dry run, would be) added, changed, removed.</summary>
