@@ -63,6 +63,9 @@ internal sealed partial class EngineCore
             instance.StopEnvironment = record.StopEnvironment is { } stop ? [.. stop] : null;
             instance.Goal = record.Goal;
             instance.State = record.State;
+
+            // A time ahead of the clock (set back since) is taken as now: "running since" is never in the future.
+            instance.Since = record.SinceUtc is { } since && since <= _clock.UtcNow ? since : _clock.UtcNow;
             instance.MainWasKilled = record.MainWasKilled;
             if (record.RespawnWindowAgeSeconds is { } age)
             {

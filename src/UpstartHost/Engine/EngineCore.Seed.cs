@@ -19,6 +19,7 @@ internal sealed partial class EngineCore
         instance.Environment = JobEnvironment.ForClass(_options, GlobalEnvironment, jobClass.Config).ToList();
         instance.Goal = goal;
         instance.State = state;
+        instance.Since = _clock.UtcNow;
         foreach (var (kind, pid) in running)
         {
             _processTable.AddConfirmed(instance, kind, pid);

@@ -78,7 +78,8 @@ internal sealed partial class EngineCore
             backoff,
             cgroup,
             instance.MainWasKilled,
-            jobClass.Fingerprint);
+            jobClass.Fingerprint,
+            instance.Since);
         instance.LastRecord = (record, instance.Environment, instance.StopEnvironment);
         return record;
     }
@@ -88,6 +89,7 @@ internal sealed partial class EngineCore
     {
         if (record.Goal != instance.Goal || record.State != instance.State || record.RespawnCount != respawnCount
             || record.RespawnWindowAgeSeconds != windowAge || record.MainWasKilled != instance.MainWasKilled
+            || record.SinceUtc != instance.Since
             || !string.Equals(record.Cgroup, cgroup, StringComparison.Ordinal)
             || !string.Equals(record.Fingerprint, fingerprint, StringComparison.Ordinal))
         {

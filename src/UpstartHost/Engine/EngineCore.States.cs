@@ -92,6 +92,7 @@ internal sealed partial class EngineCore
 
             var old = instance.State;
             instance.State = target;
+            instance.Since = _clock.UtcNow;
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 EngineLog.StateChanged(_logger, instance.DisplayName, old, target);
@@ -334,6 +335,7 @@ internal sealed partial class EngineCore
     private void Destroy(JobInstance instance)
     {
         instance.Destroyed = true;
+        instance.Class.LastEnded = instance.Since;
 
         // event_operator_destroy: a partly matched `stop on` lets go of its events with the instance.
         if (instance.StopCondition is { } stopOn)

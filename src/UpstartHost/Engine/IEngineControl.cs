@@ -102,6 +102,8 @@ public interface IEngineControl
 /// One instance (or a class with no instance: Goal Stop, State Waiting). ConfigChanged: the job file
 /// changed or was deleted and this running instance still uses the old definition (UPSTART.md §0).
 /// NextRespawn (beyond Upstart): while a respawn waits for its back-off, when the next attempt is due.
+/// Since (beyond Upstart): when the instance entered its state; for a class with no instance, when its last
+/// instance ended (null if none has since the daemon started).
 /// The engine speaks enums; the edges render Upstart's words (JobGoalNames, JobStateNames, ProcessKind).
 /// </summary>
 public sealed record JobSnapshot(
@@ -119,7 +121,8 @@ public sealed record JobSnapshot(
     string? ConfigPath,
     bool HasInstance,
     bool ConfigChanged = false,
-    DateTimeOffset? NextRespawn = null);
+    DateTimeOffset? NextRespawn = null,
+    DateTimeOffset? Since = null);
 
 /// <summary>A live process of an instance.</summary>
 public sealed record ProcessSnapshot(Upstart.JobFiles.Model.ProcessKind Kind, int Pid);

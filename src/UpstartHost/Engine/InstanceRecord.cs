@@ -13,6 +13,7 @@ namespace UpstartHost.Engine;
 /// <param name="Cgroup">The cgroup its processes run in (docs/processes.md), so a later daemon still kills what they leave; null without one.</param>
 /// <param name="MainWasKilled">The daemon signalled this run's main process to end it: the instance's end kills its leftovers.</param>
 /// <param name="Fingerprint">The fingerprint of the job files of the definition the instance runs under (its class's active one); null when not read from disk.</param>
+/// <param name="SinceUtc">When the instance entered its state (<see cref="JobInstance.Since"/>); null in a file written before it was recorded.</param>
 public sealed record InstanceRecord(
     string Job,
     string Instance,
@@ -26,7 +27,8 @@ public sealed record InstanceRecord(
     BackoffRecord? Backoff = null,
     string? Cgroup = null,
     bool MainWasKilled = false,
-    string? Fingerprint = null);
+    string? Fingerprint = null,
+    DateTimeOffset? SinceUtc = null);
 
 /// <summary>
 /// What a later daemon needs to go on backing off where this one stopped (docs/engine.md "Respawn

@@ -52,6 +52,13 @@ internal sealed class JobClass
     public JobFailure? LastFailure { get; set; }
 
     /// <summary>
+    /// When the class's most recent instance ended (went back to waiting): what a stopped job, a task that has
+    /// run, shows as its <see cref="JobSnapshot.Since"/>. Null until one ends; not recorded across daemon
+    /// restarts, like <see cref="LastFailure"/>.
+    /// </summary>
+    public DateTimeOffset? LastEnded { get; set; }
+
+    /// <summary>
     /// Where the last <see cref="PublishedStatus"/> put this class's entry: a hint that spares the next one a
     /// lookup by name, checked against the entry before it is trusted (engine thread).
     /// </summary>

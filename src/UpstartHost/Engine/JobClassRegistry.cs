@@ -182,7 +182,7 @@ internal sealed class JobClassRegistry
         if (jobClass.PendingConfig is JobClassConfig pending)
         {
             Unregister(jobClass);
-            Register(new JobClass(pending, jobClass.PendingFingerprint) { LastFailure = jobClass.LastFailure });
+            Register(new JobClass(pending, jobClass.PendingFingerprint) { LastFailure = jobClass.LastFailure, LastEnded = jobClass.LastEnded });
         }
     }
 

@@ -35,6 +35,12 @@ internal sealed class JobInstance
 
     public JobState State { get; set; } = JobState.Waiting;
 
+    /// <summary>
+    /// Beyond Upstart: when the instance entered <see cref="State"/> (wall clock), so `running` says since when (a
+    /// respawn or a restart starts it again). Kept across a daemon restart (<see cref="InstanceRecord.SinceUtc"/>).
+    /// </summary>
+    public DateTimeOffset Since { get; set; }
+
     /// <summary>The job environment (§b.4), used by every process and by `stop on` $VAR expansion.</summary>
     public List<string> Environment { get; set; } = [];
 

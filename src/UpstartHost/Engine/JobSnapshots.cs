@@ -6,10 +6,10 @@ namespace UpstartHost.Engine;
 internal static class JobSnapshots
 {
     /// <summary>A class with no instance shows as stop/waiting (initctl list), with the failure that left it there.</summary>
-    public static JobSnapshot OfClass(JobClass jobClass) => OfClass(jobClass.Config, "", jobClass.LastFailure);
+    public static JobSnapshot OfClass(JobClass jobClass) => OfClass(jobClass.Config, "", jobClass.LastFailure, jobClass.LastEnded);
 
     /// <summary>A class with no instance shows as stop/waiting (initctl list).</summary>
-    public static JobSnapshot OfClass(JobClassConfig config, string instance = "", JobFailure? lastFailure = null) =>
+    public static JobSnapshot OfClass(JobClassConfig config, string instance = "", JobFailure? lastFailure = null, DateTimeOffset? since = null) =>
         new(
             config.Name,
             instance,
@@ -23,13 +23,14 @@ internal static class JobSnapshots
             0,
             lastFailure,
             config.SourcePath,
-            false);
+            false,
+            Since: since);
 
     public static JobSnapshot Of(JobInstance instance)
     {
         if (instance.Destroyed)
         {
-            return OfClass(instance.Config, instance.Name, instance.Failure);
+            return OfClass(instance.Config, instance.Name, instance.Failure, instance.Since);
         }
 
         var processes = new List<ProcessSnapshot>();
@@ -57,7 +58,8 @@ internal static class JobSnapshots
             config.SourcePath,
             true,
             instance.Class.PendingConfig is not null || instance.Class.Deleted,
-            instance.Backoff.Due);
+            instance.Backoff.Due,
+            instance.Since);
     }
 
     /// <summary>
@@ -73,7 +75,8 @@ internal static class JobSnapshots
             || snapshot.RespawnCount != instance.Respawns.Count
             || !ReferenceEquals(snapshot.LastFailure, instance.Failure)
             || snapshot.ConfigChanged != (instance.Class.PendingConfig is not null || instance.Class.Deleted)
-            || snapshot.NextRespawn != instance.Backoff.Due)
+            || snapshot.NextRespawn != instance.Backoff.Due
+            || snapshot.Since != instance.Since)
         {
             return false;
         }

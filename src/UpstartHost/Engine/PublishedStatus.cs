@@ -210,7 +210,8 @@ public sealed class PublishedStatus
 
             if (!HasInstances)
             {
-                return ReferenceEquals(_config, jobClass.Config) && ReferenceEquals(Snapshots[0].LastFailure, jobClass.LastFailure);
+                return ReferenceEquals(_config, jobClass.Config) && ReferenceEquals(Snapshots[0].LastFailure, jobClass.LastFailure)
+                    && Snapshots[0].Since == jobClass.LastEnded;
             }
 
             for (var i = 0; i < _instances.Length; i++)

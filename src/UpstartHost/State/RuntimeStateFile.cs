@@ -88,7 +88,7 @@ public static class RuntimeStateFile
         return new InstanceEntry(
             r.Job, r.Instance, r.Goal.ToUpstartName(), r.State.ToUpstartName(), processes,
             r.RespawnCount, r.RespawnWindowAgeSeconds, ToEntry(r.Backoff), [.. r.Environment],
-            r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null, r.Fingerprint);
+            r.StopEnvironment is { } stop ? [.. stop] : null, r.Cgroup, r.MainWasKilled ? true : null, r.Fingerprint, r.SinceUtc);
     }
 
     /// <summary>Start times are kept for the pids the last snapshot named, no others.</summary>
@@ -298,7 +298,7 @@ public static class RuntimeStateFile
             e.Job, e.Instance, goal, state, processes, Math.Max(0, e.RespawnCount),
             e.RespawnWindowAgeSeconds is >= 0 ? e.RespawnWindowAgeSeconds : null,
             e.Environment, e.StopEnvironment, ToRecord(e.Backoff), IsPlausibleCgroup(e.Cgroup) ? e.Cgroup : null,
-            e.MainWasKilled == true, e.Fingerprint is { Length: <= MaxFingerprintLength } print ? print : null);
+            e.MainWasKilled == true, e.Fingerprint is { Length: <= MaxFingerprintLength } print ? print : null, e.Since);
     }
 
     /// <summary>
@@ -397,7 +397,8 @@ internal sealed record InstanceEntry(
     string[]? StopEnvironment,
     string? Cgroup,
     bool? MainWasKilled,
-    string? Fingerprint = null);
+    string? Fingerprint = null,
+    DateTimeOffset? Since = null);
 
 /// <summary>
 /// <see cref="BackoffRecord"/> in the file: `lastDelayMs` (the last wait, whole milliseconds as

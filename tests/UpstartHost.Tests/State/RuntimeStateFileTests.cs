@@ -18,7 +18,8 @@ public sealed class RuntimeStateFileTests : IDisposable
         new BackoffRecord(TimeSpan.FromMilliseconds(2500), true, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(9)),
         "/sys/fs/cgroup/upstartps.1/j-web/i-.41-1",
         MainWasKilled: true,
-        Fingerprint: "/etc/init/web.conf\0AB\0-\0-");
+        Fingerprint: "/etc/init/web.conf\0AB\0-\0-",
+        SinceUtc: new DateTimeOffset(2026, 12, 7, 4, 12, 9, TimeSpan.Zero).AddTicks(5031742));
 
     [Fact]
     public void What_is_written_reads_back_with_start_times_filled_in_and_its_age()
@@ -33,6 +34,7 @@ public sealed class RuntimeStateFileTests : IDisposable
         Assert.Equal(Web.Environment, record.Environment);
         Assert.Equal(Web.Backoff, record.Backoff);
         Assert.Equal((Web.Cgroup, true, Web.Fingerprint), (record.Cgroup, record.MainWasKilled, record.Fingerprint));
+        Assert.Equal(Web.SinceUtc, record.SinceUtc);
         var process = Assert.Single(record.Processes);
         Assert.Equal(UpstartHost.Processes.ProcStat.Read(Environment.ProcessId)!.Value.StartTime, process.StartTime);
         Assert.Equal(5, read.AgeSeconds);
