@@ -49,10 +49,15 @@ public class DaemonCrashAdoptionTests
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(File.Exists(ranFile)), "the boot task");
         var svcPid = MainPid(await StatusOf(d, "svc"));
         var forkerPid = MainPid(await StatusOf(d, "forker"));
+        var svcSince = (await StatusOf(d, "svc")).Since;
         var before = d.JobProcesses().Order().ToList();
 
         await d.KillDaemonAsync();
         await d.StartAsync();
+
+        // Running since it started, not since the new daemon adopted it.
+        Assert.NotNull(svcSince);
+        Assert.Equal(svcSince, (await StatusOf(d, "svc")).Since);
 
         Assert.Equal(("running", svcPid), ((await StatusOf(d, "svc")).State, MainPid(await StatusOf(d, "svc"))));
         Assert.Equal(("running", forkerPid), ((await StatusOf(d, "forker")).State, MainPid(await StatusOf(d, "forker"))));

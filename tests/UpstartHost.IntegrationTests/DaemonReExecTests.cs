@@ -74,9 +74,12 @@ public class DaemonReExecTests
             "three services and the boot task");
         await DaemonFixture.WaitUntilAsync(() => Task.FromResult(Numbers(d.ReadLog("counter")).Count >= 20), "the counter to write");
         var pids = new Dictionary<string, int>();
+        var since = new Dictionary<string, DateTimeOffset?>();
         foreach (var job in new[] { "svc", "forker", "counter" })
         {
-            pids[job] = MainPid(await StatusOf(d, job));
+            var status = await StatusOf(d, job);
+            (pids[job], since[job]) = (MainPid(status), status.Since);
+            Assert.NotNull(status.Since);
         }
 
         var before = new[] { "svc", "forker", "counter" }.SelectMany(job => Copies(d, job)).Order().ToList();
@@ -87,7 +90,7 @@ public class DaemonReExecTests
         foreach (var (job, pid) in pids)
         {
             var now = await StatusOf(d, job);
-            Assert.Equal((job, "running", pid), (job, now.State, MainPid(now)));
+            Assert.Equal((job, "running", pid, since[job]), (job, now.State, MainPid(now), now.Since));
             Assert.Equal([pid], Copies(d, job));
         }
 

@@ -90,6 +90,7 @@ public sealed class DirectFrameCodecTests
     [InlineData("""{"id":2,"type":"result","text":"duplicate","text":"last wins"}""")]
     [InlineData("""  {"id":3,"type":"end"}  """)]
     [InlineData("""{"id":4,"jobs":[{"name":"w","instance":"","goal":"start","state":"post-stop","processes":[{"pid":7,"kind":"main"}],"nextRespawn":"2026-12-04T10:00:00.5+00:00"}]}""")]
+    [InlineData("""{"id":5,"jobs":[{"name":"w","instance":"","goal":"start","state":"running","processes":[{"pid":7,"kind":"main"}],"since":"2026-12-07T04:50:31.0123456+00:00"}]}""")]
     public void Hand_written_frames_the_reader_knows_read_as_the_serialiser_reads_them(string json)
     {
         AssertReadsAsTheSerialiser(Encoding.UTF8.GetBytes(json));
@@ -115,6 +116,7 @@ public sealed class DirectFrameCodecTests
     [InlineData("""{"id":1,"type":"result","job":{"name":"w","processes":[{"kind":"main"}]}}""")]
     [InlineData("""{"id":1,"type":"result","job":{"name":"w","respawnCount":99999999999}}""")]
     [InlineData("""{"id":1,"type":"result","job":{"name":"w","nextRespawn":"not a time"}}""")]
+    [InlineData("""{"id":1,"type":"result","job":{"name":"w","since":17}}""")]
     [InlineData("""{"id":1,"type":"result"} {"id":2}""")]
     [InlineData("""{"id":1,"type":"result" """)]
     [InlineData("""[{"id":1}]""")]
@@ -245,10 +247,14 @@ public sealed class DirectFrameCodecTests
         ConfigChanged = random.Next(2) == 0,
         Disabled = random.Next(2) == 0,
         HasInstance = random.Next(2) == 0,
-        NextRespawn = random.Next(2) == 0
-            ? new DateTimeOffset(random.NextInt64(DateTimeOffset.UnixEpoch.Ticks, DateTimeOffset.UnixEpoch.Ticks + (100L * 365 * TimeSpan.TicksPerDay)), TimeSpan.FromHours(random.Next(-12, 13)))
-            : null,
+        NextRespawn = MaybeTime(random),
+        Since = MaybeTime(random),
     };
+
+    private static DateTimeOffset? MaybeTime(Random random) =>
+        random.Next(2) == 0
+            ? new DateTimeOffset(random.NextInt64(DateTimeOffset.UnixEpoch.Ticks, DateTimeOffset.UnixEpoch.Ticks + (100L * 365 * TimeSpan.TicksPerDay)), TimeSpan.FromHours(random.Next(-12, 13)))
+            : null;
 
     private static string Pick(Random random) => Awkward[random.Next(Awkward.Length)];
 

@@ -32,6 +32,7 @@ public static class JobInfoMapping
             Disabled = admin.Disabled.Contains(s.Name),
             HasInstance = s.HasInstance,
             NextRespawn = s.NextRespawn,
+            Since = s.Since,
         };
     }
 

@@ -33,6 +33,13 @@ public sealed record JobInfo
     /// due (UTC); null otherwise. The instance then shows goal start, state post-stop.
     /// </summary>
     public DateTimeOffset? NextRespawn { get; init; }
+
+    /// <summary>
+    /// Beyond Upstart: when the instance entered its state (UTC), so a running job says since when (a respawn or
+    /// restart starts it again; kept across a daemon restart). For a class with no instance, when its last
+    /// instance ended, null if none has since the daemon started. Absent from an older daemon.
+    /// </summary>
+    public DateTimeOffset? Since { get; init; }
 }
 
 /// <summary>A live process: Kind is Upstart's name (main, pre-start, post-start, pre-stop, post-stop, security).</summary>

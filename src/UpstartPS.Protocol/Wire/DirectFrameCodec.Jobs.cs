@@ -33,7 +33,7 @@ internal static partial class DirectFrameCodec
         string? description = null, startOn = null, stopOn = null, lastFailure = null, configPath = null;
         bool isTask = false, configChanged = false, disabled = false, hasInstance = false;
         var respawnCount = 0;
-        DateTimeOffset? nextRespawn = null;
+        DateTimeOffset? nextRespawn = null, since = null;
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("name"u8))
@@ -102,6 +102,12 @@ internal static partial class DirectFrameCodec
                 Expect(ref reader, JsonTokenType.String);
                 nextRespawn = reader.GetDateTimeOffset();
             }
+            else if (reader.ValueTextEquals("since"u8))
+            {
+                Next(ref reader);
+                Expect(ref reader, JsonTokenType.String);
+                since = reader.GetDateTimeOffset();
+            }
             else
             {
                 throw new NotHandled();
@@ -128,6 +134,7 @@ internal static partial class DirectFrameCodec
             Disabled = disabled,
             HasInstance = hasInstance,
             NextRespawn = nextRespawn,
+            Since = since,
         };
     }
 
