@@ -130,6 +130,24 @@ Describe 'Job cmdlets' -Tag 'CI' {
             Get-UpstartJob web | Should -BeInState running
         }
 
+        It 'says since when a job runs and since when it stopped, in local time, also in the list view' {
+            $before = Get-Date
+            $job = Start-UpstartJob -Name web -PassThru
+            $after = Get-Date
+            $job.Since | Should -BeOfType [datetime]
+            $job.Since.Kind | Should -Be 'Local'
+            $job.Since | Should -BeGreaterOrEqual $before
+            $job.Since | Should -BeLessOrEqual $after
+            (Get-UpstartJob web).Since | Should -Be $job.Since
+            (Get-UpstartJob | Where-Object Since -ge $before).Name | Should -Contain 'web'
+            (Get-UpstartJob web | Format-List | Out-String) | Should -Match "Since\s+: $([regex]::Escape($job.Since.ToString()))"
+
+            $stopped = Stop-UpstartJob -Name web -PassThru
+            $stopped.HasInstance | Should -BeFalse
+            $stopped.Since | Should -BeGreaterOrEqual $job.Since
+            (Get-UpstartJob web).Since | Should -Be $stopped.Since
+        }
+
         It 'writes nothing without -PassThru' {
             Start-UpstartJob -Name web | Should -BeNullOrEmpty
         }

@@ -18,6 +18,7 @@ public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
         Instance = info.Instance;
         Goal = info.Goal;
         State = info.State;
+        Since = info.Since?.LocalDateTime;
         Description = info.Description;
         StartOn = info.StartOn;
         StopOn = info.StopOn;
@@ -47,6 +48,14 @@ public sealed class UpstartJob : IComparable<UpstartJob>, IComparable
 
     /// <summary>Upstart's state name: waiting, starting, pre-start, spawned, post-start, running, pre-stop, stopping, killed, post-stop.</summary>
     public string State { get; }
+
+    /// <summary>
+    /// Beyond Upstart: when the instance entered <see cref="State"/>, in local time (a DateTime, which remoting keeps
+    /// typed), so a running job says since when: a respawn or a restart moves it, a daemon re-exec does not. On the
+    /// row of a job with no instance, when its last instance ended (a task's last run); null when none has since
+    /// the daemon started, or from a daemon too old to say.
+    /// </summary>
+    public DateTime? Since { get; }
 
     public int? MainPid { get; }
 
