@@ -91,6 +91,12 @@ internal sealed partial class EngineCore
             }
 
             var old = instance.State;
+            if (old == JobState.Spawned)
+            {
+                instance.NotReadyTimer?.Dispose();
+                instance.NotReadyTimer = null;
+            }
+
             instance.State = target;
             instance.Since = _clock.UtcNow;
             if (_logger.IsEnabled(LogLevel.Debug))
@@ -138,6 +144,7 @@ internal sealed partial class EngineCore
                     }
 
                     instance.Backoff.MainStarted(_clock.Monotonic);
+                    WarnIfNeverReady(instance);
 
                     // Wait here for ProcessSpawned (expect none) or ProcessReady (expect stop|fork|daemon).
                     return instance.State;
@@ -331,6 +338,36 @@ internal sealed partial class EngineCore
         return e;
     }
 
+    /// <summary>
+    /// An `expect` job waits in spawned until its main process stops itself or forks as told, with no bound in
+    /// Upstart: a daemon that no longer does (Debian's sshd without SIGSTOP, a service now run in the foreground)
+    /// holds the job, and every `start` waiting for it, for ever. Said once in the log, so it is noticed.
+    /// </summary>
+    private void WarnIfNeverReady(JobInstance instance)
+    {
+        if (instance.Config.Expect == ExpectMode.None)
+        {
+            return;
+        }
+
+        IDisposable? timer = null;
+        timer = _clock.StartTimer(_options.NotReadyWarningAfter, () => _post(() =>
+        {
+            if (ReferenceEquals(instance.NotReadyTimer, timer) && instance.State == JobState.Spawned && instance.Goal == JobGoal.Start)
+            {
+                EngineLog.NotReady(_logger, instance.DisplayName, (long)_options.NotReadyWarningAfter.TotalSeconds, ExpectWaitsFor(instance.Config.Expect));
+            }
+        }));
+        instance.NotReadyTimer = timer;
+    }
+
+    private static string ExpectWaitsFor(ExpectMode expect) => expect switch
+    {
+        ExpectMode.Stop => "`expect stop` waits for its main process to stop itself with SIGSTOP",
+        ExpectMode.Fork => "`expect fork` waits for its main process to fork and exit",
+        _ => "`expect daemon` waits for its main process to fork twice, each parent exiting",
+    };
+
     /// <summary>The instance leaves its class; a changed or deleted definition takes effect with the last one.</summary>
     private void Destroy(JobInstance instance)
     {
@@ -345,6 +382,8 @@ internal sealed partial class EngineCore
 
         instance.KillTimer?.Dispose();
         instance.KillTimer = null;
+        instance.NotReadyTimer?.Dispose();
+        instance.NotReadyTimer = null;
         AbandonCheck(instance);
         _processTable.ForgetAll(instance);
         _processes.InstanceFinished(instance.Class.Name, instance.Name, killLeftovers: instance.MainWasKilled);

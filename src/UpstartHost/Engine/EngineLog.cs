@@ -73,4 +73,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "{Job} ({Instance}) has no log: {Taken} and its other name are other jobs' logs; its console output is dropped")]
     public static partial void LogNameTaken(ILogger logger, string job, string instance, string taken);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "{Job} is still in spawned after {Seconds}s: {WaitsFor}; a program that stays in the foreground never does, and the job waits there for ever (docs/migrating.md)")]
+    public static partial void NotReady(ILogger logger, string job, long seconds, string waitsFor);
 }

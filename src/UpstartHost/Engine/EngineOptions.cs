@@ -50,6 +50,13 @@ public sealed record EngineOptions
     public TimeSpan PreRestartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Beyond Upstart: how long a job with `expect stop|fork|daemon` may wait in spawned before the daemon logs a
+    /// warning, once per spawn, that its main process has not done what `expect` waits for. Upstart waited in
+    /// silence; a wrong `expect` (a daemon that no longer forks or stops itself) leaves the job there for ever.
+    /// </summary>
+    public TimeSpan NotReadyWarningAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Beyond Upstart: the back-off of jobs whose file has no `respawn delay` (host.json `respawnDelay`).
     /// None, Upstart's behaviour, unless configured.
     /// </summary>

@@ -64,6 +64,9 @@ internal sealed class JobInstance
 
     public IDisposable? KillTimer { get; set; }
 
+    /// <summary>While the main process of an `expect` job has yet to become ready: the timer of the warning that it has not.</summary>
+    public IDisposable? NotReadyTimer { get; set; }
+
     /// <summary>The pre-restart check running in front of a restart or reload, if any.</summary>
     public RestartCheck? Check { get; set; }
 
