@@ -44,6 +44,15 @@ Describe 'Restart-UpstartDaemon' -Tag 'CI' {
         $after.MainPid | Should -Be $before.MainPid
     }
 
+    It 'shows the whole version in the default table, even 80 columns wide' {
+        # The version is why one asks for -PassThru after an upgrade; a 10-column Version printed "init (ups…".
+        $answered = Restart-UpstartDaemon -Confirm:$false -PassThru -Timeout 30
+        $answered.Version | Should -Match '^init \(upstart [^)]+\) upstartps \S+$'
+        $lines = $answered | Out-String -Stream -Width 80 | Where-Object { $_ -match '\S' }
+        $lines[0] | Should -Match '^Version\s+Mode\s+ProcessId\s+SocketPath$'
+        $lines[2] | Should -Match ('^' + [regex]::Escape($answered.Version) + '\s+session\s+' + $answered.ProcessId + '\b')
+    }
+
     It 'terminates with DaemonNotRunning when no daemon listens' {
         $nowhere = Join-Path $TestDrive 'nobody-listens.sock'
         { Restart-UpstartDaemon -SocketPath $nowhere -Confirm:$false } |
