@@ -96,7 +96,9 @@ Describe 'A pipeline that pauses longer than the daemon''s idle timeout' -Tag 'C
     }
 
     AfterAll {
-        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
+        # root the system daemon's, and stop its jobs.
+        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
         Stop-UpstartTestDaemon $daemon
         Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
     }
@@ -130,7 +132,9 @@ Describe 'Completion and formats' -Tag 'CI' {
     }
 
     AfterAll {
-        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
+        # root the system daemon's, and stop its jobs.
+        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
         Stop-UpstartTestDaemon $daemon
         Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
     }

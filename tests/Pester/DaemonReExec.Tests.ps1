@@ -13,7 +13,9 @@ Describe 'Restart-UpstartDaemon' -Tag 'CI' {
     }
 
     AfterAll {
-        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
+        # root the system daemon's, and stop its jobs.
+        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
         Stop-UpstartTestDaemon $daemon
         Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
     }
@@ -96,7 +98,9 @@ Describe 'Streams across Restart-UpstartDaemon' -Tag 'CI' {
 
     AfterAll {
         Get-Job -Name 'reexec-*' -ErrorAction SilentlyContinue | Remove-Job -Force
-        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
+        # root the system daemon's, and stop its jobs.
+        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
         Stop-UpstartTestDaemon $daemon
         Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
     }
