@@ -6,11 +6,12 @@ namespace UpstartHost.Engine;
 /// <summary>Goal and state changes of instances (Upstart's job.c, UPSTART.md §c.1).</summary>
 internal sealed partial class EngineCore
 {
-    private static JobInstance GetOrCreateInstance(JobClass jobClass, string name)
+    private JobInstance GetOrCreateInstance(JobClass jobClass, string name)
     {
         if (!jobClass.Instances.TryGetValue(name, out var instance))
         {
-            instance = new JobInstance(jobClass, name);
+            // Waiting since now, until it moves on (at once, in all but a seeded or restored instance).
+            instance = new JobInstance(jobClass, name) { Since = _clock.UtcNow };
             jobClass.Instances[name] = instance;
         }
 
