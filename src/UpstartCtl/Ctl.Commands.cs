@@ -212,7 +212,19 @@ public sealed partial class Ctl
     private int Log(BlockingUpstartClient client)
     {
         var (job, env, _) = JobAndEnvironment();
-        var instance = env.Count > 0 ? InstanceName.Expand("", [], env) : null;
+
+        // K=V pick the instance as for status (`log worker NAME=alpha`); INSTANCE=NAME names it as it is.
+        string? instance = null;
+        if (env.Any(e => e.StartsWith("INSTANCE=", StringComparison.Ordinal) || e.StartsWith("UPSTART_INSTANCE=", StringComparison.Ordinal)))
+        {
+            instance = InstanceName.Expand("", [], env);
+        }
+        else if (env.Count > 0)
+        {
+            var config = client.ShowConfig(job);
+            instance = InstanceName.Expand(config.Instance, config.Env, env);
+        }
+
         foreach (var line in client.ReadLog(job, instance, args.Lines, args.Follow))
         {
             output.WriteLine(line.Line);

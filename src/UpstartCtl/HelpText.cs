@@ -32,7 +32,7 @@ public static class HelpText
           usage JOB                    the job's usage stanza
           enable JOB / disable JOB     allow / forbid starting a job (remembered across reboots)
           disable --now JOB            disable it and stop it now (stop alone is Upstart's: not remembered)
-          log JOB [-f] [--lines N]     the job's console log
+          log JOB [KEY=VALUE]... [-f] [--lines N]  the job's (instance's) console log
 
         Event and daemon commands:
           emit EVENT [KEY=VALUE]...    emit an event and wait until it has been handled

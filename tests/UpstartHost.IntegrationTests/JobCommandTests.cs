@@ -204,6 +204,20 @@ public class JobCommandTests
     }
 
     [Fact]
+    public async Task Log_picks_the_instance_from_the_variables_as_status_does()
+    {
+        await using var d = await DaemonFixture.StartNewAsync(("worker", "instance $NAME\ntask\nexec echo worker $NAME\n"));
+        await d.Client.StartAsync("worker", ["NAME=alpha"]);
+        await DaemonFixture.WaitUntilAsync(() => Task.FromResult(d.ReadLog("worker", "alpha").Contains("worker alpha", StringComparison.Ordinal)), "worker (alpha)'s log");
+
+        var byVariable = await d.RunCtlAsync(["log", "worker", "NAME=alpha"]);
+        var byInstance = await d.RunCtlAsync(["log", "worker", "INSTANCE=alpha"]);
+
+        Assert.Equal((0, "worker alpha\n"), (byVariable.ExitCode, byVariable.Stdout));
+        Assert.Equal((0, "worker alpha\n"), (byInstance.ExitCode, byInstance.Stdout));
+    }
+
+    [Fact]
     public async Task Watch_streams_events_and_state_changes()
     {
         await using var d = await DaemonFixture.StartNewAsync(("svc", Service));
