@@ -56,7 +56,7 @@ public sealed record HostCommandLine
           --confdir DIR         job directory (repeatable; the first to define a job owns it)
           --logdir DIR          job console logs
           --socket PATH         control socket
-          --state-dir DIR       persisted admin state (stopped/disabled jobs)
+          --state-dir DIR       persisted admin state (disabled jobs) and running instances
           --config FILE         settings file (default /etc/upstartps/host.json,
                                 session: $XDG_CONFIG_HOME/upstartps/host.json)
           --no-startup-event    do not emit the boot event sequence
@@ -68,7 +68,8 @@ public sealed record HostCommandLine
           check PATH...         parse job files or directories and print every diagnostic
                                 (exit 1 when any file has an error)
           --upstart-compatible  with check: also warn about stanzas Upstart 1.13 would
-                                reject (respawn delay), for files shared with old hosts
+                                reject (pre-restart, respawn delay), for files shared
+                                with old hosts
         """;
 
     /// <summary>Parses argv; a bad argument throws <see cref="HostUsageException"/> with the message to print.</summary>
