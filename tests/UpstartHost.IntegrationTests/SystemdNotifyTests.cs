@@ -80,6 +80,29 @@ public class SystemdNotifyTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Under_a_service_manager_SIGINT_and_SIGQUIT_stop_every_job_and_exit_0_as_SIGTERM_does(int signal)
+    {
+        var d = DaemonFixture.Create();
+        var notifyPath = Path.Combine(d.Root, "notify.sock");
+        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        systemd.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        await using (d)
+        {
+            d.WriteJob("svc", "start on startup\nexec /bin/sleep 1000\n");
+            d.Environment["NOTIFY_SOCKET"] = notifyPath;
+            await d.StartAsync();
+            await ReceiveUntilAsync(systemd, m => m.Contains("READY=1", StringComparison.Ordinal));
+            await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("svc")).Single().State == "running", "svc");
+
+            Assert.Equal(0, await d.StopAsync(signal: signal));
+            Assert.Empty(d.JobProcesses());
+            await ReceiveUntilAsync(systemd, m => m.StartsWith("STOPPING=1", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Every datagram up to and including the first that matches (bounded).</summary>
     private static async Task<List<string>> ReceiveUntilAsync(Socket socket, Func<string, bool> wanted)
     {

@@ -205,13 +205,16 @@ public sealed partial class DaemonFixture : IAsyncDisposable
         await StartAsync();
     }
 
-    /// <summary>Sends SIGTERM and waits; returns the exit code (SIGKILL and an exception after the timeout).</summary>
-    public async Task<int> StopAsync(int signals = 1)
+    /// <summary>
+    /// Sends SIGTERM (or <paramref name="signal"/>) and waits; returns the exit code (SIGKILL and an exception after
+    /// the timeout).
+    /// </summary>
+    public async Task<int> StopAsync(int signals = 1, int signal = 15)
     {
         var process = await ForgetClientAsync();
         for (var i = 0; i < signals; i++)
         {
-            Posix.Kill(process.Id, 15);
+            Posix.Kill(process.Id, signal);
         }
 
         using var timeout = new CancellationTokenSource(StopTimeout);

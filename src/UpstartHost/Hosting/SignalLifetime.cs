@@ -9,8 +9,8 @@ namespace UpstartHost.Hosting;
 /// The daemon's signals, in place of the generic host's ConsoleLifetime. SIGTERM/SIGINT begin an
 /// orderly shutdown (DaemonService stops every job honouring pre-stop and kill timeout); a second
 /// signal is logged and ignored, so kill timeouts are never skipped (init(8) behaves the same).
-/// Under a service manager Microsoft.Extensions.Hosting.Systemd's lifetime takes this role (it too cancels
-/// the runtime's default action on every signal); SIGHUP is <see cref="HangupSignal"/>'s either way.
+/// Under a service manager it runs beside Microsoft.Extensions.Hosting.Systemd's lifetime, which takes SIGTERM
+/// alone (<see cref="ServiceManagerLifetime"/>); SIGHUP is <see cref="HangupSignal"/>'s either way.
 /// </summary>
 public sealed partial class SignalLifetime : IHostLifetime, IDisposable
 {

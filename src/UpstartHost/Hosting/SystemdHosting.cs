@@ -40,8 +40,9 @@ public static class SystemdHosting
     }
 
     /// <summary>
-    /// AddSystemd() for the journal format and, under systemd, its lifetime; when only NOTIFY_SOCKET says a
-    /// manager listens, the same lifetime is registered here. Otherwise <see cref="SignalLifetime"/> stops us.
+    /// AddSystemd() for the journal format and, whenever a service manager listens (systemd, or NOTIFY_SOCKET
+    /// alone), its lifetime joined with <see cref="SignalLifetime"/>'s signals (<see cref="ServiceManagerLifetime"/>);
+    /// otherwise <see cref="SignalLifetime"/> alone stops us.
     /// </summary>
     public static void Add(IServiceCollection services, ISystemdNotifier notifier, bool listens)
     {
@@ -53,7 +54,9 @@ public static class SystemdHosting
             new TolerantNotifier(notifier, sp.GetRequiredService<ILogger<TolerantNotifier>>())));
         if (listens)
         {
-            services.Replace(ServiceDescriptor.Singleton<IHostLifetime, SystemdLifetime>());
+            services.TryAddSingleton<SystemdLifetime>();
+            services.TryAddSingleton<SignalLifetime>();
+            services.Replace(ServiceDescriptor.Singleton<IHostLifetime, ServiceManagerLifetime>());
         }
         else
         {
