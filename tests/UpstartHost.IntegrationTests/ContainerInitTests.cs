@@ -38,12 +38,9 @@ public sealed class ContainerInitTests
     public async Task As_process_1_of_a_pid_namespace_it_reaps_every_orphan_and_stops_on_the_signal(int signal)
     {
         Assert.True(Environment.UserName == "root", "this test needs root: it makes a pid namespace");
-        var d = DaemonFixture.Create();
+        var d = await StartedAsync(AsInit);
         await using (d)
         {
-            d.LaunchPrefix = AsInit;
-            d.WriteJob("service", "respawn\nexec sleep 1000000\n");
-            await d.StartAsync();
             using var cts = new CancellationTokenSource(Bound);
             var init = InitOf(d);
             Assert.Equal("1", NamespacePids(init)?[^1]);
@@ -62,6 +59,24 @@ public sealed class ContainerInitTests
 
             Assert.Equal(0, await d.StopAsync());
             Assert.Empty(d.ProcessesOfJob("service"));
+        }
+    }
+
+    /// <summary>A daemon with one respawning job, `service`, exec'd through <paramref name="prefix"/>.</summary>
+    private static async Task<DaemonFixture> StartedAsync(string[] prefix)
+    {
+        var d = DaemonFixture.Create();
+        try
+        {
+            d.LaunchPrefix = prefix;
+            d.WriteJob("service", "respawn\nexec sleep 1000000\n");
+            await d.StartAsync();
+            return d;
+        }
+        catch
+        {
+            await d.DisposeAsync();
+            throw;
         }
     }
 
@@ -119,12 +134,9 @@ public sealed class ContainerInitTests
     public async Task In_a_container_whose_cgroups_are_read_only_it_supervises_without_job_cgroups()
     {
         Assert.True(Environment.UserName == "root", "this test needs root: it makes pid and mount namespaces");
-        var d = DaemonFixture.Create();
+        var d = await StartedAsync(AsInitWithReadOnlyCgroups);
         await using (d)
         {
-            d.LaunchPrefix = AsInitWithReadOnlyCgroups;
-            d.WriteJob("service", "respawn\nexec sleep 1000000\n");
-            await d.StartAsync();
             using var cts = new CancellationTokenSource(Bound);
 
             var first = await d.Client.StartAsync("service", wait: true, cancellationToken: cts.Token);

@@ -14,15 +14,11 @@ public class SystemdNotifyTests
     [Fact]
     public async Task The_daemon_reports_ready_status_watchdog_and_stopping()
     {
-        var d = DaemonFixture.Create();
-        var notifyPath = Path.Combine(d.Root, "notify.sock");
-        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        systemd.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        var (d, systemd) = UnderAServiceManager();
+        using var manager = systemd;
         await using (d)
         {
-            d.WriteJob("svc", "start on startup\nexec /bin/sleep 1000\n");
             d.WriteJob("idle", "exec /bin/sleep 1000\n");
-            d.Environment["NOTIFY_SOCKET"] = notifyPath;
             d.Environment["WATCHDOG_USEC"] = "2000000";
             await d.StartAsync();
 
@@ -85,14 +81,10 @@ public class SystemdNotifyTests
     [InlineData(3)]
     public async Task Under_a_service_manager_SIGINT_and_SIGQUIT_stop_every_job_and_exit_0_as_SIGTERM_does(int signal)
     {
-        var d = DaemonFixture.Create();
-        var notifyPath = Path.Combine(d.Root, "notify.sock");
-        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        systemd.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        var (d, systemd) = UnderAServiceManager();
+        using var manager = systemd;
         await using (d)
         {
-            d.WriteJob("svc", "start on startup\nexec /bin/sleep 1000\n");
-            d.Environment["NOTIFY_SOCKET"] = notifyPath;
             await d.StartAsync();
             await ReceiveUntilAsync(systemd, m => m.Contains("READY=1", StringComparison.Ordinal));
             await DaemonFixture.WaitUntilAsync(async () => (await d.Client.StatusAsync("svc")).Single().State == "running", "svc");
@@ -104,6 +96,21 @@ public class SystemdNotifyTests
     }
 
     /// <summary>Every datagram up to and including the first that matches (bounded).</summary>
+    /// <summary>
+    /// A daemon not yet started whose NOTIFY_SOCKET is bound by the returned socket (the test plays systemd), with
+    /// `svc` started at boot.
+    /// </summary>
+    private static (DaemonFixture Daemon, Socket Systemd) UnderAServiceManager()
+    {
+        var d = DaemonFixture.Create();
+        var notifyPath = Path.Combine(d.Root, "notify.sock");
+        var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        systemd.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        d.WriteJob("svc", "start on startup\nexec /bin/sleep 1000\n");
+        d.Environment["NOTIFY_SOCKET"] = notifyPath;
+        return (d, systemd);
+    }
+
     private static async Task<List<string>> ReceiveUntilAsync(Socket socket, Func<string, bool> wanted)
     {
         var buffer = new byte[4096];
