@@ -158,7 +158,13 @@ public sealed partial class JobCgroups
             }
         }
 
-        CgroupFiles.TryRemove(path);
+        if (CgroupFiles.TryRemove(path))
+        {
+            lock (gate)
+            {
+                RemoveJobDirectoryIfUnused(path);
+            }
+        }
     }
 
     /// <summary>
@@ -262,7 +268,43 @@ public sealed partial class JobCgroups
         lock (gate)
         {
             releasing.Remove(path);
+            RemoveJobDirectoryIfUnused(path);
         }
+    }
+
+    /// <summary>
+    /// Once the instance cgroup <paramref name="instancePath"/> is gone: removes its job's directory (`j-JOB`) when
+    /// no other cgroup of this daemon's is in it. Before, a job's directory stayed until a re-exec or the exit, so
+    /// every job file added and removed over a long run left one empty cgroup behind (the soak in
+    /// docs/performance.md). Called under the gate, so <see cref="Enter"/> never makes an instance in a directory
+    /// being removed; rmdir refuses one that still holds an instance cgroup (leftovers <see cref="LetGo"/> kept).
+    /// </summary>
+    private void RemoveJobDirectoryIfUnused(string instancePath)
+    {
+        var jobDirectory = Path.GetDirectoryName(instancePath);
+        if (jobDirectory is null || jobDirectory == Directory)
+        {
+            return;
+        }
+
+        var inside = jobDirectory + "/";
+        foreach (var path in live.Values)
+        {
+            if (path.StartsWith(inside, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        foreach (var path in releasing)
+        {
+            if (path.StartsWith(inside, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        CgroupFiles.TryRemove(jobDirectory);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job cgroups: each job instance runs in its own cgroup under {Directory}")]

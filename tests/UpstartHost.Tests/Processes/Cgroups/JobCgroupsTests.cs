@@ -48,6 +48,43 @@ public sealed class JobCgroupsTests : IDisposable
         Assert.False(Directory.Exists(cgroups.Directory));
     }
 
+    [RootFact]
+    public async Task A_jobs_cgroup_directory_goes_with_the_last_of_its_instances()
+    {
+        var cgroups = JobCgroups.Create(new JobCgroupOptions { SocketPath = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock" }, NullLogger.Instance);
+        Assert.True(cgroups.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
+        try
+        {
+            var removedJob = Path.GetDirectoryName(cgroups.Enter("dyn-1", "")!)!;
+            var first = cgroups.Enter("web", "a")!;
+            var second = cgroups.Enter("web", "b")!;
+            var web = Path.GetDirectoryName(first)!;
+
+            // A job whose file was removed, its instance stopped: nothing of it is left (it used to stay until the exit).
+            cgroups.Release("dyn-1", "");
+            await WaitUntilAsync(() => !Directory.Exists(removedJob));
+
+            // One instance of two finished: the job's directory stays for the other.
+            cgroups.Release("web", "a");
+            await WaitUntilAsync(() => !Directory.Exists(first));
+            Assert.True(Directory.Exists(second));
+            Assert.True(Directory.Exists(web));
+
+            // The last one ended by itself and left nothing running.
+            cgroups.LetGo("web", "b");
+            await WaitUntilAsync(() => !Directory.Exists(web));
+            Assert.Empty(Directory.GetDirectories(cgroups.Directory!));
+
+            Assert.StartsWith(web + "/i-c.", cgroups.Enter("web", "c"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cgroups.KillAllAsync();
+        }
+
+        Assert.False(Directory.Exists(cgroups.Directory));
+    }
+
     [Theory]
     [InlineData("/cg/upstartps.1/j-web/i-eth0.41-3", true)]
     [InlineData("/cg/upstartps.1/j-web/i-eth0.41-3/", false)]
