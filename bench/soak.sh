@@ -136,7 +136,7 @@ loop_instances() {
         ctl start short N=$n >/dev/null 2>&1 || true
         # An earlier one's: the writer may still be writing this one's line after its start returned.
         ((n <= 5)) || rm -f "$LOGDIR/short-$((n - 5)).log" "$LOGDIR/short-$((n - 5)).log.times"
-        echo "$n" > "$WORK/instances.count"
+        echo "$n" > "$WORK/instances.tmp" && mv "$WORK/instances.tmp" "$WORK/instances.count"
     done
 }
 loop_events() {
@@ -148,7 +148,7 @@ loop_events() {
         ((k <= 3)) || ctl emit -n soak-stop K=$((k - 3)) >/dev/null 2>&1 || true
         if ((k % 2)); then ctl emit -n soak-n$k X=$RANDOM >/dev/null 2>&1 || true
         else ctl emit soak-n$k X=$RANDOM >/dev/null 2>&1 || true; fi
-        echo "$k" > "$WORK/events.count"
+        echo "$k" > "$WORK/events.tmp" && mv "$WORK/events.tmp" "$WORK/events.count"
         sleep 0.2
     done
 }
