@@ -29,7 +29,11 @@ public sealed partial class JobCgroups
 
         lock (gate)
         {
-            live.TryAdd((job, instance), Path.GetFullPath(path));
+            var full = Path.GetFullPath(path);
+            if (live.TryAdd((job, instance), full))
+            {
+                Hold(full);
+            }
         }
     }
 

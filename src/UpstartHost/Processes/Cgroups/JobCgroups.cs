@@ -25,6 +25,12 @@ public sealed partial class JobCgroups
 
     /// <summary>Cgroups of finished instances being killed and removed (<see cref="Release"/>): still this daemon's.</summary>
     private readonly HashSet<string> releasing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many cgroups of <see cref="live"/> and <see cref="releasing"/> each job directory (`j-JOB`) holds, so the
+    /// end of an instance knows whether its job's directory may go without looking at every other job's.
+    /// </summary>
+    private readonly Dictionary<string, int> jobDirectoryUse = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly ILogger logger;
     private readonly string tag = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
@@ -112,6 +118,7 @@ public sealed partial class JobCgroups
             }
 
             live[(job, instance)] = path;
+            Hold(path);
             return path;
         }
     }
@@ -156,6 +163,8 @@ public sealed partial class JobCgroups
             {
                 return;
             }
+
+            Drop(path);
         }
 
         if (CgroupFiles.TryRemove(path))
@@ -182,6 +191,11 @@ public sealed partial class JobCgroups
         lock (gate)
         {
             live.Clear();
+            jobDirectoryUse.Clear();
+            foreach (var path in releasing)
+            {
+                Hold(path);
+            }
         }
 
         CgroupFiles.Kill(Directory);
@@ -268,43 +282,50 @@ public sealed partial class JobCgroups
         lock (gate)
         {
             releasing.Remove(path);
+            Drop(path);
             RemoveJobDirectoryIfUnused(path);
         }
     }
 
     /// <summary>
     /// Once the instance cgroup <paramref name="instancePath"/> is gone: removes its job's directory (`j-JOB`) when
-    /// no other cgroup of this daemon's is in it. Before, a job's directory stayed until a re-exec or the exit, so
-    /// every job file added and removed over a long run left one empty cgroup behind (the soak in
-    /// docs/performance.md). Called under the gate, so <see cref="Enter"/> never makes an instance in a directory
-    /// being removed; rmdir refuses one that still holds an instance cgroup (leftovers <see cref="LetGo"/> kept).
+    /// no other cgroup of this daemon's is in it (<see cref="jobDirectoryUse"/>: a count, so an instance's end costs
+    /// the same however many jobs run). Before, a job's directory stayed until a re-exec or the exit, so every job
+    /// file added and removed over a long run left one empty cgroup behind (the soak in docs/performance.md).
+    /// Called under the gate, so <see cref="Enter"/> never makes an instance in a directory being removed; rmdir
+    /// refuses one that still holds an instance cgroup (leftovers <see cref="LetGo"/> kept).
     /// </summary>
     private void RemoveJobDirectoryIfUnused(string instancePath)
     {
-        var jobDirectory = Path.GetDirectoryName(instancePath);
-        if (jobDirectory is null || jobDirectory == Directory)
+        if (Path.GetDirectoryName(instancePath) is { } jobDirectory && jobDirectory != Directory && !jobDirectoryUse.ContainsKey(jobDirectory))
         {
-            return;
+            CgroupFiles.TryRemove(jobDirectory);
         }
+    }
 
-        var inside = jobDirectory + "/";
-        foreach (var path in live.Values)
+    /// <summary>Under the gate: <paramref name="instancePath"/> joined <see cref="live"/> or <see cref="releasing"/>.</summary>
+    private void Hold(string instancePath)
+    {
+        if (Path.GetDirectoryName(instancePath) is { } jobDirectory)
         {
-            if (path.StartsWith(inside, StringComparison.Ordinal))
+            jobDirectoryUse[jobDirectory] = jobDirectoryUse.GetValueOrDefault(jobDirectory) + 1;
+        }
+    }
+
+    /// <summary>Under the gate: <paramref name="instancePath"/> left both (forgotten, or removed).</summary>
+    private void Drop(string instancePath)
+    {
+        if (Path.GetDirectoryName(instancePath) is { } jobDirectory && jobDirectoryUse.TryGetValue(jobDirectory, out var count))
+        {
+            if (count > 1)
             {
-                return;
+                jobDirectoryUse[jobDirectory] = count - 1;
+            }
+            else
+            {
+                jobDirectoryUse.Remove(jobDirectory);
             }
         }
-
-        foreach (var path in releasing)
-        {
-            if (path.StartsWith(inside, StringComparison.Ordinal))
-            {
-                return;
-            }
-        }
-
-        CgroupFiles.TryRemove(jobDirectory);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job cgroups: each job instance runs in its own cgroup under {Directory}")]
