@@ -93,7 +93,14 @@ internal sealed partial class ControlConnection : IHandoverReader, IDisposable
         catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException or IOException)
         {
             await SocketThread.LeaveAsync();
-            Log($"Connection from {_client} failed: {ex.Message}", null);
+            if (LeftFirst(ex))
+            {
+                _options.LogRoutine?.Invoke($"Client {_client} left before its answers: {ex.Message}");
+            }
+            else
+            {
+                Log($"Connection from {_client} failed: {ex.Message}", null);
+            }
         }
         catch (Exception ex)
         {
@@ -304,6 +311,11 @@ internal sealed partial class ControlConnection : IHandoverReader, IDisposable
     }
 
     private void Log(string message, Exception? exception) => _options.Log?.Invoke(message, exception);
+
+    /// <summary>The peer closed its end first: EPIPE (.NET's Shutdown) on a write, ECONNRESET on a read of a socket it closed unread.</summary>
+    private static bool LeftFirst(Exception ex) =>
+        (ex as SocketException ?? ex.InnerException as SocketException)?.SocketErrorCode
+            is SocketError.Shutdown or SocketError.ConnectionReset or SocketError.ConnectionAborted;
 
     private void Close()
     {

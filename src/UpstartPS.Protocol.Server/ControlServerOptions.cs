@@ -73,6 +73,13 @@ public sealed class ControlServerOptions
     public Action<string, Exception?>? Log { get; init; }
 
     /// <summary>
+    /// Receives what is routine, not a problem: a client that left before its answers were written or read (a
+    /// broken pipe or a reset: a monitor killed by its own timeout, a script that asks and exits). Every such
+    /// client said as a warning would fill the journal; the daemon logs it at debug. Unset: not said at all.
+    /// </summary>
+    public Action<string>? LogRoutine { get; init; }
+
+    /// <summary>
     /// Called (from any thread) each time a connection has ended and been let go: the daemon's cue that what a
     /// burst of clients allocated may be garbage now (its quiet collection).
     /// </summary>

@@ -73,6 +73,7 @@ internal sealed class TestServer : IAsyncDisposable
         InlineCompletions = options.InlineCompletions,
         Handover = options.Handover,
         Listener = options.Listener,
+        LogRoutine = options.LogRoutine,
         Log = (message, exception) =>
         {
             lock (log)

@@ -40,6 +40,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
             IdleTimeout = settings.ControlIdleTimeout,
             InlineCompletions = settings.ControlInlineCompletions,
             Log = (message, exception) => LogClientProblem(logger, message, exception),
+            LogRoutine = message => LogClientRoutine(logger, message),
             ConnectionClosed = quietCollector is null ? null : quietCollector.Poke,
             Handover = handler.Handover,
             Listener = inherited?.Socket,
@@ -71,4 +72,7 @@ public sealed partial class ControlEndpoint : IControlEndpoint
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Control socket: {Message}")]
     private static partial void LogClientProblem(ILogger logger, string message, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Control socket: {Message}")]
+    private static partial void LogClientRoutine(ILogger logger, string message);
 }
