@@ -7,12 +7,18 @@ namespace UpstartPS.Completion;
 /// <summary>
 /// The names a completer offers, fetched from the daemon with a short time limit and kept for a few
 /// seconds, so pressing Tab repeatedly costs one round trip. A completer runs on the prompt: it never
-/// throws and never waits long; when the daemon is slow or away it offers what it had, or nothing.
+/// throws and never waits long; when the daemon is slow or away it offers what it had, or nothing. An
+/// answer that comes after the time limit is not thrown away: the fetch goes on (up to <see cref="LateLimit"/>)
+/// and the next Tab offers what it brought. A first Tab in a fresh shell, whose first connection is slow
+/// (0.9 s measured), would otherwise find nothing again for a whole lifetime.
 /// </summary>
 public sealed class CompletionSource
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How long a fetch that missed the prompt's time limit may still bring its answer.</summary>
+    public static readonly TimeSpan LateLimit = TimeSpan.FromSeconds(5);
 
     private static readonly ConcurrentDictionary<string, CompletionSource> Sources = new(StringComparer.Ordinal);
 
@@ -21,6 +27,7 @@ public sealed class CompletionSource
     private readonly TimeSpan _timeout;
     private readonly Stopwatch _age = new();
     private IReadOnlyList<string> _names = [];
+    private Task<IReadOnlyList<string>>? _inFlight;
 
     public CompletionSource(Func<CancellationToken, Task<IReadOnlyList<string>>> fetch, TimeSpan? lifetime = null, TimeSpan? timeout = null)
     {
@@ -45,27 +52,75 @@ public sealed class CompletionSource
 
             try
             {
-                using var limit = new CancellationTokenSource(_timeout);
-                var task = _fetch(limit.Token);
-                if (task.Wait(_timeout))
+                // A fetch still under way from an earlier Tab is waited on again rather than started anew.
+                var task = _inFlight ??= Start();
+                if (!task.Wait(_timeout))
                 {
-                    _names = task.Result;
+                    // Not fresh: the next Tab waits on the same fetch, or takes what it brought meanwhile.
+                    return _names;
                 }
-                else
-                {
-                    task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                }
+
+                Take(task);
             }
 #pragma warning disable CA1031 // A completer must never throw at the prompt, whatever went wrong.
             catch (Exception)
 #pragma warning restore CA1031
             {
-                // Keep the last names we had.
+                // Keep the last names we had; ask again only after a lifetime, not at every Tab.
+                _inFlight = null;
+                _age.Restart();
             }
 
-            _age.Restart();
             return _names;
         }
+    }
+
+    private Task<IReadOnlyList<string>> Start()
+    {
+        var late = new CancellationTokenSource(LateLimit);
+        Task<IReadOnlyList<string>> task;
+        try
+        {
+            task = _fetch(late.Token);
+        }
+        catch
+        {
+            late.Dispose();
+            throw;
+        }
+
+        task.ContinueWith(
+            done =>
+            {
+                late.Dispose();
+                lock (_age)
+                {
+                    if (ReferenceEquals(_inFlight, done))
+                    {
+                        Take(done);
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+        return task;
+    }
+
+    /// <summary>Under the lock: a finished fetch's names (the last ones kept if it failed), fresh from now.</summary>
+    private void Take(Task<IReadOnlyList<string>> done)
+    {
+        if (done.IsCompletedSuccessfully)
+        {
+            _names = done.Result;
+        }
+        else
+        {
+            _ = done.Exception;
+        }
+
+        _inFlight = null;
+        _age.Restart();
     }
 
     /// <summary>The names that start with <paramref name="word"/> (quotes stripped; wildcards honoured), sorted.</summary>

@@ -50,6 +50,45 @@ public sealed class CompletionSourceTests
     }
 
     [Fact]
+    public void An_answer_that_comes_after_the_time_limit_is_offered_at_the_next_Tab_without_asking_again()
+    {
+        var calls = 0;
+        var answer = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new CompletionSource(_ =>
+        {
+            calls++;
+            return answer.Task;
+        }, lifetime: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMilliseconds(20));
+
+        Assert.Empty(source.Names());
+        Assert.Empty(source.Names());
+        answer.SetResult(["late"]);
+
+        Assert.Equal(["late"], source.Names());
+        Assert.Equal(["late"], source.Names());
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void A_late_answer_that_fails_gives_nothing_and_is_not_asked_again_at_every_Tab()
+    {
+        var calls = 0;
+        var answer = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new CompletionSource(_ =>
+        {
+            calls++;
+            return answer.Task;
+        }, lifetime: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMilliseconds(20));
+        Assert.Empty(source.Names());
+
+        answer.SetException(new IOException("daemon gone"));
+
+        Assert.Empty(source.Names());
+        Assert.Empty(source.Names());
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public void After_a_failure_the_last_good_names_are_kept()
     {
         var fail = false;
