@@ -49,8 +49,8 @@ public sealed class CompletionSourceTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2));
     }
 
-    [Fact]
-    public void An_answer_that_comes_after_the_time_limit_is_offered_at_the_next_Tab_without_asking_again()
+    /// <summary>A source whose daemon answers only when the test sets <c>answer</c>, long after the 20 ms limit; <c>calls</c> counts the fetches.</summary>
+    private static (CompletionSource Source, TaskCompletionSource<IReadOnlyList<string>> Answer, Func<int> Calls) Slow()
     {
         var calls = 0;
         var answer = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,6 +59,13 @@ public sealed class CompletionSourceTests
             calls++;
             return answer.Task;
         }, lifetime: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMilliseconds(20));
+        return (source, answer, () => calls);
+    }
+
+    [Fact]
+    public void An_answer_that_comes_after_the_time_limit_is_offered_at_the_next_Tab_without_asking_again()
+    {
+        var (source, answer, calls) = Slow();
 
         Assert.Empty(source.Names());
         Assert.Empty(source.Names());
@@ -66,26 +73,20 @@ public sealed class CompletionSourceTests
 
         Assert.Equal(["late"], source.Names());
         Assert.Equal(["late"], source.Names());
-        Assert.Equal(1, calls);
+        Assert.Equal(1, calls());
     }
 
     [Fact]
     public void A_late_answer_that_fails_gives_nothing_and_is_not_asked_again_at_every_Tab()
     {
-        var calls = 0;
-        var answer = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var source = new CompletionSource(_ =>
-        {
-            calls++;
-            return answer.Task;
-        }, lifetime: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMilliseconds(20));
+        var (source, answer, calls) = Slow();
         Assert.Empty(source.Names());
 
         answer.SetException(new IOException("daemon gone"));
 
         Assert.Empty(source.Names());
         Assert.Empty(source.Names());
-        Assert.Equal(1, calls);
+        Assert.Equal(1, calls());
     }
 
     [Fact]
