@@ -265,9 +265,11 @@ public sealed class ControlServer : IAsyncDisposable
             }
             finally
             {
+                // The peak first: between the two, a reader of PeakQueuedBytesPerConnection would find the connection
+                // in neither place (a fresh-clone CI run read 0 there).
+                NoteClosedPeak(connection.PeakQueuedBytes);
                 _connections.TryRemove(connection, out _);
                 ForgetConnection(client.Uid);
-                NoteClosedPeak(connection.PeakQueuedBytes);
                 connection.Dispose();
                 _options.ConnectionClosed?.Invoke();
                 served.SetResult();
