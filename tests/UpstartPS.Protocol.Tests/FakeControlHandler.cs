@@ -52,6 +52,13 @@ internal sealed class FakeControlHandler : IControlHandler
 
     public ClientIdentity? LastClient { get; private set; }
 
+    /// <summary>Drops what was recorded so far (<see cref="Calls"/>, <see cref="Threads"/>): a long run keeps only what it reads.</summary>
+    public void ForgetRecorded()
+    {
+        Calls.Clear();
+        Threads.Clear();
+    }
+
     public static JobInfo Job(string name, string goal = "stop", string state = "waiting", int pid = 0, string instance = "") => new()
     {
         Name = name,
