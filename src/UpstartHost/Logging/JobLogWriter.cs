@@ -343,6 +343,11 @@ public sealed partial class JobLogWriter : IDisposable
                 LogWriteRecovered(logger, path);
             }
 
+            if (Interlocked.Read(ref pendingBytes) == 0)
+            {
+                pendingOverflowReported = false;
+            }
+
             return;
         }
 
@@ -421,11 +426,9 @@ public sealed partial class JobLogWriter : IDisposable
                 bytes += chunk.Data.Length;
             }
 
-            if (Interlocked.Add(ref pendingBytes, -bytes) == 0)
-            {
-                pendingOverflowReported = false;
-            }
-
+            // Taken to be tried again, not written: the warning about the bound is re-armed once a write gets it all
+            // out (Write), or a spewing job on a full disk would log it again with every write of its own.
+            Interlocked.Add(ref pendingBytes, -bytes);
             return chunks;
         }
     }

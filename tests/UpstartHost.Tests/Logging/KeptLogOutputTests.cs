@@ -121,6 +121,36 @@ public sealed partial class KeptLogOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_that_keeps_writing_past_the_bound_is_said_dropped_once_not_once_per_write()
+    {
+        // Each write of a spewing job is a batch of its own: taking the kept output for the retry used to empty the
+        // count and re-arm the warning, so a `yes` on a full disk logged it thousands of times a second.
+        var loggers = new CapturingLoggerFactory();
+        using var writer = new JobLogWriter(loggers.CreateLogger("w"), pendingLimitBytes: 5, retryInterval: TimeSpan.FromHours(1));
+        var log = BlockedLog("spew.log");
+        writer.TryAppend(log, "abcde"u8.ToArray());
+        await writer.FlushAsync().WaitAsync(Deadline);
+        for (var i = 0; i < 5; i++)
+        {
+            writer.TryAppend(log, "x"u8.ToArray());
+            await writer.FlushAsync().WaitAsync(Deadline);
+        }
+
+        Assert.Equal(5, writer.PendingBytes);
+        Assert.Single(loggers.Messages, m => m.Message.Contains("has reached 5 bytes", StringComparison.Ordinal));
+
+        // Once the kept output is out, a new run of failures past the bound is said again.
+        Unblock();
+        Assert.Equal(0, await writer.RetryPendingAsync().WaitAsync(Deadline));
+        Assert.Equal("abcde", await File.ReadAllTextAsync(log));
+        Directory.Delete(Path.Combine(directory, "logs"), recursive: true);
+        BlockedLog("spew.log");
+        writer.TryAppend(log, "fghijk"u8.ToArray());
+        await writer.FlushAsync().WaitAsync(Deadline);
+        Assert.Equal(2, loggers.Messages.Count(m => m.Message.Contains("has reached 5 bytes", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Kept_output_taken_for_a_re_exec_is_handed_over_whole_and_written_by_the_writer_that_keeps_it_again()
     {
         using var before = new JobLogWriter(new CapturingLoggerFactory().CreateLogger("w"), retryInterval: TimeSpan.FromHours(1));
