@@ -56,7 +56,10 @@ public sealed partial class DaemonControl : IControlHandler
         this.authorization = authorization;
     }
 
-    /// <summary>notify-disk-writeable: writes out the job output kept while logs could not be written; null: none is kept.</summary>
+    /// <summary>
+    /// notify-disk-writeable: writes out the job output kept while logs could not be written (and the runtime state, if
+    /// its write failed); null: none is kept.
+    /// </summary>
     public Func<Task<long>>? RetryKeptLogOutput { get; init; }
 
     public Task<long> NotifyDiskWriteableAsync(ClientIdentity client, CancellationToken cancellationToken) =>

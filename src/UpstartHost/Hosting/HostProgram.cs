@@ -211,7 +211,12 @@ public static partial class HostProgram
         {
             BeginReExec = sp.GetRequiredService<DaemonReExec>().Begin,
             Handover = sp.GetRequiredService<StreamHandover>(),
-            RetryKeptLogOutput = () => sp.GetRequiredService<EngineComposition>().Processes.LogWriter.RetryPendingAsync(),
+            RetryKeptLogOutput = () =>
+            {
+                // The disk the logs wait for may hold the state directory too.
+                sp.GetRequiredService<RuntimeState>().RetryWrite();
+                return sp.GetRequiredService<EngineComposition>().Processes.LogWriter.RetryPendingAsync();
+            },
         });
         services.AddSingleton(sp => new DaemonReExec(
             sp.GetRequiredService<EngineComposition>(),

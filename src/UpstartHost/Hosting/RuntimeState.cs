@@ -51,6 +51,9 @@ public sealed partial class RuntimeState : IDisposable
     /// </summary>
     public Action? ReExecAnnounced { get; init; }
 
+    /// <summary>notify-disk-writeable: a runtime state that could not be written is tried again now.</summary>
+    public void RetryWrite() => Volatile.Read(ref writer)?.RetryNow();
+
     public async Task<bool> ResumeAsync(JobCatalog loaded, AdminState adminState, CancellationToken cancellationToken)
     {
         RecordedState? recorded = null;

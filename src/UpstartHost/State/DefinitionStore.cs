@@ -53,9 +53,15 @@ public sealed partial class DefinitionStore
     /// still are what was loaded. False when nothing was stored: a file changed (or went) since it was loaded,
     /// which only means the instance will resume under whatever the file then says.
     /// </summary>
-    public bool TryStore(string fingerprint)
+    public bool TryStore(string fingerprint) => TryStore(fingerprint, out _);
+
+    /// <summary>As <see cref="TryStore(string)"/>; <paramref name="worthRetrying"/> says the entry could not be written
+    /// (a full or read-only state directory), so asking again later may store it; <paramref name="logFailure"/> false
+    /// keeps such a failure out of the log (a retry of one already reported).</summary>
+    public bool TryStore(string fingerprint, out bool worthRetrying, bool logFailure = true)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
+        worthRetrying = false;
         var path = PathOf(fingerprint);
         if (File.Exists(path))
         {
@@ -86,7 +92,12 @@ public sealed partial class DefinitionStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogStoreFailed(logger, path, e.Message);
+            if (logFailure)
+            {
+                LogStoreFailed(logger, path, e.Message);
+            }
+
+            worthRetrying = true;
             return false;
         }
     }

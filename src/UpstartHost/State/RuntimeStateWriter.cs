@@ -6,10 +6,16 @@ namespace UpstartHost.State;
 /// <summary>
 /// Writes the engine's instance snapshots to <see cref="RuntimeStateFile"/> off the engine thread. Only
 /// the latest snapshot matters, so snapshots offered while a write is under way replace each other and
-/// the next write takes the newest: one write per burst of transitions, however many there were.
+/// the next write takes the newest: one write per burst of transitions, however many there were. A write that
+/// fails (a full or read-only state directory) is tried again every <see cref="DefaultRetryInterval"/> until a
+/// write succeeds: the engine offers nothing new while its jobs stay as they are, and a crash meanwhile would leave
+/// the next daemon an old record (a job started since would run on unsupervised, its definition unknown).
 /// </summary>
 public sealed partial class RuntimeStateWriter : IDisposable
 {
+    /// <summary>How long a snapshot that could not be written waits for its next try when nothing newer comes.</summary>
+    public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(15);
+
     private readonly string stateDir;
     private readonly ILogger logger;
     private readonly object gate = new();
@@ -19,24 +25,40 @@ public sealed partial class RuntimeStateWriter : IDisposable
     private readonly DefinitionStore? definitions;
     private readonly Func<IReadOnlyList<string>?>? jobEnvironment;
 
+    private readonly TimeSpan retryInterval;
+
     /// <summary>Fingerprints the store was asked for (stored, or changed since load: asking again would not help).</summary>
     private readonly HashSet<string> storeAttempted = new(StringComparer.Ordinal);
+
+    /// <summary>Fingerprints the store could not write (a full disk): asked for again with every write until stored.</summary>
+    private readonly HashSet<string> storeFailed = new(StringComparer.Ordinal);
 
     /// <summary>How many records of the last snapshot name each fingerprint: kept up to date from what changed.</summary>
     private readonly Dictionary<string, int> referenced = new(StringComparer.Ordinal);
     private (IReadOnlyList<InstanceRecord> Instances, IReadOnlyList<EventRecord> Events)? pending;
+    private bool retryRequested;
     private long offered;
     private long written;
     private bool stopping;
     private bool failedBefore;
+
+    // Writer thread only: the last snapshot when its write failed, to be written again.
+    private (IReadOnlyList<InstanceRecord> Instances, IReadOnlyList<EventRecord> Events)? unwritten;
 
     /// <param name="definitions">Where the job files each instance runs under are kept (null: not kept).</param>
     /// <param name="jobEnvironment">
     /// The global job environment table to record with each snapshot, read when the snapshot is written (null from it:
     /// the defaults; the engine moves its state version when the table changes, so a change gets a write of its own).
     /// </param>
-    public RuntimeStateWriter(string stateDir, ILogger logger, DefinitionStore? definitions = null, Func<IReadOnlyList<string>?>? jobEnvironment = null)
+    /// <param name="retryInterval">How long a snapshot that could not be written waits to be tried again (default <see cref="DefaultRetryInterval"/>).</param>
+    public RuntimeStateWriter(
+        string stateDir,
+        ILogger logger,
+        DefinitionStore? definitions = null,
+        Func<IReadOnlyList<string>?>? jobEnvironment = null,
+        TimeSpan? retryInterval = null)
     {
+        this.retryInterval = retryInterval ?? DefaultRetryInterval;
         this.jobEnvironment = jobEnvironment;
         this.stateDir = stateDir;
         this.logger = logger;
@@ -67,6 +89,16 @@ public sealed partial class RuntimeStateWriter : IDisposable
         {
             pending = (snapshot, events ?? []);
             offered++;
+            Monitor.PulseAll(gate);
+        }
+    }
+
+    /// <summary>notify-disk-writeable: a snapshot that could not be written is tried again now, not after the interval.</summary>
+    public void RetryNow()
+    {
+        lock (gate)
+        {
+            retryRequested = true;
             Monitor.PulseAll(gate);
         }
     }
@@ -141,20 +173,37 @@ public sealed partial class RuntimeStateWriter : IDisposable
             long target;
             lock (gate)
             {
-                while (pending is null && !stopping)
+                var retryDue = false;
+                while (pending is null && !stopping && !retryDue)
                 {
-                    Monitor.Wait(gate);
+                    if (unwritten is null)
+                    {
+                        retryRequested = false;
+                        Monitor.Wait(gate);
+                    }
+                    else
+                    {
+                        retryDue = retryRequested || !Monitor.Wait(gate, retryInterval);
+                    }
                 }
 
-                if (pending is null)
+                retryRequested = false;
+
+                if (pending is not null)
+                {
+                    (snapshot, pending, target) = (pending.Value, null, offered);
+                }
+                else if (retryDue)
+                {
+                    (snapshot, target) = (unwritten!.Value, written);
+                }
+                else
                 {
                     return;
                 }
-
-                (snapshot, pending, target) = (pending.Value, null, offered);
             }
 
-            Write(snapshot.Instances, snapshot.Events);
+            unwritten = Write(snapshot.Instances, snapshot.Events) ? null : snapshot;
             lock (gate)
             {
                 written = target;
@@ -164,7 +213,8 @@ public sealed partial class RuntimeStateWriter : IDisposable
         }
     }
 
-    private void Write(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<EventRecord> events)
+    /// <summary>Writes the snapshot (and stores its definitions); false when something could not be written, to be tried again.</summary>
+    private bool Write(IReadOnlyList<InstanceRecord> snapshot, IReadOnlyList<EventRecord> events)
     {
         try
         {
@@ -181,7 +231,14 @@ public sealed partial class RuntimeStateWriter : IDisposable
                 RuntimeStateFile.Write(stateDir, bytes.Span);
             }
 
-            failedBefore = false;
+            if (failedBefore)
+            {
+                var path = RuntimeStateFile.PathIn(stateDir);
+                LogWriteRecovered(logger, path);
+                failedBefore = false;
+            }
+
+            return storeFailed.Count == 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -191,6 +248,8 @@ public sealed partial class RuntimeStateWriter : IDisposable
                 LogWriteFailed(logger, RuntimeStateFile.PathIn(stateDir), e.Message);
                 failedBefore = true;
             }
+
+            return false;
         }
     }
 
@@ -207,17 +266,28 @@ public sealed partial class RuntimeStateWriter : IDisposable
             return;
         }
 
+        // Said when it first failed: a full disk would otherwise log every entry at every try.
+        foreach (var fingerprint in storeFailed.ToList())
+        {
+            if (definitions.TryStore(fingerprint, out var retry, logFailure: false) || !retry)
+            {
+                storeFailed.Remove(fingerprint);
+            }
+        }
+
         foreach (var record in serializer.Added)
         {
-            if (record.Fingerprint is { } fingerprint && storeAttempted.Add(fingerprint))
+            if (record.Fingerprint is { } fingerprint && storeAttempted.Add(fingerprint)
+                && !definitions.TryStore(fingerprint, out var worthRetrying) && worthRetrying)
             {
-                definitions.TryStore(fingerprint);
+                storeFailed.Add(fingerprint);
             }
         }
 
         if (CountReferences())
         {
             storeAttempted.IntersectWith(referenced.Keys);
+            storeFailed.IntersectWith(referenced.Keys);
             definitions.Prune(referenced.Keys.ToHashSet(StringComparer.Ordinal));
         }
     }
@@ -261,4 +331,7 @@ public sealed partial class RuntimeStateWriter : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write the runtime state {Path}: {Reason}; a daemon restart may not find every job")]
     private static partial void LogWriteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The runtime state {Path} is written again")]
+    private static partial void LogWriteRecovered(ILogger logger, string path);
 }
