@@ -34,7 +34,10 @@ public sealed partial class Ctl
         else if (envWithoutSelf.Count > 0)
         {
             var config = client.ShowConfig(job);
-            instance = InstanceName.Expand(config.Instance, config.Env, envWithoutSelf);
+            if (!InstanceName.TryExpand(config.Instance, config.Env, envWithoutSelf, out instance, out var error))
+            {
+                return Fail(config.Usage is { } usage ? error + "\nUsage: " + usage : error);
+            }
         }
 
         var jobs = client.Status(job, instance);
@@ -217,12 +220,15 @@ public sealed partial class Ctl
         string? instance = null;
         if (env.Any(e => e.StartsWith("INSTANCE=", StringComparison.Ordinal) || e.StartsWith("UPSTART_INSTANCE=", StringComparison.Ordinal)))
         {
-            instance = InstanceName.Expand("", [], env);
+            InstanceName.TryExpand("", [], env, out instance, out _);
         }
         else if (env.Count > 0)
         {
             var config = client.ShowConfig(job);
-            instance = InstanceName.Expand(config.Instance, config.Env, env);
+            if (!InstanceName.TryExpand(config.Instance, config.Env, env, out instance, out var error))
+            {
+                return Fail(config.Usage is { } usage ? error + "\nUsage: " + usage : error);
+            }
         }
 
         foreach (var line in client.ReadLog(job, instance, args.Lines, args.Follow))

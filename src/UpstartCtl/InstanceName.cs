@@ -1,15 +1,23 @@
-using System.Text;
+using System.Diagnostics.CodeAnalysis;
+using Upstart.JobFiles.Events.Matching;
 
 namespace UpstartCtl;
 
 /// <summary>
-/// The instance name `status JOB K=V` refers to: the job's `instance` stanza with $VAR / ${VAR}
-/// expanded from the given variables, then the job's own `env` defaults (init(5) instance).
-/// With no instance stanza, an explicit INSTANCE=NAME (or UPSTART_INSTANCE=NAME) is used as is.
+/// The instance name `status JOB K=V` refers to: the job's `instance` stanza expanded as the daemon expands it
+/// for start and stop (Upstart's environ_expand: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` …), from the
+/// job's own `env` defaults, then the given variables (init(5) instance). Ubuntu's network-interface-security
+/// uses `instance $JOB${INTERFACE:+/}${INTERFACE:-}`. A variable neither gives is initctl's `Unknown parameter:
+/// VAR`. With no instance stanza, an explicit INSTANCE=NAME (or UPSTART_INSTANCE=NAME) is used as is.
 /// </summary>
 public static class InstanceName
 {
-    public static string Expand(string pattern, IReadOnlyList<string> jobEnv, IReadOnlyList<string> given)
+    public static bool TryExpand(
+        string pattern,
+        IReadOnlyList<string> jobEnv,
+        IReadOnlyList<string> given,
+        [NotNullWhen(true)] out string? name,
+        [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(jobEnv);
@@ -26,37 +34,11 @@ public static class InstanceName
 
         if (pattern.Length == 0)
         {
-            return values.GetValueOrDefault("INSTANCE") ?? values.GetValueOrDefault("UPSTART_INSTANCE") ?? "";
+            name = values.GetValueOrDefault("INSTANCE") ?? values.GetValueOrDefault("UPSTART_INSTANCE") ?? "";
+            error = null;
+            return true;
         }
 
-        var sb = new StringBuilder();
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            if (pattern[i] != '$' || i + 1 >= pattern.Length)
-            {
-                sb.Append(pattern[i]);
-                continue;
-            }
-
-            var braced = pattern[i + 1] == '{';
-            var start = i + (braced ? 2 : 1);
-            var end = start;
-            while (end < pattern.Length && (char.IsAsciiLetterOrDigit(pattern[end]) || pattern[end] == '_'))
-            {
-                end++;
-            }
-
-            if (end == start || (braced && (end >= pattern.Length || pattern[end] != '}')))
-            {
-                sb.Append(pattern[i]);
-                continue;
-            }
-
-            var name = pattern[start..end];
-            sb.Append(values.TryGetValue(name, out var value) ? value : "");
-            i = braced ? end : end - 1;
-        }
-
-        return sb.ToString();
+        return VariableExpansion.TryExpand(pattern, values, out name, out error);
     }
 }

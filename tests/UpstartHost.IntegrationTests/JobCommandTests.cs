@@ -50,6 +50,26 @@ public class JobCommandTests
     }
 
     [Fact]
+    public async Task Status_with_variables_expands_the_instance_stanza_as_start_does()
+    {
+        // Ubuntu 14.04's network-interface-security names its instances `instance $JOB${INTERFACE:+/}${INTERFACE:-}`.
+        await using var d = await DaemonFixture.StartNewAsync(
+            ("nis", "usage \"JOB=NAME [INTERFACE=IFACE]\"\ninstance $JOB${INTERFACE:+/}${INTERFACE:-}\nexec /bin/sleep 1000\n"));
+        await d.Client.StartAsync("nis", ["JOB=network-interface", "INTERFACE=eth0"]);
+
+        var found = await d.RunCtlAsync(["nis", "JOB=network-interface", "INTERFACE=eth0"], invokedAs: "status");
+        Assert.Equal((0, ""), (found.ExitCode, found.Stderr));
+        Assert.StartsWith("nis (network-interface/eth0) start/running, process ", found.Stdout, StringComparison.Ordinal);
+
+        // As the daemon answers start and stop (and initctl status): the variable that is missing, and the usage.
+        var missing = await d.RunCtlAsync(["nis", "INTERFACE=eth0"], invokedAs: "status");
+        var stop = await d.RunCtlAsync(["nis", "INTERFACE=eth0"], invokedAs: "stop");
+        Assert.Equal((1, "", "status: Unknown parameter: JOB\nUsage: JOB=NAME [INTERFACE=IFACE]\n"), (missing.ExitCode, missing.Stdout, missing.Stderr));
+        Assert.Equal("stop: Unknown parameter: JOB\nUsage: JOB=NAME [INTERFACE=IFACE]\n", stop.Stderr);
+        await d.Client.StopAsync("nis", ["JOB=network-interface", "INTERFACE=eth0"]);
+    }
+
+    [Fact]
     public async Task The_program_name_is_the_link_it_was_invoked_through()
     {
         await using var d = await DaemonFixture.StartNewAsync(("svc", Service));
