@@ -26,6 +26,29 @@ public class ShutdownTests
     }
 
     [Fact]
+    public async Task The_tasks_the_shutdown_runlevel_starts_run_to_their_end_before_every_job_is_stopped()
+    {
+        // Upstart's shutdown: `runlevel 0` starts Ubuntu's rc (the System V kill scripts) and `start on runlevel
+        // [06]` tasks, and nothing kills them halfway; a job with `stop on starting rc RUNLEVEL=[016]` stops first.
+        var d = DaemonFixture.Create();
+        await using (d)
+        {
+            d.WriteJob("db", "start on runlevel [2345]\nstop on starting rc RUNLEVEL=[016]\nexec /bin/sleep 1000\n");
+            d.WriteJob("rc", "start on runlevel [0123456]\nstop on runlevel [!$RUNLEVEL]\nexport RUNLEVEL\ntask\nexec /bin/sh -c 'sleep 0.3; echo rc $RUNLEVEL done'\n");
+            d.WriteJob("save-state", "start on runlevel [06]\ntask\nexec /bin/sh -c 'sleep 0.3; echo state saved'\n");
+            await d.StartAsync();
+            await DaemonFixture.WaitUntilAsync(
+                async () => d.ReadLog("rc").Contains("rc 2 done", StringComparison.Ordinal) && (await d.Client.StatusAsync("db")).Single().State == "running",
+                "rc 2 to finish and db to run");
+
+            Assert.Equal(0, await d.StopAsync());
+            Assert.Empty(d.JobProcesses());
+            Assert.Contains("rc 0 done", d.ReadLog("rc"), StringComparison.Ordinal);
+            Assert.Equal("state saved\n", d.ReadLog("save-state"));
+        }
+    }
+
+    [Fact]
     public async Task A_daemon_started_with_SIGTERM_ignored_still_stops_its_jobs_and_exits_0_on_SIGTERM()
     {
         var d = DaemonFixture.Create();

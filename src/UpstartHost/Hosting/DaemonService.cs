@@ -16,6 +16,12 @@ namespace UpstartHost.Hosting;
 /// </summary>
 public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 {
+    /// <summary>
+    /// How long a stop waits for the shutdown events before it stops every job: well inside the packaged unit's
+    /// TimeoutStopSec (5 min), leaving room for the kill timeouts that follow.
+    /// </summary>
+    public static readonly TimeSpan ShutdownEventsLimit = TimeSpan.FromSeconds(60);
+
     private readonly DaemonSettings settings;
     private readonly IEngineControl engine;
     private readonly JobConfiguration configuration;
@@ -127,15 +133,27 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
             watcher = null;
         }
 
-        foreach (var e in settings.ShutdownEvents)
+        // Upstart's shutdown let what the shutdown runlevel set going finish before anything was killed: rc ran
+        // the System V kill scripts to the end, `start on runlevel [06]` tasks ran, and `stop on starting rc
+        // RUNLEVEL=[016]` jobs stopped first, in that order. So each event is waited for as `initctl emit` waits,
+        // all of them together for at most ShutdownEventsLimit: a job that never gets there (a condition holding
+        // the event half-matched, a service stuck in spawned) must not hold the daemon's stop for ever.
+        using (var limit = new CancellationTokenSource(ShutdownEventsLimit))
         {
-            try
+            foreach (var e in settings.ShutdownEvents)
             {
-                await engine.EmitAsync(e.Name, e.Environment, wait: false, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (EngineException ex)
-            {
-                LogShutdownEventFailed(logger, e.ToString(), ex.Message);
+                try
+                {
+                    await engine.EmitAsync(e.Name, e.Environment, wait: !limit.IsCancellationRequested, limit.Token).ConfigureAwait(false);
+                }
+                catch (EngineException ex)
+                {
+                    LogShutdownEventFailed(logger, e.ToString(), ex.Message);
+                }
+                catch (OperationCanceledException) when (limit.IsCancellationRequested)
+                {
+                    LogShutdownEventsUnfinished(logger, e.ToString(), (int)ShutdownEventsLimit.TotalSeconds);
+                }
             }
         }
 
@@ -212,6 +230,9 @@ public sealed partial class DaemonService : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown event {Event}: {Reason}")]
     private static partial void LogShutdownEventFailed(ILogger logger, string @event, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown event {Event} not finished after {Seconds}s; stopping every job now")]
+    private static partial void LogShutdownEventsUnfinished(ILogger logger, string @event, int seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every job has stopped")]
     private static partial void LogAllStopped(ILogger logger);
