@@ -16,7 +16,7 @@ REQUESTS=${3:-20000}
 ROUNDS=${4:-4}
 for f in "$BIN/upstart-host" "$BIN/upstartctl"; do [[ -x $f ]] || { echo "missing $f (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }; done
 
-WORK=$(mktemp -d /tmp/upstartps-flood.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-flood.XXXXXX)
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT

@@ -22,7 +22,7 @@ for f in "$HOST" "$BIN/upstart-exec" "$CTL"; do
     [[ -x $f ]] || { echo "missing $f (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d /tmp/upstartps-control.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-control.XXXXXX)
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT

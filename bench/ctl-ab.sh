@@ -19,7 +19,7 @@ CALLS=${4:-300}
 JOBS=${5:-1}
 for f in "$BEFORE" "$AFTER" "$BIN/upstart-host"; do [[ -x $f ]] || { echo "missing $f" >&2; exit 2; }; done
 
-WORK=$(mktemp -d /tmp/upstartps-ctl-ab.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-ctl-ab.XXXXXX)
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT

@@ -18,7 +18,7 @@ for f in "$BIN/upstart-host" "$BIN/upstart-exec" "$BIN/upstartctl"; do
     [[ -x $f ]] || { echo "missing $f (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d /tmp/upstartps-footprint.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-footprint.XXXXXX)
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT

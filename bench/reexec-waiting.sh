@@ -15,7 +15,7 @@ BIN=${1:-$ROOT/out/native}
 RE_EXECS=${2:-5}
 for f in "$BIN/upstart-host" "$BIN/upstartctl"; do [[ -x $f ]] || { echo "missing $f (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }; done
 
-WORK=$(mktemp -d /tmp/upstartps-reexec-waiting.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-reexec-waiting.XXXXXX)
 START_PID=
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"

@@ -17,7 +17,7 @@ JOBS=${2:-1000}
 RESPAWNS=${3:-30}
 for f in "$BIN/upstart-host" "$BIN/upstartctl"; do [[ -x $f ]] || { echo "missing $f (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }; done
 
-WORK=$(mktemp -d /tmp/upstartps-respawn-cpu.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-respawn-cpu.XXXXXX)
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT

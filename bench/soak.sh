@@ -44,7 +44,7 @@ for f in "$BIN/upstart-host" "$BIN/upstart-exec" "$BIN/upstartctl"; do
 done
 CTL_BIN=$BIN/upstartctl
 
-WORK=$(mktemp -d /tmp/ups-soak-XXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/ups-soak-XXXX)
 LOOPS=()
 DAEMON_PID=
 stop_all() {

@@ -19,7 +19,7 @@ CLIENT=$ROOT/../shared/bench/lib/upstartps_inproc.py
 [[ -f $CLIENT ]] || { echo "missing $CLIENT (the shared bench beside the checkout)" >&2; exit 2; }
 [[ -x $BIN/upstart-host ]] || { echo "missing $BIN/upstart-host (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }
 
-WORK=$(mktemp -d /tmp/upstartps-status1.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-status1.XXXXXX)
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT

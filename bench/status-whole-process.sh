@@ -12,7 +12,7 @@ ROUNDS=${2:-4}
 CALLS=${3:-200}
 [[ -x $BIN/upstart-host && -x $BIN/upstartctl ]] || { echo "missing $BIN/upstart-host or upstartctl (dotnet pwsh ./build.ps1 -Task PublishNative)" >&2; exit 2; }
 
-WORK=$(mktemp -d /tmp/upstartps-status-process.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}"/upstartps-status-process.XXXXXX)
 # source: bench/session-daemon.sh
 . "$ROOT/bench/session-daemon.sh"
 trap 'stop_daemon; rm -rf "$WORK"' EXIT
