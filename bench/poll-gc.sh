@@ -46,6 +46,9 @@ poll_round() {
     after_gc=$(collections)
     awk -v t="$((after_cpu - before_cpu))" -v hz="$TICK" -v n="$POLLS" -v gc="$((after_gc - before_gc))" -v i="$interval" -v rss="$(rss)" \
         'BEGIN { printf "every %s s: daemon CPU %.2f ms per poll, %d quiet collections, VmRSS after %.1f MiB\n", i, t * 1000 / hz / n, gc, rss / 1024 }'
+    # Only with a collection to show: grep without a match, or `tail -n 0` closing the pipe on it, would end the
+    # script (set -e, pipefail) before the next round.
+    (( after_gc > before_gc )) || return 0
     grep -a -o 'Quiet again: .*' "$DAEMON_LOG" | tail -n "$((after_gc - before_gc))" | sed -n 's/.* in \([0-9.]*\) ms.*/\1/p' | sort -n |
         awk '{ ms[NR] = $1 } END { if (NR) printf "  collection time: min %s, median %s, max %s ms\n", ms[1], ms[int((NR + 1) / 2)], ms[NR] }'
 }
