@@ -4,13 +4,17 @@
 // then the child's first CLOCK_MONOTONIC reading, sent back on a pipe; p50 and p90 over N samples.
 //
 //   cc -O2 -o spawn-to-main spawn-to-main.c && cc -O2 -static -o stamp spawn-to-main.c -DSTAMP
-//   spawn-to-main WAY STAMP [HELPER CGROUP_DIR] [N]
+//   spawn-to-main WAY STAMP [HELPER CGROUP_DIR] [N]   # STAMP an absolute path (helper and inchild chdir to /)
 //
 // WAY: direct   posix_spawn of STAMP
 //      setsid   the same with POSIX_SPAWN_SETSID
-//      helper   posix_spawn of HELPER (upstart-exec or upstart-exec-static) -c CGROUP_DIR -- STAMP: today's path
+//      helper   posix_spawn of HELPER (upstart-exec) -c CGROUP_DIR -- STAMP: the path of a job that names a user or
+//               group (and of every job before libupstart-spawn.so)
 //      inchild  clone(CLONE_VM|CLONE_VFORK) whose child does the helper's work for a plain job itself
-//               (every signal to SIG_DFL, join CGROUP_DIR, setsid, chdir /) and execs STAMP: no helper exec
+//               (every signal to SIG_DFL, join CGROUP_DIR, setsid, chdir /) and execs STAMP: no helper exec, as
+//               the spawn library now does without CLONE_VFORK
+// CGROUP_DIR: a cgroup v2 directory this user may join (a new directory on the cgroup2 mount; rmdir it after).
+// N is read only after HELPER and CGROUP_DIR (pass any two words for direct and setsid).
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
