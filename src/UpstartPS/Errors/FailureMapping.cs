@@ -30,11 +30,11 @@ public static class FailureMapping
         var what = target is null ? "" : $"'{target}': ";
         return code switch
         {
-            UpstartErrorCode.AccessDenied => new("AccessDenied", ErrorCategory.PermissionDenied, true, $"{what}{message} {HowToGetAccess}"),
-            UpstartErrorCode.NotConnected => new("DaemonNotReachable", ErrorCategory.ConnectionError, true, $"{message} {HowToReach}"),
+            UpstartErrorCode.AccessDenied => new("AccessDenied", ErrorCategory.PermissionDenied, true, $"{what}{Sentence(message)} {HowToGetAccess}"),
+            UpstartErrorCode.NotConnected => new("DaemonNotReachable", ErrorCategory.ConnectionError, true, $"{Sentence(message)} {HowToReach}"),
             UpstartErrorCode.ProtocolMismatch => new("ProtocolMismatch", ErrorCategory.ProtocolError, true,
                 $"{message} The module and the daemon speak different protocol versions: install matching versions."),
-            UpstartErrorCode.ShuttingDown => new("DaemonShuttingDown", ErrorCategory.ResourceUnavailable, true, $"{message} {HowToReach}"),
+            UpstartErrorCode.ShuttingDown => new("DaemonShuttingDown", ErrorCategory.ResourceUnavailable, true, $"{Sentence(message)} {HowToReach}"),
             UpstartErrorCode.UnknownJob => new("NoJobFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
             UpstartErrorCode.UnknownInstance => new("NoInstanceFoundForGivenName", ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
             UpstartErrorCode.UnknownVariable => new(VariableNotFoundId, ErrorCategory.ObjectNotFound, false, $"{what}{message}"),
@@ -56,6 +56,13 @@ public static class FailureMapping
         };
     }
 
+    /// <summary>
+    /// <paramref name="message"/> ended as a sentence, so the advice after it reads as the next one: the daemon's and the
+    /// socket layer's messages carry no full stop ("The daemon is shutting down", "Connection refused").
+    /// </summary>
+    internal static string Sentence(string message) =>
+        message.Length == 0 || message[^1] is '.' or '!' or '?' ? message : message + ".";
+
     /// <summary>Any exception met while talking to the daemon at <paramref name="socketPath"/>.</summary>
     public static UpstartFailure FromException(Exception exception, string socketPath, string? target = null)
     {
@@ -69,7 +76,7 @@ public static class FailureMapping
             UnauthorizedAccessException => AccessDenied(socketPath),
             FileNotFoundException or DirectoryNotFoundException => NotRunning(socketPath),
             IOException io => new("DaemonConnectionLost", ErrorCategory.ConnectionError, true,
-                $"The connection to the Upstart daemon at '{socketPath}' failed: {io.Message} {HowToReach}"),
+                $"The connection to the Upstart daemon at '{socketPath}' failed: {Sentence(io.Message)} {HowToReach}"),
             TimeoutException => new("OperationTimedOut", ErrorCategory.OperationTimeout, false,
                 target is null ? "The operation timed out." : $"'{target}': the operation timed out."),
             ArgumentException argument => new("InvalidArgument", ErrorCategory.InvalidArgument, false, argument.Message),
@@ -196,7 +203,7 @@ public static class FailureMapping
         SocketError.ConnectionRefused => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
             $"The Upstart daemon at '{socketPath}' refused the connection (the socket exists but nobody is listening). {HowToReach}"),
         _ => new("DaemonNotReachable", ErrorCategory.ConnectionError, true,
-            $"Cannot reach the Upstart daemon at '{socketPath}': {socket.Message} {HowToReach}"),
+            $"Cannot reach the Upstart daemon at '{socketPath}': {Sentence(socket.Message)} {HowToReach}"),
     };
 
     private static UpstartFailure NotRunning(string socketPath) =>

@@ -44,6 +44,23 @@ public sealed class FailureMappingTests
         Assert.True(failure.Terminating);
     }
 
+    [Theory]
+    [InlineData(UpstartErrorCode.ShuttingDown, "The daemon is shutting down", "The daemon is shutting down. Start a session daemon")]
+    [InlineData(UpstartErrorCode.NotConnected, "The daemon at /s closed the connection", "The daemon at /s closed the connection. Start a session daemon")]
+    [InlineData(UpstartErrorCode.AccessDenied, "Access denied.", "Access denied. Changing jobs needs root")]
+    public void The_daemons_message_ends_as_a_sentence_before_the_advice_that_follows_it(UpstartErrorCode code, string message, string expectedStart)
+    {
+        var failure = FailureMapping.FromCode(code, message);
+        Assert.StartsWith(expectedStart, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_socket_error_ends_as_a_sentence_before_the_advice_that_follows_it()
+    {
+        var failure = FailureMapping.FromException(new IOException("Broken pipe"), "/run/x.sock");
+        Assert.Contains("failed: Broken pipe. Start a session daemon", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_variable_that_is_not_set_is_reported_as_Get_Service_reports_a_missing_service()
     {
