@@ -212,6 +212,10 @@ internal sealed partial class ControlConnection
                     await _sender.SendAsync(item, Json.ResponseFrame, cancellation.Token).ConfigureAwait(false);
                 }
 
+                // A stream may end quietly when cancelled (a log follow does): that is still a cancellation, so a
+                // shutdown is told as ShuttingDown, as for a stream that threw, and not as a normal end, which a
+                // client following a log cannot tell from the end of everything there is to say.
+                cancellation.Token.ThrowIfCancellationRequested();
                 await SendAsync(new ResponseFrame { Id = id, Type = ResponseTypes.End }).ConfigureAwait(false);
             }
             else if (operation == ControlOperation.ReExec)

@@ -51,6 +51,49 @@ Describe 'Reaching the daemon' -Tag 'CI' {
     }
 }
 
+Describe 'A daemon that shuts down under a long-running command' -Tag 'CI' {
+    BeforeAll {
+        . $PSScriptRoot/Common.ps1
+        $jobs = Join-Path $TestDrive 'init'
+        New-UpstartTestJob $jobs ticker "exec sh -c 'while :; do echo tick; sleep 0.2; done'" | Out-Null
+        $modulePath = Get-UpstartTestModulePath
+        Import-Module $modulePath -Force
+        $daemon = Start-UpstartTestDaemon -JobDirectory $jobs
+        Start-UpstartJob -Name ticker
+    }
+
+    AfterAll {
+        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
+        # root the system daemon's, and stop its jobs.
+        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
+        Stop-UpstartTestDaemon $daemon
+        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'ends Get-UpstartLog -Wait with DaemonShuttingDown, not as if the log had simply ended' {
+        $follower = Start-ThreadJob -ScriptBlock {
+            Import-Module $using:modulePath
+            try { Get-UpstartLog -Name ticker -Tail 0 -Wait } catch { 'stopped by ' + $_.FullyQualifiedErrorId }
+        }
+        try {
+            Wait-UpstartTestCondition { $follower.Output.Count -gt 0 -or -not (Test-UpstartTestJobPending $follower) } -TimeoutSeconds 20
+            $follower.Output[0].Line | Should -Be 'tick'
+
+            # SIGTERM: the daemon stops its jobs and closes every connection, telling each request why.
+            Stop-UpstartTestDaemon $daemon
+            $daemon = $null
+
+            $null = Wait-Job -Job $follower -Timeout 20
+            $follower.State | Should -Be 'Completed'
+            $follower.Output[$follower.Output.Count - 1] | Should -Be 'stopped by DaemonShuttingDown,UpstartPS.Commands.GetUpstartLogCommand'
+        }
+        finally {
+            Stop-Job -Job $follower
+            Remove-Job -Job $follower -Force
+        }
+    }
+}
+
 Describe '-SocketPath is a PowerShell path' -Tag 'CI' {
     BeforeAll {
         . $PSScriptRoot/Common.ps1

@@ -132,4 +132,27 @@ public sealed class ConcurrencyTests
         Assert.Equal(0, server.Server.ConnectionCount);
         Assert.False(File.Exists(server.SocketPath));
     }
+
+    [Fact]
+    public async Task Stopping_the_server_tells_a_follow_that_ends_quietly_when_cancelled_that_the_daemon_is_shutting_down()
+    {
+        var server = TestServer.Start();
+        await using var client = await server.ConnectAsync();
+        var lines = new List<string>();
+        var following = Task.Run(async () =>
+        {
+            await foreach (var line in client.ReadLogAsync("quiet", tail: 1, follow: true, cancellationToken: TestServer.Deadline()))
+            {
+                lines.Add(line.Line);
+            }
+        });
+        await server.Handler.FollowWaiting.Task.WaitAsync(TestServer.Deadline());
+
+        await server.DisposeAsync();
+
+        await server.Handler.StreamCancelled.Task.WaitAsync(TestServer.Deadline());
+        var error = await Assert.ThrowsAsync<UpstartException>(() => following);
+        Assert.Equal((UpstartErrorCode.ShuttingDown, "The daemon is shutting down"), (error.Code, error.Message));
+        Assert.Equal(["line 1"], lines);
+    }
 }
