@@ -107,12 +107,14 @@ function Start-UpstartTestDaemon {
     if ($ControlIdleTimeoutSeconds -gt 0) { $hostJson.controlIdleTimeoutSeconds = $ControlIdleTimeoutSeconds }
     $hostJson | ConvertTo-Json | Set-Content -LiteralPath $fixture.SettingsPath
     try {
-        $fixture.StartAsync([Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        # $null =: PowerShell binds GetResult to the task's runtime type, so both would return something (the
+        # daemon's Process, a VoidTaskResult) and make this function's output an array of three.
+        $null = $fixture.StartAsync([Threading.CancellationToken]::None).GetAwaiter().GetResult()
         # The tests make their own connections (and one counts the daemon's idle closes): the fixture keeps none.
-        $fixture.DisconnectAsync().GetAwaiter().GetResult()
+        $null = $fixture.DisconnectAsync().GetAwaiter().GetResult()
     }
     catch {
-        $fixture.DisposeAsync().AsTask().GetAwaiter().GetResult()
+        $null = $fixture.DisposeAsync().AsTask().GetAwaiter().GetResult()
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
         throw
     }
@@ -127,6 +129,7 @@ function Start-UpstartTestDaemon {
         JobDirectory = $JobDirectory
         Saved        = $saved
         State        = $StateDirectory
+        Stopped      = $false
     }
 }
 
@@ -134,14 +137,29 @@ function Stop-UpstartTestDaemon {
     # SIGTERM lets the daemon stop its jobs (pre-stop, kill timeout); the fixture then checks that no process
     # and no job cgroup of it is left, and throws (failing the AfterAll) if one was.
     param($Daemon)
-    if (-not $Daemon) { return }
+    if (-not $Daemon -or $Daemon.Stopped) { return }
+    # Marked on the object, not by clearing a variable: an It that stops the daemon cannot clear its Describe's.
+    $Daemon.Stopped = $true
     try {
-        $Daemon.Fixture.DisposeAsync().AsTask().GetAwaiter().GetResult()
+        $null = $Daemon.Fixture.DisposeAsync().AsTask().GetAwaiter().GetResult()
     }
     finally {
         foreach ($name in $Daemon.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Daemon.Saved[$name]) }
         Remove-Item -LiteralPath $Daemon.Runtime, $Daemon.State -Recurse -Force -ErrorAction SilentlyContinue
     }
+}
+
+function Stop-UpstartTestSession {
+    # A Describe's AfterAll: stops the test daemon's jobs through the module (as a user would), then the daemon,
+    # and unloads the module. The jobs are stopped only while the test daemon is up: without it (BeforeAll
+    # failed, or an It stopped it) $env:UPSTARTPS_SOCKET is back to what it was, and as root the module would
+    # reach the system daemon and stop its jobs.
+    param($Daemon)
+    if ($Daemon -and -not $Daemon.Stopped) {
+        Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue
+    }
+    Stop-UpstartTestDaemon $Daemon
+    Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
 }
 
 function Receive-UpstartTestJob {

@@ -63,11 +63,7 @@ Describe 'A daemon that shuts down under a long-running command' -Tag 'CI' {
     }
 
     AfterAll {
-        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
-        # root the system daemon's, and stop its jobs.
-        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
-        Stop-UpstartTestDaemon $daemon
-        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+        Stop-UpstartTestSession $daemon
     }
 
     It 'ends Get-UpstartLog -Wait with DaemonShuttingDown, not as if the log had simply ended' {
@@ -81,7 +77,6 @@ Describe 'A daemon that shuts down under a long-running command' -Tag 'CI' {
 
             # SIGTERM: the daemon stops its jobs and closes every connection, telling each request why.
             Stop-UpstartTestDaemon $daemon
-            $daemon = $null
 
             $null = Wait-Job -Job $follower -Timeout 20
             $follower.State | Should -Be 'Completed'
@@ -139,11 +134,7 @@ Describe 'A pipeline that pauses longer than the daemon''s idle timeout' -Tag 'C
     }
 
     AfterAll {
-        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
-        # root the system daemon's, and stop its jobs.
-        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
-        Stop-UpstartTestDaemon $daemon
-        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+        Stop-UpstartTestSession $daemon
     }
 
     It 'connects again for the next item once the daemon has closed the idle connection' {
@@ -175,11 +166,7 @@ Describe 'Completion and formats' -Tag 'CI' {
     }
 
     AfterAll {
-        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
-        # root the system daemon's, and stop its jobs.
-        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
-        Stop-UpstartTestDaemon $daemon
-        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+        Stop-UpstartTestSession $daemon
     }
 
     # A user's own session daemon is found by itself; root talks to the system daemon (as initctl does)

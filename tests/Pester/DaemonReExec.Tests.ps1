@@ -13,11 +13,7 @@ Describe 'Restart-UpstartDaemon' -Tag 'CI' {
     }
 
     AfterAll {
-        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
-        # root the system daemon's, and stop its jobs.
-        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
-        Stop-UpstartTestDaemon $daemon
-        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+        Stop-UpstartTestSession $daemon
     }
 
     It 'changes nothing with -WhatIf' {
@@ -98,11 +94,7 @@ Describe 'Streams across Restart-UpstartDaemon' -Tag 'CI' {
 
     AfterAll {
         Get-Job -Name 'reexec-*' -ErrorAction SilentlyContinue | Remove-Job -Force
-        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
-        # root the system daemon's, and stop its jobs.
-        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
-        Stop-UpstartTestDaemon $daemon
-        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+        Stop-UpstartTestSession $daemon
     }
 
     It 'Watch-UpstartEvent receives an event emitted after Restart-UpstartDaemon, after one emitted before it' {

@@ -18,11 +18,7 @@ Describe 'Event and log cmdlets' -Tag 'CI' {
     }
 
     AfterAll {
-        # Only with the test daemon up: without it (BeforeAll failed) this would reach the default socket, as
-        # root the system daemon's, and stop its jobs.
-        if ($daemon) { Get-UpstartJob | Where-Object Goal -eq 'start' | Stop-UpstartJob -Timeout 20 -ErrorAction SilentlyContinue }
-        Stop-UpstartTestDaemon $daemon
-        Remove-Module UpstartPS -Force -ErrorAction SilentlyContinue
+        Stop-UpstartTestSession $daemon
     }
 
     Context 'Send-UpstartEvent' {
