@@ -92,6 +92,9 @@ public sealed partial class DaemonFixture : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<int> PassFds { get; set; } = [];
 
+    /// <summary>The daemon's working directory (a session daemon's jobs start there); null: the test process's.</summary>
+    public string? WorkingDirectory { get; set; }
+
     /// <summary>Extra environment for the daemon (e.g. NOTIFY_SOCKET to play systemd).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -331,6 +334,7 @@ public sealed partial class DaemonFixture : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = WorkingDirectory ?? "",
         };
         if (LaunchPrefix.Count > 0)
         {

@@ -25,7 +25,7 @@ internal sealed partial class EngineCore
         SpawnResult result;
         try
         {
-            result = _processes.Spawn(new SpawnRequest(config.Name, instance.Name, kind, definition, config, env, logPath) { Output = output });
+            result = _processes.Spawn(new SpawnRequest(config.Name, instance.Name, kind, definition, config, env, logPath) { Output = output, KeepWorkingDirectory = _options.SessionMode });
         }
 #pragma warning disable CA1031 // The contract says Spawn never throws; if it does, the job fails, not the daemon.
         catch (Exception ex)

@@ -13,7 +13,12 @@ internal static class ExecHelperArguments
     public const int ErrorFd = 3;
 
     /// <param name="cgroup">The job instance's cgroup v2 directory for the helper to join first; null for none.</param>
-    public static List<string> For(JobClassConfig config, ProcessCommand command, bool consoleOwner, out List<string> limitNames, string? cgroup = null)
+    /// <param name="keepWorkingDirectory">
+    /// Without `chdir`, stay in the daemon's working directory rather than go to `/` (a session daemon, as Upstart's
+    /// user mode, which calls chdir only for a job that sets one).
+    /// </param>
+    public static List<string> For(
+        JobClassConfig config, ProcessCommand command, bool consoleOwner, out List<string> limitNames, string? cgroup = null, bool keepWorkingDirectory = false)
     {
         var argv = new List<string> { "upstart-exec", "-e", ErrorFd.ToString(CultureInfo.InvariantCulture) };
         AddIfSet(argv, "-c", cgroup);
@@ -48,7 +53,9 @@ internal static class ExecHelperArguments
         }
 
         AddIfSet(argv, "-r", config.Chroot);
-        AddIfSet(argv, "-d", config.Chdir);
+        // The helper's default is `/`; "." keeps the directory the child inherited (after a `chroot`, as Upstart's
+        // user mode, the one outside the new root).
+        AddIfSet(argv, "-d", string.IsNullOrEmpty(config.Chdir) && keepWorkingDirectory ? "." : config.Chdir);
         AddIfSet(argv, "-u", config.Setuid);
         AddIfSet(argv, "-g", config.Setgid);
 

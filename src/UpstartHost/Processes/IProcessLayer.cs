@@ -67,6 +67,12 @@ public sealed record SpawnRequest(
     /// the layer completes it when the output ends, at once when there is no log pty.
     /// </summary>
     public Logging.OutputTail? Output { get; init; }
+
+    /// <summary>
+    /// A session daemon's process (Upstart's user mode): without `chdir` it stays in the daemon's working
+    /// directory, as under `init --user` (the session's, usually the home directory), instead of going to `/`.
+    /// </summary>
+    public bool KeepWorkingDirectory { get; init; }
 }
 
 /// <summary>Pid &gt; 0 on success; otherwise Error says why (logged, and the job fails in that process).</summary>

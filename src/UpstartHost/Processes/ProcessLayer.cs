@@ -135,7 +135,7 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         }
 
         var cgroup = cgroups?.Enter(request.JobName, request.Instance);
-        var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames, cgroup);
+        var helperArgv = ExecHelperArguments.For(request.Config, command, console.OwnsConsole, out var limitNames, cgroup, request.KeepWorkingDirectory);
         // Not `using`: a child started by the spawn library reads them until it has exec'd (SpawnMemory).
         var argv = NativeStrings.TryCreate(helperArgv);
         var envp = NativeStrings.TryCreate(request.Environment);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Upstart.JobFiles.Model;
+using UpstartHost.Processes;
 
 namespace UpstartHost.Tests.Processes;
 
@@ -86,6 +87,27 @@ public sealed class ProcessSettingsTests(ProcessLayerFixture fixture) : IClassFi
     public async Task The_working_directory_defaults_to_root()
     {
         Assert.Equal("/", await WhileRunning(c => c, pid => new FileInfo($"/proc/{pid}/cwd").LinkTarget));
+    }
+
+    [Fact]
+    public async Task A_session_process_without_chdir_stays_in_the_daemons_working_directory()
+    {
+        // Upstart's user mode calls chdir only for a job that sets one: session jobs start where the session is.
+        Assert.Equal(Environment.CurrentDirectory, await CwdOf(SpawnRequests.Exec("/bin/sleep 30") with { KeepWorkingDirectory = true }));
+        Assert.Equal("/tmp", await CwdOf(SpawnRequests.Exec("/bin/sleep 30", c => c with { Chdir = "/tmp" }) with { KeepWorkingDirectory = true }));
+    }
+
+    private async Task<string?> CwdOf(SpawnRequest request)
+    {
+        var pid = fixture.Start(request);
+        try
+        {
+            return new FileInfo($"/proc/{pid}/cwd").LinkTarget;
+        }
+        finally
+        {
+            await fixture.KillAndReap(pid);
+        }
     }
 
     [Fact]
