@@ -98,14 +98,82 @@ static int parse_limit(const char *text, int *resource, struct rlimit *value)
 }
 
 #ifndef UPSTART_SPAWN_LIBRARY
-/* Names are resolved before anything is applied, on the host's user database (before any chroot). */
+/*
+ * With `chroot`, Upstart 1.13 looks the names up after its chroot call ("to accommodate ... jobs with a chroot
+ * stanza"): the user and group are those of the new root's /etc/passwd and /etc/group, which may differ from
+ * the host's or exist only there. They are read here as files (fgetpwent, fgetgrent) under the root, before
+ * anything is applied: no NSS module is ever loaded from the job's root into this root-owned process.
+ */
+static FILE *open_in_root(const char *root, const char *file)
+{
+    char path[4096];
+    int length = snprintf(path, sizeof path, "%s/%s", root, file);
+    if (length < 0 || (size_t)length >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    return fopen(path, "re");
+}
+
+static struct passwd *user_in_root(const char *root, const char *user)
+{
+    FILE *file = open_in_root(root, "etc/passwd");
+    if (file == NULL)
+        return NULL;
+    struct passwd *pw;
+    while ((pw = fgetpwent(file)) != NULL && strcmp(pw->pw_name, user) != 0)
+        ;
+    fclose(file);
+    return pw; /* fgetpwent's static storage stays valid until its next call */
+}
+
+static struct group *group_in_root(const char *root, const char *group)
+{
+    FILE *file = open_in_root(root, "etc/group");
+    if (file == NULL)
+        return NULL;
+    struct group *gr;
+    while ((gr = fgetgrent(file)) != NULL && strcmp(gr->gr_name, group) != 0)
+        ;
+    fclose(file);
+    return gr;
+}
+
+/* getgrouplist's answer from the root's /etc/group: GROUP first, then every group listing USER as a member. */
+static int memberships_in_root(const char *root, const char *user, gid_t group, struct exec_plan *plan)
+{
+    int count = 1;
+    gid_t *groups = malloc(65536 * sizeof *groups);
+    if (groups == NULL)
+        return ENOMEM;
+    groups[0] = group;
+    FILE *file = open_in_root(root, "etc/group");
+    struct group *gr;
+    while (file != NULL && count < 65536 && (gr = fgetgrent(file)) != NULL) {
+        for (char **member = gr->gr_mem; member != NULL && *member != NULL; member++) {
+            if (strcmp(*member, user) == 0 && gr->gr_gid != group) {
+                groups[count++] = gr->gr_gid;
+                break;
+            }
+        }
+    }
+    if (file != NULL)
+        fclose(file);
+    plan->groups = groups;
+    plan->group_count = count;
+    return 0;
+}
+
+/* Names are resolved before anything is applied: on the host's user database, or the chroot's files (above). */
 static int resolve_names(const char *user, const char *group, struct exec_plan *plan, int failure[3])
 {
+    const char *root = plan->root;
     if (user != NULL) {
         errno = 0;
-        struct passwd *pw = getpwnam(user);
+        struct passwd *pw = root != NULL ? user_in_root(root, user) : getpwnam(user);
+        /* A root without /etc/passwd has no such user, as for Upstart's lookup inside it. */
         if (pw == NULL)
-            return refuse(failure, errno != 0 ? STEP_GETPWNAM : STEP_NO_SUCH_USER, errno, 0);
+            return refuse(failure, errno != 0 && errno != ENOENT ? STEP_GETPWNAM : STEP_NO_SUCH_USER, errno, 0);
         plan->uid = pw->pw_uid;
         plan->gid = pw->pw_gid; /* init(5): setuid alone runs with the user's primary group */
         plan->have_uid = plan->have_gid = 1;
@@ -113,13 +181,17 @@ static int resolve_names(const char *user, const char *group, struct exec_plan *
     /* Upstart checks the user before the group: a job naming both a missing user and group fails on the user. */
     if (group != NULL) {
         errno = 0;
-        struct group *gr = getgrnam(group);
+        struct group *gr = root != NULL ? group_in_root(root, group) : getgrnam(group);
         if (gr == NULL)
-            return refuse(failure, errno != 0 ? STEP_GETGRNAM : STEP_NO_SUCH_GROUP, errno, 0);
+            return refuse(failure, errno != 0 && errno != ENOENT ? STEP_GETGRNAM : STEP_NO_SUCH_GROUP, errno, 0);
         plan->gid = gr->gr_gid;
         plan->have_gid = 1;
     }
-    if (user != NULL) {
+    if (user != NULL && root != NULL) {
+        int err = memberships_in_root(root, user, plan->gid, plan);
+        if (err != 0)
+            return refuse(failure, STEP_SETGROUPS, err, 0);
+    } else if (user != NULL) {
         /* The user's supplementary groups as Upstart's initgroups(user, group) gives them for system jobs:
            the user's memberships plus the job's group, the setgid one when the job names one. */
         int count = 32;

@@ -107,6 +107,45 @@ public sealed class UserAndGroupTests(ProcessLayerFixture fixture, TestUserFixtu
             await fixture.KillAndReap(pid);
         }
     }
+
+    [RootFact]
+    public async Task With_chroot_the_user_and_groups_are_the_new_roots_not_the_hosts()
+    {
+        // Upstart 1.13 looks the names up after chroot: a user only the root knows, and the host's test user with
+        // other ids there, run as the root's /etc/passwd and /etc/group say.
+        var root = Directory.CreateTempSubdirectory("ups-chroot-users-").FullName;
+        File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101); // the users must reach /pause in it
+        try
+        {
+            File.Copy(Path.Combine(TestPrograms.Instance.ChrootDirectory, "pause"), Path.Combine(root, "pause"));
+            Directory.CreateDirectory(Path.Combine(root, "etc"));
+            File.WriteAllText(Path.Combine(root, "etc", "passwd"), $"root:x:0:0::/:/bin/sh\nonlyhere:x:4242:4243::/:/bin/sh\n{TestUserFixture.UserName}:x:5555:5556::/:/bin/sh\n");
+            File.WriteAllText(Path.Combine(root, "etc", "group"), $"onlyhere:x:4243:\nextra:x:4244:onlyhere,{TestUserFixture.UserName}\nmine:x:5556:\n");
+
+            Assert.Equal(("4242", "4243", "4243 4244"), await IdsInRoot(root, c => c with { Setuid = "onlyhere" }));
+            Assert.Equal(("5555", "4243", "4243 4244"), await IdsInRoot(root, c => c with { Setuid = TestUserFixture.UserName, Setgid = "onlyhere" }));
+            // A user of the host that the root does not know.
+            var missing = await fixture.Spawn(SpawnRequests.Exec("/pause", c => c with { Chroot = root, Setuid = "nobody" }));
+            Assert.Equal("unable to find setuid user", missing.Error);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private async Task<(string Uid, string Gid, string Groups)> IdsInRoot(string root, Func<Upstart.JobFiles.Model.JobClassConfig, Upstart.JobFiles.Model.JobClassConfig> configure)
+    {
+        var pid = fixture.Start(SpawnRequests.Exec("/pause", c => configure(c with { Chroot = root })));
+        try
+        {
+            return (Ids(StatusLine(pid, "Uid"))[0], Ids(StatusLine(pid, "Gid"))[0], StatusLine(pid, "Groups"));
+        }
+        finally
+        {
+            await fixture.KillAndReap(pid);
+        }
+    }
 }
 
 /// <summary>A fact that is skipped, saying why, when the tests do not run as root.</summary>
