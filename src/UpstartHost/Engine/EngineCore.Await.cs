@@ -78,7 +78,7 @@ internal sealed partial class EngineCore
     /// (a service running, anything waiting) with its state; one that is gone with the job's state, or "Job failed to
     /// start" for a start or restart of a service whose job recorded a failure (it went because it failed).
     /// </summary>
-    public Task<JobSnapshot> Await(RequestKind kind, string job, IReadOnlyList<string> environment)
+    public Task<JobSnapshot> Await(RequestKind kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default)
     {
         if (!TryResolve(job, environment, out var jobClass, out _, out var name, out var refusal))
         {
@@ -107,8 +107,31 @@ internal sealed partial class EngineCore
         }
 
         var request = NewRequest();
-        instance.Blocking.Add(Blocked.ForRequest(kind, request));
+        var blocked = Blocked.ForRequest(kind, request);
+        instance.Blocking.Add(blocked);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Anyone who may connect may await (it changes nothing): a client that goes away takes its wait with it, or
+            // awaits sent and dropped over and over would pile up on an instance that is slow to get there (a long task).
+            var registration = cancellationToken.Register(() => _post(() => Abandon(instance, blocked)));
+            _ = request.Task.ContinueWith(
+                static (_, r) => ((CancellationTokenRegistration)r!).Dispose(),
+                registration,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
         return request.Task;
+    }
+
+    /// <summary>Forgets an await whose client cancelled it or went away (engine thread), unless it was answered already.</summary>
+    private static void Abandon(JobInstance instance, Blocked blocked)
+    {
+        if (instance.Blocking.Remove(blocked))
+        {
+            blocked.Request!.TrySetCanceled();
+        }
     }
 
     /// <summary>A request handed over by a re-exec: which instance it waited on, and the wait put in its place.</summary>

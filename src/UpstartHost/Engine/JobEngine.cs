@@ -155,7 +155,7 @@ public sealed class JobEngine : IEngineControl, IProcessNoticeSink, IAsyncDispos
         }, cancellationToken);
 
     public Task<JobSnapshot> AwaitAsync(RequestKind kind, string job, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>
-        Invoke(() => _core.Await(kind, job, environment ?? []), cancellationToken);
+        Invoke(() => _core.Await(kind, job, environment ?? [], cancellationToken), cancellationToken);
 
     /// <summary>await for an emit a re-exec cut: completes when the handed-over event finishes (EventFailed as the emit would have).</summary>
     public Task AwaitEventAsync(string name, IReadOnlyList<string> environment, CancellationToken cancellationToken = default) =>

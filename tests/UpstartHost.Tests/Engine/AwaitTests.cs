@@ -162,4 +162,29 @@ public sealed class AwaitTests
 
         Assert.Equal("2", (await awaited.WaitAsync(Deadline)).Instance);
     }
+
+    [Fact]
+    public async Task An_await_whose_client_went_away_leaves_nothing_on_the_instance()
+    {
+        // Anyone who may connect may await: awaits sent and dropped must not pile up on a task that runs for hours.
+        var h = new EngineHarness().With(EngineHarness.Service() with { Task = true });
+        _ = h.Start(wait: false);
+        var before = h.Instance().Blocking.Count;
+        var abandoned = new List<Task<JobSnapshot>>();
+        for (var i = 0; i < 100; i++)
+        {
+            using var client = new CancellationTokenSource();
+            abandoned.Add(h.Settle(h.Core.Await(RequestKind.Start, "test", [], client.Token)));
+            await client.CancelAsync();
+            h.Pump();
+        }
+
+        using var kept = new CancellationTokenSource();
+        var awaited = h.Settle(h.Core.Await(RequestKind.Start, "test", [], kept.Token));
+
+        Assert.Equal(before + 1, h.Instance().Blocking.Count);
+        Assert.All(abandoned, t => Assert.True(t.IsCanceled));
+        h.Exit(ProcessKind.Main, 0);
+        Assert.Equal(JobState.Waiting, (await awaited.WaitAsync(Deadline)).State);
+    }
 }
