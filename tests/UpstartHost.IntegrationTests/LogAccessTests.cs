@@ -134,6 +134,25 @@ public class LogAccessTests
     }
 
     [Fact]
+    public async Task A_job_without_instances_reaches_no_instance_log_of_a_removed_job()
+    {
+        await TestUsers.EnsureAsync(TestUsers.Primary);
+        await using var d = DaemonFixture.Create(systemMode: true);
+        await File.WriteAllTextAsync(d.SettingsPath, """{ "authorization": "system", "adminGroup": "upstartps-test-admins" }""");
+        d.WriteJob("app", $"setuid {TestUsers.Primary}\nconsole log\nexec /bin/true\n");
+
+        // Root job app-migrate ran and printed a secret, then its file was removed: its log claims nobody now.
+        await File.WriteAllTextAsync(Path.Combine(d.LogDir, "app-migrate.log"), "ROOT-MIGRATE-SECRET\n");
+        await d.StartAsync();
+
+        var user = await d.RunCtlAsync(["log", "app", "INSTANCE=migrate"], asUser: TestUsers.As(TestUsers.Primary));
+
+        Assert.True(user.ExitCode == 1, $"exit {user.ExitCode}: {user.Stdout}");
+        Assert.DoesNotContain("SECRET", user.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Unknown instance: migrate", user.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_fifo_planted_as_a_log_blocks_neither_other_jobs_logs_nor_the_daemons_stop()
     {
         await using var d = DaemonFixture.Create(systemMode: true);

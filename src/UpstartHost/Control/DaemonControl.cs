@@ -318,6 +318,13 @@ public sealed partial class DaemonControl : IControlHandler
             throw new UpstartException(UpstartErrorCode.UnknownJob, $"Unknown job: {job}");
         }
 
+        // A job without an `instance` stanza only ever writes JOB.log: JOB-NAME.log is some other job's (one removed
+        // since, so no claimant guards it), which the job's own user must not read by naming an instance.
+        if (config.Instance.Length == 0 && !string.IsNullOrEmpty(instance))
+        {
+            throw new UpstartException(UpstartErrorCode.UnknownInstance, $"Unknown instance: {instance}");
+        }
+
         if (authorization.RefuseLog(client, config.Setuid) is { } refused)
         {
             throw new UpstartException(UpstartErrorCode.AccessDenied, refused);
