@@ -22,6 +22,7 @@ internal sealed partial class ControlConnection : IHandoverReader, IDisposable
     private readonly FrameSender _sender;
     private readonly CancellationTokenSource _closing;
     private readonly SendBudget _queued;
+    private readonly PeerWarnings _warnings;
     private CancellationTokenSource _idle;
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _inFlight = new();
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
@@ -41,8 +42,10 @@ internal sealed partial class ControlConnection : IHandoverReader, IDisposable
         ControlServerOptions options,
         ControlAuthorization authorization,
         SendBudget? userBudget,
+        PeerWarnings warnings,
         CancellationToken serverStopping)
     {
+        _warnings = warnings;
         _socket = socket;
         _client = client;
         _handler = handler;
@@ -310,7 +313,7 @@ internal sealed partial class ControlConnection : IHandoverReader, IDisposable
         }
     }
 
-    private void Log(string message, Exception? exception) => _options.Log?.Invoke(message, exception);
+    private void Log(string message, Exception? exception) => _warnings.Warn(_client.Uid, message, exception);
 
     /// <summary>The peer closed its end first: EPIPE (.NET's Shutdown) on a write, ECONNRESET on a read of a socket it closed unread.</summary>
     private static bool LeftFirst(Exception ex) =>

@@ -17,6 +17,7 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ControlConnection, Task> _connections = new();
     private readonly Dictionary<uint, UserShare> _users = [];
+    private readonly PeerWarnings _warnings;
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _stopped;
@@ -28,6 +29,7 @@ public sealed class ControlServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _handler = handler;
         _options = options;
+        _warnings = new PeerWarnings(options.Log, options.PeerWarningInterval);
         _authorization = options.Authorization ?? (options.Mode == DaemonMode.Session
             ? ControlAuthorization.ForSession(ControlSocketPaths.CurrentUid())
             : ControlAuthorization.ForSystem());
@@ -130,7 +132,7 @@ public sealed class ControlServer : IAsyncDisposable
             if (_connections.Count >= _options.MaxConnections)
             {
                 var message = $"Too many connections: the daemon serves {_options.MaxConnections} at once";
-                _options.Log?.Invoke($"Refusing a control connection: {_options.MaxConnections} already open", null);
+                _warnings.Warn(PeerWarnings.UnknownPeer, $"Refusing a control connection: {_options.MaxConnections} already open", null);
                 RefuseAtOnce(socket, message);
                 continue;
             }
@@ -248,13 +250,13 @@ public sealed class ControlServer : IAsyncDisposable
 
         if (!TryCountConnection(client.Uid, out var userBudget))
         {
-            _options.Log?.Invoke($"Refusing a control connection from {client}: {_options.MaxConnectionsPerUser} already open for uid {client.Uid}", null);
+            _warnings.Warn(client.Uid, $"Refusing a control connection from {client}: {_options.MaxConnectionsPerUser} already open for uid {client.Uid}", null);
             RefuseAtOnce(socket, $"Too many connections: uid {client.Uid} already has {_options.MaxConnectionsPerUser} open");
             return;
         }
 
         var connection = new ControlConnection(
-            socket, client, _handler, _options, _authorization, userBudget, _stopping.Token);
+            socket, client, _handler, _options, _authorization, userBudget, _warnings, _stopping.Token);
         var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections[connection] = served.Task;
         _ = Task.Run(async () =>

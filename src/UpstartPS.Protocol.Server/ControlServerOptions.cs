@@ -73,6 +73,12 @@ public sealed class ControlServerOptions
     public Action<string, Exception?>? Log { get; init; }
 
     /// <summary>
+    /// Of the warnings about a non-root user's clients (<see cref="Log"/>), one is logged per this interval for each
+    /// uid; the rest are counted into the next one logged (docs/protocol.md, "Limits"). Zero: every one is logged.
+    /// </summary>
+    public TimeSpan PeerWarningInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Receives what is routine, not a problem: a client that left before its answers were written or read (a
     /// broken pipe or a reset: a monitor killed by its own timeout, a script that asks and exits). Every such
     /// client said as a warning would fill the journal; the daemon logs it at debug. Unset: not said at all.

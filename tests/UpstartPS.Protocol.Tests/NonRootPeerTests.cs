@@ -109,6 +109,26 @@ public sealed class NonRootPeerTests
         Assert.Equal(3, (await root.ListAsync(TestServer.Deadline())).Count);
     }
 
+    [Fact]
+    public async Task A_user_hammering_a_limit_gets_one_warning_into_the_log_per_interval_not_one_per_connection()
+    {
+        if (!PeerProcess.CanRun)
+        {
+            return;
+        }
+
+        var (uid, gid, _) = await PeerProcess.EnsureAccountsAsync();
+        await using var server = StartSystemServer(maxPerUser: 2);
+
+        var answers = await PeerProcess.ExchangeAsync(server.SocketPath, uid, gid, [], "--connections", "12");
+
+        Assert.Equal(10, answers.Count(a => Type(a) == "error"));
+        lock (server.Log)
+        {
+            Assert.Single(server.Log, l => l.StartsWith("Refusing a control connection", StringComparison.Ordinal));
+        }
+    }
+
     private static TestServer StartSystemServer(int maxPerUser = 64)
     {
         var server = TestServer.Start(path => new ControlServerOptions

@@ -74,6 +74,7 @@ internal sealed class TestServer : IAsyncDisposable
         Handover = options.Handover,
         Listener = options.Listener,
         LogRoutine = options.LogRoutine,
+        PeerWarningInterval = options.PeerWarningInterval,
         Log = (message, exception) =>
         {
             lock (log)
