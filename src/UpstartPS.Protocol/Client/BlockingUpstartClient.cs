@@ -55,6 +55,11 @@ public sealed class BlockingUpstartClient : IDisposable
         {
             // SO_SNDTIMEO bounds a blocking connect() on a Unix socket whose backlog is full, SO_RCVTIMEO the hello.
             socket = BlockingUnixSocket.Connect(path, AtLeastOneMillisecond(options.ConnectTimeout));
+            if (socket.PeerUid is { } daemonUid && ConnectionErrors.NotOurDaemon(path, daemonUid, ControlSocketPaths.CurrentUid()) is { } notOurs)
+            {
+                throw notOurs;
+            }
+
             var client = new BlockingUpstartClient(UpstartClient.Pinned(options, path), socket);
             client._frames.Queue(Handshake.Hello(options.ClientName), DirectFrameCodec.WriteHello);
             return client;
@@ -495,6 +500,12 @@ public sealed class BlockingUpstartClient : IDisposable
         catch (SocketException ex)
         {
             throw ConnectionErrors.NotConnected(SocketPath, ConnectionErrors.Describe(ex), ex);
+        }
+
+        if (socket.PeerUid is { } daemonUid && ConnectionErrors.NotOurDaemon(SocketPath, daemonUid, ControlSocketPaths.CurrentUid()) is { } notOurs)
+        {
+            socket.Dispose();
+            throw notOurs;
         }
 
         _frames.Dispose();

@@ -13,6 +13,21 @@ internal static class ConnectionErrors
             + $"set ${ControlSocketPaths.EnvironmentVariable} to use another socket.",
             inner);
 
+    /// <summary>
+    /// Null when a daemon whose process runs as <paramref name="daemonUid"/> may be spoken to: a system daemon runs as
+    /// root and a session daemon as its user, who alone may use it, so any other uid is someone else's program on a
+    /// socket path this user may take for its own (`/tmp/upstartps-UID` can be made by anyone first). Otherwise the
+    /// refusal, thrown before the hello or any request is sent.
+    /// </summary>
+    public static UpstartException? NotOurDaemon(string path, uint daemonUid, uint ownUid) =>
+        daemonUid == 0 || daemonUid == ownUid
+            ? null
+            : new(
+                UpstartErrorCode.NotConnected,
+                $"Refusing the daemon at {path}: its process runs as uid {daemonUid}, neither root nor you (uid {ownUid}), "
+                + "so it may be another user's program waiting for your commands; nothing was sent. "
+                + "Remove that socket, or name the right one with --socket or --system.");
+
     public static string Describe(SocketException error) => error.SocketErrorCode switch
     {
         SocketError.AddressNotAvailable => "no such socket",

@@ -90,6 +90,12 @@ public sealed partial class UpstartClient : IAsyncDisposable, IDisposable
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout).ConfigureAwait(false);
+            if (UnixPeer.TryRead(socket, out _, out var daemonUid, out _)
+                && ConnectionErrors.NotOurDaemon(path, daemonUid, ControlSocketPaths.CurrentUid()) is { } notOurs)
+            {
+                throw notOurs;
+            }
+
             // A client keeps the buffer a big answer (list) needed: it will likely ask again.
             var reader = new FrameReader(socket, FrameFormat.MaxResponseBytes, retainBytes: 4 * 1024 * 1024);
             var sender = new FrameSender(socket, FrameFormat.MaxRequestBytes, WriteTimeout);

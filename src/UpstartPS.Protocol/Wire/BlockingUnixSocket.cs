@@ -24,6 +24,7 @@ internal sealed partial class BlockingUnixSocket : IDisposable
     private const int SolSocket = 1;
     private const int SoRcvtimeo = 20;
     private const int SoSndtimeo = 21;
+    private const int SoPeercred = 17;
     private const int MsgNosignal = 0x4000;
     private const int ShutRdwr = 2;
 
@@ -79,6 +80,18 @@ internal sealed partial class BlockingUnixSocket : IDisposable
     }
 
     /// <summary>Bound on each receive; <see cref="TimeSpan.Zero"/> for none.</summary>
+    /// <summary>The uid of the peer's process as the kernel recorded it (SO_PEERCRED); null where it cannot tell.</summary>
+    public unsafe uint? PeerUid
+    {
+        get
+        {
+            // struct ucred { pid_t pid; uid_t uid; gid_t gid; } in host byte order.
+            var ucred = stackalloc uint[3];
+            var length = 3 * sizeof(uint);
+            return getsockopt(_fd, SolSocket, SoPeercred, ucred, &length) == 0 && length == 3 * sizeof(uint) ? ucred[1] : null;
+        }
+    }
+
     public TimeSpan ReceiveTimeout
     {
         set => SetTimeout(SoRcvtimeo, value);
@@ -211,6 +224,9 @@ internal sealed partial class BlockingUnixSocket : IDisposable
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial int setsockopt(int fd, int level, int option, void* value, int length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial int getsockopt(int fd, int level, int option, void* value, int* length);
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial nint send(int fd, byte* data, nint length, int flags);
