@@ -129,7 +129,7 @@ public sealed class ControlServer : IAsyncDisposable
                 continue;
             }
 
-            if (_connections.Count >= _options.MaxConnections)
+            if (_connections.Count >= _options.MaxConnections && !RootWithinReserve(socket))
             {
                 var message = $"Too many connections: the daemon serves {_options.MaxConnections} at once";
                 _warnings.Warn(PeerWarnings.UnknownPeer, $"Refusing a control connection: {_options.MaxConnections} already open", null);
@@ -140,6 +140,14 @@ public sealed class ControlServer : IAsyncDisposable
             Serve(socket);
         }
     }
+
+    /// <summary>
+    /// Root's connections may go <see cref="ControlServerOptions.RootConnectionReserve"/> past <see cref="ControlServerOptions.MaxConnections"/>: the
+    /// per-uid share keeps one user from filling the table, but enough users (or services an attacker took) together
+    /// could, and the administrator must still be able to reach the daemon to stop them.
+    /// </summary>
+    private bool RootWithinReserve(Socket socket) =>
+        _connections.Count < _options.MaxConnections + _options.RootConnectionReserve && UnixPeer.TryRead(socket, out _, out var uid, out _) && uid == 0;
 
     /// <summary>The next connection; cancelled, without taking one from the backlog, when a handover begins or the server stops.</summary>
     private async ValueTask<Socket> AcceptAsync(Socket listener)

@@ -32,8 +32,11 @@ public sealed class ControlServerOptions
     /// <summary>Where the daemon asks open streams to end with a resume point (re-exec); null: streams just close with the connection.</summary>
     public StreamHandover? Handover { get; init; }
 
-    /// <summary>Connections beyond this are closed as soon as they are accepted.</summary>
+    /// <summary>Connections beyond this are closed as soon as they are accepted, but for <see cref="RootConnectionReserve"/> more of root's.</summary>
     public int MaxConnections { get; init; } = 1024;
+
+    /// <summary>Connections root may open past <see cref="MaxConnections"/>, so other users together cannot lock the administrator out.</summary>
+    public int RootConnectionReserve { get; init; } = 64;
 
     /// <summary>Connections one non-root uid may hold at once, so one user cannot lock everyone else out.</summary>
     public int MaxConnectionsPerUser { get; init; } = 64;

@@ -94,7 +94,7 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task Connections_beyond_the_limit_are_closed_at_once()
     {
-        await using var server = TestServer.Start(path => new ControlServerOptions { SocketPath = path, MaxConnections = 2 });
+        await using var server = TestServer.Start(path => new ControlServerOptions { SocketPath = path, MaxConnections = 2, RootConnectionReserve = 0 });
         await using var one = await server.ConnectAsync();
         await using var two = await server.ConnectAsync();
 
@@ -107,7 +107,7 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task The_command_lines_client_beyond_the_limit_is_told_why()
     {
-        await using var server = TestServer.Start(path => new ControlServerOptions { SocketPath = path, MaxConnections = 1 });
+        await using var server = TestServer.Start(path => new ControlServerOptions { SocketPath = path, MaxConnections = 1, RootConnectionReserve = 0 });
         await using var one = await server.ConnectAsync();
         using var refused = UpstartPS.Protocol.Client.BlockingUpstartClient.Connect(new UpstartPS.Protocol.Client.UpstartClientOptions { SocketPath = server.SocketPath });
 

@@ -129,13 +129,35 @@ public sealed class NonRootPeerTests
         }
     }
 
-    private static TestServer StartSystemServer(int maxPerUser = 64)
+    [Fact]
+    public async Task Root_still_reaches_a_daemon_whose_connections_are_all_taken()
+    {
+        if (!PeerProcess.CanRun)
+        {
+            return;
+        }
+
+        var (uid, gid, _) = await PeerProcess.EnsureAccountsAsync();
+        await using var server = StartSystemServer(maxConnections: 2);
+        await using var first = await server.ConnectAsync();
+        await using var second = await server.ConnectAsync();
+
+        // Other users' connections filled the table: root's next one is still served, theirs is not.
+        await using var root = await server.ConnectAsync();
+        var user = await PeerProcess.ExchangeAsync(server.SocketPath, uid, gid, [], "--connections", "1");
+
+        Assert.Equal(3, (await root.ListAsync(TestServer.Deadline())).Count);
+        Assert.Equal("Too many connections: the daemon serves 2 at once", user[0]!.Value.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    private static TestServer StartSystemServer(int maxPerUser = 64, int maxConnections = 1024)
     {
         var server = TestServer.Start(path => new ControlServerOptions
         {
             SocketPath = path,
             Authorization = ControlAuthorization.ForSystem(PeerProcess.AdminGroup),
             MaxConnectionsPerUser = maxPerUser,
+            MaxConnections = maxConnections,
         });
 
         // The temp directory is private to root; the peer must be able to reach the socket inside it.

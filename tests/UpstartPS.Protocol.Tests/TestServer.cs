@@ -60,6 +60,7 @@ internal sealed class TestServer : IAsyncDisposable
         DirectoryMode = options.DirectoryMode,
         SocketMode = options.SocketMode,
         MaxConnections = options.MaxConnections,
+        RootConnectionReserve = options.RootConnectionReserve,
         MaxConnectionsPerUser = options.MaxConnectionsPerUser,
         MaxRequestsInFlight = options.MaxRequestsInFlight,
         HandshakeTimeout = options.HandshakeTimeout,
