@@ -47,6 +47,12 @@ public enum UpstartErrorCode
     /// rest (both clients do it themselves: docs/protocol.md, "Requests and streams across a re-exec").
     /// </summary>
     ReExecuted,
+
+    /// <summary>
+    /// Client side, never on the wire: the socket's listener runs as neither root nor the caller, so it is not a daemon
+    /// that would serve this user (perhaps another user's program on a path this user may take); nothing was sent.
+    /// </summary>
+    UntrustedDaemon,
 }
 
 /// <summary>An error reply from the daemon (Message is initctl's text), or a connection failure.</summary>

@@ -49,6 +49,42 @@ Describe 'Reaching the daemon' -Tag 'CI' {
         $record.Exception.Message | Should -Match ([regex]::Escape("'$path' is $Kind, not a socket"))
         $record.Exception.Message | Should -Not -Match 'nobody is listening'
     }
+
+    # A path any user may take first (/tmp/upstartps-UID without $XDG_RUNTIME_DIR): another user's listener there must
+    # get nothing from the module, not a start with its variables (docs/protocol.md, "Connecting").
+    It 'refuses a listener that runs as another user with DaemonNotTrusted, and sends it nothing' -Skip:(-not $IsLinux -or (id -u) -ne '0') {
+        $user = 'upstartps-test'
+        if (-not (id -u $user 2>$null)) { useradd -r -M -s /usr/sbin/nologin $user }
+        $uid = "$(id -u $user)"
+        $dir = Join-Path '/tmp' ('ups-trap-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+        $null = New-Item -ItemType Directory -Path $dir
+        chmod 777 $dir
+        $path = Join-Path $dir 'control.sock'
+        # Binds, says ready, then prints how many bytes the one client sent before it went (or 10 s passed).
+        $trap = 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); print("ready", flush=True); ' +
+            'c,_=s.accept(); c.settimeout(10); n=0' + "`n" +
+            'try:' + "`n" + '  while (b := c.recv(65536)): n += len(b)' + "`n" + 'except OSError: pass' + "`n" + 'print(n, flush=True)'
+        $start = [Diagnostics.ProcessStartInfo]::new('setpriv')
+        foreach ($a in @('--reuid', $user, '--regid', $user, '--clear-groups', '/usr/bin/python3', '-c', $trap, $path)) { $start.ArgumentList.Add($a) }
+        $start.RedirectStandardOutput = $true
+        $listener = [Diagnostics.Process]::Start($start)
+        try {
+            $listener.StandardOutput.ReadLine() | Should -Be 'ready'
+
+            try { Start-UpstartJob -Name web -Environment 'TOKEN=secret' -SocketPath $path } catch { $record = $_ }
+
+            $record.FullyQualifiedErrorId | Should -Be 'DaemonNotTrusted,UpstartPS.Commands.StartUpstartJobCommand'
+            $record.CategoryInfo.Category | Should -Be 'SecurityError'
+            $record.Exception.Message | Should -Match "runs as uid $uid, neither root nor you"
+            $record.Exception.Message | Should -Not -Match 'Start a session daemon'
+            $listener.StandardOutput.ReadLine() | Should -Be '0'
+        }
+        finally {
+            if (-not $listener.WaitForExit(10000)) { $listener.Kill($true) }
+            $listener.Dispose()
+            Remove-Item -LiteralPath $dir -Recurse -Force
+        }
+    }
 }
 
 Describe 'A daemon that shuts down under a long-running command' -Tag 'CI' {

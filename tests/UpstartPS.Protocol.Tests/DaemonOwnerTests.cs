@@ -61,7 +61,7 @@ public sealed class DaemonOwnerTests
                         ? Assert.Throws<UpstartException>(() => BlockingUpstartClient.Connect(options).Start("web", ["TOKEN=secret"], wait: true))
                         : await Assert.ThrowsAsync<UpstartException>(() => UpstartClient.ConnectAsync(options, deadline.Token));
 
-                    Assert.Equal(UpstartErrorCode.NotConnected, refused.Code);
+                    Assert.Equal(UpstartErrorCode.UntrustedDaemon, refused.Code);
                     Assert.Contains($"its process runs as uid {uid}, neither root nor you (uid 0)", refused.Message, StringComparison.Ordinal);
                     Assert.Equal("0", await trap.StandardOutput.ReadLineAsync(deadline.Token));
                 }

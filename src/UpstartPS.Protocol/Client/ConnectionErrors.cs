@@ -23,10 +23,10 @@ internal static class ConnectionErrors
         daemonUid == 0 || daemonUid == ownUid
             ? null
             : new(
-                UpstartErrorCode.NotConnected,
+                UpstartErrorCode.UntrustedDaemon,
                 $"Refusing the daemon at {path}: its process runs as uid {daemonUid}, neither root nor you (uid {ownUid}), "
                 + "so it may be another user's program waiting for your commands; nothing was sent. "
-                + "Remove that socket, or name the right one with --socket or --system.");
+                + $"Remove that socket, or name the right one (upstartctl --socket or --system, a cmdlet's -SocketPath, or ${ControlSocketPaths.EnvironmentVariable}).");
 
     public static string Describe(SocketException error) => error.SocketErrorCode switch
     {

@@ -79,7 +79,6 @@ internal sealed partial class BlockingUnixSocket : IDisposable
         }
     }
 
-    /// <summary>Bound on each receive; <see cref="TimeSpan.Zero"/> for none.</summary>
     /// <summary>The uid of the peer's process as the kernel recorded it (SO_PEERCRED); null where it cannot tell.</summary>
     public unsafe uint? PeerUid
     {
@@ -92,6 +91,7 @@ internal sealed partial class BlockingUnixSocket : IDisposable
         }
     }
 
+    /// <summary>Bound on each receive; <see cref="TimeSpan.Zero"/> for none.</summary>
     public TimeSpan ReceiveTimeout
     {
         set => SetTimeout(SoRcvtimeo, value);

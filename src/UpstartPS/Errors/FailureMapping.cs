@@ -32,6 +32,8 @@ public static class FailureMapping
         {
             UpstartErrorCode.AccessDenied => new("AccessDenied", ErrorCategory.PermissionDenied, true, $"{what}{Sentence(message)} {HowToGetAccess}"),
             UpstartErrorCode.NotConnected => new("DaemonNotReachable", ErrorCategory.ConnectionError, true, $"{Sentence(message)} {HowToReach}"),
+            // Its own advice (remove the socket, name the right one) is all there is to say: no daemon is to be started.
+            UpstartErrorCode.UntrustedDaemon => new("DaemonNotTrusted", ErrorCategory.SecurityError, true, message),
             UpstartErrorCode.ProtocolMismatch => new("ProtocolMismatch", ErrorCategory.ProtocolError, true,
                 $"{message} The module and the daemon speak different protocol versions: install matching versions."),
             UpstartErrorCode.ShuttingDown => new("DaemonShuttingDown", ErrorCategory.ResourceUnavailable, true, $"{Sentence(message)} {HowToReach}"),
