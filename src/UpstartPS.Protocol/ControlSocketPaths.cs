@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace UpstartPS.Protocol;
 
@@ -6,7 +7,7 @@ namespace UpstartPS.Protocol;
 /// Where the control socket lives, shared by the daemon (which creates it) and every client (which finds it),
 /// so the two can never disagree. DESIGN.md decision 5.
 /// </summary>
-public static class ControlSocketPaths
+public static partial class ControlSocketPaths
 {
     /// <summary>Overrides every other rule for clients: the socket to talk to.</summary>
     public const string EnvironmentVariable = "UPSTARTPS_SOCKET";
@@ -111,19 +112,12 @@ public static class ControlSocketPaths
             : null;
     }
 
-    /// <summary>The effective uid of this process, read from /proc so no native call is needed.</summary>
-    public static uint CurrentUid()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("Uid:", StringComparison.Ordinal))
-            {
-                // "Uid:\treal\teffective\tsaved\tfs"
-                var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                return uint.Parse(fields[2], CultureInfo.InvariantCulture);
-            }
-        }
+    /// <summary>
+    /// The effective uid of this process. geteuid(2), not /proc/self/status: every client asks it on connecting (a
+    /// daemon of another uid is refused), and reading /proc cost upstartctl about 0.3 ms per command.
+    /// </summary>
+    public static uint CurrentUid() => geteuid();
 
-        throw new InvalidOperationException("/proc/self/status has no Uid line");
-    }
+    [LibraryImport("libc")]
+    private static partial uint geteuid();
 }
