@@ -15,12 +15,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exec-steps.h"
@@ -103,16 +106,41 @@ static int parse_limit(const char *text, int *resource, struct rlimit *value)
  * stanza"): the user and group are those of the new root's /etc/passwd and /etc/group, which may differ from
  * the host's or exist only there. They are read here as files (fgetpwent, fgetgrent) under the root, before
  * anything is applied: no NSS module is ever loaded from the job's root into this root-owned process.
+ *
+ * They are opened with openat2's RESOLVE_IN_ROOT, so every symlink and ".." on the way resolves inside the root
+ * as it would after chroot(2): an etc/passwd that links to /etc/passwd is the root's own file (or a loop), never
+ * the host's. Kernels before 5.6 have no openat2 (ENOSYS); there the path is opened as a plain path, the only
+ * lookup they allow short of chroot(2) in this process.
  */
 static FILE *open_in_root(const char *root, const char *file)
 {
-    char path[4096];
-    int length = snprintf(path, sizeof path, "%s/%s", root, file);
-    if (length < 0 || (size_t)length >= sizeof path) {
-        errno = ENAMETOOLONG;
+    int directory = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (directory < 0)
+        return NULL;
+    struct open_how how = {
+        .flags = O_RDONLY | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, directory, file, &how, sizeof how);
+    int error = errno;
+    close(directory);
+    if (fd < 0 && error == ENOSYS) {
+        char path[4096];
+        int length = snprintf(path, sizeof path, "%s/%s", root, file);
+        if (length < 0 || (size_t)length >= sizeof path) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        return fopen(path, "re");
+    }
+    if (fd < 0) {
+        errno = error;
         return NULL;
     }
-    return fopen(path, "re");
+    FILE *stream = fdopen(fd, "r");
+    if (stream == NULL)
+        close(fd);
+    return stream;
 }
 
 static struct passwd *user_in_root(const char *root, const char *user)

@@ -134,6 +134,39 @@ public sealed class UserAndGroupTests(ProcessLayerFixture fixture, TestUserFixtu
         }
     }
 
+    [RootFact]
+    public async Task With_chroot_symlinks_to_the_user_files_resolve_inside_the_new_root_never_on_the_host()
+    {
+        // After chroot(2) Upstart's lookup could not leave the root: an absolute link is the root's own path and
+        // ".." stops at the root. Links that would reach the host's files must do the same here.
+        var root = Directory.CreateTempSubdirectory("ups-chroot-links-").FullName;
+        File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+        var onlyInRoot = "/upstartps-users-" + Path.GetFileName(root);
+        Assert.False(Path.Exists(onlyInRoot));
+        try
+        {
+            File.Copy(Path.Combine(TestPrograms.Instance.ChrootDirectory, "pause"), Path.Combine(root, "pause"));
+            Directory.CreateDirectory(Path.Combine(root, "etc"));
+            Directory.CreateDirectory(root + onlyInRoot);
+            File.WriteAllText(Path.Combine(root + onlyInRoot, "passwd"), "onlyhere:x:4242:4243::/:/bin/sh\n");
+            File.WriteAllText(Path.Combine(root, "groups-at-the-top"), "onlyhere:x:4243:\n");
+            File.CreateSymbolicLink(Path.Combine(root, "etc", "passwd"), onlyInRoot + "/passwd");
+            File.CreateSymbolicLink(Path.Combine(root, "etc", "group"), "../../../../../../../../../groups-at-the-top");
+
+            Assert.Equal(("4242", "4243", "4243"), await IdsInRoot(root, c => c with { Setuid = "onlyhere" }));
+
+            // A link to /etc/passwd is the root's own file, here itself: a loop, never the host's users.
+            File.Delete(Path.Combine(root, "etc", "passwd"));
+            File.CreateSymbolicLink(Path.Combine(root, "etc", "passwd"), "/etc/passwd");
+            var hostUser = await fixture.Spawn(SpawnRequests.Exec("/pause", c => c with { Chroot = root, Setuid = "nobody" }));
+            Assert.Equal("unable to getpwnam: Too many levels of symbolic links", hostUser.Error);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private async Task<(string Uid, string Gid, string Groups)> IdsInRoot(string root, Func<Upstart.JobFiles.Model.JobClassConfig, Upstart.JobFiles.Model.JobClassConfig> configure)
     {
         var pid = fixture.Start(SpawnRequests.Exec("/pause", c => configure(c with { Chroot = root })));
