@@ -42,8 +42,9 @@ public sealed partial class RuntimeStateWriter : IDisposable
     private bool stopping;
     private bool failedBefore;
 
-    // Writer thread only: the last snapshot when its write failed, to be written again.
+    // Under the gate: the last snapshot when its write failed, to be written again; whether a write is under way.
     private (IReadOnlyList<InstanceRecord> Instances, IReadOnlyList<EventRecord> Events)? unwritten;
+    private bool writing;
 
     /// <param name="definitions">Where the job files each instance runs under are kept (null: not kept).</param>
     /// <param name="jobEnvironment">
@@ -116,6 +117,31 @@ public sealed partial class RuntimeStateWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the writer has nothing left to do: every snapshot offered is written, no failed one waits to be
+    /// tried again, and a <see cref="RetryNow"/> has been taken up. False after <paramref name="timeout"/> (tests await
+    /// this instead of polling the file).
+    /// </summary>
+    public bool WaitUntilIdle(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (gate)
+        {
+            while (pending is not null || writing || retryRequested || unwritten is not null)
+            {
+                var left = deadline - Environment.TickCount64;
+                if (stopping || left <= 0)
+                {
+                    return false;
+                }
+
+                Monitor.Wait(gate, TimeSpan.FromMilliseconds(left));
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Writes <paramref name="snapshot"/> now, on the caller's thread, after any write under way (re-exec).</summary>
     /// <remarks>
     /// Stores no definition (this runs on the engine thread): every fingerprint the snapshot names was in a
@@ -178,7 +204,13 @@ public sealed partial class RuntimeStateWriter : IDisposable
                 {
                     if (unwritten is null)
                     {
-                        retryRequested = false;
+                        if (retryRequested)
+                        {
+                            // Nothing to try again: the request is taken up (WaitUntilIdle waits for that).
+                            retryRequested = false;
+                            Monitor.PulseAll(gate);
+                        }
+
                         Monitor.Wait(gate);
                     }
                     else
@@ -201,11 +233,15 @@ public sealed partial class RuntimeStateWriter : IDisposable
                 {
                     return;
                 }
+
+                writing = true;
             }
 
-            unwritten = Write(snapshot.Instances, snapshot.Events) ? null : snapshot;
+            var done = Write(snapshot.Instances, snapshot.Events);
             lock (gate)
             {
+                unwritten = done ? null : snapshot;
+                writing = false;
                 written = target;
                 WriteCount++;
                 Monitor.PulseAll(gate);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Upstart.JobFiles.Loading;
 using UpstartHost.Engine;
@@ -33,15 +32,6 @@ public sealed class RuntimeStateWriterTests : IDisposable
         Directory.CreateDirectory(stateDir);
     }
 
-    private static void WaitUntil(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < Deadline)
-        {
-            Thread.Sleep(10);
-        }
-    }
-
     [Fact]
     public void A_snapshot_that_could_not_be_written_is_written_with_its_definition_once_the_directory_takes_it_again()
     {
@@ -58,7 +48,7 @@ public sealed class RuntimeStateWriterTests : IDisposable
 
         // Space comes back; the job stays as it is, so the engine offers nothing new.
         Unblock(stateDir);
-        WaitUntil(() => RuntimeStateFile.Read(stateDir, DateTimeOffset.UtcNow) is not null && File.Exists(store.PathOf(print)));
+        Assert.True(writer.WaitUntilIdle(Deadline));
 
         var recorded = RuntimeStateFile.Read(stateDir, DateTimeOffset.UtcNow);
         Assert.NotNull(recorded);
@@ -77,7 +67,8 @@ public sealed class RuntimeStateWriterTests : IDisposable
 
         Unblock(stateDir);
         writer.RetryNow();
-        WaitUntil(() => writer.WriteCount > failed);
+        Assert.True(writer.WaitUntilIdle(Deadline));
+        Assert.Equal(failed + 1, writer.WriteCount);
 
         Assert.Equal("web", Assert.Single(RuntimeStateFile.Read(stateDir, DateTimeOffset.UtcNow)!.Instances).Job);
     }
@@ -92,8 +83,9 @@ public sealed class RuntimeStateWriterTests : IDisposable
         writer.Offer([new("web", "", JobGoal.Start, JobState.Running, [], 0, null, [], null)]);
         writer.Flush();
 
-        // Nothing to wait for: ten retry intervals pass without a write.
-        Thread.Sleep(200);
+        // A retry asked for now finds nothing to write again.
+        writer.RetryNow();
+        Assert.True(writer.WaitUntilIdle(Deadline));
         Assert.Equal(1, writer.WriteCount);
         Assert.NotNull(RuntimeStateFile.Read(stateDir, DateTimeOffset.UtcNow));
     }
