@@ -70,12 +70,8 @@ public class EventDispatchBenchmarks
 
         public SpawnResult Spawn(SpawnRequest request) => SpawnResult.Ok(++_pid);
 
-        public void SignalGroup(int pid, int signal)
-        {
-        }
+        public int SignalGroup(int pid, int signal) => 0;
 
-        public void Signal(int pid, int signal)
-        {
-        }
+        public int Signal(int pid, int signal) => 0;
     }
 }

@@ -93,11 +93,13 @@ public class FleetBenchmarks
             return taken;
         }
 
-        public void SignalGroup(int pid, int signal) => _signalled.Add(pid);
-
-        public void Signal(int pid, int signal)
+        public int SignalGroup(int pid, int signal)
         {
+            _signalled.Add(pid);
+            return 0;
         }
+
+        public int Signal(int pid, int signal) => 0;
 
         public List<int> TakeSignalled()
         {

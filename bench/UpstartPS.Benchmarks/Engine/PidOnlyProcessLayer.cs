@@ -15,11 +15,7 @@ internal sealed class PidOnlyProcessLayer : IProcessLayer
         return SpawnResult.Ok(_next);
     }
 
-    public void SignalGroup(int pid, int signal)
-    {
-    }
+    public int SignalGroup(int pid, int signal) => 0;
 
-    public void Signal(int pid, int signal)
-    {
-    }
+    public int Signal(int pid, int signal) => 0;
 }

@@ -84,7 +84,7 @@ internal sealed class TimedProcessLayer(IProcessLayer inner, SupervisedEngine ow
         return result;
     }
 
-    public void SignalGroup(int pid, int signal) => inner.SignalGroup(pid, signal);
+    public int SignalGroup(int pid, int signal) => inner.SignalGroup(pid, signal);
 
-    public void Signal(int pid, int signal) => inner.Signal(pid, signal);
+    public int Signal(int pid, int signal) => inner.Signal(pid, signal);
 }

@@ -381,9 +381,21 @@ internal sealed partial class EngineCore
     {
         var pid = instance.Pid(ProcessKind.Main);
         instance.MainWasKilled = true;
-        _processes.SignalGroup(pid, instance.Config.KillSignal);
+        WarnIfNotSent(_processes.SignalGroup(pid, instance.Config.KillSignal), instance, pid, instance.Config.KillSignal);
         instance.KillTimer?.Dispose();
         instance.KillTimer = _clock.StartTimer(KillDelay(instance.Config.KillTimeout), () => _post(() => OnKillTimeout(instance, pid)));
+    }
+
+    /// <summary>
+    /// A signal the kernel refused (`kill signal 99`: init(5) does not range-check numbers) is said, as Upstart says
+    /// it; a process that is already gone (ESRCH) is not news.
+    /// </summary>
+    private void WarnIfNotSent(int errno, JobInstance instance, int pid, int signal)
+    {
+        if (errno != 0 && errno != Processes.Native.Libc.ESRCH)
+        {
+            EngineLog.SignalFailed(_logger, SignalNames.ToShortName(signal), instance.DisplayName, "main", pid, Processes.Native.Libc.ErrorText(errno));
+        }
     }
 
     /// <summary>

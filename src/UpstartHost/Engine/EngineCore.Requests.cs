@@ -186,7 +186,8 @@ internal sealed partial class EngineCore
             return Refuse(EngineError.JobNotRunning, "Job is not running: " + instance.DisplayName);
         }
 
-        _processes.Signal(instance.Pid(Upstart.JobFiles.Model.ProcessKind.Main), instance.Config.ReloadSignal);
+        var pid = instance.Pid(Upstart.JobFiles.Model.ProcessKind.Main);
+        WarnIfNotSent(_processes.Signal(pid, instance.Config.ReloadSignal), instance, pid, instance.Config.ReloadSignal);
         return Task.FromResult(JobSnapshots.Of(instance));
     }
 

@@ -76,4 +76,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "{Job} is still in spawned after {Seconds}s: {WaitsFor}; a program that stays in the foreground never does, and the job waits there for ever (docs/migrating.md)")]
     public static partial void NotReady(ILogger logger, string job, long seconds, string waitsFor);
+
+    // job_process_kill's and reload's warning; Upstart then stays in `killed` for ever, this daemon still sends
+    // KILL after `kill timeout`.
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Failed to send {Signal} signal to {Job} {Process} process ({Pid}): {Reason}")]
+    public static partial void SignalFailed(ILogger logger, string signal, string job, string process, int pid, string reason);
 }

@@ -20,11 +20,14 @@ public interface IProcessLayer
     /// </summary>
     SpawnResult Spawn(SpawnRequest request);
 
-    /// <summary>Sends a signal to the process group led by <paramref name="pid"/> (kill(-pid, sig)); falls back to the pid.</summary>
-    void SignalGroup(int pid, int signal);
+    /// <summary>
+    /// Sends a signal to the process group led by <paramref name="pid"/> (kill(-pid, sig)); falls back to the pid.
+    /// Returns 0, or kill(2)'s errno when the signal could not be sent (EINVAL for a number the kernel has no signal for).
+    /// </summary>
+    int SignalGroup(int pid, int signal);
 
-    /// <summary>Sends a signal to one process (reload signal goes to the main PID only).</summary>
-    void Signal(int pid, int signal);
+    /// <summary>Sends a signal to one process (reload signal goes to the main PID only); 0 or kill(2)'s errno.</summary>
+    int Signal(int pid, int signal);
 
     /// <summary>
     /// The instance has finished (it is back at waiting: main process gone, post-stop done). With

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Processes;
@@ -8,11 +9,11 @@ namespace UpstartHost.Processes;
 /// </summary>
 public sealed partial class ProcessLayer
 {
-    public void SignalGroup(int pid, int signal)
+    public int SignalGroup(int pid, int signal)
     {
         if (!IsSignalable(pid))
         {
-            return;
+            return Libc.ESRCH;
         }
 
         int following = 0;
@@ -34,24 +35,28 @@ public sealed partial class ProcessLayer
             KillGroup(following, signal);
         }
 
-        KillGroup(pid, signal);
+        return KillGroup(pid, signal);
     }
 
-    public void Signal(int pid, int signal)
+    public int Signal(int pid, int signal)
     {
-        if (IsSignalable(pid))
+        if (!IsSignalable(pid))
         {
-            Libc.kill(pid, signal);
+            return Libc.ESRCH;
         }
+
+        return Libc.kill(pid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     /// <summary>kill(-pid) reaches the whole process group the helper's setsid made; a process that left it still gets kill(pid).</summary>
-    private static void KillGroup(int pid, int signal)
+    private static int KillGroup(int pid, int signal)
     {
-        if (Libc.kill(-pid, signal) != 0)
+        if (Libc.kill(-pid, signal) == 0 || Libc.kill(pid, signal) == 0)
         {
-            Libc.kill(pid, signal);
+            return 0;
         }
+
+        return Marshal.GetLastPInvokeError();
     }
 
     /// <summary>Never 0, -1, init or ourselves: kill(-0) or kill(-1) would hit the daemon's own group or everything.</summary>

@@ -30,6 +30,24 @@ public sealed class StoppingTests
     }
 
     [Theory]
+    [InlineData(22, 1)] // EINVAL: a number the kernel has no signal for
+    [InlineData(1, 1)] // EPERM
+    [InlineData(3, 0)] // ESRCH: the process is already gone, which its exit will say
+    public void A_kill_signal_that_could_not_be_sent_is_warned_about_unless_the_process_is_gone(int errno, int warnings)
+    {
+        var h = new EngineHarness().With(EngineHarness.Service() with { KillTimeout = 2 });
+        _ = h.Start();
+        var pid = h.Pid(ProcessKind.Main);
+        h.Processes.SignalErrno = errno;
+
+        _ = h.Stop(wait: false);
+
+        Assert.Equal(warnings, h.Log.Entries.Count(e => e.Message.StartsWith($"Failed to send TERM signal to test main process ({pid}): ", StringComparison.Ordinal)));
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal([(pid, 15, true), (pid, SignalNames.Kill, true)], h.Processes.Signals);
+    }
+
+    [Theory]
     [InlineData(long.MaxValue)]
     [InlineData(3_000_000_000L)]
     public void A_kill_timeout_beyond_the_timer_range_waits_as_long_as_a_timer_can(long seconds)

@@ -84,6 +84,26 @@ public sealed class StoppingTests
     }
 
     [Fact]
+    public async Task A_kill_or_reload_signal_the_kernel_refuses_is_warned_about_and_KILL_still_follows_the_kill_timeout()
+    {
+        // init(5) does not range-check signal numbers: `kill signal 99` loads, and kill(2) refuses it (EINVAL).
+        await using var sv = await Supervisor.StartAsync(("odd", "kill signal 99\nreload signal 99\nkill timeout 1\nexec sleep 1000\n"));
+        await sv.StartJob("odd");
+        var main = await sv.MainPid("odd");
+        var warning = $"Failed to send 99 signal to odd main process ({main}): Invalid argument";
+
+        await sv.Engine.ReloadAsync("odd", []).WaitAsync(Supervisor.Bound);
+        Assert.Contains(sv.EngineLog.Entries, e => e.Level == LogLevel.Warning && e.Message == warning);
+        Assert.Equal(main, await sv.MainPid("odd"));
+
+        var snapshot = await sv.StopJob("odd");
+
+        Assert.Equal((JobGoal.Stop, JobState.Waiting), (snapshot.Goal, snapshot.State));
+        Assert.Equal(2, sv.EngineLog.Entries.Count(e => e.Level == LogLevel.Warning && e.Message == warning));
+        Assert.Contains(sv.EngineLog.Entries, e => e.Message == $"Sending KILL signal to odd main process ({main}) after 1s");
+    }
+
+    [Fact]
     public async Task A_failing_post_stop_fails_the_stop_with_its_exit_status()
     {
         await using var sv = await Supervisor.StartAsync(("svc", "post-stop exec /bin/sh -c \"exit 2\"\nexec sleep 1000\n"));

@@ -46,9 +46,20 @@ internal sealed class FakeProcessLayer : IProcessLayer
         return SpawnResult.Ok(pid);
     }
 
-    public void SignalGroup(int pid, int signal) => Signals.Add((pid, signal, true));
+    /// <summary>kill(2)'s errno for every signal sent from now on (0: delivered).</summary>
+    public int SignalErrno { get; set; }
 
-    public void Signal(int pid, int signal) => Signals.Add((pid, signal, false));
+    public int SignalGroup(int pid, int signal)
+    {
+        Signals.Add((pid, signal, true));
+        return SignalErrno;
+    }
+
+    public int Signal(int pid, int signal)
+    {
+        Signals.Add((pid, signal, false));
+        return SignalErrno;
+    }
 
     /// <summary>The cgroup path of each instance, as the real layer would report it ("JOB/INSTANCE" → path).</summary>
     public Dictionary<string, string> CgroupPaths { get; } = [];

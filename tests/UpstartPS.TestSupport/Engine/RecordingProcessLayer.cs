@@ -23,9 +23,9 @@ internal sealed class RecordingProcessLayer(ProcessLayer inner, ConcurrentDictio
         return result;
     }
 
-    public void SignalGroup(int pid, int signal) => Inner.SignalGroup(pid, signal);
+    public int SignalGroup(int pid, int signal) => Inner.SignalGroup(pid, signal);
 
-    public void Signal(int pid, int signal) => Inner.Signal(pid, signal);
+    public int Signal(int pid, int signal) => Inner.Signal(pid, signal);
 }
 
 /// <summary>The engine's inbox, passed through; a ProcessReady's main pid and its session are remembered.</summary>
