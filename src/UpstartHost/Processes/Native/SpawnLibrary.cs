@@ -16,13 +16,15 @@ internal sealed unsafe class SpawnLibrary
 
     private readonly delegate* unmanaged<byte**, byte**, int*, int, nint*, int> spawn;
     private readonly delegate* unmanaged<nint, void> release;
+    private readonly delegate* unmanaged<nint, int> bornInCgroup;
     private int outstanding;
 
-    private SpawnLibrary(string path, nint spawn, nint release)
+    private SpawnLibrary(string path, nint spawn, nint release, nint bornInCgroup)
     {
         Path = path;
         this.spawn = (delegate* unmanaged<byte**, byte**, int*, int, nint*, int>)spawn;
         this.release = (delegate* unmanaged<nint, void>)release;
+        this.bornInCgroup = (delegate* unmanaged<nint, int>)bornInCgroup;
     }
 
     public string Path { get; }
@@ -44,8 +46,10 @@ internal sealed unsafe class SpawnLibrary
             return null;
         }
 
-        // Never unloaded: children may run on its code until they exec.
-        return new SpawnLibrary(path, spawn, release);
+        // Never unloaded: children may run on its code until they exec. The last export is only a report, so a
+        // library from before it still serves.
+        _ = NativeLibrary.TryGetExport(handle, "upstart_spawn_born_in_cgroup", out var bornInCgroup);
+        return new SpawnLibrary(path, spawn, release, bornInCgroup);
     }
 
     /// <summary>
@@ -74,6 +78,9 @@ internal sealed unsafe class SpawnLibrary
 
         return pid;
     }
+
+    /// <summary>Whether the child was started inside its cgroup (clone3 with CLONE_INTO_CGROUP) rather than moved there.</summary>
+    internal bool BornInCgroup(nint handle) => bornInCgroup != null && bornInCgroup(handle) != 0;
 
     internal void Release(nint handle)
     {

@@ -10,6 +10,9 @@ internal sealed class SpawnMemory(SpawnLibrary library, nint handle, NativeStrin
 {
     private nint handle = handle;
 
+    /// <summary>Whether the child began its life in its cgroup (native/upstart-spawn.c); false once disposed.</summary>
+    public bool BornInCgroup => handle != 0 && library.BornInCgroup(handle);
+
     public void Dispose()
     {
         if (handle == 0)
