@@ -24,6 +24,7 @@ internal enum ExecHelperStep
     Exec = 17,
     Cgroup = 18,
     SpawnFds = 19,
+    HelperExec = 20,
 }
 
 /// <summary>
@@ -61,6 +62,7 @@ internal static class ExecHelperFailure
             ExecHelperStep.Exec => "unable to execute: " + reason,
             ExecHelperStep.Cgroup => "unable to join the job's cgroup: " + reason,
             ExecHelperStep.SpawnFds => "unable to set up the process's file descriptors: " + reason,
+            ExecHelperStep.HelperExec => "unable to execute the exec helper: " + reason,
             _ => "exec helper failed: " + reason,
         };
     }

@@ -274,7 +274,10 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
         LogWriter.Dispose();
     }
 
-    /// <summary>Through the library when given one, otherwise posix_spawn of the helper program.</summary>
+    /// <summary>
+    /// Through the library when given one, otherwise the helper program: born in its cgroup through the library
+    /// where it can be (docs/processes.md, "Joining"), or posix_spawn'd.
+    /// </summary>
     private unsafe int SpawnChild(SpawnLibrary? library, NativeStrings argv, NativeStrings envp, List<(int Source, int Target)> fds, TrackedProcess tracked, out SpawnMemory? memory)
     {
         var pairs = fds.ToArray();
@@ -289,6 +292,15 @@ public sealed partial class ProcessLayer : IProcessLayer, IDisposable
 
                 fixed (byte* path = helperPath)
                 {
+                    if (tracked.Cgroup is not null && spawnLibrary is not null)
+                    {
+                        var born = spawnLibrary.SpawnProgram(path, argv, envp, pairs, out kept);
+                        if (born > 0)
+                        {
+                            return born;
+                        }
+                    }
+
                     return PosixSpawn.Spawn(path, argv.Pointers, envp.Pointers, pairs);
                 }
             },

@@ -109,6 +109,11 @@ long upstart_exec_unblock_signals(void)
     return SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &none, 0, 8);
 }
 
+long upstart_exec_execve(const char *file, char **argv, char **envp)
+{
+    return SYS3(SYS_execve, file, argv, envp);
+}
+
 long upstart_exec_move_fd(int source, int target)
 {
     /* As posix_spawn_file_actions_adddup2: onto itself, the fd only loses close-on-exec. */

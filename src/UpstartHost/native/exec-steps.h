@@ -32,6 +32,7 @@ enum exec_step {
     STEP_EXEC = 17,
     STEP_CGROUP = 18,
     STEP_SPAWN_FDS = 19,
+    STEP_HELPER_EXEC = 20,
 };
 
 #define EXEC_MAX_LIMITS 32
@@ -85,6 +86,9 @@ __attribute__((noreturn)) void upstart_exec_apply(const struct exec_plan *plan);
 
 /* dup2(SOURCE, TARGET), or clearing close-on-exec when they are equal; 0 or minus an errno. */
 long upstart_exec_move_fd(int source, int target);
+
+/* execve(2) with direct system calls; returns only on failure, with minus the errno. */
+long upstart_exec_execve(const char *file, char **argv, char **envp);
 
 /* Sets the signal mask empty; 0 or minus an errno. */
 long upstart_exec_unblock_signals(void);

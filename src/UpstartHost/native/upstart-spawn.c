@@ -43,6 +43,9 @@ struct spawn {
     int error_source;     /* the daemon's fd that becomes plan.error_fd, for failures before it does */
     char *stack;          /* STACK_SIZE bytes, the lowest page a guard */
     int born_in_cgroup;   /* clone3 put the child into its cgroup (it writes no cgroup.procs) */
+    const char *program;  /* upstart_spawn_program: the helper program the child execs */
+    char **program_argv;  /* its argv without "-c DIR" */
+    char **program_envp;
 };
 
 static int child(void *arg)
@@ -100,7 +103,7 @@ static long clone3_on_stack(struct clone_args *args, int (*fn)(void *), void *ar
     return rax;
 }
 
-static int spawn_into_cgroup(struct spawn *spawn)
+static int spawn_into_cgroup(struct spawn *spawn, int (*start)(void *))
 {
     const char *procs = spawn->plan.cgroup_procs;
     if (procs == NULL)
@@ -123,7 +126,7 @@ static int spawn_into_cgroup(struct spawn *spawn)
     /* Shared memory: set before the child exists, given back only if no child came of it. */
     spawn->plan.cgroup_procs = NULL;
     spawn->born_in_cgroup = 1;
-    long pid = clone3_on_stack(&args, child, spawn);
+    long pid = clone3_on_stack(&args, start, spawn);
     if (pid < 0) {
         spawn->plan.cgroup_procs = procs;
         spawn->born_in_cgroup = 0;
@@ -132,9 +135,10 @@ static int spawn_into_cgroup(struct spawn *spawn)
     return (int)pid;
 }
 #else
-static int spawn_into_cgroup(struct spawn *spawn)
+static int spawn_into_cgroup(struct spawn *spawn, int (*start)(void *))
 {
     (void)spawn;
+    (void)start;
     return -ENOSYS;
 }
 #endif
@@ -147,12 +151,31 @@ int upstart_spawn_born_in_cgroup(void *handle)
     return spawn != NULL && spawn->born_in_cgroup;
 }
 
+/* The helper program's child: its fds and signals as posix_spawn would leave them, then the helper itself. */
+static int program_child(void *arg)
+{
+    struct spawn *spawn = arg;
+    upstart_exec_default_signals();
+    for (int i = 0; i < spawn->pair_count; i++) {
+        long result = upstart_exec_move_fd(spawn->pairs[2 * i], spawn->pairs[2 * i + 1]);
+        if (result < 0) {
+            upstart_exec_report(spawn->error_source, STEP_SPAWN_FDS, (int)-result, i);
+            upstart_exec_exit();
+        }
+    }
+    upstart_exec_unblock_signals();
+    long result = upstart_exec_execve(spawn->program, spawn->program_argv, spawn->program_envp);
+    upstart_exec_report(spawn->plan.error_fd, STEP_HELPER_EXEC, (int)-result, 0);
+    upstart_exec_exit();
+}
+
 __attribute__((visibility("default")))
 void upstart_spawn_release(void *handle)
 {
     struct spawn *spawn = handle;
     if (spawn == NULL)
         return;
+    free(spawn->program_argv);
     munmap(spawn->stack, STACK_SIZE);
     upstart_exec_plan_free(&spawn->plan);
     free(spawn);
@@ -213,7 +236,7 @@ int upstart_spawn(char **argv, char **envp, const int *fd_pairs, int pair_count,
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    int pid = spawn_into_cgroup(spawn);
+    int pid = spawn_into_cgroup(spawn, child);
     int err = 0;
     if (pid < 0) {
         pid = clone(child, spawn->stack + STACK_SIZE, CLONE_VM | SIGCHLD, spawn);
@@ -226,4 +249,97 @@ int upstart_spawn(char **argv, char **envp, const int *fd_pairs, int pair_count,
     }
     *handle = spawn;
     return pid;
+}
+
+/*
+ * The helper program PATH (for jobs that name a user or group or set an oom score: upstart-exec.c), born in
+ * the cgroup that its "-c DIR" names, as spawn_into_cgroup does for the library's own children. ARGV is the
+ * helper's (its options, "--", the job's argv); the helper is given it without "-c DIR", since it is in DIR
+ * already and a second move would take the lock again. FD_PAIRS as for upstart_spawn. Returns the pid and
+ * sets *HANDLE; or minus an errno with nothing started: -ENOSYS where clone3 cannot be used this way, and
+ * whatever clone3 said (a kernel before 5.7, a directory that is not a cgroup). The caller then starts the
+ * helper as before, with posix_spawn and the "-c DIR" kept. A helper that cannot be exec'd is reported on the
+ * error pipe (the helper's "-e FD"): STEP_HELPER_EXEC.
+ */
+__attribute__((visibility("default")))
+int upstart_spawn_program(const char *path, char **argv, char **envp, const int *fd_pairs, int pair_count, void **handle)
+{
+    *handle = NULL;
+#if !defined(__x86_64__)
+    (void)path; (void)argv; (void)envp; (void)fd_pairs; (void)pair_count;
+    return -ENOSYS;
+#else
+    if (pair_count < 0 || pair_count > MAX_FDS)
+        return -EINVAL;
+    int argc = 0, options_end = -1, cgroup_at = -1, error_fd = -1;
+    while (argv[argc] != NULL) {
+        if (options_end < 0 && strcmp(argv[argc], "--") == 0)
+            options_end = argc;
+        argc++;
+    }
+    for (int i = 1; i + 1 < options_end; i++) {
+        if (strcmp(argv[i], "-c") == 0)
+            cgroup_at = i;
+        if (strcmp(argv[i], "-e") == 0)
+            error_fd = atoi(argv[i + 1]);
+        if (argv[i][0] == '-' && argv[i][1] != '\0' && argv[i][2] == '\0' && strchr("ecmnoldrugk", argv[i][1]) != NULL)
+            i++; /* the option's value: never read as an option */
+    }
+    if (cgroup_at < 0)
+        return -ENOENT;
+    size_t directory_length = strlen(argv[cgroup_at + 1]);
+
+    struct spawn *spawn = calloc(1, sizeof *spawn);
+    if (spawn == NULL)
+        return -ENOMEM;
+    spawn->program_argv = malloc((size_t)(argc - 1) * sizeof *spawn->program_argv);
+    if (spawn->program_argv == NULL || directory_length + sizeof "/cgroup.procs" > sizeof spawn->plan.cgroup_storage) {
+        int err = spawn->program_argv == NULL ? -ENOMEM : -ENAMETOOLONG;
+        free(spawn->program_argv);
+        free(spawn);
+        return err;
+    }
+    int kept = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i != cgroup_at && i != cgroup_at + 1)
+            spawn->program_argv[kept++] = argv[i];
+    }
+    spawn->program_argv[kept] = NULL;
+    spawn->program = path;
+    spawn->program_envp = envp;
+    spawn->plan.error_fd = error_fd;
+    spawn->plan.keep_fd = -1;
+    memcpy(spawn->plan.cgroup_storage, argv[cgroup_at + 1], directory_length);
+    memcpy(spawn->plan.cgroup_storage + directory_length, "/cgroup.procs", sizeof "/cgroup.procs");
+    spawn->plan.cgroup_procs = spawn->plan.cgroup_storage;
+    spawn->pair_count = pair_count;
+    spawn->error_source = -1;
+    for (int i = 0; i < 2 * pair_count; i++)
+        spawn->pairs[i] = fd_pairs[i];
+    for (int i = 0; i < pair_count; i++) {
+        if (fd_pairs[2 * i + 1] == error_fd)
+            spawn->error_source = fd_pairs[2 * i];
+    }
+
+    spawn->stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (spawn->stack == MAP_FAILED) {
+        int err = errno;
+        free(spawn->program_argv);
+        free(spawn);
+        return -err;
+    }
+    mprotect(spawn->stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
+
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int pid = spawn_into_cgroup(spawn, program_child);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0) {
+        upstart_spawn_release(spawn);
+        return pid;
+    }
+    *handle = spawn;
+    return pid;
+#endif
 }

@@ -193,6 +193,65 @@ public sealed partial class SpawnLibraryTests : IDisposable
         }
     }
 
+    [RootFact]
+    public async Task The_helper_program_is_born_in_its_cgroup_too_and_is_not_told_to_move()
+    {
+        // Jobs that name a user or group run the helper program (NSS): it too starts in its cgroup, and its
+        // "-c DIR" is left out, since writing cgroup.procs again would take the lock that being born there avoids.
+        var cgroups = UpstartHost.Processes.Cgroups.JobCgroups.Create(
+            new UpstartHost.Processes.Cgroups.JobCgroupOptions { SocketPath = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Assert.True(cgroups.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
+        var seen = Path.Combine(directory, "seen");
+        var helper = Path.Combine(directory, "upstart-exec");
+        File.WriteAllText(helper, $"#!/bin/sh\n{{ grep '^0::' /proc/self/cgroup; printf '%s\\n' \"$@\"; }} > '{seen}'\nexec '{ProcessLayer.DefaultHelperPath}' \"$@\"\n");
+        File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.Copy(Path.Combine(Path.GetDirectoryName(ProcessLayer.DefaultHelperPath)!, SpawnLibrary.FileName), Path.Combine(directory, SpawnLibrary.FileName));
+        var notices = new NoticeRecorder();
+        try
+        {
+            using (var layer = new ProcessLayer(notices, null, helper, cgroups))
+            {
+                await RunToExit(layer, notices, SpawnRequests.Exec("/bin/true", c => c with { Setgid = "root" }));
+            }
+
+            var lines = File.ReadAllLines(seen);
+            var cgroup = cgroups.PathOf("test", "")!;
+            Assert.EndsWith(lines[0]["0::".Length..], cgroup, StringComparison.Ordinal);
+            Assert.Contains("-g", lines);
+            Assert.DoesNotContain("-c", lines);
+            Assert.DoesNotContain(cgroup, lines);
+        }
+        finally
+        {
+            await cgroups.KillAllAsync();
+        }
+    }
+
+    [RootFact]
+    public async Task A_helper_program_that_cannot_be_run_fails_the_spawn_with_a_reason()
+    {
+        var cgroups = UpstartHost.Processes.Cgroups.JobCgroups.Create(
+            new UpstartHost.Processes.Cgroups.JobCgroupOptions { SocketPath = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Assert.True(cgroups.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
+        var helper = Path.Combine(directory, "upstart-exec");
+        File.WriteAllText(helper, "#!/bin/sh\nexit 0\n"); // no execute bit: execve refuses even root
+        File.Copy(Path.Combine(Path.GetDirectoryName(ProcessLayer.DefaultHelperPath)!, SpawnLibrary.FileName), Path.Combine(directory, SpawnLibrary.FileName));
+        var notices = new NoticeRecorder();
+        try
+        {
+            using var layer = new ProcessLayer(notices, null, helper, cgroups);
+
+            var outcome = await SpawnOutcome.Of(layer, notices, SpawnRequests.Exec("/bin/true", c => c with { Setgid = "root" }));
+
+            Assert.False(outcome.Succeeded);
+            Assert.Equal("unable to execute the exec helper: Permission denied", outcome.Error);
+        }
+        finally
+        {
+            await cgroups.KillAllAsync();
+        }
+    }
+
     [Fact]
     public async Task A_child_whose_fds_cannot_be_set_up_says_so_on_its_error_pipe()
     {

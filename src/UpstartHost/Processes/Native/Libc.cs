@@ -19,6 +19,7 @@ internal static unsafe partial class Libc
     public const int ENOENT = 2;
     public const int ENXIO = 6;
     public const int ESRCH = 3;
+    public const int ENOSYS = 38;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
     public const int ENOTDIR = 20;

@@ -17,10 +17,12 @@ internal sealed unsafe class SpawnLibrary
     private readonly delegate* unmanaged<byte**, byte**, int*, int, nint*, int> spawn;
     private readonly delegate* unmanaged<nint, void> release;
     private readonly delegate* unmanaged<nint, int> bornInCgroup;
+    private readonly delegate* unmanaged<byte*, byte**, byte**, int*, int, nint*, int> spawnProgram;
     private int outstanding;
 
-    private SpawnLibrary(string path, nint spawn, nint release, nint bornInCgroup)
+    private SpawnLibrary(string path, nint spawn, nint release, nint bornInCgroup, nint spawnProgram)
     {
+        this.spawnProgram = (delegate* unmanaged<byte*, byte**, byte**, int*, int, nint*, int>)spawnProgram;
         Path = path;
         this.spawn = (delegate* unmanaged<byte**, byte**, int*, int, nint*, int>)spawn;
         this.release = (delegate* unmanaged<nint, void>)release;
@@ -49,7 +51,8 @@ internal sealed unsafe class SpawnLibrary
         // Never unloaded: children may run on its code until they exec. The last export is only a report, so a
         // library from before it still serves.
         _ = NativeLibrary.TryGetExport(handle, "upstart_spawn_born_in_cgroup", out var bornInCgroup);
-        return new SpawnLibrary(path, spawn, release, bornInCgroup);
+        _ = NativeLibrary.TryGetExport(handle, "upstart_spawn_program", out var spawnProgram);
+        return new SpawnLibrary(path, spawn, release, bornInCgroup, spawnProgram);
     }
 
     /// <summary>
@@ -70,6 +73,38 @@ internal sealed unsafe class SpawnLibrary
         nint handle;
         var pid = spawn(argv.Pointers, envp.Pointers, pairs, fds.Length, &handle);
         memory = null;
+        if (pid > 0)
+        {
+            Interlocked.Increment(ref outstanding);
+            memory = new SpawnMemory(this, handle, argv, envp);
+        }
+
+        return pid;
+    }
+
+    /// <summary>
+    /// Starts the helper program <paramref name="program"/> with its own <paramref name="argv"/> (options, `--`,
+    /// the job's argv) born in the cgroup its `-c DIR` names, which the helper is then not given. Returns the pid
+    /// and the memory to keep, or minus the errno and null when that cannot be done here (no clone3 with
+    /// CLONE_INTO_CGROUP, no `-c`, a library without the export): the caller then posix_spawns the helper.
+    /// </summary>
+    public int SpawnProgram(byte* program, NativeStrings argv, NativeStrings envp, ReadOnlySpan<(int Source, int Target)> fds, out SpawnMemory? memory)
+    {
+        memory = null;
+        if (spawnProgram == null)
+        {
+            return -Libc.ENOSYS;
+        }
+
+        var pairs = stackalloc int[fds.Length * 2];
+        for (var i = 0; i < fds.Length; i++)
+        {
+            pairs[2 * i] = fds[i].Source;
+            pairs[2 * i + 1] = fds[i].Target;
+        }
+
+        nint handle;
+        var pid = spawnProgram(program, argv.Pointers, envp.Pointers, pairs, fds.Length, &handle);
         if (pid > 0)
         {
             Interlocked.Increment(ref outstanding);
