@@ -48,9 +48,9 @@ struct spawn {
     char **program_envp;
 };
 
-static int child(void *arg)
+/* Every child's first steps: signals back to their defaults, the fds moved into place, signals unblocked. */
+static void child_setup(const struct spawn *spawn)
 {
-    struct spawn *spawn = arg;
     upstart_exec_default_signals();
     for (int i = 0; i < spawn->pair_count; i++) {
         long result = upstart_exec_move_fd(spawn->pairs[2 * i], spawn->pairs[2 * i + 1]);
@@ -60,6 +60,12 @@ static int child(void *arg)
         }
     }
     upstart_exec_unblock_signals();
+}
+
+static int child(void *arg)
+{
+    struct spawn *spawn = arg;
+    child_setup(spawn);
     upstart_exec_apply(&spawn->plan);
 }
 
@@ -155,18 +161,48 @@ int upstart_spawn_born_in_cgroup(void *handle)
 static int program_child(void *arg)
 {
     struct spawn *spawn = arg;
-    upstart_exec_default_signals();
-    for (int i = 0; i < spawn->pair_count; i++) {
-        long result = upstart_exec_move_fd(spawn->pairs[2 * i], spawn->pairs[2 * i + 1]);
-        if (result < 0) {
-            upstart_exec_report(spawn->error_source, STEP_SPAWN_FDS, (int)-result, i);
-            upstart_exec_exit();
-        }
-    }
-    upstart_exec_unblock_signals();
+    child_setup(spawn);
     long result = upstart_exec_execve(spawn->program, spawn->program_argv, spawn->program_envp);
     upstart_exec_report(spawn->plan.error_fd, STEP_HELPER_EXEC, (int)-result, 0);
     upstart_exec_exit();
+}
+
+/* FD_PAIRS as the child will move them; the one that becomes the plan's error fd reports failures before it does. */
+static void take_fds(struct spawn *spawn, const int *fd_pairs, int pair_count)
+{
+    spawn->pair_count = pair_count;
+    spawn->error_source = -1;
+    for (int i = 0; i < 2 * pair_count; i++)
+        spawn->pairs[i] = fd_pairs[i];
+    for (int i = 0; i < pair_count; i++) {
+        if (fd_pairs[2 * i + 1] == spawn->plan.error_fd)
+            spawn->error_source = fd_pairs[2 * i];
+    }
+}
+
+/*
+ * Starts START on a stack of its own, with every signal blocked across the clone: born in its cgroup when it
+ * can be, otherwise (FALLBACK) with clone(2). The pid, or minus an errno with no child started.
+ */
+static int start_child(struct spawn *spawn, int (*start)(void *), int fallback)
+{
+    spawn->stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (spawn->stack == MAP_FAILED) {
+        spawn->stack = NULL;
+        return -errno;
+    }
+    mprotect(spawn->stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
+
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int pid = spawn_into_cgroup(spawn, start);
+    if (pid < 0 && fallback) {
+        pid = clone(start, spawn->stack + STACK_SIZE, CLONE_VM | SIGCHLD, spawn);
+        pid = pid < 0 ? -errno : pid;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return pid;
 }
 
 __attribute__((visibility("default")))
@@ -176,7 +212,8 @@ void upstart_spawn_release(void *handle)
     if (spawn == NULL)
         return;
     free(spawn->program_argv);
-    munmap(spawn->stack, STACK_SIZE);
+    if (spawn->stack != NULL)
+        munmap(spawn->stack, STACK_SIZE);
     upstart_exec_plan_free(&spawn->plan);
     free(spawn);
 }
@@ -215,37 +252,11 @@ int upstart_spawn(char **argv, char **envp, const int *fd_pairs, int pair_count,
         return failure[1] == ENOMEM ? -ENOMEM : -EINVAL;
     }
 
-    spawn->pair_count = pair_count;
-    spawn->error_source = -1;
-    for (int i = 0; i < 2 * pair_count; i++)
-        spawn->pairs[i] = fd_pairs[i];
-    for (int i = 0; i < pair_count; i++) {
-        if (fd_pairs[2 * i + 1] == spawn->plan.error_fd)
-            spawn->error_source = fd_pairs[2 * i];
-    }
-
-    spawn->stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (spawn->stack == MAP_FAILED) {
-        int err = errno;
-        upstart_exec_plan_free(&spawn->plan);
-        free(spawn);
-        return -err;
-    }
-    mprotect(spawn->stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
-
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int pid = spawn_into_cgroup(spawn, child);
-    int err = 0;
-    if (pid < 0) {
-        pid = clone(child, spawn->stack + STACK_SIZE, CLONE_VM | SIGCHLD, spawn);
-        err = errno;
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    take_fds(spawn, fd_pairs, pair_count);
+    int pid = start_child(spawn, child, 1);
     if (pid < 0) {
         upstart_spawn_release(spawn);
-        return -err;
+        return pid;
     }
     *handle = spawn;
     return pid;
@@ -312,29 +323,8 @@ int upstart_spawn_program(const char *path, char **argv, char **envp, const int 
     memcpy(spawn->plan.cgroup_storage, argv[cgroup_at + 1], directory_length);
     memcpy(spawn->plan.cgroup_storage + directory_length, "/cgroup.procs", sizeof "/cgroup.procs");
     spawn->plan.cgroup_procs = spawn->plan.cgroup_storage;
-    spawn->pair_count = pair_count;
-    spawn->error_source = -1;
-    for (int i = 0; i < 2 * pair_count; i++)
-        spawn->pairs[i] = fd_pairs[i];
-    for (int i = 0; i < pair_count; i++) {
-        if (fd_pairs[2 * i + 1] == error_fd)
-            spawn->error_source = fd_pairs[2 * i];
-    }
-
-    spawn->stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (spawn->stack == MAP_FAILED) {
-        int err = errno;
-        free(spawn->program_argv);
-        free(spawn);
-        return -err;
-    }
-    mprotect(spawn->stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
-
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int pid = spawn_into_cgroup(spawn, program_child);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    take_fds(spawn, fd_pairs, pair_count);
+    int pid = start_child(spawn, program_child, 0);
     if (pid < 0) {
         upstart_spawn_release(spawn);
         return pid;

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging.Abstractions;
 using UpstartHost.Processes;
+using UpstartHost.Processes.Cgroups;
 using UpstartHost.Processes.Native;
 
 namespace UpstartHost.Tests.Processes;
@@ -154,9 +156,7 @@ public sealed partial class SpawnLibraryTests : IDisposable
     {
         // Moving a process (its write to cgroup.procs) waits for an RCU grace period whenever none has moved for a
         // while, 5 to 19 ms a start; clone3 with CLONE_INTO_CGROUP starts it there (docs/performance.md).
-        var cgroups = UpstartHost.Processes.Cgroups.JobCgroups.Create(
-            new UpstartHost.Processes.Cgroups.JobCgroupOptions { SocketPath = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        Assert.True(cgroups.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
+        var cgroups = RealCgroups();
         var library = LoadLibrary();
         var owner = new ExitOwner();
         Assert.True(SpawnPipes.TryOpenErrorPipe(out var errorRead, out var errorWrite));
@@ -198,14 +198,10 @@ public sealed partial class SpawnLibraryTests : IDisposable
     {
         // Jobs that name a user or group run the helper program (NSS): it too starts in its cgroup, and its
         // "-c DIR" is left out, since writing cgroup.procs again would take the lock that being born there avoids.
-        var cgroups = UpstartHost.Processes.Cgroups.JobCgroups.Create(
-            new UpstartHost.Processes.Cgroups.JobCgroupOptions { SocketPath = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        Assert.True(cgroups.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
+        var cgroups = RealCgroups();
         var seen = Path.Combine(directory, "seen");
-        var helper = Path.Combine(directory, "upstart-exec");
-        File.WriteAllText(helper, $"#!/bin/sh\n{{ grep '^0::' /proc/self/cgroup; printf '%s\\n' \"$@\"; }} > '{seen}'\nexec '{ProcessLayer.DefaultHelperPath}' \"$@\"\n");
+        var helper = HelperBesideTheLibrary($"#!/bin/sh\n{{ grep '^0::' /proc/self/cgroup; printf '%s\\n' \"$@\"; }} > '{seen}'\nexec '{ProcessLayer.DefaultHelperPath}' \"$@\"\n");
         File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        File.Copy(Path.Combine(Path.GetDirectoryName(ProcessLayer.DefaultHelperPath)!, SpawnLibrary.FileName), Path.Combine(directory, SpawnLibrary.FileName));
         var notices = new NoticeRecorder();
         try
         {
@@ -230,12 +226,8 @@ public sealed partial class SpawnLibraryTests : IDisposable
     [RootFact]
     public async Task A_helper_program_that_cannot_be_run_fails_the_spawn_with_a_reason()
     {
-        var cgroups = UpstartHost.Processes.Cgroups.JobCgroups.Create(
-            new UpstartHost.Processes.Cgroups.JobCgroupOptions { SocketPath = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        Assert.True(cgroups.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
-        var helper = Path.Combine(directory, "upstart-exec");
-        File.WriteAllText(helper, "#!/bin/sh\nexit 0\n"); // no execute bit: execve refuses even root
-        File.Copy(Path.Combine(Path.GetDirectoryName(ProcessLayer.DefaultHelperPath)!, SpawnLibrary.FileName), Path.Combine(directory, SpawnLibrary.FileName));
+        var cgroups = RealCgroups();
+        var helper = HelperBesideTheLibrary("#!/bin/sh\nexit 0\n"); // no execute bit: execve refuses even root
         var notices = new NoticeRecorder();
         try
         {
@@ -284,6 +276,22 @@ public sealed partial class SpawnLibraryTests : IDisposable
 
             memory?.Dispose();
         }
+    }
+
+    private static JobCgroups RealCgroups()
+    {
+        var cgroups = JobCgroups.Create(new JobCgroupOptions { SocketPath = "/tmp/" + Guid.NewGuid().ToString("N") + ".sock" }, NullLogger.Instance);
+        Assert.True(cgroups.Available, "needs cgroup v2 with cgroup.kill, writable by root, on the test machine");
+        return cgroups;
+    }
+
+    /// <summary>A stand-in helper and the real library beside it in the test's directory.</summary>
+    private string HelperBesideTheLibrary(string script)
+    {
+        var helper = Path.Combine(directory, "upstart-exec");
+        File.WriteAllText(helper, script);
+        File.Copy(Path.Combine(Path.GetDirectoryName(ProcessLayer.DefaultHelperPath)!, SpawnLibrary.FileName), Path.Combine(directory, SpawnLibrary.FileName));
+        return helper;
     }
 
     private static SpawnLibrary LoadLibrary() =>
