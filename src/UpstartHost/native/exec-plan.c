@@ -271,7 +271,7 @@ int upstart_exec_plan(int argc, char **argv, char **envp, struct exec_plan *plan
     opterr = 0;
     optind = 0;
     int option;
-    while ((option = getopt(argc, argv, "+e:c:tm:n:o:l:r:d:u:g:k:")) != -1) {
+    while ((option = getopt(argc, argv, EXEC_HELPER_OPTIONS)) != -1) {
         switch (option) {
         case 'e':
             if (parse_long(optarg, 0, INT_MAX, &value) != 0)
@@ -341,6 +341,7 @@ int upstart_exec_plan(int argc, char **argv, char **envp, struct exec_plan *plan
         int length = snprintf(plan->cgroup_storage, sizeof plan->cgroup_storage, "%s/cgroup.procs", cgroup);
         if (length < 0 || (size_t)length >= sizeof plan->cgroup_storage)
             return refuse(failure, STEP_CGROUP, ENAMETOOLONG, 0);
+        plan->cgroup = cgroup;
         plan->cgroup_procs = plan->cgroup_storage;
     }
 

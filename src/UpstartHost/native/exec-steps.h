@@ -37,9 +37,13 @@ enum exec_step {
 
 #define EXEC_MAX_LIMITS 32
 
+/* The helper's options for getopt(3): a letter followed by ':' takes a value (upstart-exec.c's usage line). */
+#define EXEC_HELPER_OPTIONS "+e:c:tm:n:o:l:r:d:u:g:k:"
+
 struct exec_plan {
     int error_fd;
-    const char *cgroup_procs;         /* "<cgroup>/cgroup.procs", or NULL */
+    const char *cgroup;               /* -c: the job's cgroup directory, or NULL */
+    const char *cgroup_procs;         /* "<cgroup>/cgroup.procs" for the child's own move, or NULL */
     int console_owner;
     long mask;                        /* umask, or -1 */
     int have_nice;

@@ -111,14 +111,9 @@ static long clone3_on_stack(struct clone_args *args, int (*fn)(void *), void *ar
 
 static int spawn_into_cgroup(struct spawn *spawn, int (*start)(void *))
 {
-    const char *procs = spawn->plan.cgroup_procs;
-    if (procs == NULL)
+    if (spawn->plan.cgroup == NULL)
         return -ENOENT;
-    char directory[sizeof spawn->plan.cgroup_storage];
-    size_t length = (size_t)(strrchr(procs, '/') - procs);
-    memcpy(directory, procs, length);
-    directory[length] = '\0';
-    int fd = open(directory, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(spawn->plan.cgroup, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -errno;
 
@@ -130,6 +125,7 @@ static int spawn_into_cgroup(struct spawn *spawn, int (*start)(void *))
         .cgroup = (uint64_t)fd,
     };
     /* Shared memory: set before the child exists, given back only if no child came of it. */
+    const char *procs = spawn->plan.cgroup_procs;
     spawn->plan.cgroup_procs = NULL;
     spawn->born_in_cgroup = 1;
     long pid = clone3_on_stack(&args, start, spawn);
@@ -293,22 +289,21 @@ int upstart_spawn_program(const char *path, char **argv, char **envp, const int 
             cgroup_at = i;
         if (strcmp(argv[i], "-e") == 0)
             error_fd = atoi(argv[i + 1]);
-        if (argv[i][0] == '-' && argv[i][1] != '\0' && argv[i][2] == '\0' && strchr("ecmnoldrugk", argv[i][1]) != NULL)
+        const char *option = argv[i][0] == '-' && argv[i][1] != '\0' && argv[i][2] == '\0'
+            ? strchr(EXEC_HELPER_OPTIONS, argv[i][1]) : NULL;
+        if (option != NULL && option[1] == ':')
             i++; /* the option's value: never read as an option */
     }
     if (cgroup_at < 0)
         return -ENOENT;
-    size_t directory_length = strlen(argv[cgroup_at + 1]);
 
     struct spawn *spawn = calloc(1, sizeof *spawn);
     if (spawn == NULL)
         return -ENOMEM;
     spawn->program_argv = malloc((size_t)(argc - 1) * sizeof *spawn->program_argv);
-    if (spawn->program_argv == NULL || directory_length + sizeof "/cgroup.procs" > sizeof spawn->plan.cgroup_storage) {
-        int err = spawn->program_argv == NULL ? -ENOMEM : -ENAMETOOLONG;
-        free(spawn->program_argv);
+    if (spawn->program_argv == NULL) {
         free(spawn);
-        return err;
+        return -ENOMEM;
     }
     int kept = 0;
     for (int i = 0; i < argc; i++) {
@@ -320,9 +315,7 @@ int upstart_spawn_program(const char *path, char **argv, char **envp, const int 
     spawn->program_envp = envp;
     spawn->plan.error_fd = error_fd;
     spawn->plan.keep_fd = -1;
-    memcpy(spawn->plan.cgroup_storage, argv[cgroup_at + 1], directory_length);
-    memcpy(spawn->plan.cgroup_storage + directory_length, "/cgroup.procs", sizeof "/cgroup.procs");
-    spawn->plan.cgroup_procs = spawn->plan.cgroup_storage;
+    spawn->plan.cgroup = argv[cgroup_at + 1];
     take_fds(spawn, fd_pairs, pair_count);
     int pid = start_child(spawn, program_child, 0);
     if (pid < 0) {

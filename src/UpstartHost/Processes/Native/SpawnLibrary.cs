@@ -61,26 +61,8 @@ internal sealed unsafe class SpawnLibrary
     /// the memory to keep until the child is done with it; or minus the errno and null when no child was
     /// started (ENOSYS: this architecture has no direct system calls in the library).
     /// </summary>
-    public int Spawn(NativeStrings argv, NativeStrings envp, ReadOnlySpan<(int Source, int Target)> fds, out SpawnMemory? memory)
-    {
-        var pairs = stackalloc int[fds.Length * 2];
-        for (var i = 0; i < fds.Length; i++)
-        {
-            pairs[2 * i] = fds[i].Source;
-            pairs[2 * i + 1] = fds[i].Target;
-        }
-
-        nint handle;
-        var pid = spawn(argv.Pointers, envp.Pointers, pairs, fds.Length, &handle);
-        memory = null;
-        if (pid > 0)
-        {
-            Interlocked.Increment(ref outstanding);
-            memory = new SpawnMemory(this, handle, argv, envp);
-        }
-
-        return pid;
-    }
+    public int Spawn(NativeStrings argv, NativeStrings envp, ReadOnlySpan<(int Source, int Target)> fds, out SpawnMemory? memory) =>
+        Start(null, argv, envp, fds, out memory);
 
     /// <summary>
     /// Starts the helper program <paramref name="program"/> with its own <paramref name="argv"/> (options, `--`,
@@ -90,12 +72,18 @@ internal sealed unsafe class SpawnLibrary
     /// </summary>
     public int SpawnProgram(byte* program, NativeStrings argv, NativeStrings envp, ReadOnlySpan<(int Source, int Target)> fds, out SpawnMemory? memory)
     {
-        memory = null;
         if (spawnProgram == null)
         {
+            memory = null;
             return -Libc.ENOSYS;
         }
 
+        return Start(program, argv, envp, fds, out memory);
+    }
+
+    /// <summary>upstart_spawn, or upstart_spawn_program when given the program; the memory kept for a child started.</summary>
+    private int Start(byte* program, NativeStrings argv, NativeStrings envp, ReadOnlySpan<(int Source, int Target)> fds, out SpawnMemory? memory)
+    {
         var pairs = stackalloc int[fds.Length * 2];
         for (var i = 0; i < fds.Length; i++)
         {
@@ -104,7 +92,10 @@ internal sealed unsafe class SpawnLibrary
         }
 
         nint handle;
-        var pid = spawnProgram(program, argv.Pointers, envp.Pointers, pairs, fds.Length, &handle);
+        var pid = program == null
+            ? spawn(argv.Pointers, envp.Pointers, pairs, fds.Length, &handle)
+            : spawnProgram(program, argv.Pointers, envp.Pointers, pairs, fds.Length, &handle);
+        memory = null;
         if (pid > 0)
         {
             Interlocked.Increment(ref outstanding);
